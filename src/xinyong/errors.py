@@ -1,0 +1,40 @@
+"""The one exception tree of xinyong.
+
+Every error a user can cause is a :class:`XinyongError`; ``cli.py`` prints it as a single line
+``Error: …`` and exits non-zero, without a traceback. Messages name the file and, where there is
+one, the row, the column and the rule, so that the person who owns the data can fix it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class XinyongError(Exception):
+    """Base of every error a user of xinyong can cause and fix."""
+
+    exit_code = 2
+
+
+class UsageError(XinyongError):
+    """A command was called with arguments that cannot work (bad option value, missing folder)."""
+
+
+class InputFileError(XinyongError):
+    """A whole input file cannot be used: unreadable, wrong encoding, a column missing."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+class InputRowError(XinyongError):
+    """One row of an input breaks a rule; used where a row cannot simply be quarantined."""
+
+    def __init__(self, path: Path | str, row: int, column: str, rule: str, detail: str) -> None:
+        self.path = Path(path)
+        self.row = row
+        self.column = column
+        self.rule = rule
+        super().__init__(f"{path}: row {row}, column {column!r}: {rule}: {detail}")
