@@ -1,0 +1,101 @@
+"""Render the data contract (:mod:`xinyong.contract`) as the Markdown of ``docs/data-contract.md``.
+
+The document is generated, never edited by hand: ``scripts/render_data_contract.py`` rewrites it
+and ``tests/test_contract.py`` fails when it is out of step with the code.
+"""
+
+from __future__ import annotations
+
+from . import contract
+from .validate import EARLIEST_DATE
+
+HEADER = f"""# Data contract (raw input tables)
+
+*Generated from `src/xinyong/contract.py` by `scripts/render_data_contract.py`; do not edit.*
+
+`xinyong ingest RAW_DIR --out CLEAN_DIR [--encoding ENC]` reads one file per table from RAW_DIR,
+named after the table: `<table>.parquet`, `<table>.csv` or `<table>.xlsx` (the first found, in
+that order). Headers may be the English column names or the Chinese labels below. CSV files are
+UTF-8 (with or without BOM) unless `--encoding` says otherwise (e.g. `gbk`).
+
+Every row either passes every rule and is written, typed, to `CLEAN_DIR/<table>.parquet`, or is
+written to `CLEAN_DIR/quarantine/<table>.csv` with `file, line, column, rule, value, detail` and
+the row as it was read. `line` is the line a person sees: CSV and xlsx count the header as line 1;
+Parquet counts records from 1. `CLEAN_DIR/manifest.json` records, per table, `input_rows =
+accepted + quarantined`. A whole-file problem (missing table or column, unreadable file, wrong
+encoding) is a one-line error naming the file, and CLEAN_DIR is left as it was.
+
+## Types
+| kind | written as | accepted |
+|---|---|---|
+| string | text | any non-empty text meeting the column's rules |
+| int | whole number | `-?[0-9]+` |
+| decimal | number | a finite decimal, e.g. `12.5`, `1e3` |
+| date | `YYYY-MM-DD` | a real calendar date from {EARLIEST_DATE} to the ingest date (unless noted) |
+| month | `YYYY-MM` | a real month |
+
+## Rules, in the order they are tried
+A row is quarantined under the first rule it breaks: `missing`, `invalid_<kind>`,
+`allowed_values`, `pattern`, `range`, `uscc_check` (GB 32100-2015), `date_in_future`,
+`date_too_early`, then table rules `date_order` and `one_of_required`, then
+`unknown_reference` (the referenced row was not accepted), then `duplicate_key` (the first row
+with a key is kept). Tables are validated in the order below, so references point upstream.
+"""
+
+
+def render() -> str:
+    parts = [HEADER, *(_table(table) for table in contract.tables()), _reference_lists()]
+    return "\n".join(parts)
+
+
+def _reference_lists() -> str:
+    """The enumerations too long for a table cell, from ``src/xinyong/reference/``."""
+    towns = contract.reference_rows("towns.csv")
+    lines = ["## Reference lists", "", "### 乡镇(街道), grids and stations (`reference/towns.csv`)", "",
+             "| town | kind | grid | station |", "|---|---|---|---|"]
+    lines += [f"| {t['town']} | {t['kind']} | {t['grid']} | {t['station']} |" for t in towns]
+    lines += ["", "### GB/T 4754-2017 divisions (`reference/industries.csv`)", ""]
+    lines += [", ".join(f"`{r['code']}` {r['name']}" for r in contract.reference_rows("industries.csv"))]
+    return "\n".join(lines) + "\n"
+
+
+def _table(table: contract.Table) -> str:
+    lines = [
+        f"## `{table.name}` — {table.label}",
+        f"Source: {table.source}. {table.description}",
+        "",
+        f"Key: {', '.join(f'`{k}`' for k in table.key)} (unique).",
+    ]
+    if table.date_order:
+        lines.append("Order: " + "; ".join(f"`{later}` ≥ `{earlier}`" for later, earlier in table.date_order) + ".")
+    if table.one_of:
+        lines.append("At least one of " + ", ".join(f"`{c}`" for c in table.one_of) + " per row.")
+    lines += ["", "| column | 中文 | kind | required | rule | meaning |", "|---|---|---|---|---|---|"]
+    for column in table.columns:
+        lines.append(
+            f"| `{column.name}` | {column.label} | {column.kind} | {'yes' if column.required else 'no'} | "
+            f"{_rules(column)} | {column.description} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _rules(column: contract.Column) -> str:
+    rules = []
+    if column.uscc:
+        rules.append("GB 32100-2015 code")
+    if column.allowed is not None:
+        values = column.allowed if len(column.allowed) <= 14 else (*column.allowed[:6], "…", f"({len(column.allowed)} values)")
+        rules.append(("each of " if column.separator else "one of ") + " / ".join(values))
+    if column.pattern:
+        rules.append(f"`{column.pattern}`")
+    if column.minimum is not None or column.maximum is not None:
+        rules.append(f"{column.minimum:g} ≤ x ≤ {column.maximum:g}")
+    if column.references:
+        rules.append(("each part in " if column.separator else "in ") + f"`{column.references}`")
+    if column.separator:
+        rules.append(f"parts separated by `{column.separator}`")
+    if column.future:
+        rules.append("may be in the future")
+    if column.private:
+        rules.append("**private: never published**")
+    return "; ".join(rules).replace("|", "\\|") or "—"

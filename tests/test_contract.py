@@ -1,0 +1,38 @@
+"""The contract is self-consistent and its document is in step with the code."""
+
+from __future__ import annotations
+
+from xinyong import contract
+from xinyong.contract_doc import render
+
+from .conftest import REPO
+
+
+def test_document_is_rendered_from_the_code() -> None:
+    written = (REPO / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    assert written == render(), "run: .venv/bin/python scripts/render_data_contract.py"
+
+
+def test_keys_and_references_name_real_columns_upstream() -> None:
+    seen: set[str] = set()
+    for table in contract.tables():
+        assert set(table.key) <= set(table.column_names), table.name
+        assert len(set(table.column_names)) == len(table.columns)
+        for column in table.columns:
+            if column.references:
+                ref_table, ref_column = column.references.split(".")
+                assert ref_table in seen, f"{table.name}.{column.name} refers downstream to {ref_table}"
+                assert ref_column in contract.table(ref_table).column_names
+        seen.add(table.name)
+
+
+def test_labels_are_unique_per_table_so_chinese_headers_map_back() -> None:
+    for table in contract.tables():
+        labels = [c.label for c in table.columns]
+        assert len(set(labels)) == len(labels), table.name
+
+
+def test_reference_lists_are_complete() -> None:
+    assert len(contract.industry_codes()) == 97  # GB/T 4754-2017 has 97 divisions (大类)
+    assert len(contract.towns()) == 18  # DESIGN.md: 18 乡镇(街道)
+    assert set(contract.RESULT_CODES) == set(contract.RESULT_LABELS)
