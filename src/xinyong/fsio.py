@@ -1,0 +1,68 @@
+"""Atomic file output: write to a temporary file beside the target, then rename it into place.
+
+``os.replace`` is atomic on POSIX within one file system, so a reader (or a crash) sees either
+the old file or the complete new one, never a torn one.  Every file xinyong writes goes through
+here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path; on success it replaces ``target``, on failure it is removed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+def publish_staged(staging: Path, out_dir: Path, last: str | None = None) -> None:
+    """Move every file of ``staging`` into ``out_dir`` keeping sub-folders, ``last`` (a name) last.
+
+    Each rename is atomic; writing the file that marks the output complete (a manifest) last
+    means a reader who finds it also finds everything it describes.
+    """
+    staged = sorted(p for p in staging.rglob("*") if p.is_file())
+    staged.sort(key=lambda p: p.name == last)
+    for path in staged:
+        target = out_dir / path.relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+
+
+def write_bytes(target: Path, data: bytes) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_json(target: Path, obj: Any) -> None:
+    """Pretty, stable JSON for people (manifests); canonical JSON for the draw lives elsewhere."""
+    write_bytes(target, (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def write_parquet(target: Path, frame: pl.DataFrame) -> None:
+    with atomic_path(target) as tmp:
+        frame.write_parquet(tmp, compression="zstd", statistics=True)
+
+
+def write_csv(target: Path, frame: pl.DataFrame, *, bom: bool = False) -> None:
+    """CSV in UTF-8; ``bom=True`` adds the byte-order mark Excel needs to show Chinese."""
+    with atomic_path(target) as tmp:
+        frame.write_csv(tmp, include_bom=bom)

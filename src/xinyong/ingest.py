@@ -1,0 +1,120 @@
+"""``xinyong ingest``: validate a folder of raw department tables into clean Parquet plus quarantine.
+
+The edge around :mod:`xinyong.validate`: it finds and reads each table of the contract, validates
+it against the accepted keys of the tables it references (enterprises, items and inspectors come
+first), and writes
+
+- ``CLEAN_DIR/<table>.parquet``: the accepted rows, typed;
+- ``CLEAN_DIR/quarantine/<table>.csv``: every rejected row with file, line, column, rule, value
+  and the row as it was read (UTF-8 with BOM, so Excel shows the Chinese);
+- ``CLEAN_DIR/manifest.json``: per table ``input_rows = accepted + quarantined``.
+
+Whole-file problems (a missing table or column, an unreadable file) stop the run before anything
+in CLEAN_DIR changes: outputs are staged in a temporary folder and renamed into place at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from . import contract, fsio
+from .errors import InputFileError, UsageError
+from .progress import SILENT, Progress
+from .readers import find_table_file, read_table
+from .validate import validate_table
+
+MANIFEST = "manifest.json"
+QUARANTINE = "quarantine"
+
+
+@dataclass(frozen=True)
+class TableReport:
+    file: str
+    input_rows: int
+    accepted: int
+    quarantined: int
+    by_rule: dict[str, int]
+
+
+def ingest(
+    raw_dir: Path,
+    out_dir: Path,
+    *,
+    encoding: str = "utf-8",
+    today: dt.date | None = None,
+    progress: Progress = SILENT,
+) -> dict[str, TableReport]:
+    """Validate every contract table in ``raw_dir`` and write the clean folder ``out_dir``."""
+    if not raw_dir.is_dir():
+        raise UsageError(f"{raw_dir}: not a folder of raw tables")
+    today = today or dt.date.today()
+    files = {t.name: find_table_file(raw_dir, t) for t in contract.tables()}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".ingest-", dir=out_dir))
+    try:
+        reports = _ingest_tables(files, staging, encoding, today, progress)
+        fsio.write_json(staging / MANIFEST, _manifest(reports, today, encoding))
+        fsio.publish_staged(staging, out_dir, last=MANIFEST)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return reports
+
+
+def _ingest_tables(
+    files: dict[str, Path], staging: Path, encoding: str, today: dt.date, progress: Progress
+) -> dict[str, TableReport]:
+    known: dict[str, pl.Series] = {}
+    referenced = {c.references for t in contract.tables() for c in t.columns if c.references}
+    reports = {}
+    with progress.task("ingest: validating tables", total=len(files)) as bar:
+        for table in contract.tables():
+            path = files[table.name]
+            raw = read_table(path, table, encoding)
+            result = validate_table(raw, table, today, known)
+            fsio.write_parquet(staging / f"{table.name}.parquet", result.accepted)
+            quarantine = result.quarantined.select(pl.lit(path.name).alias("file"), pl.all())
+            fsio.write_csv(staging / QUARANTINE / f"{table.name}.csv", quarantine, bom=True)
+            for ref in referenced:
+                ref_table, ref_column = ref.split(".")
+                if ref_table == table.name:
+                    known[ref] = result.accepted[ref_column]
+            rules = Counter(result.quarantined["rule"].to_list())
+            reports[table.name] = TableReport(
+                path.name, raw.height, result.accepted.height, result.quarantined.height, dict(sorted(rules.items()))
+            )
+            if raw.height != result.accepted.height + result.quarantined.height:
+                raise AssertionError(f"{path}: rows were lost in validation")  # a bug, never user error
+            bar.advance()
+    return reports
+
+
+def _manifest(reports: dict[str, TableReport], today: dt.date, encoding: str) -> dict:
+    return {
+        "ingest_date": today.isoformat(),
+        "encoding": encoding,
+        "tables": {
+            name: {
+                "file": r.file,
+                "input_rows": r.input_rows,
+                "accepted": r.accepted,
+                "quarantined": r.quarantined,
+                "quarantined_by_rule": r.by_rule,
+            }
+            for name, r in reports.items()
+        },
+    }
+
+
+def read_manifest(clean_dir: Path) -> dict:
+    path = clean_dir / MANIFEST
+    if not path.is_file():
+        raise InputFileError(path, "no manifest; run `xinyong ingest` on the raw folder first")
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,92 @@
+"""Reading raw department tables from CSV, Parquet or xlsx into polars, keeping row numbers.
+
+Government systems export CSV in GBK as often as UTF-8, so the encoding is the caller's choice
+(UTF-8 by default, with or without a byte-order mark) and a wrong guess is a clear error, never
+mojibake.  CSV and xlsx cells are read as text so that ingest, not the reader, decides what is
+valid; headers may be the contract's English names or its Chinese labels.  Every frame gets a
+``__line__`` column: the line a person sees in the file (CSV and xlsx: the header is line 1, so
+the first record is line 2; Parquet: the 1-based record number).
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+from pathlib import Path
+
+import polars as pl
+
+from .contract import Table
+from .errors import InputFileError
+
+LINE = "__line__"
+# Where a table exists in several formats, the first found is read.
+SUFFIXES = (".parquet", ".csv", ".xlsx")
+
+
+def find_table_file(raw_dir: Path, table: Table) -> Path:
+    for suffix in SUFFIXES:
+        candidate = raw_dir / f"{table.name}{suffix}"
+        if candidate.is_file():
+            return candidate
+    looked = ", ".join(f"{table.name}{s}" for s in SUFFIXES)
+    raise InputFileError(raw_dir / table.name, f"table {table.name} ({table.label}) is missing; looked for {looked}")
+
+
+def read_table(path: Path, table: Table, encoding: str = "utf-8") -> pl.DataFrame:
+    """Read one raw table; whole-file problems raise :class:`InputFileError` naming the file."""
+    if path.suffix == ".parquet":
+        frame, first_line = _read_parquet(path), 1
+    elif path.suffix == ".csv":
+        frame, first_line = _read_csv(path, encoding), 2
+    elif path.suffix == ".xlsx":
+        frame, first_line = _read_xlsx(path), 2
+    else:
+        raise InputFileError(path, f"unsupported file type {path.suffix!r}; use .csv, .parquet or .xlsx")
+    frame = _rename_labels(frame, table)
+    missing = [c.name for c in table.columns if c.name not in frame.columns]
+    if missing:
+        wanted = ", ".join(f"{name} ({table.column(name).label})" for name in missing)
+        raise InputFileError(path, f"missing column {wanted}")
+    return frame.select(table.column_names).with_row_index(LINE, offset=first_line)
+
+
+def _rename_labels(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
+    by_label = {c.label: c.name for c in table.columns}
+    return frame.rename({h: by_label[h] for h in frame.columns if h in by_label and by_label[h] not in frame.columns})
+
+
+def _read_parquet(path: Path) -> pl.DataFrame:
+    try:
+        return pl.read_parquet(path)
+    except Exception as exc:  # polars and pyarrow raise several types for a corrupt file
+        raise InputFileError(path, f"not a readable Parquet file ({_first_line(exc)})") from None
+
+
+def _read_csv(path: Path, encoding: str) -> pl.DataFrame:
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise InputFileError(path, f"unknown encoding {encoding!r}") from None
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig" if codec == "utf-8" else codec)
+    except UnicodeDecodeError as exc:
+        hint = "; if it came from a GBK system, pass --encoding gbk" if codec == "utf-8" else ""
+        raise InputFileError(path, f"not valid {encoding} at byte {exc.start}{hint}") from None
+    try:
+        return pl.read_csv(io.BytesIO(text.encode("utf-8")), infer_schema=False)
+    except Exception as exc:  # ragged rows, unbalanced quotes
+        raise InputFileError(path, f"not a readable CSV file ({_first_line(exc)})") from None
+
+
+def _read_xlsx(path: Path) -> pl.DataFrame:
+    try:
+        return pl.read_excel(path, engine="calamine", infer_schema_length=0)
+    except Exception as exc:
+        raise InputFileError(path, f"not a readable xlsx file ({_first_line(exc)})") from None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

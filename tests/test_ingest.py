@@ -1,0 +1,166 @@
+"""``xinyong ingest`` end to end: clean regions pass, corrupted rows are caught exactly, files are safe."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xinyong import contract
+from xinyong.errors import InputFileError
+from xinyong.ingest import ingest
+
+from .conftest import INGEST_DAY
+from .corrupt import corrupt, expected_quarantine, read_all
+
+TABLES = [t.name for t in contract.tables()]
+
+
+def write_csv_region(frames: dict[str, pl.DataFrame], folder: Path, encoding: str = "utf-8") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        text = frame.write_csv()
+        (folder / f"{name}.csv").write_bytes(text.encode(encoding))
+    return folder
+
+
+def quarantined(clean: Path) -> dict[tuple[str, int], tuple[str, str]]:
+    found = {}
+    for name in TABLES:
+        frame = pl.read_csv(clean / "quarantine" / f"{name}.csv", infer_schema=False, encoding="utf8")
+        for row in frame.iter_rows(named=True):
+            found[(name, int(row["line"]))] = (row["column"], row["rule"])
+    return found
+
+
+def test_default_region_quarantines_nothing(default_region: Path, tmp_path: Path) -> None:
+    reports = ingest(default_region, tmp_path / "clean", today=INGEST_DAY)
+    manifest = json.loads((tmp_path / "clean" / "manifest.json").read_text(encoding="utf-8"))
+    assert reports["enterprises"].input_rows == 60_000
+    for name in TABLES:
+        entry = manifest["tables"][name]
+        assert entry["quarantined"] == 0, (name, entry["quarantined_by_rule"])
+        assert entry["input_rows"] == entry["accepted"] > 0
+        assert pl.read_parquet(tmp_path / "clean" / f"{name}.parquet").height == entry["accepted"]
+
+
+def test_corrupted_rows_are_exactly_the_quarantined_ones(default_region: Path, tmp_path: Path) -> None:
+    original = read_all(default_region, TABLES)
+    broken_frames, broken = corrupt(original, share=0.01, seed=5)
+    expected = expected_quarantine(original, broken_frames, broken)
+    raw = write_csv_region(broken_frames, tmp_path / "raw")
+
+    ingest(raw, tmp_path / "clean", today=INGEST_DAY)
+
+    found = quarantined(tmp_path / "clean")
+    assert found == expected
+    rules = {rule for _, rule in expected.values()}
+    assert rules >= {"uscc_check", "range", "invalid_date", "allowed_values", "unknown_reference", "invalid_decimal",
+                     "date_in_future", "missing", "invalid_int", "duplicate_key"}
+    manifest = json.loads((tmp_path / "clean" / "manifest.json").read_text(encoding="utf-8"))
+    for name in TABLES:
+        entry = manifest["tables"][name]
+        assert entry["input_rows"] == entry["accepted"] + entry["quarantined"] == original[name].height
+        assert entry["quarantined"] == sum(1 for t, _ in expected if t == name)
+
+
+def test_quarantine_keeps_the_row_as_read(small_region: Path, tmp_path: Path) -> None:
+    frames = read_all(small_region, TABLES)
+    frames["penalties"] = frames["penalties"].with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("abc")).otherwise(pl.col("fine_amount")).alias("fine_amount")
+    )
+    ingest(write_csv_region(frames, tmp_path / "raw"), tmp_path / "clean", today=INGEST_DAY)
+    row = pl.read_csv(tmp_path / "clean" / "quarantine" / "penalties.csv", infer_schema=False).row(0, named=True)
+    first = frames["penalties"].row(0, named=True)
+    assert row == {"file": "penalties.csv", "line": "2", "column": "fine_amount", "rule": "invalid_decimal",
+                   "value": "abc", "detail": "not a number", **first}
+
+
+def test_gbk_csv_needs_the_encoding_and_then_reads(small_region: Path, tmp_path: Path) -> None:
+    raw = write_csv_region(read_all(small_region, TABLES), tmp_path / "raw", encoding="gbk")
+    with pytest.raises(InputFileError) as caught:
+        ingest(raw, tmp_path / "clean", today=INGEST_DAY)
+    assert str(caught.value) == (
+        f"{raw / 'enterprises.csv'}: not valid utf-8 at byte {_first_non_ascii(raw / 'enterprises.csv')}; "
+        "if it came from a GBK system, pass --encoding gbk"
+    )
+    reports = ingest(raw, tmp_path / "clean", encoding="gbk", today=INGEST_DAY)
+    assert all(r.quarantined == 0 for r in reports.values())
+    names = pl.read_parquet(tmp_path / "clean" / "enterprises.parquet")["name"]
+    assert names.to_list() == pl.read_parquet(small_region / "enterprises.parquet")["name"].to_list()
+
+
+def _first_non_ascii(path: Path) -> int:
+    return next(i for i, b in enumerate(path.read_bytes()) if b >= 0x80)
+
+
+def test_xlsx_tables_read_like_csv(small_region: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(small_region, raw, ignore=shutil.ignore_patterns("*.csv", "truth"))
+    (raw / "penalties.parquet").unlink()
+    penalties = pl.read_parquet(small_region / "penalties.parquet")
+    labelled = penalties.rename({c.name: c.label for c in contract.table("penalties").columns})
+    labelled.write_excel(raw / "penalties.xlsx")  # Chinese headers, real date cells
+    reports = ingest(raw, tmp_path / "clean", today=INGEST_DAY)
+    assert reports["penalties"].file == "penalties.xlsx"
+    assert reports["penalties"].quarantined == 0
+    assert pl.read_parquet(tmp_path / "clean" / "penalties.parquet").equals(penalties)
+
+
+def test_missing_column_is_a_whole_file_error_and_writes_nothing(small_region: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(small_region, raw, ignore=shutil.ignore_patterns("*.parquet", "truth"))
+    frame = pl.read_csv(raw / "penalties.csv", infer_schema=False).drop("severity")
+    frame.write_csv(raw / "penalties.csv")
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    (clean / "keep.txt").write_text("already here")
+    with pytest.raises(InputFileError) as caught:
+        ingest(raw, clean, today=INGEST_DAY)
+    assert str(caught.value) == f"{raw / 'penalties.csv'}: missing column severity (情节)"
+    assert sorted(p.name for p in clean.iterdir()) == ["keep.txt"]
+
+
+def test_failed_ingest_leaves_the_previous_clean_folder_intact(small_region: Path, tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    ingest(small_region, clean, today=INGEST_DAY)
+    before = {p: p.read_bytes() for p in clean.rglob("*") if p.is_file()}
+    raw = tmp_path / "raw"
+    shutil.copytree(small_region, raw, ignore=shutil.ignore_patterns("*.csv", "truth"))
+    (raw / "penalties.parquet").write_bytes(b"PAR1 this is not parquet")
+    with pytest.raises(InputFileError, match=r"penalties\.parquet: not a readable Parquet file"):
+        ingest(raw, clean, today=INGEST_DAY)
+    after = {p: p.read_bytes() for p in clean.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_missing_table_names_what_was_looked_for(small_region: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(small_region, raw, ignore=shutil.ignore_patterns("complaints_12315.*", "truth"))
+    with pytest.raises(InputFileError) as caught:
+        ingest(raw, tmp_path / "clean", today=INGEST_DAY)
+    assert str(caught.value) == (
+        f"{raw / 'complaints_12315'}: table complaints_12315 (12315投诉举报) is missing; "
+        "looked for complaints_12315.parquet, complaints_12315.csv, complaints_12315.xlsx"
+    )
+
+
+@pytest.fixture(scope="module")
+def small_frames(small_region: Path) -> dict[str, pl.DataFrame]:
+    return read_all(small_region, TABLES)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), share=st.sampled_from([0.001, 0.01, 0.05, 0.2]))
+def test_ingest_conserves_rows_under_random_corruption(small_frames, tmp_path_factory, seed: int, share: float) -> None:
+    broken_frames, broken = corrupt(small_frames, share=share, seed=seed)
+    folder = tmp_path_factory.mktemp("fuzz")
+    reports = ingest(write_csv_region(broken_frames, folder / "raw"), folder / "clean", today=INGEST_DAY)
+    for name, report in reports.items():
+        assert report.input_rows == report.accepted + report.quarantined == broken_frames[name].height
+    assert quarantined(folder / "clean") == expected_quarantine(small_frames, broken_frames, broken)
