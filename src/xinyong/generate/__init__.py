@@ -1,0 +1,190 @@
+"""``xinyong generate``: a realistic raw region, modelled on 衢州市柯城区 (DESIGN.md).
+
+Firms are made in fixed-size chunks, each from its own random stream ``(seed, chunk)``, and every
+table is streamed to Parquet a chunk at a time, so memory stays bounded at national scale and the
+output depends only on the seed and the sizes.  The region's hidden truth (each firm's monthly
+violation propensity) goes to ``truth/`` and nowhere else: pipeline code never reads it; only
+evaluations and the demo's simulated results do (``truth/README.md``).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .. import contract, fsio
+from ..errors import UsageError
+from ..progress import SILENT, Progress
+from .firms import DEFAULT_CHUNK, INDUSTRIES, Firms, make_firms, names
+from .inspections import past_inspections
+from .months import Months
+from .records import SERIAL_BLOCK, make_records
+from .roster import inspection_items, make_relations, make_roster, roster_size
+
+GENERATOR = "xinyong-region-v1"
+DEFAULT_ENTERPRISES = 60_000
+DEFAULT_MONTHS = 36
+DEFAULT_END_MONTH = "2026-10"
+DEFAULT_SEED = 20261127
+CSV_LIMIT = 200_000  # regions up to this many firms also get CSV copies for people to open
+METADATA = "region.json"
+_ARROW = {"string": pa.large_string(), "int": pa.int64(), "decimal": pa.float64(), "date": pa.date32(), "month": pa.large_string()}
+
+
+@dataclass(frozen=True)
+class RegionSpec:
+    enterprises: int = DEFAULT_ENTERPRISES
+    months: int = DEFAULT_MONTHS
+    end_month: str = DEFAULT_END_MONTH
+    seed: int = DEFAULT_SEED
+
+    def check(self) -> None:
+        if self.enterprises < 1000:
+            raise UsageError(f"--enterprises must be at least 1000, got {self.enterprises}")
+        if not 13 <= self.months <= 120:
+            raise UsageError(f"--months must be between 13 and 120, got {self.months}")
+        try:
+            np.datetime64(self.end_month, "M")
+        except ValueError:
+            raise UsageError(f"--end-month must be YYYY-MM, got {self.end_month!r}") from None
+
+
+def generate_region(out_dir: Path, spec: RegionSpec = RegionSpec(), progress: Progress = SILENT) -> dict:
+    """Write the raw region for ``spec`` to ``out_dir``; returns its metadata (``region.json``)."""
+    spec.check()
+    months = Months.ending(spec.end_month, spec.months)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".generate-", dir=out_dir))
+    try:
+        rows = _write_tables(staging, spec, months, progress)
+        if spec.enterprises <= CSV_LIMIT:
+            for table in contract.tables():
+                pl.read_parquet(staging / f"{table.name}.parquet").write_csv(staging / f"{table.name}.csv")
+        (staging / "truth" / "README.md").write_text(TRUTH_README, encoding="utf-8")
+        metadata = {
+            "generator": GENERATOR,
+            "seed": spec.seed,
+            "enterprises": spec.enterprises,
+            "months": spec.months,
+            "first_month": months.labels[0],
+            "end_month": spec.end_month,
+            "division": "330802",
+            "rows": rows,
+        }
+        (staging / METADATA).write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        fsio.publish_staged(staging, out_dir, last=METADATA)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return metadata
+
+
+def read_metadata(raw_dir: Path) -> dict | None:
+    path = raw_dir / METADATA
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+class _Sink:
+    """One Parquet writer per table, fed a chunk at a time with the contract's column types."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.rows: dict[str, int] = {}
+
+    def write(self, name: str, frame: pl.DataFrame, schema: pa.Schema | None = None) -> None:
+        if schema is None:
+            table = contract.table(name)
+            schema = pa.schema([(c.name, _ARROW[c.kind]) for c in table.columns])
+        data = frame.to_arrow().select(schema.names).cast(schema)
+        if name not in self.writers:
+            path = self.folder / f"{name}.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.writers[name] = pq.ParquetWriter(path, schema, compression="zstd")
+        self.writers[name].write_table(data)
+        self.rows[name] = self.rows.get(name, 0) + data.num_rows
+
+    def close(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
+
+
+def _write_tables(staging: Path, spec: RegionSpec, months: Months, progress: Progress) -> dict[str, int]:
+    items = inspection_items()
+    roster = make_roster(np.random.default_rng([spec.seed, 1]), roster_size(spec.enterprises), months, items)
+    sink = _Sink(staging)
+    sink.write("inspection_items", items)
+    sink.write("inspectors", roster)
+    chunks = range(0, spec.enterprises, DEFAULT_CHUNK)
+    if len(chunks) * SERIAL_BLOCK >= 10**9:
+        raise UsageError(f"--enterprises {spec.enterprises} is beyond what record serials can number")
+    truth_schema = pa.schema([("uscc", pa.large_string())] + [(label, pa.float32()) for label in months.labels])
+    try:
+        with progress.task(f"generate: {spec.enterprises:,} firms × {spec.months} months", total=spec.enterprises) as bar:
+            for chunk, first in enumerate(chunks):
+                rng = np.random.default_rng([spec.seed, 2, chunk])
+                count = min(DEFAULT_CHUNK, spec.enterprises - first)
+                firms = make_firms(rng, first, count, months, rep_offset=2 * first)
+                registry = _registry(rng, firms)
+                sink.write("enterprises", registry)
+                if chunk == 0:
+                    sink.write("inspector_relations", make_relations(np.random.default_rng([spec.seed, 3]), roster, registry, months))
+                tables, observed = make_records(rng, firms, months, chunk)
+                for name, frame in tables.items():
+                    sink.write(name, frame)
+                sink.write("inspections", past_inspections(rng, firms, months, observed, items, roster, chunk * SERIAL_BLOCK))
+                sink.write("truth/propensity", _truth(firms, months), truth_schema)
+                bar.advance(count)
+    finally:
+        sink.close()
+    return {name: n for name, n in sorted(sink.rows.items()) if not name.startswith("truth/")}
+
+
+def _registry(rng: np.random.Generator, firms: Firms) -> pl.DataFrame:
+    towns = contract.reference_rows("towns.csv")
+    individual = firms.entity_type == contract.ENTITY_TYPES.index("个体工商户")
+    capital = np.exp(np.where(individual, rng.normal(1.6, 1.0, len(firms)), rng.normal(4.2, 1.4, len(firms))))
+    return pl.DataFrame({
+        "uscc": firms.uscc,
+        "name": names(rng, firms),
+        "entity_type": np.array(contract.ENTITY_TYPES)[firms.entity_type],
+        "industry_code": np.array(INDUSTRIES)[firms.industry],
+        "registered_capital": np.round(capital, 2),
+        "established": firms.established,
+        "town": np.array([t["town"] for t in towns])[firms.town],
+        "grid": np.array([t["grid"] for t in towns])[firms.town],
+        "station": np.array([t["station"] for t in towns])[firms.town],
+        "status": firms.status,
+        "status_date": firms.status_date,
+        "legal_rep_id": [f"LR{r:010d}" for r in firms.legal_rep.tolist()],
+    })
+
+
+def _truth(firms: Firms, months: Months) -> pl.DataFrame:
+    columns = {"uscc": firms.uscc}
+    columns.update({label: firms.propensity[:, t] for t, label in enumerate(months.labels)})
+    return pl.DataFrame(columns)
+
+
+TRUTH_README = """# truth/ — the generated region's hidden truth
+
+**No pipeline code may read this folder.** It exists so that evaluations can compare what the
+pipeline estimates with what is really true, which a real district can never do.
+
+`propensity.parquet` has one row per firm: `uscc`, then one `float32` column per month
+(`YYYY-MM`) holding the probability that an inspection of that firm in that month finds a
+violation (a result code A–E). It drives every record the generator writes: penalties,
+complaints, abnormal listings, tax ratings, arrears, court and environmental records, and the
+results of past inspections. Firms that did not exist (not yet established, or deregistered)
+in a month still carry a value; use the registry's dates to know when a firm was alive.
+
+Who may read it: `tests/` and `scripts/` for evaluation, the model report's oracle AUC, and the
+demo's clearly labelled *simulated* inspection results.
+"""
