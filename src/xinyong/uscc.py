@@ -21,9 +21,11 @@ WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 # Byte → alphabet value, −1 for bytes outside the alphabet; used by the vectorised check.
-_BYTE_VALUE = np.full(256, -1, dtype=np.int64)
+_BYTE_VALUE = np.full(256, -1, dtype=np.int32)
 for _c, _v in _VALUE.items():
     _BYTE_VALUE[ord(_c)] = _v
+# Per position i, byte → value × weight_i: 17 table look-ups replace a slow integer matrix product.
+_WEIGHTED = np.maximum(_BYTE_VALUE, 0)[None, :] * np.asarray(WEIGHTS, dtype=np.int32)[:, None]
 
 
 def check_character(body: str) -> str:
@@ -47,8 +49,11 @@ def complete(body: str) -> str:
 
 
 def check_values(values: np.ndarray) -> np.ndarray:
-    """Check-character values for an ``(n, 17)`` array of alphabet values (vectorised)."""
-    return (31 - (values @ np.asarray(WEIGHTS, dtype=np.int64)) % 31) % 31
+    """Check-character values for an ``(n, 17)`` array of alphabet values (vectorised).
+
+    The weighted sum is below 17 × 30 × 30, so 32-bit integers are exact and half the memory.
+    """
+    return (31 - (values.astype(np.int32, copy=False) @ np.asarray(WEIGHTS, dtype=np.int32)) % 31) % 31
 
 
 def valid_mask(codes: pl.Series) -> pl.Series:
@@ -57,7 +62,7 @@ def valid_mask(codes: pl.Series) -> pl.Series:
     result = np.zeros(len(codes), dtype=bool)
     candidates = codes.filter(well_formed)
     if len(candidates):
-        raw = np.frombuffer(candidates.str.join("").item().encode("ascii"), dtype=np.uint8)
-        values = _BYTE_VALUE[raw.reshape(-1, LENGTH)]
-        result[well_formed.to_numpy()] = check_values(values[:, :17]) == values[:, 17]
+        raw = np.frombuffer(candidates.str.join("").item().encode("ascii"), dtype=np.uint8).reshape(-1, LENGTH)
+        total = sum(_WEIGHTED[i][raw[:, i]] for i in range(LENGTH - 1))
+        result[well_formed.to_numpy()] = (31 - total % 31) % 31 == _BYTE_VALUE[raw[:, 17]]
     return pl.Series(codes.name, result)

@@ -35,8 +35,6 @@ from .contract import Column, Table
 from .readers import LINE
 
 EARLIEST_DATE = dt.date(1949, 10, 1)
-QUARANTINE_COLUMNS = ("line", "column", "rule", "value", "detail")
-_POLARS_KIND = {"string": pl.Utf8, "int": pl.Int64, "decimal": pl.Float64, "date": pl.Date, "month": pl.Utf8}
 
 
 @dataclass(frozen=True)
@@ -63,10 +61,12 @@ def validate_table(
 ) -> Validated:
     """Split ``raw`` (one row per input record, with ``__line__``) into accepted and quarantined.
 
-    ``known`` maps ``"table.column"`` to the accepted values of referenced tables.
+    ``known`` maps ``"table.column"`` to the accepted values of referenced tables.  Columns that
+    already have the contract's type (typed Parquet) are taken as they are; text is parsed.
     """
-    text = raw.with_columns(pl.col(c.name).cast(pl.Utf8) for c in table.columns)
-    typed = text.with_columns(_parse(c).alias(_typed(c.name)) for c in table.columns)
+    typed = raw.with_columns(
+        _presence(raw.schema[c.name], c.name).alias(_present_name(c.name)) for c in table.columns
+    ).with_columns(_parse(c, raw.schema[c.name]).alias(_typed(c.name)) for c in table.columns)
     # A row's own defects are reported before a reference to something rejected upstream.
     checks = [check for column in table.columns for check in _column_checks(column, today)]
     checks += _table_checks(table)
@@ -76,42 +76,60 @@ def validate_table(
 
     row_failed = flagged.filter(pl.col("__check__").is_not_null())
     passed = flagged.filter(pl.col("__check__").is_null())
-    is_first = pl.struct([_typed(k) for k in table.key]).is_first_distinct()
-    first_line = pl.col(LINE).first().over([_typed(k) for k in table.key])
-    passed = passed.with_columns(is_first.alias("__first__"), first_line.alias("__first_line__"))
-    duplicates = passed.filter(~pl.col("__first__"))
-    accepted = passed.filter(pl.col("__first__"))
+    keys = [_typed(k) for k in table.key]
+    is_first = passed.select(pl.struct(keys).is_first_distinct()).to_series()
+    accepted, duplicates = passed.filter(is_first), passed.filter(~is_first)
+    first_lines = accepted.select(*keys, pl.col(LINE).alias("__first_line__"))
+    duplicates = duplicates.join(first_lines, on=keys, how="left", nulls_equal=True)
 
+    as_text = [pl.col(c).cast(pl.Utf8) for c in table.column_names]
     quarantined = pl.concat(
-        [_describe_row_failures(row_failed, checks), _describe_duplicates(duplicates, table)], how="vertical"
+        [
+            _describe_row_failures(row_failed.with_columns(as_text), checks),
+            _describe_duplicates(duplicates.with_columns(as_text), table),
+        ],
+        how="vertical",
     )
-    raw_columns = text.select(LINE, *table.column_names)
-    quarantined = quarantined.join(raw_columns, left_on="line", right_on=LINE, how="left").sort("line")
+    rows_as_read = pl.concat([row_failed, duplicates], how="diagonal").select(LINE, *as_text)
+    quarantined = quarantined.join(rows_as_read, left_on="line", right_on=LINE, how="left").sort("line")
     clean = accepted.select(pl.col(_typed(c.name)).alias(c.name) for c in table.columns)
     return Validated(clean, quarantined)
+
+
+_TARGET = {"string": pl.Utf8, "int": pl.Int64, "decimal": pl.Float64, "date": pl.Date, "month": pl.Utf8}
 
 
 def _typed(name: str) -> str:
     return f"__typed__{name}"
 
 
+def _present_name(name: str) -> str:
+    return f"__present__{name}"
+
+
+def _presence(dtype: pl.DataType, name: str) -> pl.Expr:
+    """A value is present when it is not null and, for text, not empty."""
+    value = pl.col(name)
+    return value.is_not_null() & (value.str.len_bytes() > 0) if dtype == pl.Utf8 else value.is_not_null()
+
+
 def _present(column: Column) -> pl.Expr:
-    value = pl.col(column.name)
-    return value.is_not_null() & (value.str.len_chars() > 0)
+    return pl.col(_present_name(column.name))
 
 
-def _parse(column: Column) -> pl.Expr:
-    value = pl.when(_present(column)).then(pl.col(column.name))
+def _parse(column: Column, dtype: pl.DataType) -> pl.Expr:
+    present = _present(column)
+    if dtype == _TARGET[column.kind] and column.kind != "month":
+        return pl.when(present).then(pl.col(column.name))
+    value = pl.when(present).then(pl.col(column.name).cast(pl.Utf8))
     if column.kind == "int":
         return value.str.to_integer(strict=False)
     if column.kind == "decimal":
         number = value.cast(pl.Float64, strict=False)
         return pl.when(number.is_finite()).then(number)
     if column.kind == "date":
-        # Parquet dates and xlsx date cells arrive as "YYYY-MM-DD" or "YYYY-MM-DD 00:00:00".
-        return value.str.replace(r"^(\d{4}-\d{2}-\d{2})(?: 00:00:00(?:\.0+)?)?$", "$1").str.to_date(
-            "%Y-%m-%d", strict=False
-        )
+        # xlsx date cells arrive as "YYYY-MM-DD 00:00:00".
+        return value.str.replace(r"^(\d{4}-\d{2}-\d{2})(?: 00:00:00(?:\.0+)?)?$", "$1").str.to_date("%Y-%m-%d", strict=False)
     if column.kind == "month":
         return pl.when(value.str.contains(r"^\d{4}-(0[1-9]|1[0-2])$")).then(value)
     return value
