@@ -14,9 +14,9 @@ from .ingest import TableReport
 def ingest_summary(reports: Mapping[str, TableReport], out_dir: Path) -> RichTable:
     """One row per table: rows in, accepted, quarantined, and the rules that quarantined rows."""
     table = RichTable(title=f"Ingest → {out_dir}", title_justify="left")
-    for header in ("table", "表", "file", "input rows", "accepted", "quarantined", "rules"):
-        table.add_column(header, justify="right" if header in ("input rows", "accepted", "quarantined") else "left")
+    for header in ("table", "表", "rows in", "accepted", "quarantined", "rules"):
+        table.add_column(header, justify="right" if header in ("rows in", "accepted", "quarantined") else "left")
     for name, r in reports.items():
         rules = ", ".join(f"{rule} {n}" for rule, n in r.by_rule.items())
-        table.add_row(name, contract.table(name).label, r.file, f"{r.input_rows:,}", f"{r.accepted:,}", f"{r.quarantined:,}", rules)
+        table.add_row(name, contract.table(name).label, f"{r.input_rows:,}", f"{r.accepted:,}", f"{r.quarantined:,}", rules)
     return table
