@@ -130,13 +130,13 @@ def make_firms(rng: np.random.Generator, first_index: int, count: int, months: M
 
     legal_rep, rep_effect = _legal_reps(rng, count, rep_offset)
     heavy = rng.random(count) < 0.10
-    firm_effect = np.where(heavy, rng.normal(2.3, 0.7, count), rng.normal(0.0, 0.5, count))
+    firm_effect = np.where(heavy, rng.normal(2.3, 0.4, count), rng.normal(0.0, 0.15, count))
     age_years = (np.datetime64(months.last_day) - established).astype(np.int64) / 365.25
     youth = np.where(age_years < 2, 0.25, 0.0)
     type_effect = np.array([TYPE_PROFILE[t][2] for t in ENTITY_TYPES])[entity_type]
     latent = BASE_LOGIT + _INDUSTRY_RISK[industry] + type_effect + youth + rep_effect + firm_effect
 
-    drift = np.cumsum(rng.normal(0.0, 0.06, (count, months.count)), axis=1)
+    drift = np.cumsum(rng.normal(0.0, 0.03, (count, months.count)), axis=1)
     trend = np.linspace(0.0, 0.15, months.count)  # a slow district-wide rise in violations
     propensity = (1.0 / (1.0 + np.exp(-(latent[:, None] + drift + trend[None, :])))).astype(np.float32)
 
@@ -163,8 +163,8 @@ def _legal_reps(rng: np.random.Generator, count: int, rep_offset: int) -> tuple[
     pool = max(1, round(count * 0.17 / 2.5))
     shared = rng.random(count) < 0.17
     rep = np.where(shared, rng.integers(0, pool, count), pool + np.arange(count))
-    pool_effect = rng.normal(0.35, 0.95, pool)
-    own_effect = rng.normal(0.0, 0.45, count)
+    pool_effect = rng.normal(0.4, 0.6, pool)
+    own_effect = rng.normal(0.0, 0.15, count)
     effect = np.where(shared, pool_effect[np.minimum(rep, pool - 1)], own_effect)
     return rep_offset + rep, effect
 

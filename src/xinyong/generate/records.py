@@ -117,7 +117,7 @@ def _annual_reports(rng: np.random.Generator, firms: Firms, months: Months) -> t
         due = np.flatnonzero((firms.established <= np.datetime64(dt.date(year, 12, 31))) & ~ended_before)
         month = np.clip(months.index_of(np.array([deadline] * len(due))), 0, months.count - 1)
         r = firms.propensity[due, month] / TYPICAL
-        on_time = rng.random(len(due)) < np.clip(0.995 - 0.035 * r**1.2, 0.3, 0.995)
+        on_time = rng.random(len(due)) < np.clip(0.995 - 0.05 * r**1.3, 0.3, 0.995)
         window = (deadline - np.datetime64(dt.date(year + 1, 1, 1))).astype(np.int64)
         filed = np.datetime64(dt.date(year + 1, 1, 1)) + (window * rng.random(len(due)) ** 0.5).astype(np.int64)
         late = deadline + (1 + rng.exponential(120, len(due))).astype(np.int64)
@@ -139,7 +139,7 @@ def _abnormal(
     rng: np.random.Generator, firms: Firms, months: Months, ratio: np.ndarray, late_listing: tuple, serial: int
 ) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
     last = np.datetime64(months.last_day)
-    unreach_firm, unreach_month = _events(firms.alive & (rng.random(ratio.shape) < 0.0005 * ratio**1.4))
+    unreach_firm, unreach_month = _events(firms.alive & (rng.random(ratio.shape) < 0.0008 * ratio**1.4))
     info_firm, info_month = _events(firms.alive & (rng.random(ratio.shape) < 0.0001 * ratio))
     unreach_date = months.random_day(rng, unreach_month)
     info_date = months.random_day(rng, info_month)
@@ -210,7 +210,7 @@ def _choose_rows(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
 
 
 def _penalties(rng: np.random.Generator, firms: Firms, months: Months, ratio: np.ndarray, serial: int):
-    happens = firms.alive & (rng.random(ratio.shape) < np.minimum(0.5, 0.002 * ratio**1.3))
+    happens = firms.alive & (rng.random(ratio.shape) < np.minimum(0.5, 0.005 * ratio**1.5))
     firm, month = _events(happens)
     date = months.random_day(rng, month)
     department = _choose_rows(rng, _department_weights(firms, firm))
@@ -244,10 +244,10 @@ def _tax_ratings(rng: np.random.Generator, firms: Firms, months: Months) -> tupl
         if published > np.datetime64(months.last_day):
             continue
         ended = ~np.isnat(firms.status_date) & (firms.status_date <= year_end)
-        rated = np.flatnonzero((firms.entity_type != INDIVIDUAL) & (firms.established <= year_end) & ~ended)
+        rated = np.flatnonzero((firms.established <= year_end) & ~ended)
         month = np.clip(months.index_of(np.array([year_end] * len(rated))), 0, months.count - 1)
         p = firms.propensity[rated, month].astype(np.float64)
-        score = np.log(p / (1 - p)) - BASE_LOGIT + rng.normal(0, 0.6, len(rated))
+        score = np.log(p / (1 - p)) - BASE_LOGIT + rng.normal(0, 0.15, len(rated))
         rating = np.select([score > 3.0, score > 2.1, score > 0.4], [4, 3, 1], default=0)
         new = firms.established[rated] >= np.datetime64(dt.date(year, 1, 1))
         rating = np.where(new, 2, rating)
@@ -259,7 +259,7 @@ def _tax_ratings(rng: np.random.Generator, firms: Firms, months: Months) -> tupl
 
 def _arrears(rng: np.random.Generator, firms: Firms, months: Months, ratio: np.ndarray, serial: int) -> pl.DataFrame:
     employer = (firms.entity_type != INDIVIDUAL)[:, None]
-    firm, month = _events(firms.alive & employer & (rng.random(ratio.shape) < 0.0012 * ratio**1.2))
+    firm, month = _events(firms.alive & employer & (rng.random(ratio.shape) < 0.002 * ratio**1.2))
     start = months.starts[month]
     owed = np.minimum(rng.geometric(0.35, len(firm)), 24)
     return pl.DataFrame({
@@ -273,7 +273,7 @@ def _arrears(rng: np.random.Generator, firms: Firms, months: Months, ratio: np.n
 
 
 def _court(rng: np.random.Generator, firms: Firms, months: Months, ratio: np.ndarray, serial: int) -> pl.DataFrame:
-    firm, month = _events(firms.alive & (rng.random(ratio.shape) < 0.0003 * ratio**1.5))
+    firm, month = _events(firms.alive & (rng.random(ratio.shape) < 0.0005 * ratio**1.5))
     date = months.random_day(rng, month)
     return pl.DataFrame({
         "record_id": record_ids("ZX", date, serial),
@@ -298,8 +298,8 @@ def _environment(rng: np.random.Generator, firms: Firms, months: Months, ratio: 
 
 
 def _complaints(rng: np.random.Generator, firms: Firms, months: Months, ratio: np.ndarray, serial: int):
-    exposure = np.where(CONSUMER[firms.industry], 3.0, 0.5)[:, None]
-    happens = firms.alive & (rng.random(ratio.shape) < np.minimum(0.9, 0.004 * ratio**0.8 * exposure))
+    exposure = np.where(CONSUMER[firms.industry], 3.0, 1.2)[:, None]
+    happens = firms.alive & (rng.random(ratio.shape) < np.minimum(0.9, 0.01 * ratio**1.2 * exposure))
     firm, month = _events(happens)
     date = months.random_day(rng, month)
     food = FOOD[firms.industry[firm]]
