@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .generate import RegionSpec, generate_region, read_metadata
+from .generate import GENERATOR, RegionSpec, generate_region, read_metadata
 from .ingest import TableReport, ingest
 from .progress import SILENT, Progress
 
@@ -38,6 +38,6 @@ def run_demo(region: Path, out_dir: Path, progress: Progress = SILENT) -> DemoRe
 def ensure_region(region: Path, progress: Progress = SILENT, spec: RegionSpec = RegionSpec()) -> None:
     """Generate the default region into ``region`` unless the same region is already there."""
     metadata = read_metadata(region)
-    wanted = {"seed": spec.seed, "enterprises": spec.enterprises, "months": spec.months, "end_month": spec.end_month}
+    wanted = {"generator": GENERATOR, "seed": spec.seed, "enterprises": spec.enterprises, "months": spec.months, "end_month": spec.end_month}
     if metadata is None or any(metadata.get(k) != v for k, v in wanted.items()):
         generate_region(region, spec, progress)

@@ -38,3 +38,9 @@ class InputRowError(XinyongError):
         self.column = column
         self.rule = rule
         super().__init__(f"{path}: row {row}, column {column!r}: {rule}: {detail}")
+
+
+class GateError(XinyongError):
+    """A model failed a promotion gate; nothing was promoted."""
+
+    exit_code = 3

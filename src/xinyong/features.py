@@ -37,6 +37,16 @@ def scan_clean(clean_dir: Path) -> dict[str, pl.LazyFrame]:
     return tables
 
 
+def write_features(clean_dir: Path, as_of: dt.date, out: Path) -> int:
+    """``xinyong features``: the indicators of every live enterprise on ``as_of``, to Parquet."""
+    from . import fsio
+
+    tables = scan_clean(clean_dir)
+    frame = build_features(tables, live_spine(tables, as_of)).collect()
+    fsio.write_parquet(out, frame)
+    return frame.height
+
+
 def live_spine(tables: Tables, as_of: dt.date) -> pl.LazyFrame:
     """Every enterprise established by ``as_of`` and not deregistered, revoked or moved out by then."""
     alive = (pl.col("established") <= as_of) & ((pl.col("status") == "存续") | (pl.col("status_date") > as_of))
@@ -44,7 +54,7 @@ def live_spine(tables: Tables, as_of: dt.date) -> pl.LazyFrame:
 
 
 def build_features(tables: Tables, spine: pl.LazyFrame, indicators: tuple[Indicator, ...] | None = None) -> pl.LazyFrame:
-    """One row per spine row: ``uscc``, ``as_of``, then one column per indicator, in catalog order."""
+    """One row per spine row, in spine order: ``uscc``, ``as_of``, then the indicators in catalog order."""
     indicators = indicators or catalog()
     spine = spine.select(KEYS).unique(maintain_order=True)
     by_group: dict[tuple[str, str], list[Indicator]] = defaultdict(list)
@@ -54,7 +64,7 @@ def build_features(tables: Tables, spine: pl.LazyFrame, indicators: tuple[Indica
     result = spine
     for (group, table), members in by_group.items():
         part = _BUILDERS[group](tables, spine, table, members)
-        result = result.join(part, on=KEYS, how="left", nulls_equal=False)
+        result = result.join(part, on=KEYS, how="left", maintain_order="left")
     fills = [pl.col(i.name).fill_null(_empty_value(i)) for i in indicators if _empty_value(i) is not None]
     return result.with_columns(fills).select(*KEYS, *(i.name for i in indicators))
 

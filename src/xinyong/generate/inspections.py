@@ -126,11 +126,13 @@ def _inspectors(rng: np.random.Generator, department: np.ndarray, roster: pl.Dat
 
 
 def _results(rng: np.random.Generator, propensity: np.ndarray, unreachable: np.ndarray) -> np.ndarray:
+    """Result codes: F when the item does not apply to what the firm does (independent of its
+    compliance), 6 mostly for firms listed as unreachable, else a finding drawn from the propensity."""
     count = len(propensity)
     violation = rng.random(count) < propensity
     violation_code = np.array(VIOLATION_CODES)[rng.choice(len(VIOLATION_CODES), count, p=_VIOLATION_SHARES)]
-    clean_code = np.where(rng.random(count) < 0.9, "1", "F")
-    code = np.where(violation, violation_code, clean_code)
+    code = np.where(violation, violation_code, "1")
+    code = np.where(rng.random(count) < 0.08, "F", code)
     code = np.where(unreachable & (rng.random(count) < 0.7), "6", code)
     assert set(np.unique(code)) <= set(RESULT_CODES)
     return code

@@ -1,0 +1,68 @@
+"""Training labels from past inspection results, each with its inclusion probability π.
+
+A result code maps to violation yes (1), no (0) or unknown (no label) through a TOML policy
+(``reference/labels.toml`` by default).  Each label keeps the π with which its inspection was
+drawn, so that weighting by 1/π turns the inspected firms back into the population they were
+drawn from (Horvitz & Thompson 1952).  Features for a label are taken as of the day before its
+inspection month, so a label never sees its own month.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import polars as pl
+
+from .contract import RESULT_CODES
+from .errors import InputFileError
+
+
+@dataclass(frozen=True)
+class LabelPolicy:
+    violation: tuple[str, ...]
+    no_violation: tuple[str, ...]
+
+
+def read_policy(path: Path | None = None) -> LabelPolicy:
+    """The label policy from ``path``, or the shipped default; unknown codes are an error."""
+    if path is None:
+        text, where = resources.files("xinyong.reference").joinpath("labels.toml").read_text("utf-8"), Path("labels.toml")
+    else:
+        text, where = path.read_text(encoding="utf-8"), path
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputFileError(where, f"not valid TOML ({exc})") from None
+    for key in ("violation", "no_violation"):
+        codes = data.get(key)
+        if not isinstance(codes, list) or not codes:
+            raise InputFileError(where, f"{key} must be a non-empty list of result codes")
+        unknown = sorted(set(map(str, codes)) - set(RESULT_CODES))
+        if unknown:
+            raise InputFileError(where, f"{key}: unknown result code {', '.join(unknown)}")
+    both = sorted(set(data["violation"]) & set(data["no_violation"]))
+    if both:
+        raise InputFileError(where, f"code {', '.join(both)} is both a violation and not")
+    return LabelPolicy(tuple(map(str, data["violation"])), tuple(map(str, data["no_violation"])))
+
+
+def inspection_labels(inspections: pl.LazyFrame, policy: LabelPolicy) -> pl.LazyFrame:
+    """One row per labelled inspection: uscc, round_month, as_of, label, π and weight 1/π."""
+    label = (
+        pl.when(pl.col("result_code").is_in(list(policy.violation))).then(pl.lit(1, pl.Int8))
+        .when(pl.col("result_code").is_in(list(policy.no_violation))).then(pl.lit(0, pl.Int8))
+    )
+    month_start = (pl.col("round_month") + "-01").str.to_date("%Y-%m-%d")
+    return (
+        inspections.with_columns(label.alias("label"), month_start.dt.offset_by("-1d").alias("as_of"))
+        .filter(pl.col("label").is_not_null())
+        .select(
+            "uscc", "round_month", "as_of", "label", "result_code",
+            pl.col("inclusion_probability").alias("pi"),
+            (1.0 / pl.col("inclusion_probability")).alias("weight"),
+        )
+        .sort("round_month", "uscc")
+    )

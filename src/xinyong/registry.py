@@ -1,0 +1,213 @@
+"""MLflow tracking and the model registry: every training run logged, a champion promoted through gates.
+
+Tracking uses an embedded SQLite store inside the project's data folder (``data/mlflow/``) with an
+explicit artifact location beside it, unless ``MLFLOW_TRACKING_URI`` names another store.  Each run
+logs its parameters, metrics, training-data hash, the LightGBM model with signature and input
+example, the validation report and feature importance, and registers a model version.
+
+``promote`` moves the ``champion`` alias to a version only when its gates pass:
+
+1. on the challenger's own holdout, its weighted AUC is not worse than the current champion's by
+   more than the tolerance;
+2. the weighted observed violation rate rises strictly from tier A to tier D;
+3. the score PSI (holdout against training) is below 0.25.
+
+``--force`` overrides failed gates and records that it did, on the version and in the export.
+The champion is exported to ``models/``, from which the monthly job runs without MLflow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from . import fsio
+from .errors import UsageError
+
+MODEL_NAME = "xinyong-risk"
+EXPERIMENT = "xinyong-risk"
+ALIAS = "champion"
+BUNDLE = "xinyong_model"  # the run's artifact folder holding model.txt, metadata.json and the report
+AUC_TOLERANCE = 0.01
+PSI_LIMIT = 0.25
+
+
+def tracking_uri(data_dir: Path) -> str:
+    override = os.environ.get("MLFLOW_TRACKING_URI")
+    if override:
+        return override
+    store = data_dir / "mlflow"
+    store.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{(store / 'mlflow.db').resolve()}"
+
+
+def _client(data_dir: Path):
+    import mlflow
+    from mlflow import MlflowClient
+
+    mlflow.set_tracking_uri(tracking_uri(data_dir))
+    if mlflow.get_experiment_by_name(EXPERIMENT) is None:
+        artifacts = (data_dir / "mlflow" / "artifacts").resolve()
+        mlflow.create_experiment(EXPERIMENT, artifact_location=artifacts.as_uri())
+    mlflow.set_experiment(EXPERIMENT)
+    return mlflow, MlflowClient()
+
+
+def log_run(
+    data_dir: Path,
+    model_dir: Path,
+    *,
+    run_name: str,
+    params: dict,
+    metrics: dict[str, float],
+    data_hash: str,
+    example: pl.DataFrame,
+    booster,
+) -> tuple[str, str]:
+    """Log one training run and register its model; returns (run id, model version)."""
+    import lightgbm
+    from mlflow.models import infer_signature
+
+    mlflow, client = _client(data_dir)
+    example_pd = example.to_pandas()
+    with mlflow.start_run(run_name=run_name) as run:
+        mlflow.log_params({k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v) for k, v in params.items()})
+        mlflow.log_metrics(metrics)
+        mlflow.set_tags({"training_data_sha256": data_hash, "xinyong.model_dir": str(model_dir)})
+        signature = infer_signature(example_pd, booster.predict(example_pd.to_numpy()))
+        info = mlflow.lightgbm.log_model(
+            booster, name="model", signature=signature, input_example=example_pd,
+            pip_requirements=[f"lightgbm=={lightgbm.__version__}"], registered_model_name=MODEL_NAME,
+        )
+        mlflow.log_artifacts(str(model_dir), artifact_path=BUNDLE)
+    version = str(info.registered_model_version)
+    client.set_model_version_tag(MODEL_NAME, version, "training_data_sha256", data_hash)
+    return run.info.run_id, version
+
+
+@dataclass(frozen=True)
+class Gate:
+    name: str
+    passed: bool
+    detail: str
+
+
+def promote(data_dir: Path, version: str, models_dir: Path, *, force: bool = False, reason: str = "") -> list[Gate]:
+    """Check the gates for ``version``; move the champion alias and export it when they pass (or --force)."""
+    from mlflow.exceptions import MlflowException
+
+    mlflow, client = _client(data_dir)
+    try:
+        challenger = client.get_model_version(MODEL_NAME, version)
+    except MlflowException:
+        raise UsageError(f"model version {version} of {MODEL_NAME} is not in the registry at {tracking_uri(data_dir)}") from None
+    with tempfile.TemporaryDirectory() as scratch:
+        bundle = Path(mlflow.artifacts.download_artifacts(run_id=challenger.run_id, artifact_path=BUNDLE, dst_path=scratch))
+        gates = _gates(client, bundle)
+        failed = [g for g in gates if not g.passed]
+        if failed and not force:
+            return gates
+        if failed:
+            client.set_model_version_tag(MODEL_NAME, version, "promotion_override", "; ".join(g.name for g in failed))
+            client.set_model_version_tag(MODEL_NAME, version, "promotion_override_reason", reason or "(none given)")
+        client.set_registered_model_alias(MODEL_NAME, ALIAS, version)
+        _export(bundle, models_dir, version, challenger.run_id, gates, forced=bool(failed))
+    return gates
+
+
+def _gates(client, bundle: Path) -> list[Gate]:
+    from .model import RiskModel
+
+    report = json.loads((bundle / "report.json").read_text(encoding="utf-8"))
+    holdout = pl.read_parquet(bundle / "holdout.parquet")
+    gates = []
+    weighted = report["weighted"]["auc"]["value"]
+    champion = _champion_bundle(client)
+    if champion is None:
+        gates.append(Gate("not worse than champion", True, "no champion yet"))
+    else:
+        from .metrics import auc
+
+        old = RiskModel.load(champion)
+        old_auc = auc(holdout["label"].to_numpy(), old.predict_proba(holdout.select(old.features_)), holdout["weight"].to_numpy())
+        ok = weighted >= old_auc - AUC_TOLERANCE
+        gates.append(Gate("not worse than champion", ok, f"weighted AUC {weighted:.4f} vs champion {old_auc:.4f} on the same holdout (tolerance {AUC_TOLERANCE})"))
+    rates = [report["tiers"][t].get("weighted", {}).get("value", float("nan")) for t in "ABCD"]
+    rising = all(np.isfinite(rates)) and all(a < b for a, b in zip(rates, rates[1:]))
+    gates.append(Gate("tier rates rise A<B<C<D", rising, "weighted observed rates " + " < ".join(f"{r:.3f}" for r in rates)))
+    score_psi = report["psi"]["score"]["value"]
+    gates.append(Gate("score PSI below 0.25", score_psi < PSI_LIMIT, f"PSI {score_psi:.3f}"))
+    return gates
+
+
+def _champion_bundle(client) -> Path | None:
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    try:
+        champion = client.get_model_version_by_alias(MODEL_NAME, ALIAS)
+    except MlflowException:
+        return None
+    return Path(mlflow.artifacts.download_artifacts(run_id=champion.run_id, artifact_path=BUNDLE, dst_path=tempfile.mkdtemp()))
+
+
+def _export(bundle: Path, models_dir: Path, version: str, run_id: str, gates: list[Gate], forced: bool) -> None:
+    """Write models/: model.txt, metadata.json (with the promotion record) and MODEL_CARD.md."""
+    staging = Path(tempfile.mkdtemp(prefix=".promote-", dir=models_dir.parent if models_dir.parent.exists() else None))
+    try:
+        shutil.copy2(bundle / "model.txt", staging / "model.txt")
+        metadata = json.loads((bundle / "metadata.json").read_text(encoding="utf-8"))
+        metadata["registry"] = {
+            "model": MODEL_NAME, "version": version, "run_id": run_id, "alias": ALIAS,
+            "gates": [{"name": g.name, "passed": g.passed, "detail": g.detail} for g in gates],
+            "forced": forced,
+        }
+        fsio.write_json(staging / "metadata.json", metadata)
+        (staging / "MODEL_CARD.md").write_text(model_card(metadata, json.loads((bundle / "report.json").read_text("utf-8"))), "utf-8")
+        models_dir.mkdir(parents=True, exist_ok=True)
+        fsio.publish_staged(staging, models_dir, last="metadata.json")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def model_card(metadata: dict, report: dict) -> str:
+    registry = metadata.get("registry", {})
+    gates = "\n".join(f"- {'✔' if g['passed'] else '✘'} {g['name']}: {g['detail']}" for g in registry.get("gates", []))
+    tiers = "\n".join(
+        f"| {t} | {r['n']} | {r.get('weighted', {}).get('value', float('nan')):.3f} |" for t, r in report["tiers"].items()
+    )
+    return f"""# Model card — {MODEL_NAME} version {registry.get('version', '?')}
+
+**Internal (内部资料).** Scores and tiers from this model are never published.
+
+- Purpose: monthly credit-risk tiers (A/B/C/D) for 双随机 sampling of market entities.
+- Model: LightGBM, {metadata['best_iteration']} trees, monotone constraints from the indicator catalog,
+  Platt calibration (slope {metadata['calibration']['slope']:.4f}, intercept {metadata['calibration']['intercept']:.4f}).
+- Training data: SHA-256 `{metadata.get('training_data_sha256', '?')}`; labels from past inspections,
+  weighted by 1/π; out-of-time split {metadata.get('split', {})}.
+- Features ({len(metadata['features'])}): see `docs/indicators.md`.
+- Cut-offs (calibrated probability): {metadata.get('cutoffs')}.
+- Promotion{' (FORCED: gates overridden)' if registry.get('forced') else ''}:
+{gates}
+
+## Holdout
+| metric | naive | 1/π weighted |
+|---|---|---|
+| AUC | {report['naive']['auc']['value']:.3f} | {report['weighted']['auc']['value']:.3f} |
+| KS | {report['naive']['ks']['value']:.3f} | {report['weighted']['ks']['value']:.3f} |
+| Brier | {report['naive']['brier']:.4f} | {report['weighted']['brier']:.4f} |
+
+| tier | n | weighted violation rate |
+|---|---|---|
+{tiers}
+
+Limitations: labels exist only for inspected firms; weights correct the selection only as far as
+the recorded inclusion probabilities are right. Registry attributes are a current snapshot.
+"""

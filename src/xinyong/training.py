@@ -1,0 +1,141 @@
+"""Training sets and splits for the risk model, in region mode and in generic mode.
+
+Region mode turns the region's past inspections into labels (:mod:`xinyong.labels`), builds their
+features as of the day before each inspection month (:mod:`xinyong.features`), and splits them
+**out of time**: the last months are the holdout the report is computed on, the months before
+them validate (early stopping and calibration), and everything earlier trains.  A model is
+judged on months it never saw, as it will be used.
+
+Generic mode trains on any CSV or Parquet table with a 0/1 label, so data scientists can use
+their own data: numeric columns are features, text columns categorical; the split is by a time
+column when one is named, otherwise a fixed pseudo-random split of the rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from .errors import InputFileError, UsageError
+from .features import build_features
+from .indicators import catalog
+from .labels import LabelPolicy, inspection_labels
+from .model import RiskModel
+
+LABEL, WEIGHT, PERIOD = "label", "weight", "period"
+
+
+@dataclass(frozen=True)
+class Split:
+    """Rows of a training table with their role; ``features`` name the model's inputs."""
+
+    train: pl.DataFrame
+    valid: pl.DataFrame
+    holdout: pl.DataFrame
+    features: list[str]
+    categorical: tuple[str, ...]
+    id_column: str | None
+
+    def fit(self, model: RiskModel) -> RiskModel:
+        return model.fit(
+            self.train.select(self.features), self.train[LABEL].to_numpy(), self.train[WEIGHT].to_numpy(),
+            self.valid.select(self.features), self.valid[LABEL].to_numpy(), self.valid[WEIGHT].to_numpy(),
+        )
+
+
+def data_hash(frame: pl.DataFrame) -> str:
+    """SHA-256 over the schema and every row's hash: the identity of a training table."""
+    digest = hashlib.sha256(repr(frame.schema).encode("utf-8"))
+    digest.update(frame.hash_rows(seed=0).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+# -- region mode -------------------------------------------------------------------------------
+def region_table(tables, policy: LabelPolicy, as_of: dt.date) -> pl.DataFrame:
+    """Labelled inspections finished by ``as_of`` with their point-in-time features."""
+    month_end = (pl.col("as_of").dt.offset_by("1d").dt.month_end())
+    labels = inspection_labels(tables["inspections"], policy).filter(month_end <= as_of)
+    features = build_features(tables, labels.select("uscc", "as_of"))
+    # A fixed row order: LightGBM's seeded bagging depends on it, and training must be repeatable.
+    table = labels.join(features, on=["uscc", "as_of"], how="left").collect().sort("round_month", "uscc")
+    if table.is_empty():
+        raise UsageError(f"no labelled inspections finished by {as_of}")
+    return table.with_columns(pl.col("round_month").alias(PERIOD))
+
+
+def split_by_month(table: pl.DataFrame, holdout_months: int = 6, valid_months: int = 3) -> Split:
+    months = sorted(table[PERIOD].unique().to_list())
+    if len(months) < holdout_months + valid_months + 6:
+        raise UsageError(f"out-of-time training needs at least {holdout_months + valid_months + 6} months of labels, got {len(months)}")
+    holdout = set(months[-holdout_months:])
+    valid = set(months[-holdout_months - valid_months : -holdout_months])
+    role = pl.col(PERIOD)
+    names = [i.name for i in catalog()]
+    categorical = tuple(i.name for i in catalog() if i.categorical)
+    return Split(
+        table.filter(~role.is_in(list(holdout | valid))),
+        table.filter(role.is_in(list(valid))),
+        table.filter(role.is_in(list(holdout))),
+        names, categorical, "uscc",
+    )
+
+
+def region_model(**overrides) -> RiskModel:
+    """A model with the catalog's monotone constraints and categorical indicators."""
+    return RiskModel(
+        monotone={i.name: i.direction for i in catalog() if not i.categorical},
+        categorical=tuple(i.name for i in catalog() if i.categorical),
+        **overrides,
+    )
+
+
+# -- generic mode ------------------------------------------------------------------------------
+def read_any(path: Path) -> pl.DataFrame:
+    if not path.is_file():
+        raise InputFileError(path, "no such file")
+    try:
+        if path.suffix == ".parquet":
+            return pl.read_parquet(path)
+        if path.suffix == ".csv":
+            return pl.read_csv(path, infer_schema_length=10_000)
+    except Exception as exc:  # noqa: BLE001 - any parse failure is the file's problem
+        raise InputFileError(path, f"not readable ({str(exc).splitlines()[0]})") from None
+    raise InputFileError(path, f"unsupported file type {path.suffix!r}; use .csv or .parquet")
+
+
+def generic_split(
+    path: Path, label: str, id_column: str | None = None, time_column: str | None = None, weight_column: str | None = None
+) -> Split:
+    table = read_any(path)
+    for role, column in (("label", label), ("id", id_column), ("time", time_column), ("weight", weight_column)):
+        if column is not None and column not in table.columns:
+            raise InputFileError(path, f"no {role} column {column!r}; columns are {', '.join(table.columns)}")
+    values = set(table[label].drop_nulls().cast(pl.Utf8).unique().to_list())
+    if not values <= {"0", "1", "true", "false"} or len(values) != 2:
+        raise InputFileError(path, f"label column {label!r} must hold two values 0/1, found {sorted(values)[:5]}")
+    table = table.filter(pl.col(label).is_not_null()).with_columns(
+        pl.col(label).cast(pl.Utf8).is_in(["1", "true"]).cast(pl.Int8).alias(LABEL),
+        (pl.col(weight_column).cast(pl.Float64) if weight_column else pl.lit(1.0)).alias(WEIGHT),
+    )
+    reserved = {label, id_column, time_column, weight_column, LABEL, WEIGHT}
+    features = [c for c in table.columns if c not in reserved]
+    categorical = tuple(c for c in features if table.schema[c] in (pl.Utf8, pl.Categorical, pl.Boolean))
+    table = table.with_columns(pl.col(c).cast(pl.Utf8) for c in categorical)
+    if time_column:
+        rank = pl.col(time_column).rank("ordinal") / pl.len()
+    else:  # a fixed scramble of the row number: the same file always splits the same way
+        rank = ((pl.int_range(pl.len(), dtype=pl.UInt64) * 2_654_435_761) % 1000) / 1000
+    table = table.with_columns(rank.alias("__rank__"))
+    parts = [table.filter(cond).drop("__rank__") for cond in (
+        pl.col("__rank__") < 0.6, pl.col("__rank__").is_between(0.6, 0.8, closed="left"), pl.col("__rank__") >= 0.8)]
+    if min(p.height for p in parts) == 0 or any(p[LABEL].n_unique() < 2 for p in parts):
+        raise InputFileError(path, "too few rows of each label to split into train, validation and holdout")
+    return Split(*parts, features, categorical, id_column)
+
+
+def generic_model(split: Split, **overrides) -> RiskModel:
+    return RiskModel(categorical=split.categorical, **overrides)
