@@ -15,6 +15,22 @@ case "${1:-}" in
   *) echo "usage: scripts/setup.sh [--test]" >&2; exit 2 ;;
 esac
 
+# Browser tests drive Debian's Chromium (browser downloads are blocked) and need a CJK font to
+# render Chinese; install both from the system's packages when they are missing.
+if [ -n "$extras" ]; then
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+      echo "scripts/setup.sh: the tests need ${missing[*]}; install them with apt-get (as root)" >&2
+      exit 1
+    fi
+  fi
+fi
+
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt)
 # Build tools first, pinned, so the editable build below uses them rather than fetching its own.

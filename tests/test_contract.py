@@ -10,7 +10,7 @@ from .conftest import REPO
 
 def test_document_is_rendered_from_the_code() -> None:
     written = (REPO / "docs" / "data-contract.md").read_text(encoding="utf-8")
-    assert written == render(), "run: .venv/bin/python scripts/render_data_contract.py"
+    assert written == render(), "run: .venv/bin/python scripts/render_docs.py"
 
 
 def test_keys_and_references_name_real_columns_upstream() -> None:
@@ -36,3 +36,10 @@ def test_reference_lists_are_complete() -> None:
     assert len(contract.industry_codes()) == 97  # GB/T 4754-2017 has 97 divisions (大类)
     assert len(contract.towns()) == 18  # DESIGN.md: 18 乡镇(街道)
     assert set(contract.RESULT_CODES) == set(contract.RESULT_LABELS)
+
+
+def test_indicator_document_is_rendered_from_the_catalog() -> None:
+    from xinyong.indicators_doc import render as render_indicators
+
+    written = (REPO / "docs" / "indicators.md").read_text(encoding="utf-8")
+    assert written == render_indicators(), "run: .venv/bin/python scripts/render_docs.py"

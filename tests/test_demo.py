@@ -4,23 +4,53 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import polars as pl
 
-def test_demo_runs_on_the_default_region(default_region: Path, tmp_path: Path) -> None:
+from xinyong.indicators import catalog
+from xinyong.model import RiskModel
+
+from .conftest import REPO
+
+
+def run_demo(cwd: Path, region: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "xinyong.cli", "demo", "--out", str(tmp_path / "out"), "--region", str(default_region)],
-        capture_output=True, text=True, env=env,
-    )
+    env.pop("MLFLOW_TRACKING_URI", None)
+    return subprocess.run([sys.executable, "-m", "xinyong.cli", "demo", "--region", str(region)],
+                          capture_output=True, text=True, env=env, cwd=cwd)
+
+
+def test_the_shipped_champion_was_trained_on_the_current_catalog() -> None:
+    model = RiskModel.load(REPO / "models")
+    assert model.features_ == [i.name for i in catalog()]
+    assert model.metadata_["registry"]["forced"] is False
+
+
+def test_demo_runs_from_the_shipped_champion_without_mlflow(default_region: Path, tmp_path: Path) -> None:
+    shutil.copytree(REPO / "models", tmp_path / "models")
+    result = run_demo(tmp_path, default_region)
     assert result.returncode == 0, result.stderr
-    manifest = json.loads((tmp_path / "out" / "clean" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((tmp_path / "out/demo/clean/manifest.json").read_text(encoding="utf-8"))
     assert manifest["tables"]["enterprises"]["accepted"] == 60_000
-    assert "Outputs" in result.stdout
-    assert str(tmp_path / "out" / "clean" / "quarantine") in result.stdout
+    scores = pl.read_parquet(tmp_path / "out/demo/internal/scores.parquet")
+    features = pl.read_parquet(tmp_path / "out/demo/internal/features.parquet")
+    assert scores["uscc"].to_list() == features["uscc"].to_list() and scores["score"].is_between(0, 1).all()
+    assert "out/demo/internal/scores.parquet" in result.stdout
+    assert not (tmp_path / "data" / "mlflow").exists()  # the main job needs no MLflow
     assert "generate:" not in result.stderr  # the region was already there, so it was not remade
+
+
+def test_demo_trains_promotes_and_exports_when_there_is_no_champion(default_region: Path, tmp_path: Path) -> None:
+    result = run_demo(tmp_path, default_region)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "models" / "model.txt").is_file() and (tmp_path / "data" / "mlflow" / "mlflow.db").is_file()
+    assert "out/demo/internal/model/report.html" in result.stdout
+    # Training is deterministic, so the exported model is the shipped one, byte for byte.
+    assert (tmp_path / "models" / "model.txt").read_bytes() == (REPO / "models" / "model.txt").read_bytes()
 
 
 def test_demo_generates_the_region_when_missing(tmp_path: Path) -> None:

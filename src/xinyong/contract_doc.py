@@ -1,6 +1,6 @@
 """Render the data contract (:mod:`xinyong.contract`) as the Markdown of ``docs/data-contract.md``.
 
-The document is generated, never edited by hand: ``scripts/render_data_contract.py`` rewrites it
+The document is generated, never edited by hand: ``scripts/render_docs.py`` rewrites it
 and ``tests/test_contract.py`` fails when it is out of step with the code.
 """
 
@@ -11,7 +11,7 @@ from .validate import EARLIEST_DATE
 
 HEADER = f"""# Data contract (raw input tables)
 
-*Generated from `src/xinyong/contract.py` by `scripts/render_data_contract.py`; do not edit.*
+*Generated from `src/xinyong/contract.py` by `scripts/render_docs.py`; do not edit.*
 
 `xinyong ingest RAW_DIR --out CLEAN_DIR [--encoding ENC]` reads one file per table from RAW_DIR,
 named after the table: `<table>.parquet`, `<table>.csv` or `<table>.xlsx` (the first found, in

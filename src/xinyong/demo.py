@@ -1,18 +1,28 @@
 """``xinyong demo``: the monthly job end to end on the embedded default region.
 
-Stages so far: generate the default region (once; it is deterministic) → ingest and validate.
-Each later stage (indicators, model, tiers, the draw, teams, disclosure) is added here as it is
-built, so the demo always runs everything that exists.
+Stages so far: generate the default region (once; it is deterministic) → ingest and validate →
+indicators as of the last day of history → the champion model from ``models/`` (trained, logged
+to MLflow, promoted through its gates and exported first if ``models/`` is empty) → a calibrated
+score for every live firm.  Each later stage (tiers, the draw, teams, disclosure) is added here
+as it is built, so the demo always runs everything that exists.  Scores are internal: they go
+under ``OUT/internal/``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import UsageError
+from .features import write_features
 from .generate import GENERATOR, RegionSpec, generate_region, read_metadata
+from .indicators import catalog
 from .ingest import TableReport, ingest
+from .model import MODEL_FILE, RiskModel
+from .modeling import score_table, train_region
 from .progress import SILENT, Progress
+from .registry import promote
 
 
 @dataclass(frozen=True)
@@ -21,18 +31,43 @@ class DemoResult:
     outputs: dict[str, Path]  # what a person opens, by description
 
 
-def run_demo(region: Path, out_dir: Path, progress: Progress = SILENT) -> DemoResult:
+def run_demo(
+    region: Path, out_dir: Path, progress: Progress = SILENT, *, models_dir: Path = Path("models"), data_dir: Path = Path("data")
+) -> DemoResult:
     """Run every stage on the default region."""
     ensure_region(region, progress)
     clean = out_dir / "clean"
+    internal = out_dir / "internal"
     reports = ingest(region, clean, progress=progress)
+    as_of = dt.date.fromisoformat(f"{read_metadata(region)['end_month']}-01") + dt.timedelta(days=32)
+    as_of = as_of.replace(day=1) - dt.timedelta(days=1)  # the last day of history
+    write_features(clean, as_of, internal / "features.parquet")
     outputs = {
         "raw region (generated; truth/ is for evaluation only)": region,
         "clean tables (Parquet, one per table)": clean,
         "quarantined rows with file, line, column, rule": clean / "quarantine",
         "ingest manifest (rows in = accepted + quarantined)": clean / "manifest.json",
+        f"indicators of every live firm as of {as_of} (internal)": internal / "features.parquet",
     }
+    if not _usable_champion(models_dir):
+        trained = train_region(clean, as_of, internal / "model", truth_dir=region / "truth", data_dir=data_dir, progress=progress)
+        gates = promote(data_dir, trained.version, models_dir)
+        if not all(g.passed for g in gates):
+            failed = ", ".join(g.name for g in gates if not g.passed)
+            raise UsageError(f"the demo model failed its promotion gates ({failed}); see {internal / 'model' / 'report.html'}")
+        outputs["model validation report (internal)"] = internal / "model" / "report.html"
+        outputs["MLflow store (runs and registry)"] = data_dir / "mlflow"
+    score_table(models_dir, internal / "features.parquet", internal / "scores.parquet")
+    outputs["champion model (text model, metadata, model card)"] = models_dir
+    outputs["calibrated risk scores (internal)"] = internal / "scores.parquet"
     return DemoResult(reports, outputs)
+
+
+def _usable_champion(models_dir: Path) -> bool:
+    """A champion exported to ``models/`` that was trained on the current indicator catalog."""
+    if not (models_dir / MODEL_FILE).is_file():
+        return False
+    return RiskModel.load(models_dir).features_ == [i.name for i in catalog()]
 
 
 def ensure_region(region: Path, progress: Progress = SILENT, spec: RegionSpec = RegionSpec()) -> None:

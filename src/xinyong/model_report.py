@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import io
 import logging
+import warnings
 from dataclasses import dataclass
 
 import matplotlib
@@ -214,7 +215,10 @@ def _figure(caption: str, svg: str) -> str:
 
 def _svg(fig) -> str:
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    with warnings.catch_warnings():
+        # Text stays text (svg.fonttype none): a missing local CJK font only affects layout measuring.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     text = buffer.getvalue()
     return text[text.index("<svg"):]

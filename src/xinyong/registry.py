@@ -177,6 +177,12 @@ def _export(bundle: Path, models_dir: Path, version: str, run_id: str, gates: li
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _describe_split(split: dict) -> str:
+    if all(isinstance(v, list) and v for v in split.values()) and split:
+        return "; ".join(f"{role} {months[0]}…{months[-1]} ({len(months)} months)" for role, months in split.items())
+    return json.dumps(split, ensure_ascii=False)
+
+
 def model_card(metadata: dict, report: dict) -> str:
     registry = metadata.get("registry", {})
     gates = "\n".join(f"- {'✔' if g['passed'] else '✘'} {g['name']}: {g['detail']}" for g in registry.get("gates", []))
@@ -191,7 +197,7 @@ def model_card(metadata: dict, report: dict) -> str:
 - Model: LightGBM, {metadata['best_iteration']} trees, monotone constraints from the indicator catalog,
   Platt calibration (slope {metadata['calibration']['slope']:.4f}, intercept {metadata['calibration']['intercept']:.4f}).
 - Training data: SHA-256 `{metadata.get('training_data_sha256', '?')}`; labels from past inspections,
-  weighted by 1/π; out-of-time split {metadata.get('split', {})}.
+  weighted by 1/π; split: {_describe_split(metadata.get('split', {}))}.
 - Features ({len(metadata['features'])}): see `docs/indicators.md`.
 - Cut-offs (calibrated probability): {metadata.get('cutoffs')}.
 - Promotion{' (FORCED: gates overridden)' if registry.get('forced') else ''}:

@@ -1,0 +1,10 @@
+"""Rewrite the generated documents from the code: docs/data-contract.md and docs/indicators.md."""
+
+from pathlib import Path
+
+from xinyong import contract_doc, indicators_doc
+
+docs = Path(__file__).resolve().parent.parent / "docs"
+for name, module in (("data-contract.md", contract_doc), ("indicators.md", indicators_doc)):
+    (docs / name).write_text(module.render(), encoding="utf-8")
+    print(f"wrote {docs / name}")

@@ -1,0 +1,121 @@
+"""MLflow runs, the registry and promotion gates: a passing model becomes champion, a failing one does not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xinyong.ingest import ingest
+from xinyong.model import RiskModel
+from xinyong.modeling import train_region
+from xinyong.registry import ALIAS, MODEL_NAME, log_run, promote, tracking_uri
+
+from .conftest import INGEST_DAY
+
+
+@pytest.fixture(scope="module")
+def store(default_region: Path, tmp_path_factory) -> dict[str, Path]:
+    os.environ.pop("MLFLOW_TRACKING_URI", None)
+    root = tmp_path_factory.mktemp("registry")
+    ingest(default_region, root / "clean", today=INGEST_DAY)
+    trained = train_region(root / "clean", dt.date(2026, 10, 31), root / "run1", data_dir=root / "data")
+    assert trained.version == "1"
+    return {"root": root, "data": root / "data", "run1": root / "run1", "models": root / "models"}
+
+
+def client(store):
+    import mlflow
+    from mlflow import MlflowClient
+
+    mlflow.set_tracking_uri(tracking_uri(store["data"]))
+    return MlflowClient()
+
+
+def test_the_store_is_sqlite_inside_the_data_folder_and_shows_the_run(store) -> None:
+    assert tracking_uri(store["data"]) == f"sqlite:///{(store['data'] / 'mlflow' / 'mlflow.db').resolve()}"
+    version = client(store).get_model_version(MODEL_NAME, "1")
+    run = client(store).get_run(version.run_id)
+    assert run.data.params["monotone_constraints_method"] == "basic"
+    assert 0.5 < run.data.metrics["holdout_naive_auc"] < 1
+    assert len(run.data.tags["training_data_sha256"]) == 64
+    artifacts = {a.path for a in client(store).list_artifacts(version.run_id, "xinyong_model")}
+    assert {"xinyong_model/report.html", "xinyong_model/report.json", "xinyong_model/importance.csv"} <= artifacts
+
+
+def test_promotion_moves_the_alias_and_exports_the_champion(store) -> None:
+    gates = promote(store["data"], "1", store["models"])
+    assert all(g.passed for g in gates), gates
+    assert str(client(store).get_model_version_by_alias(MODEL_NAME, ALIAS).version) == "1"
+    exported = json.loads((store["models"] / "metadata.json").read_text(encoding="utf-8"))
+    assert exported["registry"]["version"] == "1" and exported["registry"]["forced"] is False
+    assert (store["models"] / "model.txt").read_bytes() == (store["run1"] / "model.txt").read_bytes()
+    assert "Model card" in (store["models"] / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert set(exported["cutoffs"]) == {"A|B", "B|C", "C|D"}
+
+
+def _log_tampered(store, name: str, change) -> str:
+    """Log a real model whose report says what ``change`` makes it say; returns its version."""
+    folder = store["root"] / name
+    shutil.copytree(store["run1"], folder)
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    change(report)
+    (folder / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    model = RiskModel.load(folder)
+    import polars as pl
+
+    example = pl.DataFrame({f: [0.0] for f in model.features_})
+    _, version = log_run(store["data"], folder, run_name=name, params={"x": 1}, metrics={"m": 0.5},
+                         data_hash="0" * 64, example=example, booster=model.booster_)
+    return version
+
+
+def test_a_failing_gate_refuses_promotion_and_force_records_the_override(store) -> None:
+    promote(store["data"], "1", store["models"])
+    before = (store["models"] / "metadata.json").read_bytes()
+
+    def flat_tiers(report: dict) -> None:
+        report["tiers"]["D"]["weighted"]["value"] = report["tiers"]["C"]["weighted"]["value"]
+
+    version = _log_tampered(store, "flat", flat_tiers)
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    result = subprocess.run([sys.executable, "-m", "xinyong.cli", "model", "promote", version,
+                             "--data-dir", str(store["data"]), "--models", str(store["models"])],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 3
+    assert result.stderr == f"Error: version {version} not promoted: tier rates rise A<B<C<D (use --force --reason … to override)\n"
+    assert "✘ tier rates rise A<B<C<D" in result.stdout
+    assert str(client(store).get_model_version_by_alias(MODEL_NAME, ALIAS).version) == "1"
+    assert (store["models"] / "metadata.json").read_bytes() == before
+
+    gates = promote(store["data"], version, store["models"], force=True, reason="pilot month")
+    assert [g.name for g in gates if not g.passed] == ["tier rates rise A<B<C<D"]
+    assert str(client(store).get_model_version_by_alias(MODEL_NAME, ALIAS).version) == version
+    tags = client(store).get_model_version(MODEL_NAME, version).tags
+    assert tags["promotion_override"] == "tier rates rise A<B<C<D" and tags["promotion_override_reason"] == "pilot month"
+    assert json.loads((store["models"] / "metadata.json").read_text(encoding="utf-8"))["registry"]["forced"] is True
+
+
+def test_a_worse_model_than_the_champion_is_refused(store) -> None:
+    promote(store["data"], "1", store["models"], force=True)
+
+    def weak(report: dict) -> None:
+        report["weighted"]["auc"]["value"] = 0.55
+
+    gates = promote(store["data"], _log_tampered(store, "weak", weak), store["models"])
+    verdict = {g.name: g.passed for g in gates}
+    assert verdict == {"not worse than champion": False, "tier rates rise A<B<C<D": True, "score PSI below 0.25": True}
+
+
+def test_unknown_version_is_a_clear_error(store) -> None:
+    from xinyong.errors import UsageError
+
+    with pytest.raises(UsageError) as caught:
+        promote(store["data"], "99", store["models"])
+    assert str(caught.value) == f"model version 99 of {MODEL_NAME} is not in the registry at {tracking_uri(store['data'])}"
