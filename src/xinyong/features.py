@@ -180,12 +180,9 @@ def _relations(tables: Tables, spine: pl.LazyFrame, table: str, members: list[In
     sibling_spine = siblings.select(pl.col("sibling").alias("uscc"), "as_of").unique()
     sibling_features = build_features(tables, sibling_spine, tuple(base)).rename({"uscc": "sibling"})
     joined = siblings.join(sibling_features, on=["sibling", "as_of"], how="left")
-    aggregate = {
-        "firms": pl.len().cast(pl.Int32),
-        "revoked": pl.col("revoked").mean(),
-        "abnormal_listed": pl.col("abnormal_listed").mean(),
-        "dishonest_listed": pl.col("dishonest_listed").mean(),
-    }
+    # Yes/no indicators become the share of related firms; counts and amounts their sum.
+    flags = {i.name for i in base if i.kind == "active" or (i.kind == "tax" and i.column == "cd")} | {"revoked"}
+    aggregate = {name: pl.col(name).mean() for name in flags} | {"firms": pl.len().cast(pl.Int32)}
     return joined.group_by(KEYS).agg(aggregate.get(i.column, pl.col(i.column).sum()).alias(i.name) for i in members)
 
 
