@@ -119,3 +119,18 @@ def test_unknown_version_is_a_clear_error(store) -> None:
     with pytest.raises(UsageError) as caught:
         promote(store["data"], "99", store["models"])
     assert str(caught.value) == f"model version 99 of {MODEL_NAME} is not in the registry at {tracking_uri(store['data'])}"
+
+
+def test_the_logged_model_has_a_signature_and_an_input_example(store) -> None:
+    import mlflow
+
+    client(store)
+    info = mlflow.models.get_model_info(f"models:/{MODEL_NAME}/1")
+    assert info.signature is not None and len(info.signature.inputs.input_names()) == len(RiskModel.load(store["run1"]).features_)
+    assert info.saved_input_example_info is not None
+
+
+def test_the_tracking_uri_can_be_overridden(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "sqlite:////elsewhere/mlflow.db")
+    assert tracking_uri(tmp_path) == "sqlite:////elsewhere/mlflow.db"
+    assert not (tmp_path / "mlflow").exists()

@@ -57,9 +57,7 @@ CATALOG: tuple[Indicator, ...] = (
               description="ln(1 + 注册资本万元)"),
     Indicator("is_individual", "是否个体工商户", "基础属性", "市场监管", _REG, "registry", 0, column="is_individual"),
     Indicator("entity_type", "主体类型", "基础属性", "市场监管", _REG, "registry", 0, column="entity_type", categorical=True),
-    Indicator("industry", "行业门类+大类", "基础属性", "市场监管", _REG, "registry", 0, column="industry_code", categorical=True),
     Indicator("industry_section", "行业门类", "基础属性", "市场监管", _REG, "registry", 0, column="industry_section", categorical=True),
-    Indicator("grid", "监管网格", "基础属性", "市场监管", _REG, "registry", 0, column="grid", categorical=True),
     # 经营行为 — obligations kept or not
     Indicator("reports_missed_3y", "近3个年度未按时年报次数", "经营行为", "市场监管", "annual_reports", "annual_report", +1,
               window_months=36, column="missed", description="截止日(次年6月30日)前未公示的年度数"),

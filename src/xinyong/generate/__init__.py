@@ -29,7 +29,7 @@ from .months import Months
 from .records import SERIAL_BLOCK, make_records
 from .roster import inspection_items, make_relations, make_roster, roster_size
 
-GENERATOR = "xinyong-region-v2"  # bump whenever the same seed would give other data
+GENERATOR = "xinyong-region-v3"  # bump whenever the same seed would give other data
 DEFAULT_ENTERPRISES = 60_000
 DEFAULT_MONTHS = 36
 DEFAULT_END_MONTH = "2026-10"
@@ -150,7 +150,9 @@ def _write_tables(staging: Path, spec: RegionSpec, months: Months, progress: Pro
 def _registry(rng: np.random.Generator, firms: Firms) -> pl.DataFrame:
     towns = contract.reference_rows("towns.csv")
     individual = firms.entity_type == contract.ENTITY_TYPES.index("个体工商户")
-    capital = np.exp(np.where(individual, rng.normal(1.6, 1.0, len(firms)), rng.normal(4.2, 1.4, len(firms))))
+    # Thinly capitalised firms are riskier (shells, fly-by-night traders): capital falls with latent risk.
+    thin = 0.5 * (firms.latent - firms.latent.mean())
+    capital = np.exp(np.where(individual, rng.normal(1.6, 0.8, len(firms)), rng.normal(4.2, 1.1, len(firms))) - thin)
     return pl.DataFrame({
         "uscc": firms.uscc,
         "name": names(rng, firms),
