@@ -12,12 +12,14 @@ from pathlib import Path
 import polars as pl
 
 from xinyong.indicators import catalog
+from xinyong.leaks import find_leaks
 from xinyong.model import RiskModel
 
 from .conftest import REPO
 
 
 def run_demo(cwd: Path, region: Path) -> subprocess.CompletedProcess[str]:
+    shutil.copy(REPO / "policy.toml", cwd / "policy.toml")  # the operator's policy, beside the run
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     env.pop("MLFLOW_TRACKING_URI", None)
     return subprocess.run([sys.executable, "-m", "xinyong.cli", "demo", "--region", str(region)],
@@ -41,6 +43,14 @@ def test_demo_runs_from_the_shipped_champion_without_mlflow(default_region: Path
     assert scores["uscc"].to_list() == features["uscc"].to_list() and scores["score"].is_between(0, 1).all()
     assert "out/demo/internal/scores.parquet" in result.stdout
     assert not (tmp_path / "data" / "mlflow").exists()  # the main job needs no MLflow
+    internal = tmp_path / "out/demo/internal"
+    tiers = pl.read_parquet(internal / "tiers.parquet")
+    assert tiers["uscc"].to_list() == features["uscc"].to_list() and set(tiers["tier"]) == {"A", "B", "C", "D"}
+    assert (internal / "tier-report.html").is_file() and (internal / "tiers-previous.parquet").is_file()
+    # Nothing internal may reach the public folder (empty until the draw and disclosures write to it).
+    public = tmp_path / "out/demo/public"
+    public.mkdir(parents=True, exist_ok=True)
+    assert find_leaks(public, [internal / "tiers.parquet", internal / "tiers-previous.parquet"]) == []
     assert "generate:" not in result.stderr  # the region was already there, so it was not remade
 
 

@@ -23,6 +23,8 @@ from .model import MODEL_FILE, RiskModel
 from .modeling import score_table, train_region
 from .progress import SILENT, Progress
 from .registry import promote
+from .tier_report import write_tier_report
+from .tiers import run_tiers
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,8 @@ class DemoResult:
 
 
 def run_demo(
-    region: Path, out_dir: Path, progress: Progress = SILENT, *, models_dir: Path = Path("models"), data_dir: Path = Path("data")
+    region: Path, out_dir: Path, progress: Progress = SILENT, *, models_dir: Path = Path("models"), data_dir: Path = Path("data"),
+    policy: Path = Path("policy.toml"),
 ) -> DemoResult:
     """Run every stage on the default region."""
     ensure_region(region, progress)
@@ -60,6 +63,14 @@ def run_demo(
     score_table(models_dir, internal / "features.parquet", internal / "scores.parquet")
     outputs["champion model (text model, metadata, model card)"] = models_dir
     outputs["calibrated risk scores (internal)"] = internal / "scores.parquet"
+
+    previous = as_of.replace(day=1) - dt.timedelta(days=1)
+    write_features(clean, previous, internal / "features-previous.parquet")
+    run_tiers(internal / "features-previous.parquet", models_dir, policy, internal / "tiers-previous.parquet")
+    run_tiers(internal / "features.parquet", models_dir, policy, internal / "tiers.parquet")
+    write_tier_report(internal / "tiers.parquet", internal / "tiers-previous.parquet", clean, internal / "tier-report.html")
+    outputs[f"tiers A/B/C/D with rules and reasons, as of {as_of} (internal)"] = internal / "tiers.parquet"
+    outputs["tier monitoring report, this month against last (internal)"] = internal / "tier-report.html"
     return DemoResult(reports, outputs)
 
 

@@ -93,7 +93,9 @@ def _registry(tables: Tables, spine: pl.LazyFrame, table: str, members: list[Ind
         "grid": pl.col("grid"),
     }
     joined = spine.join(reg, on="uscc", how="left")
-    return joined.select(*KEYS, *(derived[i.column].alias(i.name) for i in members))
+    return joined.select(*KEYS, *(
+        (derived[i.column].cast(pl.Enum(i.categories)) if i.categorical else derived[i.column]).alias(i.name) for i in members
+    ))
 
 
 def _in_window(date: pl.Expr, months: int | None) -> pl.Expr:

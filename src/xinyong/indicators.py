@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .contract import ENTITY_TYPES
+
 Dimension = Literal["基础属性", "经营行为", "监管记录", "关联关系", "社会评价"]
 # count: events in the window; amount: sum of a column in the window; days_since: days since the
 # last event (capped); active: a listing in force on the as-of date; the rest are table-specific.
@@ -40,6 +42,8 @@ class Indicator:
     amount: str = ""
     categorical: bool = False
     description: str = ""
+    # For categorical indicators: the fixed vocabulary, in code order (a polars Enum).
+    categories: tuple[str, ...] = ()
 
     @property
     def window(self) -> str:
@@ -56,8 +60,10 @@ CATALOG: tuple[Indicator, ...] = (
     Indicator("log_registered_capital", "注册资本(对数)", "基础属性", "市场监管", _REG, "registry", 0, column="log_capital",
               description="ln(1 + 注册资本万元)"),
     Indicator("is_individual", "是否个体工商户", "基础属性", "市场监管", _REG, "registry", 0, column="is_individual"),
-    Indicator("entity_type", "主体类型", "基础属性", "市场监管", _REG, "registry", 0, column="entity_type", categorical=True),
-    Indicator("industry_section", "行业门类", "基础属性", "市场监管", _REG, "registry", 0, column="industry_section", categorical=True),
+    Indicator("entity_type", "主体类型", "基础属性", "市场监管", _REG, "registry", 0, column="entity_type", categorical=True,
+              categories=ENTITY_TYPES),
+    Indicator("industry_section", "行业门类", "基础属性", "市场监管", _REG, "registry", 0, column="industry_section", categorical=True,
+              categories=tuple("ABCDEFGHIJKLMNOPQRST")),
     # 经营行为 — obligations kept or not
     Indicator("reports_missed_3y", "近3个年度未按时年报次数", "经营行为", "市场监管", "annual_reports", "annual_report", +1,
               window_months=36, column="missed", description="截止日(次年6月30日)前未公示的年度数"),

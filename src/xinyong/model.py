@@ -93,7 +93,11 @@ class RiskModel:
         weight_valid: np.ndarray,
     ) -> Self:
         self.features_ = list(X.columns)
-        self.categories_ = {c: sorted(X[c].drop_nulls().unique().to_list()) for c in self.categorical}
+        # An Enum column brings its fixed vocabulary; plain text learns the sorted values it has.
+        self.categories_ = {
+            c: list(X.schema[c].categories) if isinstance(X.schema[c], pl.Enum) else sorted(X[c].drop_nulls().unique().to_list())
+            for c in self.categorical
+        }
         params = self.lightgbm_params(self.features_)
         train = lgb.Dataset(self._matrix(X), y, weight=weight, feature_name=self.features_,
                             categorical_feature=list(self.categorical), free_raw_data=False)
@@ -110,20 +114,28 @@ class RiskModel:
             raise AssertionError(f"fitted model breaks monotone constraints: {self.monotone_violations_}")
         return self
 
+    def encode(self, X: pl.DataFrame) -> pl.DataFrame:
+        """The model's input in ``features_`` order: numbers as they are, categories as their codes.
+
+        LightGBM (4.7+) predicts from a polars frame through Arrow, so scoring makes no dense copy
+        of the indicators; Enum columns whose vocabulary is the model's are used as they are.
+        """
+        def column(name: str) -> pl.Expr:
+            if name not in self.categories_:
+                return pl.col(name)
+            enum = pl.Enum(self.categories_[name])
+            codes = pl.col(name) if X.schema[name] == enum else pl.col(name).cast(pl.Utf8).cast(enum, strict=False)
+            return codes.to_physical()
+
+        return X.select([column(name) for name in self.features_])
+
     def _matrix(self, X: pl.DataFrame) -> np.ndarray:
-        """Float matrix in ``features_`` order; categories become their index (unknown → NaN)."""
-        columns = []
-        for name in self.features_:
-            column = X[name]
-            if name in self.categories_:
-                codes = {v: float(i) for i, v in enumerate(self.categories_[name])}
-                column = column.cast(pl.Utf8).replace_strict(codes, default=None, return_dtype=pl.Float64)
-            columns.append(column.cast(pl.Float64).fill_null(np.nan).to_numpy())
-        return np.column_stack(columns) if columns else np.empty((X.height, 0))
+        """Dense float matrix (NaN for missing), for building training data."""
+        return self.encode(X).cast(pl.Float64).to_numpy() if self.features_ else np.empty((X.height, 0))
 
     def decision_function(self, X: pl.DataFrame) -> np.ndarray:
         """The booster's raw margin (log-odds before calibration)."""
-        return self.booster_.predict(self._matrix(X), raw_score=True, num_iteration=self.best_iteration_, num_threads=THREADS)
+        return self.booster_.predict(self.encode(X), raw_score=True, num_iteration=self.best_iteration_, num_threads=THREADS)
 
     def predict_proba(self, X: pl.DataFrame) -> np.ndarray:
         """Calibrated probability of a violation."""
@@ -132,7 +144,7 @@ class RiskModel:
 
     def contributions(self, X: pl.DataFrame) -> np.ndarray:
         """Per-feature additive contributions to the raw margin (TreeSHAP), last column the bias."""
-        return self.booster_.predict(self._matrix(X), pred_contrib=True, num_iteration=self.best_iteration_, num_threads=THREADS)
+        return self.booster_.predict(self.encode(X), pred_contrib=True, num_iteration=self.best_iteration_, num_threads=THREADS)
 
     # -- files ---------------------------------------------------------------------------------
     def save(self, folder: Path, extra: dict | None = None) -> None:

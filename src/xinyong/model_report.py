@@ -1,35 +1,24 @@
 """The model validation report: a JSON of every figure and an HTML page with plots, naive beside weighted.
 
-Plots are inline SVG drawn by matplotlib with ``svg.fonttype = none``, so every label — Chinese
-included — stays text that the browser renders with the reader's fonts (the test set-up installs
-Noto CJK), never a missing-glyph box baked into an image.  The page needs no network and no
-server.  The oracle AUC (from a generated region's ``truth/``) is shown only when the caller
+Plots are inline SVG (:mod:`xinyong.svgplot`) whose labels, Chinese included, stay text for the
+browser to draw.  The page needs no network and no server.  The oracle AUC (from a generated region's ``truth/``) is shown only when the caller
 passes the truth: evaluations may read it, the pipeline never does.
 """
 
 from __future__ import annotations
 
 import html
-import io
-import logging
-import warnings
 from dataclasses import dataclass
 
-import matplotlib
+import numpy as np
+import polars as pl
 
-matplotlib.use("svg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import polars as pl  # noqa: E402
-
-from . import metrics  # noqa: E402
-from .indicators import by_name  # noqa: E402
+from . import metrics
+from .indicators import by_name
+from .svgplot import figure, page, plt, svg
 
 TIERS = ("A", "B", "C", "D")
 DEFAULT_SHARES = {"A": 0.4, "B": 0.3, "C": 0.2, "D": 0.1}  # until a tier policy says otherwise
-CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC", "sans-serif"]
-logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-plt.rcParams.update({"svg.fonttype": "none", "font.family": CJK_FONTS, "axes.unicode_minus": False, "figure.dpi": 96})
 
 
 @dataclass(frozen=True)
@@ -104,6 +93,8 @@ def overall_rates(y: np.ndarray, weight: np.ndarray, truth: float | None) -> dic
 
 
 def _feature_psi(train: pl.Series, holdout: pl.Series) -> dict:
+    if isinstance(train.dtype, (pl.Enum, pl.Categorical)):
+        train, holdout = train.cast(pl.Utf8), holdout.cast(pl.Utf8)
     if train.dtype == pl.Utf8:
         categories = sorted(train.drop_nulls().unique().to_list())
         codes = {c: float(i) for i, c in enumerate(categories)}
@@ -123,27 +114,14 @@ def render_html(report: dict, ev: Evaluation, title: str, facts: dict[str, str])
         _facts(facts),
         _discrimination_table(report),
         _overall_table(report),
-        _figure("区分能力 ROC（保留期）", _roc_svg(ev)),
-        _figure("校准 Reliability（保留期）", _reliability_svg(report)),
+        figure("区分能力 ROC（保留期）", _roc_svg(ev)),
+        figure("校准 Reliability（保留期）", _reliability_svg(report)),
         _tier_table(report),
-        _figure("各等级违法率 Observed violation rate by tier (95% Jeffreys)", _tier_svg(report)),
-        _figure("特征重要性 Feature importance (gain, top 15)", _importance_svg(report, labels)),
+        figure("各等级违法率 Observed violation rate by tier (95% Jeffreys)", _tier_svg(report)),
+        figure("特征重要性 Feature importance (gain, top 15)", _importance_svg(report, labels)),
         _psi_table(report, labels),
     ]
-    return (
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1><p class=\"internal\">内部资料 INTERNAL — 含风险评分，不得公开。</p>"
-        + "".join(sections) + "</body></html>\n"
-    )
-
-
-_CSS = (
-    "body{font-family:'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei',sans-serif;margin:2em auto;max-width:1000px;color:#222}"
-    "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}"
-    "th{background:#f3f3f3}td.l,th.l{text-align:left}.internal{color:#a00;font-weight:bold}.alert{color:#a00;font-weight:bold}"
-    "figure{margin:1.5em 0}figcaption{font-weight:bold;margin-bottom:.4em}svg{max-width:100%;height:auto}"
-)
+    return page(title, sections, "内部资料 INTERNAL — 含风险评分，不得公开。")
 
 
 def _fmt(interval: dict) -> str:
@@ -209,21 +187,6 @@ def _psi_table(report: dict, labels: dict) -> str:
             "<table><tr><th class=l>指标</th><th>PSI</th><th class=l>bin edges / categories</th></tr>" + "".join(rows) + "</table>")
 
 
-def _figure(caption: str, svg: str) -> str:
-    return f"<figure><figcaption>{html.escape(caption)}</figcaption>{svg}</figure>"
-
-
-def _svg(fig) -> str:
-    buffer = io.StringIO()
-    with warnings.catch_warnings():
-        # Text stays text (svg.fonttype none): a missing local CJK font only affects layout measuring.
-        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
-    text = buffer.getvalue()
-    return text[text.index("<svg"):]
-
-
 def _roc_svg(ev: Evaluation) -> str:
     from sklearn.metrics import roc_curve
 
@@ -238,7 +201,7 @@ def _roc_svg(ev: Evaluation) -> str:
     ax.set_xlabel("假阳性率 FPR")
     ax.set_ylabel("真阳性率 TPR")
     ax.legend(loc="lower right")
-    return _svg(fig)
+    return svg(fig)
 
 
 def _reliability_svg(report: dict) -> str:
@@ -251,7 +214,7 @@ def _reliability_svg(report: dict) -> str:
     ax.set_xlabel("预测概率 predicted")
     ax.set_ylabel("实际违法率 observed")
     ax.legend()
-    return _svg(fig)
+    return svg(fig)
 
 
 def _tier_svg(report: dict) -> str:
@@ -269,7 +232,7 @@ def _tier_svg(report: dict) -> str:
     ax.set_xticks(x, [f"{t} 级" for t in TIERS])
     ax.set_ylabel("违法率 violation rate")
     ax.legend()
-    return _svg(fig)
+    return svg(fig)
 
 
 def _importance_svg(report: dict, labels: dict) -> str:
@@ -277,4 +240,4 @@ def _importance_svg(report: dict, labels: dict) -> str:
     fig, ax = plt.subplots(figsize=(6.5, 5))
     ax.barh([labels[n].label if n in labels else n for n, _ in top], [v for _, v in top], color="#3b75af")
     ax.set_xlabel("增益 gain")
-    return _svg(fig)
+    return svg(fig)

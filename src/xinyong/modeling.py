@@ -118,7 +118,7 @@ def _train(
             params = {**model.lightgbm_params(model.features_), "best_iteration": model.best_iteration_, "mode": extra["mode"]}
             params.pop("monotone_constraints")
             params["monotone_constraints"] = {f: c for f, c in zip(model.features_, model.lightgbm_params(model.features_)["monotone_constraints"]) if c}
-            example = pl.DataFrame(model._matrix(split.holdout.head(5).select(split.features)), schema=model.features_, orient="row")
+            example = model.encode(split.holdout.head(5).select(split.features)).cast(pl.Float64)
             run_id, version = registry.log_run(
                 data_dir, out_dir, run_name=run_name, params=params, metrics=metrics,
                 data_hash=training_hash, example=example, booster=model.booster_,

@@ -1,0 +1,111 @@
+"""Guard for 不公开: find tiers, scores, probabilities or reasons in a folder meant for the public.
+
+Tiers and scores are internal (DESIGN.md).  This scan reads every file under a public folder and
+reports:
+
+- a column, field or key whose name means tier, score, probability or reason (English or Chinese);
+- such a word in page or text content;
+- a number that is one of the internal scores (to four or more decimals);
+- a column of A/B/C/D letters beside USCCs that reproduces the firms' internal tiers.
+
+It is used by the tests on every public artifact the project writes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import polars as pl
+
+FORBIDDEN_NAMES = re.compile(
+    r"(^|[^a-z])(tier|tiers|score|scores|probability|proba|reason|reasons|risk_level|model_tier)([^a-z]|$)"
+    r"|风险等级|信用风险分类|风险分类|风险评分|风险因素|违法概率|分级结果",
+    re.IGNORECASE,
+)
+DECIMAL = re.compile(r"\d+\.\d{4,}")
+TEXT_SUFFIXES = {".html", ".htm", ".txt", ".md", ".js", ".css", ".xml", ".svg"}
+
+
+def find_leaks(public_dir: Path, internal_tier_files: list[Path] = ()) -> list[str]:
+    """Every leak found under ``public_dir``, one line each (empty when clean)."""
+    scores, tiers = _internal(internal_tier_files)
+    leaks = []
+    for path in sorted(p for p in public_dir.rglob("*") if p.is_file()):
+        leaks += [f"{path}: {problem}" for problem in _scan(path, scores, tiers)]
+    return leaks
+
+
+def _internal(files: list[Path]) -> tuple[set[str], dict[str, str]]:
+    scores, tiers = set(), {}
+    for path in files:
+        frame = pl.read_parquet(path, columns=["uscc", "score", "tier"])
+        scores |= {f"{s:.4f}" for s in frame["score"].to_list()}
+        tiers |= dict(zip(frame["uscc"].to_list(), frame["tier"].to_list()))
+    return scores, tiers
+
+
+def _scan(path: Path, scores: set[str], tiers: dict[str, str]) -> list[str]:
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".parquet", ".jsonl", ".json"):
+        frame = _table(path)
+        if frame is not None:
+            problems = [f"column {c!r} names internal data" for c in frame.columns if FORBIDDEN_NAMES.search(c)]
+            problems += _tier_columns(frame, tiers)
+            text = path.read_text(encoding="utf-8-sig", errors="replace") if suffix != ".parquet" else frame.write_csv()
+            return problems + _numbers(text, scores)
+        if suffix == ".json":
+            text = path.read_text(encoding="utf-8")
+            keys = _json_keys(json.loads(text))
+            return [f"key {k!r} names internal data" for k in sorted(keys) if FORBIDDEN_NAMES.search(k)] + _numbers(text, scores)
+    if suffix in TEXT_SUFFIXES:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        visible = re.sub(r"<[^>]+>", " ", text)
+        words = sorted({m.group(0).strip() for m in FORBIDDEN_NAMES.finditer(visible)})
+        return [f"text mentions {w!r}" for w in words] + _numbers(text, scores)
+    return []
+
+
+def _table(path: Path) -> pl.DataFrame | None:
+    try:
+        if path.suffix.lower() == ".parquet":
+            return pl.read_parquet(path)
+        if path.suffix.lower() == ".csv":
+            return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+        if path.suffix.lower() == ".jsonl":
+            return pl.read_ndjson(path, infer_schema_length=None)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return pl.DataFrame(data) if isinstance(data, list) and data and all(isinstance(r, dict) for r in data) else None
+    except Exception:  # noqa: BLE001 - not a table: scanned as text instead
+        return None
+
+
+def _json_keys(value) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _json_keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _json_keys(v)}
+    return set()
+
+
+def _tier_columns(frame: pl.DataFrame, tiers: dict[str, str]) -> list[str]:
+    id_columns = [c for c in frame.columns if frame[c].dtype == pl.Utf8 and frame[c].drop_nulls().str.len_chars().eq(18).all()
+                  and frame[c].drop_nulls().is_in(list(tiers)).any()] if tiers else []
+    problems = []
+    for id_column in id_columns:
+        known = frame.filter(pl.col(id_column).is_in(list(tiers)))
+        truth = known[id_column].replace_strict(tiers, return_dtype=pl.Utf8)
+        for column in known.columns:
+            values = known[column].cast(pl.Utf8)
+            if column != id_column and values.drop_nulls().is_in(["A", "B", "C", "D"]).all() and len(values) >= 4:
+                if (values == truth).mean() > 0.9:
+                    problems.append(f"column {column!r} holds the firms' internal tiers")
+    return problems
+
+
+def _numbers(text: str, scores: set[str]) -> list[str]:
+    if not scores:
+        return []
+    found = sorted({m for m in DECIMAL.findall(text) if f"{float(m):.4f}" in scores and len(m.split('.')[1]) >= 4})
+    return [f"value {v} is an internal score" for v in found[:5]]
