@@ -28,7 +28,6 @@ KEYS = ["uscc", "as_of"]
 def pandas_features(tables: dict[str, pd.DataFrame], spine: pd.DataFrame, indicators=None) -> pd.DataFrame:
     indicators = indicators or catalog()
     result = spine[KEYS].copy()
-    as_of = spine["as_of"]
     reg = spine.merge(tables["enterprises"], on="uscc", how="left")
     registry = {
         "age_months": (reg["as_of"].dt.year - reg["established"].dt.year) * 12 + reg["as_of"].dt.month - reg["established"].dt.month,
