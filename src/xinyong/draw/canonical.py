@@ -1,0 +1,78 @@
+"""Canonical bytes and hashes of the draw (spec §0): H, CJ, .jsonl lines and the RFC 6962 Merkle tree hash.
+
+- ``H(x)`` is SHA-256, hex in lower case.
+- ``CJ(obj)`` is ``json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` in
+  UTF-8; floats are refused anywhere (decimals travel as strings such as ``"0.05"``).
+- A ``.jsonl`` file holds one ``CJ(record)`` per line, every line ending in ``\\n``.
+- ``MTH`` is the Merkle tree hash of RFC 6962 §2.1: leaf ``H(0x00 || line)``, node
+  ``H(0x01 || left || right)``, split at the largest power of two smaller than n, ``MTH([]) = H("")``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+
+
+def H(data: bytes) -> str:  # noqa: N802 - the spec's name
+    return hashlib.sha256(data).hexdigest()
+
+
+def CJ(obj: object) -> bytes:  # noqa: N802 - the spec's name
+    _refuse_floats(obj)
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _refuse_floats(obj: object) -> None:
+    if isinstance(obj, float):
+        raise TypeError(f"floats are not allowed in canonical JSON (write decimals as strings): {obj!r}")
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if not isinstance(key, str):
+                raise TypeError(f"canonical JSON keys are strings: {key!r}")
+            _refuse_floats(value)
+    elif isinstance(obj, (list, tuple)):
+        for value in obj:
+            _refuse_floats(value)
+
+
+def jsonl(records: Iterable[object]) -> bytes:
+    """The bytes of a .jsonl file: one CJ(record) per line, each line ending in a newline."""
+    return b"".join(CJ(record) + b"\n" for record in records)
+
+
+def lines_of(data: bytes) -> list[bytes]:
+    """The lines of a .jsonl file without their newlines; the file must end in one."""
+    if data and not data.endswith(b"\n"):
+        raise ValueError("a .jsonl file ends with a newline")
+    return data.split(b"\n")[:-1] if data else []
+
+
+def leaf_hash(line: bytes) -> bytes:
+    return hashlib.sha256(b"\x00" + line).digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def mth(lines: Sequence[bytes]) -> str:
+    """RFC 6962 Merkle tree hash of the lines, in hex (iterative, so 10^7 leaves need no recursion)."""
+    if not lines:
+        return hashlib.sha256(b"").hexdigest()
+    return _root([leaf_hash(line) for line in lines]).hex()
+
+
+def _root(level: list[bytes]) -> bytes:
+    """The RFC 6962 root over leaf hashes: split at the largest power of two below n.
+
+    Built bottom-up: pairing left to right and carrying an odd last node up unchanged gives the
+    same tree as the recursive definition.
+    """
+    while len(level) > 1:
+        paired = [node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            paired.append(level[-1])
+        level = paired
+    return level[0]

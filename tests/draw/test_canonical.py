@@ -1,0 +1,33 @@
+"""The iterative Merkle tree hash equals RFC 6962's recursive definition for every size."""
+
+from __future__ import annotations
+
+import hashlib
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xinyong.draw.canonical import jsonl, lines_of, mth
+
+
+def recursive_mth(lines: list[bytes]) -> bytes:
+    """RFC 6962 §2.1, written as the RFC writes it."""
+    if not lines:
+        return hashlib.sha256(b"").digest()
+    if len(lines) == 1:
+        return hashlib.sha256(b"\x00" + lines[0]).digest()
+    k = 1
+    while k * 2 < len(lines):
+        k *= 2
+    return hashlib.sha256(b"\x01" + recursive_mth(lines[:k]) + recursive_mth(lines[k:])).digest()
+
+
+@given(st.lists(st.binary(max_size=20), max_size=70))
+def test_iterative_mth_matches_the_recursive_definition(lines: list[bytes]) -> None:
+    assert mth(lines) == recursive_mth(lines).hex()
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=5), st.one_of(st.text(max_size=5), st.integers(), st.booleans(), st.none()), max_size=4), max_size=10))
+def test_jsonl_round_trips_its_lines(records: list[dict]) -> None:
+    data = jsonl(records)
+    assert len(lines_of(data)) == len(records) and (not records or data.endswith(b"\n"))

@@ -1,0 +1,74 @@
+"""Every test vector of ../shared/spec/draw-v1.md §8, byte for byte."""
+
+from __future__ import annotations
+
+import pytest
+
+from xinyong import uscc
+from xinyong.draw.allocation import allocate
+from xinyong.draw.canonical import CJ, H, jsonl, lines_of, mth
+from xinyong.draw.keys import derive_seed, inspector_key, unit_key
+
+C = "ec36db964263640d77afaa3534dc7751ef9db0aa15b69c1da25cdef10b979d6a"
+VALUE = "31415 92653 58979"
+SEED = "02efbe14ca2b4d59a6d7e83b7cef9b704e169207bcea8f56c4e0f39b9dd586a1"
+
+
+def test_commitment_hash_of_the_canonical_json() -> None:
+    assert H(CJ({"spec": "xinyong-draw-v1", "round": "330802-2026-12"})) == C
+
+
+def test_seed() -> None:
+    assert derive_seed(C, VALUE).hex() == SEED
+
+
+@pytest.mark.parametrize(("firm", "key"), [
+    ("91330802725854134A", "2ac2247ce0201fcf027e1efda209b1b9a7b72c1174f1e17614e8a92672852b1a"),
+    ("91330802MA29U0QJ36", "9e014c617a73766a0ba67ecba73879c4135593131808ff12a6dbefa6d421322d"),
+])
+def test_unit_keys(firm: str, key: str) -> None:
+    assert unit_key(bytes.fromhex(SEED), "P01", firm).hex() == key
+
+
+@pytest.mark.parametrize(("firm", "key"), [
+    ("91330802725854134A", "6359213dfcc12edbe53a96199ae03f78ec27d9fe0d339fc73c59899201e5936f"),
+    ("91330802MA29U0QJ36", "22004e82906e0d6c247c365564397a20f920ec0b7dbbb57805bec08b59d8095a"),
+])
+def test_inspector_keys(firm: str, key: str) -> None:
+    assert inspector_key(bytes.fromhex(SEED), "P01", firm, "INS-0001").hex() == key
+
+
+def test_frame_lines_and_their_merkle_tree_hash() -> None:
+    records = [
+        {"plan": "P01", "salt": "0" * 32, "stratum": "D", "uscc": "91330802725854134A"},
+        {"plan": "P01", "salt": "0" * 32, "stratum": "A", "uscc": "91330802MA29U0QJ36"},
+    ]
+    data = jsonl(records)
+    assert data == (
+        b'{"plan":"P01","salt":"00000000000000000000000000000000","stratum":"D","uscc":"91330802725854134A"}\n'
+        b'{"plan":"P01","salt":"00000000000000000000000000000000","stratum":"A","uscc":"91330802MA29U0QJ36"}\n'
+    )
+    assert mth(lines_of(data)) == "2199ca1a8e8505708b0b9f8299dd3a547c8422a8dc5f4fbb0f1dc71a479136f9"
+
+
+def test_empty_merkle_tree_hash() -> None:
+    assert mth([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+def test_ratio_allocation() -> None:
+    allocation = {"mode": "ratio", "ratios": {"A": "0.03", "D": "0.3"}, "min": {"A": 1}}
+    assert allocate(allocation, {"A": 10, "B": 7, "D": 11}) == {"A": 1, "B": 0, "D": 4}
+
+
+def test_count_allocation() -> None:
+    allocation = {"mode": "count", "n": 10, "weights": {"D": "3"}}
+    assert allocate(allocation, {"A": 50, "B": 30, "D": 4}) == {"A": 6, "B": 3, "D": 1}
+
+
+def test_uscc_check_vector() -> None:
+    assert uscc.is_valid("91110000600037341L")
+
+
+def test_canonical_json_refuses_floats() -> None:
+    with pytest.raises(TypeError, match="floats are not allowed"):
+        CJ({"ratio": 0.05})
