@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-COMMANDS = ("generate", "ingest", "demo", "features", "model train", "model score", "model promote", "tiers", "tiers report", "explain")
+COMMANDS = ("generate", "ingest", "demo", "features", "model train", "model score", "model promote", "tiers", "tiers report", "explain",
+            "round frame", "round commit", "round reveal", "round draw", "round verify")
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -22,7 +22,9 @@ from .ingest import TableReport, ingest
 from .model import MODEL_FILE, RiskModel
 from .modeling import score_table, train_region
 from .progress import SILENT, Progress
+from .draw.verify import verify_audit, verify_public
 from .registry import promote
+from .rounds import RoundPaths, build_frame, commit, draw, reveal
 from .tier_report import write_tier_report
 from .tiers import run_tiers
 
@@ -35,7 +37,7 @@ class DemoResult:
 
 def run_demo(
     region: Path, out_dir: Path, progress: Progress = SILENT, *, models_dir: Path = Path("models"), data_dir: Path = Path("data"),
-    policy: Path = Path("policy.toml"),
+    policy: Path = Path("policy.toml"), plans: Path = Path("plans/330802-default.toml"),
 ) -> DemoResult:
     """Run every stage on the default region."""
     ensure_region(region, progress)
@@ -71,7 +73,27 @@ def run_demo(
     write_tier_report(internal / "tiers.parquet", internal / "tiers-previous.parquet", clean, internal / "tier-report.html")
     outputs[f"tiers A/B/C/D with rules and reasons, as of {as_of} (internal)"] = internal / "tiers.parquet"
     outputs["tier monitoring report, this month against last (internal)"] = internal / "tier-report.html"
+
+    # Data end with October; November is under way; the round being planned is December's.
+    round_month = (as_of.replace(day=1) + dt.timedelta(days=62)).strftime("%Y-%m")
+    round_id = f"{read_metadata(region)['division']}-{round_month}"
+    paths = RoundPaths(out_dir, round_id)
+    if not (paths.audit / "selection.jsonl").exists():
+        build_frame(out_dir, round_id, plans, internal / "tiers.parquet", clean, rebuild=not (paths.audit / "commitment.json").exists())
+        if not (paths.audit / "commitment.json").exists():
+            commit(out_dir, round_id, DEMO_RANDOMNESS_SOURCE)
+        reveal(out_dir, round_id, DEMO_RANDOMNESS_VALUE)
+        draw(out_dir, round_id)
+    verify_audit(paths.audit)
+    verify_public(paths.public)
+    outputs[f"round {round_id}: auditor bundle (spec §7), verified"] = paths.audit
+    outputs[f"round {round_id}: public commitment, randomness, plans, selection (verified)"] = paths.public
+    outputs[f"round {round_id}: inclusion probability of every frame record (internal)"] = paths.internal / "inclusion.parquet"
     return DemoResult(reports, outputs)
+
+
+DEMO_RANDOMNESS_SOURCE = "DEMO ONLY: a fixed string stands in for public randomness; real rounds use an announced public draw"
+DEMO_RANDOMNESS_VALUE = "DEMO — not public randomness — 演示用固定值"
 
 
 def _usable_champion(models_dir: Path) -> bool:

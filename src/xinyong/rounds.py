@@ -1,0 +1,217 @@
+"""``xinyong round``: frame → commit → reveal → draw → verify, each step refusing to run out of order.
+
+The order is the one DESIGN.md and spec §4 demand: the frame and everything that decides the draw
+(plans, roster) are fixed and published as a commitment *before* any randomness exists; the public
+random value is accepted once; only then is the seed derived and the draw made.  The step a round
+has reached is read from its files:
+
+- ``OUT/rounds/<round>/audit/``: the auditor bundle of spec §7 (byte-exact as hashed), plus
+  ``exclusions.jsonl`` (who was left out of the frame and why);
+- ``OUT/rounds/<round>/internal/inclusion.parquet``: π for every frame record, for estimation;
+- ``OUT/public/rounds/<round>/``: ``commitment.json``, ``randomness.json``, ``plans.json`` and the
+  selected firms with their keys, without strata.
+
+A finished step re-run gives byte-identical files; a frame, plan or roster changed after the
+commitment is detected and refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from . import fsio
+from .draw import SPEC
+from .draw.allocation import allocate
+from .draw.canonical import CJ, H, jsonl, lines_of, mth
+from .draw.keys import derive_seed
+from .draw.selection import draw_selection, selection_records, stratum_sizes
+from .errors import InputFileError, UsageError, XinyongError
+from .plans import check_round_id, read_plans
+
+
+class RoundStateError(XinyongError):
+    """A round step was asked for out of order, or twice."""
+
+
+@dataclass(frozen=True)
+class RoundPaths:
+    out: Path
+    round_id: str
+
+    @property
+    def audit(self) -> Path:
+        return self.out / "rounds" / self.round_id / "audit"
+
+    @property
+    def internal(self) -> Path:
+        return self.out / "rounds" / self.round_id / "internal"
+
+    @property
+    def public(self) -> Path:
+        return self.out / "public" / "rounds" / self.round_id
+
+
+# -- frame -------------------------------------------------------------------------------------
+def build_frame(
+    out: Path, round_id: str, plans_path: Path, tiers_path: Path, clean_dir: Path, *, rebuild: bool = False
+) -> dict[str, int]:
+    """The frame of every plan after exclusions (spec §1), with the round's roster (§3)."""
+    paths = RoundPaths(out, round_id)
+    if (paths.audit / "commitment.json").exists():
+        raise RoundStateError(f"round {round_id} is committed; its frame, plans and roster can no longer change")
+    if (paths.audit / "frame.jsonl").exists() and not rebuild:
+        return {"frame": len(lines_of((paths.audit / "frame.jsonl").read_bytes())), "rebuilt": 0}
+    items = {r["item_id"]: r["target_type"] for r in pl.read_parquet(clean_dir / "inspection_items.parquet").iter_rows(named=True)}
+    division, plans = read_plans(plans_path, items)
+    check_round_id(round_id, division)
+    month_start = dt.date.fromisoformat(round_id[len(division) + 1:] + "-01")
+    if not tiers_path.is_file():
+        raise InputFileError(tiers_path, "no such tier file; make it with `xinyong tiers`")
+    tiers = pl.read_parquet(tiers_path, columns=["uscc", "tier"])
+    firms = pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "entity_type", "industry_code", "grid"])
+    past = pl.read_parquet(clean_dir / "inspections.parquet", columns=["uscc", "item_id", "inspection_date"])
+    frame, exclusions = frame_records(plans, items, tiers.join(firms, on="uscc", how="left"), past, month_start)
+    salts = pl.Series(np.frombuffer(os.urandom(16 * frame.height), dtype="S16")).bin.encode("hex") if frame.height else pl.Series([], dtype=pl.Utf8)
+    frame = frame.with_columns(salts.alias("salt")).select("plan", "salt", "stratum", "uscc")
+    fsio.write_bytes(paths.audit / "frame.jsonl", jsonl(frame.to_dicts()))
+    fsio.write_bytes(paths.audit / "plans.json", CJ(plans))
+    fsio.write_bytes(paths.audit / "inspectors.jsonl", jsonl(roster_records(clean_dir)))
+    fsio.write_bytes(paths.audit / "exclusions.jsonl", jsonl(exclusions.to_dicts()))
+    return {"frame": frame.height, "excluded": exclusions.height, "rebuilt": 1}
+
+
+def frame_records(plans: list[dict], items: dict[str, str], firms: pl.DataFrame, past: pl.DataFrame,
+                  month_start: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(frame rows, exclusions with reasons) for the live firms with tiers (pure)."""
+    frames, excluded = [], []
+    for plan in plans:
+        targets = {items[i] for i in plan["items"]}
+        eligible = firms
+        if "全部市场主体" not in targets:
+            individual = pl.col("entity_type") == "个体工商户"
+            eligible = eligible.filter(individual if targets == {"个体工商户"} else ~individual if targets == {"企业"} else pl.lit(True))
+        target = plan["target"]
+        if "entity_types" in target:
+            eligible = eligible.filter(pl.col("entity_type").is_in(target["entity_types"]))
+        if "industry_sections" in target:
+            eligible = eligible.filter(pl.col("industry_code").str.slice(0, 1).is_in(target["industry_sections"]))
+        if "grids" in target:
+            eligible = eligible.filter(pl.col("grid").is_in(target["grids"]))
+        window_start = _months_before(month_start, plan["exclusion"]["months"])
+        recent = past.filter(pl.col("item_id").is_in(plan["items"]) & (pl.col("inspection_date") >= window_start)
+                             & (pl.col("inspection_date") < month_start)).select("uscc").unique()
+        repeat = eligible.join(recent, on="uscc", how="semi").filter(~pl.col("tier").is_in(plan["exclusion"]["exempt_tiers"]))
+        excluded.append(repeat.select(pl.lit(plan["id"]).alias("plan"), "uscc",
+                                      pl.lit(f"同一事项{plan['exclusion']['months']}个月内已抽查 (inspected for this item since {window_start})").alias("reason")))
+        kept = eligible.join(repeat, on="uscc", how="anti")
+        frames.append(kept.select(pl.lit(plan["id"]).alias("plan"), pl.col("tier").alias("stratum"), "uscc"))
+    frame = pl.concat(frames).sort(pl.col("plan"), pl.col("uscc"))
+    return frame, pl.concat(excluded).sort("plan", "uscc")
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def roster_records(clean_dir: Path) -> list[dict]:
+    """inspectors.jsonl: enforcement officers only (experts and auxiliary staff never count)."""
+    roster = pl.read_parquet(clean_dir / "inspectors.parquet").filter(pl.col("staff_type") == "执法人员")
+    return roster.select(
+        "capacity", "department", pl.col("inspector_id").alias("id"), pl.col("pool_level").alias("level")
+    ).sort("id").to_dicts()
+
+
+# -- commit ------------------------------------------------------------------------------------
+def commit(out: Path, round_id: str, randomness_source: str) -> str:
+    paths = RoundPaths(out, round_id)
+    if (paths.audit / "commitment.json").exists():
+        raise RoundStateError(f"round {round_id} already has a commitment; a round is committed once")
+    for name in ("frame.jsonl", "plans.json", "inspectors.jsonl"):
+        if not (paths.audit / name).exists():
+            raise RoundStateError(f"round {round_id} has no {name}; run `xinyong round frame` first")
+    frame_bytes = (paths.audit / "frame.jsonl").read_bytes()
+    records = [json.loads(line) for line in lines_of(frame_bytes)]
+    frame = pl.DataFrame(records, schema={"plan": pl.Utf8, "salt": pl.Utf8, "stratum": pl.Utf8, "uscc": pl.Utf8})
+    commitment = {
+        "spec": SPEC, "round": round_id,
+        "frame_root": mth(lines_of(frame_bytes)), "frame_size": len(records),
+        "plans_sha256": H((paths.audit / "plans.json").read_bytes()),
+        "inspectors_root": mth(lines_of((paths.audit / "inspectors.jsonl").read_bytes())),
+        "strata": stratum_sizes(frame),
+        "randomness": {"source": randomness_source},
+    }
+    data = CJ(commitment)
+    fsio.write_bytes(paths.public / "commitment.json", data)
+    fsio.write_bytes(paths.public / "plans.json", (paths.audit / "plans.json").read_bytes())
+    fsio.write_bytes(paths.audit / "commitment.json", data)  # last: its presence marks the round committed
+    return H(data)
+
+
+# -- reveal ------------------------------------------------------------------------------------
+def reveal(out: Path, round_id: str, value: str) -> str:
+    paths = RoundPaths(out, round_id)
+    if not (paths.audit / "commitment.json").exists():
+        raise RoundStateError(f"round {round_id} has no commitment; commit before any randomness is accepted")
+    if not value.strip():
+        raise UsageError("the public random value is empty")
+    c = H((paths.audit / "commitment.json").read_bytes())
+    data = CJ({"commitment": c, "round": round_id, "value": value})
+    existing = paths.audit / "randomness.json"
+    if existing.exists():
+        if existing.read_bytes() == data:
+            return derive_seed(c, value).hex()
+        raise RoundStateError(f"round {round_id} already has its public randomness; a second reveal is refused")
+    fsio.write_bytes(paths.public / "randomness.json", data)
+    fsio.write_bytes(existing, data)
+    return derive_seed(c, value).hex()
+
+
+# -- draw --------------------------------------------------------------------------------------
+def draw(out: Path, round_id: str) -> pl.DataFrame:
+    paths = RoundPaths(out, round_id)
+    if not (paths.audit / "commitment.json").exists():
+        raise RoundStateError(f"round {round_id} has no commitment; nothing can be drawn before one")
+    if not (paths.audit / "randomness.json").exists():
+        raise RoundStateError(f"round {round_id} has no public randomness yet; run `xinyong round reveal --value …`")
+    commitment_bytes = (paths.audit / "commitment.json").read_bytes()
+    commitment = json.loads(commitment_bytes)
+    _unchanged_since_commitment(paths, commitment)
+    records = [json.loads(line) for line in lines_of((paths.audit / "frame.jsonl").read_bytes())]
+    frame = pl.DataFrame(records, schema={"plan": pl.Utf8, "salt": pl.Utf8, "stratum": pl.Utf8, "uscc": pl.Utf8})
+    plans = {p["id"]: p for p in json.loads((paths.audit / "plans.json").read_bytes())}
+    sizes = stratum_sizes(frame)
+    wanted = {plan: allocate(plans[plan]["allocation"], strata) for plan, strata in sizes.items()}
+    randomness = json.loads((paths.audit / "randomness.json").read_bytes())
+    seed = derive_seed(H(commitment_bytes), randomness["value"])
+    selection = draw_selection(frame, wanted, seed)
+    fsio.write_bytes(paths.audit / "selection.jsonl", jsonl(selection_records(selection)))
+    public = selection.select("key", "plan", "uscc")
+    fsio.write_bytes(paths.public / "selection.jsonl", jsonl(public.to_dicts()))
+    pi = pl.DataFrame([(p, h, f"{n}/{sizes[p][h]}", n / sizes[p][h]) for p, strata in wanted.items() for h, n in strata.items()],
+                      schema={"plan": pl.Utf8, "stratum": pl.Utf8, "pi": pl.Utf8, "pi_value": pl.Float64}, orient="row")
+    inclusion = frame.join(pi, on=["plan", "stratum"], how="left").join(
+        selection.select("plan", "uscc", pl.lit(True).alias("selected")), on=["plan", "uscc"], how="left"
+    ).with_columns(pl.col("selected").fill_null(False)).drop("salt")
+    paths.internal.mkdir(parents=True, exist_ok=True)
+    fsio.write_parquet(paths.internal / "inclusion.parquet", inclusion)
+    return selection
+
+
+def _unchanged_since_commitment(paths: RoundPaths, commitment: dict) -> None:
+    checks = {
+        "frame.jsonl": ("frame_root", lambda b: mth(lines_of(b))),
+        "plans.json": ("plans_sha256", H),
+        "inspectors.jsonl": ("inspectors_root", lambda b: mth(lines_of(b))),
+    }
+    for name, (field, digest) in checks.items():
+        if digest((paths.audit / name).read_bytes()) != commitment[field]:
+            raise RoundStateError(f"{paths.audit / name} changed after the commitment ({field} differs); the draw is refused")
+

@@ -1,0 +1,71 @@
+"""An independent implementation of xinyong-draw-v1 §0–§5, written from ../shared/spec/draw-v1.md alone.
+
+Standard library only and no import from xinyong, so that a shared mistake cannot hide: this is the
+"few dozen lines of any language" the spec promises an auditor.
+"""
+
+import hashlib
+import json
+import math
+from decimal import Decimal
+from fractions import Fraction
+
+
+def sha(b):
+    return hashlib.sha256(b).digest()
+
+
+def cj(o):
+    return json.dumps(o, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def mth(lines):
+    if not lines:
+        return sha(b"")
+    if len(lines) == 1:
+        return sha(b"\x00" + lines[0])
+    k = 1
+    while k * 2 < len(lines):
+        k *= 2
+    return sha(b"\x01" + mth(lines[:k]) + mth(lines[k:]))
+
+
+def allocate(a, sizes):
+    if a["mode"] == "ratio":
+        return {h: min(n, max(a.get("min", {}).get(h, 0), math.ceil(n * Fraction(Decimal(a.get("ratios", {}).get(h, "0"))))))
+                for h, n in sizes.items()}
+    w = {h: Fraction(Decimal(a.get("weights", {}).get(h, "1"))) * n for h, n in sizes.items()}
+    total = sum(w.values())
+    q = {h: Fraction(a["n"]) * w[h] / total for h in sizes} if total else {h: Fraction(0) for h in sizes}
+    n = {h: math.floor(q[h]) for h in sizes}
+    for h in sorted(sizes, key=lambda h: (-(q[h] - n[h]), h.encode()))[: a["n"] - sum(n.values())]:
+        n[h] += 1
+    return {h: min(n[h], sizes[h]) for h in sizes}
+
+
+def rederive(files):
+    """``files``: name → bytes of the auditor bundle; returns the selection.jsonl bytes it implies."""
+    commitment = json.loads(files["commitment.json"])
+    frame_lines = files["frame.jsonl"].split(b"\n")[:-1]
+    assert mth(frame_lines).hex() == commitment["frame_root"]
+    assert hashlib.sha256(files["plans.json"]).hexdigest() == commitment["plans_sha256"]
+    assert mth(files["inspectors.jsonl"].split(b"\n")[:-1]).hex() == commitment["inspectors_root"]
+    c = hashlib.sha256(files["commitment.json"]).hexdigest()
+    value = json.loads(files["randomness.json"])["value"]
+    seed = sha(b"xinyong-draw-v1/seed\n" + c.encode() + b"\n" + value.encode())
+    plans = {p["id"]: p for p in json.loads(files["plans.json"])}
+    strata = {}
+    for line in frame_lines:
+        r = json.loads(line)
+        strata.setdefault((r["plan"], r["stratum"]), []).append(r["uscc"])
+    selected = []
+    sizes_by_plan = {}
+    for (plan, h), firms in strata.items():
+        sizes_by_plan.setdefault(plan, {})[h] = len(firms)
+    for (plan, h), firms in strata.items():
+        n = allocate(plans[plan]["allocation"], sizes_by_plan[plan])[h]
+        keyed = sorted((sha(b"xinyong-draw-v1/unit\n" + seed + plan.encode() + b"\n" + u.encode()), u) for u in firms)
+        for rank, (key, u) in enumerate(keyed[:n], start=1):
+            selected.append({"key": key.hex(), "pi": f"{n}/{len(firms)}", "plan": plan, "rank": rank, "stratum": h, "uscc": u})
+    selected.sort(key=lambda r: (r["plan"].encode(), r["key"]))
+    return b"".join(cj(r) + b"\n" for r in selected)

@@ -1,0 +1,164 @@
+"""A round end to end: the order is enforced, re-runs are byte-identical, tampering is caught, and an
+independent implementation of the spec re-derives the demo round."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from xinyong.draw.verify import VerificationError, verify_audit, verify_public
+from xinyong.errors import InputFileError
+from xinyong.features import write_features
+from xinyong.ingest import ingest
+from xinyong.plans import read_plans
+from xinyong.rounds import RoundPaths, RoundStateError, build_frame, commit, draw, reveal
+from xinyong.tiers import run_tiers
+
+from .conftest import INGEST_DAY, REPO
+from .draw.independent import rederive
+
+ROUND = "330802-2026-12"
+PLANS = REPO / "plans" / "330802-default.toml"
+
+
+@pytest.fixture(scope="module")
+def inputs(default_region: Path, tmp_path_factory) -> dict:
+    import datetime as dt
+
+    root = tmp_path_factory.mktemp("round-inputs")
+    ingest(default_region, root / "clean", today=INGEST_DAY)
+    write_features(root / "clean", dt.date(2026, 10, 31), root / "internal" / "features.parquet")
+    run_tiers(root / "internal" / "features.parquet", REPO / "models", REPO / "policy.toml", root / "internal" / "tiers.parquet")
+    return {"clean": root / "clean", "tiers": root / "internal" / "tiers.parquet"}
+
+
+def full_round(out: Path, inputs: dict, value: str = "07 12 19 24 28 33 + 05") -> RoundPaths:
+    build_frame(out, ROUND, PLANS, inputs["tiers"], inputs["clean"])
+    commit(out, ROUND, "福利彩票双色球 2026-12-01 开奖号码")
+    reveal(out, ROUND, value)
+    draw(out, ROUND)
+    return RoundPaths(out, ROUND)
+
+
+@pytest.fixture(scope="module")
+def done(inputs, tmp_path_factory) -> RoundPaths:
+    return full_round(tmp_path_factory.mktemp("round") / "out", inputs)
+
+
+def test_the_round_verifies_from_the_bundle_and_from_the_public_files(done: RoundPaths) -> None:
+    audit = verify_audit(done.audit)
+    assert "selection.jsonl re-derived byte for byte" in audit and len(audit) == 12
+    public = verify_public(done.public)
+    selected = len((done.public / "selection.jsonl").read_bytes().splitlines())
+    assert f"all {selected} keys = H(unit tag, seed, plan, uscc)" in public and 400 < selected < 550
+
+
+def test_an_independent_implementation_rederives_the_selection(done: RoundPaths) -> None:
+    files = {p.name: p.read_bytes() for p in done.audit.iterdir()}
+    assert rederive(files) == files["selection.jsonl"]
+
+
+def test_public_files_carry_no_strata_and_no_tiers(done: RoundPaths, inputs: dict) -> None:
+    from xinyong.leaks import find_leaks
+
+    for line in (done.public / "selection.jsonl").read_bytes().splitlines():
+        assert set(json.loads(line)) == {"key", "plan", "uscc"}
+    assert find_leaks(done.public, [inputs["tiers"]]) == []
+
+
+def test_each_record_has_its_inclusion_probability(done: RoundPaths) -> None:
+    inclusion = pl.read_parquet(done.internal / "inclusion.parquet")
+    frame_size = json.loads((done.audit / "commitment.json").read_bytes())["frame_size"]
+    assert inclusion.height == frame_size and inclusion["pi"].null_count() == 0
+    per_stratum = inclusion.group_by("plan", "stratum").agg(pl.col("selected").mean(), pl.col("pi_value").first())
+    assert (per_stratum["selected"] - per_stratum["pi_value"]).abs().max() < 1e-12  # n_h/N_h exactly
+
+
+def test_rerunning_finished_steps_gives_byte_identical_files(done: RoundPaths, inputs: dict) -> None:
+    before = {p.name: p.read_bytes() for p in done.audit.iterdir()}
+    draw(done.out, ROUND)
+    reveal(done.out, ROUND, "07 12 19 24 28 33 + 05")
+    with pytest.raises(RoundStateError):
+        build_frame(done.out, ROUND, PLANS, inputs["tiers"], inputs["clean"], rebuild=True)
+    assert {p.name: p.read_bytes() for p in done.audit.iterdir()} == before
+
+
+@pytest.mark.parametrize(("step", "message"), [
+    ("draw", f"round {ROUND} has no commitment; nothing can be drawn before one"),
+    ("reveal", f"round {ROUND} has no commitment; commit before any randomness is accepted"),
+    ("commit", f"round {ROUND} has no frame.jsonl; run `xinyong round frame` first"),
+])
+def test_steps_out_of_order_are_refused(step: str, message: str, tmp_path: Path) -> None:
+    call = {"draw": lambda: draw(tmp_path, ROUND), "reveal": lambda: reveal(tmp_path, ROUND, "1 2 3"),
+            "commit": lambda: commit(tmp_path, ROUND, "lottery")}[step]
+    with pytest.raises(RoundStateError) as caught:
+        call()
+    assert str(caught.value) == message
+
+
+def test_second_commit_and_second_reveal_are_refused(inputs: dict, tmp_path: Path) -> None:
+    build_frame(tmp_path, ROUND, PLANS, inputs["tiers"], inputs["clean"])
+    commit(tmp_path, ROUND, "lottery")
+    with pytest.raises(RoundStateError) as caught:
+        commit(tmp_path, ROUND, "another lottery")
+    assert str(caught.value) == f"round {ROUND} already has a commitment; a round is committed once"
+    with pytest.raises(RoundStateError) as caught:
+        draw(tmp_path, ROUND)
+    assert str(caught.value) == f"round {ROUND} has no public randomness yet; run `xinyong round reveal --value …`"
+    reveal(tmp_path, ROUND, "first value")
+    with pytest.raises(RoundStateError) as caught:
+        reveal(tmp_path, ROUND, "a value the operator likes better")
+    assert str(caught.value) == f"round {ROUND} already has its public randomness; a second reveal is refused"
+
+
+@pytest.mark.parametrize("name", ["frame.jsonl", "plans.json", "inspectors.jsonl"])
+def test_a_change_after_the_commitment_is_refused_by_draw_and_caught_by_verify(name: str, inputs: dict, done: RoundPaths, tmp_path: Path) -> None:
+    copy = tmp_path / "out"
+    shutil.copytree(done.out, copy)
+    paths = RoundPaths(copy, ROUND)
+    target = paths.audit / name
+    data = target.read_bytes()
+    target.write_bytes(data.replace(b'"D"', b'"C"', 1) if name == "frame.jsonl" else data.replace(b"2", b"3", 1))
+    field = {"frame.jsonl": "frame_root", "plans.json": "plans_sha256", "inspectors.jsonl": "inspectors_root"}[name]
+    with pytest.raises(RoundStateError) as caught:
+        draw(copy, ROUND)
+    assert str(caught.value) == f"{target} changed after the commitment ({field} differs); the draw is refused"
+    with pytest.raises(VerificationError):
+        verify_audit(paths.audit)
+
+
+def test_a_changed_public_key_is_caught(done: RoundPaths, tmp_path: Path) -> None:
+    copy = tmp_path / "public"
+    shutil.copytree(done.public, copy)
+    lines = (copy / "selection.jsonl").read_bytes().splitlines()
+    record = json.loads(lines[0])
+    record["uscc"] = json.loads(lines[1])["uscc"]
+    lines[0] = json.dumps(record, separators=(",", ":"), sort_keys=True).encode()
+    (copy / "selection.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    with pytest.raises(VerificationError, match="FAILED key of P01"):
+        verify_public(copy)
+
+
+def test_the_default_plans_include_a_joint_plan_and_validate() -> None:
+    division, plans = read_plans(PLANS)
+    assert division == "330802" and [p["id"] for p in plans] == ["P01", "P02", "P03", "P04", "P05"]
+    assert any(len(p["departments"]) > 1 for p in plans) and all(p["team_size"] >= 2 for p in plans)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (('team_size = 2', 'team_size = 1', 1), "plan P01: team_size: at least 2, and at least one inspector per department"),
+    (('departments = ["市场监管"]', 'departments = ["工商"]', 1), "plan P01: departments: each one of 市场监管/税务/人社/生态环境/应急管理/卫健/住建, no repeats, the lead first"),
+    (('A = "0.002"', 'A = "2.5"', 1), "plan P01: allocation.ratios.A: must be between 0 and 1"),
+    (('mode = "ratio"', 'mode = "share"', 1), "plan P01: allocation.mode: must be ratio or count, not 'share'"),
+])
+def test_a_bad_plan_names_the_plan_and_field(tmp_path: Path, change, message: str) -> None:
+    old, new, count = change
+    path = tmp_path / "plans.toml"
+    path.write_text(PLANS.read_text(encoding="utf-8").replace(old, new, count), encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        read_plans(path)
+    assert str(caught.value) == f"{path}: {message}"
