@@ -19,7 +19,8 @@ from .conftest import REPO
 
 
 def run_demo(cwd: Path, region: Path) -> subprocess.CompletedProcess[str]:
-    shutil.copy(REPO / "policy.toml", cwd / "policy.toml")  # the operator's policy, beside the run
+    shutil.copy(REPO / "policy.toml", cwd / "policy.toml")  # the operator's policy and plans, beside the run
+    shutil.copytree(REPO / "plans", cwd / "plans")
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     env.pop("MLFLOW_TRACKING_URI", None)
     return subprocess.run([sys.executable, "-m", "xinyong.cli", "demo", "--region", str(region)],
