@@ -162,3 +162,25 @@ def test_a_bad_plan_names_the_plan_and_field(tmp_path: Path, change, message: st
     with pytest.raises(InputFileError) as caught:
         read_plans(path)
     assert str(caught.value) == f"{path}: {message}"
+
+
+def test_task_lists_per_department_in_xlsx_and_csv_with_bom(done: RoundPaths, inputs: dict) -> None:
+    from xinyong.tasklists import HEADERS, write_task_lists
+
+    counts = write_task_lists(done.out, ROUND, inputs["clean"])
+    selection = [json.loads(line) for line in (done.audit / "selection.jsonl").read_bytes().splitlines()]
+    plans = {p["id"]: p for p in json.loads((done.audit / "plans.json").read_bytes())}
+    expected: dict[str, int] = {}
+    for record in selection:
+        for department in plans[record["plan"]]["departments"]:
+            expected[department] = expected.get(department, 0) + 1
+    assert counts == dict(sorted(expected.items()))
+    tasks = done.out / "rounds" / ROUND / "tasks"
+    sheet = pl.read_excel(tasks / f"{ROUND}-卫健.xlsx", sheet_name="检查任务清单")
+    assert sheet.columns == list(HEADERS.values()) and sheet.height == expected["卫健"]
+    assert set(sheet["牵头部门"]) == {"市场监管"}  # the joint food plan, led by market regulation
+    csv = (tasks / f"{ROUND}-卫健.csv").read_bytes()
+    assert csv.startswith(b"\xef\xbb\xbf") and pl.read_csv(csv[3:]).equals(sheet.cast(pl.Utf8).cast(pl.read_csv(csv[3:]).schema))
+    from xinyong.leaks import find_leaks
+
+    assert find_leaks(tasks, [inputs["tiers"]]) == []  # a task list is no place for a tier

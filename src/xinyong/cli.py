@@ -296,6 +296,19 @@ def round_draw(round_id: _ROUND, out_dir: _OUT = Path("out")) -> None:
     out.print(f"Drew {selection.height:,} targets for round {round_id}: {per_plan}")
 
 
+@round_app.command("tasks", epilog="Example: xinyong round tasks --round 330802-2026-12 --clean out/demo/clean --out out/demo")
+def round_tasks(
+    round_id: _ROUND,
+    clean: Annotated[Path, typer.Option(help="Clean folder (firm names and addresses).")],
+    out_dir: _OUT = Path("out"),
+) -> None:
+    """Write the drawn round's task lists per department (xlsx, and CSV with BOM)."""
+    from .tasklists import write_task_lists
+
+    counts = write_task_lists(out_dir, round_id, clean)
+    out.print("Task lists: " + ", ".join(f"{d} {n}" for d, n in counts.items()))
+
+
 @round_app.command("verify", epilog=(
     "Examples: xinyong round verify --audit out/demo/rounds/330802-2026-12/audit\n\n"
     "xinyong round verify --public out/demo/public/rounds/330802-2026-12"))

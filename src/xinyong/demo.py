@@ -25,6 +25,7 @@ from .progress import SILENT, Progress
 from .draw.verify import verify_audit, verify_public
 from .registry import promote
 from .rounds import RoundPaths, build_frame, commit, draw, reveal
+from .tasklists import write_task_lists
 from .tier_report import write_tier_report
 from .tiers import run_tiers
 
@@ -86,6 +87,8 @@ def run_demo(
         draw(out_dir, round_id)
     verify_audit(paths.audit)
     verify_public(paths.public)
+    write_task_lists(out_dir, round_id, clean)
+    outputs[f"round {round_id}: task lists per department (xlsx, CSV with BOM)"] = paths.out / "rounds" / round_id / "tasks"
     outputs[f"round {round_id}: auditor bundle (spec §7), verified"] = paths.audit
     outputs[f"round {round_id}: public commitment, randomness, plans, selection (verified)"] = paths.public
     outputs[f"round {round_id}: inclusion probability of every frame record (internal)"] = paths.internal / "inclusion.parquet"
