@@ -18,6 +18,7 @@ commitment is detected and refused.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -29,11 +30,14 @@ import polars as pl
 from . import fsio
 from .draw import SPEC
 from .draw.allocation import allocate
-from .draw.canonical import CJ, H, jsonl, lines_of, mth
+from .draw.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, mth, read_jsonl_table
 from .draw.keys import derive_seed
 from .draw.selection import draw_selection, selection_records, stratum_sizes
 from .errors import InputFileError, UsageError, XinyongError
 from .plans import check_round_id, read_plans
+
+
+COMMITTED_FILES = ("frame.jsonl", "plans.json", "inspectors.jsonl")
 
 
 class RoundStateError(XinyongError):
@@ -80,7 +84,7 @@ def build_frame(
     frame, exclusions = frame_records(plans, items, tiers.join(firms, on="uscc", how="left"), past, month_start)
     salts = pl.Series(np.frombuffer(os.urandom(16 * frame.height), dtype="S16")).bin.encode("hex") if frame.height else pl.Series([], dtype=pl.Utf8)
     frame = frame.with_columns(salts.alias("salt")).select("plan", "salt", "stratum", "uscc")
-    fsio.write_bytes(paths.audit / "frame.jsonl", jsonl(frame.to_dicts()))
+    fsio.write_bytes(paths.audit / "frame.jsonl", jsonl_table(frame, FRAME_FIELDS))
     fsio.write_bytes(paths.audit / "plans.json", CJ(plans))
     fsio.write_bytes(paths.audit / "inspectors.jsonl", jsonl(roster_records(clean_dir)))
     fsio.write_bytes(paths.audit / "exclusions.jsonl", jsonl(exclusions.to_dicts()))
@@ -138,17 +142,19 @@ def commit(out: Path, round_id: str, randomness_source: str) -> str:
         if not (paths.audit / name).exists():
             raise RoundStateError(f"round {round_id} has no {name}; run `xinyong round frame` first")
     frame_bytes = (paths.audit / "frame.jsonl").read_bytes()
-    records = [json.loads(line) for line in lines_of(frame_bytes)]
-    frame = pl.DataFrame(records, schema={"plan": pl.Utf8, "salt": pl.Utf8, "stratum": pl.Utf8, "uscc": pl.Utf8})
+    frame = read_jsonl_table(frame_bytes, FRAME_FIELDS)
     commitment = {
         "spec": SPEC, "round": round_id,
-        "frame_root": mth(lines_of(frame_bytes)), "frame_size": len(records),
+        "frame_root": mth(lines_of(frame_bytes)), "frame_size": frame.height,
         "plans_sha256": H((paths.audit / "plans.json").read_bytes()),
         "inspectors_root": mth(lines_of((paths.audit / "inspectors.jsonl").read_bytes())),
         "strata": stratum_sizes(frame),
         "randomness": {"source": randomness_source},
     }
     data = CJ(commitment)
+    # The files' own hashes, so that `draw` can tell quickly that nothing changed since (internal).
+    committed = {name: hashlib.sha256((paths.audit / name).read_bytes()).hexdigest() for name in COMMITTED_FILES}
+    fsio.write_json(paths.internal / "committed-files.json", committed)
     fsio.write_bytes(paths.public / "commitment.json", data)
     fsio.write_bytes(paths.public / "plans.json", (paths.audit / "plans.json").read_bytes())
     fsio.write_bytes(paths.audit / "commitment.json", data)  # last: its presence marks the round committed
@@ -184,8 +190,7 @@ def draw(out: Path, round_id: str) -> pl.DataFrame:
     commitment_bytes = (paths.audit / "commitment.json").read_bytes()
     commitment = json.loads(commitment_bytes)
     _unchanged_since_commitment(paths, commitment)
-    records = [json.loads(line) for line in lines_of((paths.audit / "frame.jsonl").read_bytes())]
-    frame = pl.DataFrame(records, schema={"plan": pl.Utf8, "salt": pl.Utf8, "stratum": pl.Utf8, "uscc": pl.Utf8})
+    frame = read_jsonl_table((paths.audit / "frame.jsonl").read_bytes(), FRAME_FIELDS)
     plans = {p["id"]: p for p in json.loads((paths.audit / "plans.json").read_bytes())}
     sizes = stratum_sizes(frame)
     wanted = {plan: allocate(plans[plan]["allocation"], strata) for plan, strata in sizes.items()}
@@ -206,12 +211,15 @@ def draw(out: Path, round_id: str) -> pl.DataFrame:
 
 
 def _unchanged_since_commitment(paths: RoundPaths, commitment: dict) -> None:
-    checks = {
-        "frame.jsonl": ("frame_root", lambda b: mth(lines_of(b))),
-        "plans.json": ("plans_sha256", H),
-        "inspectors.jsonl": ("inspectors_root", lambda b: mth(lines_of(b))),
-    }
-    for name, (field, digest) in checks.items():
-        if digest((paths.audit / name).read_bytes()) != commitment[field]:
-            raise RoundStateError(f"{paths.audit / name} changed after the commitment ({field} differs); the draw is refused")
-
+    """Refuse when a committed file differs from what was committed (its roots are re-checked by verify)."""
+    fields = {"frame.jsonl": "frame_root", "plans.json": "plans_sha256", "inspectors.jsonl": "inspectors_root"}
+    record = paths.internal / "committed-files.json"
+    committed = json.loads(record.read_text(encoding="utf-8")) if record.is_file() else {}
+    for name in COMMITTED_FILES:
+        data = (paths.audit / name).read_bytes()
+        if name in committed:
+            same = hashlib.sha256(data).hexdigest() == committed[name]
+        else:  # no record (e.g. a copied bundle): recompute the committed root itself
+            same = (H(data) if name == "plans.json" else mth(lines_of(data))) == commitment[fields[name]]
+        if not same:
+            raise RoundStateError(f"{paths.audit / name} changed after the commitment ({fields[name]} differs); the draw is refused")

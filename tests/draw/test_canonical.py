@@ -31,3 +31,15 @@ def test_iterative_mth_matches_the_recursive_definition(lines: list[bytes]) -> N
 def test_jsonl_round_trips_its_lines(records: list[dict]) -> None:
     data = jsonl(records)
     assert len(lines_of(data)) == len(records) and (not records or data.endswith(b"\n"))
+
+
+@given(st.lists(st.tuples(*(st.text(max_size=8) for _ in range(4))), max_size=20))
+def test_the_fast_table_writer_gives_the_same_bytes_as_canonical_json(rows) -> None:
+    import polars as pl
+
+    from xinyong.draw.canonical import FRAME_FIELDS, jsonl_table, read_jsonl_table
+
+    frame = pl.DataFrame(rows, schema={f: pl.Utf8 for f in FRAME_FIELDS}, orient="row")
+    data = jsonl_table(frame, FRAME_FIELDS)
+    assert data == jsonl(frame.to_dicts())
+    assert read_jsonl_table(data, FRAME_FIELDS).equals(frame)

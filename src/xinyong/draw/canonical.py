@@ -11,8 +11,11 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Iterable, Sequence
+
+import polars as pl
 
 
 def H(data: bytes) -> str:  # noqa: N802 - the spec's name
@@ -40,6 +43,33 @@ def _refuse_floats(obj: object) -> None:
 def jsonl(records: Iterable[object]) -> bytes:
     """The bytes of a .jsonl file: one CJ(record) per line, each line ending in a newline."""
     return b"".join(CJ(record) + b"\n" for record in records)
+
+
+# Text that canonical JSON writes as it is (no quote, backslash or control character to escape).
+_VERBATIM = r'^[^"\\\x00-\x1f]*$'
+FRAME_FIELDS = ("plan", "salt", "stratum", "uscc")
+
+
+def jsonl_table(frame: pl.DataFrame, fields: tuple[str, ...]) -> bytes:
+    """``jsonl`` of a table of text columns named ``fields`` (sorted): when no value needs escaping,
+    polars' NDJSON writer gives exactly the canonical bytes, many times faster at 10^7 rows."""
+    if list(fields) != sorted(fields) or not all(frame.schema[f] == pl.Utf8 for f in fields):
+        raise ValueError("fields must be text columns in sorted order")
+    if frame.is_empty():
+        return b""
+    verbatim = frame.select(pl.all_horizontal(pl.col(f).str.contains(_VERBATIM) for f in fields).all()).item()
+    if not verbatim:
+        return jsonl(frame.select(fields).to_dicts())
+    buffer = io.BytesIO()
+    frame.select(fields).write_ndjson(buffer)
+    return buffer.getvalue()
+
+
+def read_jsonl_table(data: bytes, fields: tuple[str, ...]) -> pl.DataFrame:
+    """The records of a .jsonl file of text fields as a table, in file order."""
+    if not data:
+        return pl.DataFrame(schema={f: pl.Utf8 for f in fields})
+    return pl.read_ndjson(io.BytesIO(data), schema={f: pl.Utf8 for f in fields})
 
 
 def lines_of(data: bytes) -> list[bytes]:

@@ -1,0 +1,82 @@
+"""Benchmark: frame, commit and draw for a 10^7-record frame (one plan, four tiers), and the key rate.
+
+The frame is synthetic (10^7 distinct USCC-shaped codes, tiers 40/30/20/10%); the steps are the
+project's own: writing frame.jsonl (with fresh salts) and the plan and roster files as `round frame`
+does, then `rounds.commit` (Merkle root of 10^7 lines), `rounds.reveal` and `rounds.draw` (10^7
+SHA-256 keys, stratified selection, the public and internal files). Beside it, in the same run, a
+plain `hashlib` loop over the same key inputs gives the raw SHA-256 rate.
+
+    .venv/bin/python scripts/bench_draw.py [--records 10000000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from xinyong import fsio, rounds
+from xinyong.draw.canonical import CJ, FRAME_FIELDS, jsonl, jsonl_table
+
+ROUND = "330802-2026-12"
+PLANS = [{"allocation": {"min": {"D": 1}, "mode": "ratio", "ratios": {"A": "0.002", "B": "0.005", "C": "0.02", "D": "0.05"}},
+          "departments": ["市场监管"], "id": "P01", "items": ["SJ-SC-01"], "name": "benchmark", "team_size": 2}]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=10_000_000)
+    parser.add_argument("--keep", type=Path)
+    args = parser.parse_args()
+    out = args.keep or Path(tempfile.mkdtemp(prefix="bench-draw-"))
+    n = args.records
+    codes = pl.select(pl.format("91330802{}0", pl.int_range(n, dtype=pl.Int64).cast(pl.Utf8).str.zfill(9)).alias("uscc"))["uscc"]
+    tier = np.array(list("ABCD"))[np.searchsorted([0.4, 0.7, 0.9], np.random.default_rng(1).random(n))]
+
+    paths = rounds.RoundPaths(out, ROUND)
+    start = time.perf_counter()
+    salts = pl.Series(np.frombuffer(os.urandom(16 * n), dtype="S16")).bin.encode("hex")
+    frame = pl.DataFrame({"plan": pl.Series(["P01"] * n), "salt": salts, "stratum": tier, "uscc": codes}).sort("plan", "uscc")
+    fsio.write_bytes(paths.audit / "frame.jsonl", jsonl_table(frame, FRAME_FIELDS))
+    fsio.write_bytes(paths.audit / "plans.json", CJ(PLANS))
+    fsio.write_bytes(paths.audit / "inspectors.jsonl", jsonl([{"capacity": 5, "department": "市场监管", "id": f"INS-{i:05d}", "level": 0} for i in range(1, 301)]))
+    t_frame = time.perf_counter() - start
+
+    start = time.perf_counter()
+    rounds.commit(out, ROUND, "benchmark")
+    t_commit = time.perf_counter() - start
+    rounds.reveal(out, ROUND, "31415 92653 58979")
+    start = time.perf_counter()
+    selection = rounds.draw(out, ROUND)
+    t_draw = time.perf_counter() - start
+
+    sample = codes.head(1_000_000).to_list()
+    seed = hashlib.sha256(b"bench").digest()
+    start = time.perf_counter()
+    for uscc in sample:
+        hashlib.sha256(b"xinyong-draw-v1/unit\n" + seed + b"P01\n" + uscc.encode()).digest()
+    plain_rate = len(sample) / (time.perf_counter() - start)
+    from xinyong.draw.keys import unit_keys
+
+    start = time.perf_counter()
+    unit_keys(seed, "P01", sample)
+    ours_rate = len(sample) / (time.perf_counter() - start)
+
+    total = t_frame + t_commit + t_draw
+    print(f"frame of {n:,} records (one plan, four tiers); {selection.height:,} selected")
+    print(f"  frame files: {t_frame:6.1f} s   commit (Merkle root): {t_commit:6.1f} s   draw: {t_draw:6.1f} s   total {total:6.1f} s (limit 60 s)")
+    print(f"  keys/s: xinyong unit_keys {ours_rate:,.0f}; plain hashlib loop {plain_rate:,.0f} (ratio {ours_rate / plain_rate:.2f})")
+    print(f"  frame.jsonl: {(paths.audit / 'frame.jsonl').stat().st_size / 2**20:,.0f} MiB")
+    if not args.keep:
+        shutil.rmtree(out)
+
+
+if __name__ == "__main__":
+    main()
