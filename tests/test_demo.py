@@ -16,6 +16,7 @@ from xinyong.leaks import find_leaks
 from xinyong.model import RiskModel
 
 from .conftest import REPO
+from .draw.independent import rederive
 
 
 def run_demo(cwd: Path, region: Path) -> subprocess.CompletedProcess[str]:
@@ -52,6 +53,11 @@ def test_demo_runs_from_the_shipped_champion_without_mlflow(default_region: Path
     public = tmp_path / "out/demo/public"
     public.mkdir(parents=True, exist_ok=True)
     assert find_leaks(public, [internal / "tiers.parquet", internal / "tiers-previous.parquet"]) == []
+    # An implementation written from the spec alone re-derives the demo round's selection exactly.
+    bundle = tmp_path / "out/demo/rounds/330802-2026-12/audit"
+    files = {p.name: p.read_bytes() for p in bundle.iterdir()}
+    assert rederive(files) == files["selection.jsonl"] and len(files["selection.jsonl"].splitlines()) > 400
+    assert "DEMO" in json.loads(files["commitment.json"])["randomness"]["source"]
     assert "generate:" not in result.stderr  # the region was already there, so it was not remade
 
 
