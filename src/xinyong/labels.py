@@ -9,7 +9,6 @@ inspection month, so a label never sees its own month.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,6 +17,7 @@ import polars as pl
 
 from .contract import RESULT_CODES
 from .errors import InputFileError
+from .tomlfile import parse_toml, read_toml
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,10 @@ class LabelPolicy:
 def read_policy(path: Path | None = None) -> LabelPolicy:
     """The label policy from ``path``, or the shipped default; unknown codes are an error."""
     if path is None:
-        text, where = resources.files("xinyong.reference").joinpath("labels.toml").read_text("utf-8"), Path("labels.toml")
+        where = Path("labels.toml")
+        data = parse_toml(resources.files("xinyong.reference").joinpath("labels.toml").read_text("utf-8"), where)
     else:
-        text, where = path.read_text(encoding="utf-8"), path
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputFileError(where, f"not valid TOML ({exc})") from None
+        where, data = path, read_toml(path, "label policy")
     for key in ("violation", "no_violation"):
         codes = data.get(key)
         if not isinstance(codes, list) or not codes:

@@ -11,12 +11,12 @@ A bad plan is a one-line error naming the file, the plan and the field.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 from .contract import DEPARTMENTS, ENTITY_TYPES, GRIDS
 from .draw.allocation import exact
 from .errors import InputFileError
+from .tomlfile import read_toml
 
 ROUND_ID = re.compile(r"^\d{6}-\d{4}-(0[1-9]|1[0-2])$")
 TIERS = ("A", "B", "C", "D")
@@ -24,12 +24,7 @@ TIERS = ("A", "B", "C", "D")
 
 def read_plans(path: Path, items: dict[str, str] | None = None) -> tuple[str, list[dict]]:
     """(division, plans sorted by id); ``items`` maps item id → target type for checking."""
-    if not path.is_file():
-        raise InputFileError(path, "no such plan file")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise InputFileError(path, f"not valid TOML ({exc})") from None
+    data = read_toml(path, "plan")
     division = str(data.get("division", ""))
     if not re.fullmatch(r"\d{6}", division):
         raise InputFileError(path, f"division must be a 6-digit code, not {division!r}")

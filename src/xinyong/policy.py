@@ -10,13 +10,13 @@ A bad policy is a one-line error naming the file, the rule and the field.
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from .errors import InputFileError
 from .indicators import by_name
+from .tomlfile import read_toml
 
 TIERS = ("A", "B", "C", "D")
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
@@ -41,12 +41,7 @@ class Policy:
 
 
 def read_policy(path: Path) -> Policy:
-    if not path.is_file():
-        raise InputFileError(path, "no such policy file")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise InputFileError(path, f"not valid TOML ({exc})") from None
+    data = read_toml(path, "policy")
 
     def fail(where: str, problem: str) -> InputFileError:
         return InputFileError(path, f"{where}: {problem}")
