@@ -69,3 +69,32 @@ def rederive(files):
             selected.append({"key": key.hex(), "pi": f"{n}/{len(firms)}", "plan": plan, "rank": rank, "stratum": h, "uscc": u})
     selected.sort(key=lambda r: (r["plan"].encode(), r["key"]))
     return b"".join(cj(r) + b"\n" for r in selected)
+
+
+def teams(targets, eligible, roster, plans, seed):
+    """Spec §6 on plain data: targets [(plan, key_hex, uscc)], eligible {(plan, uscc): [ids]},
+    roster {id: (department, level, capacity)}, plans {id: {"departments": [...], "team_size": n}}."""
+    left = {i: r[2] for i, r in roster.items()}
+    out = {}
+    for plan, _, uscc in sorted(targets, key=lambda t: (t[0].encode(), t[1])):
+        p = plans[plan]
+        cands = sorted((i for i in eligible.get((plan, uscc), []) if left[i] > 0),
+                       key=lambda i: sha(b"xinyong-draw-v1/inspector\n" + seed + plan.encode() + b"\n" + uscc.encode() + b"\n" + i.encode()))
+        team = []
+        for level in sorted({roster[i][1] for i in cands}):
+            usable = [i for i in cands if roster[i][1] <= level]
+            team = []
+            for dept in p["departments"]:
+                pick = [i for i in usable if roster[i][0] == dept and i not in team]
+                if not pick:
+                    break
+                team.append(pick[0])
+            else:
+                team += [i for i in usable if i not in team][: p["team_size"] - len(team)]
+                if len(team) == p["team_size"]:
+                    break
+            team = []
+        for i in team:
+            left[i] -= 1
+        out[(plan, uscc)] = team
+    return out

@@ -1,0 +1,104 @@
+"""Inspector teams: each eligibility rule excludes exactly whom it should; §6 picks, escalates, gives up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xinyong.draw.teams import Firm, Inspector, assign_teams, plan_pool, target_eligible
+
+from .independent import teams as independent_teams
+
+DAY = dt.date(2026, 12, 31)
+SEED = hashlib.sha256("团队 seed".encode()).digest()
+PLAN = {"id": "P01", "items": ["SJ-SC-01"], "departments": ["市场监管"], "team_size": 2}
+JOINT = {"id": "P03", "items": ["SJ-SC-03", "SJ-WJ-01"], "departments": ["市场监管", "卫健"], "team_size": 3, "cross_station": True}
+
+
+def person(i: str, department: str = "市场监管", level: int = 0, capacity: int = 5, expiry: dt.date = dt.date(2028, 1, 1),
+           items: tuple[str, ...] = ("SJ-SC-01", "SJ-SC-03", "SJ-WJ-01"), station: str = "府山市场监管所") -> Inspector:
+    return Inspector(i, department, level, capacity, expiry, frozenset(items), station)
+
+
+FIRM = Firm("91330802MA29U0QJ36", "LR0000000001", "荷花市场监管所", frozenset({"INS-9"}))
+
+
+def test_plan_wide_rules_exclude_exactly_the_inspectors_they_should() -> None:
+    roster = [person("INS-1"), person("INS-2", department="税务"), person("INS-3", expiry=dt.date(2026, 12, 30)),
+              person("INS-4", items=("SJ-SC-02",)), person("INS-5", expiry=None)]
+    pool, excluded = plan_pool(PLAN, roster, DAY)
+    assert [p.id for p in pool] == ["INS-1"]
+    assert [(e.inspector, e.uscc, e.reason) for e in excluded] == [
+        ("INS-2", None, "other department (税务)"),
+        ("INS-3", None, "执法证 not valid on 2026-12-31 (expires 2026-12-30)"),
+        ("INS-4", None, "not qualified for SJ-SC-01"),
+        ("INS-5", None, "执法证 not valid on 2026-12-31 (expires None)"),
+    ]
+
+
+def test_target_rules_exclude_exactly_the_inspectors_they_should() -> None:
+    pool = [person("INS-1"), person("INS-6"), person("INS-7"), person("INS-8", station="荷花市场监管所"), person("INS-9")]
+    relations = {"INS-6": frozenset({FIRM.uscc}), "INS-7": frozenset({FIRM.legal_rep})}
+    eligible, excluded = target_eligible(JOINT, FIRM, pool, relations)
+    assert eligible == ["INS-1"]
+    assert [(e.inspector, e.reason) for e in excluded] == [
+        ("INS-6", "回避: declared relation to the firm or its legal representative"),
+        ("INS-7", "回避: declared relation to the firm or its legal representative"),
+        ("INS-8", "所所交叉: from the firm's own station (荷花市场监管所)"),
+        ("INS-9", "rotation: on the team that last inspected this firm"),
+    ]
+    same_station_allowed, _ = target_eligible(PLAN, FIRM, pool, {})  # P01 does not ask for cross-station teams
+    assert "INS-8" in same_station_allowed
+
+
+def test_a_joint_team_has_every_department_and_the_lead_first() -> None:
+    roster = {p.id: p for p in [person("A1"), person("A2"), person("W1", department="卫健"), person("W2", department="卫健")]}
+    [assignment] = assign_teams([("P03", "00", FIRM.uscc)], {("P03", FIRM.uscc): sorted(roster)}, roster, {"P03": JOINT}, SEED)
+    assert len(assignment.team) == 3 and assignment.team[0].startswith("A") and assignment.team[1].startswith("W")
+
+
+def test_a_pool_too_small_at_level_0_escalates_to_level_1() -> None:
+    roster = {p.id: p for p in [person("L0"), person("L1a", level=1), person("L1b", level=1)]}
+    [assignment] = assign_teams([("P01", "00", FIRM.uscc)], {("P01", FIRM.uscc): sorted(roster)}, roster, {"P01": PLAN}, SEED)
+    assert assignment.status == "staffed" and len(assignment.team) == 2
+    assert any(roster[i].level == 1 for i in assignment.team)
+    only_local = {k: v for k, v in roster.items() if k == "L0"} | {"L0b": person("L0b")}
+    [local] = assign_teams([("P01", "00", FIRM.uscc)], {("P01", FIRM.uscc): sorted(only_local)}, only_local, {"P01": PLAN}, SEED)
+    assert sorted(local.team) == ["L0", "L0b"]  # no escalation when the local pool suffices
+
+
+def test_a_pool_too_small_everywhere_is_unstaffed_with_the_reason() -> None:
+    roster = {p.id: p for p in [person("A1"), person("A2", level=1), person("W1", department="卫健", capacity=0)]}
+    [assignment] = assign_teams([("P03", "00", FIRM.uscc)], {("P03", FIRM.uscc): sorted(roster)}, roster, {"P03": JOINT}, SEED)
+    assert assignment.record() == {"plan": "P03", "status": "unstaffed", "team": [], "uscc": FIRM.uscc}
+    assert assignment.reason == "卫健: 0 eligible inspectors with capacity at levels ≤ 1"
+    assert roster["A1"].capacity == 5  # nothing was consumed
+
+
+def test_capacity_is_consumed_in_draw_order() -> None:
+    roster = {p.id: p for p in [person("X", capacity=1), person("Y", capacity=1), person("Z", capacity=1)]}
+    targets = [("P01", f"{k:02x}", f"F{k}") for k in range(3)]
+    eligible = {("P01", f"F{k}"): sorted(roster) for k in range(3)}
+    result = assign_teams(targets, eligible, roster, {"P01": PLAN}, SEED)
+    assert [a.status for a in result] == ["staffed", "unstaffed", "unstaffed"]  # 3 inspectors, 1 slot each, teams of 2
+    assert result[1].reason == "team of 2: 1 eligible inspectors with capacity at levels ≤ 0"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sizes=st.lists(st.tuples(st.sampled_from(["市场监管", "卫健"]), st.integers(0, 2), st.integers(0, 3)), min_size=1, max_size=12),
+    n_targets=st.integers(1, 15),
+    drop=st.integers(0, 2**16),
+)
+def test_assignment_agrees_with_an_independent_implementation(sizes, n_targets: int, drop: int) -> None:
+    roster = {f"I{k:02d}": person(f"I{k:02d}", department=d, level=lvl, capacity=cap) for k, (d, lvl, cap) in enumerate(sizes)}
+    targets = [("P03" if k % 2 else "P01", hashlib.sha256(bytes([k])).hexdigest(), f"F{k}") for k in range(n_targets)]
+    eligible = {(p, u): sorted(i for j, i in enumerate(roster) if (drop >> ((j + k) % 16)) & 1 == 0)
+                for k, (p, _, u) in enumerate(targets)}
+    plans = {"P01": PLAN, "P03": {**JOINT, "team_size": 2}}
+    ours = {(a.plan, a.uscc): a.team for a in assign_teams(targets, eligible, roster, plans, SEED)}
+    plain = {i: (p.department, p.level, p.capacity) for i, p in roster.items()}
+    assert ours == independent_teams(targets, eligible, plain, plans, SEED)
