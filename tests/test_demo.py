@@ -16,7 +16,7 @@ from xinyong.leaks import find_leaks
 from xinyong.model import RiskModel
 
 from .conftest import REPO
-from .draw.independent import rederive
+from .draw.independent import rederive, rederive_teams
 
 
 def run_demo(cwd: Path, region: Path) -> subprocess.CompletedProcess[str]:
@@ -57,6 +57,7 @@ def test_demo_runs_from_the_shipped_champion_without_mlflow(default_region: Path
     bundle = tmp_path / "out/demo/rounds/330802-2026-12/audit"
     files = {p.name: p.read_bytes() for p in bundle.iterdir()}
     assert rederive(files) == files["selection.jsonl"] and len(files["selection.jsonl"].splitlines()) > 400
+    assert rederive_teams(files) == files["assignment.jsonl"]  # and the teams, spec §6
     assert "DEMO" in json.loads(files["commitment.json"])["randomness"]["source"]
     assert "generate:" not in result.stderr  # the region was already there, so it was not remade
 

@@ -184,3 +184,30 @@ def test_task_lists_per_department_in_xlsx_and_csv_with_bom(done: RoundPaths, in
     from xinyong.leaks import find_leaks
 
     assert find_leaks(tasks, [inputs["tiers"]]) == []  # a task list is no place for a tier
+
+
+def test_assigned_teams_reverify_and_a_swapped_member_is_caught(done: RoundPaths, inputs: dict, tmp_path: Path) -> None:
+    from xinyong.rounds import assign
+
+    from .draw.independent import rederive_teams
+
+    copy = tmp_path / "out"
+    shutil.copytree(done.out, copy)
+    paths = RoundPaths(copy, ROUND)
+    result = assign(copy, ROUND, inputs["clean"])
+    assert sum(1 for a in result if a.team) > 0.9 * len(result)
+    assert all(a.reason for a in result if not a.team)
+    checks = verify_audit(paths.audit)
+    assert "assignment.jsonl re-derived byte for byte" in checks
+    files = {p.name: p.read_bytes() for p in paths.audit.iterdir()}
+    assert rederive_teams(files) == files["assignment.jsonl"]
+    reasons = {json.loads(line)["reason"].split(" ")[0] for line in files["eligibility-exclusions.jsonl"].splitlines()}
+    assert {"other", "执法证", "rotation:"} <= reasons
+    lines = files["assignment.jsonl"].splitlines()
+    staffed = next(i for i, line in enumerate(lines) if json.loads(line)["team"])
+    record = json.loads(lines[staffed])
+    record["team"][0] = "INS-99999"
+    lines[staffed] = json.dumps(record, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode()
+    (paths.audit / "assignment.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    with pytest.raises(VerificationError, match="assignment.jsonl re-derived"):
+        verify_audit(paths.audit)

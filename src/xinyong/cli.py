@@ -296,6 +296,22 @@ def round_draw(round_id: _ROUND, out_dir: _OUT = Path("out")) -> None:
     out.print(f"Drew {selection.height:,} targets for round {round_id}: {per_plan}")
 
 
+@round_app.command("assign", epilog="Example: xinyong round assign --round 330802-2026-12 --clean out/demo/clean --out out/demo")
+def round_assign(
+    round_id: _ROUND,
+    clean: Annotated[Path, typer.Option(help="Clean folder (firms' stations, legal representatives, past teams).")],
+    out_dir: _OUT = Path("out"),
+) -> None:
+    """Draw the inspector teams (spec §6) from eligibility lists the rules alone decide."""
+    from .rounds import assign
+
+    result = assign(out_dir, round_id, clean)
+    unstaffed = [a for a in result if not a.team]
+    out.print(f"Teams for round {round_id}: {len(result) - len(unstaffed):,} staffed, {len(unstaffed):,} unstaffed")
+    for a in unstaffed[:20]:
+        out.print(f"  unstaffed {a.plan} {a.uscc}: {a.reason}", markup=False)
+
+
 @round_app.command("tasks", epilog="Example: xinyong round tasks --round 330802-2026-12 --clean out/demo/clean --out out/demo")
 def round_tasks(
     round_id: _ROUND,

@@ -24,7 +24,7 @@ from .modeling import score_table, train_region
 from .progress import SILENT, Progress
 from .draw.verify import verify_audit, verify_public
 from .registry import promote
-from .rounds import RoundPaths, build_frame, commit, draw, reveal
+from .rounds import RoundPaths, assign, build_frame, commit, draw, reveal
 from .tasklists import write_task_lists
 from .tier_report import write_tier_report
 from .tiers import run_tiers
@@ -85,6 +85,8 @@ def run_demo(
             commit(out_dir, round_id, DEMO_RANDOMNESS_SOURCE)
         reveal(out_dir, round_id, DEMO_RANDOMNESS_VALUE)
         draw(out_dir, round_id)
+    if not (paths.audit / "assignment.jsonl").exists():
+        assign(out_dir, round_id, clean)
     verify_audit(paths.audit)
     verify_public(paths.public)
     write_task_lists(out_dir, round_id, clean)

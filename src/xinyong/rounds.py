@@ -72,8 +72,13 @@ def build_frame(
         raise RoundStateError(f"round {round_id} is committed; its frame, plans and roster can no longer change")
     if (paths.audit / "frame.jsonl").exists() and not rebuild:
         return {"frame": len(lines_of((paths.audit / "frame.jsonl").read_bytes())), "rebuilt": 0}
-    items = {r["item_id"]: r["target_type"] for r in pl.read_parquet(clean_dir / "inspection_items.parquet").iter_rows(named=True)}
+    item_rows = pl.read_parquet(clean_dir / "inspection_items.parquet").iter_rows(named=True)
+    items, item_departments = {}, {}
+    for row in item_rows:
+        items[row["item_id"]], item_departments[row["item_id"]] = row["target_type"], row["departments"].split(";")
     division, plans = read_plans(plans_path, items)
+    # Which department carries out which item (from the 抽查事项清单), committed with the plans.
+    plans = [{**plan, "item_departments": {i: item_departments[i] for i in plan["items"]}} for plan in plans]
     check_round_id(round_id, division)
     month_start = dt.date.fromisoformat(round_id[len(division) + 1:] + "-01")
     if not tiers_path.is_file():
@@ -126,11 +131,31 @@ def _months_before(day: dt.date, months: int) -> dt.date:
 
 
 def roster_records(clean_dir: Path) -> list[dict]:
-    """inspectors.jsonl: enforcement officers only (experts and auxiliary staff never count)."""
+    """inspectors.jsonl: enforcement officers only (experts and auxiliary staff never count).
+
+    Beside the spec's capacity, department, id and level, each record carries what eligibility
+    reads — certificate expiry, qualifications, station and declared relations (回避) — so that it
+    too is fixed by the commitment and cannot be edited to steer a team.
+    """
     roster = pl.read_parquet(clean_dir / "inspectors.parquet").filter(pl.col("staff_type") == "执法人员")
-    return roster.select(
-        "capacity", "department", pl.col("inspector_id").alias("id"), pl.col("pool_level").alias("level")
-    ).sort("id").to_dicts()
+    relations = pl.read_parquet(clean_dir / "inspector_relations.parquet")
+    declared = relations.select("inspector_id", pl.coalesce("uscc", "legal_rep_id").alias("party")).group_by("inspector_id").agg(
+        pl.col("party").unique().sort().alias("declared"))
+    return (
+        roster.join(declared, on="inspector_id", how="left")
+        .select(
+            "capacity",
+            pl.col("cert_expiry").cast(pl.Utf8),
+            pl.col("declared").fill_null(pl.lit([], dtype=pl.List(pl.Utf8))),
+            "department",
+            pl.col("inspector_id").alias("id"),
+            pl.col("pool_level").alias("level"),
+            pl.col("qualifications").str.split(";").list.sort().alias("qualifications"),
+            "station",
+        )
+        .sort("id")
+        .to_dicts()
+    )
 
 
 # -- commit ------------------------------------------------------------------------------------
@@ -208,6 +233,60 @@ def draw(out: Path, round_id: str) -> pl.DataFrame:
     paths.internal.mkdir(parents=True, exist_ok=True)
     fsio.write_parquet(paths.internal / "inclusion.parquet", inclusion)
     return selection
+
+
+# -- assign (spec §6) ---------------------------------------------------------------------------
+def assign(out: Path, round_id: str, clean_dir: Path) -> list:
+    """Eligibility lists and teams for the drawn targets; returns the assignments (with reasons)."""
+    from .draw.teams import Inspector, assign_teams, plan_pool, target_eligible
+
+    paths = RoundPaths(out, round_id)
+    if not (paths.audit / "selection.jsonl").exists():
+        raise RoundStateError(f"round {round_id} has no selection; run `xinyong round draw` first")
+    commitment_bytes = (paths.audit / "commitment.json").read_bytes()
+    _unchanged_since_commitment(paths, json.loads(commitment_bytes))
+    seed = derive_seed(H(commitment_bytes), json.loads((paths.audit / "randomness.json").read_bytes())["value"])
+    plans = {p["id"]: p for p in json.loads((paths.audit / "plans.json").read_bytes())}
+    records = [json.loads(line) for line in lines_of((paths.audit / "inspectors.jsonl").read_bytes())]
+    roster = {r["id"]: Inspector(r["id"], r["department"], r["level"], r["capacity"],
+                                 dt.date.fromisoformat(r["cert_expiry"]) if r.get("cert_expiry") else None,
+                                 frozenset(r.get("qualifications", [])), r.get("station", "")) for r in records}
+    relations = {r["id"]: frozenset(r.get("declared", [])) for r in records}
+    selected = [json.loads(line) for line in lines_of((paths.audit / "selection.jsonl").read_bytes())]
+    month = dt.date.fromisoformat(round_id.split("-", 1)[1] + "-01")
+    inspection_day = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    firms = _firms(clean_dir, {r["uscc"] for r in selected}, month)
+    eligible, exclusions = {}, []
+    pools = {}
+    for plan_id, plan in plans.items():
+        pools[plan_id], excluded = plan_pool(plan, list(roster.values()), inspection_day)
+        exclusions += excluded
+    for record in selected:
+        eligible[(record["plan"], record["uscc"])], excluded = target_eligible(
+            plans[record["plan"]], firms[record["uscc"]], pools[record["plan"]], relations)
+        exclusions += excluded
+    result = assign_teams([(r["plan"], r["key"], r["uscc"]) for r in selected], eligible, roster, plans, seed)
+    ordered = sorted(result, key=lambda a: (a.plan.encode(), a.uscc.encode()))
+    fsio.write_bytes(paths.audit / "eligibility.jsonl", jsonl(
+        {"eligible": eligible[(a.plan, a.uscc)], "plan": a.plan, "uscc": a.uscc} for a in ordered))
+    fsio.write_bytes(paths.audit / "assignment.jsonl", jsonl(a.record() for a in ordered))
+    fsio.write_bytes(paths.audit / "eligibility-exclusions.jsonl", jsonl(
+        {"inspector": e.inspector, "plan": e.plan, "reason": e.reason, "uscc": e.uscc} for e in exclusions))
+    unstaffed = [{"plan": a.plan, "reason": a.reason, "uscc": a.uscc} for a in ordered if not a.team]
+    fsio.write_bytes(paths.audit / "unstaffed.jsonl", jsonl(unstaffed))
+    return ordered
+
+
+def _firms(clean_dir: Path, usccs: set[str], month: dt.date) -> dict:
+    from .draw.teams import Firm
+
+    registry = pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "legal_rep_id", "station"]).filter(pl.col("uscc").is_in(list(usccs)))
+    past = pl.read_parquet(clean_dir / "inspections.parquet", columns=["uscc", "inspection_date", "inspector_1", "inspector_2"])
+    last = (past.filter(pl.col("uscc").is_in(list(usccs)) & (pl.col("inspection_date") < month))
+            .sort("inspection_date").group_by("uscc").last())
+    teams = {r["uscc"]: frozenset({r["inspector_1"], r["inspector_2"]}) for r in last.iter_rows(named=True)}
+    return {r["uscc"]: Firm(r["uscc"], r["legal_rep_id"], r["station"], teams.get(r["uscc"], frozenset()))
+            for r in registry.iter_rows(named=True)}
 
 
 def _unchanged_since_commitment(paths: RoundPaths, commitment: dict) -> None:

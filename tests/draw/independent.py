@@ -71,6 +71,21 @@ def rederive(files):
     return b"".join(cj(r) + b"\n" for r in selected)
 
 
+def rederive_teams(files):
+    """The assignment.jsonl bytes implied by the bundle's eligibility lists (spec §6)."""
+    c = hashlib.sha256(files["commitment.json"]).hexdigest()
+    seed = sha(b"xinyong-draw-v1/seed\n" + c.encode() + b"\n" + json.loads(files["randomness.json"])["value"].encode())
+    roster = {r["id"]: (r["department"], r["level"], r["capacity"])
+              for r in map(json.loads, files["inspectors.jsonl"].split(b"\n")[:-1])}
+    plans = {p["id"]: p for p in json.loads(files["plans.json"])}
+    eligible = {(e["plan"], e["uscc"]): e["eligible"] for e in map(json.loads, files["eligibility.jsonl"].split(b"\n")[:-1])}
+    targets = [(r["plan"], r["key"], r["uscc"]) for r in map(json.loads, files["selection.jsonl"].split(b"\n")[:-1])]
+    result = teams(targets, eligible, roster, plans, seed)
+    rows = [{"plan": p, "status": "staffed" if t else "unstaffed", "team": t, "uscc": u} for (p, u), t in result.items()]
+    rows.sort(key=lambda r: (r["plan"].encode(), r["uscc"].encode()))
+    return b"".join(cj(r) + b"\n" for r in rows)
+
+
 def teams(targets, eligible, roster, plans, seed):
     """Spec §6 on plain data: targets [(plan, key_hex, uscc)], eligible {(plan, uscc): [ids]},
     roster {id: (department, level, capacity)}, plans {id: {"departments": [...], "team_size": n}}."""

@@ -15,7 +15,8 @@ from .independent import teams as independent_teams
 DAY = dt.date(2026, 12, 31)
 SEED = hashlib.sha256("团队 seed".encode()).digest()
 PLAN = {"id": "P01", "items": ["SJ-SC-01"], "departments": ["市场监管"], "team_size": 2}
-JOINT = {"id": "P03", "items": ["SJ-SC-03", "SJ-WJ-01"], "departments": ["市场监管", "卫健"], "team_size": 3, "cross_station": True}
+JOINT = {"id": "P03", "items": ["SJ-SC-03", "SJ-WJ-01"], "departments": ["市场监管", "卫健"], "team_size": 3, "cross_station": True,
+         "item_departments": {"SJ-SC-03": ["市场监管", "卫健"], "SJ-WJ-01": ["卫健"]}}
 
 
 def person(i: str, department: str = "市场监管", level: int = 0, capacity: int = 5, expiry: dt.date = dt.date(2028, 1, 1),
@@ -37,6 +38,14 @@ def test_plan_wide_rules_exclude_exactly_the_inspectors_they_should() -> None:
         ("INS-4", None, "not qualified for SJ-SC-01"),
         ("INS-5", None, "执法证 not valid on 2026-12-31 (expires None)"),
     ]
+
+
+def test_in_a_joint_plan_each_department_needs_only_its_own_items() -> None:
+    roster = [person("A1", items=("SJ-SC-03",)), person("W1", department="卫健", items=("SJ-SC-03", "SJ-WJ-01")),
+              person("W2", department="卫健", items=("SJ-WJ-01",))]
+    pool, excluded = plan_pool(JOINT, roster, DAY)
+    assert [p.id for p in pool] == ["A1", "W1"]
+    assert [(e.inspector, e.reason) for e in excluded] == [("W2", "not qualified for SJ-SC-03")]
 
 
 def test_target_rules_exclude_exactly_the_inspectors_they_should() -> None:

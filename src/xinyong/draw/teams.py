@@ -2,7 +2,7 @@
 
 Eligibility (DESIGN.md; 《关于在市场监管领域全面推行部门联合"双随机、一公开"监管的意见》): an inspector
 may join a target's team only if, on the inspection date, they hold a valid 执法证; are qualified for
-every item of the plan; belong to one of the plan's departments; have declared no relation to the
+every item of the plan their department carries out; belong to one of the plan's departments; have declared no relation to the
 firm or its legal representative (回避); are not from the firm's own station when the plan asks for
 cross-station teams (所所交叉); and were not on the team that last inspected the firm.  Experts and
 auxiliary staff are never in the roster of the draw.  Every inspector left out carries its reason:
@@ -64,14 +64,22 @@ def plan_pool(plan: Mapping, roster: list[Inspector], inspection_day: dt.date) -
             reason = f"other department ({person.department})"
         elif person.cert_expiry is None or person.cert_expiry < inspection_day:
             reason = f"执法证 not valid on {inspection_day} (expires {person.cert_expiry})"
-        elif not set(plan["items"]) <= person.qualifications:
-            missing = ", ".join(sorted(set(plan["items"]) - person.qualifications))
+        elif not _own_items(plan, person.department) <= person.qualifications:
+            missing = ", ".join(sorted(_own_items(plan, person.department) - person.qualifications))
             reason = f"not qualified for {missing}"
         if reason:
             excluded.append(Exclusion(plan["id"], None, person.id, reason))
         else:
             pool.append(person)
     return pool, excluded
+
+
+def _own_items(plan: Mapping, department: str) -> set[str]:
+    """The plan's items this department carries out (all of them when the plan does not say)."""
+    by_item = plan.get("item_departments")
+    if not by_item:
+        return set(plan["items"])
+    return {item for item in plan["items"] if department in by_item.get(item, [])}
 
 
 def target_eligible(plan: Mapping, firm: Firm, pool: list[Inspector], relations: Mapping[str, frozenset[str]]) -> tuple[list[str], list[Exclusion]]:

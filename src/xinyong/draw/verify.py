@@ -72,6 +72,29 @@ def verify_audit(folder: Path) -> list[str]:
     wanted = {plan: allocate(plans[plan]["allocation"], strata) for plan, strata in sizes.items()}
     expected = jsonl(selection_records(draw_selection(frame, wanted, seed)))
     _check(checks, expected == data["selection.jsonl"], "selection.jsonl re-derived byte for byte", folder / "selection.jsonl")
+    if (folder / "assignment.jsonl").exists():
+        checks += _verify_teams(folder, data, plans, seed)
+    return checks
+
+
+def _verify_teams(folder: Path, data: dict[str, bytes], plans: dict, seed: bytes) -> list[str]:
+    """Spec §6 from eligibility.jsonl, inspectors.jsonl and the selection: the teams, byte for byte."""
+    from .teams import Inspector, assign_teams
+
+    checks: list[str] = []
+    eligibility = [json.loads(line) for line in lines_of(_read(folder, "eligibility.jsonl"))]
+    selected = [json.loads(line) for line in lines_of(data["selection.jsonl"])]
+    _check(checks, sorted((e["plan"], e["uscc"]) for e in eligibility) == sorted((s["plan"], s["uscc"]) for s in selected),
+           "eligibility.jsonl lists exactly the selected targets", folder / "eligibility.jsonl")
+    roster = {}
+    for line in lines_of(data["inspectors.jsonl"]):
+        r = json.loads(line)
+        roster[r["id"]] = Inspector(r["id"], r["department"], r["level"], r["capacity"], None, frozenset(), "")
+    eligible = {(e["plan"], e["uscc"]): e["eligible"] for e in eligibility}
+    _check(checks, all(i in roster for ids in eligible.values() for i in ids), "every eligible id is in the committed roster", folder / "eligibility.jsonl")
+    result = assign_teams([(s["plan"], s["key"], s["uscc"]) for s in selected], eligible, roster, plans, seed)
+    expected = jsonl(a.record() for a in sorted(result, key=lambda a: (a.plan.encode(), a.uscc.encode())))
+    _check(checks, expected == _read(folder, "assignment.jsonl"), "assignment.jsonl re-derived byte for byte", folder / "assignment.jsonl")
     return checks
 
 
