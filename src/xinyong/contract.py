@@ -97,6 +97,17 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Conditional:
+    """Rules for the rows whose ``when`` column holds ``value`` (e.g. enforcement officers)."""
+
+    when: str
+    value: str
+    required: tuple[str, ...] = ()
+    # Date columns that must not lie before the ingest date on these rows (a certificate in force).
+    not_expired: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Table:
     """One raw input table: where it comes from, its key, its columns and cross-column rules."""
 
@@ -109,6 +120,7 @@ class Table:
     date_order: tuple[DateOrder, ...] = field(default=())
     # At least one of these columns must be filled in each row.
     one_of: tuple[str, ...] = field(default=())
+    conditionals: tuple[Conditional, ...] = field(default=())
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -208,6 +220,7 @@ def tables() -> tuple[Table, ...]:
                 Column("id_card_no", "身份证号", "string", "仅内部使用，不得公开", pattern=ID_PATTERNS["id_card"], private=True),
                 Column("phone", "联系电话", "string", "仅内部使用，不得公开", pattern=ID_PATTERNS["phone"], private=True),
             ),
+            conditionals=(Conditional("staff_type", "执法人员", required=("cert_no", "cert_expiry"), not_expired=("cert_expiry",)),),
         ),
         Table(
             "inspector_relations", "回避关系申报", "各部门",
@@ -348,8 +361,9 @@ def tables() -> tuple[Table, ...]:
                 Column("result_code", "检查结果代码", "string", "国家企业信用信息公示系统代码", allowed=RESULT_CODES),
                 Column("legacy_tier", "当时分类", "string", "当时按规则分类的风险等级（内部）", allowed=TIERS),
                 Column("inclusion_probability", "入样概率", "decimal", "该户在当轮被抽中的概率 π", minimum=1e-9, maximum=1.0),
-                Column("inspector_1", "检查人员1", "string", "人员编号", references="inspectors.inspector_id"),
-                Column("inspector_2", "检查人员2", "string", "人员编号", references="inspectors.inspector_id"),
+                # Not checked against today's roster: officers retire and certificates lapse, history stays.
+                Column("inspector_1", "检查人员1", "string", "人员编号（可为已离岗人员）", pattern=ID_PATTERNS["inspector"]),
+                Column("inspector_2", "检查人员2", "string", "人员编号（可为已离岗人员）", pattern=ID_PATTERNS["inspector"]),
             ),
         ),
     )

@@ -16,6 +16,7 @@ that does not parse is quarantined, never replaced.  The rules, in the order the
 ``date_in_future``        a date after the ingest date
 ``date_too_early``        a date before 1949-10-01
 ``date_order``            e.g. removed before listed
+``certificate_expired``   an enforcement officer's 执法证 expired before the ingest date
 ``one_of_required``       none of the columns that need at least one value has one
 ``unknown_reference``     refers to an enterprise/item/inspector not accepted upstream
 ``duplicate_key``         repeats the key of an earlier accepted row (the first is kept)
@@ -69,7 +70,7 @@ def validate_table(
     ).with_columns(_parse(c, raw.schema[c.name]).alias(_typed(c.name)) for c in table.columns)
     # A row's own defects are reported before a reference to something rejected upstream.
     checks = [check for column in table.columns for check in _column_checks(column, today)]
-    checks += _table_checks(table)
+    checks += _table_checks(table, today)
     checks += [check for column in table.columns for check in _reference_checks(column, known)]
     first = pl.coalesce([pl.when(check.fails).then(pl.lit(i, pl.Int32)) for i, check in enumerate(checks)])
     flagged = typed.with_columns(first.alias("__check__"))
@@ -183,8 +184,16 @@ def _allowed_detail(allowed: tuple[str, ...]) -> str:
     return f"must be one of the {len(allowed)} values in the data contract"
 
 
-def _table_checks(table: Table) -> list[Check]:
-    checks = [
+def _table_checks(table: Table, today: dt.date) -> list[Check]:
+    checks = []
+    for rule in table.conditionals:
+        applies = pl.col(rule.when) == rule.value
+        for name in rule.required:
+            checks.append(Check(name, "missing", applies & ~_present(table.column(name)), f"required when {rule.when} is {rule.value}"))
+        for name in rule.not_expired:
+            checks.append(Check(name, "certificate_expired", applies & (pl.col(_typed(name)) < pl.lit(today)),
+                                f"expired before the ingest date {today}"))
+    checks += [
         Check(later, "date_order", pl.col(_typed(later)) < pl.col(_typed(earlier)), f"before {earlier}")
         for later, earlier in table.date_order
     ]

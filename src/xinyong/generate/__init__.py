@@ -29,7 +29,7 @@ from .months import Months
 from .records import SERIAL_BLOCK, make_records
 from .roster import inspection_items, make_relations, make_roster, roster_size
 
-GENERATOR = "xinyong-region-v3"  # bump whenever the same seed would give other data
+GENERATOR = "xinyong-region-v4"  # bump whenever the same seed would give other data
 DEFAULT_ENTERPRISES = 60_000
 DEFAULT_MONTHS = 36
 DEFAULT_END_MONTH = "2026-10"

@@ -3,8 +3,8 @@
 The roster holds enforcement officers of every department plus a few experts and auxiliary
 staff, who carry no 执法证 and never count towards a team.  市场监管 officers belong to the
 district's market-supervision stations, which decides their grid; a sixth of officers sit in the
-next pool up (上级/跨区).  Certificates expire on a spread of dates, so some are already expired
-on any given round date.  ID-card numbers follow GB 11643-1999 (check digit ``10X98765432``);
+next pool up (上级/跨区).  Certificates are in force at the end of the data and
+lapse on a spread of dates after it, so a round's "valid on the inspection date" rule has work to do.  ID-card numbers follow GB 11643-1999 (check digit ``10X98765432``);
 they and the phone numbers are private and never published.
 """
 
@@ -61,7 +61,9 @@ def make_roster(rng: np.random.Generator, count: int, months: Months, items: pl.
     grid[~market] = grids[rng.integers(0, 4, int((~market).sum()))]
 
     end = np.datetime64(months.last_day)
-    expiry = end + rng.integers(-200, 5 * 365, count)
+    # Rosters list officers whose certificates are in force; some lapse soon after the data end,
+    # so that a round's "valid on the inspection date" rule has work to do.
+    expiry = end + rng.integers(30, 5 * 365, count)
     cert_no = np.array([f"33{n:011d}" for n in rng.integers(0, 10**11, count)])
     names = np.char.add(np.char.add(_SURNAMES[rng.integers(0, len(_SURNAMES), count)], _GIVEN[rng.integers(0, len(_GIVEN), count)]),
                         np.where(rng.random(count) < 0.6, _GIVEN[rng.integers(0, len(_GIVEN), count)], ""))
