@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-COMMANDS = ("generate", "ingest", "demo", "features", "model train", "model score", "model promote", "tiers", "tiers report", "explain", "round assign",
+COMMANDS = ("generate", "ingest", "demo", "features", "model train", "model score", "model promote", "tiers", "tiers report", "explain", "round assign", "round finalize",
             "round frame", "round commit", "round reveal", "round draw", "round verify")
 
 

@@ -164,23 +164,71 @@ def test_a_bad_plan_names_the_plan_and_field(tmp_path: Path, change, message: st
     assert str(caught.value) == f"{path}: {message}"
 
 
-def test_task_lists_per_department_in_xlsx_and_csv_with_bom(done: RoundPaths, inputs: dict) -> None:
-    from xinyong.tasklists import HEADERS, write_task_lists
+@pytest.fixture(scope="module")
+def staffed(done: RoundPaths, inputs: dict, tmp_path_factory) -> RoundPaths:
+    """The drawn round, copied, with its teams assigned."""
+    from xinyong.rounds import assign
 
-    counts = write_task_lists(done.out, ROUND, inputs["clean"])
-    selection = [json.loads(line) for line in (done.audit / "selection.jsonl").read_bytes().splitlines()]
-    plans = {p["id"]: p for p in json.loads((done.audit / "plans.json").read_bytes())}
+    copy = tmp_path_factory.mktemp("staffed") / "out"
+    shutil.copytree(done.out, copy)
+    assign(copy, ROUND, inputs["clean"])
+    return RoundPaths(copy, ROUND)
+
+
+def test_unstaffed_targets_need_an_explicit_logged_decision(staffed: RoundPaths, inputs: dict, tmp_path: Path) -> None:
+    from xinyong.rounds import finalize
+    from xinyong.tasklists import write_task_lists
+
+    copy = tmp_path / "out"
+    shutil.copytree(staffed.out, copy)
+    audit = RoundPaths(copy, ROUND).audit
+    unstaffed = (audit / "unstaffed.jsonl").read_bytes().splitlines()
+    if not unstaffed:  # make one, so the refusal has something to refuse
+        (audit / "unstaffed.jsonl").write_bytes(b'{"plan":"P03","reason":"\u536b\u5065: 0 eligible","uscc":"X"}\n')
+        unstaffed = (audit / "unstaffed.jsonl").read_bytes().splitlines()
+    with pytest.raises(RoundStateError) as caught:
+        finalize(copy, ROUND)
+    assert str(caught.value).startswith(f"round {ROUND} has {len(unstaffed)} unstaffed targets (e.g. ")
+    assert str(caught.value).endswith("finalise only with --accept-unstaffed --reason '…', which is logged")
+    with pytest.raises(RoundStateError, match="is not finalised"):
+        write_task_lists(copy, ROUND, inputs["clean"])
+    decision = finalize(copy, ROUND, accept_unstaffed=True, reason="报上级统筹")
+    assert decision["decision"] == "accepted unstaffed targets" and len(decision["unstaffed"]) == len(unstaffed)
+    assert json.loads((audit / "decisions.jsonl").read_bytes().splitlines()[-1])["reason"] == "报上级统筹"
+
+
+def test_task_lists_notices_and_personal_lists(staffed: RoundPaths, inputs: dict, tmp_path: Path) -> None:
+    from xinyong.rounds import finalize
+    from xinyong.tasklists import HEADERS, NOTICE, write_task_lists
+
+    copy = tmp_path / "out"
+    shutil.copytree(staffed.out, copy)
+    finalize(copy, ROUND, accept_unstaffed=True, reason="test")
+    audit = RoundPaths(copy, ROUND).audit
+    counts = write_task_lists(copy, ROUND, inputs["clean"])
+    selection = [json.loads(line) for line in (audit / "selection.jsonl").read_bytes().splitlines()]
+    plans = {p["id"]: p for p in json.loads((audit / "plans.json").read_bytes())}
     expected: dict[str, int] = {}
     for record in selection:
         for department in plans[record["plan"]]["departments"]:
             expected[department] = expected.get(department, 0) + 1
     assert counts == dict(sorted(expected.items()))
-    tasks = done.out / "rounds" / ROUND / "tasks"
+    tasks = copy / "rounds" / ROUND / "tasks"
     sheet = pl.read_excel(tasks / f"{ROUND}-卫健.xlsx", sheet_name="检查任务清单")
     assert sheet.columns == list(HEADERS.values()) and sheet.height == expected["卫健"]
     assert set(sheet["牵头部门"]) == {"市场监管"}  # the joint food plan, led by market regulation
     csv = (tasks / f"{ROUND}-卫健.csv").read_bytes()
-    assert csv.startswith(b"\xef\xbb\xbf") and pl.read_csv(csv[3:]).equals(sheet.cast(pl.Utf8).cast(pl.read_csv(csv[3:]).schema))
+    assert csv.startswith(b"\xef\xbb\xbf") and pl.read_csv(csv[3:]).height == sheet.height
+    assignments = [json.loads(line) for line in (audit / "assignment.jsonl").read_bytes().splitlines()]
+    staffed_count = sum(1 for a in assignments if a["team"])
+    notices = pl.read_excel(tasks / f"{ROUND}-告知清单.xlsx", sheet_name="检查告知")
+    assert notices.columns == list(NOTICE.values()) and notices.height == staffed_count
+    members = {i for a in assignments for i in a["team"]}
+    assert len(list((tasks / "inspectors").glob("*.xlsx"))) == len(members)
+    roster = pl.read_parquet(inputs["clean"] / "inspectors.parquet")
+    text = "".join((tasks / f"{ROUND}-告知清单.csv").read_text(encoding="utf-8-sig"))
+    assert not any(card in text for card in roster["id_card_no"]) and not any(phone in text for phone in roster["phone"])
+    assert any(cert in text for cert in roster["cert_no"].drop_nulls())  # officers show their 执法证
     from xinyong.leaks import find_leaks
 
     assert find_leaks(tasks, [inputs["tiers"]]) == []  # a task list is no place for a tier

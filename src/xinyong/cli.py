@@ -312,6 +312,20 @@ def round_assign(
         out.print(f"  unstaffed {a.plan} {a.uscc}: {a.reason}", markup=False)
 
 
+@round_app.command("finalize", epilog="Example: xinyong round finalize --round 330802-2026-12 --out out/demo --accept-unstaffed --reason '卫健人员不足，报上级统筹'")
+def round_finalize(
+    round_id: _ROUND,
+    out_dir: _OUT = Path("out"),
+    accept_unstaffed: Annotated[bool, typer.Option(help="Finalise although some targets are unstaffed (logged).")] = False,
+    reason: Annotated[str, typer.Option(help="Why unstaffed targets are accepted (logged).")] = "",
+) -> None:
+    """Close the teams of a round; unstaffed targets need an explicit, logged decision."""
+    from .rounds import finalize
+
+    decision = finalize(out_dir, round_id, accept_unstaffed=accept_unstaffed, reason=reason)
+    out.print(f"Round {round_id} finalised: {decision['decision']}" + (f" ({decision['reason']})" if decision["reason"] else ""))
+
+
 @round_app.command("tasks", epilog="Example: xinyong round tasks --round 330802-2026-12 --clean out/demo/clean --out out/demo")
 def round_tasks(
     round_id: _ROUND,

@@ -24,7 +24,7 @@ from .modeling import score_table, train_region
 from .progress import SILENT, Progress
 from .draw.verify import verify_audit, verify_public
 from .registry import promote
-from .rounds import RoundPaths, assign, build_frame, commit, draw, reveal
+from .rounds import RoundPaths, assign, build_frame, commit, draw, finalize, reveal
 from .tasklists import write_task_lists
 from .tier_report import write_tier_report
 from .tiers import run_tiers
@@ -89,6 +89,8 @@ def run_demo(
         assign(out_dir, round_id, clean)
     verify_audit(paths.audit)
     verify_public(paths.public)
+    finalize(out_dir, round_id, accept_unstaffed=True,
+             reason="DEMO: the generated roster is small; real rounds escalate or decide explicitly")
     write_task_lists(out_dir, round_id, clean)
     outputs[f"round {round_id}: task lists per department (xlsx, CSV with BOM)"] = paths.out / "rounds" / round_id / "tasks"
     outputs[f"round {round_id}: auditor bundle (spec §7), verified"] = paths.audit

@@ -277,6 +277,33 @@ def assign(out: Path, round_id: str, clean_dir: Path) -> list:
     return ordered
 
 
+def finalize(out: Path, round_id: str, *, accept_unstaffed: bool = False, reason: str = "") -> dict:
+    """Close the round's assignment; unstaffed targets need an explicit decision, which is logged."""
+    paths = RoundPaths(out, round_id)
+    if not (paths.audit / "assignment.jsonl").exists():
+        raise RoundStateError(f"round {round_id} has no teams; run `xinyong round assign` first")
+    record_path = paths.audit / "finalized.json"
+    if record_path.exists():
+        return json.loads(record_path.read_bytes())
+    unstaffed = [json.loads(line) for line in lines_of((paths.audit / "unstaffed.jsonl").read_bytes())]
+    if unstaffed and not (accept_unstaffed and reason.strip()):
+        first = unstaffed[0]
+        raise RoundStateError(
+            f"round {round_id} has {len(unstaffed)} unstaffed targets (e.g. {first['plan']} {first['uscc']}: {first['reason']}); "
+            "finalise only with --accept-unstaffed --reason '…', which is logged")
+    decision = {
+        "round": round_id,
+        "unstaffed": [f"{u['plan']} {u['uscc']}" for u in unstaffed],
+        "decision": "accepted unstaffed targets" if unstaffed else "all targets staffed",
+        "reason": reason,
+        "decided_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+    }
+    log = paths.audit / "decisions.jsonl"
+    fsio.write_bytes(log, (log.read_bytes() if log.exists() else b"") + CJ(decision) + b"\n")
+    fsio.write_bytes(record_path, CJ(decision))
+    return decision
+
+
 def _firms(clean_dir: Path, usccs: set[str], month: dt.date) -> dict:
     from .draw.teams import Firm
 

@@ -1,9 +1,10 @@
-"""Task lists (检查任务清单) per department: xlsx with Chinese headers, and CSV in UTF-8 with a BOM.
+"""Task lists after the teams are drawn: per department, per inspector, and a notice per firm (双清单).
 
-Regulators open xlsx; Excel shows a CSV's Chinese correctly only with the byte-order mark.  A
-target of a joint plan (联合抽查) appears on the list of every department of the plan, which names
-the lead department.  The lists carry what an inspection needs — the plan, items, the firm, where
-it is — and never its tier or score.
+Each is xlsx with Chinese headers and CSV in UTF-8 with a BOM (Excel shows a CSV's Chinese only
+with it).  A target of a joint plan (联合抽查) appears on the list of every department of the plan,
+which names the lead department.  The firm's notice says who will inspect — names and 执法证
+numbers, which officers show at the door — and never an ID-card number or a phone number.  None
+of the lists carries a tier or score.  A round must be finalised (`xinyong round finalize`) first.
 """
 
 from __future__ import annotations
@@ -15,19 +16,26 @@ import polars as pl
 
 from . import fsio
 from .draw.canonical import lines_of
-from .rounds import RoundPaths
+from .rounds import RoundPaths, RoundStateError
 
 HEADERS = {
     "round": "抽查批次", "plan": "计划编号", "plan_name": "抽查计划", "items": "抽查事项", "lead": "牵头部门",
     "departments": "参与部门", "uscc": "统一社会信用代码", "name": "市场主体名称", "town": "乡镇(街道)",
-    "station": "属地市场监管所", "grid": "监管网格", "key": "随机键值(可公开验证)",
+    "station": "属地市场监管所", "grid": "监管网格", "team": "检查人员", "status": "派员状态", "key": "随机键值(可公开验证)",
 }
+NOTICE = {"uscc": "统一社会信用代码", "name": "市场主体名称", "plan_name": "抽查计划", "items": "抽查事项", "lead": "牵头部门",
+          "team": "检查人员（姓名、执法证号）", "round": "抽查批次"}
 
 
 def write_task_lists(out: Path, round_id: str, clean_dir: Path) -> dict[str, int]:
     """One xlsx and one CSV per department under ``OUT/rounds/<round>/tasks/``; returns rows per department."""
     paths = RoundPaths(out, round_id)
+    if not (paths.audit / "finalized.json").exists():
+        raise RoundStateError(f"round {round_id} is not finalised; run `xinyong round finalize` first")
     selection = [json.loads(line) for line in lines_of((paths.audit / "selection.jsonl").read_bytes())]
+    teams = {(a["plan"], a["uscc"]): a["team"] for a in map(json.loads, lines_of((paths.audit / "assignment.jsonl").read_bytes()))}
+    roster = pl.read_parquet(clean_dir / "inspectors.parquet", columns=["inspector_id", "name", "cert_no"])
+    people = {r["inspector_id"]: f"{r['name']}({r['cert_no']})" for r in roster.iter_rows(named=True)}
     plans = {p["id"]: p for p in json.loads((paths.audit / "plans.json").read_bytes())}
     items = dict(pl.read_parquet(clean_dir / "inspection_items.parquet", columns=["item_id", "name"]).iter_rows())
     firms = pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "name", "town", "station", "grid"])
@@ -39,15 +47,25 @@ def write_task_lists(out: Path, round_id: str, clean_dir: Path) -> dict[str, int
                 "department": department, "round": round_id, "plan": plan["id"], "plan_name": plan["name"],
                 "items": "；".join(f"{i} {items.get(i, '')}" for i in plan["items"]), "lead": plan["departments"][0],
                 "departments": "、".join(plan["departments"]), "uscc": record["uscc"], "key": record["key"],
+                "team": "、".join(people[i] for i in teams[(plan["id"], record["uscc"])]),
+                "team_ids": teams[(plan["id"], record["uscc"])],
+                "status": "已派员" if teams[(plan["id"], record["uscc"])] else "未能派员（见 unstaffed.jsonl）",
             })
     table = pl.DataFrame(rows).join(firms, on="uscc", how="left").sort("department", "plan", "key")
+    tasks = paths.out / "rounds" / round_id / "tasks"
     counts = {}
     for (department,), part in table.group_by("department", maintain_order=True):
-        sheet = part.select(list(HEADERS)).rename(HEADERS)
-        base = paths.out / "rounds" / round_id / "tasks" / f"{round_id}-{department}"
-        fsio.write_csv(base.with_suffix(".csv"), sheet, bom=True)
-        with fsio.atomic_path(base.with_suffix(".xlsx")) as tmp:
-            sheet.write_excel(tmp, worksheet="检查任务清单", autofit=True, header_format={"bold": True, "bg_color": "#DDEBF7"},
-                              freeze_panes=(1, 0))
+        _write(tasks / f"{round_id}-{department}", part.select(list(HEADERS)).rename(HEADERS), "检查任务清单")
         counts[department] = part.height
+    per_target = table.unique(["plan", "uscc"], maintain_order=True)
+    for (inspector,), part in per_target.explode("team_ids").drop_nulls("team_ids").group_by("team_ids", maintain_order=True):
+        _write(tasks / "inspectors" / f"{round_id}-{inspector}", part.select(list(HEADERS)).rename(HEADERS), "个人检查任务")
+    notices = per_target.filter(pl.col("team") != "").select(list(NOTICE)).rename(NOTICE)
+    _write(tasks / f"{round_id}-告知清单", notices, "检查告知")
     return counts
+
+
+def _write(base: Path, sheet: pl.DataFrame, worksheet: str) -> None:
+    fsio.write_csv(base.with_suffix(".csv"), sheet, bom=True)
+    with fsio.atomic_path(base.with_suffix(".xlsx")) as tmp:
+        sheet.write_excel(tmp, worksheet=worksheet, autofit=True, header_format={"bold": True, "bg_color": "#DDEBF7"}, freeze_panes=(1, 0))
