@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import polars as pl
 from scipy.stats import beta
 from sklearn.metrics import roc_auc_score, roc_curve
 
@@ -112,3 +113,22 @@ def psi(reference: np.ndarray, current: np.ndarray, edges: np.ndarray) -> float:
 
     expected, actual = shares(reference), shares(current)
     return float(np.sum((actual - expected) * np.log(actual / expected)))
+
+
+def series_psi(reference: pl.Series, current: pl.Series) -> dict:
+    """PSI of one column with its bins: categories as they are, numbers on the reference's deciles."""
+    if isinstance(reference.dtype, (pl.Enum, pl.Categorical)):
+        reference, current = reference.cast(pl.Utf8), current.cast(pl.Utf8)
+    if reference.dtype == pl.Utf8:
+        categories = sorted(reference.drop_nulls().unique().to_list())
+        codes = {c: float(i) for i, c in enumerate(categories)}
+
+        def encode(s: pl.Series) -> np.ndarray:
+            return s.replace_strict(codes, default=None, return_dtype=pl.Float64).fill_null(np.nan).to_numpy()
+
+        edges = np.arange(len(categories)) + 0.5
+        return {"value": psi(encode(reference), encode(current), edges[:-1]), "bins": categories}
+    a = reference.cast(pl.Float64).fill_null(np.nan).to_numpy()
+    b = current.cast(pl.Float64).fill_null(np.nan).to_numpy()
+    edges = psi_bins(a)
+    return {"value": psi(a, b, edges), "bins": edges.tolist()}

@@ -77,7 +77,7 @@ def evaluate(ev: Evaluation, cutoffs: list[float]) -> dict:
     edges = metrics.psi_bins(ev.train_prob)
     out["psi"] = {"score": {"value": metrics.psi(ev.train_prob, p, edges), "bins": edges.tolist()}, "features": {}}
     for name in ev.train_features.columns:
-        out["psi"]["features"][name] = _feature_psi(ev.train_features[name], ev.holdout_features[name])
+        out["psi"]["features"][name] = metrics.series_psi(ev.train_features[name], ev.holdout_features[name])
     out["importance"] = dict(sorted(ev.importance.items(), key=lambda kv: -kv[1]))
     return out
 
@@ -90,21 +90,6 @@ def overall_rates(y: np.ndarray, weight: np.ndarray, truth: float | None) -> dic
         out["weighted_relative_error"] = abs(out["weighted"]["value"] - truth) / truth
         out["naive_relative_error"] = abs(out["naive"]["value"] - truth) / truth
     return out
-
-
-def _feature_psi(train: pl.Series, holdout: pl.Series) -> dict:
-    if isinstance(train.dtype, (pl.Enum, pl.Categorical)):
-        train, holdout = train.cast(pl.Utf8), holdout.cast(pl.Utf8)
-    if train.dtype == pl.Utf8:
-        categories = sorted(train.drop_nulls().unique().to_list())
-        codes = {c: float(i) for i, c in enumerate(categories)}
-        encode = lambda s: s.replace_strict(codes, default=None, return_dtype=pl.Float64).fill_null(np.nan).to_numpy()  # noqa: E731
-        edges = np.arange(len(categories)) + 0.5
-        return {"value": metrics.psi(encode(train), encode(holdout), edges[:-1]), "bins": categories}
-    a = train.cast(pl.Float64).fill_null(np.nan).to_numpy()
-    b = holdout.cast(pl.Float64).fill_null(np.nan).to_numpy()
-    edges = metrics.psi_bins(a)
-    return {"value": metrics.psi(a, b, edges), "bins": edges.tolist()}
 
 
 # -- HTML --------------------------------------------------------------------------------------

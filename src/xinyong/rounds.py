@@ -30,7 +30,7 @@ import polars as pl
 from . import fsio
 from .draw import SPEC
 from .draw.allocation import allocate
-from .draw.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, mth, read_jsonl_table
+from .draw.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, mth, read_jsonl_table, records_of
 from .draw.keys import derive_seed
 from .draw.selection import draw_selection, selection_records, stratum_sizes
 from .errors import InputFileError, UsageError, XinyongError
@@ -247,12 +247,12 @@ def assign(out: Path, round_id: str, clean_dir: Path) -> list:
     _unchanged_since_commitment(paths, json.loads(commitment_bytes))
     seed = derive_seed(H(commitment_bytes), json.loads((paths.audit / "randomness.json").read_bytes())["value"])
     plans = {p["id"]: p for p in json.loads((paths.audit / "plans.json").read_bytes())}
-    records = [json.loads(line) for line in lines_of((paths.audit / "inspectors.jsonl").read_bytes())]
+    records = records_of((paths.audit / "inspectors.jsonl").read_bytes())
     roster = {r["id"]: Inspector(r["id"], r["department"], r["level"], r["capacity"],
                                  dt.date.fromisoformat(r["cert_expiry"]) if r.get("cert_expiry") else None,
                                  frozenset(r.get("qualifications", [])), r.get("station", "")) for r in records}
     relations = {r["id"]: frozenset(r.get("declared", [])) for r in records}
-    selected = [json.loads(line) for line in lines_of((paths.audit / "selection.jsonl").read_bytes())]
+    selected = records_of((paths.audit / "selection.jsonl").read_bytes())
     month = dt.date.fromisoformat(round_id.split("-", 1)[1] + "-01")
     inspection_day = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     firms = _firms(clean_dir, {r["uscc"] for r in selected}, month)
@@ -285,7 +285,7 @@ def finalize(out: Path, round_id: str, *, accept_unstaffed: bool = False, reason
     record_path = paths.audit / "finalized.json"
     if record_path.exists():
         return json.loads(record_path.read_bytes())
-    unstaffed = [json.loads(line) for line in lines_of((paths.audit / "unstaffed.jsonl").read_bytes())]
+    unstaffed = records_of((paths.audit / "unstaffed.jsonl").read_bytes())
     if unstaffed and not (accept_unstaffed and reason.strip()):
         first = unstaffed[0]
         raise RoundStateError(

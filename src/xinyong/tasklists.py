@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from . import fsio
-from .draw.canonical import lines_of
+from .draw.canonical import records_of
 from .rounds import RoundPaths, RoundStateError
 
 HEADERS = {
@@ -32,8 +32,8 @@ def write_task_lists(out: Path, round_id: str, clean_dir: Path) -> dict[str, int
     paths = RoundPaths(out, round_id)
     if not (paths.audit / "finalized.json").exists():
         raise RoundStateError(f"round {round_id} is not finalised; run `xinyong round finalize` first")
-    selection = [json.loads(line) for line in lines_of((paths.audit / "selection.jsonl").read_bytes())]
-    teams = {(a["plan"], a["uscc"]): a["team"] for a in map(json.loads, lines_of((paths.audit / "assignment.jsonl").read_bytes()))}
+    selection = records_of((paths.audit / "selection.jsonl").read_bytes())
+    teams = {(a["plan"], a["uscc"]): a["team"] for a in records_of((paths.audit / "assignment.jsonl").read_bytes())}
     roster = pl.read_parquet(clean_dir / "inspectors.parquet", columns=["inspector_id", "name", "cert_no"])
     people = {r["inspector_id"]: f"{r['name']}({r['cert_no']})" for r in roster.iter_rows(named=True)}
     plans = {p["id"]: p for p in json.loads((paths.audit / "plans.json").read_bytes())}

@@ -56,9 +56,7 @@ def tier_monitoring(current: pl.DataFrame, previous: pl.DataFrame, firms: pl.Dat
     psi = {"score": metrics.psi(previous["score"].to_numpy(), current["score"].to_numpy(), metrics.psi_bins(previous["score"].to_numpy()))}
     for name, indicator in by_name().items():
         if name in current.columns and name in previous.columns and not indicator.categorical:
-            a = previous[name].cast(pl.Float64).fill_null(np.nan).to_numpy()
-            b = current[name].cast(pl.Float64).fill_null(np.nan).to_numpy()
-            psi[name] = metrics.psi(a, b, metrics.psi_bins(a))
+            psi[name] = metrics.series_psi(previous[name], current[name])["value"]
     rules = sorted({r for column in (current["rules"], previous["rules"]) for v in column.drop_nulls() for r in v.split(";") if r})
     caught = {r: {"previous": int(previous["rules"].str.split(";").list.contains(r).sum()),
                   "current": int(current["rules"].str.split(";").list.contains(r).sum())} for r in rules}

@@ -79,6 +79,11 @@ def lines_of(data: bytes) -> list[bytes]:
     return data.split(b"\n")[:-1] if data else []
 
 
+def records_of(data: bytes) -> list:
+    """The records of a .jsonl file."""
+    return [json.loads(line) for line in lines_of(data)]
+
+
 def leaf_hash(line: bytes) -> bytes:
     return hashlib.sha256(b"\x00" + line).digest()
 

@@ -18,7 +18,7 @@ import polars as pl
 from ..errors import XinyongError
 from . import SPEC
 from .allocation import allocate
-from .canonical import CJ, H, jsonl, lines_of, mth
+from .canonical import CJ, H, jsonl, lines_of, mth, records_of
 from .keys import derive_seed, unit_key
 from .selection import draw_selection, selection_records, stratum_sizes
 
@@ -82,14 +82,12 @@ def _verify_teams(folder: Path, data: dict[str, bytes], plans: dict, seed: bytes
     from .teams import Inspector, assign_teams
 
     checks: list[str] = []
-    eligibility = [json.loads(line) for line in lines_of(_read(folder, "eligibility.jsonl"))]
-    selected = [json.loads(line) for line in lines_of(data["selection.jsonl"])]
+    eligibility = records_of(_read(folder, "eligibility.jsonl"))
+    selected = records_of(data["selection.jsonl"])
     _check(checks, sorted((e["plan"], e["uscc"]) for e in eligibility) == sorted((s["plan"], s["uscc"]) for s in selected),
            "eligibility.jsonl lists exactly the selected targets", folder / "eligibility.jsonl")
-    roster = {}
-    for line in lines_of(data["inspectors.jsonl"]):
-        r = json.loads(line)
-        roster[r["id"]] = Inspector(r["id"], r["department"], r["level"], r["capacity"], None, frozenset(), "")
+    roster = {r["id"]: Inspector(r["id"], r["department"], r["level"], r["capacity"], None, frozenset(), "")
+              for r in records_of(data["inspectors.jsonl"])}
     eligible = {(e["plan"], e["uscc"]): e["eligible"] for e in eligibility}
     _check(checks, all(i in roster for ids in eligible.values() for i in ids), "every eligible id is in the committed roster", folder / "eligibility.jsonl")
     result = assign_teams([(s["plan"], s["key"], s["uscc"]) for s in selected], eligible, roster, plans, seed)
@@ -109,7 +107,7 @@ def verify_public(folder: Path) -> list[str]:
     _check(checks, H(plans_bytes) == commitment["plans_sha256"], "plans.json is the committed plans", folder / "plans.json")
     seed = derive_seed(c, randomness["value"])
     checks.append(f"seed = {seed.hex()}")
-    selected = [json.loads(line) for line in lines_of(_read(folder, "selection.jsonl"))]
+    selected = records_of(_read(folder, "selection.jsonl"))
     for record in selected:
         if unit_key(seed, record["plan"], record["uscc"]).hex() != record["key"]:
             raise VerificationError(f"{folder / 'selection.jsonl'}: FAILED key of {record['plan']} {record['uscc']}")
