@@ -48,3 +48,14 @@ def unit_keys(seed: bytes, plan: str, usccs: list[str]) -> list[bytes]:
 def inspector_key(seed: bytes, plan: str, uscc: str, inspector: str) -> bytes:
     data = INSPECTOR_TAG + seed + plan.encode("utf-8") + b"\n" + uscc.encode("utf-8") + b"\n" + inspector.encode("utf-8")
     return hashlib.sha256(data).digest()
+
+
+def inspector_keys(seed: bytes, plan: str, uscc: str, inspectors: list[str]) -> list[bytes]:
+    """Keys of many inspectors for one target: the shared prefix is hashed once and copied."""
+    prefix = hashlib.sha256(INSPECTOR_TAG + seed + plan.encode("utf-8") + b"\n" + uscc.encode("utf-8") + b"\n")
+    keys = []
+    for inspector in inspectors:
+        h = prefix.copy()
+        h.update(inspector.encode("utf-8"))
+        keys.append(h.digest())
+    return keys

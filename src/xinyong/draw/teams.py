@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .keys import inspector_key
+from .keys import inspector_keys
 
 # (plan, uscc): a selected target
 Target = tuple[str, str]
@@ -131,7 +131,8 @@ def assign_teams(
     for plan_id, _, uscc in sorted(targets, key=lambda t: (t[0].encode("utf-8"), t[1])):
         plan = plans[plan_id]
         candidates = [i for i in eligible.get((plan_id, uscc), []) if remaining[i] > 0]
-        candidates.sort(key=lambda i: inspector_key(seed, plan_id, uscc, i))
+        keys = dict(zip(candidates, inspector_keys(seed, plan_id, uscc, candidates)))
+        candidates.sort(key=keys.__getitem__)
         team, reason = _team(candidates, roster, plan)
         for member in team:
             remaining[member] -= 1
