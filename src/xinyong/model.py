@@ -62,6 +62,11 @@ class RiskModel:
         self.early_stopping_rounds = early_stopping_rounds
         self.seed = seed
 
+    def constraints(self) -> dict[str, int]:
+        """Monotone constraint per fitted feature (0 where unconstrained)."""
+        monotone = self.monotone or {}
+        return {f: monotone.get(f, 0) for f in self.features_}
+
     def lightgbm_params(self, features: list[str]) -> dict:
         monotone = self.monotone or {}
         return {
@@ -155,7 +160,7 @@ class RiskModel:
         metadata = {
             "features": self.features_,
             "categories": self.categories_,
-            "monotone_constraints": dict(zip(self.features_, self.lightgbm_params(self.features_)["monotone_constraints"])),
+            "monotone_constraints": self.constraints(),
             "calibration": {"method": "platt", "slope": self.calibration_[0], "intercept": self.calibration_[1]},
             "best_iteration": self.best_iteration_,
             "params": {k: v for k, v in self.lightgbm_params(self.features_).items() if k != "monotone_constraints"},
@@ -201,7 +206,7 @@ def platt(margin: np.ndarray, y: np.ndarray, weight: np.ndarray) -> tuple[float,
 def monotone_violations(model: RiskModel, X: pl.DataFrame, rows: int = 200, grid: int = 12) -> list[str]:
     """Features whose constraint the booster breaks, found by sweeping each over a value grid."""
     sample = X.head(rows)
-    constraints = dict(zip(model.features_, model.lightgbm_params(model.features_)["monotone_constraints"]))
+    constraints = model.constraints()
     broken = []
     for name, direction in constraints.items():
         if direction == 0 or X[name].drop_nulls().is_empty():

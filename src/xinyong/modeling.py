@@ -115,9 +115,8 @@ def _train(
             metrics["score_psi"] = report["psi"]["score"]["value"]
             if "oracle" in report:
                 metrics["oracle_naive_auc"] = report["oracle"]["naive_auc"]
-            params = {**model.lightgbm_params(model.features_), "best_iteration": model.best_iteration_, "mode": extra["mode"]}
-            params.pop("monotone_constraints")
-            params["monotone_constraints"] = {f: c for f, c in zip(model.features_, model.lightgbm_params(model.features_)["monotone_constraints"]) if c}
+            params = {**model.lightgbm_params(model.features_), "best_iteration": model.best_iteration_, "mode": extra["mode"],
+                      "monotone_constraints": {f: c for f, c in model.constraints().items() if c}}
             example = model.encode(split.holdout.head(5).select(split.features)).cast(pl.Float64)
             run_id, version = registry.log_run(
                 data_dir, out_dir, run_name=run_name, params=params, metrics=metrics,

@@ -34,15 +34,20 @@ def unit_key(seed: bytes, plan: str, uscc: str) -> bytes:
     return hashlib.sha256(UNIT_TAG + seed + plan.encode("utf-8") + b"\n" + uscc.encode("utf-8")).digest()
 
 
-def unit_keys(seed: bytes, plan: str, usccs: list[str]) -> list[bytes]:
-    """Keys of many firms of one plan: the shared prefix is hashed once and copied."""
-    prefix = hashlib.sha256(UNIT_TAG + seed + plan.encode("utf-8") + b"\n")
+def _prefixed_keys(prefix: bytes, suffixes: list[str]) -> list[bytes]:
+    """SHA-256 of ``prefix || suffix`` for each suffix: the shared prefix is hashed once and copied."""
+    start = hashlib.sha256(prefix)
     keys = []
-    for uscc in usccs:
-        h = prefix.copy()
-        h.update(uscc.encode("utf-8"))
+    for suffix in suffixes:
+        h = start.copy()
+        h.update(suffix.encode("utf-8"))
         keys.append(h.digest())
     return keys
+
+
+def unit_keys(seed: bytes, plan: str, usccs: list[str]) -> list[bytes]:
+    """Keys of many firms of one plan."""
+    return _prefixed_keys(UNIT_TAG + seed + plan.encode("utf-8") + b"\n", usccs)
 
 
 def inspector_key(seed: bytes, plan: str, uscc: str, inspector: str) -> bytes:
@@ -51,11 +56,5 @@ def inspector_key(seed: bytes, plan: str, uscc: str, inspector: str) -> bytes:
 
 
 def inspector_keys(seed: bytes, plan: str, uscc: str, inspectors: list[str]) -> list[bytes]:
-    """Keys of many inspectors for one target: the shared prefix is hashed once and copied."""
-    prefix = hashlib.sha256(INSPECTOR_TAG + seed + plan.encode("utf-8") + b"\n" + uscc.encode("utf-8") + b"\n")
-    keys = []
-    for inspector in inspectors:
-        h = prefix.copy()
-        h.update(inspector.encode("utf-8"))
-        keys.append(h.digest())
-    return keys
+    """Keys of many inspectors for one target."""
+    return _prefixed_keys(INSPECTOR_TAG + seed + plan.encode("utf-8") + b"\n" + uscc.encode("utf-8") + b"\n", inspectors)
