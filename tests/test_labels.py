@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from xinyong.errors import InputFileError
-from xinyong.labels import inspection_labels, read_policy
+from xinyong.labels import adjust_for_nonresponse, inspection_labels, inspection_outcomes, read_policy
 
 
 def test_default_policy_follows_design() -> None:
@@ -20,11 +20,24 @@ def test_default_policy_follows_design() -> None:
 def test_labels_carry_pi_weight_and_the_day_before_their_month() -> None:
     inspections = pl.DataFrame({
         "uscc": ["X", "Y", "Z"], "round_month": ["2025-03", "2025-03", "2025-04"],
-        "result_code": ["A", "1", "6"], "inclusion_probability": [0.05, 0.01, 0.5],
+        "result_code": ["A", "1", "6"], "inclusion_probability": [0.05, 0.01, 0.5], "legacy_tier": ["D", "B", "C"],
     }).lazy()
     rows = inspection_labels(inspections, read_policy()).collect().rows(named=True)
     assert [(r["uscc"], r["label"], str(r["as_of"]), r["pi"], r["weight"]) for r in rows] == [
         ("X", 1, "2025-02-28", 0.05, 20.0), ("Y", 0, "2025-02-28", 0.01, 100.0)]  # code 6: no label
+
+
+def test_unlabelled_weight_moves_to_the_labelled_rows_of_its_class_only() -> None:
+    inspections = pl.DataFrame({
+        "uscc": ["P", "Q", "R", "S", "T"], "round_month": ["2025-03"] * 5,
+        "result_code": ["A", "6", "1", "1", "6"], "inclusion_probability": [0.1, 0.1, 0.5, 0.25, 0.2],
+        "legacy_tier": ["D", "D", "B", "B", "C"],
+    }).lazy()
+    outcomes = inspection_outcomes(inspections, read_policy()).collect()
+    adjusted = adjust_for_nonresponse(outcomes, ["round_month", "stratum"])
+    # D: P carries Q's 10 as well; B: nothing unlabelled, weights unchanged; C: no labelled row, T drops out.
+    assert dict(zip(adjusted["uscc"], adjusted["weight"])) == {"P": 20.0, "R": 2.0, "S": 4.0}
+    assert adjusted["pi"].to_list() == [0.1, 0.5, 0.25]
 
 
 @pytest.mark.parametrize(("text", "message"), [

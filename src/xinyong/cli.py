@@ -48,7 +48,8 @@ def _date(value: str | None) -> dt.date | None:
 def generate(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the raw tables (created if missing).")],
     enterprises: Annotated[int, typer.Option(help="Number of market entities.")] = 60_000,
-    months: Annotated[int, typer.Option(help="Months of history.")] = 36,
+    months: Annotated[int, typer.Option(help="Months of 双随机 history (inspections and labels).")] = 36,
+    burn_in: Annotated[int, typer.Option(help="Months of other departments' records before that history.")] = 24,
     end_month: Annotated[str, typer.Option(help="Last month of history, YYYY-MM.")] = "2026-10",
     seed: Annotated[int, typer.Option(help="Random seed; the output depends only on it and the sizes.")] = 20261127,
 ) -> None:
@@ -56,7 +57,7 @@ def generate(
     from .generate import RegionSpec, generate_region
     from .progress import Bars
 
-    metadata = generate_region(out_dir, RegionSpec(enterprises, months, end_month, seed), Bars())
+    metadata = generate_region(out_dir, RegionSpec(enterprises, months, end_month, seed, burn_in), Bars())
     out.print(f"Wrote {sum(metadata['rows'].values()):,} rows in {len(metadata['rows'])} tables to {out_dir}")
 
 

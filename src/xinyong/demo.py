@@ -113,6 +113,7 @@ def _usable_champion(models_dir: Path) -> bool:
 def ensure_region(region: Path, progress: Progress = SILENT, spec: RegionSpec = RegionSpec()) -> None:
     """Generate the default region into ``region`` unless the same region is already there."""
     metadata = read_metadata(region)
-    wanted = {"generator": GENERATOR, "seed": spec.seed, "enterprises": spec.enterprises, "months": spec.months, "end_month": spec.end_month}
+    wanted = {"generator": GENERATOR, "seed": spec.seed, "enterprises": spec.enterprises, "months": spec.months,
+              "burn_in": spec.burn_in, "end_month": spec.end_month}
     if metadata is None or any(metadata.get(k) != v for k, v in wanted.items()):
         generate_region(region, spec, progress)

@@ -5,6 +5,13 @@ A result code maps to violation yes (1), no (0) or unknown (no label) through a 
 drawn, so that weighting by 1/π turns the inspected firms back into the population they were
 drawn from (Horvitz & Thompson 1952).  Features for a label are taken as of the day before its
 inspection month, so a label never sees its own month.
+
+Inspections with no label (unreachable firms above all, code 6) are not missing at random:
+firms that cannot be found break the rules more often.  Dropping them would bias every weighted
+rate downwards, so their weight is handed to the labelled inspections of the same *weighting
+class* — the standard nonresponse adjustment of survey sampling (Kalton & Flores-Cervantes 2003,
+"Weighting methods", J. Official Statistics 19(2)): within a class, weight × Σ(1/π of all
+inspected) / Σ(1/π of those labelled).  Classes are cells of things known before the visit.
 """
 
 from __future__ import annotations
@@ -48,6 +55,11 @@ def read_policy(path: Path | None = None) -> LabelPolicy:
 
 def inspection_labels(inspections: pl.LazyFrame, policy: LabelPolicy) -> pl.LazyFrame:
     """One row per labelled inspection: uscc, round_month, as_of, label, π and weight 1/π."""
+    return inspection_outcomes(inspections, policy).filter(pl.col("label").is_not_null())
+
+
+def inspection_outcomes(inspections: pl.LazyFrame, policy: LabelPolicy) -> pl.LazyFrame:
+    """Every inspection as in :func:`inspection_labels`, with a null label where the code says nothing."""
     label = (
         pl.when(pl.col("result_code").is_in(list(policy.violation))).then(pl.lit(1, pl.Int8))
         .when(pl.col("result_code").is_in(list(policy.no_violation))).then(pl.lit(0, pl.Int8))
@@ -55,11 +67,20 @@ def inspection_labels(inspections: pl.LazyFrame, policy: LabelPolicy) -> pl.Lazy
     month_start = (pl.col("round_month") + "-01").str.to_date("%Y-%m-%d")
     return (
         inspections.with_columns(label.alias("label"), month_start.dt.offset_by("-1d").alias("as_of"))
-        .filter(pl.col("label").is_not_null())
         .select(
-            "uscc", "round_month", "as_of", "label", "result_code",
+            "uscc", "round_month", "as_of", "label", "result_code", pl.col("legacy_tier").alias("stratum"),
             pl.col("inclusion_probability").alias("pi"),
             (1.0 / pl.col("inclusion_probability")).alias("weight"),
         )
         .sort("round_month", "uscc")
     )
+
+
+def adjust_for_nonresponse(outcomes: pl.DataFrame, classes: list[str]) -> pl.DataFrame:
+    """The labelled rows of ``outcomes``, their ``weight`` carrying the unlabelled rows' weight of their class.
+
+    A class with no labelled row cannot carry its weight; its rows simply drop out.
+    """
+    labelled = pl.col("label").is_not_null()
+    factor = pl.col("weight").sum().over(classes) / pl.when(labelled).then(pl.col("weight")).sum().over(classes)
+    return outcomes.with_columns(pl.col("weight") * factor).filter(labelled)

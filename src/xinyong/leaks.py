@@ -5,7 +5,8 @@ reports:
 
 - a column, field or key whose name means tier, score, probability or reason (English or Chinese);
 - such a word in page or text content;
-- a number that is one of the internal scores (to four or more decimals);
+- a number that is one of the internal scores, to six or more decimals (with ~10^5 scores in
+  [0, 1], shorter numbers such as a plan's 0.0085 would match one by chance);
 - a column of A/B/C/D letters beside USCCs that reproduces the firms' internal tiers.
 
 It is used by the tests on every public artifact the project writes.
@@ -24,7 +25,7 @@ FORBIDDEN_NAMES = re.compile(
     r"|风险等级|信用风险分类|风险分类|风险评分|风险因素|违法概率|分级结果",
     re.IGNORECASE,
 )
-DECIMAL = re.compile(r"\d+\.\d{4,}")
+DECIMAL = re.compile(r"\d+\.\d{6,}")
 TEXT_SUFFIXES = {".html", ".htm", ".txt", ".md", ".js", ".css", ".xml", ".svg"}
 
 
@@ -41,7 +42,7 @@ def _internal(files: list[Path]) -> tuple[set[str], dict[str, str]]:
     scores, tiers = set(), {}
     for path in files:
         frame = pl.read_parquet(path, columns=["uscc", "score", "tier"])
-        scores |= {f"{s:.4f}" for s in frame["score"].to_list()}
+        scores |= {f"{s:.6f}" for s in frame["score"].to_list()}
         tiers |= dict(zip(frame["uscc"].to_list(), frame["tier"].to_list()))
     return scores, tiers
 
@@ -107,5 +108,5 @@ def _tier_columns(frame: pl.DataFrame, tiers: dict[str, str]) -> list[str]:
 def _numbers(text: str, scores: set[str]) -> list[str]:
     if not scores:
         return []
-    found = sorted({m for m in DECIMAL.findall(text) if f"{float(m):.4f}" in scores and len(m.split('.')[1]) >= 4})
+    found = sorted({m for m in DECIMAL.findall(text) if f"{float(m):.6f}" in scores})
     return [f"value {v} is an internal score" for v in found[:5]]

@@ -23,10 +23,13 @@ import polars as pl
 from .errors import InputFileError, UsageError
 from .features import build_features
 from .indicators import catalog
-from .labels import LabelPolicy, inspection_labels
+from .labels import LabelPolicy, adjust_for_nonresponse, inspection_outcomes
 from .model import RiskModel
 
 LABEL, WEIGHT, PERIOD = "label", "weight", "period"
+# Weighting classes for unlabelled inspections: the month, the stratum the firm was drawn from, and
+# whether it was listed as unreachable when the month began (the main cause of code 6).
+NONRESPONSE_CLASSES = ["round_month", "stratum", "abnormal_unreachable"]
 
 
 @dataclass(frozen=True)
@@ -56,12 +59,14 @@ def data_hash(frame: pl.DataFrame) -> str:
 
 # -- region mode -------------------------------------------------------------------------------
 def region_table(tables, policy: LabelPolicy, as_of: dt.date) -> pl.DataFrame:
-    """Labelled inspections finished by ``as_of`` with their point-in-time features."""
+    """Labelled inspections finished by ``as_of`` with their point-in-time features and
+    nonresponse-adjusted 1/π weights (:func:`xinyong.labels.adjust_for_nonresponse`)."""
     month_end = (pl.col("as_of").dt.offset_by("1d").dt.month_end())
-    labels = inspection_labels(tables["inspections"], policy).filter(month_end <= as_of)
-    features = build_features(tables, labels.select("uscc", "as_of"))
+    outcomes = inspection_outcomes(tables["inspections"], policy).filter(month_end <= as_of)
+    features = build_features(tables, outcomes.select("uscc", "as_of"))
+    table = adjust_for_nonresponse(outcomes.join(features, on=["uscc", "as_of"], how="left").collect(), NONRESPONSE_CLASSES)
     # A fixed row order: LightGBM's seeded bagging depends on it, and training must be repeatable.
-    table = labels.join(features, on=["uscc", "as_of"], how="left").collect().sort("round_month", "uscc")
+    table = table.sort("round_month", "uscc")
     if table.is_empty():
         raise UsageError(f"no labelled inspections finished by {as_of}")
     return table.with_columns(pl.col("round_month").alias(PERIOD))

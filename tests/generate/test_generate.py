@@ -52,6 +52,17 @@ def test_registry_codes_are_valid_unique_and_local(default_region: Path) -> None
     assert all(town_grid[t] == g for t, g in firms.select("town", "grid").unique().iter_rows())
 
 
+def test_other_departments_records_reach_back_before_the_first_inspected_month(small_region: Path) -> None:
+    meta = read_metadata(small_region)
+    assert (meta["burn_in"], meta["first_record_month"], meta["first_month"]) == (24, "2022-11", "2024-11")
+    inspected = pl.read_parquet(small_region / "inspections.parquet")["round_month"]
+    assert (inspected.min(), inspected.max(), inspected.n_unique()) == ("2024-11", "2026-10", 24)
+    penalties = pl.read_parquet(small_region / "penalties.parquet")["decided_date"]
+    assert penalties.min().isoformat() < "2023-06-01"
+    truth_months = pl.read_parquet(small_region / "truth" / "propensity.parquet").columns[1:]
+    assert (truth_months[0], truth_months[-1], len(truth_months)) == ("2024-11", "2026-10", 24)
+
+
 @pytest.fixture(scope="module")
 def truth(default_region: Path) -> pl.DataFrame:
     return pl.read_parquet(default_region / "truth" / "propensity.parquet")
@@ -133,6 +144,7 @@ def test_roster_has_every_department_and_non_enforcement_staff(default_region: P
     [
         (RegionSpec(enterprises=10), "--enterprises must be at least 1000, got 10"),
         (RegionSpec(months=3), "--months must be between 13 and 120, got 3"),
+        (RegionSpec(burn_in=61), "--burn-in must be between 0 and 60, got 61"),
         (RegionSpec(end_month="2026-13"), "--end-month must be YYYY-MM, got '2026-13'"),
     ],
 )

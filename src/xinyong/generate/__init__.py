@@ -2,7 +2,9 @@
 
 Firms are made in fixed-size chunks, each from its own random stream ``(seed, chunk)``, and every
 table is streamed to Parquet a chunk at a time, so memory stays bounded at national scale and the
-output depends only on the seed and the sizes.  The region's hidden truth (each firm's monthly
+output depends only on the seed and the sizes.  Other departments' records reach back
+``burn_in`` months further than the district's 双随机 history, as in a real district (tax, court and
+social-insurance files long predate the sampler), so every labelled month sees full indicator windows.  The region's hidden truth (each firm's monthly
 violation propensity) goes to ``truth/`` and nowhere else: pipeline code never reads it; only
 evaluations and the demo's simulated results do (``truth/README.md``).
 """
@@ -29,9 +31,10 @@ from .months import Months
 from .records import SERIAL_BLOCK, make_records
 from .roster import inspection_items, make_relations, make_roster, roster_size
 
-GENERATOR = "xinyong-region-v4"  # bump whenever the same seed would give other data
+GENERATOR = "xinyong-region-v5"  # bump whenever the same seed would give other data
 DEFAULT_ENTERPRISES = 60_000
 DEFAULT_MONTHS = 36
+DEFAULT_BURN_IN = 24  # months of records before the first inspected month; the longest indicator window is 36
 DEFAULT_END_MONTH = "2026-10"
 DEFAULT_SEED = 20261127
 CSV_LIMIT = 200_000  # regions up to this many firms also get CSV copies for people to open
@@ -45,12 +48,15 @@ class RegionSpec:
     months: int = DEFAULT_MONTHS
     end_month: str = DEFAULT_END_MONTH
     seed: int = DEFAULT_SEED
+    burn_in: int = DEFAULT_BURN_IN
 
     def check(self) -> None:
         if self.enterprises < 1000:
             raise UsageError(f"--enterprises must be at least 1000, got {self.enterprises}")
         if not 13 <= self.months <= 120:
             raise UsageError(f"--months must be between 13 and 120, got {self.months}")
+        if not 0 <= self.burn_in <= 60:
+            raise UsageError(f"--burn-in must be between 0 and 60, got {self.burn_in}")
         try:
             np.datetime64(self.end_month, "M")
         except ValueError:
@@ -60,7 +66,7 @@ class RegionSpec:
 def generate_region(out_dir: Path, spec: RegionSpec = RegionSpec(), progress: Progress = SILENT) -> dict:
     """Write the raw region for ``spec`` to ``out_dir``; returns its metadata (``region.json``)."""
     spec.check()
-    months = Months.ending(spec.end_month, spec.months)
+    months = Months.ending(spec.end_month, spec.burn_in + spec.months)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".generate-", dir=out_dir))
     try:
@@ -74,7 +80,9 @@ def generate_region(out_dir: Path, spec: RegionSpec = RegionSpec(), progress: Pr
             "seed": spec.seed,
             "enterprises": spec.enterprises,
             "months": spec.months,
-            "first_month": months.labels[0],
+            "burn_in": spec.burn_in,
+            "first_month": months.labels[spec.burn_in],
+            "first_record_month": months.labels[0],
             "end_month": spec.end_month,
             "division": "330802",
             "rows": rows,
@@ -125,7 +133,7 @@ def _write_tables(staging: Path, spec: RegionSpec, months: Months, progress: Pro
     chunks = range(0, spec.enterprises, DEFAULT_CHUNK)
     if len(chunks) * SERIAL_BLOCK >= 10**9:
         raise UsageError(f"--enterprises {spec.enterprises} is beyond what record serials can number")
-    truth_schema = pa.schema([("uscc", pa.large_string())] + [(label, pa.float32()) for label in months.labels])
+    truth_schema = pa.schema([("uscc", pa.large_string())] + [(label, pa.float32()) for label in months.labels[spec.burn_in:]])
     try:
         with progress.task(f"generate: {spec.enterprises:,} firms × {spec.months} months", total=spec.enterprises) as bar:
             for chunk, first in enumerate(chunks):
@@ -139,8 +147,8 @@ def _write_tables(staging: Path, spec: RegionSpec, months: Months, progress: Pro
                 tables, observed = make_records(rng, firms, months, chunk)
                 for name, frame in tables.items():
                     sink.write(name, frame)
-                sink.write("inspections", past_inspections(rng, firms, months, observed, items, roster, chunk * SERIAL_BLOCK))
-                sink.write("truth/propensity", _truth(firms, months), truth_schema)
+                sink.write("inspections", past_inspections(rng, firms, months, spec.burn_in, observed, items, roster, chunk * SERIAL_BLOCK))
+                sink.write("truth/propensity", _truth(firms, months, spec.burn_in), truth_schema)
                 bar.advance(count)
     finally:
         sink.close()
@@ -169,9 +177,10 @@ def _registry(rng: np.random.Generator, firms: Firms) -> pl.DataFrame:
     })
 
 
-def _truth(firms: Firms, months: Months) -> pl.DataFrame:
+def _truth(firms: Firms, months: Months, first: int) -> pl.DataFrame:
+    """Propensities for the inspected months only (those are the ones any evaluation can use)."""
     columns = {"uscc": firms.uscc}
-    columns.update({label: firms.propensity[:, t] for t, label in enumerate(months.labels)})
+    columns.update({label: firms.propensity[:, t] for t, label in enumerate(months.labels) if t >= first})
     return pl.DataFrame(columns)
 
 
@@ -180,8 +189,8 @@ TRUTH_README = """# truth/ — the generated region's hidden truth
 **No pipeline code may read this folder.** It exists so that evaluations can compare what the
 pipeline estimates with what is really true, which a real district can never do.
 
-`propensity.parquet` has one row per firm: `uscc`, then one `float32` column per month
-(`YYYY-MM`) holding the probability that an inspection of that firm in that month finds a
+`propensity.parquet` has one row per firm: `uscc`, then one `float32` column per inspected
+month (`YYYY-MM`, from `first_month` in region.json) holding the probability that an inspection of that firm in that month finds a
 violation (a result code A–E). It drives every record the generator writes: penalties,
 complaints, abnormal listings, tax ratings, arrears, court and environmental records, and the
 results of past inspections. Firms that did not exist (not yet established, or deregistered)

@@ -56,6 +56,7 @@ def past_inspections(
     rng: np.random.Generator,
     firms: Firms,
     months: Months,
+    first_month: int,
     observed: Observed,
     items: pl.DataFrame,
     roster: pl.DataFrame,
@@ -63,7 +64,7 @@ def past_inspections(
 ) -> pl.DataFrame:
     tiers = legacy_tiers(firms, months, observed)
     picked_firm, picked_month, picked_pi = [], [], []
-    for t in range(months.count):
+    for t in range(first_month, months.count):
         live = firms.alive[:, t] & (months.index_of(firms.established) < t)
         strata = [np.flatnonzero(live & (tiers[:, t] == h)) for h in range(len(TIERS))]
         sizes = np.array([len(s) for s in strata])
