@@ -113,7 +113,7 @@ def test_accepted_rows_are_typed_per_contract() -> None:
 def _inspector(**change) -> dict:
     row = {"inspector_id": "INS-00001", "name": "王伟", "department": "市场监管", "staff_type": "执法人员",
            "cert_no": "3308020000001", "cert_expiry": "2027-06-30", "qualifications": "SJ-SC-01", "station": "府山市场监管所",
-           "grid": "西", "pool_level": "0", "capacity": "5", "id_card_no": "33080219800101001X", "phone": "13800000000"}
+           "grid": "西", "pool_level": "0", "division": "330802", "capacity": "5", "id_card_no": "33080219800101001X", "phone": "13800000000"}
     return {**row, **change}
 
 
@@ -126,6 +126,7 @@ def test_roster_rules_quarantine_expired_certificates_unknown_departments_and_du
         _inspector(inspector_id="INS-00001"),
         _inspector(inspector_id="INS-00004", cert_no=None),
         _inspector(inspector_id="INS-00005", staff_type="专家", cert_no=None, cert_expiry=None),
+        _inspector(inspector_id="INS-00006", division="3308"),
     ]
     frame = pl.DataFrame(rows, schema={c: pl.Utf8 for c in table.column_names}).with_row_index(LINE, offset=2)
     result = validate_table(frame, table, TODAY, {"inspection_items.item_id": pl.Series(["SJ-SC-01"])})
@@ -135,4 +136,5 @@ def test_roster_rules_quarantine_expired_certificates_unknown_departments_and_du
         (4, "department", "allowed_values", "must be one of 市场监管/税务/人社/生态环境/应急管理/卫健/住建"),
         (5, "inspector_id", "duplicate_key", "same key as line 2"),
         (6, "cert_no", "missing", "required when staff_type is 执法人员"),
+        (8, "division", "pattern", "must match ^[1-8]\\d{5}$"),
     ]

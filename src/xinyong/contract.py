@@ -216,6 +216,8 @@ def tables() -> tuple[Table, ...]:
                 Column("station", "所属单位", "string", "市场监管所或部门执法队", pattern=r"^\S.{1,39}$"),
                 Column("grid", "所属网格", "string", "东/南/西/北", allowed=GRIDS),
                 Column("pool_level", "名录库层级", "int", "0 本级，1 上级/跨区，依此类推", minimum=0, maximum=3),
+                Column("division", "执法地域", "string", "可执法的行政区划代码(GB/T 2260)：区县 330802 仅本区，市级 330800 含全市各区",
+                       pattern=r"^[1-8]\d{5}$"),
                 Column("capacity", "每轮检查上限", "int", "一轮抽查中最多承担的检查户数", minimum=0, maximum=200),
                 Column("id_card_no", "身份证号", "string", "仅内部使用，不得公开", pattern=ID_PATTERNS["id_card"], private=True),
                 Column("phone", "联系电话", "string", "仅内部使用，不得公开", pattern=ID_PATTERNS["phone"], private=True),

@@ -134,7 +134,7 @@ def roster_records(clean_dir: Path) -> list[dict]:
     """inspectors.jsonl: enforcement officers only (experts and auxiliary staff never count).
 
     Beside the spec's capacity, department, id and level, each record carries what eligibility
-    reads — certificate expiry, qualifications, station and declared relations (回避) — so that it
+    reads — certificate expiry, qualifications, station, division and declared relations (回避) — so that it
     too is fixed by the commitment and cannot be edited to steer a team.
     """
     roster = pl.read_parquet(clean_dir / "inspectors.parquet").filter(pl.col("staff_type") == "执法人员")
@@ -148,6 +148,7 @@ def roster_records(clean_dir: Path) -> list[dict]:
             pl.col("cert_expiry").cast(pl.Utf8),
             pl.col("declared").fill_null(pl.lit([], dtype=pl.List(pl.Utf8))),
             "department",
+            "division",
             pl.col("inspector_id").alias("id"),
             pl.col("pool_level").alias("level"),
             pl.col("qualifications").str.split(";").list.sort().alias("qualifications"),
@@ -238,7 +239,7 @@ def draw(out: Path, round_id: str) -> pl.DataFrame:
 # -- assign (spec §6) ---------------------------------------------------------------------------
 def assign(out: Path, round_id: str, clean_dir: Path) -> list:
     """Eligibility lists and teams for the drawn targets; returns the assignments (with reasons)."""
-    from .draw.teams import Inspector, assign_teams, plan_pool, target_eligible
+    from .draw.teams import Inspector, assign_teams, declared_by, jurisdiction_exclusions, plan_pool, target_eligible
 
     paths = RoundPaths(out, round_id)
     if not (paths.audit / "selection.jsonl").exists():
@@ -250,8 +251,8 @@ def assign(out: Path, round_id: str, clean_dir: Path) -> list:
     records = records_of((paths.audit / "inspectors.jsonl").read_bytes())
     roster = {r["id"]: Inspector(r["id"], r["department"], r["level"], r["capacity"],
                                  dt.date.fromisoformat(r["cert_expiry"]) if r.get("cert_expiry") else None,
-                                 frozenset(r.get("qualifications", [])), r.get("station", "")) for r in records}
-    relations = {r["id"]: frozenset(r.get("declared", [])) for r in records}
+                                 frozenset(r.get("qualifications", [])), r.get("station", ""), r["division"]) for r in records}
+    declared = declared_by({r["id"]: r.get("declared", []) for r in records})
     selected = records_of((paths.audit / "selection.jsonl").read_bytes())
     month = dt.date.fromisoformat(round_id.split("-", 1)[1] + "-01")
     inspection_day = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
@@ -260,10 +261,11 @@ def assign(out: Path, round_id: str, clean_dir: Path) -> list:
     pools = {}
     for plan_id, plan in plans.items():
         pools[plan_id], excluded = plan_pool(plan, list(roster.values()), inspection_day)
-        exclusions += excluded
+        divisions = [firms[r["uscc"]].division for r in selected if r["plan"] == plan_id]
+        exclusions += excluded + jurisdiction_exclusions(plan_id, pools[plan_id], divisions)
     for record in selected:
         eligible[(record["plan"], record["uscc"])], excluded = target_eligible(
-            plans[record["plan"]], firms[record["uscc"]], pools[record["plan"]], relations)
+            plans[record["plan"]], firms[record["uscc"]], pools[record["plan"]], declared)
         exclusions += excluded
     result = assign_teams([(r["plan"], r["key"], r["uscc"]) for r in selected], eligible, roster, plans, seed)
     ordered = sorted(result, key=lambda a: (a.plan.encode(), a.uscc.encode()))

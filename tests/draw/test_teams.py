@@ -8,7 +8,9 @@ import hashlib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xinyong.draw.teams import Firm, Inspector, assign_teams, plan_pool, target_eligible
+from xinyong.draw.teams import (
+    Firm, Inspector, assign_teams, declared_by, jurisdiction_exclusions, jurisdictions, plan_pool, target_eligible,
+)
 
 from .independent import teams as independent_teams
 
@@ -20,8 +22,16 @@ JOINT = {"id": "P03", "items": ["SJ-SC-03", "SJ-WJ-01"], "departments": ["市场
 
 
 def person(i: str, department: str = "市场监管", level: int = 0, capacity: int = 5, expiry: dt.date = dt.date(2028, 1, 1),
-           items: tuple[str, ...] = ("SJ-SC-01", "SJ-SC-03", "SJ-WJ-01"), station: str = "府山市场监管所") -> Inspector:
-    return Inspector(i, department, level, capacity, expiry, frozenset(items), station)
+           items: tuple[str, ...] = ("SJ-SC-01", "SJ-SC-03", "SJ-WJ-01"), station: str = "府山市场监管所",
+           division: str = "330802") -> Inspector:
+    return Inspector(i, department, level, capacity, expiry, frozenset(items), station, division)
+
+
+def pool_of(people: list[Inspector]) -> dict[str, list[Inspector]]:
+    pool = {}
+    for p in people:
+        pool.setdefault(p.division, []).append(p)
+    return pool
 
 
 FIRM = Firm("91330802MA29U0QJ36", "LR0000000001", "荷花市场监管所", frozenset({"INS-9"}))
@@ -31,7 +41,7 @@ def test_plan_wide_rules_exclude_exactly_the_inspectors_they_should() -> None:
     roster = [person("INS-1"), person("INS-2", department="税务"), person("INS-3", expiry=dt.date(2026, 12, 30)),
               person("INS-4", items=("SJ-SC-02",)), person("INS-5", expiry=None)]
     pool, excluded = plan_pool(PLAN, roster, DAY)
-    assert [p.id for p in pool] == ["INS-1"]
+    assert {d: [p.id for p in members] for d, members in pool.items()} == {"330802": ["INS-1"]}
     assert [(e.inspector, e.uscc, e.reason) for e in excluded] == [
         ("INS-2", None, "other department (税务)"),
         ("INS-3", None, "执法证 not valid on 2026-12-31 (expires 2026-12-30)"),
@@ -44,14 +54,14 @@ def test_in_a_joint_plan_each_department_needs_only_its_own_items() -> None:
     roster = [person("A1", items=("SJ-SC-03",)), person("W1", department="卫健", items=("SJ-SC-03", "SJ-WJ-01")),
               person("W2", department="卫健", items=("SJ-WJ-01",))]
     pool, excluded = plan_pool(JOINT, roster, DAY)
-    assert [p.id for p in pool] == ["A1", "W1"]
+    assert [p.id for p in pool["330802"]] == ["A1", "W1"]
     assert [(e.inspector, e.reason) for e in excluded] == [("W2", "not qualified for SJ-SC-03")]
 
 
 def test_target_rules_exclude_exactly_the_inspectors_they_should() -> None:
-    pool = [person("INS-1"), person("INS-6"), person("INS-7"), person("INS-8", station="荷花市场监管所"), person("INS-9")]
-    relations = {"INS-6": frozenset({FIRM.uscc}), "INS-7": frozenset({FIRM.legal_rep})}
-    eligible, excluded = target_eligible(JOINT, FIRM, pool, relations)
+    pool = pool_of([person("INS-1"), person("INS-6"), person("INS-7"), person("INS-8", station="荷花市场监管所"), person("INS-9")])
+    declared = declared_by({"INS-6": [FIRM.uscc, "LR0000000002"], "INS-7": [FIRM.legal_rep], "INS-1": ["91330802MA29U0QK1X"]})
+    eligible, excluded = target_eligible(JOINT, FIRM, pool, declared)
     assert eligible == ["INS-1"]
     assert [(e.inspector, e.reason) for e in excluded] == [
         ("INS-6", "回避: declared relation to the firm or its legal representative"),
@@ -61,6 +71,51 @@ def test_target_rules_exclude_exactly_the_inspectors_they_should() -> None:
     ]
     same_station_allowed, _ = target_eligible(PLAN, FIRM, pool, {})  # P01 does not ask for cross-station teams
     assert "INS-8" in same_station_allowed
+
+
+def test_jurisdiction_lets_only_officers_of_the_firms_district_city_or_province_act() -> None:
+    assert jurisdictions("330802") == ("330802", "330800", "330000")
+    people = [person("D-OWN"), person("D-NEXT", division="330803"), person("CITY", division="330800"),
+              person("PROV", division="330000"), person("CITY-OTHER", division="330700")]
+    pool, _ = plan_pool(PLAN, people, DAY)
+    eligible, excluded = target_eligible(PLAN, FIRM, pool, {})
+    assert eligible == ["CITY", "D-OWN", "PROV"] and excluded == []
+    records = jurisdiction_exclusions("P01", pool, [FIRM.division])
+    assert [(e.inspector, e.uscc, e.reason) for e in records] == [
+        ("CITY-OTHER", None, "属地管辖: may act only within 330700; not for targets outside it"),
+        ("D-NEXT", None, "属地管辖: may act only within 330803; not for targets outside it"),
+    ]
+    # With targets in two districts, each district's officers are out for the other district's targets.
+    assert [e.inspector for e in jurisdiction_exclusions("P01", pool, [FIRM.division, "330803"])] == ["CITY-OTHER", "D-OWN", "D-NEXT"]
+    assert jurisdiction_exclusions("P01", {"330800": pool["330800"]}, [FIRM.division, "330803"]) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    people=st.lists(st.tuples(st.sampled_from(["市场监管", "卫健", "税务"]), st.sampled_from(["330802", "330803", "330800", "330700"]),
+                              st.sampled_from(["府山市场监管所", "荷花市场监管所"]), st.booleans(), st.booleans()), min_size=1, max_size=10),
+    firms=st.lists(st.tuples(st.sampled_from(["330802", "330803"]), st.sampled_from(["府山市场监管所", "荷花市场监管所"])),
+                   min_size=1, max_size=6),
+)
+def test_every_inspector_left_out_of_a_list_has_a_recorded_reason_that_applies(people, firms) -> None:
+    roster = [person(f"I{k}", department=d, division=div, station=st_, expiry=DAY if valid else DAY - dt.timedelta(days=1),
+                     items=("SJ-SC-01", "SJ-SC-03", "SJ-WJ-01") if qualified else ())
+              for k, (d, div, st_, valid, qualified) in enumerate(people)]
+    targets = [Firm(f"91{div}MA{k:08d}", f"LR{k:010d}", station, frozenset({"I0"})) for k, (div, station) in enumerate(firms)]
+    declared = declared_by({"I1": [targets[0].uscc]})
+    for plan in (PLAN, JOINT):
+        pool, records = plan_pool(plan, roster, DAY)
+        records += jurisdiction_exclusions(plan["id"], pool, [t.division for t in targets])
+        for firm in targets:
+            eligible, own = target_eligible(plan, firm, pool, declared)
+            reasons = {e.inspector: e.reason for e in records + own if e.uscc in (None, firm.uscc)}
+            for p in roster:
+                if p.id in eligible:
+                    assert p.id not in {e.inspector for e in own}
+                    continue
+                reason = reasons[p.id]  # every left-out inspector has one
+                if reason.startswith("属地管辖"):
+                    assert p.division not in jurisdictions(firm.division)
 
 
 def test_a_joint_team_has_every_department_and_the_lead_first() -> None:

@@ -2,24 +2,31 @@
 
 Eligibility (DESIGN.md; 《关于在市场监管领域全面推行部门联合"双随机、一公开"监管的意见》): an inspector
 may join a target's team only if, on the inspection date, they hold a valid 执法证; are qualified for
-every item of the plan their department carries out; belong to one of the plan's departments; have declared no relation to the
-firm or its legal representative (回避); are not from the firm's own station when the plan asks for
-cross-station teams (所所交叉); and were not on the team that last inspected the firm.  Experts and
-auxiliary staff are never in the roster of the draw.  Every inspector left out carries its reason:
-plan-wide reasons (certificate, qualification, department) once per plan, the others per target.
+every item of the plan their department carries out; belong to one of the plan's departments; may act
+where the firm is (属地管辖: an officer's division covers the firm's division — positions 3–8 of its
+USCC — in the GB/T 2260 hierarchy, so a district officer covers that district, a city officer every
+district of the city); have declared no relation to the firm or its legal representative (回避); are
+not from the firm's own station when the plan asks for cross-station teams (所所交叉); and were not on
+the team that last inspected the firm.  Experts and auxiliary staff are never in the roster of the
+draw.  Every inspector left out carries its reason: plan-wide reasons (certificate, qualification,
+department) once per plan, jurisdiction once per plan and inspector (it names the one division the
+officer may act in), the others per target.  Only officers whose jurisdiction covers a target are
+looked at for it, which keeps eligibility and keys proportional to the local pools, not the roster.
 
 Assignment takes targets in order of (plan bytes, key).  For each, the candidates are its eligible
 inspectors with capacity left, sorted by ``inspector_key``; from the lowest pool level upwards, the
 candidates at that level or below give one inspector per plan department, in department order,
 then the lowest-key remaining ones until the team is full; the first level that succeeds gives the
 team and each member's capacity drops by one.  If none succeeds the target is unstaffed, with the
-reason, and no capacity is used.
+reason, and no capacity is used.  Keys of a higher level are computed only when the levels below
+cannot form the team: the order among the candidates considered is the same, so is the team.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .keys import inspector_keys
@@ -37,6 +44,7 @@ class Inspector:
     cert_expiry: dt.date | None
     qualifications: frozenset[str]
     station: str
+    division: str  # GB/T 2260 code of where the officer may act: 330802 a district, 330800 a city
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,19 @@ class Firm:
     legal_rep: str
     station: str
     last_team: frozenset[str]
+
+    @property
+    def division(self) -> str:
+        return self.uscc[2:8]
+
+
+# inspector division → the plan's usable inspectors registered there, in roster order
+Pool = Mapping[str, list[Inspector]]
+
+
+def jurisdictions(division: str) -> tuple[str, ...]:
+    """The divisions whose officers may act in ``division``: itself, its city and its province."""
+    return tuple(dict.fromkeys((division, division[:4] + "00", division[:2] + "0000")))
 
 
 @dataclass(frozen=True)
@@ -55,9 +76,9 @@ class Exclusion:
     reason: str
 
 
-def plan_pool(plan: Mapping, roster: list[Inspector], inspection_day: dt.date) -> tuple[list[Inspector], list[Exclusion]]:
-    """The inspectors a plan may use at all, and why each of the others may not."""
-    pool, excluded = [], []
+def plan_pool(plan: Mapping, roster: list[Inspector], inspection_day: dt.date) -> tuple[Pool, list[Exclusion]]:
+    """The inspectors a plan may use at all, by division, and why each of the others may not."""
+    pool, excluded = defaultdict(list), []
     for person in roster:
         reason = None
         if person.department not in plan["departments"]:
@@ -70,8 +91,15 @@ def plan_pool(plan: Mapping, roster: list[Inspector], inspection_day: dt.date) -
         if reason:
             excluded.append(Exclusion(plan["id"], None, person.id, reason))
         else:
-            pool.append(person)
-    return pool, excluded
+            pool[person.division].append(person)
+    return dict(pool), excluded
+
+
+def jurisdiction_exclusions(plan_id: str, pool: Pool, target_divisions: Iterable[str]) -> list[Exclusion]:
+    """One record per pool member who may not act where some of the plan's targets are."""
+    covering = [set(jurisdictions(d)) for d in set(target_divisions)]
+    return [Exclusion(plan_id, None, person.id, f"属地管辖: may act only within {division}; not for targets outside it")
+            for division, members in sorted(pool.items()) if not all(division in c for c in covering) for person in members]
 
 
 def _own_items(plan: Mapping, department: str) -> set[str]:
@@ -82,17 +110,28 @@ def _own_items(plan: Mapping, department: str) -> set[str]:
     return {item for item in plan["items"] if department in by_item.get(item, [])}
 
 
-def target_eligible(plan: Mapping, firm: Firm, pool: list[Inspector], relations: Mapping[str, frozenset[str]]) -> tuple[list[str], list[Exclusion]]:
+def declared_by(relations: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    """Invert declarations (inspector → USCCs and legal-representative ids) to party → inspectors."""
+    parties = defaultdict(set)
+    for inspector, declared in relations.items():
+        for party in declared:
+            parties[party].add(inspector)
+    return {party: frozenset(ids) for party, ids in parties.items()}
+
+
+def target_eligible(plan: Mapping, firm: Firm, pool: Pool, declared: Mapping[str, frozenset[str]]) -> tuple[list[str], list[Exclusion]]:
     """Eligible inspector ids for one target (sorted), and the target-specific exclusions.
 
-    ``relations`` maps an inspector id to the USCCs and legal-representative ids they declared.
+    ``declared`` maps a USCC or legal-representative id to the inspectors who declared a relation
+    to it (:func:`declared_by`).  Only officers whose jurisdiction covers the firm are looked at.
     """
+    related = declared.get(firm.uscc, frozenset()) | declared.get(firm.legal_rep, frozenset())
+    cross_station = plan.get("cross_station", False)
     eligible, excluded = [], []
-    for person in pool:
-        declared = relations.get(person.id, frozenset())
-        if firm.uscc in declared or firm.legal_rep in declared:
+    for person in (p for division in jurisdictions(firm.division) for p in pool.get(division, ())):
+        if person.id in related:
             reason = "回避: declared relation to the firm or its legal representative"
-        elif plan.get("cross_station", False) and person.station == firm.station:
+        elif cross_station and person.station == firm.station:
             reason = f"所所交叉: from the firm's own station ({firm.station})"
         elif person.id in firm.last_team:
             reason = "rotation: on the team that last inspected this firm"
@@ -129,22 +168,23 @@ def assign_teams(
     remaining = {i: person.capacity for i, person in roster.items()}
     result = []
     for plan_id, _, uscc in sorted(targets, key=lambda t: (t[0].encode("utf-8"), t[1])):
-        plan = plans[plan_id]
         candidates = [i for i in eligible.get((plan_id, uscc), []) if remaining[i] > 0]
-        keys = dict(zip(candidates, inspector_keys(seed, plan_id, uscc, candidates)))
-        candidates.sort(key=keys.__getitem__)
-        team, reason = _team(candidates, roster, plan)
+        team, reason = _team(candidates, roster, plans[plan_id], lambda ids: inspector_keys(seed, plan_id, uscc, ids))
         for member in team:
             remaining[member] -= 1
         result.append(Assignment(plan_id, uscc, team, reason))
     return result
 
 
-def _team(candidates: list[str], roster: Mapping[str, Inspector], plan: Mapping) -> tuple[list[str], str | None]:
-    levels = sorted({roster[i].level for i in candidates})
+def _team(
+    candidates: list[str], roster: Mapping[str, Inspector], plan: Mapping, keys_of: Callable[[list[str]], list[bytes]],
+) -> tuple[list[str], str | None]:
     reason = f"0 eligible inspectors with capacity (team of {plan['team_size']} from {'、'.join(plan['departments'])})"
-    for level in levels:
-        usable = [i for i in candidates if roster[i].level <= level]
+    keyed: dict[str, bytes] = {}
+    for level in sorted({roster[i].level for i in candidates}):
+        new = [i for i in candidates if roster[i].level == level]
+        keyed.update(zip(new, keys_of(new)))
+        usable = sorted(keyed, key=keyed.__getitem__)
         team = []
         for department in plan["departments"]:
             pick = next((i for i in usable if roster[i].department == department and i not in team), None)

@@ -86,7 +86,7 @@ def _verify_teams(folder: Path, data: dict[str, bytes], plans: dict, seed: bytes
     selected = records_of(data["selection.jsonl"])
     _check(checks, sorted((e["plan"], e["uscc"]) for e in eligibility) == sorted((s["plan"], s["uscc"]) for s in selected),
            "eligibility.jsonl lists exactly the selected targets", folder / "eligibility.jsonl")
-    roster = {r["id"]: Inspector(r["id"], r["department"], r["level"], r["capacity"], None, frozenset(), "")
+    roster = {r["id"]: Inspector(r["id"], r["department"], r["level"], r["capacity"], None, frozenset(), "", "")
               for r in records_of(data["inspectors.jsonl"])}
     eligible = {(e["plan"], e["uscc"]): e["eligible"] for e in eligibility}
     _check(checks, all(i in roster for ids in eligible.values() for i in ids), "every eligible id is in the committed roster", folder / "eligibility.jsonl")

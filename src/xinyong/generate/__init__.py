@@ -25,13 +25,13 @@ import pyarrow.parquet as pq
 from .. import contract, fsio
 from ..errors import UsageError
 from ..progress import SILENT, Progress
-from .firms import DEFAULT_CHUNK, INDUSTRIES, Firms, make_firms, names
+from .firms import DEFAULT_CHUNK, DIVISION, INDUSTRIES, Firms, make_firms, names
 from .inspections import past_inspections
 from .months import Months
 from .records import SERIAL_BLOCK, make_records
 from .roster import inspection_items, make_relations, make_roster, roster_size
 
-GENERATOR = "xinyong-region-v5"  # bump whenever the same seed would give other data
+GENERATOR = "xinyong-region-v6"  # bump whenever the same seed would give other data
 DEFAULT_ENTERPRISES = 60_000
 DEFAULT_MONTHS = 36
 DEFAULT_BURN_IN = 24  # months of records before the first inspected month; the longest indicator window is 36
@@ -84,7 +84,7 @@ def generate_region(out_dir: Path, spec: RegionSpec = RegionSpec(), progress: Pr
             "first_month": months.labels[spec.burn_in],
             "first_record_month": months.labels[0],
             "end_month": spec.end_month,
-            "division": "330802",
+            "division": DIVISION,
             "rows": rows,
         }
         (staging / METADATA).write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from ..contract import DEPARTMENTS, STAFF_TYPES, reference_rows
+from .firms import DIVISION
 from .months import Months
 
 DEPARTMENT_SHARE = np.array([0.52, 0.12, 0.08, 0.08, 0.08, 0.07, 0.05])
@@ -67,7 +68,7 @@ def make_roster(rng: np.random.Generator, count: int, months: Months, items: pl.
     cert_no = np.array([f"33{n:011d}" for n in rng.integers(0, 10**11, count)])
     names = np.char.add(np.char.add(_SURNAMES[rng.integers(0, len(_SURNAMES), count)], _GIVEN[rng.integers(0, len(_GIVEN), count)]),
                         np.where(rng.random(count) < 0.6, _GIVEN[rng.integers(0, len(_GIVEN), count)], ""))
-    return pl.DataFrame({
+    frame = pl.DataFrame({
         "inspector_id": [f"INS-{i:05d}" for i in range(1, count + 1)],
         "name": names,
         "department": np.array(DEPARTMENTS)[department],
@@ -82,6 +83,9 @@ def make_roster(rng: np.random.Generator, count: int, months: Months, items: pl.
         "id_card_no": _id_cards(rng, count, months),
         "phone": [f"1{p}" for p in rng.choice([3, 5, 7, 8, 9], count) * 10**9 + rng.integers(0, 10**9, count)],
     })
+    # Level-1 officers are the city's (衢州市, 330800), who may act in any of its districts.
+    city = DIVISION[:4] + "00"
+    return frame.with_columns(pl.when(pl.col("pool_level") == 0).then(pl.lit(DIVISION)).otherwise(pl.lit(city)).alias("division"))
 
 
 def _qualifications(rng: np.random.Generator, department: np.ndarray, items: pl.DataFrame) -> list[str]:
@@ -98,7 +102,7 @@ def _qualifications(rng: np.random.Generator, department: np.ndarray, items: pl.
 
 def _id_cards(rng: np.random.Generator, count: int, months: Months) -> list[str]:
     born = np.datetime64(months.last_day) - rng.integers(24 * 365, 58 * 365, count)
-    digits = [f"330802{str(b).replace('-', '')}{s:03d}" for b, s in zip(born, rng.integers(0, 1000, count))]
+    digits = [f"{DIVISION}{str(b).replace('-', '')}{s:03d}" for b, s in zip(born, rng.integers(0, 1000, count))]
     values = np.array([[int(c) for c in d] for d in digits])
     checks = _ID_CHECK[(values @ _ID_WEIGHTS) % 11]
     return [d + c for d, c in zip(digits, checks)]
