@@ -10,12 +10,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from xinyong.draw.verify import VerificationError, verify_audit, verify_public
+from xinyong.draw.verify import verify_audit, verify_public
+from xinyong.errors import RoundStateError, VerificationError
 from xinyong.errors import InputFileError
 from xinyong.features import write_features
 from xinyong.ingest import ingest
 from xinyong.plans import read_plans
-from xinyong.rounds import RoundPaths, RoundStateError, build_frame, commit, draw, reveal
+from xinyong.rounds import RoundPaths, build_frame, commit, draw, reveal
 from xinyong.tiers import run_tiers
 
 from .conftest import INGEST_DAY, REPO

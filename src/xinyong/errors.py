@@ -44,3 +44,13 @@ class GateError(XinyongError):
     """A model failed a promotion gate; nothing was promoted."""
 
     exit_code = 3
+
+
+class RoundStateError(XinyongError):
+    """A round step was asked for out of order, or twice."""
+
+
+class VerificationError(XinyongError):
+    """Published or audit files do not re-derive: the message names the file and the check."""
+
+    exit_code = 4

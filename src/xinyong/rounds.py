@@ -33,15 +33,11 @@ from .draw.allocation import allocate
 from .draw.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, mth, read_jsonl_table, records_of
 from .draw.keys import derive_seed
 from .draw.selection import draw_selection, selection_records, stratum_sizes
-from .errors import InputFileError, UsageError, XinyongError
+from .errors import InputFileError, RoundStateError, UsageError
 from .plans import check_round_id, read_plans
 
 
 COMMITTED_FILES = ("frame.jsonl", "plans.json", "inspectors.jsonl")
-
-
-class RoundStateError(XinyongError):
-    """A round step was asked for out of order, or twice."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ import polars as pl
 
 from . import fsio
 from .draw.canonical import records_of
-from .rounds import RoundPaths, RoundStateError
+from .errors import RoundStateError
+from .rounds import RoundPaths
 
 HEADERS = {
     "round": "抽查批次", "plan": "计划编号", "plan_name": "抽查计划", "items": "抽查事项", "lead": "牵头部门",

@@ -28,6 +28,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from .keys import inspector_keys
 
@@ -169,7 +170,7 @@ def assign_teams(
     result = []
     for plan_id, _, uscc in sorted(targets, key=lambda t: (t[0].encode("utf-8"), t[1])):
         candidates = [i for i in eligible.get((plan_id, uscc), []) if remaining[i] > 0]
-        team, reason = _team(candidates, roster, plans[plan_id], lambda ids: inspector_keys(seed, plan_id, uscc, ids))
+        team, reason = _team(candidates, roster, plans[plan_id], partial(inspector_keys, seed, plan_id, uscc))
         for member in team:
             remaining[member] -= 1
         result.append(Assignment(plan_id, uscc, team, reason))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ..errors import XinyongError
+from ..errors import VerificationError
 from . import SPEC
 from .allocation import allocate
 from .canonical import CJ, H, jsonl, lines_of, mth, records_of
@@ -23,12 +23,6 @@ from .keys import derive_seed, unit_key
 from .selection import draw_selection, selection_records, stratum_sizes
 
 AUDIT_FILES = ("commitment.json", "randomness.json", "frame.jsonl", "plans.json", "inspectors.jsonl", "selection.jsonl")
-
-
-class VerificationError(XinyongError):
-    """A round's files do not re-derive: the message names the file and the check."""
-
-    exit_code = 4
 
 
 def _read(folder: Path, name: str) -> bytes:

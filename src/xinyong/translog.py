@@ -1,0 +1,328 @@
+"""The transparency log of everything published: append-only, Merkle-hashed, with signed checkpoints.
+
+Every public document — a round's commitment, randomness, plans and selection, each disclosure
+record and each correction, and the manifest of the site's files — is an entry: one line of
+canonical JSON (spec §0) in ``log/entries.jsonl``, hashed as an RFC 6962 leaf (:mod:`.merkle`).
+Each append ends with a checkpoint signed with the log's Ed25519 key (:mod:`.checkpoint`), kept as
+``log/checkpoint.txt`` and in ``log/checkpoints/<size>.txt``, and an inclusion proof of each new
+entry against it in ``log/proofs/<size>.json``.  The verifier key is ``log/key.txt``; the private
+key lives outside the public folder (``<public>/../private/``), made on first use with mode 0600.
+
+An append is atomic: new checkpoint and proof files are written under names nothing refers to
+yet, then the entries file is replaced by rename, then the latest checkpoint.  A crash before the
+entries rename leaves the log as it was; after it, the next open finishes the rename from the
+signed checkpoint file already on disk.  Callers log a document before they publish it, so a
+published record always has its entry.  Appends are serialised by a lock file beside the key.
+
+``verify_log`` checks all of it and names the first file, entry or line that is wrong.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import fsio
+from .checkpoint import Checkpoint, NoteError, Signer, Verifier, b64, b64decode, open_note
+from .draw.canonical import CJ
+from .errors import UsageError, VerificationError
+from .merkle import Tree, leaf_hash, verify_consistency, verify_inclusion
+
+LOG = "log"
+ENTRIES = f"{LOG}/entries.jsonl"
+LATEST = f"{LOG}/checkpoint.txt"
+KEY = f"{LOG}/key.txt"
+
+
+def key_path_for(public_dir: Path) -> Path:
+    """Where the private key of the log published in ``public_dir`` lives: beside it, never in it."""
+    return public_dir.resolve().parent / "private" / "transparency-log.key"
+
+
+def load_signer(key_path: Path, origin: str) -> Signer:
+    """The log's signing key; created (mode 0600) when missing.  A readable-by-others key is refused."""
+    if key_path.exists():
+        mode = stat.S_IMODE(key_path.stat().st_mode)
+        if mode & 0o077:
+            raise UsageError(f"{key_path}: the log's private key must be readable by its owner only (chmod 600), not {mode:o}")
+        try:
+            return Signer.parse(key_path.read_text(encoding="ascii"))
+        except (NoteError, UnicodeDecodeError) as error:
+            raise UsageError(f"{key_path}: not a signer key: {error}") from None
+    key_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    signer = Signer.generate(origin)
+    descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(str(signer) + "\n")
+    return signer
+
+
+@dataclass(frozen=True)
+class Appended:
+    indices: list[int]  # the log index of each given entry (old or new)
+    checkpoint: Checkpoint
+
+
+def append(public_dir: Path, entries: list[dict], *, origin: str, key_path: Path | None = None) -> Appended:
+    """Append the entries not already in the log; sign a new checkpoint when any is new."""
+    key_path = key_path or key_path_for(public_dir)
+    if public_dir.resolve() in key_path.resolve().parents:
+        raise UsageError(f"{key_path}: the log's private key must not be inside the public folder {public_dir}")
+    with _locked(key_path.parent / "transparency-log.lock"):
+        lines = _recover(public_dir)
+        signer = load_signer(key_path, origin)
+        known = {line: i for i, line in enumerate(lines)}
+        tree = Tree([leaf_hash(line) for line in lines])
+        first, indices = len(lines), []
+        for entry in entries:
+            line = CJ(entry)
+            if line not in known:
+                known[line] = len(lines)
+                lines.append(line)
+                tree.append(leaf_hash(line))
+            indices.append(known[line])
+        if len(lines) == first and (public_dir / LATEST).exists():
+            return Appended(indices, _latest(public_dir))
+        checkpoint = Checkpoint(_origin(public_dir, signer), len(lines), tree.root())
+        note = signer.sign(checkpoint.text()).encode("utf-8")
+        proofs = {"checkpoint": checkpoint.size, "first": first,
+                  "proofs": [[b64(h) for h in tree.inclusion_proof(i)] for i in range(first, len(lines))]}
+        fsio.write_bytes(public_dir / KEY, (str(signer.verifier) + "\n").encode("ascii"))
+        fsio.write_bytes(public_dir / LOG / "proofs" / f"{checkpoint.size}.json", CJ(proofs))
+        fsio.write_bytes(public_dir / LOG / "checkpoints" / f"{checkpoint.size}.txt", note)
+        fsio.write_bytes(public_dir / ENTRIES, b"".join(line + b"\n" for line in lines))
+        fsio.write_bytes(public_dir / LATEST, note)
+        return Appended(indices, checkpoint)
+
+
+@contextmanager
+def _locked(lock: Path) -> Iterator[None]:
+    lock.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _recover(public_dir: Path) -> list[bytes]:
+    """The entries; finishes an append that crashed between the entries rename and the checkpoint's."""
+    path = public_dir / ENTRIES
+    lines = path.read_bytes().split(b"\n")[:-1] if path.exists() else []
+    signed = public_dir / LOG / "checkpoints" / f"{len(lines)}.txt"
+    if lines and signed.exists() and (public_dir / LATEST).read_bytes() != signed.read_bytes():
+        fsio.write_bytes(public_dir / LATEST, signed.read_bytes())
+    return lines
+
+
+def _latest(public_dir: Path) -> Checkpoint:
+    verifier = Verifier.parse((public_dir / KEY).read_text(encoding="ascii"))
+    return Checkpoint.parse(open_note((public_dir / LATEST).read_text(encoding="utf-8"), verifier))
+
+
+def _origin(public_dir: Path, signer: Signer) -> str:
+    return _latest(public_dir).origin if (public_dir / LATEST).exists() else signer.name
+
+
+# -- reading and proving ------------------------------------------------------------------------
+def entries(public_dir: Path) -> list[dict]:
+    path = public_dir / ENTRIES
+    return [json.loads(line) for line in path.read_bytes().split(b"\n")[:-1]] if path.exists() else []
+
+
+def prove_inclusion(public_dir: Path, index: int, size: int | None = None) -> dict:
+    lines = (public_dir / ENTRIES).read_bytes().split(b"\n")[:-1]
+    tree = Tree([leaf_hash(line) for line in lines])
+    size = size or len(lines)
+    try:
+        proof = tree.inclusion_proof(index, size)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return {"index": index, "size": size, "leaf_hash": b64(tree.levels[0][index]), "root": b64(tree.root(size)),
+            "proof": [b64(h) for h in proof]}
+
+
+def prove_consistency(public_dir: Path, old: int, new: int | None = None) -> dict:
+    lines = (public_dir / ENTRIES).read_bytes().split(b"\n")[:-1]
+    tree = Tree([leaf_hash(line) for line in lines])
+    new = new or len(lines)
+    try:
+        proof = tree.consistency_proof(old, new)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return {"old": old, "new": new, "old_root": b64(tree.root(old)), "new_root": b64(tree.root(new)), "proof": [b64(h) for h in proof]}
+
+
+# -- verification -------------------------------------------------------------------------------
+def verify_log(public_dir: Path, *, since: Path | None = None, key: str | None = None) -> dict:
+    """Check the key, every checkpoint, every entry and proof, and every published file; a
+    :class:`VerificationError` names the first thing that is wrong."""
+    if not (public_dir / LATEST).is_file():
+        raise VerificationError(f"{public_dir}: no transparency log ({LATEST} is missing)")
+    verifier = _verifier(public_dir, key)
+    latest = _checkpoint(public_dir, LATEST, verifier)
+    lines = _entry_lines(public_dir, latest.size)
+    tree = Tree([leaf_hash(line) for line in lines])
+    checkpoints = _all_checkpoints(public_dir, verifier, latest)
+    for size, checkpoint in checkpoints.items():
+        if tree.root(size) != checkpoint.root:
+            raise VerificationError(_first_bad_entry(public_dir, lines, checkpoints, size))
+    _check_proofs(public_dir, tree, checkpoints)
+    sizes = sorted(checkpoints)
+    for old, new in zip(sizes, sizes[1:]):
+        if not verify_consistency(old, new, tree.consistency_proof(old, new), checkpoints[old].root, checkpoints[new].root):
+            raise VerificationError(f"{LOG}/checkpoints/{new}.txt: not consistent with checkpoint {old}")
+    report = {"size": latest.size, "checkpoints": len(checkpoints), "origin": latest.origin}
+    if since is not None:
+        report["since"] = _check_since(since, verifier, tree, latest)
+    report["files"] = _check_files(public_dir, [json.loads(line) for line in lines])
+    return report
+
+
+def _verifier(public_dir: Path, key: str | None) -> Verifier:
+    try:
+        published = Verifier.parse((public_dir / KEY).read_text(encoding="ascii"))
+    except (NoteError, UnicodeDecodeError, FileNotFoundError) as error:
+        raise VerificationError(f"{KEY}: not a verifier key ({error})") from None
+    if key is not None and Verifier.parse(key) != published:
+        raise VerificationError(f"{KEY}: is not the key you gave (--key)")
+    return published
+
+
+def _checkpoint(public_dir: Path, name: str, verifier: Verifier) -> Checkpoint:
+    try:
+        return Checkpoint.parse(open_note((public_dir / name).read_bytes().decode("utf-8"), verifier))
+    except (NoteError, UnicodeDecodeError) as error:
+        raise VerificationError(f"{name}: {error}") from None
+
+
+def _entry_lines(public_dir: Path, size: int) -> list[bytes]:
+    data = (public_dir / ENTRIES).read_bytes() if (public_dir / ENTRIES).exists() else b""
+    if data and not data.endswith(b"\n"):
+        raise VerificationError(f"{ENTRIES}: the last entry is torn (no final newline)")
+    lines = data.split(b"\n")[:-1]
+    for number, line in enumerate(lines, start=1):
+        try:
+            canonical = CJ(json.loads(line)) == line
+        except (ValueError, TypeError):
+            canonical = False
+        if not canonical:
+            raise VerificationError(f"{ENTRIES} line {number}: not an entry in canonical JSON")
+    if len(lines) != size:
+        raise VerificationError(f"{ENTRIES}: {len(lines)} entries, but the latest checkpoint ({LATEST}) signs {size}")
+    return lines
+
+
+def _all_checkpoints(public_dir: Path, verifier: Verifier, latest: Checkpoint) -> dict[int, Checkpoint]:
+    checkpoints = {}
+    for path in sorted((public_dir / LOG / "checkpoints").glob("*"), key=lambda p: p.name):
+        name = f"{LOG}/checkpoints/{path.name}"
+        checkpoint = _checkpoint(public_dir, name, verifier)
+        if path.name != f"{checkpoint.size}.txt" or checkpoint.origin != latest.origin:
+            raise VerificationError(f"{name}: signs size {checkpoint.size} of {checkpoint.origin}, not what its name and the log say")
+        checkpoints[checkpoint.size] = checkpoint
+    if checkpoints.get(latest.size) != latest or (public_dir / LATEST).read_bytes() != (
+            public_dir / LOG / "checkpoints" / f"{latest.size}.txt").read_bytes():
+        raise VerificationError(f"{LATEST}: differs from {LOG}/checkpoints/{latest.size}.txt")
+    if max(checkpoints) != latest.size:
+        raise VerificationError(f"{LOG}/checkpoints/{max(checkpoints)}.txt: is beyond the latest checkpoint {latest.size}")
+    return dict(sorted(checkpoints.items()))
+
+
+def _first_bad_entry(public_dir: Path, lines: list[bytes], checkpoints: dict[int, Checkpoint], size: int) -> str:
+    """Name the entry that makes checkpoint ``size`` fail, from the inclusion proofs published with it."""
+    previous = max((s for s in checkpoints if s < size), default=0)
+    proofs = _proof_file(public_dir, size)
+    for index in range(previous, size):
+        proof = proofs[index - previous] if proofs and index - previous < len(proofs) else []
+        if not verify_inclusion(index, size, leaf_hash(lines[index]), proof, checkpoints[size].root):
+            return f"{ENTRIES} entry {index} (line {index + 1}): not in the log as checkpoint {size} signed it; changed after publication"
+    return f"{ENTRIES}: entries before {size} do not give the root that checkpoint {size} signed"
+
+
+def _proof_file(public_dir: Path, size: int) -> list[list[bytes]] | None:
+    try:
+        data = json.loads((public_dir / LOG / "proofs" / f"{size}.json").read_bytes())
+        return [[b64decode(h, "proof hash") for h in proof] for proof in data["proofs"]]
+    except (OSError, ValueError, KeyError, TypeError, NoteError):
+        return None
+
+
+def _check_proofs(public_dir: Path, tree: Tree, checkpoints: dict[int, Checkpoint]) -> None:
+    """Every entry's published inclusion proof verifies, and each proof file is exactly what the log gives."""
+    previous = 0
+    expected_names = set()
+    for size, checkpoint in checkpoints.items():
+        name = f"{LOG}/proofs/{size}.json"
+        expected_names.add(f"{size}.json")
+        expected = {"checkpoint": size, "first": previous,
+                    "proofs": [[b64(h) for h in tree.inclusion_proof(i, size)] for i in range(previous, size)]}
+        path = public_dir / name
+        if not path.is_file() or path.read_bytes() != CJ(expected):
+            raise VerificationError(f"{name}: not the inclusion proofs of entries {previous}–{size - 1} in checkpoint {size}")
+        for index, proof in enumerate(expected["proofs"], start=previous):
+            if not verify_inclusion(index, size, tree.levels[0][index], [b64decode(h, "proof") for h in proof], checkpoint.root):
+                raise VerificationError(f"{name}: the proof of entry {index} does not verify")
+        previous = size
+    extra = sorted(p.name for p in (public_dir / LOG / "proofs").glob("*") if p.name not in expected_names)
+    if extra:
+        raise VerificationError(f"{LOG}/proofs/{extra[0]}: belongs to no checkpoint")
+
+
+def _check_since(since: Path, verifier: Verifier, tree: Tree, latest: Checkpoint) -> int:
+    try:
+        earlier = Checkpoint.parse(open_note(since.read_text(encoding="utf-8"), verifier))
+    except (NoteError, UnicodeDecodeError, OSError) as error:
+        raise VerificationError(f"{since}: {error}") from None
+    if earlier.origin != latest.origin or earlier.size > latest.size:
+        raise VerificationError(f"{since}: checkpoint of {earlier.origin} at size {earlier.size} cannot precede the log's {latest.size}")
+    proof = tree.consistency_proof(earlier.size, latest.size) if earlier.size else []
+    if earlier.size and not verify_consistency(earlier.size, latest.size, proof, earlier.root, latest.root):
+        raise VerificationError(f"{since}: the log is not an extension of this checkpoint; entries before {earlier.size} were changed")
+    return earlier.size
+
+
+def _check_files(public_dir: Path, logged: list[dict]) -> int:
+    """Every published file matches its entry, and every file outside log/ has one.
+
+    ``file`` entries log documents that never change (a round's commitment, randomness, plans,
+    selection); the latest ``site`` entry lists the pages and downloads the site shows now.
+    """
+    expected: dict[str, tuple[str, int]] = {}
+    site: dict[str, tuple[str, int]] = {}
+    for index, entry in enumerate(logged):
+        if entry.get("kind") == "file":
+            if entry["path"] in expected:
+                raise VerificationError(f"{entry['path']}: logged twice (entries {expected[entry['path']][1]} and {index}); a published document changed")
+            expected[entry["path"]] = (entry["sha256"], index)
+        elif entry.get("kind") == "site":
+            site = {path: (digest, index) for path, digest in entry["files"].items()}
+    expected.update(site)
+    checked = 0
+    for path in sorted(p for p in public_dir.rglob("*") if p.is_file()):
+        relative = path.relative_to(public_dir).as_posix()
+        if relative.startswith(f"{LOG}/"):
+            continue
+        if relative not in expected:
+            raise VerificationError(f"{relative}: published but not in the transparency log")
+        digest, index = expected.pop(relative)
+        if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            raise VerificationError(f"{relative}: differs from log entry {index} (SHA-256 {digest[:12]}…); changed after publication")
+        checked += 1
+    for relative, (_, index) in sorted(expected.items()):
+        raise VerificationError(f"{relative}: in log entry {index} but missing from the site")
+    return checked
+
+
+def file_entry(public_dir: Path, path: Path) -> dict:
+    """The entry that logs one published file by its path and SHA-256."""
+    return {"kind": "file", "path": path.relative_to(public_dir).as_posix(), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+

@@ -1,0 +1,146 @@
+"""The transparency log: appends are idempotent and atomic, proofs verify, and any changed byte is named."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import stat
+from pathlib import Path
+
+import pytest
+
+from xinyong import translog
+from xinyong.checkpoint import Checkpoint, Verifier, b64decode, open_note
+from xinyong.errors import UsageError, VerificationError
+from xinyong.merkle import leaf_hash, verify_inclusion
+
+ORIGIN = "xinyong.test/330802"
+
+
+def publish(public: Path, name: str, text: str) -> dict:
+    path = public / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return translog.file_entry(public, path)
+
+
+@pytest.fixture()
+def site(tmp_path: Path) -> Path:
+    public = tmp_path / "public"
+    first = [publish(public, "rounds/330802-2026-11/commitment.json", '{"plans":"x"}\n'),
+             publish(public, "rounds/330802-2026-11/randomness.json", '{"value":"上证 3000.01 空 格"}\n')]
+    translog.append(public, first, origin=ORIGIN)
+    records = [{"kind": "disclosure", "record": {"id": f"R{k}", "结果": "未发现问题"}} for k in range(5)]
+    page = publish(public, "index.html", "<html>双随机 一公开</html>")
+    translog.append(public, records + [{"kind": "site", "files": {page["path"]: page["sha256"]}}], origin=ORIGIN)
+    return public
+
+
+def test_a_fresh_log_verifies_and_its_key_is_private(site: Path) -> None:
+    report = translog.verify_log(site)
+    assert report == {"size": 8, "checkpoints": 2, "origin": ORIGIN, "files": 3}
+    key = translog.key_path_for(site)
+    assert key.parent == site.parent / "private" and stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert not any("PRIVATE" in p.read_text(errors="replace") for p in site.rglob("*") if p.is_file())
+
+
+def test_appending_the_same_entries_again_changes_nothing(site: Path) -> None:
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    again = translog.append(site, [{"kind": "disclosure", "record": {"id": "R3", "结果": "未发现问题"}}], origin=ORIGIN)
+    assert again.indices == [5] and again.checkpoint.size == 8
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+
+
+def test_every_published_inclusion_proof_verifies_against_its_signed_checkpoint(site: Path) -> None:
+    verifier = Verifier.parse((site / "log/key.txt").read_text())
+    lines = (site / "log/entries.jsonl").read_bytes().split(b"\n")[:-1]
+    checkpoint = Checkpoint.parse(open_note((site / "log/checkpoints/8.txt").read_text(), verifier))
+    proofs = json.loads((site / "log/proofs/8.json").read_bytes())
+    assert proofs["first"] == 2 and len(proofs["proofs"]) == 6
+    for index, proof in enumerate(proofs["proofs"], start=2):
+        assert verify_inclusion(index, 8, leaf_hash(lines[index]), [b64decode(h, "p") for h in proof], checkpoint.root)
+    served = translog.prove_inclusion(site, 3)
+    assert served["size"] == 8 and served["root"] == (site / "log/checkpoint.txt").read_text().split("\n")[2]
+
+
+def test_since_an_earlier_checkpoint_the_log_only_grew(site: Path, tmp_path: Path) -> None:
+    saved = tmp_path / "seen.txt"
+    saved.write_bytes((site / "log/checkpoints/2.txt").read_bytes())
+    assert translog.verify_log(site, since=saved)["since"] == 2
+    # Rewrite history: a new log over different first entries, signed by the same key.
+    other = tmp_path / "other" / "public"
+    (other.parent / "private").mkdir(parents=True)
+    os.link(translog.key_path_for(site), translog.key_path_for(other))
+    translog.append(other, [publish(other, "a.json", "1"), publish(other, "b.json", "2"), publish(other, "c.json", "3")], origin=ORIGIN)
+    with pytest.raises(VerificationError) as caught:
+        translog.verify_log(other, since=saved)
+    assert str(caught.value) == f"{saved}: the log is not an extension of this checkpoint; entries before 2 were changed"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_any_single_byte_change_is_detected_and_named(site: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    files = sorted(p for p in site.rglob("*") if p.is_file())
+    for _ in range(60):
+        path = rng.choice(files)
+        original = path.read_bytes()
+        changed = bytearray(original)
+        at = rng.randrange(len(changed))
+        changed[at] = (changed[at] + rng.randrange(1, 256)) % 256
+        path.write_bytes(bytes(changed))
+        try:
+            with pytest.raises(VerificationError) as caught:
+                translog.verify_log(site)
+            relative = path.relative_to(site).as_posix()
+            message = str(caught.value)
+            named = relative in message or (relative.startswith("log/checkpoints/") and "log/checkpoint.txt" in message) \
+                or (relative == "log/checkpoint.txt" and "log/checkpoints/" in message)
+            assert named, (relative, at, message)
+        finally:
+            path.write_bytes(original)
+    translog.verify_log(site)
+
+
+def test_a_changed_entry_is_named_by_its_number(site: Path) -> None:
+    path = site / "log/entries.jsonl"
+    path.write_bytes(path.read_bytes().replace("R3".encode(), b"R9"))
+    with pytest.raises(VerificationError) as caught:
+        translog.verify_log(site)
+    assert str(caught.value) == ("log/entries.jsonl entry 5 (line 6): not in the log as checkpoint 8 signed it; "
+                                 "changed after publication")
+
+
+def test_an_unlogged_file_and_a_missing_file_are_named(site: Path) -> None:
+    (site / "extra.html").write_text("x")
+    with pytest.raises(VerificationError) as caught:
+        translog.verify_log(site)
+    assert str(caught.value) == "extra.html: published but not in the transparency log"
+    (site / "extra.html").unlink()
+    (site / "index.html").unlink()
+    with pytest.raises(VerificationError) as caught:
+        translog.verify_log(site)
+    assert str(caught.value) == "index.html: in log entry 7 but missing from the site"
+
+
+def test_the_private_key_must_stay_outside_the_public_folder_and_private(tmp_path: Path) -> None:
+    public = tmp_path / "public"
+    with pytest.raises(UsageError) as caught:
+        translog.append(public, [], origin=ORIGIN, key_path=public / "k.key")
+    assert str(caught.value) == f"{public / 'k.key'}: the log's private key must not be inside the public folder {public}"
+    key = tmp_path / "private" / "transparency-log.key"
+    translog.append(public, [{"kind": "note", "n": 1}], origin=ORIGIN)
+    key.chmod(0o644)
+    with pytest.raises(UsageError) as caught:
+        translog.append(public, [{"kind": "note", "n": 2}], origin=ORIGIN)
+    assert str(caught.value) == f"{key}: the log's private key must be readable by its owner only (chmod 600), not 644"
+
+
+def test_a_crash_after_the_entries_rename_is_finished_on_the_next_append(site: Path) -> None:
+    latest = (site / "log/checkpoint.txt").read_bytes()
+    (site / "log/checkpoint.txt").write_bytes((site / "log/checkpoints/2.txt").read_bytes())  # as if the last rename never ran
+    with pytest.raises(VerificationError):
+        translog.verify_log(site)
+    translog.append(site, [], origin=ORIGIN)
+    assert (site / "log/checkpoint.txt").read_bytes() == latest
+    assert translog.verify_log(site)["size"] == 8
