@@ -27,3 +27,41 @@ def small_region(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("region-small")
     generate_region(path, SMALL)
     return path
+
+
+@pytest.fixture(scope="session")
+def round_inputs(default_region: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The default region ingested, with tiers as of the ends of October (for December's round) and
+    September (for November's), from the shipped champion."""
+    from xinyong.features import write_features
+    from xinyong.ingest import ingest
+    from xinyong.tiers import run_tiers
+
+    root = tmp_path_factory.mktemp("round-inputs")
+    ingest(default_region, root / "clean", today=INGEST_DAY)
+    tiers = {}
+    for as_of in (dt.date(2026, 9, 30), dt.date(2026, 10, 31)):
+        features = root / "internal" / f"features-{as_of}.parquet"
+        write_features(root / "clean", as_of, features)
+        tiers[as_of] = root / "internal" / f"tiers-{as_of}.parquet"
+        run_tiers(features, REPO / "models", REPO / "policy.toml", tiers[as_of])
+    return {"clean": root / "clean", "tiers": tiers[dt.date(2026, 10, 31)], "tiers_september": tiers[dt.date(2026, 9, 30)],
+            "truth": default_region / "truth"}
+
+
+NOVEMBER = "330802-2026-11"
+
+
+@pytest.fixture(scope="session")
+def november_round(round_inputs: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Round 330802-2026-11 (tiers as of September), drawn, staffed and finalised: the OUT folder."""
+    from xinyong.rounds import assign, build_frame, commit, draw, finalize, reveal
+
+    out = tmp_path_factory.mktemp("november") / "out"
+    build_frame(out, NOVEMBER, REPO / "plans" / "330802-default.toml", round_inputs["tiers_september"], round_inputs["clean"])
+    commit(out, NOVEMBER, "福利彩票双色球 2026-11-01 开奖号码")
+    reveal(out, NOVEMBER, "03 09 14 22 27 31 + 11")
+    draw(out, NOVEMBER)
+    assign(out, NOVEMBER, round_inputs["clean"])
+    finalize(out, NOVEMBER, accept_unstaffed=True, reason="test round: the generated roster is small")
+    return out

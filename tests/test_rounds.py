@@ -11,15 +11,11 @@ import polars as pl
 import pytest
 
 from xinyong.draw.verify import verify_audit, verify_public
-from xinyong.errors import RoundStateError, VerificationError
-from xinyong.errors import InputFileError
-from xinyong.features import write_features
-from xinyong.ingest import ingest
+from xinyong.errors import InputFileError, RoundStateError, VerificationError
 from xinyong.plans import read_plans
 from xinyong.rounds import RoundPaths, build_frame, commit, draw, reveal
-from xinyong.tiers import run_tiers
 
-from .conftest import INGEST_DAY, REPO
+from .conftest import REPO
 from .draw.independent import rederive
 
 ROUND = "330802-2026-12"
@@ -27,14 +23,8 @@ PLANS = REPO / "plans" / "330802-default.toml"
 
 
 @pytest.fixture(scope="module")
-def inputs(default_region: Path, tmp_path_factory) -> dict:
-    import datetime as dt
-
-    root = tmp_path_factory.mktemp("round-inputs")
-    ingest(default_region, root / "clean", today=INGEST_DAY)
-    write_features(root / "clean", dt.date(2026, 10, 31), root / "internal" / "features.parquet")
-    run_tiers(root / "internal" / "features.parquet", REPO / "models", REPO / "policy.toml", root / "internal" / "tiers.parquet")
-    return {"clean": root / "clean", "tiers": root / "internal" / "tiers.parquet"}
+def inputs(round_inputs: dict) -> dict:
+    return round_inputs
 
 
 def full_round(out: Path, inputs: dict, value: str = "07 12 19 24 28 33 + 05") -> RoundPaths:
@@ -185,7 +175,7 @@ def test_unstaffed_targets_need_an_explicit_logged_decision(staffed: RoundPaths,
     audit = RoundPaths(copy, ROUND).audit
     unstaffed = (audit / "unstaffed.jsonl").read_bytes().splitlines()
     if not unstaffed:  # make one, so the refusal has something to refuse
-        (audit / "unstaffed.jsonl").write_bytes(b'{"plan":"P03","reason":"\u536b\u5065: 0 eligible","uscc":"X"}\n')
+        (audit / "unstaffed.jsonl").write_bytes(rb'{"plan":"P03","reason":"\u536b\u5065: 0 eligible","uscc":"X"}' + b"\n")
         unstaffed = (audit / "unstaffed.jsonl").read_bytes().splitlines()
     with pytest.raises(RoundStateError) as caught:
         finalize(copy, ROUND)

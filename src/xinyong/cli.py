@@ -122,6 +122,8 @@ def model_train(
     as_of: Annotated[str | None, typer.Option(help="Region mode: use labels finished by this day.")] = None,
     labels: Annotated[Path | None, typer.Option(help="Region mode: label policy TOML (default: shipped).")] = None,
     truth: Annotated[Path | None, typer.Option(help="Region mode, evaluation only: a generated region's truth/ for the oracle AUC.")] = None,
+    labels_from: Annotated[list[Path] | None, typer.Option(
+        "--labels-from", help="Region mode: training labels of this system's own rounds (written by `xinyong estimate`); repeatable.")] = None,
     table: Annotated[Path | None, typer.Option(help="Generic mode: a CSV or Parquet table.")] = None,
     label: Annotated[str | None, typer.Option(help="Generic mode: the 0/1 label column.")] = None,
     id_column: Annotated[str | None, typer.Option("--id", help="Generic mode: an id column (not a feature).")] = None,
@@ -136,7 +138,8 @@ def model_train(
     if (clean is None) == (table is None):
         raise UsageError("give either --clean and --as-of (region mode) or --table and --label (generic mode)")
     if clean is not None:
-        trained = train_region(clean, _required_date(as_of, "--as-of"), out_dir, labels=labels, truth_dir=truth, data_dir=data_dir, progress=Bars())
+        trained = train_region(clean, _required_date(as_of, "--as-of"), out_dir, labels=labels, truth_dir=truth, data_dir=data_dir,
+                               progress=Bars(), labels_from=labels_from or [])
     else:
         if label is None:
             raise UsageError("generic mode needs --label")
@@ -356,6 +359,103 @@ def round_verify(
     for check in checks:
         out.print(f"  ✔ {check}", markup=False, highlight=False)
     out.print(f"Verified {audit or public}: {len(checks)} checks passed")
+
+
+results_app = typer.Typer(help="Inspection results of a round: import the filled-in forms, see what is due.", no_args_is_help=True)
+app.add_typer(results_app, name="results")
+
+
+@results_app.command("import", epilog="Example: xinyong results import 330802-2026-11-检查结果.xlsx --out out/demo")
+def results_import(
+    form: Annotated[Path, typer.Argument(help="The 抽查检查结果录入表 of one round (.xlsx or .csv).")],
+    out_dir: _OUT = Path("out"),
+    encoding: Annotated[str, typer.Option(help="Encoding of a CSV form, e.g. utf-8 or gbk.")] = "utf-8",
+    today: Annotated[str | None, typer.Option(help="Judge future dates against this day (default: today).")] = None,
+) -> None:
+    """Check every row (round, target, team, codes, dates); import all of them or none."""
+    from .results import import_results
+
+    result = import_results(out_dir, form, today=_date(today) or dt.date.today(), encoding=encoding)
+    out.print(f"Round {result.round}: {result.added} new results ({result.corrections} corrections), {result.unchanged} already imported")
+
+
+@results_app.command("status", epilog="Example: xinyong results status --round 330802-2026-11 --out out/demo")
+def results_status_command(
+    round_id: _ROUND,
+    out_dir: _OUT = Path("out"),
+    today: Annotated[str | None, typer.Option(help="Judge deadlines on this day (default: today).")] = None,
+) -> None:
+    """Pending, overdue and published results, with due dates in official working days."""
+    from .report import results_summary
+    from .results import results_status
+
+    day = _date(today) or dt.date.today()
+    out.print(results_summary(results_status(out_dir, round_id, day), round_id, day))
+
+
+@app.command("disclose", epilog="Example: xinyong disclose --out out/demo/public --work out/demo --clean out/demo/clean")
+def disclose_command(
+    public_dir: Annotated[Path, typer.Option("--out", help="The public site folder (its log's private key goes beside it).")],
+    work: Annotated[Path, typer.Option(help="The rounds' output root (the --out of `xinyong round`).")] = Path("out"),
+    clean: Annotated[Path, typer.Option(help="Clean folder (firm and item names).")] = Path("out/clean"),
+    today: Annotated[str | None, typer.Option(help="Publication day (default: today).")] = None,
+) -> None:
+    """Publish every recorded result and each round's draw as a static Chinese site, logged first."""
+    from .disclose import disclose
+
+    result = disclose(work, public_dir, clean, today=_date(today) or dt.date.today())
+    out.print(f"Published {result['records']:,} results ({result['new']:,} new) of {result['rounds']} rounds; "
+              f"transparency log at {result['log_size']:,} entries. Open {result['site']}")
+
+
+log_app = typer.Typer(help="The transparency log of everything published: verify it, or get a proof.", no_args_is_help=True)
+app.add_typer(log_app, name="log")
+
+
+@log_app.command("verify", epilog="Example: xinyong log verify out/demo/public --since saved-checkpoint.txt")
+def log_verify(
+    public_dir: Annotated[Path, typer.Argument(help="A published site folder (with log/).")],
+    since: Annotated[Path | None, typer.Option(help="A checkpoint you saved earlier: prove the log only grew since.")] = None,
+    key: Annotated[str | None, typer.Option(help="The log's verifier key as you obtained it (default: the site's log/key.txt).")] = None,
+) -> None:
+    """Check signatures, every inclusion proof, consistency and every published file; name the first bad one."""
+    from .translog import verify_log
+
+    report = verify_log(public_dir, since=since, key=key)
+    extra = f"; consistent with your checkpoint at size {report['since']}" if "since" in report else ""
+    out.print(f"Verified {public_dir}: log {report['origin']} of {report['size']:,} entries, "
+              f"{report['checkpoints']} signed checkpoints, {report['files']:,} published files{extra}")
+
+
+@log_app.command("proof", epilog="Examples: xinyong log proof out/demo/public --index 12\n\nxinyong log proof out/demo/public --from 5")
+def log_proof(
+    public_dir: Annotated[Path, typer.Argument(help="A published site folder (with log/).")],
+    index: Annotated[int | None, typer.Option(help="Inclusion proof of the entry at this index (0-based).")] = None,
+    old: Annotated[int | None, typer.Option("--from", help="Consistency proof from this earlier tree size.")] = None,
+    size: Annotated[int | None, typer.Option(help="Against this tree size (default: the latest).")] = None,
+) -> None:
+    """Print an RFC 6962 inclusion or consistency proof as JSON."""
+    import json
+
+    from .translog import prove_consistency, prove_inclusion
+
+    if (index is None) == (old is None):
+        raise UsageError("give exactly one of --index N or --from SIZE")
+    proof = prove_inclusion(public_dir, index, size) if index is not None else prove_consistency(public_dir, old, size)
+    out.print_json(json.dumps(proof))
+
+
+@app.command("estimate", epilog="Example: xinyong estimate 330802-2026-11 --out out/demo")
+def estimate_command(
+    round_id: Annotated[str, typer.Argument(help="Round id, e.g. 330802-2026-11.")],
+    out_dir: _OUT = Path("out"),
+    labels: Annotated[Path | None, typer.Option(help="Label policy TOML (default: shipped).")] = None,
+) -> None:
+    """Unbiased violation rates per tier, plan and overall (stratified Horvitz–Thompson), naive beside."""
+    from .estimate import estimate_round
+    from .report import estimates_table
+
+    out.print(estimates_table(estimate_round(out_dir, round_id, labels), round_id))
 
 
 @app.callback(invoke_without_command=True)

@@ -28,6 +28,22 @@ GRIDS = ("东", "南", "西", "北")
 TAX_RATINGS = ("A", "B", "M", "C", "D")
 TIERS = ("A", "B", "C", "D")
 # 国家企业信用信息公示系统 抽查结果 codes (DESIGN.md).
+# Public names of the district and of each department's enforcement authority there (检查实施机关).
+DIVISION_NAMES = {"330802": "衢州市柯城区"}
+AUTHORITIES = {
+    "市场监管": "{place}市场监督管理局", "税务": "国家税务总局{place}税务局", "人社": "{place}人力资源和社会保障局",
+    "生态环境": "{place}生态环境分局", "应急管理": "{place}应急管理局", "卫健": "{place}卫生健康局", "住建": "{place}住房和城乡建设局",
+}
+
+
+def division_name(division: str) -> str:
+    return DIVISION_NAMES.get(division, f"行政区划 {division}")
+
+
+def authority_of(division: str, department: str) -> str:
+    return AUTHORITIES[department].format(place=division_name(division))
+
+
 RESULT_CODES = ("1", "A", "B", "C", "D", "E", "F", "6", "7", "8", "9", "10", "11", "12")
 RESULT_LABELS = {
     "1": "未发现问题",
@@ -162,6 +178,31 @@ def _record_id(label: str) -> Column:
 
 def _money(name: str, label: str, description: str) -> Column:
     return Column(name, label, "decimal", description, minimum=0.0, maximum=1e12)
+
+
+@cache
+def results_form() -> Table:
+    """The 抽查结果录入表 inspectors fill in (``xinyong results import``); not a department table."""
+    result_code = "(" + "|".join(RESULT_CODES) + ")"
+    return Table(
+        "results", "抽查检查结果录入表", "检查人员",
+        "每个抽查对象一行，由检查组填写后导入。更正已录入的结果时另起一行，并填写更正记录号。",
+        ("round", "plan", "uscc", "corrects"),
+        (
+            Column("round", "抽查批次", "string", "如 330802-2026-11", pattern=r"^\d{6}-\d{4}-(0[1-9]|1[0-2])$"),
+            Column("plan", "计划编号", "string", "如 P01", pattern=ID_PATTERNS["plan"]),
+            Column("uscc", "统一社会信用代码", "string", "抽查对象", uscc=True),
+            Column("name", "市场主体名称", "string", "仅供核对，不作校验", required=False),
+            Column("team", "检查人员编号", "string", "以 ; 分隔，须与派员结果一致", pattern=r"^INS-\d{5}(;INS-\d{5})*$"),
+            Column("started", "检查开始日期", "date", "实地或书面检查开始日"),
+            Column("ended", "检查完成日期", "date", "检查结束日；公示期限自此起算20个工作日"),
+            Column("codes", "检查结果代码", "string", "以 ; 分隔；1(未发现问题)不得与其他代码并用",
+                   pattern=f"^{result_code}(;{result_code})*$"),
+            Column("corrects", "更正记录号", "string", "更正时填写被更正结果的记录号", required=False, pattern=r"^R-[0-9a-f]{16}$"),
+            Column("remarks", "备注", "string", "检查发现、整改情况等", required=False),
+        ),
+        date_order=(("ended", "started"),),
+    )
 
 
 @cache

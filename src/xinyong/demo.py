@@ -1,11 +1,12 @@
 """``xinyong demo``: the monthly job end to end on the embedded default region.
 
-Stages so far: generate the default region (once; it is deterministic) → ingest and validate →
+Stages: generate the default region (once; it is deterministic) → ingest and validate →
 indicators as of the last day of history → the champion model from ``models/`` (trained, logged
 to MLflow, promoted through its gates and exported first if ``models/`` is empty) → a calibrated
-score for every live firm.  Each later stage (tiers, the draw, teams, disclosure) is added here
-as it is built, so the demo always runs everything that exists.  Scores are internal: they go
-under ``OUT/internal/``.
+score and a tier for every live firm → last month's round and this month's, drawn, staffed and
+verified, with task lists → last month's results, SIMULATED from the generator's truth and
+imported → the public site and its transparency log, verified → unbiased estimates and the next
+model's training labels.  Scores and tiers are internal: they go under ``OUT/internal/``.
 """
 
 from __future__ import annotations
@@ -22,12 +23,17 @@ from .ingest import TableReport, ingest
 from .model import MODEL_FILE, RiskModel
 from .modeling import score_table, train_region
 from .progress import SILENT, Progress
+from .results import import_results
+from .disclose import disclose
 from .draw.verify import verify_audit, verify_public
+from .estimate import estimate_round
+from .generate.outcomes import simulate_results
 from .registry import promote
 from .rounds import RoundPaths, assign, build_frame, commit, draw, finalize, reveal
 from .tasklists import write_task_lists
 from .tier_report import write_tier_report
 from .tiers import run_tiers
+from .translog import verify_log
 
 
 @dataclass(frozen=True)
@@ -75,12 +81,39 @@ def run_demo(
     outputs[f"tiers A/B/C/D with rules and reasons, as of {as_of} (internal)"] = internal / "tiers.parquet"
     outputs["tier monitoring report, this month against last (internal)"] = internal / "tier-report.html"
 
-    # Data end with October; November is under way; the round being planned is December's.
-    round_month = (as_of.replace(day=1) + dt.timedelta(days=62)).strftime("%Y-%m")
-    round_id = f"{read_metadata(region)['division']}-{round_month}"
+    # Data end with October.  November's round (drawn on September's tiers) has been inspected;
+    # its results are SIMULATED from the generator's truth.  December's round is being planned.
+    division = read_metadata(region)["division"]
+    month = as_of.replace(day=1) + dt.timedelta(days=31)
+    last = run_round(out_dir, f"{division}-{month:%Y-%m}", plans, internal / "tiers-previous.parquet", clean)
+    month = (month + dt.timedelta(days=31)).replace(day=1)
+    this = run_round(out_dir, f"{division}-{month:%Y-%m}", plans, internal / "tiers.parquet", clean)
+    write_task_lists(out_dir, this.round_id, clean)
+    outputs[f"round {this.round_id}: task lists per department (xlsx, CSV with BOM)"] = this.out / "rounds" / this.round_id / "tasks"
+    outputs[f"round {this.round_id}: auditor bundle (spec §7), verified"] = this.audit
+    outputs[f"round {this.round_id}: inclusion probability of every frame record (internal)"] = this.internal / "inclusion.parquet"
+
+    demo_day = (dt.date.fromisoformat(last.round_id.split("-", 1)[1] + "-01") + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+    form = out_dir / "rounds" / last.round_id / "results" / f"{last.round_id}-检查结果（模拟）.xlsx"
+    if not form.exists():
+        simulate_results(out_dir, last.round_id, region / "truth", clean, form, last_day=demo_day - dt.timedelta(days=3))
+    import_results(out_dir, form, today=demo_day)
+    public = out_dir / "public"
+    disclose(out_dir, public, clean, today=demo_day)
+    verify_log(public)
+    estimate_round(out_dir, last.round_id)
+    outputs[f"round {last.round_id}: SIMULATED results form (from the generator's truth, for the demo)"] = form
+    outputs[f"round {last.round_id}: unbiased violation rates per tier and plan (internal)"] = last.internal / "estimates.csv"
+    outputs[f"round {last.round_id}: training labels with 1/π weights for the next model (internal)"] = last.internal / "training-labels.parquet"
+    outputs["public site (static; open index.html from disk or serve the folder), transparency log verified"] = public / "index.html"
+    return DemoResult(reports, outputs)
+
+
+def run_round(out_dir: Path, round_id: str, plans: Path, tiers: Path, clean: Path) -> RoundPaths:
+    """One round to its finalised teams, verified (steps already done are not repeated)."""
     paths = RoundPaths(out_dir, round_id)
     if not (paths.audit / "selection.jsonl").exists():
-        build_frame(out_dir, round_id, plans, internal / "tiers.parquet", clean, rebuild=not (paths.audit / "commitment.json").exists())
+        build_frame(out_dir, round_id, plans, tiers, clean, rebuild=not (paths.audit / "commitment.json").exists())
         if not (paths.audit / "commitment.json").exists():
             commit(out_dir, round_id, DEMO_RANDOMNESS_SOURCE)
         reveal(out_dir, round_id, DEMO_RANDOMNESS_VALUE)
@@ -91,12 +124,7 @@ def run_demo(
     verify_public(paths.public)
     finalize(out_dir, round_id, accept_unstaffed=True,
              reason="DEMO: the generated roster is small; real rounds escalate or decide explicitly")
-    write_task_lists(out_dir, round_id, clean)
-    outputs[f"round {round_id}: task lists per department (xlsx, CSV with BOM)"] = paths.out / "rounds" / round_id / "tasks"
-    outputs[f"round {round_id}: auditor bundle (spec §7), verified"] = paths.audit
-    outputs[f"round {round_id}: public commitment, randomness, plans, selection (verified)"] = paths.public
-    outputs[f"round {round_id}: inclusion probability of every frame record (internal)"] = paths.internal / "inclusion.parquet"
-    return DemoResult(reports, outputs)
+    return paths
 
 
 DEMO_RANDOMNESS_SOURCE = "DEMO ONLY: a fixed string stands in for public randomness; real rounds use an announced public draw"

@@ -99,8 +99,9 @@ def _tier_columns(frame: pl.DataFrame, tiers: dict[str, str]) -> list[str]:
         truth = known[id_column].replace_strict(tiers, return_dtype=pl.Utf8)
         for column in known.columns:
             values = known[column].cast(pl.Utf8)
-            if column != id_column and values.drop_nulls().is_in(["A", "B", "C", "D"]).all() and len(values) >= 4:
-                if (values == truth).mean() > 0.9:
+            letters = values.drop_nulls()
+            if column != id_column and len(letters) >= 4 and letters.is_in(["A", "B", "C", "D"]).all():
+                if (values == truth).fill_null(False).mean() > 0.9:
                     problems.append(f"column {column!r} holds the firms' internal tiers")
     return problems
 

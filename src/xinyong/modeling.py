@@ -36,11 +36,15 @@ class Trained:
 
 def train_region(
     clean_dir: Path, as_of: dt.date, out_dir: Path, *, labels: Path | None = None, truth_dir: Path | None = None,
-    data_dir: Path = Path("data"), track: bool = True, progress: Progress = SILENT,
+    data_dir: Path = Path("data"), track: bool = True, progress: Progress = SILENT, labels_from: list[Path] = (),
 ) -> Trained:
-    """Train on the region's labelled inspections up to ``as_of``, out of time."""
+    """Train on the region's labelled inspections up to ``as_of``, out of time, plus the outcomes of
+    this system's own rounds in ``labels_from`` (``xinyong estimate`` writes them)."""
+    missing = [p for p in labels_from if not p.is_file()]
+    if missing:
+        raise UsageError(f"{missing[0]}: no such training-labels file (`xinyong estimate` writes one per round)")
     with progress.task("model: features and labels", total=1) as bar:
-        table = region_table(scan_clean(clean_dir), read_policy(labels), as_of)
+        table = region_table(scan_clean(clean_dir), read_policy(labels), as_of, [pl.scan_parquet(p) for p in labels_from])
         bar.advance()
     split = split_by_month(table)
     truth = _truth_for(split.holdout, truth_dir) if truth_dir else None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
+import polars as pl
 from rich.table import Table as RichTable
 
 from . import contract
@@ -19,4 +21,35 @@ def ingest_summary(reports: Mapping[str, TableReport], out_dir: Path) -> RichTab
     for name, r in reports.items():
         rules = ", ".join(f"{rule} {n}" for rule, n in r.by_rule.items())
         table.add_row(name, contract.table(name).label, f"{r.input_rows:,}", f"{r.accepted:,}", f"{r.quarantined:,}", rules)
+    return table
+
+
+def results_summary(status: pl.DataFrame, round_id: str, today: dt.date) -> RichTable:
+    """Counts per state, then every overdue target, and a note when a due date is unknown."""
+    table = RichTable(title=f"Results of round {round_id} on {today}", title_justify="left")
+    for header in ("status", "targets", "overdue", "latest due"):
+        table.add_column(header, justify="left" if header == "status" else "right")
+    for state in ("待录入", "待公示", "已公示"):
+        part = status.filter(pl.col("status") == state)
+        unknown = part["due"].null_count()
+        latest = part["due"].max()
+        table.add_row(state, f"{part.height:,}", f"{part['overdue'].sum():,}",
+                      (str(latest) if latest else "—") + (f" ({unknown} unknown: no official calendar yet)" if unknown else ""))
+    for row in status.filter(pl.col("overdue")).head(50).iter_rows(named=True):
+        table.add_row(f"  overdue {row['plan']} {row['uscc']}", row["status"], "", str(row["due"]))
+    return table
+
+
+def estimates_table(estimates: pl.DataFrame, round_id: str) -> RichTable:
+    """HT estimate with its 95% interval beside the naive rate, per tier, plan and overall (internal)."""
+    table = RichTable(title=f"Violation rates, round {round_id} (INTERNAL: per tier)", title_justify="left")
+    for header in ("domain", "N", "drawn", "labelled", "HT rate [95%]", "naive rate [95%]"):
+        table.add_column(header, justify="left" if header == "domain" else "right")
+
+    def cell(value, low, high) -> str:
+        return "—" if value is None else f"{value:.3f} [{low:.3f}, {high:.3f}]"
+
+    for r in estimates.iter_rows(named=True):
+        table.add_row(f"{r['domain']} {r['name']}", f"{r['N']:,}", f"{r['drawn']:,}", f"{r['labelled']:,}",
+                      cell(r["ht"], r["ht_low"], r["ht_high"]), cell(r["naive"], r["naive_low"], r["naive_high"]))
     return table

@@ -9,7 +9,9 @@ has reached is read from its files:
   ``exclusions.jsonl`` (who was left out of the frame and why);
 - ``OUT/rounds/<round>/internal/inclusion.parquet``: π for every frame record, for estimation;
 - ``OUT/public/rounds/<round>/``: ``commitment.json``, ``randomness.json``, ``plans.json`` and the
-  selected firms with their keys, without strata.
+  selected firms with their keys, without strata — each logged in the transparency log of
+  ``OUT/public/log/`` (:mod:`xinyong.translog`) before it is written, so the log shows the
+  commitment was public before the randomness, and the randomness before the selection.
 
 A finished step re-run gives byte-identical files; a frame, plan or roster changed after the
 commitment is detected and refused.
@@ -27,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from . import fsio
+from . import fsio, translog
 from .draw import SPEC
 from .draw.allocation import allocate
 from .draw.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, mth, read_jsonl_table, records_of
@@ -155,6 +157,15 @@ def roster_records(clean_dir: Path) -> list[dict]:
     )
 
 
+def _publish(paths: RoundPaths, files: dict[str, bytes]) -> None:
+    """Log each public file in the transparency log first, then write it: nothing is public unlogged."""
+    public_root = paths.out / "public"
+    entries = [translog.file_entry(public_root, paths.public / name, data) for name, data in files.items()]
+    translog.append(public_root, entries, origin=translog.origin_for(paths.round_id.split("-", 1)[0]))
+    for name, data in files.items():
+        fsio.write_bytes(paths.public / name, data)
+
+
 # -- commit ------------------------------------------------------------------------------------
 def commit(out: Path, round_id: str, randomness_source: str) -> str:
     paths = RoundPaths(out, round_id)
@@ -177,8 +188,7 @@ def commit(out: Path, round_id: str, randomness_source: str) -> str:
     # The files' own hashes, so that `draw` can tell quickly that nothing changed since (internal).
     committed = {name: hashlib.sha256((paths.audit / name).read_bytes()).hexdigest() for name in COMMITTED_FILES}
     fsio.write_json(paths.internal / "committed-files.json", committed)
-    fsio.write_bytes(paths.public / "commitment.json", data)
-    fsio.write_bytes(paths.public / "plans.json", (paths.audit / "plans.json").read_bytes())
+    _publish(paths, {"commitment.json": data, "plans.json": (paths.audit / "plans.json").read_bytes()})
     fsio.write_bytes(paths.audit / "commitment.json", data)  # last: its presence marks the round committed
     return H(data)
 
@@ -197,7 +207,7 @@ def reveal(out: Path, round_id: str, value: str) -> str:
         if existing.read_bytes() == data:
             return derive_seed(c, value).hex()
         raise RoundStateError(f"round {round_id} already has its public randomness; a second reveal is refused")
-    fsio.write_bytes(paths.public / "randomness.json", data)
+    _publish(paths, {"randomness.json": data})
     fsio.write_bytes(existing, data)
     return derive_seed(c, value).hex()
 
@@ -220,8 +230,7 @@ def draw(out: Path, round_id: str) -> pl.DataFrame:
     seed = derive_seed(H(commitment_bytes), randomness["value"])
     selection = draw_selection(frame, wanted, seed)
     fsio.write_bytes(paths.audit / "selection.jsonl", jsonl(selection_records(selection)))
-    public = selection.select("key", "plan", "uscc")
-    fsio.write_bytes(paths.public / "selection.jsonl", jsonl(public.to_dicts()))
+    _publish(paths, {"selection.jsonl": jsonl(selection.select("key", "plan", "uscc").to_dicts())})
     pi = pl.DataFrame([(p, h, f"{n}/{sizes[p][h]}", n / sizes[p][h]) for p, strata in wanted.items() for h, n in strata.items()],
                       schema={"plan": pl.Utf8, "stratum": pl.Utf8, "pi": pl.Utf8, "pi_value": pl.Float64}, orient="row")
     inclusion = frame.join(pi, on=["plan", "stratum"], how="left").join(

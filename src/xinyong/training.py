@@ -58,11 +58,18 @@ def data_hash(frame: pl.DataFrame) -> str:
 
 
 # -- region mode -------------------------------------------------------------------------------
-def region_table(tables, policy: LabelPolicy, as_of: dt.date) -> pl.DataFrame:
+def region_table(tables, policy: LabelPolicy, as_of: dt.date, extra: list[pl.LazyFrame] = ()) -> pl.DataFrame:
     """Labelled inspections finished by ``as_of`` with their point-in-time features and
-    nonresponse-adjusted 1/π weights (:func:`xinyong.labels.adjust_for_nonresponse`)."""
+    nonresponse-adjusted 1/π weights (:func:`xinyong.labels.adjust_for_nonresponse`).
+
+    ``extra`` are outcomes of this system's own rounds (``xinyong estimate`` writes them), in the
+    shape of :func:`xinyong.labels.inspection_outcomes`.
+    """
     month_end = (pl.col("as_of").dt.offset_by("1d").dt.month_end())
-    outcomes = inspection_outcomes(tables["inspections"], policy).filter(month_end <= as_of)
+    outcomes = inspection_outcomes(tables["inspections"], policy)
+    if extra:
+        outcomes = pl.concat([outcomes, *(e.select(outcomes.collect_schema().names()).cast(outcomes.collect_schema()) for e in extra)])
+    outcomes = outcomes.filter(month_end <= as_of)
     features = build_features(tables, outcomes.select("uscc", "as_of"))
     table = adjust_for_nonresponse(outcomes.join(features, on=["uscc", "as_of"], how="left").collect(), NONRESPONSE_CLASSES)
     # A fixed row order: LightGBM's seeded bagging depends on it, and training must be repeatable.

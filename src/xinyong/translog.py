@@ -41,6 +41,11 @@ LATEST = f"{LOG}/checkpoint.txt"
 KEY = f"{LOG}/key.txt"
 
 
+def origin_for(division: str) -> str:
+    """The log's origin line (and key name) for a district's public folder."""
+    return f"xinyong.local/{division}"
+
+
 def key_path_for(public_dir: Path) -> Path:
     """Where the private key of the log published in ``public_dir`` lives: beside it, never in it."""
     return public_dir.resolve().parent / "private" / "transparency-log.key"
@@ -136,6 +141,11 @@ def _origin(public_dir: Path, signer: Signer) -> str:
 def entries(public_dir: Path) -> list[dict]:
     path = public_dir / ENTRIES
     return [json.loads(line) for line in path.read_bytes().split(b"\n")[:-1]] if path.exists() else []
+
+
+def published_dates(public_dir: Path) -> dict[str, str]:
+    """Result record id → the day it was published, from the disclosure entries (the one record of it)."""
+    return {e["record"]["记录号"]: e["record"]["公示日期"] for e in entries(public_dir) if e.get("kind") == "disclosure"}
 
 
 def prove_inclusion(public_dir: Path, index: int, size: int | None = None) -> dict:
@@ -322,7 +332,8 @@ def _check_files(public_dir: Path, logged: list[dict]) -> int:
     return checked
 
 
-def file_entry(public_dir: Path, path: Path) -> dict:
-    """The entry that logs one published file by its path and SHA-256."""
-    return {"kind": "file", "path": path.relative_to(public_dir).as_posix(), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+def file_entry(public_dir: Path, path: Path, data: bytes | None = None) -> dict:
+    """The entry that logs one published file by its path and SHA-256 (of ``data`` when it is not written yet)."""
+    data = path.read_bytes() if data is None else data
+    return {"kind": "file", "path": path.relative_to(public_dir).as_posix(), "sha256": hashlib.sha256(data).hexdigest()}
 

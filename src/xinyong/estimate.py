@@ -1,0 +1,126 @@
+"""``xinyong estimate``: how often each tier, plan and the district break the rules, without bias.
+
+A round is a stratified simple random sample without replacement: stratum h = (plan, tier) of
+N_h frame units, n_h drawn (spec §5), so every unit of h had inclusion probability π = n_h/N_h.
+The stratified Horvitz–Thompson estimator of a domain's violation rate (Horvitz & Thompson 1952;
+Cochran, *Sampling Techniques*, 3rd ed., §5.3) is Σ_h N_h ȳ_h / Σ_h N_h over the domain's strata,
+with variance Σ_h (N_h/N)² (1 − r_h/N_h) s_h²/r_h.  Results that say nothing about compliance
+(code 6 unreachable, F no such activity, …; :mod:`xinyong.labels`) are nonresponse: ȳ_h and s_h
+are taken over the r_h labelled units of the stratum, the weighting-class adjustment with the
+strata as classes.  The 95% interval is Jeffreys' on the effective sample size p(1−p)/v
+(Korn & Graubard 1998, Survey Methodology 24(2); Liu & Kott 2009), which stays inside [0, 1] and
+behaves when a tier has few violations.  The naive rate — violations over labelled inspections —
+is shown beside it: it over-weights the high-risk tiers the sampler favours, so it is biased.
+
+The estimation is pure (:func:`estimate_rates`); :func:`estimate_round` reads a round, writes the
+estimates (internal: they are per tier) and the round's labelled outcomes with their 1/π weights,
+the training labels of the next model (``xinyong model train --labels-from``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from . import fsio
+from .errors import RoundStateError
+from .labels import LabelPolicy, read_policy
+from .metrics import jeffreys
+from .results import current_results, read_results
+from .rounds import RoundPaths
+
+DOMAINS = ("tier", "plan", "overall")
+
+
+def outcome(codes: list[str], policy: LabelPolicy) -> int | None:
+    """1 when any code is a violation, 0 when every code says none, else unknown."""
+    if any(c in policy.violation for c in codes):
+        return 1
+    if all(c in policy.no_violation for c in codes):
+        return 0
+    return None
+
+
+def stratum_estimates(strata: pl.DataFrame, outcomes: pl.DataFrame) -> pl.DataFrame:
+    """Per stratum: N, n drawn, r labelled, violations, mean ȳ and the variance of ȳ (fpc included).
+
+    ``strata``: plan, stratum, N.  ``outcomes``: plan, stratum, y (1/0/null) of each drawn unit.
+    """
+    per = outcomes.group_by("plan", "stratum").agg(
+        pl.len().alias("n"), pl.col("y").count().alias("r"), pl.col("y").sum().alias("x"))
+    frame = strata.join(per, on=["plan", "stratum"], how="left").with_columns(pl.col("n", "r", "x").fill_null(0))
+    mean = pl.col("x") / pl.col("r")
+    s2 = mean * (1 - mean) * pl.col("r") / (pl.col("r") - 1)
+    variance = pl.when(pl.col("r") > 1).then((1 - pl.col("r") / pl.col("N")) * s2 / pl.col("r")).otherwise(0.0)
+    return frame.with_columns(pl.when(pl.col("r") > 0).then(mean).alias("mean"), variance.alias("variance"))
+
+
+def estimate_rates(strata: pl.DataFrame, outcomes: pl.DataFrame, level: float = 0.95) -> pl.DataFrame:
+    """HT estimates with intervals, and naive rates, per tier, per plan and overall (pure)."""
+    per = stratum_estimates(strata, outcomes)
+    rows = []
+    for kind, key in (("tier", "stratum"), ("plan", "plan"), ("overall", None)):
+        groups = per.group_by(key, maintain_order=True) if key else [(("全部",), per)]
+        for (name,), part in sorted(groups, key=lambda g: str(g[0][0])):
+            rows.append({"domain": kind, "name": str(name), **_domain(part, level)})
+    return pl.DataFrame(rows)
+
+
+def _domain(part: pl.DataFrame, level: float) -> dict:
+    known = part.filter(pl.col("r") > 0)
+    total, covered = float(part["N"].sum()), float(known["N"].sum())
+    r, x = int(part["r"].sum()), int(part["x"].sum())
+    out = {"N": int(total), "drawn": int(part["n"].sum()), "labelled": r, "violations": x,
+           "N_without_results": int(total - covered)}
+    if r == 0:
+        return out | {"ht": None, "ht_low": None, "ht_high": None, "naive": None, "naive_low": None, "naive_high": None}
+    share = known["N"].to_numpy() / covered
+    p = float(np.sum(share * known["mean"].to_numpy()))
+    v = float(np.sum(share**2 * known["variance"].to_numpy()))
+    n_eff = p * (1 - p) / v if v > 0 and 0 < p < 1 else float(r)
+    ht = jeffreys(p * n_eff, n_eff, level)
+    naive = jeffreys(float(x), float(r), level)
+    return out | {"ht": p, "ht_low": ht.low, "ht_high": ht.high, "naive": naive.value, "naive_low": naive.low, "naive_high": naive.high}
+
+
+# -- the edge: a round on disk ----------------------------------------------------------------------
+def round_outcomes(out: Path, round_id: str, policy: LabelPolicy) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(strata with N, every drawn unit with its π and outcome) of a round with results."""
+    paths = RoundPaths(out, round_id)
+    inclusion_path = paths.internal / "inclusion.parquet"
+    if not inclusion_path.exists():
+        raise RoundStateError(f"round {round_id} has not been drawn under {out}; nothing to estimate")
+    inclusion = pl.read_parquet(inclusion_path, columns=["plan", "uscc", "stratum", "pi_value", "selected"])
+    strata = inclusion.group_by("plan", "stratum").agg(pl.len().alias("N")).sort("plan", "stratum")
+    results = current_results(read_results(out, round_id))
+    if not results:
+        raise RoundStateError(f"round {round_id} has no results yet; import them with `xinyong results import`")
+    drawn = inclusion.filter("selected").sort("plan", "uscc")
+    ys = [outcome(results[(p, u)]["codes"], policy) if (p, u) in results else None for p, u in drawn.select("plan", "uscc").iter_rows()]
+    codes = [";".join(results[(p, u)]["codes"]) if (p, u) in results else None for p, u in drawn.select("plan", "uscc").iter_rows()]
+    return strata, drawn.with_columns(pl.Series("y", ys, pl.Int8), pl.Series("result_code", codes, pl.Utf8))
+
+
+def estimate_round(out: Path, round_id: str, labels: Path | None = None) -> pl.DataFrame:
+    """Estimate a round's rates; write them and the next model's training labels (internal)."""
+    policy = read_policy(labels)
+    strata, drawn = round_outcomes(out, round_id, policy)
+    estimates = estimate_rates(strata, drawn.select("plan", "stratum", "y"))
+    paths = RoundPaths(out, round_id)
+    fsio.write_csv(paths.internal / "estimates.csv", estimates, bom=True)
+    fsio.write_parquet(paths.internal / "training-labels.parquet", training_labels(drawn, round_id))
+    return estimates
+
+
+def training_labels(drawn: pl.DataFrame, round_id: str) -> pl.DataFrame:
+    """Every drawn unit with a result, shaped like :func:`xinyong.labels.inspection_outcomes`: the
+    label (null when the code says nothing), π and the weight 1/π."""
+    month = round_id.split("-", 1)[1]
+    as_of = dt.date.fromisoformat(month + "-01") - dt.timedelta(days=1)
+    return drawn.filter(pl.col("result_code").is_not_null()).select(
+        "uscc", pl.lit(month).alias("round_month"), pl.lit(as_of).alias("as_of"), pl.col("y").alias("label"), "result_code",
+        "stratum", pl.col("pi_value").alias("pi"), (1.0 / pl.col("pi_value")).alias("weight"),
+    )

@@ -1,0 +1,63 @@
+"""SIMULATED inspection results for a drawn round, from the generated region's truth (demo and tests only).
+
+A real round's results come from inspectors.  For the demo, each staffed target's finding is drawn
+from the firm's true violation propensity (``truth/``) in the round's month — or, for a month after
+the generated history, its last month — with the same result-code mix as the generator's past
+inspections.  The form is the one inspectors fill in (:func:`xinyong.contract.results_form`), and
+every row's 备注 says it is simulated.  Its randomness is the generator's seeded stream, never the
+draw's: this stands in for the world, not for the sampler.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from .. import fsio
+from ..contract import results_form
+from ..draw.canonical import records_of
+from ..rounds import RoundPaths
+from .inspections import _VIOLATION_SHARES, VIOLATION_CODES
+
+SIMULATED = "模拟结果（演示用，据生成数据的真实违法倾向抽样，非真实检查）"
+
+
+def true_propensity(truth_dir: Path, round_id: str) -> tuple[str, pl.DataFrame]:
+    """(month used, uscc → p) for the round's month, or the last generated month before it."""
+    months = [c for c in pl.read_parquet_schema(truth_dir / "propensity.parquet") if c != "uscc"]
+    wanted = round_id.split("-", 1)[1]
+    month = max(m for m in months if m <= wanted)
+    return month, pl.read_parquet(truth_dir / "propensity.parquet", columns=["uscc", month]).rename({month: "p"})
+
+
+def simulate_results(out: Path, round_id: str, truth_dir: Path, clean_dir: Path, target: Path, *, last_day: dt.date, seed: int = 0) -> Path:
+    """Write the round's results form, filled in as if inspected by ``last_day``; returns its path."""
+    paths = RoundPaths(out, round_id)
+    teams = {(a["plan"], a["uscc"]): a["team"] for a in records_of((paths.audit / "assignment.jsonl").read_bytes()) if a["team"]}
+    _, propensity = true_propensity(truth_dir, round_id)
+    names = pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "name"])
+    rows = pl.DataFrame([(plan, uscc, ";".join(team)) for (plan, uscc), team in sorted(teams.items())],
+                        schema={"plan": pl.Utf8, "uscc": pl.Utf8, "team": pl.Utf8}, orient="row")
+    rows = rows.join(propensity, on="uscc", how="left").join(names, on="uscc", how="left")
+    stream = int.from_bytes(hashlib.sha256(round_id.encode()).digest()[:8], "big")
+    rng = np.random.default_rng([seed, stream])
+    n = rows.height
+    violation = rng.random(n) < rows["p"].fill_null(0.0).to_numpy()
+    codes = np.where(violation, np.array(VIOLATION_CODES)[rng.choice(len(VIOLATION_CODES), n, p=_VIOLATION_SHARES)], "1")
+    month_start = dt.date.fromisoformat(round_id.split("-", 1)[1] + "-01")
+    span = max((last_day - month_start).days - 3, 1)
+    started = [month_start + dt.timedelta(days=int(d)) for d in rng.integers(0, span, n)]
+    ended = [s + dt.timedelta(days=int(d)) for s, d in zip(started, rng.integers(0, 4, n))]
+    form = rows.select(
+        pl.lit(round_id).alias("round"), "plan", "uscc", "name", "team",
+        pl.Series("started", started, pl.Date), pl.Series("ended", ended, pl.Date), pl.Series("codes", codes),
+        pl.lit(None, pl.Utf8).alias("corrects"), pl.lit(SIMULATED).alias("remarks"),
+    )
+    labels = {c.name: c.label for c in results_form().columns}
+    with fsio.atomic_path(target) as tmp:
+        form.rename(labels).write_excel(tmp, worksheet="检查结果（模拟）", autofit=True)
+    return target

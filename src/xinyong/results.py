@@ -1,0 +1,187 @@
+"""Inspection results of a round: import from the form inspectors fill in, corrections, and status.
+
+``import_results`` reads one 抽查检查结果录入表 (xlsx or CSV; :func:`xinyong.contract.results_form`)
+for one round and checks every row: the round's teams are final; the firm is one of its targets;
+the team is the team that was drawn; each result code is one of DESIGN.md's codes and ``1`` (未发现
+问题) stands alone; the dates are in order, not before the round's month and not in the future.
+One bad row rejects the whole file — all bad rows are listed by row, column and rule, and no result
+is written.  A record's id is the hash of its content, so importing the same file again adds
+nothing.  A result is never overwritten: a correction is a new row naming the record it corrects.
+
+``results_status`` lists, for each target, whether its result is awaited, recorded or published,
+with its due date (20 working days after the inspection, :mod:`xinyong.workdays`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from . import fsio, translog
+from .contract import RESULT_CODES, results_form
+from .draw.canonical import CJ, jsonl, records_of
+from .errors import InputFileError, InputRowError, RoundStateError
+from .readers import LINE, read_table
+from .rounds import RoundPaths
+from .validate import validate_table
+from .workdays import CalendarUnavailable, result_due
+
+STORE = "results.jsonl"
+PROBLEM_COLUMNS = ("line", "column", "rule", "detail")
+
+
+@dataclass(frozen=True)
+class Imported:
+    round: str
+    added: int
+    corrections: int
+    unchanged: int
+
+
+def results_dir(out: Path, round_id: str) -> Path:
+    return RoundPaths(out, round_id).out / "rounds" / round_id / "results"
+
+
+def read_results(out: Path, round_id: str) -> list[dict]:
+    path = results_dir(out, round_id) / STORE
+    return records_of(path.read_bytes()) if path.exists() else []
+
+
+def current_results(records: list[dict]) -> dict[tuple[str, str], dict]:
+    """The result in force for each (plan, uscc): the last of its chain of corrections."""
+    corrected = {r["corrects"] for r in records if r["corrects"]}
+    return {(r["plan"], r["uscc"]): r for r in records if r["id"] not in corrected}
+
+
+def import_results(out: Path, path: Path, *, today: dt.date, encoding: str = "utf-8") -> Imported:
+    """Validate ``path`` completely, then append its new records to the round's store."""
+    form = results_form()
+    raw = read_table(path, form, encoding)
+    rounds = raw["round"].drop_nulls().unique().to_list()
+    if len(rounds) != 1:
+        raise InputFileError(path, f"holds rows of {len(rounds)} rounds ({', '.join(sorted(map(str, rounds)))}); import one file per round")
+    round_id = rounds[0]
+    paths = RoundPaths(out, round_id)
+    if not (paths.audit / "finalized.json").exists():
+        raise InputFileError(path, f"round {round_id} has no finalised teams under {out}; results can only be entered for them")
+    checked = validate_table(raw, form, today, {})
+    existing = read_results(out, round_id)
+    # validate_table keeps the accepted rows in file order; their lines are the ones not quarantined.
+    lines = raw[LINE].filter(~raw[LINE].is_in(checked.quarantined["line"].implode()))
+    rows = checked.accepted.with_columns(lines.alias(LINE))
+    new, row_problems = check_rows(rows, _round_context(paths), existing, path.name)
+    problems = pl.concat([checked.quarantined.select(PROBLEM_COLUMNS).cast({"line": pl.Int64}), row_problems]).sort("line")
+    if problems.height:
+        report = results_dir(out, round_id) / "rejected" / f"{path.stem}-{hashlib.sha256(path.read_bytes()).hexdigest()[:8]}.csv"
+        fsio.write_csv(report, problems, bom=True)
+        first = problems.row(0, named=True)
+        label = form.column(first["column"]).label if first["column"] in form.column_names else first["column"]
+        raise InputRowError(path, first["line"], label, first["rule"],
+                            f"{first['detail']} ({problems['line'].n_unique()} rows rejected, all listed in {report}; nothing was imported)")
+    known = {r["id"] for r in existing}
+    added = [r for r in new if r["id"] not in known]
+    if added:
+        stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+        fsio.write_bytes(results_dir(out, round_id) / STORE, jsonl(existing + [{**r, "imported_at": stamp} for r in added]))
+    return Imported(round_id, len(added), sum(1 for r in added if r["corrects"]), len(new) - len(added))
+
+
+@dataclass(frozen=True)
+class RoundContext:
+    month_start: dt.date
+    teams: dict[tuple[str, str], list[str]]  # (plan, uscc) → the drawn team, [] when unstaffed
+
+
+def _round_context(paths: RoundPaths) -> RoundContext:
+    teams = {(a["plan"], a["uscc"]): a["team"] for a in records_of((paths.audit / "assignment.jsonl").read_bytes())}
+    return RoundContext(dt.date.fromisoformat(paths.round_id.split("-", 1)[1] + "-01"), teams)
+
+
+def check_rows(rows: pl.DataFrame, context: RoundContext, existing: list[dict], source: str) -> tuple[list[dict], pl.DataFrame]:
+    """The records the rows make, and every rule a row breaks against the round and its past results (pure)."""
+    by_id = {r["id"]: r for r in existing}
+    current = current_results(existing)
+    records, problems = [], []
+    for row in rows.iter_rows(named=True):
+        line, target = row[LINE], (row["plan"], row["uscc"])
+        record = make_record(row, source)
+        problem = _row_problem(row, record, target, context, by_id, current)
+        if problem:
+            problems.append((line, *problem))
+        else:
+            records.append(record)
+    return records, pl.DataFrame(problems, schema={c: pl.Int64 if c == "line" else pl.Utf8 for c in PROBLEM_COLUMNS}, orient="row")
+
+
+def _row_problem(row: dict, record: dict, target: tuple[str, str], context: RoundContext, by_id: dict, current: dict):
+    if target not in context.teams:
+        return "uscc", "not_a_target", f"{row['uscc']} was not drawn for plan {row['plan']} in this round"
+    drawn = context.teams[target]
+    if not drawn:
+        return "team", "unstaffed", "no team was drawn for this target; it cannot have a result"
+    if sorted(record["team"]) != sorted(drawn):
+        return "team", "team_mismatch", f"{'、'.join(record['team'])} is not the team drawn for this target ({'、'.join(drawn)})"
+    codes = row["codes"].split(";")
+    if "1" in codes and len(codes) > 1:
+        return "codes", "codes_exclusive", "1 (未发现问题) cannot be combined with other codes"
+    if len(set(codes)) != len(codes):
+        return "codes", "duplicate_code", f"{row['codes']} repeats a code"
+    if row["started"] < context.month_start:
+        return "started", "before_round", f"{row['started']} is before the round's month ({context.month_start})"
+    if record["id"] in by_id:
+        return None  # the same record again: nothing to do
+    if row["corrects"]:
+        corrected = by_id.get(row["corrects"])
+        if corrected is None or (corrected["plan"], corrected["uscc"]) != target:
+            return "corrects", "unknown_record", f"{row['corrects']} is not a result of this target"
+        if current.get(target, {}).get("id") != row["corrects"]:
+            return "corrects", "already_corrected", f"{row['corrects']} was already corrected by {current[target]['id']}; correct that one"
+    elif target in current:
+        return "corrects", "already_recorded", (f"this target already has result {current[target]['id']}; to change it, "
+                                                f"fill 更正记录号 with {current[target]['id']}")
+    return None
+
+
+def make_record(row: dict, source: str) -> dict:
+    """A result record; its id is the hash of what it says, so the same row always makes the same record."""
+    content = {
+        "round": row["round"], "plan": row["plan"], "uscc": row["uscc"],
+        "team": sorted(row["team"].split(";")),
+        "started": row["started"].isoformat(), "ended": row["ended"].isoformat(),
+        "codes": sorted(row["codes"].split(";"), key=RESULT_CODES.index),
+        "corrects": row["corrects"], "remarks": row["remarks"] or "",
+    }
+    return {"id": "R-" + hashlib.sha256(CJ(content)).hexdigest()[:16], **content, "source": f"{source} row {row[LINE]}"}
+
+
+# -- status --------------------------------------------------------------------------------------
+def results_status(out: Path, round_id: str, today: dt.date, public_dir: Path | None = None) -> pl.DataFrame:
+    """One row per staffed target: 待录入 (awaiting a result), 待公示 (recorded) or 已公示 (in the
+    transparency log of ``public_dir``, by default ``OUT/public``), with its due date."""
+    paths = RoundPaths(out, round_id)
+    if not (paths.audit / "finalized.json").exists():
+        raise RoundStateError(f"round {round_id} has no finalised teams; run `xinyong round finalize` first")
+    context = _round_context(paths)
+    current = current_results(read_results(out, round_id))
+    published = translog.published_dates(public_dir or out / "public")
+    month_end = (context.month_start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    rows = []
+    for (plan, uscc), team in sorted(context.teams.items()):
+        if not team:
+            continue
+        record = current.get((plan, uscc))
+        ended = dt.date.fromisoformat(record["ended"]) if record else month_end
+        try:
+            due = result_due(ended)
+        except CalendarUnavailable:
+            due = None
+        state = "待录入" if record is None else "已公示" if record["id"] in published else "待公示"
+        rows.append({"plan": plan, "uscc": uscc, "status": state, "record": record["id"] if record else None,
+                     "ended": record["ended"] if record else None, "due": due,
+                     "overdue": None if due is None or state == "已公示" else today > due})
+    return pl.DataFrame(rows, schema={"plan": pl.Utf8, "uscc": pl.Utf8, "status": pl.Utf8, "record": pl.Utf8,
+                                      "ended": pl.Utf8, "due": pl.Date, "overdue": pl.Boolean})

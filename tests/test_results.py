@@ -1,0 +1,123 @@
+"""Results import: every rule names its row and column, nothing partial is written, re-import and
+corrections never overwrite, and status counts working days."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from xinyong.contract import results_form
+from xinyong.errors import InputFileError, InputRowError
+from xinyong.generate.outcomes import SIMULATED, simulate_results
+from xinyong.results import current_results, import_results, read_results, results_dir, results_status
+
+from .conftest import NOVEMBER
+
+TODAY = dt.date(2026, 11, 27)
+LABELS = {c.name: c.label for c in results_form().columns}
+
+
+@pytest.fixture()
+def out(november_round: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "out"
+    shutil.copytree(november_round, copy)
+    return copy
+
+
+@pytest.fixture()
+def form(out: Path, round_inputs: dict) -> Path:
+    return simulate_results(out, NOVEMBER, round_inputs["truth"], round_inputs["clean"], out / "form.xlsx", last_day=TODAY)
+
+
+def as_csv(form: Path, path: Path, change=None) -> Path:
+    frame = pl.read_excel(form, infer_schema_length=0)
+    if change:
+        frame = change(frame)
+    frame.write_csv(path, include_bom=True)
+    return path
+
+
+def test_a_filled_in_form_imports_once_and_again_changes_nothing(out: Path, form: Path) -> None:
+    rows = pl.read_excel(form, infer_schema_length=0)
+    assert (rows[LABELS["remarks"]] == SIMULATED).all() and rows.height > 300
+    first = import_results(out, form, today=TODAY)
+    assert (first.added, first.corrections, first.unchanged) == (rows.height, 0, 0)
+    store = (results_dir(out, NOVEMBER) / "results.jsonl").read_bytes()
+    again = import_results(out, form, today=TODAY)
+    assert (again.added, again.unchanged) == (0, rows.height)
+    assert (results_dir(out, NOVEMBER) / "results.jsonl").read_bytes() == store
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_written(out: Path, form: Path, tmp_path: Path) -> None:
+    rows = pl.read_excel(form, infer_schema_length=0)
+    c = LABELS
+    other_uscc = "91330802MA29U0QJ36"
+
+    def spoil(frame: pl.DataFrame) -> pl.DataFrame:
+        index = pl.int_range(pl.len())
+        return frame.with_columns(
+            pl.when(index == 0).then(pl.lit("1;B")).when(index == 3).then(pl.lit("Z")).otherwise(pl.col(c["codes"])).alias(c["codes"]),
+            pl.when(index == 1).then(pl.lit("INS-00001;INS-00002")).otherwise(pl.col(c["team"])).alias(c["team"]),
+            pl.when(index == 2).then(pl.lit(other_uscc)).otherwise(pl.col(c["uscc"])).alias(c["uscc"]),
+            pl.when(index == 4).then(pl.lit("2026-10-30")).otherwise(pl.col(c["started"])).alias(c["started"]),
+            pl.when(index == 5).then(pl.lit("2026-12-01")).otherwise(pl.col(c["ended"])).alias(c["ended"]),
+        )
+
+    bad = as_csv(form, tmp_path / "bad.csv", spoil)
+    with pytest.raises(InputRowError) as caught:
+        import_results(out, bad, today=TODAY)
+    team = rows[c["team"]][1].replace(";", "、")
+    report = next((results_dir(out, NOVEMBER) / "rejected").glob("bad-*.csv"))
+    assert str(caught.value) == (f"{bad}: row 2, column '检查结果代码': codes_exclusive: 1 (未发现问题) cannot be combined with other codes "
+                                 f"(6 rows rejected, all listed in {report}; nothing was imported)")
+    problems = pl.read_csv(report).select("line", "column", "rule").rows()
+    assert problems == [(2, "codes", "codes_exclusive"), (3, "team", "team_mismatch"), (4, "uscc", "not_a_target"),
+                        (5, "codes", "pattern"), (6, "started", "before_round"), (7, "ended", "date_in_future")]
+    assert team not in {"INS-00001、INS-00002"}
+    assert read_results(out, NOVEMBER) == []
+
+
+def test_a_correction_is_a_new_record_and_the_old_one_stays(out: Path, form: Path, tmp_path: Path) -> None:
+    import_results(out, form, today=TODAY)
+    records = read_results(out, NOVEMBER)
+    target = records[0]
+    first_row = pl.read_excel(form, infer_schema_length=0).head(1)
+    changed_code = "D" if target["codes"] == ["1"] else "1"
+    unmarked = as_csv(form, tmp_path / "fix.csv", lambda f: first_row.with_columns(pl.lit(changed_code).alias(LABELS["codes"])))
+    with pytest.raises(InputRowError) as caught:
+        import_results(out, unmarked, today=TODAY)
+    assert f"already_recorded: this target already has result {target['id']}; to change it, fill 更正记录号 with {target['id']}" in str(caught.value)
+    marked = as_csv(form, tmp_path / "fix2.csv", lambda f: first_row.with_columns(
+        pl.lit(changed_code).alias(LABELS["codes"]), pl.lit(target["id"]).alias(LABELS["corrects"])))
+    result = import_results(out, marked, today=TODAY)
+    assert (result.added, result.corrections) == (1, 1)
+    after = read_results(out, NOVEMBER)
+    assert after[: len(records)] == records and after[-1]["corrects"] == target["id"] and after[-1]["codes"] == [changed_code]
+    assert current_results(after)[(target["plan"], target["uscc"])]["id"] == after[-1]["id"]
+
+
+def test_a_file_of_several_rounds_or_an_unknown_round_is_refused(out: Path, form: Path, tmp_path: Path) -> None:
+    mixed = as_csv(form, tmp_path / "mixed.csv", lambda f: f.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("330802-2026-12")).otherwise(pl.col(LABELS["round"])).alias(LABELS["round"])))
+    with pytest.raises(InputFileError) as caught:
+        import_results(out, mixed, today=TODAY)
+    assert str(caught.value) == f"{mixed}: holds rows of 2 rounds (330802-2026-11, 330802-2026-12); import one file per round"
+    unknown = as_csv(form, tmp_path / "unknown.csv", lambda f: f.with_columns(pl.lit("330802-2026-10").alias(LABELS["round"])))
+    with pytest.raises(InputFileError) as caught:
+        import_results(out, unknown, today=TODAY)
+    assert str(caught.value) == f"{unknown}: round 330802-2026-10 has no finalised teams under {out}; results can only be entered for them"
+
+
+def test_status_counts_twenty_working_days_from_each_inspection(out: Path, form: Path) -> None:
+    before = results_status(out, NOVEMBER, TODAY)
+    assert set(before["status"]) == {"待录入"} and before["due"].max() == dt.date(2026, 12, 28)  # 11/30 + 20 working days
+    import_results(out, form, today=TODAY)
+    after = results_status(out, NOVEMBER, TODAY)
+    assert set(after["status"]) == {"待公示"} and not after["overdue"].any()
+    late = results_status(out, NOVEMBER, dt.date(2026, 12, 31))
+    ended = after.select("record", pl.col("ended").str.to_date())
+    assert late["overdue"].all() and ended["ended"].max() <= TODAY

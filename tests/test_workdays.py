@@ -1,0 +1,32 @@
+"""Deadlines count official working days: holidays are skipped and 调休 Saturdays count."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from xinyong.workdays import CalendarUnavailable, add_workdays, is_workday, known_years, result_due
+
+D = dt.date
+
+
+def test_national_day_week_is_skipped_and_its_make_up_saturday_counts() -> None:
+    # 2026 (the State Council notice for 2026): 国庆节 10/1–10/7 off; Saturday 10/10 is a working day.
+    assert not is_workday(D(2026, 10, 1)) and is_workday(D(2026, 10, 10)) and not is_workday(D(2026, 10, 11))
+    assert add_workdays(D(2026, 9, 30), 1) == D(2026, 10, 8)
+    assert add_workdays(D(2026, 10, 9), 1) == D(2026, 10, 10)
+
+
+def test_a_result_is_due_twenty_working_days_after_the_inspection() -> None:
+    assert result_due(D(2026, 11, 2)) == D(2026, 11, 30)  # Monday + 4 weeks, no holiday in between
+    assert result_due(D(2026, 9, 21)) == D(2026, 10, 26)  # 中秋 9/25 and 国庆 skipped, Saturday 10/10 counted
+
+
+def test_a_year_the_package_does_not_know_is_a_clear_error() -> None:
+    first, last = known_years()
+    assert (first, last) == (2004, 2026)
+    with pytest.raises(CalendarUnavailable) as caught:
+        result_due(D(2026, 12, 14))
+    assert str(caught.value) == ("no official working-day calendar for 2027 yet: chinese-calendar 1.11.0 covers 2004–2026; "
+                                 "upgrade it once the State Council publishes 2027's holiday notice")
