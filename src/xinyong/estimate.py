@@ -28,7 +28,7 @@ import polars as pl
 from . import fsio
 from .errors import RoundStateError
 from .labels import LabelPolicy, read_policy
-from .metrics import jeffreys
+from .metrics import clopper_pearson
 from .results import current_results, read_results
 from .rounds import RoundPaths
 
@@ -80,9 +80,9 @@ def _domain(part: pl.DataFrame, level: float) -> dict:
     share = known["N"].to_numpy() / covered
     p = float(np.sum(share * known["mean"].to_numpy()))
     v = float(np.sum(share**2 * known["variance"].to_numpy()))
-    n_eff = p * (1 - p) / v if v > 0 and 0 < p < 1 else float(r)
-    ht = jeffreys(p * n_eff, n_eff, level)
-    naive = jeffreys(float(x), float(r), level)
+    n_eff = min(p * (1 - p) / v, float(r)) if v > 0 and 0 < p < 1 else float(r)
+    ht = clopper_pearson(p * n_eff, n_eff, level)
+    naive = clopper_pearson(float(x), float(r), level)
     return out | {"ht": p, "ht_low": ht.low, "ht_high": ht.high, "naive": naive.value, "naive_low": naive.low, "naive_high": naive.high}
 
 

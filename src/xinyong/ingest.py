@@ -24,14 +24,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from . import contract, fsio
 from .errors import InputFileError, UsageError
 from .progress import SILENT, Progress
-from .readers import find_table_file, read_table
-from .validate import validate_table
+from .readers import LINE, find_table_file, read_table_batches
+from .validate import describe_duplicates, validate_table
 
 MANIFEST = "manifest.json"
+# Parquet tables longer than this are validated a batch at a time: at 10^7 firms the annual
+# reports alone are 4 × 10^7 rows, and validating them whole would need more than 12 GB.
+BATCH_ROWS = 4_000_000
 QUARANTINE = "quarantine"
 
 
@@ -77,23 +81,59 @@ def _ingest_tables(
     with progress.task("ingest: validating tables", total=len(files)) as bar:
         for table in contract.tables():
             path = files[table.name]
-            raw = read_table(path, table, encoding)
-            result = validate_table(raw, table, today, known)
-            fsio.write_parquet(staging / f"{table.name}.parquet", result.accepted)
-            quarantine = result.quarantined.select(pl.lit(path.name).alias("file"), pl.all())
+            accepted, quarantined, rows = _validate_in_batches(path, table, encoding, today, known, staging / f"{table.name}.parquet")
+            quarantine = quarantined.select(pl.lit(path.name).alias("file"), pl.all())
             fsio.write_csv(staging / QUARANTINE / f"{table.name}.csv", quarantine, bom=True)
             for ref in referenced:
                 ref_table, ref_column = ref.split(".")
                 if ref_table == table.name:
-                    known[ref] = result.accepted[ref_column]
-            rules = Counter(result.quarantined["rule"].to_list())
-            reports[table.name] = TableReport(
-                path.name, raw.height, result.accepted.height, result.quarantined.height, dict(sorted(rules.items()))
-            )
-            if raw.height != result.accepted.height + result.quarantined.height:
+                    known[ref] = accepted[ref_column]
+            rules = Counter(quarantined["rule"].to_list())
+            reports[table.name] = TableReport(path.name, rows, accepted.height, quarantined.height, dict(sorted(rules.items())))
+            if rows != accepted.height + quarantined.height:
                 raise AssertionError(f"{path}: rows were lost in validation")  # a bug, never user error
             bar.advance()
     return reports
+
+
+def _validate_in_batches(
+    path: Path, table: contract.Table, encoding: str, today: dt.date, known: dict[str, pl.Series], target: Path,
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """Validate a table a batch at a time (so memory stays bounded at national scale) and write the
+    accepted rows to ``target``; a key seen in an earlier batch is a duplicate like any other.
+
+    Returns the accepted key and reference columns (what later tables need), every quarantined
+    row, and the number of rows read.
+    """
+    keep = list(dict.fromkeys([*table.key, *(c.split(".")[1] for c in _referenced_columns(table))]))
+    seen: pl.DataFrame | None = None
+    kept, quarantined, rows, writer = [], [], 0, None
+    try:
+        for raw in read_table_batches(path, table, encoding, BATCH_ROWS):
+            result = validate_table(raw, table, today, known)
+            lines = raw[LINE].filter(~raw[LINE].is_in(result.quarantined["line"].implode()))
+            accepted = result.accepted.with_columns(lines.alias(LINE))
+            if seen is not None:
+                again = accepted.join(seen, on=list(table.key), how="inner", nulls_equal=True)
+                accepted = accepted.join(again.select(LINE), on=LINE, how="anti")
+                quarantined.append(describe_duplicates(again, table))
+            first = accepted.select(*table.key, pl.col(LINE).alias("__first_line__"))
+            seen = first if seen is None else pl.concat([seen, first])
+            batch = accepted.drop(LINE).to_arrow()
+            if writer is None:
+                writer = pq.ParquetWriter(target, batch.schema, compression="zstd")
+            writer.write_table(batch.cast(writer.schema))
+            kept.append(accepted.select(keep))
+            quarantined.append(result.quarantined)
+            rows += raw.height
+    finally:
+        if writer is not None:
+            writer.close()
+    return pl.concat(kept), pl.concat(quarantined, how="diagonal_relaxed").sort("line"), rows
+
+
+def _referenced_columns(table: contract.Table) -> list[str]:
+    return sorted({c.references for t in contract.tables() for c in t.columns if c.references and c.references.startswith(table.name + ".")})
 
 
 def _manifest(reports: dict[str, TableReport], today: dt.date, encoding: str) -> dict:

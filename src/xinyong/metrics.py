@@ -87,6 +87,14 @@ def jeffreys(successes: float, trials: float, level: float = 0.95) -> Interval:
     return Interval(successes / trials if trials else float("nan"), low, high)
 
 
+def clopper_pearson(successes: float, trials: float, level: float = 0.95) -> Interval:
+    """The exact binomial interval (Clopper & Pearson 1934); fractional counts allowed (effective sizes)."""
+    a = (1 - level) / 2
+    low = 0.0 if successes <= 0 else float(beta.ppf(a, successes, trials - successes + 1))
+    high = 1.0 if successes >= trials else float(beta.ppf(1 - a, successes + 1, trials - successes))
+    return Interval(successes / trials if trials else float("nan"), low, high)
+
+
 def rate(y: np.ndarray, weight: np.ndarray | None = None) -> Interval:
     """Observed rate with a Jeffreys interval (weighted: on Kish's effective sample size)."""
     if weight is None:

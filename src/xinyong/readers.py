@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import codecs
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from .contract import Table
 from .errors import InputFileError
@@ -43,12 +45,35 @@ def read_table(path: Path, table: Table, encoding: str = "utf-8") -> pl.DataFram
         frame, first_line = _read_xlsx(path), 2
     else:
         raise InputFileError(path, f"unsupported file type {path.suffix!r}; use .csv, .parquet or .xlsx")
+    return _shaped(frame, path, table).with_row_index(LINE, offset=first_line)
+
+
+def read_table_batches(path: Path, table: Table, encoding: str = "utf-8", rows: int = 4_000_000) -> Iterator[pl.DataFrame]:
+    """The table in batches of about ``rows`` (Parquet only; other files are small enough to read whole)."""
+    if path.suffix != ".parquet" or _parquet_rows(path) <= rows:
+        yield read_table(path, table, encoding)
+        return
+    first = 1
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=rows):
+        frame = _shaped(pl.from_arrow(batch), path, table)
+        yield frame.with_row_index(LINE, offset=first)
+        first += frame.height
+
+
+def _parquet_rows(path: Path) -> int:
+    try:
+        return pq.ParquetFile(path).metadata.num_rows
+    except Exception as exc:  # pyarrow raises several types for a corrupt file
+        raise InputFileError(path, f"not a readable Parquet file ({_first_line(exc)})") from None
+
+
+def _shaped(frame: pl.DataFrame, path: Path, table: Table) -> pl.DataFrame:
     frame = _rename_labels(frame, table)
     missing = [c.name for c in table.columns if c.name not in frame.columns]
     if missing:
         wanted = ", ".join(f"{name} ({table.column(name).label})" for name in missing)
         raise InputFileError(path, f"missing column {wanted}")
-    return frame.select(table.column_names).with_row_index(LINE, offset=first_line)
+    return frame.select(table.column_names)
 
 
 def _rename_labels(frame: pl.DataFrame, table: Table) -> pl.DataFrame:

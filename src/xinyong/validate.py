@@ -87,7 +87,7 @@ def validate_table(
     quarantined = pl.concat(
         [
             _describe_row_failures(row_failed.with_columns(as_text), checks),
-            _describe_duplicates(duplicates.with_columns(as_text), table),
+            describe_duplicates(duplicates.with_columns(as_text), table, with_row=False),
         ],
         how="vertical",
     )
@@ -217,11 +217,16 @@ def _describe_row_failures(rows: pl.DataFrame, checks: list[Check]) -> pl.DataFr
     )
 
 
-def _describe_duplicates(rows: pl.DataFrame, table: Table) -> pl.DataFrame:
-    return rows.select(
+def describe_duplicates(rows: pl.DataFrame, table: Table, with_row: bool = True) -> pl.DataFrame:
+    """Quarantine lines for rows whose key an earlier line (``__first_line__``) already had; with
+    ``with_row`` the row itself follows, as text (as :func:`validate_table` adds it)."""
+    described = rows.select(
         pl.col(LINE).alias("line"),
         pl.lit("+".join(table.key)).alias("column"),
         pl.lit("duplicate_key").alias("rule"),
-        pl.concat_str([pl.col(k) for k in table.key], separator="+").alias("value"),
+        pl.concat_str([pl.col(k).cast(pl.Utf8) for k in table.key], separator="+").alias("value"),
         pl.format("same key as line {}", pl.col("__first_line__")).alias("detail"),
     ).cast({"line": pl.UInt32})
+    if not with_row:
+        return described
+    return pl.concat([described, rows.select(pl.col(c).cast(pl.Utf8) for c in table.column_names)], how="horizontal")
