@@ -19,13 +19,13 @@ import pytest
 
 from xinyong.contract import results_form
 from xinyong.disclose import disclose
-from xinyong.errors import VerificationError
 from xinyong.generate.outcomes import simulate_results
 from xinyong.leaks import find_leaks
 from xinyong.results import import_results, read_results, results_status
 from xinyong.translog import verify_log
 
 from .conftest import NOVEMBER
+from .mutation import assert_every_change_is_named
 
 TODAY = dt.date(2026, 11, 27)
 PUBLISHED = dt.date(2026, 11, 30)
@@ -106,27 +106,7 @@ def test_a_correction_is_published_beside_the_record_it_corrects(site: dict, tmp
 
 
 def test_many_random_single_byte_changes_are_each_detected_and_named(site: dict, tmp_path: Path) -> None:
-    copy = copy_of(site, tmp_path)
-    public = copy["public"]
-    rng = random.Random(20261127)
-    files = sorted(p for p in public.rglob("*") if p.is_file())
-    for _ in range(150):
-        path = rng.choice(files)
-        original = path.read_bytes()
-        changed = bytearray(original)
-        at = rng.randrange(len(changed))
-        changed[at] = (changed[at] + rng.randrange(1, 256)) % 256
-        path.write_bytes(bytes(changed))
-        try:
-            with pytest.raises(VerificationError) as caught:
-                verify_log(public)
-            relative = path.relative_to(public).as_posix()
-            message = str(caught.value)
-            named = relative in message or {relative, message.split(":")[0]} <= {"log/checkpoint.txt", f"log/checkpoints/{site['result']['log_size']}.txt"}
-            assert named, (relative, at, message)
-        finally:
-            path.write_bytes(original)
-    verify_log(public)
+    assert_every_change_is_named(copy_of(site, tmp_path)["public"], random.Random(20261127), 150)
 
 
 def test_pages_load_search_and_downloads_in_a_real_browser(site: dict) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import stat
@@ -11,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from xinyong import translog
-from xinyong.checkpoint import Checkpoint, Verifier, b64decode, open_note
+from xinyong.checkpoint import Checkpoint, Verifier, b64, b64decode, open_note
 from xinyong.errors import UsageError, VerificationError
-from xinyong.merkle import leaf_hash, verify_inclusion
+from xinyong.merkle import leaf_hash, verify_consistency, verify_inclusion
+
+from .mutation import assert_every_change_is_named
 
 ORIGIN = "xinyong.test/330802"
 
@@ -52,16 +53,20 @@ def test_appending_the_same_entries_again_changes_nothing(site: Path) -> None:
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
 
 
-def test_every_published_inclusion_proof_verifies_against_its_signed_checkpoint(site: Path) -> None:
+def test_proofs_from_the_published_tree_verify_against_signed_checkpoints(site: Path) -> None:
     verifier = Verifier.parse((site / "log/key.txt").read_text())
     lines = (site / "log/entries.jsonl").read_bytes().split(b"\n")[:-1]
-    checkpoint = Checkpoint.parse(open_note((site / "log/checkpoints/8.txt").read_text(), verifier))
-    proofs = json.loads((site / "log/proofs/8.json").read_bytes())
-    assert proofs["first"] == 2 and len(proofs["proofs"]) == 6
-    for index, proof in enumerate(proofs["proofs"], start=2):
-        assert verify_inclusion(index, 8, leaf_hash(lines[index]), [b64decode(h, "p") for h in proof], checkpoint.root)
-    served = translog.prove_inclusion(site, 3)
-    assert served["size"] == 8 and served["root"] == (site / "log/checkpoint.txt").read_text().split("\n")[2]
+    for size in (2, 8):
+        checkpoint = Checkpoint.parse(open_note((site / f"log/checkpoints/{size}.txt").read_text(), verifier))
+        for index in range(size):
+            served = translog.prove_inclusion(site, index, size)
+            assert served["root"] == b64(checkpoint.root)
+            assert verify_inclusion(index, size, leaf_hash(lines[index]), [b64decode(h, "p") for h in served["proof"]], checkpoint.root)
+    old = Checkpoint.parse(open_note((site / "log/checkpoints/2.txt").read_text(), verifier))
+    new = Checkpoint.parse(open_note((site / "log/checkpoint.txt").read_text(), verifier))
+    consistency = translog.prove_consistency(site, 2)
+    assert verify_consistency(2, 8, [b64decode(h, "p") for h in consistency["proof"]], old.root, new.root)
+    assert (site / "log/tree/0.bin").read_bytes() == b"".join(leaf_hash(line) for line in lines)
 
 
 def test_since_an_earlier_checkpoint_the_log_only_grew(site: Path, tmp_path: Path) -> None:
@@ -80,26 +85,7 @@ def test_since_an_earlier_checkpoint_the_log_only_grew(site: Path, tmp_path: Pat
 
 @pytest.mark.parametrize("seed", range(3))
 def test_any_single_byte_change_is_detected_and_named(site: Path, seed: int) -> None:
-    rng = random.Random(seed)
-    files = sorted(p for p in site.rglob("*") if p.is_file())
-    for _ in range(60):
-        path = rng.choice(files)
-        original = path.read_bytes()
-        changed = bytearray(original)
-        at = rng.randrange(len(changed))
-        changed[at] = (changed[at] + rng.randrange(1, 256)) % 256
-        path.write_bytes(bytes(changed))
-        try:
-            with pytest.raises(VerificationError) as caught:
-                translog.verify_log(site)
-            relative = path.relative_to(site).as_posix()
-            message = str(caught.value)
-            named = relative in message or (relative.startswith("log/checkpoints/") and "log/checkpoint.txt" in message) \
-                or (relative == "log/checkpoint.txt" and "log/checkpoints/" in message)
-            assert named, (relative, at, message)
-        finally:
-            path.write_bytes(original)
-    translog.verify_log(site)
+    assert_every_change_is_named(site, random.Random(seed), 60)
 
 
 def test_a_changed_entry_is_named_by_its_number(site: Path) -> None:

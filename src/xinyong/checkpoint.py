@@ -48,6 +48,19 @@ def key_hash(name: str, public: bytes) -> bytes:
     return hashlib.sha256(name.encode("utf-8") + b"\n" + ED25519 + public).digest()[:4]
 
 
+def _parse_key(text: str, prefix: list[str], what: str) -> tuple[str, str, bytes]:
+    """(name, hash hex, 32-byte key) of ``[prefix+]<name>+<hash>+<base64(0x01 ‖ key)>``."""
+    parts = text.strip("\n").split("+", len(prefix) + 2)
+    form = "+".join([*prefix, "<name>", "<8 hex digits>", "<base64 key>"])
+    if len(parts) != len(prefix) + 3 or parts[: len(prefix)] != prefix or not _NAME.match(parts[-3]) \
+            or not re.fullmatch(r"[0-9a-f]{8}", parts[-2]):
+        raise NoteError(f"{what} is not {form}")
+    material = b64decode(parts[-1], what)
+    if len(material) != 33 or material[:1] != ED25519:
+        raise NoteError(f"{what} is not an Ed25519 key")
+    return parts[-3], parts[-2], material[1:]
+
+
 @dataclass(frozen=True)
 class Verifier:
     name: str
@@ -55,15 +68,10 @@ class Verifier:
 
     @classmethod
     def parse(cls, vkey: str) -> "Verifier":
-        parts = vkey.strip("\n").split("+", 2)
-        if len(parts) != 3 or not _NAME.match(parts[0]) or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
-            raise NoteError("verifier key is not <name>+<8 hex digits>+<base64 key>")
-        material = b64decode(parts[2], "verifier key")
-        if len(material) != 33 or material[:1] != ED25519:
-            raise NoteError("verifier key is not an Ed25519 key")
-        if key_hash(parts[0], material[1:]).hex() != parts[1]:
+        name, hash_hex, public = _parse_key(vkey, [], "verifier key")
+        if key_hash(name, public).hex() != hash_hex:
             raise NoteError("verifier key hash does not match its name and key")
-        return cls(parts[0], material[1:])
+        return cls(name, public)
 
     def __str__(self) -> str:
         return f"{self.name}+{key_hash(self.name, self.public).hex()}+{b64(ED25519 + self.public)}"
@@ -89,14 +97,9 @@ class Signer:
 
     @classmethod
     def parse(cls, skey: str) -> "Signer":
-        parts = skey.strip("\n").split("+", 4)
-        if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"] or not _NAME.match(parts[2]):
-            raise NoteError("signer key is not PRIVATE+KEY+<name>+<hash>+<base64 key>")
-        material = b64decode(parts[4], "signer key")
-        if len(material) != 33 or material[:1] != ED25519:
-            raise NoteError("signer key is not an Ed25519 key")
-        signer = cls(parts[2], material[1:])
-        if key_hash(signer.name, signer.verifier.public).hex() != parts[3]:
+        name, hash_hex, seed = _parse_key(skey, ["PRIVATE", "KEY"], "signer key")
+        signer = cls(name, seed)
+        if key_hash(signer.name, signer.verifier.public).hex() != hash_hex:
             raise NoteError("signer key hash does not match its name and key")
         return signer
 

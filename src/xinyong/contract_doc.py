@@ -43,8 +43,18 @@ with a key is kept). Tables are validated in the order below, so references poin
 """
 
 
+RESULTS_HEADER = """## The results form (抽查检查结果录入表)
+
+Not a department table: the form inspectors fill in for one round and `xinyong results import`
+reads (xlsx or CSV; English or Chinese headers).  Beyond the column rules below, every row must
+name a target of the round, carry exactly the team drawn for it, use `1` alone, start no earlier
+than the round's month, and — to change a result already imported — name it in 更正记录号.
+One bad row rejects the file; all bad rows are listed by row, column and rule.
+"""
+
+
 def render() -> str:
-    parts = [HEADER, *(_table(table) for table in contract.tables()), _reference_lists()]
+    parts = [HEADER, *(_table(table) for table in contract.tables()), RESULTS_HEADER, _table(contract.results_form()), _reference_lists()]
     return "\n".join(parts)
 
 

@@ -30,13 +30,24 @@ def _split(n: int) -> int:
 
 
 class Tree:
-    """The complete subtrees of a list of leaf hashes: ``levels[k][i]`` covers leaves i·2^k … (i+1)·2^k − 1."""
+    """The complete subtrees of a list of leaf hashes: ``levels[k][i]`` covers leaves i·2^k … (i+1)·2^k − 1.
+
+    Complete subtrees never change as the tree grows, so the levels only ever get longer: they can
+    be published as append-only files (:class:`StoredLevel`) and proofs read from them directly.
+    """
 
     def __init__(self, leaves: list[Hash]) -> None:
         self.levels = [list(leaves)]
         while len(self.levels[-1]) > 1:
             below = self.levels[-1]
             self.levels.append([node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)])
+
+    @classmethod
+    def stored(cls, levels: list) -> "Tree":
+        """A tree over levels that are already hashed (sequences of 32-byte hashes)."""
+        tree = cls.__new__(cls)
+        tree.levels = levels
+        return tree
 
     @property
     def size(self) -> int:
@@ -150,3 +161,20 @@ def verify_consistency(old: int, new: int, proof: list[Hash], old_root: Hash, ne
             sr = node_hash(sr, c)
         fn, sn = fn >> 1, sn >> 1
     return sn == 0 and fr == old_root and sr == new_root
+
+
+class StoredLevel:
+    """One level of a tree kept as a file of concatenated 32-byte hashes, read on demand."""
+
+    def __init__(self, data: bytes) -> None:
+        if len(data) % 32:
+            raise ValueError("a level file holds whole 32-byte hashes")
+        self.data = data
+
+    def __len__(self) -> int:
+        return len(self.data) // 32
+
+    def __getitem__(self, index: int) -> Hash:
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self.data[32 * index : 32 * index + 32]

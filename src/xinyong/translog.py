@@ -4,9 +4,13 @@ Every public document — a round's commitment, randomness, plans and selection,
 record and each correction, and the manifest of the site's files — is an entry: one line of
 canonical JSON (spec §0) in ``log/entries.jsonl``, hashed as an RFC 6962 leaf (:mod:`.merkle`).
 Each append ends with a checkpoint signed with the log's Ed25519 key (:mod:`.checkpoint`), kept as
-``log/checkpoint.txt`` and in ``log/checkpoints/<size>.txt``, and an inclusion proof of each new
-entry against it in ``log/proofs/<size>.json``.  The verifier key is ``log/key.txt``; the private
-key lives outside the public folder (``<public>/../private/``), made on first use with mode 0600.
+``log/checkpoint.txt`` and in ``log/checkpoints/<size>.txt``.  The tree's complete subtrees are
+published too, as ``log/tree/<level>.bin`` (32-byte hashes, append-only like the log — the stored
+hashes of Go's ``golang.org/x/mod/sumdb/tlog``), so that anyone can produce the inclusion proof of
+any entry and the consistency proof between any two checkpoints with O(log n) reads
+(``xinyong log proof``), without downloading the entries.  The verifier key is ``log/key.txt``;
+the private key lives outside the public folder (``<public>/../private/``), made on first use
+with mode 0600.
 
 An append is atomic: new checkpoint and proof files are written under names nothing refers to
 yet, then the entries file is replaced by rename, then the latest checkpoint.  A crash before the
@@ -30,15 +34,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import fsio
-from .checkpoint import Checkpoint, NoteError, Signer, Verifier, b64, b64decode, open_note
+from .checkpoint import Checkpoint, NoteError, Signer, Verifier, b64, open_note
 from .draw.canonical import CJ
 from .errors import UsageError, VerificationError
-from .merkle import Tree, leaf_hash, verify_consistency, verify_inclusion
+from .merkle import StoredLevel, Tree, leaf_hash, verify_consistency, verify_inclusion
 
 LOG = "log"
 ENTRIES = f"{LOG}/entries.jsonl"
 LATEST = f"{LOG}/checkpoint.txt"
 KEY = f"{LOG}/key.txt"
+TREE = f"{LOG}/tree"
 
 
 def origin_for(division: str) -> str:
@@ -97,10 +102,9 @@ def append(public_dir: Path, entries: list[dict], *, origin: str, key_path: Path
             return Appended(indices, _latest(public_dir))
         checkpoint = Checkpoint(_origin(public_dir, signer), len(lines), tree.root())
         note = signer.sign(checkpoint.text()).encode("utf-8")
-        proofs = {"checkpoint": checkpoint.size, "first": first,
-                  "proofs": [[b64(h) for h in tree.inclusion_proof(i)] for i in range(first, len(lines))]}
         fsio.write_bytes(public_dir / KEY, (str(signer.verifier) + "\n").encode("ascii"))
-        fsio.write_bytes(public_dir / LOG / "proofs" / f"{checkpoint.size}.json", CJ(proofs))
+        for k, level in enumerate(tree.levels):  # complete subtrees only grow: older bytes stay as they were
+            fsio.write_bytes(public_dir / TREE / f"{k}.bin", b"".join(level))
         fsio.write_bytes(public_dir / LOG / "checkpoints" / f"{checkpoint.size}.txt", note)
         fsio.write_bytes(public_dir / ENTRIES, b"".join(line + b"\n" for line in lines))
         fsio.write_bytes(public_dir / LATEST, note)
@@ -148,27 +152,37 @@ def published_dates(public_dir: Path) -> dict[str, str]:
     return {e["record"]["记录号"]: e["record"]["公示日期"] for e in entries(public_dir) if e.get("kind") == "disclosure"}
 
 
+def stored_tree(public_dir: Path) -> Tree:
+    """The published tree (``log/tree/``), read on demand: proofs without the entries."""
+    levels, k = [], 0
+    while (public_dir / TREE / f"{k}.bin").exists():
+        levels.append(StoredLevel((public_dir / TREE / f"{k}.bin").read_bytes()))
+        k += 1
+    if not levels:
+        raise UsageError(f"{public_dir}: no transparency log tree ({TREE}/0.bin is missing)")
+    return Tree.stored(levels)
+
+
 def prove_inclusion(public_dir: Path, index: int, size: int | None = None) -> dict:
-    lines = (public_dir / ENTRIES).read_bytes().split(b"\n")[:-1]
-    tree = Tree([leaf_hash(line) for line in lines])
-    size = size or len(lines)
+    tree = stored_tree(public_dir)
+    size = size or tree.size
     try:
         proof = tree.inclusion_proof(index, size)
+        root = tree.root(size)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    return {"index": index, "size": size, "leaf_hash": b64(tree.levels[0][index]), "root": b64(tree.root(size)),
-            "proof": [b64(h) for h in proof]}
+    return {"index": index, "size": size, "leaf_hash": b64(tree.levels[0][index]), "root": b64(root), "proof": [b64(h) for h in proof]}
 
 
 def prove_consistency(public_dir: Path, old: int, new: int | None = None) -> dict:
-    lines = (public_dir / ENTRIES).read_bytes().split(b"\n")[:-1]
-    tree = Tree([leaf_hash(line) for line in lines])
-    new = new or len(lines)
+    tree = stored_tree(public_dir)
+    new = new or tree.size
     try:
         proof = tree.consistency_proof(old, new)
+        roots = tree.root(old), tree.root(new)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    return {"old": old, "new": new, "old_root": b64(tree.root(old)), "new_root": b64(tree.root(new)), "proof": [b64(h) for h in proof]}
+    return {"old": old, "new": new, "old_root": b64(roots[0]), "new_root": b64(roots[1]), "proof": [b64(h) for h in proof]}
 
 
 # -- verification -------------------------------------------------------------------------------
@@ -184,8 +198,8 @@ def verify_log(public_dir: Path, *, since: Path | None = None, key: str | None =
     checkpoints = _all_checkpoints(public_dir, verifier, latest)
     for size, checkpoint in checkpoints.items():
         if tree.root(size) != checkpoint.root:
-            raise VerificationError(_first_bad_entry(public_dir, lines, checkpoints, size))
-    _check_proofs(public_dir, tree, checkpoints)
+            raise VerificationError(_first_bad_entry(public_dir, tree, size))
+    _check_tree(public_dir, tree, latest)
     sizes = sorted(checkpoints)
     for old, new in zip(sizes, sizes[1:]):
         if not verify_consistency(old, new, tree.consistency_proof(old, new), checkpoints[old].root, checkpoints[new].root):
@@ -247,44 +261,43 @@ def _all_checkpoints(public_dir: Path, verifier: Verifier, latest: Checkpoint) -
     return dict(sorted(checkpoints.items()))
 
 
-def _first_bad_entry(public_dir: Path, lines: list[bytes], checkpoints: dict[int, Checkpoint], size: int) -> str:
-    """Name the entry that makes checkpoint ``size`` fail, from the inclusion proofs published with it."""
-    previous = max((s for s in checkpoints if s < size), default=0)
-    proofs = _proof_file(public_dir, size)
-    for index in range(previous, size):
-        proof = proofs[index - previous] if proofs and index - previous < len(proofs) else []
-        if not verify_inclusion(index, size, leaf_hash(lines[index]), proof, checkpoints[size].root):
+def _first_bad_entry(public_dir: Path, tree: Tree, size: int) -> str:
+    """Name the entry that makes checkpoint ``size`` fail, by its leaf hash in the published tree."""
+    published = _stored_leaves(public_dir)
+    for index in range(size):
+        if index >= len(published) or tree.levels[0][index] != published[index]:
             return f"{ENTRIES} entry {index} (line {index + 1}): not in the log as checkpoint {size} signed it; changed after publication"
     return f"{ENTRIES}: entries before {size} do not give the root that checkpoint {size} signed"
 
 
-def _proof_file(public_dir: Path, size: int) -> list[list[bytes]] | None:
+def _stored_leaves(public_dir: Path) -> StoredLevel | list:
     try:
-        data = json.loads((public_dir / LOG / "proofs" / f"{size}.json").read_bytes())
-        return [[b64decode(h, "proof hash") for h in proof] for proof in data["proofs"]]
-    except (OSError, ValueError, KeyError, TypeError, NoteError):
-        return None
+        return StoredLevel((public_dir / TREE / "0.bin").read_bytes())
+    except (OSError, ValueError):
+        return []
 
 
-def _check_proofs(public_dir: Path, tree: Tree, checkpoints: dict[int, Checkpoint]) -> None:
-    """Every entry's published inclusion proof verifies, and each proof file is exactly what the log gives."""
-    previous = 0
-    expected_names = set()
-    for size, checkpoint in checkpoints.items():
-        name = f"{LOG}/proofs/{size}.json"
-        expected_names.add(f"{size}.json")
-        expected = {"checkpoint": size, "first": previous,
-                    "proofs": [[b64(h) for h in tree.inclusion_proof(i, size)] for i in range(previous, size)]}
+def _check_tree(public_dir: Path, tree: Tree, latest: Checkpoint) -> None:
+    """The published levels are exactly the tree's, and every entry's inclusion proof read from them
+    verifies against the latest signed checkpoint."""
+    names = set()
+    for k, level in enumerate(tree.levels if tree.size else []):
+        name = f"{TREE}/{k}.bin"
+        names.add(f"{k}.bin")
         path = public_dir / name
-        if not path.is_file() or path.read_bytes() != CJ(expected):
-            raise VerificationError(f"{name}: not the inclusion proofs of entries {previous}–{size - 1} in checkpoint {size}")
-        for index, proof in enumerate(expected["proofs"], start=previous):
-            if not verify_inclusion(index, size, tree.levels[0][index], [b64decode(h, "proof") for h in proof], checkpoint.root):
-                raise VerificationError(f"{name}: the proof of entry {index} does not verify")
-        previous = size
-    extra = sorted(p.name for p in (public_dir / LOG / "proofs").glob("*") if p.name not in expected_names)
+        data = path.read_bytes() if path.is_file() else b""
+        expected = b"".join(level)
+        if data != expected:
+            at = next((i for i in range(0, min(len(data), len(expected)), 32) if data[i : i + 32] != expected[i : i + 32]),
+                      min(len(data), len(expected)))
+            raise VerificationError(f"{name}: hash {at // 32} is not the log's (level {k} of the tree)")
+    extra = sorted(p.name for p in (public_dir / TREE).glob("*") if p.name not in names)
     if extra:
-        raise VerificationError(f"{LOG}/proofs/{extra[0]}: belongs to no checkpoint")
+        raise VerificationError(f"{TREE}/{extra[0]}: is not a level of the tree")
+    stored = stored_tree(public_dir)
+    for index in range(latest.size):
+        if not verify_inclusion(index, latest.size, tree.levels[0][index], stored.inclusion_proof(index, latest.size), latest.root):
+            raise VerificationError(f"{TREE}: the inclusion proof of entry {index} does not verify against {LATEST}")
 
 
 def _check_since(since: Path, verifier: Verifier, tree: Tree, latest: Checkpoint) -> int:
