@@ -35,8 +35,11 @@ def find_table_file(raw_dir: Path, table: Table) -> Path:
     raise InputFileError(raw_dir / table.name, f"table {table.name} ({table.label}) is missing; looked for {looked}")
 
 
-def read_table(path: Path, table: Table, encoding: str = "utf-8") -> pl.DataFrame:
-    """Read one raw table; whole-file problems raise :class:`InputFileError` naming the file."""
+def read_table(path: Path, table: Table, encoding: str = "utf-8", *, optional_may_be_absent: bool = False) -> pl.DataFrame:
+    """Read one raw table; whole-file problems raise :class:`InputFileError` naming the file.
+
+    With ``optional_may_be_absent`` (forms people fill in) a missing optional column reads as empty.
+    """
     if path.suffix == ".parquet":
         frame, first_line = _read_parquet(path), 1
     elif path.suffix == ".csv":
@@ -45,6 +48,9 @@ def read_table(path: Path, table: Table, encoding: str = "utf-8") -> pl.DataFram
         frame, first_line = _read_xlsx(path), 2
     else:
         raise InputFileError(path, f"unsupported file type {path.suffix!r}; use .csv, .parquet or .xlsx")
+    if optional_may_be_absent:
+        frame = _rename_labels(frame, table)
+        frame = frame.with_columns(pl.lit(None, pl.Utf8).alias(c.name) for c in table.columns if not c.required and c.name not in frame.columns)
     return _shaped(frame, path, table).with_row_index(LINE, offset=first_line)
 
 

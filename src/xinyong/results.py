@@ -60,7 +60,7 @@ def current_results(records: list[dict]) -> dict[tuple[str, str], dict]:
 def import_results(out: Path, path: Path, *, today: dt.date, encoding: str = "utf-8") -> Imported:
     """Validate ``path`` completely, then append its new records to the round's store."""
     form = results_form()
-    raw = read_table(path, form, encoding)
+    raw = read_table(path, form, encoding, optional_may_be_absent=True)
     rounds = raw["round"].drop_nulls().unique().to_list()
     if len(rounds) != 1:
         raise InputFileError(path, f"holds rows of {len(rounds)} rounds ({', '.join(sorted(map(str, rounds)))}); import one file per round")
