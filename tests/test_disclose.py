@@ -76,6 +76,18 @@ def test_no_tier_score_reason_id_card_or_phone_anywhere_public(site: dict, round
             assert "身份证" not in text and "电话" not in text, path
 
 
+def test_published_files_are_readable_by_a_web_server_and_the_key_is_not(site: dict) -> None:
+    import os
+    import stat
+
+    mask = os.umask(0)
+    os.umask(mask)
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in site["public"].rglob("*") if p.is_file()}
+    assert modes == {0o666 & ~mask} and (0o666 & ~mask) & 0o004
+    key = site["out"] / "private" / "transparency-log.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+
+
 def test_the_log_verifies_and_disclosing_again_changes_nothing(site: dict, tmp_path: Path) -> None:
     report = verify_log(site["public"])
     assert report["files"] == len([p for p in site["public"].rglob("*") if p.is_file() and "log" not in p.relative_to(site["public"]).parts])

@@ -95,6 +95,8 @@ def test_the_round_writes_internal_estimates_and_weighted_training_labels(estima
     internal = RoundPaths(estimated, NOVEMBER).internal
     estimates = pl.read_csv(internal / "estimates.csv")
     assert set(estimates["domain"]) == {"tier", "plan", "overall"} and "public" not in str(internal)
+    page = (internal / "estimates.html").read_text(encoding="utf-8")
+    assert "<svg" in page and "分层 HT" in page and "内部资料" in page
     labels = pl.read_parquet(internal / "training-labels.parquet")
     inclusion = pl.read_parquet(internal / "inclusion.parquet").filter("selected")
     assert labels.height == inclusion.height

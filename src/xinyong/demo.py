@@ -103,7 +103,7 @@ def run_demo(
     verify_log(public)
     estimate_round(out_dir, last.round_id)
     outputs[f"round {last.round_id}: SIMULATED results form (from the generator's truth, for the demo)"] = form
-    outputs[f"round {last.round_id}: unbiased violation rates per tier and plan (internal)"] = last.internal / "estimates.csv"
+    outputs[f"round {last.round_id}: unbiased violation rates per tier and plan, plot and table (internal)"] = last.internal / "estimates.html"
     outputs[f"round {last.round_id}: training labels with 1/π weights for the next model (internal)"] = last.internal / "training-labels.parquet"
     outputs["public site (static; open index.html from disk or serve the folder), transparency log verified"] = public / "index.html"
     return DemoResult(reports, outputs)

@@ -20,6 +20,7 @@ the training labels of the next model (``xinyong model train --labels-from``).
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +32,7 @@ from .labels import LabelPolicy, read_policy
 from .metrics import clopper_pearson
 from .results import current_results, read_results
 from .rounds import RoundPaths
+from .svgplot import figure, page, plt, svg
 
 DOMAINS = ("tier", "plan", "overall")
 
@@ -111,8 +113,41 @@ def estimate_round(out: Path, round_id: str, labels: Path | None = None) -> pl.D
     estimates = estimate_rates(strata, drawn.select("plan", "stratum", "y"))
     paths = RoundPaths(out, round_id)
     fsio.write_csv(paths.internal / "estimates.csv", estimates, bom=True)
+    fsio.write_bytes(paths.internal / "estimates.html", render_html(estimates, round_id).encode("utf-8"))
     fsio.write_parquet(paths.internal / "training-labels.parquet", training_labels(drawn, round_id))
     return estimates
+
+
+def render_html(estimates: pl.DataFrame, round_id: str) -> str:
+    """The internal estimates page: the plot first (HT against naive, with intervals), then the table."""
+    rows = "".join(
+        f"<tr><td class=l>{r['domain']} {html.escape(r['name'])}</td><td>{r['N']:,}</td><td>{r['drawn']:,}</td><td>{r['labelled']:,}</td>"
+        f"<td>{_interval(r, 'ht')}</td><td>{_interval(r, 'naive')}</td></tr>" for r in estimates.iter_rows(named=True))
+    table = ("<table><tr><th class=l>范围 domain</th><th>N</th><th>抽中</th><th>有结论</th><th>HT 估计 [95%]</th><th>未加权 naive [95%]</th></tr>"
+             f"{rows}</table>")
+    return page(f"违法率估计 Violation rates — round {round_id}", [figure("分层 HT 估计与未加权比例（95% 区间）", _plot(estimates)), table],
+                "内部资料 INTERNAL — 按风险等级统计，不得公开。")
+
+
+def _interval(row: dict, kind: str) -> str:
+    if row[kind] is None:
+        return "—"
+    return f"{row[kind]:.3f} <small>[{row[kind + '_low']:.3f}, {row[kind + '_high']:.3f}]</small>"
+
+
+def _plot(estimates: pl.DataFrame) -> str:
+    shown = estimates.filter(pl.col("ht").is_not_null())
+    labels = [f"{'等级 ' if d == 'tier' else '计划 ' if d == 'plan' else ''}{n}" for d, n in shown.select("domain", "name").iter_rows()]
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    x = np.arange(shown.height)
+    for offset, kind, label in ((-0.18, "ht", "分层 HT（无偏）"), (0.18, "naive", "未加权 naive")):
+        value = shown[kind].to_numpy()
+        error = [value - shown[f"{kind}_low"].to_numpy(), shown[f"{kind}_high"].to_numpy() - value]
+        ax.bar(x + offset, value, width=0.36, yerr=error, capsize=3, label=label)
+    ax.set_xticks(x, labels, rotation=30, ha="right")
+    ax.set_ylabel("违法率")
+    ax.legend(frameon=False)
+    return svg(fig)
 
 
 def training_labels(drawn: pl.DataFrame, round_id: str) -> pl.DataFrame:

@@ -18,6 +18,17 @@ from typing import Any
 import polars as pl
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp makes 0600 files; a finished file gets the mode any new file gets (0644 under umask 022),
+# so a web server or a colleague can read a published page or a task list.
+FILE_MODE = 0o666 & ~_umask()
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path; on success it replaces ``target``, on failure it is removed."""
@@ -27,6 +38,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, FILE_MODE)
         os.replace(tmp_path, target)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
