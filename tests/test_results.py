@@ -52,6 +52,18 @@ def test_a_filled_in_form_imports_once_and_again_changes_nothing(out: Path, form
     assert (results_dir(out, NOVEMBER) / "results.jsonl").read_bytes() == store
 
 
+def test_the_prefilled_form_from_the_task_lists_imports_once_filled_in(out: Path, round_inputs: dict, tmp_path: Path) -> None:
+    from xinyong.tasklists import write_task_lists
+
+    write_task_lists(out, NOVEMBER, round_inputs["clean"])
+    blank = pl.read_excel(out / "rounds" / NOVEMBER / "tasks" / f"{NOVEMBER}-检查结果录入表.xlsx", infer_schema_length=0)
+    assert blank.columns == list(LABELS.values()) and blank[LABELS["codes"]].null_count() == blank.height
+    filled = blank.with_columns(pl.lit("2026-11-16").alias(LABELS["started"]), pl.lit("2026-11-17").alias(LABELS["ended"]),
+                                pl.lit("1").alias(LABELS["codes"]))
+    filled.write_excel(tmp_path / "filled.xlsx")
+    assert import_results(out, tmp_path / "filled.xlsx", today=TODAY).added == blank.height == results_status(out, NOVEMBER, TODAY).height
+
+
 def test_bad_rows_are_all_reported_and_nothing_is_written(out: Path, form: Path, tmp_path: Path) -> None:
     c = LABELS
     other_uscc = "91330802MA29U0QJ36"

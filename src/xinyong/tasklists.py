@@ -1,7 +1,8 @@
 """Task lists after the teams are drawn: per department, per inspector, and a notice per firm (双清单).
 
 Each is xlsx with Chinese headers and CSV in UTF-8 with a BOM (Excel shows a CSV's Chinese only
-with it).  A target of a joint plan (联合抽查) appears on the list of every department of the plan,
+with it).  The round's results form comes pre-filled with every staffed target and its team, for
+the inspectors to add dates and result codes and hand back to `xinyong results import`.  A target of a joint plan (联合抽查) appears on the list of every department of the plan,
 which names the lead department.  The firm's notice says who will inspect — names and 执法证
 numbers, which officers show at the door — and never an ID-card number or a phone number.  None
 of the lists carries a tier or score.  A round must be finalised (`xinyong round finalize`) first.
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import fsio
+from . import contract, fsio
 from .draw.canonical import records_of
 from .errors import RoundStateError
 from .rounds import RoundPaths
@@ -63,7 +64,19 @@ def write_task_lists(out: Path, round_id: str, clean_dir: Path) -> dict[str, int
         _write(tasks / "inspectors" / f"{round_id}-{inspector}", part.select(list(HEADERS)).rename(HEADERS), "个人检查任务")
     notices = per_target.filter(pl.col("team") != "").select(list(NOTICE)).rename(NOTICE)
     _write(tasks / f"{round_id}-告知清单", notices, "检查告知")
+    _write(tasks / f"{round_id}-检查结果录入表", results_template(per_target.filter(pl.col("team") != "")), "检查结果")
     return counts
+
+
+def results_template(targets: pl.DataFrame) -> pl.DataFrame:
+    """The results form (:func:`xinyong.contract.results_form`) with every staffed target and its
+    team filled in, the dates and codes left for the inspectors; `xinyong results import` reads it back."""
+    form = contract.results_form()
+    filled = targets.select(
+        "round", "plan", "uscc", "name", pl.col("team_ids").list.join(";").alias("team"),
+        *(pl.lit(None, pl.Utf8).alias(c) for c in ("started", "ended", "codes", "corrects", "remarks")),
+    ).sort("plan", "uscc")
+    return filled.select(form.column_names).rename({c.name: c.label for c in form.columns})
 
 
 def _write(base: Path, sheet: pl.DataFrame, worksheet: str) -> None:
