@@ -101,9 +101,11 @@ def round_outcomes(out: Path, round_id: str, policy: LabelPolicy) -> tuple[pl.Da
     if not results:
         raise RoundStateError(f"round {round_id} has no results yet; import them with `xinyong results import`")
     drawn = inclusion.filter("selected").sort("plan", "uscc")
-    ys = [outcome(results[(p, u)]["codes"], policy) if (p, u) in results else None for p, u in drawn.select("plan", "uscc").iter_rows()]
-    codes = [";".join(results[(p, u)]["codes"]) if (p, u) in results else None for p, u in drawn.select("plan", "uscc").iter_rows()]
-    return strata, drawn.with_columns(pl.Series("y", ys, pl.Int8), pl.Series("result_code", codes, pl.Utf8))
+    found = [results.get(target) for target in drawn.select("plan", "uscc").iter_rows()]
+    return strata, drawn.with_columns(
+        pl.Series("y", [outcome(r["codes"], policy) if r else None for r in found], pl.Int8),
+        pl.Series("result_code", [";".join(r["codes"]) if r else None for r in found], pl.Utf8),
+    )
 
 
 def estimate_round(out: Path, round_id: str, labels: Path | None = None) -> pl.DataFrame:

@@ -81,7 +81,9 @@ def _ingest_tables(
     with progress.task("ingest: validating tables", total=len(files)) as bar:
         for table in contract.tables():
             path = files[table.name]
-            accepted, quarantined, rows = _validate_in_batches(path, table, encoding, today, known, staging / f"{table.name}.parquet")
+            needed = [ref.split(".")[1] for ref in sorted(referenced) if ref.split(".")[0] == table.name]
+            accepted, quarantined, rows = _validate_in_batches(
+                path, table, encoding, today, known, staging / f"{table.name}.parquet", needed)
             quarantine = quarantined.select(pl.lit(path.name).alias("file"), pl.all())
             fsio.write_csv(staging / QUARANTINE / f"{table.name}.csv", quarantine, bom=True)
             for ref in referenced:
@@ -98,14 +100,15 @@ def _ingest_tables(
 
 def _validate_in_batches(
     path: Path, table: contract.Table, encoding: str, today: dt.date, known: dict[str, pl.Series], target: Path,
+    needed: list[str],
 ) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     """Validate a table a batch at a time (so memory stays bounded at national scale) and write the
     accepted rows to ``target``; a key seen in an earlier batch is a duplicate like any other.
 
-    Returns the accepted key and reference columns (what later tables need), every quarantined
-    row, and the number of rows read.
+    Returns the accepted key columns and the ``needed`` columns other tables refer to, every
+    quarantined row, and the number of rows read.
     """
-    keep = list(dict.fromkeys([*table.key, *(c.split(".")[1] for c in _referenced_columns(table))]))
+    keep = list(dict.fromkeys([*table.key, *needed]))
     seen: pl.DataFrame | None = None
     kept, quarantined, rows, writer = [], [], 0, None
     try:
@@ -130,10 +133,6 @@ def _validate_in_batches(
         if writer is not None:
             writer.close()
     return pl.concat(kept), pl.concat(quarantined, how="diagonal_relaxed").sort("line"), rows
-
-
-def _referenced_columns(table: contract.Table) -> list[str]:
-    return sorted({c.references for t in contract.tables() for c in t.columns if c.references and c.references.startswith(table.name + ".")})
 
 
 def _manifest(reports: dict[str, TableReport], today: dt.date, encoding: str) -> dict:
