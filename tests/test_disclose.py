@@ -19,6 +19,7 @@ import pytest
 
 from xinyong.contract import results_form
 from xinyong.disclose import disclose
+from xinyong.errors import VerificationError
 from xinyong.generate.outcomes import simulate_results
 from xinyong.leaks import find_leaks
 from xinyong.results import import_results, read_results, results_status
@@ -115,6 +116,29 @@ def test_a_correction_is_published_beside_the_record_it_corrects(site: dict, tmp
     assert records[target["id"]]["状态"] == f"已被 {new['记录号']} 更正" and new["公示日期"] == "2026-12-02"
     assert records[target["id"]]["公示日期"] == "2026-11-30"  # the original stays as it was published
     assert verify_log(copy["public"], since=saved)["since"] == site["result"]["log_size"]
+
+
+def test_a_crash_while_publishing_leaves_nothing_public_unlogged_and_a_rerun_finishes(site: dict, tmp_path: Path, monkeypatch) -> None:
+    import xinyong.disclose as disclosing
+
+    copy = copy_of(site, tmp_path)
+    (copy["public"] / "index.html").unlink()
+    real = disclosing.fsio.write_bytes
+
+    def crash_on_the_index(target: Path, data: bytes) -> None:
+        if target.name == "index.html":
+            raise KeyboardInterrupt  # the machine stops here
+        real(target, data)
+
+    monkeypatch.setattr(disclosing.fsio, "write_bytes", crash_on_the_index)
+    with pytest.raises(KeyboardInterrupt):
+        disclose(copy["out"], copy["public"], copy["clean"], today=PUBLISHED)
+    monkeypatch.setattr(disclosing.fsio, "write_bytes", real)
+    with pytest.raises(VerificationError) as caught:  # logged but not yet written: missing, never unlogged
+        verify_log(copy["public"])
+    assert str(caught.value).startswith("index.html: in log entry ")
+    disclose(copy["out"], copy["public"], copy["clean"], today=PUBLISHED)
+    assert verify_log(copy["public"])["size"] == site["result"]["log_size"]
 
 
 def test_many_random_single_byte_changes_are_each_detected_and_named(site: dict, tmp_path: Path) -> None:
