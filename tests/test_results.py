@@ -13,7 +13,7 @@ import pytest
 from xinyong.contract import results_form
 from xinyong.errors import InputFileError, InputRowError
 from xinyong.generate.outcomes import SIMULATED, simulate_results
-from xinyong.results import current_results, import_results, read_results, results_dir, results_status
+from xinyong.results import current_results, import_results, read_results, results_dir, results_status, write_status
 
 from .conftest import NOVEMBER
 
@@ -136,6 +136,7 @@ def test_status_counts_twenty_working_days_from_each_inspection(out: Path, form:
     import_results(out, form, today=TODAY)
     after = results_status(out, NOVEMBER, TODAY)
     assert set(after["status"]) == {"待公示"} and not after["overdue"].any()
-    late = results_status(out, NOVEMBER, dt.date(2026, 12, 31))
+    late, written = write_status(out, NOVEMBER, dt.date(2026, 12, 31))
+    assert pl.read_csv(written, infer_schema=False).height == late.height
     ended = after.select("record", pl.col("ended").str.to_date())
     assert late["overdue"].all() and ended["ended"].max() <= TODAY

@@ -387,10 +387,12 @@ def results_status_command(
 ) -> None:
     """Pending, overdue and published results, with due dates in official working days."""
     from .report import results_summary
-    from .results import results_status
+    from .results import write_status
 
     day = _date(today) or dt.date.today()
-    out.print(results_summary(results_status(out_dir, round_id, day), round_id, day))
+    status, target = write_status(out_dir, round_id, day)
+    out.print(results_summary(status, round_id, day))
+    out.print(f"Every target with its status and due date: {target}")
 
 
 @app.command("disclose", epilog="Example: xinyong disclose --out out/demo/public --work out/demo --clean out/demo/clean")

@@ -185,3 +185,11 @@ def results_status(out: Path, round_id: str, today: dt.date, public_dir: Path | 
                      "overdue": None if due is None or state == "已公示" else today > due})
     return pl.DataFrame(rows, schema={"plan": pl.Utf8, "uscc": pl.Utf8, "status": pl.Utf8, "record": pl.Utf8,
                                       "ended": pl.Utf8, "due": pl.Date, "overdue": pl.Boolean})
+
+
+def write_status(out: Path, round_id: str, today: dt.date) -> tuple[pl.DataFrame, Path]:
+    """The round's status, also written to ``results/status.csv`` (UTF-8 with BOM) for Excel."""
+    status = results_status(out, round_id, today)
+    target = results_dir(out, round_id) / "status.csv"
+    fsio.write_csv(target, status, bom=True)
+    return status, target
