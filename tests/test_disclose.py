@@ -89,6 +89,21 @@ def test_published_files_are_readable_by_a_web_server_and_the_key_is_not(site: d
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
 
 
+def test_every_published_result_has_an_inclusion_proof_by_its_record_id(site: dict) -> None:
+    from xinyong.checkpoint import Checkpoint, Verifier, b64decode, open_note
+    from xinyong.draw.canonical import CJ
+    from xinyong.merkle import leaf_hash, verify_inclusion
+    from xinyong.translog import prove_inclusion, record_index
+
+    public = site["public"]
+    latest = Checkpoint.parse(open_note((public / "log/checkpoint.txt").read_text(), Verifier.parse((public / "log/key.txt").read_text())))
+    for record in json.loads((public / "downloads/results.json").read_bytes()):
+        published = {k: v for k, v in record.items() if k != "状态"}
+        proof = prove_inclusion(public, record_index(public, record["记录号"]))
+        assert verify_inclusion(proof["index"], latest.size, leaf_hash(CJ({"kind": "disclosure", "record": published})),
+                                [b64decode(h, "p") for h in proof["proof"]], latest.root)
+
+
 def test_the_log_verifies_and_disclosing_again_changes_nothing(site: dict, tmp_path: Path) -> None:
     report = verify_log(site["public"])
     assert report["files"] == len([p for p in site["public"].rglob("*") if p.is_file() and "log" not in p.relative_to(site["public"]).parts])

@@ -429,9 +429,12 @@ def log_verify(
               f"{report['checkpoints']} signed checkpoints, {report['files']:,} published files{extra}")
 
 
-@log_app.command("proof", epilog="Examples: xinyong log proof out/demo/public --index 12\n\nxinyong log proof out/demo/public --from 5")
+@log_app.command("proof", epilog=(
+    "Examples: xinyong log proof out/demo/public --record R-3f2a9c0d1e4b5a67\n\n"
+    "xinyong log proof out/demo/public --index 12\n\nxinyong log proof out/demo/public --from 5"))
 def log_proof(
     public_dir: Annotated[Path, typer.Argument(help="A published site folder (with log/).")],
+    record: Annotated[str | None, typer.Option(help="Inclusion proof of this published result (its 记录号).")] = None,
     index: Annotated[int | None, typer.Option(help="Inclusion proof of the entry at this index (0-based).")] = None,
     old: Annotated[int | None, typer.Option("--from", help="Consistency proof from this earlier tree size.")] = None,
     size: Annotated[int | None, typer.Option(help="Against this tree size (default: the latest).")] = None,
@@ -439,11 +442,14 @@ def log_proof(
     """Print an RFC 6962 inclusion or consistency proof as JSON."""
     import json
 
-    from .translog import prove_consistency, prove_inclusion
+    from .translog import prove_consistency, prove_inclusion, record_index
 
-    if (index is None) == (old is None):
-        raise UsageError("give exactly one of --index N or --from SIZE")
-    proof = prove_inclusion(public_dir, index, size) if index is not None else prove_consistency(public_dir, old, size)
+    if sum(x is not None for x in (record, index, old)) != 1:
+        raise UsageError("give exactly one of --record ID, --index N or --from SIZE")
+    if old is not None:
+        proof = prove_consistency(public_dir, old, size)
+    else:
+        proof = prove_inclusion(public_dir, index if index is not None else record_index(public_dir, record), size)
     out.print_json(json.dumps(proof))
 
 

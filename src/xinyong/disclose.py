@@ -190,7 +190,8 @@ def _index(place: str, rounds: list[Round], records: list[dict]) -> str:
 <p>本站每一个文件、每一条结果都按 RFC 6962 记入只增不改的透明日志；日志每次更新都由本机关的 Ed25519 密钥签名（C2SP checkpoint 格式）。</p>
 <ol><li>保存一份当前的签名检查点 <a href="log/checkpoint.txt">log/checkpoint.txt</a> 和公钥 <a href="log/key.txt">log/key.txt</a>。</li>
 <li>以后任何时候运行 <code>xinyong log verify 本站文件夹 --since 保存的检查点</code>：它核对签名、每条结果的包含证明、新旧检查点的一致性证明，以及每个文件的 SHA-256。</li>
-<li>只要有一个字节被改动、删除或补登，核验就会失败，并指出是哪个文件或哪一条记录。</li></ol></section>"""
+<li>只要有一个字节被改动、删除或补登，核验就会失败，并指出是哪个文件或哪一条记录。</li>
+<li>单条结果的包含证明：<code>xinyong log proof 本站文件夹 --record 记录号</code>（RFC 6962，可用任何兼容工具核对）。</li></ol></section>"""
     return _page(f"{place}“双随机、一公开”抽查检查结果公示", body, search=True)
 
 

@@ -152,6 +152,14 @@ def published_dates(public_dir: Path) -> dict[str, str]:
     return {e["record"]["记录号"]: e["record"]["公示日期"] for e in entries(public_dir) if e.get("kind") == "disclosure"}
 
 
+def record_index(public_dir: Path, record_id: str) -> int:
+    """The log index of the disclosure entry of result ``record_id``."""
+    for index, entry in enumerate(entries(public_dir)):
+        if entry.get("kind") == "disclosure" and entry["record"].get("记录号") == record_id:
+            return index
+    raise UsageError(f"{public_dir}: no published result {record_id} in the transparency log")
+
+
 def stored_tree(public_dir: Path) -> Tree:
     """The published tree (``log/tree/``), read on demand: proofs without the entries."""
     levels, k = [], 0
