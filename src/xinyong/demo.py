@@ -89,12 +89,12 @@ def run_demo(
     month = (month + dt.timedelta(days=31)).replace(day=1)
     this = run_round(out_dir, f"{division}-{month:%Y-%m}", plans, internal / "tiers.parquet", clean)
     write_task_lists(out_dir, this.round_id, clean)
-    outputs[f"round {this.round_id}: task lists per department (xlsx, CSV with BOM)"] = this.out / "rounds" / this.round_id / "tasks"
+    outputs[f"round {this.round_id}: task lists per department (xlsx, CSV with BOM)"] = this.folder / "tasks"
     outputs[f"round {this.round_id}: auditor bundle (spec §7), verified"] = this.audit
     outputs[f"round {this.round_id}: inclusion probability of every frame record (internal)"] = this.internal / "inclusion.parquet"
 
-    demo_day = (dt.date.fromisoformat(last.round_id.split("-", 1)[1] + "-01") + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
-    form = out_dir / "rounds" / last.round_id / "results" / f"{last.round_id}-检查结果（模拟）.xlsx"
+    demo_day = last.last_day
+    form = last.folder / "results" / f"{last.round_id}-检查结果（模拟）.xlsx"
     if not form.exists():
         simulate_results(out_dir, last.round_id, region / "truth", clean, form, last_day=demo_day - dt.timedelta(days=3))
     import_results(out_dir, form, today=demo_day)

@@ -43,7 +43,7 @@ class Imported:
 
 
 def results_dir(out: Path, round_id: str) -> Path:
-    return RoundPaths(out, round_id).out / "rounds" / round_id / "results"
+    return RoundPaths(out, round_id).folder / "results"
 
 
 def read_results(out: Path, round_id: str) -> list[dict]:
@@ -93,12 +93,13 @@ def import_results(out: Path, path: Path, *, today: dt.date, encoding: str = "ut
 @dataclass(frozen=True)
 class RoundContext:
     month_start: dt.date
+    month_end: dt.date
     teams: dict[tuple[str, str], list[str]]  # (plan, uscc) → the drawn team, [] when unstaffed
 
 
 def _round_context(paths: RoundPaths) -> RoundContext:
     teams = {(a["plan"], a["uscc"]): a["team"] for a in records_of((paths.audit / "assignment.jsonl").read_bytes())}
-    return RoundContext(dt.date.fromisoformat(paths.round_id.split("-", 1)[1] + "-01"), teams)
+    return RoundContext(paths.first_day, paths.last_day, teams)
 
 
 def check_rows(rows: pl.DataFrame, context: RoundContext, existing: list[dict], source: str) -> tuple[list[dict], pl.DataFrame]:
@@ -168,13 +169,12 @@ def results_status(out: Path, round_id: str, today: dt.date, public_dir: Path | 
     context = _round_context(paths)
     current = current_results(read_results(out, round_id))
     published = translog.published_dates(public_dir or out / "public")
-    month_end = (context.month_start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     rows = []
     for (plan, uscc), team in sorted(context.teams.items()):
         if not team:
             continue
         record = current.get((plan, uscc))
-        ended = dt.date.fromisoformat(record["ended"]) if record else month_end
+        ended = dt.date.fromisoformat(record["ended"]) if record else context.month_end
         try:
             due = result_due(ended)
         except CalendarUnavailable:

@@ -48,12 +48,27 @@ class RoundPaths:
     round_id: str
 
     @property
+    def folder(self) -> Path:
+        """``OUT/rounds/<round>/``: audit/, internal/, tasks/ and results/ live here."""
+        return self.out / "rounds" / self.round_id
+
+    @property
     def audit(self) -> Path:
-        return self.out / "rounds" / self.round_id / "audit"
+        return self.folder / "audit"
 
     @property
     def internal(self) -> Path:
-        return self.out / "rounds" / self.round_id / "internal"
+        return self.folder / "internal"
+
+    @property
+    def first_day(self) -> dt.date:
+        """The first day of the round's month."""
+        return dt.date.fromisoformat(self.round_id.split("-", 1)[1] + "-01")
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day of the round's month (the inspection date eligibility is judged on)."""
+        return (self.first_day + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
 
     @property
     def public(self) -> Path:
@@ -259,9 +274,8 @@ def assign(out: Path, round_id: str, clean_dir: Path) -> list:
                                  frozenset(r.get("qualifications", [])), r.get("station", ""), r["division"]) for r in records}
     declared = declared_by({r["id"]: r.get("declared", []) for r in records})
     selected = records_of((paths.audit / "selection.jsonl").read_bytes())
-    month = dt.date.fromisoformat(round_id.split("-", 1)[1] + "-01")
-    inspection_day = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    firms = _firms(clean_dir, {r["uscc"] for r in selected}, month)
+    inspection_day = paths.last_day
+    firms = _firms(clean_dir, {r["uscc"] for r in selected}, paths.first_day)
     eligible, exclusions = {}, []
     pools = {}
     for plan_id, plan in plans.items():

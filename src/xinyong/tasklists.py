@@ -54,7 +54,7 @@ def write_task_lists(out: Path, round_id: str, clean_dir: Path) -> dict[str, int
                 "status": "已派员" if teams[(plan["id"], record["uscc"])] else "未能派员（见 unstaffed.jsonl）",
             })
     table = pl.DataFrame(rows).join(firms, on="uscc", how="left").sort("department", "plan", "key")
-    tasks = paths.out / "rounds" / round_id / "tasks"
+    tasks = paths.folder / "tasks"
     counts = {}
     for (department,), part in table.group_by("department", maintain_order=True):
         _write(tasks / f"{round_id}-{department}", part.select(list(HEADERS)).rename(HEADERS), "检查任务清单")

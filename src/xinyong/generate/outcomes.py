@@ -48,7 +48,7 @@ def simulate_results(out: Path, round_id: str, truth_dir: Path, clean_dir: Path,
     n = rows.height
     violation = rng.random(n) < rows["p"].fill_null(0.0).to_numpy()
     codes = np.where(violation, np.array(VIOLATION_CODES)[rng.choice(len(VIOLATION_CODES), n, p=_VIOLATION_SHARES)], "1")
-    month_start = dt.date.fromisoformat(round_id.split("-", 1)[1] + "-01")
+    month_start = paths.first_day
     span = max((last_day - month_start).days - 3, 1)
     started = [month_start + dt.timedelta(days=int(d)) for d in rng.integers(0, span, n)]
     ended = [s + dt.timedelta(days=int(d)) for s, d in zip(started, rng.integers(0, 4, n))]
