@@ -24,6 +24,7 @@ import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
@@ -33,6 +34,7 @@ from .contract import RESULT_LABELS, authority_of, division_name
 from .draw.canonical import records_of
 from .errors import UsageError
 from .results import read_results
+from .rounds import RoundPaths
 
 # The public fields of a result, in the order of DESIGN.md.
 FIELDS = ("检查实施机关", "类型", "抽查计划", "抽查事项", "市场主体名称", "统一社会信用代码", "日期", "结果", "公示日期", "更正记录")
@@ -42,25 +44,30 @@ ROUND_FILES = ("commitment.json", "randomness.json", "plans.json", "selection.js
 @dataclass(frozen=True)
 class Round:
     id: str
-    plans: dict[str, dict]
-    commitment: bytes
-    randomness: dict | None
-    selection: list[dict]
+    files: dict[str, bytes]  # its public files (ROUND_FILES) that exist, as published
     results: list[dict]  # every record, corrections included, in the order entered
+
+    @cached_property
+    def plans(self) -> dict[str, dict]:
+        return {p["id"]: p for p in json.loads(self.files["plans.json"])}
+
+    @property
+    def commitment(self) -> bytes:
+        return self.files["commitment.json"]
+
+    @property
+    def randomness(self) -> dict | None:
+        return json.loads(self.files["randomness.json"]) if "randomness.json" in self.files else None
+
+    @cached_property
+    def selection(self) -> list[dict]:
+        return records_of(self.files["selection.jsonl"]) if "selection.jsonl" in self.files else []
 
 
 def read_round(out: Path, round_id: str) -> Round:
-    public = out / "public" / "rounds" / round_id
-    randomness = public / "randomness.json"
-    selection = public / "selection.jsonl"
-    return Round(
-        round_id,
-        {p["id"]: p for p in json.loads((public / "plans.json").read_bytes())},
-        (public / "commitment.json").read_bytes(),
-        json.loads(randomness.read_bytes()) if randomness.exists() else None,
-        records_of(selection.read_bytes()) if selection.exists() else [],
-        read_results(out, round_id),
-    )
+    public = RoundPaths(out, round_id).public
+    files = {name: (public / name).read_bytes() for name in ROUND_FILES if (public / name).exists()}
+    return Round(round_id, files, read_results(out, round_id))
 
 
 def public_record(record: dict, plan: dict, firm_name: str, item_names: dict[str, str], published: str) -> dict:
@@ -95,8 +102,7 @@ def disclose(out: Path, public_dir: Path, clean_dir: Path, *, today: dt.date) ->
     records = [public_record(r, rnd.plans[r["plan"]], names.get(r["uscc"], ""), items, dates.get(r["id"], today.isoformat()))
                for rnd in rounds for r in rnd.results]
     site = build_site(division, rounds, records, names)
-    round_files = {f"rounds/{r}/{name}": (out / "public" / "rounds" / r / name).read_bytes()
-                   for r in round_ids for name in ROUND_FILES if (out / "public" / "rounds" / r / name).exists()}
+    round_files = {f"rounds/{rnd.id}/{name}": data for rnd in rounds for name, data in rnd.files.items()}
     entries = [translog.file_entry(public_dir, public_dir / path, data) for path, data in round_files.items()]
     entries += [{"kind": "disclosure", "record": record} for record in records]
     entries.append({"kind": "site", "files": {path: hashlib.sha256(data).hexdigest() for path, data in sorted(site.items())}})
