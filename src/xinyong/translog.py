@@ -122,10 +122,15 @@ def _locked(lock: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _lines(public_dir: Path) -> list[bytes]:
+    """The entries as written, one line each (no final newline)."""
+    path = public_dir / ENTRIES
+    return path.read_bytes().split(b"\n")[:-1] if path.exists() else []
+
+
 def _recover(public_dir: Path) -> list[bytes]:
     """The entries; finishes an append that crashed between the entries rename and the checkpoint's."""
-    path = public_dir / ENTRIES
-    lines = path.read_bytes().split(b"\n")[:-1] if path.exists() else []
+    lines = _lines(public_dir)
     signed = public_dir / LOG / "checkpoints" / f"{len(lines)}.txt"
     if lines and signed.exists() and (public_dir / LATEST).read_bytes() != signed.read_bytes():
         fsio.write_bytes(public_dir / LATEST, signed.read_bytes())
@@ -143,8 +148,7 @@ def _origin(public_dir: Path, signer: Signer) -> str:
 
 # -- reading and proving ------------------------------------------------------------------------
 def entries(public_dir: Path) -> list[dict]:
-    path = public_dir / ENTRIES
-    return [json.loads(line) for line in path.read_bytes().split(b"\n")[:-1]] if path.exists() else []
+    return [json.loads(line) for line in _lines(public_dir)]
 
 
 def published_dates(public_dir: Path) -> dict[str, str]:
@@ -201,7 +205,7 @@ def verify_log(public_dir: Path, *, since: Path | None = None, key: str | None =
         raise VerificationError(f"{public_dir}: no transparency log ({LATEST} is missing)")
     verifier = _verifier(public_dir, key)
     latest = _checkpoint(public_dir, LATEST, verifier)
-    lines = _entry_lines(public_dir, latest.size)
+    lines, logged = _entry_lines(public_dir, latest.size)
     tree = Tree([leaf_hash(line) for line in lines])
     checkpoints = _all_checkpoints(public_dir, verifier, latest)
     for size, checkpoint in checkpoints.items():
@@ -215,7 +219,7 @@ def verify_log(public_dir: Path, *, since: Path | None = None, key: str | None =
     report = {"size": latest.size, "checkpoints": len(checkpoints), "origin": latest.origin}
     if since is not None:
         report["since"] = _check_since(since, verifier, tree, latest)
-    report["files"] = _check_files(public_dir, [json.loads(line) for line in lines])
+    report["files"] = _check_files(public_dir, logged)
     return report
 
 
@@ -236,21 +240,23 @@ def _checkpoint(public_dir: Path, name: str, verifier: Verifier) -> Checkpoint:
         raise VerificationError(f"{name}: {error}") from None
 
 
-def _entry_lines(public_dir: Path, size: int) -> list[bytes]:
+def _entry_lines(public_dir: Path, size: int) -> tuple[list[bytes], list[dict]]:
+    """The entries' lines and the entries, each line checked to be canonical JSON."""
     data = (public_dir / ENTRIES).read_bytes() if (public_dir / ENTRIES).exists() else b""
     if data and not data.endswith(b"\n"):
         raise VerificationError(f"{ENTRIES}: the last entry is torn (no final newline)")
-    lines = data.split(b"\n")[:-1]
+    lines, logged = data.split(b"\n")[:-1], []
     for number, line in enumerate(lines, start=1):
         try:
-            canonical = CJ(json.loads(line)) == line
+            logged.append(json.loads(line))
+            canonical = CJ(logged[-1]) == line
         except (ValueError, TypeError):
             canonical = False
         if not canonical:
             raise VerificationError(f"{ENTRIES} line {number}: not an entry in canonical JSON")
     if len(lines) != size:
         raise VerificationError(f"{ENTRIES}: {len(lines)} entries, but the latest checkpoint ({LATEST}) signs {size}")
-    return lines
+    return lines, logged
 
 
 def _all_checkpoints(public_dir: Path, verifier: Verifier, latest: Checkpoint) -> dict[int, Checkpoint]:
