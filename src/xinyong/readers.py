@@ -48,10 +48,7 @@ def read_table(path: Path, table: Table, encoding: str = "utf-8", *, optional_ma
         frame, first_line = _read_xlsx(path), 2
     else:
         raise InputFileError(path, f"unsupported file type {path.suffix!r}; use .csv, .parquet or .xlsx")
-    if optional_may_be_absent:
-        frame = _rename_labels(frame, table)
-        frame = frame.with_columns(pl.lit(None, pl.Utf8).alias(c.name) for c in table.columns if not c.required and c.name not in frame.columns)
-    return _shaped(frame, path, table).with_row_index(LINE, offset=first_line)
+    return _shaped(frame, path, table, optional_may_be_absent).with_row_index(LINE, offset=first_line)
 
 
 def read_table_batches(path: Path, table: Table, encoding: str = "utf-8", rows: int = 4_000_000) -> Iterator[pl.DataFrame]:
@@ -73,8 +70,10 @@ def _parquet_rows(path: Path) -> int:
         raise InputFileError(path, f"not a readable Parquet file ({_first_line(exc)})") from None
 
 
-def _shaped(frame: pl.DataFrame, path: Path, table: Table) -> pl.DataFrame:
+def _shaped(frame: pl.DataFrame, path: Path, table: Table, optional_may_be_absent: bool = False) -> pl.DataFrame:
     frame = _rename_labels(frame, table)
+    if optional_may_be_absent:
+        frame = frame.with_columns(pl.lit(None, pl.Utf8).alias(c.name) for c in table.columns if not c.required and c.name not in frame.columns)
     missing = [c.name for c in table.columns if c.name not in frame.columns]
     if missing:
         wanted = ", ".join(f"{name} ({table.column(name).label})" for name in missing)
