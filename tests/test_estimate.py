@@ -18,7 +18,7 @@ from xinyong.draw.canonical import FRAME_FIELDS, read_jsonl_table
 from xinyong.draw.keys import derive_seed
 from xinyong.draw.selection import draw_selection, stratum_sizes
 from xinyong.errors import RoundStateError
-from xinyong.estimate import estimate_rates, estimate_round, outcome
+from xinyong.estimate import estimate_rates, estimate_round
 from xinyong.features import scan_clean
 from xinyong.generate.outcomes import simulate_results, true_propensity
 from xinyong.labels import read_policy
@@ -44,11 +44,6 @@ def test_a_hand_computed_two_stratum_example() -> None:
     assert (overall["ht_low"], overall["ht_high"]) == (pytest.approx(expected.low), pytest.approx(expected.high))
     assert overall["naive"] == pytest.approx(7 / 13) and (overall["labelled"], overall["drawn"]) == (13, 14)
     assert table[("tier", "D")]["ht"] == pytest.approx(6 / 9) and table[("plan", "P")]["ht"] == overall["ht"]
-
-
-def test_codes_map_to_outcomes_by_the_label_policy() -> None:
-    policy = read_policy()
-    assert [outcome(c, policy) for c in (["1"], ["B", "D"], ["6"], ["F", "B"])] == [0, 1, None, 1]
 
 
 def test_intervals_cover_the_true_tier_rates_in_at_least_90_of_100_months(november_round: Path, round_inputs: dict) -> None:

@@ -27,6 +27,11 @@ def test_labels_carry_pi_weight_and_the_day_before_their_month() -> None:
         ("X", 1, "2025-02-28", 0.05, 20.0), ("Y", 0, "2025-02-28", 0.01, 100.0)]  # code 6: no label
 
 
+def test_a_results_codes_map_to_one_label_by_the_policy() -> None:
+    policy = read_policy()
+    assert [policy.label_of(c) for c in (["1"], ["B", "D"], ["6"], ["F", "B"])] == [0, 1, None, 1]
+
+
 def test_unlabelled_weight_moves_to_the_labelled_rows_of_its_class_only() -> None:
     inspections = pl.DataFrame({
         "uscc": ["P", "Q", "R", "S", "T"], "round_month": ["2025-03"] * 5,

@@ -34,18 +34,6 @@ from .results import current_results, read_results
 from .rounds import RoundPaths
 from .svgplot import figure, page, plt, svg
 
-DOMAINS = ("tier", "plan", "overall")
-
-
-def outcome(codes: list[str], policy: LabelPolicy) -> int | None:
-    """1 when any code is a violation, 0 when every code says none, else unknown."""
-    if any(c in policy.violation for c in codes):
-        return 1
-    if all(c in policy.no_violation for c in codes):
-        return 0
-    return None
-
-
 def stratum_estimates(strata: pl.DataFrame, outcomes: pl.DataFrame) -> pl.DataFrame:
     """Per stratum: N, n drawn, r labelled, violations, mean ȳ and the variance of ȳ (fpc included).
 
@@ -103,7 +91,7 @@ def round_outcomes(out: Path, round_id: str, policy: LabelPolicy) -> tuple[pl.Da
     drawn = inclusion.filter("selected").sort("plan", "uscc")
     found = [results.get(target) for target in drawn.select("plan", "uscc").iter_rows()]
     return strata, drawn.with_columns(
-        pl.Series("y", [outcome(r["codes"], policy) if r else None for r in found], pl.Int8),
+        pl.Series("y", [policy.label_of(r["codes"]) if r else None for r in found], pl.Int8),
         pl.Series("result_code", [";".join(r["codes"]) if r else None for r in found], pl.Utf8),
     )
 

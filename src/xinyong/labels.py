@@ -32,6 +32,15 @@ class LabelPolicy:
     violation: tuple[str, ...]
     no_violation: tuple[str, ...]
 
+    def label_of(self, codes: list[str]) -> int | None:
+        """A result's label from all its codes: 1 when any is a violation, 0 when every one says
+        none, else unknown (None)."""
+        if any(c in self.violation for c in codes):
+            return 1
+        if all(c in self.no_violation for c in codes):
+            return 0
+        return None
+
 
 def read_policy(path: Path | None = None) -> LabelPolicy:
     """The label policy from ``path``, or the shipped default; unknown codes are an error."""
