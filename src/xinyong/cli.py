@@ -15,8 +15,8 @@ import click
 import typer
 from rich.console import Console
 
-from . import __version__
-from .errors import GateError, UsageError, XinyongError
+from xinyong import __version__
+from xinyong.errors import GateError, UsageError, XinyongError
 
 app = typer.Typer(
     name="xinyong",
@@ -54,8 +54,8 @@ def generate(
     seed: Annotated[int, typer.Option(help="Random seed; the output depends only on it and the sizes.")] = 20261127,
 ) -> None:
     """Write a realistic raw region (柯城区-like): one table per department, plus truth/."""
-    from .generate import RegionSpec, generate_region
-    from .progress import Bars
+    from xinyong.generate import RegionSpec, generate_region
+    from xinyong.progress import Bars
 
     metadata = generate_region(out_dir, RegionSpec(enterprises, months, end_month, seed, burn_in), Bars())
     out.print(f"Wrote {sum(metadata['rows'].values()):,} rows in {len(metadata['rows'])} tables to {out_dir}")
@@ -69,9 +69,9 @@ def ingest(
     today: Annotated[str | None, typer.Option(help="Judge future dates against this day (default: today).")] = None,
 ) -> None:
     """Validate raw tables against the data contract; bad rows go to quarantine with reasons."""
-    from .ingest import ingest as run
-    from .progress import Bars
-    from .report import ingest_summary
+    from xinyong.ingest import ingest as run
+    from xinyong.progress import Bars
+    from xinyong.report import ingest_summary
 
     reports = run(raw_dir, out_dir, encoding=encoding, today=_date(today), progress=Bars())
     out.print(ingest_summary(reports, out_dir))
@@ -85,9 +85,9 @@ def demo(
     plans: Annotated[Path, typer.Option(help="Round plans TOML.")] = Path("plans/330802-default.toml"),
 ) -> None:
     """Run the monthly job end to end on the embedded default region."""
-    from .demo import run_demo
-    from .progress import Bars
-    from .report import ingest_summary
+    from xinyong.demo import run_demo
+    from xinyong.progress import Bars
+    from xinyong.report import ingest_summary
 
     result = run_demo(region, out_dir, Bars(), policy=policy, plans=plans)
     out.print(ingest_summary(result.ingest, out_dir / "clean"))
@@ -103,7 +103,7 @@ def features(
     out_path: Annotated[Path, typer.Option("--out", help="Parquet file: one row per live enterprise.")],
 ) -> None:
     """Build the indicator table (one row per live enterprise), point-in-time."""
-    from .features import write_features
+    from xinyong.features import write_features
 
     rows = write_features(clean_dir, _required_date(as_of), out_path)
     out.print(f"Wrote {rows:,} enterprises × indicators to {out_path}")
@@ -132,8 +132,8 @@ def model_train(
     data_dir: Annotated[Path, typer.Option(help="Project data folder holding the MLflow store.")] = Path("data"),
 ) -> None:
     """Train a LightGBM model (monotone, calibrated, 1/π-weighted), log it to MLflow and register it."""
-    from .modeling import train_generic, train_region
-    from .progress import Bars
+    from xinyong.modeling import train_generic, train_region
+    from xinyong.progress import Bars
 
     if (clean is None) == (table is None):
         raise UsageError("give either --clean and --as-of (region mode) or --table and --label (generic mode)")
@@ -157,7 +157,7 @@ def model_score(
     id_column: Annotated[str | None, typer.Option("--id", help="Id column to carry over (default: the model's).")] = None,
 ) -> None:
     """Write the calibrated score for every row of a table."""
-    from .modeling import score_table
+    from xinyong.modeling import score_table
 
     rows = score_table(model, table, out_path, id_column)
     out.print(f"Scored {rows:,} rows → {out_path}")
@@ -172,7 +172,7 @@ def model_promote(
     data_dir: Annotated[Path, typer.Option(help="Project data folder holding the MLflow store.")] = Path("data"),
 ) -> None:
     """Move the `champion` alias to VERSION if its gates pass, and export it to models/."""
-    from .registry import promote
+    from xinyong.registry import promote
 
     gates = promote(data_dir, version, models_dir, force=force, reason=reason)
     for gate in gates:
@@ -202,7 +202,7 @@ def tiers(
         return
     if features_path is None or out_path is None:
         raise UsageError("xinyong tiers needs --features and --out (see xinyong tiers --help)")
-    from .tiers import run_tiers
+    from xinyong.tiers import run_tiers
 
     summary = run_tiers(features_path, model, policy, out_path)
     counts = ", ".join(f"{t} {n:,}" for t, n in summary.counts.items())
@@ -220,7 +220,7 @@ def tiers_report(
     out_path: Annotated[Path, typer.Option("--out", help="HTML report under an internal/ folder (JSON beside it).")],
 ) -> None:
     """Compare this month's tiers to last month's: migration, shares, PSI alerts, override counts."""
-    from .tier_report import write_tier_report
+    from xinyong.tier_report import write_tier_report
 
     data = write_tier_report(current, previous, clean, out_path)
     alerts = ", ".join(data["alerts"]) or "none"
@@ -234,7 +234,7 @@ def explain(
     model: Annotated[str, typer.Option(help="`champion` (models/) or the model folder the tiers came from.")] = "champion",
 ) -> None:
     """Print a firm's tier, the override rules that fired and the top three reasons (internal)."""
-    from .tiers import explain as run
+    from xinyong.tiers import explain as run
 
     out.print(run(uscc, tiers_path, model), markup=False, highlight=False)
 
@@ -257,7 +257,7 @@ def round_frame(
     rebuild: Annotated[bool, typer.Option(help="Build the frame again (only before the commitment).")] = False,
 ) -> None:
     """Build the frame after exclusions, with the round's plans and roster."""
-    from .rounds import build_frame
+    from xinyong.rounds import build_frame
 
     result = build_frame(out_dir, round_id, plans, tiers_path, clean, rebuild=rebuild)
     if result["rebuilt"]:
@@ -273,7 +273,7 @@ def round_commit(
     out_dir: _OUT = Path("out"),
 ) -> None:
     """Fix and publish the commitment before any randomness exists."""
-    from .rounds import commit
+    from xinyong.rounds import commit
 
     out.print(f"Committed round {round_id}: C = {commit(out_dir, round_id, randomness)}")
 
@@ -285,7 +285,7 @@ def round_reveal(
     out_dir: _OUT = Path("out"),
 ) -> None:
     """Accept the round's public random value (once) and derive the seed."""
-    from .rounds import reveal
+    from xinyong.rounds import reveal
 
     out.print(f"Seed of round {round_id}: {reveal(out_dir, round_id, value)}")
 
@@ -293,7 +293,7 @@ def round_reveal(
 @round_app.command("draw", epilog="Example: xinyong round draw --round 330802-2026-12 --out out/demo")
 def round_draw(round_id: _ROUND, out_dir: _OUT = Path("out")) -> None:
     """Select the targets: the smallest keys of every (plan, stratum)."""
-    from .rounds import draw
+    from xinyong.rounds import draw
 
     selection = draw(out_dir, round_id)
     per_plan = ", ".join(f"{p} {n}" for p, n in selection.group_by("plan").len().sort("plan").iter_rows())
@@ -307,7 +307,7 @@ def round_assign(
     out_dir: _OUT = Path("out"),
 ) -> None:
     """Draw the inspector teams (spec §6) from eligibility lists the rules alone decide."""
-    from .rounds import assign
+    from xinyong.rounds import assign
 
     result = assign(out_dir, round_id, clean)
     unstaffed = [a for a in result if not a.team]
@@ -324,7 +324,7 @@ def round_finalize(
     reason: Annotated[str, typer.Option(help="Why unstaffed targets are accepted (logged).")] = "",
 ) -> None:
     """Close the teams of a round; unstaffed targets need an explicit, logged decision."""
-    from .rounds import finalize
+    from xinyong.rounds import finalize
 
     decision = finalize(out_dir, round_id, accept_unstaffed=accept_unstaffed, reason=reason)
     out.print(f"Round {round_id} finalised: {decision['decision']}" + (f" ({decision['reason']})" if decision["reason"] else ""))
@@ -337,7 +337,7 @@ def round_tasks(
     out_dir: _OUT = Path("out"),
 ) -> None:
     """Write the drawn round's task lists per department (xlsx, and CSV with BOM)."""
-    from .tasklists import write_task_lists
+    from xinyong.tasklists import write_task_lists
 
     counts = write_task_lists(out_dir, round_id, clean)
     out.print("Task lists: " + ", ".join(f"{d} {n}" for d, n in counts.items()))
@@ -351,7 +351,7 @@ def round_verify(
     public: Annotated[Path | None, typer.Option(help="The public files: seed, keys and counts.")] = None,
 ) -> None:
     """Re-derive a round from its files and print every check made."""
-    from .draw.verify import verify_audit, verify_public
+    from xinyong.draw.verify import verify_audit, verify_public
 
     if (audit is None) == (public is None):
         raise UsageError("give exactly one of --audit DIR or --public DIR")
@@ -373,7 +373,7 @@ def results_import(
     today: Annotated[str | None, typer.Option(help="Judge future dates against this day (default: today).")] = None,
 ) -> None:
     """Check every row (round, target, team, codes, dates); import all of them or none."""
-    from .results import import_results
+    from xinyong.results import import_results
 
     result = import_results(out_dir, form, today=_date(today) or dt.date.today(), encoding=encoding)
     out.print(f"Round {result.round}: {result.added} new results ({result.corrections} corrections), {result.unchanged} already imported")
@@ -386,8 +386,8 @@ def results_status_command(
     today: Annotated[str | None, typer.Option(help="Judge deadlines on this day (default: today).")] = None,
 ) -> None:
     """Pending, overdue and published results, with due dates in official working days."""
-    from .report import results_summary
-    from .results import write_status
+    from xinyong.report import results_summary
+    from xinyong.results import write_status
 
     day = _date(today) or dt.date.today()
     status, target = write_status(out_dir, round_id, day)
@@ -403,7 +403,7 @@ def disclose_command(
     today: Annotated[str | None, typer.Option(help="Publication day (default: today).")] = None,
 ) -> None:
     """Publish every recorded result and each round's draw as a static Chinese site, logged first."""
-    from .disclose import disclose
+    from xinyong.disclose import disclose
 
     result = disclose(work, public_dir, clean, today=_date(today) or dt.date.today())
     out.print(f"Published {result['records']:,} results ({result['new']:,} new) of {result['rounds']} rounds; "
@@ -421,7 +421,7 @@ def log_verify(
     key: Annotated[str | None, typer.Option(help="The log's verifier key as you obtained it (default: the site's log/key.txt).")] = None,
 ) -> None:
     """Check signatures, every inclusion proof, consistency and every published file; name the first bad one."""
-    from .translog import verify_log
+    from xinyong.translog import verify_log
 
     report = verify_log(public_dir, since=since, key=key)
     extra = f"; consistent with your checkpoint at size {report['since']}" if "since" in report else ""
@@ -442,7 +442,7 @@ def log_proof(
     """Print an RFC 6962 inclusion or consistency proof as JSON."""
     import json
 
-    from .translog import prove_consistency, prove_inclusion, record_index
+    from xinyong.translog import prove_consistency, prove_inclusion, record_index
 
     if sum(x is not None for x in (record, index, old)) != 1:
         raise UsageError("give exactly one of --record ID, --index N or --from SIZE")
@@ -460,8 +460,8 @@ def estimate_command(
     labels: Annotated[Path | None, typer.Option(help="Label policy TOML (default: shipped).")] = None,
 ) -> None:
     """Unbiased violation rates per tier, plan and overall (stratified Horvitz–Thompson), naive beside."""
-    from .estimate import estimate_round
-    from .report import estimates_table
+    from xinyong.estimate import estimate_round
+    from xinyong.report import estimates_table
 
     out.print(estimates_table(estimate_round(out_dir, round_id, labels), round_id))
 

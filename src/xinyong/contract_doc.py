@@ -6,8 +6,8 @@ and ``tests/test_contract.py`` fails when it is out of step with the code.
 
 from __future__ import annotations
 
-from . import contract
-from .validate import EARLIEST_DATE
+from xinyong import contract
+from xinyong.validate import EARLIEST_DATE
 
 HEADER = f"""# Data contract (raw input tables)
 

@@ -15,25 +15,25 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UsageError
-from .features import write_features
-from .generate import GENERATOR, RegionSpec, generate_region, read_metadata
-from .indicators import catalog
-from .ingest import TableReport, ingest
-from .model import MODEL_FILE, RiskModel
-from .modeling import score_table, train_region
-from .progress import SILENT, Progress
-from .results import import_results
-from .disclose import disclose
-from .draw.verify import verify_audit, verify_public
-from .estimate import estimate_round
-from .generate.outcomes import simulate_results
-from .registry import promote
-from .rounds import RoundPaths, assign, build_frame, commit, draw, finalize, reveal
-from .tasklists import write_task_lists
-from .tier_report import write_tier_report
-from .tiers import run_tiers
-from .translog import verify_log
+from xinyong.errors import UsageError
+from xinyong.features import write_features
+from xinyong.generate import GENERATOR, RegionSpec, generate_region, read_metadata
+from xinyong.indicators import catalog
+from xinyong.ingest import TableReport, ingest
+from xinyong.model import MODEL_FILE, RiskModel
+from xinyong.modeling import score_table, train_region
+from xinyong.progress import SILENT, Progress
+from xinyong.results import import_results
+from xinyong.disclose import disclose
+from xinyong.draw.verify import verify_audit, verify_public
+from xinyong.estimate import estimate_round
+from xinyong.generate.outcomes import simulate_results
+from xinyong.registry import promote
+from xinyong.rounds import RoundPaths, assign, build_frame, commit, draw, finalize, reveal
+from xinyong.tasklists import write_task_lists
+from xinyong.tier_report import write_tier_report
+from xinyong.tiers import run_tiers
+from xinyong.translog import verify_log
 
 
 @dataclass(frozen=True)

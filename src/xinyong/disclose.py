@@ -29,12 +29,13 @@ from pathlib import Path
 
 import polars as pl
 
-from . import fsio, translog
-from .contract import RESULT_LABELS, authority_of, division_name
-from .draw.canonical import records_of
-from .errors import UsageError
-from .results import read_results
-from .rounds import RoundPaths
+from xinyong import fsio
+from xinyong import translog
+from xinyong.contract import RESULT_LABELS, authority_of, division_name
+from xinyong.draw.canonical import records_of
+from xinyong.errors import UsageError
+from xinyong.results import read_results
+from xinyong.rounds import RoundPaths
 
 # The public fields of a result, in the order of DESIGN.md.
 FIELDS = ("检查实施机关", "类型", "抽查计划", "抽查事项", "市场主体名称", "统一社会信用代码", "日期", "结果", "公示日期", "更正记录")

@@ -26,13 +26,13 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from . import fsio
-from .errors import RoundStateError
-from .labels import LabelPolicy, read_policy
-from .metrics import clopper_pearson
-from .results import current_results, read_results
-from .rounds import RoundPaths
-from .svgplot import figure, page, plt, svg
+from xinyong import fsio
+from xinyong.errors import RoundStateError
+from xinyong.labels import LabelPolicy, read_policy
+from xinyong.metrics import clopper_pearson
+from xinyong.results import current_results, read_results
+from xinyong.rounds import RoundPaths
+from xinyong.svgplot import figure, page, plt, svg
 
 def stratum_estimates(strata: pl.DataFrame, outcomes: pl.DataFrame) -> pl.DataFrame:
     """Per stratum: N, n drawn, r labelled, violations, mean ȳ and the variance of ȳ (fpc included).

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import polars as pl
 
-from . import contract
-from .errors import InputFileError
-from .indicators import DAYS_SINCE_CAP, Indicator, catalog
+from xinyong import contract
+from xinyong.errors import InputFileError
+from xinyong.indicators import DAYS_SINCE_CAP, Indicator, catalog
 
 KEYS = ["uscc", "as_of"]
 Tables = Mapping[str, pl.LazyFrame]
@@ -39,7 +39,7 @@ def scan_clean(clean_dir: Path) -> dict[str, pl.LazyFrame]:
 
 def write_features(clean_dir: Path, as_of: dt.date, out: Path) -> int:
     """``xinyong features``: the indicators of every live enterprise on ``as_of``, to Parquet."""
-    from . import fsio
+    from xinyong import fsio
 
     tables = scan_clean(clean_dir)
     frame = build_features(tables, live_spine(tables, as_of)).collect()

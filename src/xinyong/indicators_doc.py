@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .indicators import DAYS_SINCE_CAP, catalog
+from xinyong.indicators import DAYS_SINCE_CAP, catalog
 
 KINDS = {
     "registry": "registry attribute on the as-of date",

@@ -26,11 +26,12 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
-from . import contract, fsio
-from .errors import InputFileError, UsageError
-from .progress import SILENT, Progress
-from .readers import LINE, find_table_file, read_table_batches
-from .validate import describe_duplicates, validate_table
+from xinyong import contract
+from xinyong import fsio
+from xinyong.errors import InputFileError, UsageError
+from xinyong.progress import SILENT, Progress
+from xinyong.readers import LINE, find_table_file, read_table_batches
+from xinyong.validate import describe_duplicates, validate_table
 
 MANIFEST = "manifest.json"
 # Parquet tables longer than this are validated a batch at a time: at 10^7 firms the annual

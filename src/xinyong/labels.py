@@ -22,9 +22,9 @@ from pathlib import Path
 
 import polars as pl
 
-from .contract import RESULT_CODES
-from .errors import InputFileError
-from .tomlfile import parse_toml, read_toml
+from xinyong.contract import RESULT_CODES
+from xinyong.errors import InputFileError
+from xinyong.tomlfile import parse_toml, read_toml
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ import numpy as np
 import polars as pl
 from scipy.optimize import minimize
 
-from . import fsio
-from .errors import InputFileError, UsageError
+from xinyong import fsio
+from xinyong.errors import InputFileError, UsageError
 
 MODEL_FILE = "model.txt"
 METADATA_FILE = "metadata.json"

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from . import metrics
-from .indicators import by_name
-from .svgplot import figure, page, plt, svg
+from xinyong import metrics
+from xinyong.indicators import by_name
+from xinyong.svgplot import figure, page, plt, svg
 
 TIERS = ("A", "B", "C", "D")
 DEFAULT_SHARES = {"A": 0.4, "B": 0.3, "C": 0.2, "D": 0.1}  # until a tier policy says otherwise

@@ -17,13 +17,27 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from . import fsio, model_report, registry
-from .errors import UsageError
-from .features import scan_clean
-from .labels import read_policy
-from .model import RiskModel
-from .progress import SILENT, Progress
-from .training import LABEL, PERIOD, WEIGHT, Split, data_hash, generic_model, generic_split, read_any, region_model, region_table, split_by_month
+from xinyong import fsio
+from xinyong import model_report
+from xinyong import registry
+from xinyong.errors import UsageError
+from xinyong.features import scan_clean
+from xinyong.labels import read_policy
+from xinyong.model import RiskModel
+from xinyong.progress import SILENT, Progress
+from xinyong.training import (
+    LABEL,
+    PERIOD,
+    WEIGHT,
+    Split,
+    data_hash,
+    generic_model,
+    generic_split,
+    read_any,
+    region_model,
+    region_table,
+    split_by_month,
+)
 
 
 @dataclass(frozen=True)

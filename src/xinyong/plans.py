@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .contract import DEPARTMENTS, ENTITY_TYPES, GRIDS
-from .draw.allocation import exact
-from .errors import InputFileError
-from .tomlfile import read_toml
+from xinyong.contract import DEPARTMENTS, ENTITY_TYPES, GRIDS
+from xinyong.draw.allocation import exact
+from xinyong.errors import InputFileError
+from xinyong.tomlfile import read_toml
 
 ROUND_ID = re.compile(r"^\d{6}-\d{4}-(0[1-9]|1[0-2])$")
 TIERS = ("A", "B", "C", "D")
@@ -106,6 +106,6 @@ def _check(path: Path, raw: dict, n: int, items: dict[str, str] | None) -> dict:
 
 def check_round_id(round_id: str, division: str) -> None:
     if not ROUND_ID.fullmatch(round_id) or not round_id.startswith(division + "-"):
-        from .errors import UsageError
+        from xinyong.errors import UsageError
 
         raise UsageError(f"round id must be the division and the month, e.g. {division}-2026-12, not {round_id!r}")

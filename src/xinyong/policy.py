@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .errors import InputFileError
-from .indicators import by_name
-from .tomlfile import read_toml
+from xinyong.errors import InputFileError
+from xinyong.indicators import by_name
+from xinyong.tomlfile import read_toml
 
 TIERS = ("A", "B", "C", "D")
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=")

@@ -18,8 +18,8 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
-from .contract import Table
-from .errors import InputFileError
+from xinyong.contract import Table
+from xinyong.errors import InputFileError
 
 LINE = "__line__"
 # Where a table exists in several formats, the first found is read.

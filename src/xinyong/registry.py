@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from . import fsio
-from .errors import UsageError
+from xinyong import fsio
+from xinyong.errors import UsageError
 
 MODEL_NAME = "xinyong-risk"
 EXPERIMENT = "xinyong-risk"
@@ -123,7 +123,7 @@ def promote(data_dir: Path, version: str, models_dir: Path, *, force: bool = Fal
 
 
 def _gates(client, bundle: Path) -> list[Gate]:
-    from .model import RiskModel
+    from xinyong.model import RiskModel
 
     report = json.loads((bundle / "report.json").read_text(encoding="utf-8"))
     holdout = pl.read_parquet(bundle / "holdout.parquet")
@@ -133,7 +133,7 @@ def _gates(client, bundle: Path) -> list[Gate]:
     if champion is None:
         gates.append(Gate("not worse than champion", True, "no champion yet"))
     else:
-        from .metrics import auc
+        from xinyong.metrics import auc
 
         old = RiskModel.load(champion)
         old_auc = auc(holdout["label"].to_numpy(), old.predict_proba(holdout.select(old.features_)), holdout["weight"].to_numpy())

@@ -9,8 +9,8 @@ from pathlib import Path
 import polars as pl
 from rich.table import Table as RichTable
 
-from . import contract
-from .ingest import TableReport
+from xinyong import contract
+from xinyong.ingest import TableReport
 
 
 def ingest_summary(reports: Mapping[str, TableReport], out_dir: Path) -> RichTable:

@@ -21,14 +21,15 @@ from pathlib import Path
 
 import polars as pl
 
-from . import fsio, translog
-from .contract import RESULT_CODES, results_form
-from .draw.canonical import CJ, jsonl, records_of
-from .errors import InputFileError, InputRowError, RoundStateError
-from .readers import LINE, read_table
-from .rounds import RoundPaths
-from .validate import validate_table
-from .workdays import CalendarUnavailable, result_due
+from xinyong import fsio
+from xinyong import translog
+from xinyong.contract import RESULT_CODES, results_form
+from xinyong.draw.canonical import CJ, jsonl, records_of
+from xinyong.errors import InputFileError, InputRowError, RoundStateError
+from xinyong.readers import LINE, read_table
+from xinyong.rounds import RoundPaths
+from xinyong.validate import validate_table
+from xinyong.workdays import CalendarUnavailable, result_due
 
 STORE = "results.jsonl"
 PROBLEM_COLUMNS = ("line", "column", "rule", "detail")

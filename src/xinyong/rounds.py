@@ -29,14 +29,15 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from . import fsio, translog
-from .draw import SPEC
-from .draw.allocation import allocate
-from .draw.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, mth, read_jsonl_table, records_of
-from .draw.keys import derive_seed
-from .draw.selection import draw_selection, selection_records, stratum_sizes
-from .errors import InputFileError, RoundStateError, UsageError
-from .plans import check_round_id, read_plans
+from xinyong import fsio
+from xinyong import translog
+from xinyong.draw import SPEC
+from xinyong.draw.allocation import allocate
+from xinyong.draw.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, mth, read_jsonl_table, records_of
+from xinyong.draw.keys import derive_seed
+from xinyong.draw.selection import draw_selection, selection_records, stratum_sizes
+from xinyong.errors import InputFileError, RoundStateError, UsageError
+from xinyong.plans import check_round_id, read_plans
 
 
 COMMITTED_FILES = ("frame.jsonl", "plans.json", "inspectors.jsonl")
@@ -259,7 +260,14 @@ def draw(out: Path, round_id: str) -> pl.DataFrame:
 # -- assign (spec §6) ---------------------------------------------------------------------------
 def assign(out: Path, round_id: str, clean_dir: Path) -> list:
     """Eligibility lists and teams for the drawn targets; returns the assignments (with reasons)."""
-    from .draw.teams import Inspector, assign_teams, declared_by, jurisdiction_exclusions, plan_pool, target_eligible
+    from xinyong.draw.teams import (
+        Inspector,
+        assign_teams,
+        declared_by,
+        jurisdiction_exclusions,
+        plan_pool,
+        target_eligible,
+    )
 
     paths = RoundPaths(out, round_id)
     if not (paths.audit / "selection.jsonl").exists():
@@ -326,7 +334,7 @@ def finalize(out: Path, round_id: str, *, accept_unstaffed: bool = False, reason
 
 
 def _firms(clean_dir: Path, usccs: set[str], month: dt.date) -> dict:
-    from .draw.teams import Firm
+    from xinyong.draw.teams import Firm
 
     registry = pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "legal_rep_id", "station"]).filter(pl.col("uscc").is_in(list(usccs)))
     past = pl.read_parquet(clean_dir / "inspections.parquet", columns=["uscc", "inspection_date", "inspector_1", "inspector_2"])

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import polars as pl
 
-from . import contract, fsio
-from .draw.canonical import records_of
-from .errors import RoundStateError
-from .rounds import RoundPaths
+from xinyong import contract
+from xinyong import fsio
+from xinyong.draw.canonical import records_of
+from xinyong.errors import RoundStateError
+from xinyong.rounds import RoundPaths
 
 HEADERS = {
     "round": "抽查批次", "plan": "计划编号", "plan_name": "抽查计划", "items": "抽查事项", "lead": "牵头部门",

@@ -14,12 +14,13 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from . import fsio, metrics
-from .errors import InputFileError
-from .indicators import by_name
-from .policy import TIERS
-from .svgplot import figure, page, plt, svg
-from .tiers import require_internal
+from xinyong import fsio
+from xinyong import metrics
+from xinyong.errors import InputFileError
+from xinyong.indicators import by_name
+from xinyong.policy import TIERS
+from xinyong.svgplot import figure, page, plt, svg
+from xinyong.tiers import require_internal
 
 
 def _read(path: Path) -> pl.DataFrame:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import polars as pl
 
-from .errors import InputFileError, UsageError
-from .indicators import by_name
-from .model import RiskModel
-from .policy import read_policy
-from .tiering import assign_tiers, cutoffs_for, top_reasons
+from xinyong.errors import InputFileError, UsageError
+from xinyong.indicators import by_name
+from xinyong.model import RiskModel
+from xinyong.policy import read_policy
+from xinyong.tiering import assign_tiers, cutoffs_for, top_reasons
 
 INTERNAL_METADATA = {"xinyong.classification": "internal", "xinyong.notice": "内部资料，不得公开 — internal, never published"}
 REASONS_FOR = ("C", "D")
@@ -59,7 +59,7 @@ def run_tiers(features_path: Path, model_reference: str | Path, policy_path: Pat
     table = tiers.join(features.drop("uscc").with_columns(features["uscc"]), on="uscc", how="left", maintain_order="left")
     metadata = {**INTERNAL_METADATA, "xinyong.cutoffs": json.dumps(cutoffs), "xinyong.policy": str(policy_path)}
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    from .fsio import atomic_path
+    from xinyong.fsio import atomic_path
 
     with atomic_path(out_path) as tmp:
         table.write_parquet(tmp, metadata=metadata)

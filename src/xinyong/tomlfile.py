@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from .errors import InputFileError
+from xinyong.errors import InputFileError
 
 
 def read_toml(path: Path, what: str) -> dict:

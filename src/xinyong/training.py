@@ -20,11 +20,11 @@ from pathlib import Path
 
 import polars as pl
 
-from .errors import InputFileError, UsageError
-from .features import build_features
-from .indicators import catalog
-from .labels import LabelPolicy, adjust_for_nonresponse, inspection_outcomes
-from .model import RiskModel
+from xinyong.errors import InputFileError, UsageError
+from xinyong.features import build_features
+from xinyong.indicators import catalog
+from xinyong.labels import LabelPolicy, adjust_for_nonresponse, inspection_outcomes
+from xinyong.model import RiskModel
 
 LABEL, WEIGHT, PERIOD = "label", "weight", "period"
 # Weighting classes for unlabelled inspections: the month, the stratum the firm was drawn from, and

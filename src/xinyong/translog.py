@@ -33,11 +33,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fsio
-from .checkpoint import Checkpoint, NoteError, Signer, Verifier, b64, open_note
-from .draw.canonical import CJ
-from .errors import UsageError, VerificationError
-from .merkle import StoredLevel, Tree, leaf_hash, verify_consistency, verify_inclusion
+from xinyong import fsio
+from xinyong.checkpoint import Checkpoint, NoteError, Signer, Verifier, b64, open_note
+from xinyong.draw.canonical import CJ
+from xinyong.errors import UsageError, VerificationError
+from xinyong.merkle import StoredLevel, Tree, leaf_hash, verify_consistency, verify_inclusion
 
 LOG = "log"
 ENTRIES = f"{LOG}/entries.jsonl"

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from . import uscc
-from .contract import Column, Table
-from .readers import LINE
+from xinyong import uscc
+from xinyong.contract import Column, Table
+from xinyong.readers import LINE
 
 EARLIEST_DATE = dt.date(1949, 10, 1)
 

@@ -15,7 +15,7 @@ from importlib.metadata import version
 
 import chinese_calendar
 
-from .errors import XinyongError
+from xinyong.errors import XinyongError
 
 RESULT_DEADLINE_WORKDAYS = 20
 

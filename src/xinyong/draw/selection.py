@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from .keys import unit_keys
+from xinyong.draw.keys import unit_keys
 
 # plan → stratum label → count
 PlanSizes = Mapping[str, Mapping[str, int]]

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
-from .keys import inspector_keys
+from xinyong.draw.keys import inspector_keys
 
 # (plan, uscc): a selected target
 Target = tuple[str, str]

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import polars as pl
 
-from ..errors import VerificationError
-from . import SPEC
-from .allocation import allocate
-from .canonical import CJ, H, jsonl, lines_of, mth, records_of
-from .keys import derive_seed, unit_key
-from .selection import draw_selection, selection_records, stratum_sizes
+from xinyong.errors import VerificationError
+from xinyong.draw import SPEC
+from xinyong.draw.allocation import allocate
+from xinyong.draw.canonical import CJ, H, jsonl, lines_of, mth, records_of
+from xinyong.draw.keys import derive_seed, unit_key
+from xinyong.draw.selection import draw_selection, selection_records, stratum_sizes
 
 AUDIT_FILES = ("commitment.json", "randomness.json", "frame.jsonl", "plans.json", "inspectors.jsonl", "selection.jsonl")
 
@@ -73,7 +73,7 @@ def verify_audit(folder: Path) -> list[str]:
 
 def _verify_teams(folder: Path, data: dict[str, bytes], plans: dict, seed: bytes) -> list[str]:
     """Spec §6 from eligibility.jsonl, inspectors.jsonl and the selection: the teams, byte for byte."""
-    from .teams import Inspector, assign_teams
+    from xinyong.draw.teams import Inspector, assign_teams
 
     checks: list[str] = []
     eligibility = records_of(_read(folder, "eligibility.jsonl"))

@@ -22,14 +22,15 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .. import contract, fsio
-from ..errors import UsageError
-from ..progress import SILENT, Progress
-from .firms import DEFAULT_CHUNK, DIVISION, INDUSTRIES, Firms, make_firms, names
-from .inspections import past_inspections
-from .months import Months
-from .records import SERIAL_BLOCK, make_records
-from .roster import inspection_items, make_relations, make_roster, roster_size
+from xinyong import contract
+from xinyong import fsio
+from xinyong.errors import UsageError
+from xinyong.progress import SILENT, Progress
+from xinyong.generate.firms import DEFAULT_CHUNK, DIVISION, INDUSTRIES, Firms, make_firms, names
+from xinyong.generate.inspections import past_inspections
+from xinyong.generate.months import Months
+from xinyong.generate.records import SERIAL_BLOCK, make_records
+from xinyong.generate.roster import inspection_items, make_relations, make_roster, roster_size
 
 GENERATOR = "xinyong-region-v6"  # bump whenever the same seed would give other data
 DEFAULT_ENTERPRISES = 60_000

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from .. import uscc
-from ..contract import ENTITY_TYPES, STATUSES, reference_rows
-from .months import Months
+from xinyong import uscc
+from xinyong.contract import ENTITY_TYPES, STATUSES, reference_rows
+from xinyong.generate.months import Months
 
 DIVISION = "330802"
 BASE_LOGIT = -3.0  # sigmoid(−3) ≈ 0.05: the typical firm rarely violates

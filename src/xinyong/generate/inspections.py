@@ -13,10 +13,10 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from ..contract import RESULT_CODES, TIERS
-from .firms import INDIVIDUAL, Firms
-from .months import Months
-from .records import Observed, record_ids
+from xinyong.contract import RESULT_CODES, TIERS
+from xinyong.generate.firms import INDIVIDUAL, Firms
+from xinyong.generate.months import Months
+from xinyong.generate.records import Observed, record_ids
 
 # A month's workload as a share of live firms (≈470 of the 55,000 live firms at the end, DESIGN.md), spread over the legacy
 # tiers in proportion to weight × tier size (A 无事不扰 … D 无处不在).

@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from .. import fsio
-from ..contract import results_form
-from ..draw.canonical import records_of
-from ..rounds import RoundPaths
-from .inspections import _VIOLATION_SHARES, VIOLATION_CODES
+from xinyong import fsio
+from xinyong.contract import results_form
+from xinyong.draw.canonical import records_of
+from xinyong.rounds import RoundPaths
+from xinyong.generate.inspections import _VIOLATION_SHARES, VIOLATION_CODES
 
 SIMULATED = "模拟结果（演示用，据生成数据的真实违法倾向抽样，非真实检查）"
 

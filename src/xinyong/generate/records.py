@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from ..contract import (
+from xinyong.contract import (
     ABNORMAL_REASONS,
     COMPLAINT_CATEGORIES,
     COMPLAINT_KINDS,
@@ -27,8 +27,8 @@ from ..contract import (
     SEVERITIES,
     TAX_RATINGS,
 )
-from .firms import BASE_LOGIT, CONSTRUCTION, CONSUMER, FOOD, INDIVIDUAL, POLLUTING, Firms
-from .months import Months
+from xinyong.generate.firms import BASE_LOGIT, CONSTRUCTION, CONSUMER, FOOD, INDIVIDUAL, POLLUTING, Firms
+from xinyong.generate.months import Months
 
 TYPICAL = 0.08
 SERIAL_BLOCK = 10_000_000  # record serials: chunk × block + position, unique per table

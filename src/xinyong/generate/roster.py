@@ -15,9 +15,9 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-from ..contract import DEPARTMENTS, STAFF_TYPES, reference_rows
-from .firms import DIVISION
-from .months import Months
+from xinyong.contract import DEPARTMENTS, STAFF_TYPES, reference_rows
+from xinyong.generate.firms import DIVISION
+from xinyong.generate.months import Months
 
 DEPARTMENT_SHARE = np.array([0.52, 0.12, 0.08, 0.08, 0.08, 0.07, 0.05])
 DEPARTMENT_UNITS = {
