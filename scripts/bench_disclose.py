@@ -27,9 +27,9 @@ import polars as pl
 from xinyong import translog
 from xinyong.checkpoint import b64decode
 from xinyong.disclose import disclose
-from xinyong.draw.canonical import CJ, jsonl
-from xinyong.merkle import leaf_hash, verify_inclusion
-from xinyong.uscc import complete
+from xinyong.core.canonical import CJ, jsonl
+from xinyong.core.merkle import leaf_hash, verify_inclusion
+from xinyong.core.uscc import complete
 
 ROUND = "330802-2026-11"
 PLAN = {"id": "P01", "name": "企业公示信息双随机抽查", "items": ["SJ-SC-01"], "departments": ["市场监管"]}

@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 
 from xinyong import fsio, rounds
-from xinyong.draw.canonical import CJ, FRAME_FIELDS, jsonl, jsonl_table
+from xinyong.core.canonical import CJ, FRAME_FIELDS, jsonl, jsonl_table
 
 ROUND = "330802-2026-12"
 PLANS = [{"allocation": {"min": {"D": 1}, "mode": "ratio", "ratios": {"A": "0.002", "B": "0.005", "C": "0.02", "D": "0.05"}},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from xinyong import contract
 from xinyong.contract_doc import render
 
-from .conftest import REPO
+from tests.conftest import REPO
 
 
 def test_document_is_rendered_from_the_code() -> None:

@@ -15,8 +15,8 @@ from xinyong.indicators import catalog
 from xinyong.leaks import find_leaks
 from xinyong.model import RiskModel
 
-from .conftest import REPO
-from .draw.independent import rederive, rederive_teams
+from tests.conftest import REPO
+from tests.draw.independent import rederive, rederive_teams
 
 
 def run_demo(cwd: Path, region: Path) -> subprocess.CompletedProcess[str]:

@@ -25,8 +25,8 @@ from xinyong.leaks import find_leaks
 from xinyong.results import import_results, read_results, results_status
 from xinyong.translog import verify_log
 
-from .conftest import NOVEMBER
-from .mutation import assert_every_change_is_named
+from tests.conftest import NOVEMBER
+from tests.mutation import assert_every_change_is_named
 
 TODAY = dt.date(2026, 11, 27)
 PUBLISHED = dt.date(2026, 11, 30)
@@ -91,8 +91,8 @@ def test_published_files_are_readable_by_a_web_server_and_the_key_is_not(site: d
 
 def test_every_published_result_has_an_inclusion_proof_by_its_record_id(site: dict) -> None:
     from xinyong.checkpoint import Checkpoint, Verifier, b64decode, open_note
-    from xinyong.draw.canonical import CJ
-    from xinyong.merkle import leaf_hash, verify_inclusion
+    from xinyong.core.canonical import CJ
+    from xinyong.core.merkle import leaf_hash, verify_inclusion
     from xinyong.translog import prove_inclusion, record_index
 
     public = site["public"]
@@ -161,7 +161,7 @@ def test_many_random_single_byte_changes_are_each_detected_and_named(site: dict,
 
 
 def test_pages_load_search_and_downloads_in_a_real_browser(site: dict) -> None:
-    from .browser import ARTIFACTS, page
+    from tests.browser import ARTIFACTS, page
 
     public = site["public"]
     records = json.loads((public / "downloads/results.json").read_bytes())

@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from xinyong.draw.allocation import allocate
-from xinyong.draw.canonical import FRAME_FIELDS, read_jsonl_table
+from xinyong.core.canonical import FRAME_FIELDS, read_jsonl_table
 from xinyong.draw.keys import derive_seed
 from xinyong.draw.selection import draw_selection, stratum_sizes
 from xinyong.errors import RoundStateError
@@ -27,7 +27,7 @@ from xinyong.results import import_results
 from xinyong.rounds import RoundPaths
 from xinyong.training import region_table
 
-from .conftest import NOVEMBER
+from tests.conftest import NOVEMBER
 
 
 def test_a_hand_computed_two_stratum_example() -> None:

@@ -13,7 +13,7 @@ from xinyong.features import build_features, live_spine
 from xinyong.indicators import catalog
 from xinyong.ingest import ingest
 
-from .conftest import INGEST_DAY
+from tests.conftest import INGEST_DAY
 
 AS_OF = dt.date(2025, 12, 31)
 EVENT_DATES = {

@@ -15,8 +15,8 @@ from xinyong import contract
 from xinyong.errors import InputFileError
 from xinyong.ingest import ingest
 
-from .conftest import INGEST_DAY
-from .corrupt import corrupt, expected_quarantine, read_all
+from tests.conftest import INGEST_DAY
+from tests.corrupt import corrupt, expected_quarantine, read_all
 
 TABLES = [t.name for t in contract.tables()]
 

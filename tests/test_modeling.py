@@ -15,7 +15,7 @@ from xinyong.indicators import catalog
 from xinyong.ingest import ingest
 from xinyong.modeling import score_table, train_generic, train_region
 
-from .conftest import INGEST_DAY
+from tests.conftest import INGEST_DAY
 
 AS_OF = dt.date(2026, 10, 31)
 
@@ -111,7 +111,7 @@ def test_generic_mode_errors_name_the_file_and_column(tmp_path: Path) -> None:
 
 
 def test_report_renders_chinese_as_text_in_a_real_browser(trained: Path) -> None:
-    from .browser import ARTIFACTS, page
+    from tests.browser import ARTIFACTS, page
 
     with page() as (tab, errors):
         tab.goto((trained / "report.html").as_uri())

@@ -9,7 +9,7 @@ import pytest
 from xinyong.errors import InputFileError
 from xinyong.policy import read_policy
 
-from .conftest import REPO
+from tests.conftest import REPO
 
 
 def test_the_shipped_policy_has_the_three_default_rules() -> None:

@@ -17,7 +17,7 @@ from xinyong.model import RiskModel
 from xinyong.modeling import train_region
 from xinyong.registry import ALIAS, MODEL_NAME, log_run, promote, tracking_uri
 
-from .conftest import INGEST_DAY
+from tests.conftest import INGEST_DAY
 
 
 @pytest.fixture(scope="module")

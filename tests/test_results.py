@@ -15,7 +15,7 @@ from xinyong.errors import InputFileError, InputRowError
 from xinyong.generate.outcomes import SIMULATED, simulate_results
 from xinyong.results import current_results, import_results, read_results, results_dir, results_status, write_status
 
-from .conftest import NOVEMBER
+from tests.conftest import NOVEMBER
 
 TODAY = dt.date(2026, 11, 27)
 LABELS = {c.name: c.label for c in results_form().columns}

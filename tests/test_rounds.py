@@ -15,8 +15,8 @@ from xinyong.errors import InputFileError, RoundStateError, VerificationError
 from xinyong.plans import read_plans
 from xinyong.rounds import RoundPaths, build_frame, commit, draw, reveal
 
-from .conftest import REPO
-from .draw.independent import rederive
+from tests.conftest import REPO
+from tests.draw.independent import rederive
 
 ROUND = "330802-2026-12"
 PLANS = REPO / "plans" / "330802-default.toml"
@@ -228,7 +228,7 @@ def test_task_lists_notices_and_personal_lists(staffed: RoundPaths, inputs: dict
 def test_assigned_teams_reverify_and_a_swapped_member_is_caught(done: RoundPaths, inputs: dict, tmp_path: Path) -> None:
     from xinyong.rounds import assign
 
-    from .draw.independent import rederive_teams
+    from tests.draw.independent import rederive_teams
 
     copy = tmp_path / "out"
     shutil.copytree(done.out, copy)

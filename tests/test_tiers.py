@@ -23,7 +23,7 @@ from xinyong.policy import read_policy
 from xinyong.tiering import assign_tiers, cutoffs_for
 from xinyong.tiers import run_tiers
 
-from .conftest import INGEST_DAY, REPO
+from tests.conftest import INGEST_DAY, REPO
 
 AS_OF = dt.date(2026, 10, 31)
 

@@ -12,9 +12,9 @@ import pytest
 from xinyong import translog
 from xinyong.checkpoint import Checkpoint, Verifier, b64, b64decode, open_note
 from xinyong.errors import UsageError, VerificationError
-from xinyong.merkle import leaf_hash, verify_consistency, verify_inclusion
+from xinyong.core.merkle import leaf_hash, verify_consistency, verify_inclusion
 
-from .mutation import assert_every_change_is_named
+from tests.mutation import assert_every_change_is_named
 
 ORIGIN = "xinyong.test/330802"
 

@@ -32,7 +32,7 @@ import polars as pl
 from xinyong import fsio
 from xinyong import translog
 from xinyong.contract import RESULT_LABELS, authority_of, division_name
-from xinyong.draw.canonical import records_of
+from xinyong.core.canonical import records_of
 from xinyong.errors import UsageError
 from xinyong.results import read_results
 from xinyong.rounds import RoundPaths

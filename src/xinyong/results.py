@@ -9,7 +9,7 @@ is written.  A record's id is the hash of its content, so importing the same fil
 nothing.  A result is never overwritten: a correction is a new row naming the record it corrects.
 
 ``results_status`` lists, for each target, whether its result is awaited, recorded or published,
-with its due date (20 working days after the inspection, :mod:`xinyong.workdays`).
+with its due date (20 working days after the inspection, :mod:`xinyong.core.calendar`).
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ import polars as pl
 from xinyong import fsio
 from xinyong import translog
 from xinyong.contract import RESULT_CODES, results_form
-from xinyong.draw.canonical import CJ, jsonl, records_of
+from xinyong.core.canonical import CJ, jsonl, records_of
 from xinyong.errors import InputFileError, InputRowError, RoundStateError
 from xinyong.readers import LINE, read_table
 from xinyong.rounds import RoundPaths
 from xinyong.validate import validate_table
-from xinyong.workdays import CalendarUnavailable, result_due
+from xinyong.core.calendar import CalendarUnavailable, result_due
 
 STORE = "results.jsonl"
 PROBLEM_COLUMNS = ("line", "column", "rule", "detail")

@@ -33,7 +33,7 @@ from xinyong import fsio
 from xinyong import translog
 from xinyong.draw import SPEC
 from xinyong.draw.allocation import allocate
-from xinyong.draw.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, mth, read_jsonl_table, records_of
+from xinyong.core.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, mth, read_jsonl_table, records_of
 from xinyong.draw.keys import derive_seed
 from xinyong.draw.selection import draw_selection, selection_records, stratum_sizes
 from xinyong.errors import InputFileError, RoundStateError, UsageError

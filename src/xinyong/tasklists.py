@@ -17,7 +17,7 @@ import polars as pl
 
 from xinyong import contract
 from xinyong import fsio
-from xinyong.draw.canonical import records_of
+from xinyong.core.canonical import records_of
 from xinyong.errors import RoundStateError
 from xinyong.rounds import RoundPaths
 

@@ -35,9 +35,9 @@ from pathlib import Path
 
 from xinyong import fsio
 from xinyong.checkpoint import Checkpoint, NoteError, Signer, Verifier, b64, open_note
-from xinyong.draw.canonical import CJ
+from xinyong.core.canonical import CJ
 from xinyong.errors import UsageError, VerificationError
-from xinyong.merkle import StoredLevel, Tree, leaf_hash, verify_consistency, verify_inclusion
+from xinyong.core.merkle import StoredLevel, Tree, leaf_hash, verify_consistency, verify_inclusion
 
 LOG = "log"
 ENTRIES = f"{LOG}/entries.jsonl"

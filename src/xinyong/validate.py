@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from xinyong import uscc
+from xinyong.core import uscc
 from xinyong.contract import Column, Table
 from xinyong.readers import LINE
 

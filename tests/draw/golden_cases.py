@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from xinyong import uscc
+from xinyong.core import uscc
 from xinyong.draw.allocation import allocate
-from xinyong.draw.canonical import CJ, H, jsonl
+from xinyong.core.canonical import CJ, H, jsonl
 from xinyong.draw.keys import derive_seed
 from xinyong.draw.selection import draw_selection, selection_records, stratum_sizes
 

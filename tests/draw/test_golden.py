@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from .golden_cases import VALUES, selection_bytes
-from .independent import allocate
+from tests.draw.golden_cases import VALUES, selection_bytes
+from tests.draw.independent import allocate
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -25,7 +25,7 @@ def test_different_values_give_different_draws() -> None:
 def test_the_independent_allocation_agrees_on_the_golden_plans() -> None:
     from xinyong.draw.allocation import allocate as ours
 
-    from .golden_cases import PLANS, frame
+    from tests.draw.golden_cases import PLANS, frame
     from xinyong.draw.selection import stratum_sizes
 
     for plan, strata in stratum_sizes(frame()).items():

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import chisquare
 
-from xinyong import uscc
+from xinyong.core import uscc
 from xinyong.draw.allocation import allocate
 from xinyong.draw.selection import candidates, draw_selection, finalize, stratum_sizes
 

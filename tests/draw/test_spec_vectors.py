@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from xinyong import uscc
+from xinyong.core import uscc
 from xinyong.draw.allocation import allocate
-from xinyong.draw.canonical import CJ, H, jsonl, lines_of, mth
+from xinyong.core.canonical import CJ, H, jsonl, lines_of, mth
 from xinyong.draw.keys import derive_seed, inspector_key, unit_key
 
 C = "ec36db964263640d77afaa3534dc7751ef9db0aa15b69c1da25cdef10b979d6a"

@@ -12,7 +12,7 @@ from xinyong.draw.teams import (
     Firm, Inspector, assign_teams, declared_by, jurisdiction_exclusions, jurisdictions, plan_pool, target_eligible,
 )
 
-from .independent import teams as independent_teams
+from tests.draw.independent import teams as independent_teams
 
 DAY = dt.date(2026, 12, 31)
 SEED = hashlib.sha256("团队 seed".encode()).digest()

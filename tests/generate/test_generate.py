@@ -13,7 +13,7 @@ from xinyong import contract, uscc
 from xinyong.errors import UsageError
 from xinyong.generate import RegionSpec, generate_region, read_metadata
 
-from ..conftest import SMALL
+from tests.conftest import SMALL
 
 VIOLATIONS = ["A", "B", "C", "D", "E"]
 

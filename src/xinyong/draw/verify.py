@@ -18,7 +18,7 @@ import polars as pl
 from xinyong.errors import VerificationError
 from xinyong.draw import SPEC
 from xinyong.draw.allocation import allocate
-from xinyong.draw.canonical import CJ, H, jsonl, lines_of, mth, records_of
+from xinyong.core.canonical import CJ, H, jsonl, lines_of, mth, records_of
 from xinyong.draw.keys import derive_seed, unit_key
 from xinyong.draw.selection import draw_selection, selection_records, stratum_sizes
 

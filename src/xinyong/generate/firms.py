@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from xinyong import uscc
+from xinyong.core import uscc
 from xinyong.contract import ENTITY_TYPES, STATUSES, reference_rows
 from xinyong.generate.months import Months
 

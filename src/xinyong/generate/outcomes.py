@@ -19,7 +19,7 @@ import polars as pl
 
 from xinyong import fsio
 from xinyong.contract import results_form
-from xinyong.draw.canonical import records_of
+from xinyong.core.canonical import records_of
 from xinyong.rounds import RoundPaths
 from xinyong.generate.inspections import _VIOLATION_SHARES, VIOLATION_CODES
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xinyong.merkle import EMPTY_ROOT, Tree, leaf_hash, node_hash, root_of, verify_consistency, verify_inclusion
+from xinyong.core.merkle import EMPTY_ROOT, Tree, leaf_hash, node_hash, root_of, verify_consistency, verify_inclusion
 
 # The inputs and tree heads of RFC 6962's reference implementation (certificate-transparency, merkle_tree_test).
 LEAVES = [bytes.fromhex(h) for h in ("", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f")]

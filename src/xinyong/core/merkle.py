@@ -39,8 +39,7 @@ class Tree:
     def __init__(self, leaves: list[Hash]) -> None:
         self.levels = [list(leaves)]
         while len(self.levels[-1]) > 1:
-            below = self.levels[-1]
-            self.levels.append([node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)])
+            self.levels.append(_parents(self.levels[-1]))
 
     @classmethod
     def stored(cls, levels: list) -> "Tree":
@@ -115,8 +114,25 @@ class Tree:
             raise ValueError(f"the tree has {self.size} leaves, not {size}")
 
 
+def _parents(below: list[Hash]) -> list[Hash]:
+    """The complete subtrees one level up: each pair of neighbours, left to right (an odd last one has none)."""
+    return [node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)]
+
+
 def root_of(leaves: list[Hash]) -> Hash:
-    return Tree(leaves).root()
+    """The root over leaf hashes, keeping one level at a time (10^7 leaves need neither recursion nor every level).
+
+    Carrying an odd last node up unchanged gives the same tree as the recursive definition.
+    """
+    if not leaves:
+        return EMPTY_ROOT
+    level = leaves
+    while len(level) > 1:
+        up = _parents(level)
+        if len(level) % 2:
+            up.append(level[-1])
+        level = up
+    return level[0]
 
 
 def verify_inclusion(index: int, size: int, leaf: Hash, proof: list[Hash], root: Hash) -> bool:

@@ -7,7 +7,7 @@ import hashlib
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xinyong.draw.canonical import jsonl, lines_of, mth
+from xinyong.core.canonical import jsonl, lines_of, mth
 
 
 def recursive_mth(lines: list[bytes]) -> bytes:
@@ -37,7 +37,7 @@ def test_jsonl_round_trips_its_lines(records: list[dict]) -> None:
 def test_the_fast_table_writer_gives_the_same_bytes_as_canonical_json(rows) -> None:
     import polars as pl
 
-    from xinyong.draw.canonical import FRAME_FIELDS, jsonl_table, read_jsonl_table
+    from xinyong.core.canonical import FRAME_FIELDS, jsonl_table, read_jsonl_table
 
     frame = pl.DataFrame(rows, schema={f: pl.Utf8 for f in FRAME_FIELDS}, orient="row")
     data = jsonl_table(frame, FRAME_FIELDS)

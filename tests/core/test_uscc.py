@@ -7,8 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xinyong import uscc
-
+from xinyong.core import uscc
 bodies = st.text(alphabet=uscc.ALPHABET, min_size=17, max_size=17)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from xinyong.workdays import CalendarUnavailable, add_workdays, is_workday, known_years, result_due
+from xinyong.core.calendar import CalendarUnavailable, add_workdays, is_workday, known_years, result_due
 
 D = dt.date
 

@@ -4,8 +4,8 @@
 - ``CJ(obj)`` is ``json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` in
   UTF-8; floats are refused anywhere (decimals travel as strings such as ``"0.05"``).
 - A ``.jsonl`` file holds one ``CJ(record)`` per line, every line ending in ``\\n``.
-- ``MTH`` is the Merkle tree hash of RFC 6962 §2.1: leaf ``H(0x00 || line)``, node
-  ``H(0x01 || left || right)``, split at the largest power of two smaller than n, ``MTH([]) = H("")``.
+- ``MTH`` is the Merkle tree hash of RFC 6962 §2.1 (:mod:`xinyong.core.merkle`): leaf ``H(0x00 || line)``,
+  node ``H(0x01 || left || right)``, split at the largest power of two smaller than n, ``MTH([]) = H("")``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import json
 from collections.abc import Iterable, Sequence
 
 import polars as pl
+
+from xinyong.core import merkle
 
 
 def H(data: bytes) -> str:  # noqa: N802 - the spec's name
@@ -84,30 +86,6 @@ def records_of(data: bytes) -> list:
     return [json.loads(line) for line in lines_of(data)]
 
 
-def leaf_hash(line: bytes) -> bytes:
-    return hashlib.sha256(b"\x00" + line).digest()
-
-
-def node_hash(left: bytes, right: bytes) -> bytes:
-    return hashlib.sha256(b"\x01" + left + right).digest()
-
-
 def mth(lines: Sequence[bytes]) -> str:
-    """RFC 6962 Merkle tree hash of the lines, in hex (iterative, so 10^7 leaves need no recursion)."""
-    if not lines:
-        return hashlib.sha256(b"").hexdigest()
-    return _root([leaf_hash(line) for line in lines]).hex()
-
-
-def _root(level: list[bytes]) -> bytes:
-    """The RFC 6962 root over leaf hashes: split at the largest power of two below n.
-
-    Built bottom-up: pairing left to right and carrying an odd last node up unchanged gives the
-    same tree as the recursive definition.
-    """
-    while len(level) > 1:
-        paired = [node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
-        if len(level) % 2:
-            paired.append(level[-1])
-        level = paired
-    return level[0]
+    """MTH of the spec: the RFC 6962 Merkle tree hash of the lines, in hex."""
+    return merkle.root_of([merkle.leaf_hash(line) for line in lines]).hex()
