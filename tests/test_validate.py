@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from xinyong import contract, uscc
-from xinyong.readers import LINE
+from xinyong.workspace.tables import LINE
 from xinyong.validate import validate_table
 
 TODAY = dt.date(2026, 11, 27)

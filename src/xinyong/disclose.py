@@ -29,7 +29,7 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong import fsio
+from xinyong.workspace import fsio
 from xinyong import translog
 from xinyong.contract import RESULT_LABELS, authority_of, division_name
 from xinyong.core.canonical import records_of

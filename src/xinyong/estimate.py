@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from xinyong import fsio
+from xinyong.workspace import fsio
 from xinyong.errors import RoundStateError
 from xinyong.labels import LabelPolicy, read_policy
 from xinyong.metrics import clopper_pearson

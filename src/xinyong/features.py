@@ -39,8 +39,7 @@ def scan_clean(clean_dir: Path) -> dict[str, pl.LazyFrame]:
 
 def write_features(clean_dir: Path, as_of: dt.date, out: Path) -> int:
     """``xinyong features``: the indicators of every live enterprise on ``as_of``, to Parquet."""
-    from xinyong import fsio
-
+    from xinyong.workspace import fsio
     tables = scan_clean(clean_dir)
     frame = build_features(tables, live_spine(tables, as_of)).collect()
     fsio.write_parquet(out, frame)

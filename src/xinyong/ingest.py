@@ -27,10 +27,10 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from xinyong import contract
-from xinyong import fsio
+from xinyong.workspace import fsio
 from xinyong.errors import InputFileError, UsageError
 from xinyong.progress import SILENT, Progress
-from xinyong.readers import LINE, find_table_file, read_table_batches
+from xinyong.workspace.tables import LINE, find_table_file, read_table_batches
 from xinyong.validate import describe_duplicates, validate_table
 
 MANIFEST = "manifest.json"

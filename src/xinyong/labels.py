@@ -24,7 +24,7 @@ import polars as pl
 
 from xinyong.contract import RESULT_CODES
 from xinyong.errors import InputFileError
-from xinyong.tomlfile import parse_toml, read_toml
+from xinyong.workspace.config import parse_toml, read_toml
 
 
 @dataclass(frozen=True)

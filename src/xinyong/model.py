@@ -26,7 +26,7 @@ import numpy as np
 import polars as pl
 from scipy.optimize import minimize
 
-from xinyong import fsio
+from xinyong.workspace import fsio
 from xinyong.errors import InputFileError, UsageError
 
 MODEL_FILE = "model.txt"

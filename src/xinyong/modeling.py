@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from xinyong import fsio
+from xinyong.workspace import fsio
 from xinyong import model_report
 from xinyong import registry
 from xinyong.errors import UsageError

@@ -16,7 +16,7 @@ from pathlib import Path
 from xinyong.contract import DEPARTMENTS, ENTITY_TYPES, GRIDS
 from xinyong.draw.allocation import exact
 from xinyong.errors import InputFileError
-from xinyong.tomlfile import read_toml
+from xinyong.workspace.config import read_toml
 
 ROUND_ID = re.compile(r"^\d{6}-\d{4}-(0[1-9]|1[0-2])$")
 TIERS = ("A", "B", "C", "D")

@@ -16,7 +16,7 @@ from typing import Literal
 
 from xinyong.errors import InputFileError
 from xinyong.indicators import by_name
-from xinyong.tomlfile import read_toml
+from xinyong.workspace.config import read_toml
 
 TIERS = ("A", "B", "C", "D")
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=")

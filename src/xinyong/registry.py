@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from xinyong import fsio
+from xinyong.workspace import fsio
 from xinyong.errors import UsageError
 
 MODEL_NAME = "xinyong-risk"

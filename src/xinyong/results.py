@@ -21,12 +21,12 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong import fsio
+from xinyong.workspace import fsio
 from xinyong import translog
 from xinyong.contract import RESULT_CODES, results_form
 from xinyong.core.canonical import CJ, jsonl, records_of
 from xinyong.errors import InputFileError, InputRowError, RoundStateError
-from xinyong.readers import LINE, read_table
+from xinyong.workspace.tables import LINE, read_table
 from xinyong.rounds import RoundPaths
 from xinyong.validate import validate_table
 from xinyong.core.calendar import CalendarUnavailable, result_due

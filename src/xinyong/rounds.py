@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from xinyong import fsio
+from xinyong.workspace import fsio
 from xinyong import translog
 from xinyong.draw import SPEC
 from xinyong.draw.allocation import allocate

@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from xinyong import contract
-from xinyong import fsio
+from xinyong.workspace import fsio
 from xinyong.core.canonical import records_of
 from xinyong.errors import RoundStateError
 from xinyong.rounds import RoundPaths

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from xinyong import fsio
+from xinyong.workspace import fsio
 from xinyong import metrics
 from xinyong.errors import InputFileError
 from xinyong.indicators import by_name

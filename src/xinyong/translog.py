@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from xinyong import fsio
+from xinyong.workspace import fsio
 from xinyong.checkpoint import Checkpoint, NoteError, Signer, Verifier, b64, open_note
 from xinyong.core.canonical import CJ
 from xinyong.errors import UsageError, VerificationError

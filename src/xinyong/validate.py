@@ -33,7 +33,7 @@ import polars as pl
 
 from xinyong.core import uscc
 from xinyong.contract import Column, Table
-from xinyong.readers import LINE
+from xinyong.workspace.tables import LINE
 
 EARLIEST_DATE = dt.date(1949, 10, 1)
 

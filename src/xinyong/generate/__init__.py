@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from xinyong import contract
-from xinyong import fsio
+from xinyong.workspace import fsio
 from xinyong.errors import UsageError
 from xinyong.progress import SILENT, Progress
 from xinyong.generate.firms import DEFAULT_CHUNK, DIVISION, INDUSTRIES, Firms, make_firms, names

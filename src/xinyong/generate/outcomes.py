@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from xinyong import fsio
+from xinyong.workspace import fsio
 from xinyong.contract import results_form
 from xinyong.core.canonical import records_of
 from xinyong.rounds import RoundPaths
