@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from xinyong import fsio, rounds
+from xinyong import rounds
+from xinyong.workspace import fsio
 from xinyong.core.canonical import CJ, FRAME_FIELDS, jsonl, jsonl_table
 
 ROUND = "330802-2026-12"

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from xinyong import contract
+from xinyong.ingest import contract
 from xinyong.features import build_features, live_spine, scan_clean
 from xinyong.indicators import DAYS_SINCE_CAP, catalog
 

@@ -24,7 +24,7 @@ from pathlib import Path
 STAGES = {
     "generate": "from xinyong.generate import generate_region, RegionSpec; from pathlib import Path; "
     "import sys; generate_region(Path(sys.argv[1]), RegionSpec(enterprises=int(sys.argv[2])))",
-    "ingest": "from xinyong.ingest import ingest; from pathlib import Path; import sys, datetime; "
+    "ingest": "from xinyong.ingest.run import ingest; from pathlib import Path; import sys, datetime; "
     "ingest(Path(sys.argv[1]), Path(sys.argv[3]), today=datetime.date(2026, 11, 27))",
     "baseline copy": "import polars as pl, sys; from pathlib import Path; out = Path(sys.argv[3]); out.mkdir(); "
     "from xinyong import contract\n"

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from xinyong.generate import RegionSpec, generate_region
-from xinyong.ingest import ingest
+from xinyong.ingest.run import ingest
 from xinyong.modeling import load_report, train_region
 
 

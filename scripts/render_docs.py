@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from xinyong import contract_doc, indicators_doc
+from xinyong import indicators_doc
+from xinyong.ingest import doc as contract_doc
 
 docs = Path(__file__).resolve().parent.parent / "docs"
 for name, module in (("data-contract.md", contract_doc), ("indicators.md", indicators_doc)):

@@ -34,7 +34,7 @@ def round_inputs(default_region: Path, tmp_path_factory: pytest.TempPathFactory)
     """The default region ingested, with tiers as of the ends of October (for December's round) and
     September (for November's), from the shipped champion."""
     from xinyong.features import write_features
-    from xinyong.ingest import ingest
+    from xinyong.ingest.run import ingest
     from xinyong.tiers import run_tiers
 
     root = tmp_path_factory.mktemp("round-inputs")

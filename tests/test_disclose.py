@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from xinyong.contract import results_form
+from xinyong.ingest.contract import results_form
 from xinyong.disclose import disclose
 from xinyong.errors import VerificationError
 from xinyong.generate.outcomes import simulate_results

@@ -8,10 +8,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from xinyong import contract
+from xinyong.ingest import contract
 from xinyong.features import build_features, live_spine
 from xinyong.indicators import catalog
-from xinyong.ingest import ingest
+from xinyong.ingest.run import ingest
 
 from tests.conftest import INGEST_DAY
 

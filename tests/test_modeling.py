@@ -12,7 +12,7 @@ import pytest
 
 from xinyong.errors import InputFileError, UsageError
 from xinyong.indicators import catalog
-from xinyong.ingest import ingest
+from xinyong.ingest.run import ingest
 from xinyong.modeling import score_table, train_generic, train_region
 
 from tests.conftest import INGEST_DAY

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from xinyong.ingest import ingest
+from xinyong.ingest.run import ingest
 from xinyong.model import RiskModel
 from xinyong.modeling import train_region
 from xinyong.registry import ALIAS, MODEL_NAME, log_run, promote, tracking_uri

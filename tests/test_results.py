@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from xinyong.contract import results_form
+from xinyong.ingest.contract import results_form
 from xinyong.errors import InputFileError, InputRowError
 from xinyong.generate.outcomes import SIMULATED, simulate_results
 from xinyong.results import current_results, import_results, read_results, results_dir, results_status, write_status

@@ -15,7 +15,7 @@ import pytest
 
 from xinyong.errors import UsageError
 from xinyong.features import build_features, scan_clean, write_features
-from xinyong.ingest import ingest
+from xinyong.ingest.run import ingest
 from xinyong.labels import inspection_labels
 from xinyong.labels import read_policy as label_policy
 from xinyong.model import RiskModel

@@ -69,7 +69,7 @@ def ingest(
     today: Annotated[str | None, typer.Option(help="Judge future dates against this day (default: today).")] = None,
 ) -> None:
     """Validate raw tables against the data contract; bad rows go to quarantine with reasons."""
-    from xinyong.ingest import ingest as run
+    from xinyong.ingest.run import ingest as run
     from xinyong.progress import Bars
     from xinyong.report import ingest_summary
 

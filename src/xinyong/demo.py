@@ -19,7 +19,7 @@ from xinyong.errors import UsageError
 from xinyong.features import write_features
 from xinyong.generate import GENERATOR, RegionSpec, generate_region, read_metadata
 from xinyong.indicators import catalog
-from xinyong.ingest import TableReport, ingest
+from xinyong.ingest.run import TableReport, ingest
 from xinyong.model import MODEL_FILE, RiskModel
 from xinyong.modeling import score_table, train_region
 from xinyong.progress import SILENT, Progress

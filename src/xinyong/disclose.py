@@ -31,7 +31,7 @@ import polars as pl
 
 from xinyong.workspace import fsio
 from xinyong import translog
-from xinyong.contract import RESULT_LABELS, authority_of, division_name
+from xinyong.ingest.contract import RESULT_LABELS, authority_of, division_name
 from xinyong.core.canonical import records_of
 from xinyong.errors import UsageError
 from xinyong.results import read_results

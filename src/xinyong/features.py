@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong import contract
+from xinyong.ingest import contract
 from xinyong.errors import InputFileError
 from xinyong.indicators import DAYS_SINCE_CAP, Indicator, catalog
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from xinyong.contract import ENTITY_TYPES
+from xinyong.ingest.contract import ENTITY_TYPES
 
 Dimension = Literal["基础属性", "经营行为", "监管记录", "关联关系", "社会评价"]
 # count: events in the window; amount: sum of a column in the window; days_since: days since the

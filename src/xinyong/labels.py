@@ -22,7 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong.contract import RESULT_CODES
+from xinyong.ingest.contract import RESULT_CODES
 from xinyong.errors import InputFileError
 from xinyong.workspace.config import parse_toml, read_toml
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from xinyong.contract import DEPARTMENTS, ENTITY_TYPES, GRIDS
+from xinyong.ingest.contract import DEPARTMENTS, ENTITY_TYPES, GRIDS
 from xinyong.draw.allocation import exact
 from xinyong.errors import InputFileError
 from xinyong.workspace.config import read_toml

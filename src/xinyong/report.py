@@ -9,8 +9,8 @@ from pathlib import Path
 import polars as pl
 from rich.table import Table as RichTable
 
-from xinyong import contract
-from xinyong.ingest import TableReport
+from xinyong.ingest import contract
+from xinyong.ingest.run import TableReport
 
 
 def ingest_summary(reports: Mapping[str, TableReport], out_dir: Path) -> RichTable:

@@ -1,6 +1,6 @@
 """Inspection results of a round: import from the form inspectors fill in, corrections, and status.
 
-``import_results`` reads one 抽查检查结果录入表 (xlsx or CSV; :func:`xinyong.contract.results_form`)
+``import_results`` reads one 抽查检查结果录入表 (xlsx or CSV; :func:`xinyong.ingest.contract.results_form`)
 for one round and checks every row: the round's teams are final; the firm is one of its targets;
 the team is the team that was drawn; each result code is one of DESIGN.md's codes and ``1`` (未发现
 问题) stands alone; the dates are in order, not before the round's month and not in the future.
@@ -23,12 +23,12 @@ import polars as pl
 
 from xinyong.workspace import fsio
 from xinyong import translog
-from xinyong.contract import RESULT_CODES, results_form
+from xinyong.ingest.contract import RESULT_CODES, results_form
 from xinyong.core.canonical import CJ, jsonl, records_of
 from xinyong.errors import InputFileError, InputRowError, RoundStateError
 from xinyong.workspace.tables import LINE, read_table
 from xinyong.rounds import RoundPaths
-from xinyong.validate import validate_table
+from xinyong.ingest.validate import validate_table
 from xinyong.core.calendar import CalendarUnavailable, result_due
 
 STORE = "results.jsonl"

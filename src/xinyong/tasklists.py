@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong import contract
+from xinyong.ingest import contract
 from xinyong.workspace import fsio
 from xinyong.core.canonical import records_of
 from xinyong.errors import RoundStateError
@@ -70,7 +70,7 @@ def write_task_lists(out: Path, round_id: str, clean_dir: Path) -> dict[str, int
 
 
 def results_template(targets: pl.DataFrame) -> pl.DataFrame:
-    """The results form (:func:`xinyong.contract.results_form`) with every staffed target and its
+    """The results form (:func:`xinyong.ingest.contract.results_form`) with every staffed target and its
     team filled in, the dates and codes left for the inspectors; `xinyong results import` reads it back."""
     form = contract.results_form()
     filled = targets.select(

@@ -9,7 +9,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from xinyong import contract, uscc
+from xinyong.core import uscc
+from xinyong.ingest import contract
 from xinyong.errors import UsageError
 from xinyong.generate import RegionSpec, generate_region, read_metadata
 

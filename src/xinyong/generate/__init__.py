@@ -22,7 +22,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from xinyong import contract
+from xinyong.ingest import contract
 from xinyong.workspace import fsio
 from xinyong.errors import UsageError
 from xinyong.progress import SILENT, Progress

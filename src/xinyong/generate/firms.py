@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from xinyong.core import uscc
-from xinyong.contract import ENTITY_TYPES, STATUSES, reference_rows
+from xinyong.ingest.contract import ENTITY_TYPES, STATUSES, reference_rows
 from xinyong.generate.months import Months
 
 DIVISION = "330802"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from xinyong.contract import RESULT_CODES, TIERS
+from xinyong.ingest.contract import RESULT_CODES, TIERS
 from xinyong.generate.firms import INDIVIDUAL, Firms
 from xinyong.generate.months import Months
 from xinyong.generate.records import Observed, record_ids

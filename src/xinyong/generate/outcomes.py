@@ -3,7 +3,7 @@
 A real round's results come from inspectors.  For the demo, each staffed target's finding is drawn
 from the firm's true violation propensity (``truth/``) in the round's month — or, for a month after
 the generated history, its last month — with the same result-code mix as the generator's past
-inspections.  The form is the one inspectors fill in (:func:`xinyong.contract.results_form`), and
+inspections.  The form is the one inspectors fill in (:func:`xinyong.ingest.contract.results_form`), and
 every row's 备注 says it is simulated.  Its randomness is the generator's seeded stream, never the
 draw's: this stands in for the world, not for the sampler.
 """
@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 
 from xinyong.workspace import fsio
-from xinyong.contract import results_form
+from xinyong.ingest.contract import results_form
 from xinyong.core.canonical import records_of
 from xinyong.rounds import RoundPaths
 from xinyong.generate.inspections import _VIOLATION_SHARES, VIOLATION_CODES

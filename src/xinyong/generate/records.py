@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from xinyong.contract import (
+from xinyong.ingest.contract import (
     ABNORMAL_REASONS,
     COMPLAINT_CATEGORIES,
     COMPLAINT_KINDS,

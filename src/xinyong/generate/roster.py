@@ -15,7 +15,7 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-from xinyong.contract import DEPARTMENTS, STAFF_TYPES, reference_rows
+from xinyong.ingest.contract import DEPARTMENTS, STAFF_TYPES, reference_rows
 from xinyong.generate.firms import DIVISION
 from xinyong.generate.months import Months
 

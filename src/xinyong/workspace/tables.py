@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
-from xinyong.contract import Table
+from xinyong.ingest.contract import Table
 from xinyong.errors import InputFileError
 
 LINE = "__line__"

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xinyong import contract
+from xinyong.ingest import contract
 from xinyong.errors import InputFileError
-from xinyong.ingest import ingest
+from xinyong.ingest.run import ingest
 
 from tests.conftest import INGEST_DAY
-from tests.corrupt import corrupt, expected_quarantine, read_all
+from tests.ingest.corrupt import corrupt, expected_quarantine, read_all
 
 TABLES = [t.name for t in contract.tables()]
 
@@ -70,7 +70,7 @@ def test_corrupted_rows_are_exactly_the_quarantined_ones(default_region: Path, t
 
 
 def test_large_parquet_tables_are_validated_in_batches_with_the_same_result(default_region: Path, tmp_path: Path, monkeypatch) -> None:
-    import xinyong.ingest
+    import xinyong.ingest.run
 
     original = read_all(default_region, TABLES)
     broken_frames, broken = corrupt(original, share=0.01, seed=7)
@@ -80,7 +80,7 @@ def test_large_parquet_tables_are_validated_in_batches_with_the_same_result(defa
     for name, frame in broken_frames.items():
         frame.write_parquet(raw / f"{name}.parquet")
     ingest(raw, tmp_path / "whole", today=INGEST_DAY)
-    monkeypatch.setattr(xinyong.ingest, "BATCH_ROWS", 7_000)  # annual reports: 38 batches
+    monkeypatch.setattr(xinyong.ingest.run, "BATCH_ROWS", 7_000)  # annual reports: 38 batches
     ingest(raw, tmp_path / "batched", today=INGEST_DAY)
     # Parquet lines count from 1, CSV lines (header first) from 2.
     assert quarantined(tmp_path / "batched") == {(t, line - 1): v for (t, line), v in expected.items()}

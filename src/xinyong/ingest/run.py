@@ -1,6 +1,6 @@
 """``xinyong ingest``: validate a folder of raw department tables into clean Parquet plus quarantine.
 
-The edge around :mod:`xinyong.validate`: it finds and reads each table of the contract, validates
+The edge around :mod:`xinyong.ingest.validate`: it finds and reads each table of the contract, validates
 it against the accepted keys of the tables it references (enterprises, items and inspectors come
 first), and writes
 
@@ -26,12 +26,12 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
-from xinyong import contract
+from xinyong.ingest import contract
 from xinyong.workspace import fsio
 from xinyong.errors import InputFileError, UsageError
 from xinyong.progress import SILENT, Progress
 from xinyong.workspace.tables import LINE, find_table_file, read_table_batches
-from xinyong.validate import describe_duplicates, validate_table
+from xinyong.ingest.validate import describe_duplicates, validate_table
 
 MANIFEST = "manifest.json"
 # Parquet tables longer than this are validated a batch at a time: at 10^7 firms the annual

@@ -1,7 +1,7 @@
 """Corrupt raw tables the way real exports go wrong, and say exactly which rows should be quarantined.
 
 Each corruption is applied to distinct rows and returns ``{(table, line): (column, rule)}``: the
-first rule :mod:`xinyong.validate` must report for that row.  :func:`expected_quarantine` adds the
+first rule :mod:`xinyong.ingest.validate` must report for that row.  :func:`expected_quarantine` adds the
 rows that must follow by reference (an event of an enterprise whose registry row was rejected).
 """
 
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from xinyong import contract, uscc
+from xinyong.core import uscc
+from xinyong.ingest import contract
 
 Expectation = dict[tuple[str, int], tuple[str, str]]
 GARBAGE = "☃ 垃圾###"

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from xinyong.core import uscc
-from xinyong.contract import Column, Table
+from xinyong.ingest.contract import Column, Table
 from xinyong.workspace.tables import LINE
 
 EARLIEST_DATE = dt.date(1949, 10, 1)

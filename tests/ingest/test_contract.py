@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from xinyong import contract
-from xinyong.contract_doc import render
+from xinyong.ingest import contract
+from xinyong.ingest.doc import render
 
 from tests.conftest import REPO
 

@@ -7,9 +7,10 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from xinyong import contract, uscc
+from xinyong.core import uscc
+from xinyong.ingest import contract
 from xinyong.workspace.tables import LINE
-from xinyong.validate import validate_table
+from xinyong.ingest.validate import validate_table
 
 TODAY = dt.date(2026, 11, 27)
 FIRM = uscc.complete("91330802MA29U0QJ3")

@@ -1,4 +1,4 @@
-"""Render the data contract (:mod:`xinyong.contract`) as the Markdown of ``docs/data-contract.md``.
+"""Render the data contract (:mod:`xinyong.ingest.contract`) as the Markdown of ``docs/data-contract.md``.
 
 The document is generated, never edited by hand: ``scripts/render_docs.py`` rewrites it
 and ``tests/test_contract.py`` fails when it is out of step with the code.
@@ -6,8 +6,8 @@ and ``tests/test_contract.py`` fails when it is out of step with the code.
 
 from __future__ import annotations
 
-from xinyong import contract
-from xinyong.validate import EARLIEST_DATE
+from xinyong.ingest import contract
+from xinyong.ingest.validate import EARLIEST_DATE
 
 HEADER = f"""# Data contract (raw input tables)
 
