@@ -19,8 +19,8 @@ import pandas as pd
 import polars as pl
 
 from xinyong.ingest import contract
-from xinyong.features import build_features, live_spine, scan_clean
-from xinyong.indicators import DAYS_SINCE_CAP, catalog
+from xinyong.indicators.features import build_features, live_spine, scan_clean
+from xinyong.indicators.catalog import DAYS_SINCE_CAP, catalog
 
 KEYS = ["uscc", "as_of"]
 
@@ -147,7 +147,7 @@ def main() -> None:
     if mismatched:
         raise SystemExit(f"pandas and polars disagree on: {', '.join(mismatched)}")
     print(f"{ours.height:,} live firms × {len(catalog())} indicators, as of {as_of}; both implementations agree on every value")
-    print(f"polars (xinyong.features, lazy): {polars_seconds:7.2f} s  {ours.height / polars_seconds:12,.0f} firms/s")
+    print(f"polars (xinyong.indicators.features, lazy): {polars_seconds:7.2f} s  {ours.height / polars_seconds:12,.0f} firms/s")
     print(f"pandas baseline (same catalog):  {pandas_seconds:7.2f} s  {ours.height / pandas_seconds:12,.0f} firms/s")
     print(f"speed-up polars / pandas: {pandas_seconds / polars_seconds:.1f}x")
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from xinyong.features import build_features, live_spine, scan_clean
+from xinyong.indicators.features import build_features, live_spine, scan_clean
 from xinyong.model import THREADS, RiskModel
 from xinyong.policy import read_policy
 from xinyong.tiering import assign_tiers, cutoffs_for

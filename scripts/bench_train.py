@@ -23,8 +23,8 @@ import numpy as np
 import polars as pl
 
 from xinyong import metrics
-from xinyong.features import build_features, live_spine, scan_clean
-from xinyong.indicators import catalog
+from xinyong.indicators.features import build_features, live_spine, scan_clean
+from xinyong.indicators.catalog import catalog
 from xinyong.training import region_model
 
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from xinyong import indicators_doc
+from xinyong.indicators import doc as indicators_doc
 from xinyong.ingest import doc as contract_doc
 
 docs = Path(__file__).resolve().parent.parent / "docs"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong.indicators import catalog
+from xinyong.indicators.catalog import catalog
 from xinyong.leaks import find_leaks
 from xinyong.model import RiskModel
 

@@ -19,7 +19,7 @@ from xinyong.draw.keys import derive_seed
 from xinyong.draw.selection import draw_selection, stratum_sizes
 from xinyong.errors import RoundStateError
 from xinyong.estimate import estimate_rates, estimate_round
-from xinyong.features import scan_clean
+from xinyong.indicators.features import scan_clean
 from xinyong.generate.outcomes import simulate_results, true_propensity
 from xinyong.labels import read_policy
 from xinyong.metrics import clopper_pearson

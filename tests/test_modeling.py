@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from xinyong.errors import InputFileError, UsageError
-from xinyong.indicators import catalog
+from xinyong.indicators.catalog import catalog
 from xinyong.ingest.run import ingest
 from xinyong.modeling import score_table, train_generic, train_region
 
@@ -66,7 +66,7 @@ def test_tier_rates_rise_on_the_holdout(trained: Path) -> None:
 
 
 def test_model_scores_the_monthly_features(trained: Path, default_clean: Path, tmp_path: Path) -> None:
-    from xinyong.features import write_features
+    from xinyong.indicators.features import write_features
 
     rows = write_features(default_clean, AS_OF, tmp_path / "f.parquet")
     assert score_table(trained, tmp_path / "f.parquet", tmp_path / "s.parquet") == rows

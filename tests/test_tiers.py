@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from xinyong.errors import UsageError
-from xinyong.features import build_features, scan_clean, write_features
+from xinyong.indicators.features import build_features, scan_clean, write_features
 from xinyong.ingest.run import ingest
 from xinyong.labels import inspection_labels
 from xinyong.labels import read_policy as label_policy

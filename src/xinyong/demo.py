@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xinyong.errors import UsageError
-from xinyong.features import write_features
+from xinyong.indicators.features import write_features
 from xinyong.generate import GENERATOR, RegionSpec, generate_region, read_metadata
-from xinyong.indicators import catalog
+from xinyong.indicators.catalog import catalog
 from xinyong.ingest.run import TableReport, ingest
 from xinyong.model import MODEL_FILE, RiskModel
 from xinyong.modeling import score_table, train_region

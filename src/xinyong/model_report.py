@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 
 from xinyong import metrics
-from xinyong.indicators import by_name
+from xinyong.indicators.catalog import by_name
 from xinyong.svgplot import figure, page, plt, svg
 
 TIERS = ("A", "B", "C", "D")

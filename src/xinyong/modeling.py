@@ -21,7 +21,7 @@ from xinyong.workspace import fsio
 from xinyong import model_report
 from xinyong import registry
 from xinyong.errors import UsageError
-from xinyong.features import scan_clean
+from xinyong.indicators.features import scan_clean
 from xinyong.labels import read_policy
 from xinyong.model import RiskModel
 from xinyong.progress import SILENT, Progress

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from xinyong.errors import InputFileError
-from xinyong.indicators import by_name
+from xinyong.indicators.catalog import by_name
 from xinyong.workspace.config import read_toml
 
 TIERS = ("A", "B", "C", "D")

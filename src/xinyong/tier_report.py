@@ -17,7 +17,7 @@ import polars as pl
 from xinyong.workspace import fsio
 from xinyong import metrics
 from xinyong.errors import InputFileError
-from xinyong.indicators import by_name
+from xinyong.indicators.catalog import by_name
 from xinyong.policy import TIERS
 from xinyong.svgplot import figure, page, plt, svg
 from xinyong.tiers import require_internal

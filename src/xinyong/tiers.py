@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from xinyong.errors import InputFileError, UsageError
-from xinyong.indicators import by_name
+from xinyong.indicators.catalog import by_name
 from xinyong.model import RiskModel
 from xinyong.policy import read_policy
 from xinyong.tiering import assign_tiers, cutoffs_for, top_reasons

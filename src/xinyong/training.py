@@ -1,7 +1,7 @@
 """Training sets and splits for the risk model, in region mode and in generic mode.
 
 Region mode turns the region's past inspections into labels (:mod:`xinyong.labels`), builds their
-features as of the day before each inspection month (:mod:`xinyong.features`), and splits them
+features as of the day before each inspection month (:mod:`xinyong.indicators.features`), and splits them
 **out of time**: the last months are the holdout the report is computed on, the months before
 them validate (early stopping and calibration), and everything earlier trains.  A model is
 judged on months it never saw, as it will be used.
@@ -21,8 +21,8 @@ from pathlib import Path
 import polars as pl
 
 from xinyong.errors import InputFileError, UsageError
-from xinyong.features import build_features
-from xinyong.indicators import catalog
+from xinyong.indicators.features import build_features
+from xinyong.indicators.catalog import catalog
 from xinyong.labels import LabelPolicy, adjust_for_nonresponse, inspection_outcomes
 from xinyong.model import RiskModel
 

@@ -37,9 +37,3 @@ def test_reference_lists_are_complete() -> None:
     assert len(contract.towns()) == 18  # DESIGN.md: 18 乡镇(街道)
     assert set(contract.RESULT_CODES) == set(contract.RESULT_LABELS)
 
-
-def test_indicator_document_is_rendered_from_the_catalog() -> None:
-    from xinyong.indicators_doc import render as render_indicators
-
-    written = (REPO / "docs" / "indicators.md").read_text(encoding="utf-8")
-    assert written == render_indicators(), "run: .venv/bin/python scripts/render_docs.py"

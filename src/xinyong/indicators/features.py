@@ -1,4 +1,4 @@
-"""Point-in-time indicators: the catalog (:mod:`xinyong.indicators`) computed for a spine of (uscc, as_of).
+"""Point-in-time indicators: the catalog (:mod:`xinyong.indicators.catalog`) computed for a spine of (uscc, as_of).
 
 A *spine* lists which enterprise is described as of which day: one as-of date for every live firm
 when a month is scored, or the day before each past inspection's month when labels are built.
@@ -20,7 +20,7 @@ import polars as pl
 
 from xinyong.ingest import contract
 from xinyong.errors import InputFileError
-from xinyong.indicators import DAYS_SINCE_CAP, Indicator, catalog
+from xinyong.indicators.catalog import DAYS_SINCE_CAP, Indicator, catalog
 
 KEYS = ["uscc", "as_of"]
 Tables = Mapping[str, pl.LazyFrame]

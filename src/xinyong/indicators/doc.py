@@ -1,4 +1,4 @@
-"""Render the indicator catalog (:mod:`xinyong.indicators`) as ``docs/indicators.md``.
+"""Render the indicator catalog (:mod:`xinyong.indicators.catalog`) as ``docs/indicators.md``.
 
 Generated, never edited by hand: ``scripts/render_docs.py`` rewrites it; a test keeps it in step.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from xinyong.indicators import DAYS_SINCE_CAP, catalog
+from xinyong.indicators.catalog import DAYS_SINCE_CAP, catalog
 
 KINDS = {
     "registry": "registry attribute on the as-of date",

@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 
 from xinyong.ingest import contract
-from xinyong.features import build_features, live_spine
-from xinyong.indicators import catalog
+from xinyong.indicators.features import build_features, live_spine
+from xinyong.indicators.catalog import catalog
 from xinyong.ingest.run import ingest
 
 from tests.conftest import INGEST_DAY
