@@ -24,9 +24,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from xinyong import metrics
-from xinyong.modeling import train_generic
-from xinyong.training import LABEL, generic_split
+from xinyong.model import metrics
+from xinyong.model.run import train_generic
+from xinyong.model.training import LABEL, generic_split
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "public" / "german_credit.csv"
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from xinyong.generate import RegionSpec, generate_region
 from xinyong.ingest.run import ingest
-from xinyong.modeling import load_report, train_region
+from xinyong.model.run import load_report, train_region
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ import numpy as np
 import polars as pl
 
 from xinyong.indicators.features import build_features, live_spine, scan_clean
-from xinyong.model import THREADS, RiskModel
+from xinyong.model.estimator import THREADS, RiskModel
 from xinyong.policy import read_policy
 from xinyong.tiering import assign_tiers, cutoffs_for
 from xinyong.tiers import reason_columns

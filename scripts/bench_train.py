@@ -22,10 +22,10 @@ import lightgbm as lgb
 import numpy as np
 import polars as pl
 
-from xinyong import metrics
+from xinyong.model import metrics
 from xinyong.indicators.features import build_features, live_spine, scan_clean
 from xinyong.indicators.catalog import catalog
-from xinyong.training import region_model
+from xinyong.model.training import region_model
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ import polars as pl
 
 from xinyong.indicators.catalog import catalog
 from xinyong.leaks import find_leaks
-from xinyong.model import RiskModel
+from xinyong.model.estimator import RiskModel
 
 from tests.conftest import REPO
 from tests.draw.independent import rederive, rederive_teams

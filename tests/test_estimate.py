@@ -21,11 +21,11 @@ from xinyong.errors import RoundStateError
 from xinyong.estimate import estimate_rates, estimate_round
 from xinyong.indicators.features import scan_clean
 from xinyong.generate.outcomes import simulate_results, true_propensity
-from xinyong.labels import read_policy
-from xinyong.metrics import clopper_pearson
+from xinyong.model.labels import read_policy
+from xinyong.model.metrics import clopper_pearson
 from xinyong.results import import_results
 from xinyong.rounds import RoundPaths
-from xinyong.training import region_table
+from xinyong.model.training import region_table
 
 from tests.conftest import NOVEMBER
 

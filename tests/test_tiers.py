@@ -16,9 +16,9 @@ import pytest
 from xinyong.errors import UsageError
 from xinyong.indicators.features import build_features, scan_clean, write_features
 from xinyong.ingest.run import ingest
-from xinyong.labels import inspection_labels
-from xinyong.labels import read_policy as label_policy
-from xinyong.model import RiskModel
+from xinyong.model.labels import inspection_labels
+from xinyong.model.labels import read_policy as label_policy
+from xinyong.model.estimator import RiskModel
 from xinyong.policy import read_policy
 from xinyong.tiering import assign_tiers, cutoffs_for
 from xinyong.tiers import run_tiers

@@ -132,7 +132,7 @@ def model_train(
     data_dir: Annotated[Path, typer.Option(help="Project data folder holding the MLflow store.")] = Path("data"),
 ) -> None:
     """Train a LightGBM model (monotone, calibrated, 1/π-weighted), log it to MLflow and register it."""
-    from xinyong.modeling import train_generic, train_region
+    from xinyong.model.run import train_generic, train_region
     from xinyong.progress import Bars
 
     if (clean is None) == (table is None):
@@ -157,7 +157,7 @@ def model_score(
     id_column: Annotated[str | None, typer.Option("--id", help="Id column to carry over (default: the model's).")] = None,
 ) -> None:
     """Write the calibrated score for every row of a table."""
-    from xinyong.modeling import score_table
+    from xinyong.model.run import score_table
 
     rows = score_table(model, table, out_path, id_column)
     out.print(f"Scored {rows:,} rows → {out_path}")
@@ -172,7 +172,7 @@ def model_promote(
     data_dir: Annotated[Path, typer.Option(help="Project data folder holding the MLflow store.")] = Path("data"),
 ) -> None:
     """Move the `champion` alias to VERSION if its gates pass, and export it to models/."""
-    from xinyong.registry import promote
+    from xinyong.model.registry import promote
 
     gates = promote(data_dir, version, models_dir, force=force, reason=reason)
     for gate in gates:

@@ -20,15 +20,15 @@ from xinyong.indicators.features import write_features
 from xinyong.generate import GENERATOR, RegionSpec, generate_region, read_metadata
 from xinyong.indicators.catalog import catalog
 from xinyong.ingest.run import TableReport, ingest
-from xinyong.model import MODEL_FILE, RiskModel
-from xinyong.modeling import score_table, train_region
+from xinyong.model.estimator import MODEL_FILE, RiskModel
+from xinyong.model.run import score_table, train_region
 from xinyong.progress import SILENT, Progress
 from xinyong.results import import_results
 from xinyong.disclose import disclose
 from xinyong.draw.verify import verify_audit, verify_public
 from xinyong.estimate import estimate_round
 from xinyong.generate.outcomes import simulate_results
-from xinyong.registry import promote
+from xinyong.model.registry import promote
 from xinyong.rounds import RoundPaths, assign, build_frame, commit, draw, finalize, reveal
 from xinyong.tasklists import write_task_lists
 from xinyong.tier_report import write_tier_report

@@ -5,7 +5,7 @@ N_h frame units, n_h drawn (spec §5), so every unit of h had inclusion probabil
 The stratified Horvitz–Thompson estimator of a domain's violation rate (Horvitz & Thompson 1952;
 Cochran, *Sampling Techniques*, 3rd ed., §5.3) is Σ_h N_h ȳ_h / Σ_h N_h over the domain's strata,
 with variance Σ_h (N_h/N)² (1 − r_h/N_h) s_h²/r_h.  Results that say nothing about compliance
-(code 6 unreachable, F no such activity, …; :mod:`xinyong.labels`) are nonresponse: ȳ_h and s_h
+(code 6 unreachable, F no such activity, …; :mod:`xinyong.model.labels`) are nonresponse: ȳ_h and s_h
 are taken over the r_h labelled units of the stratum, the weighting-class adjustment with the
 strata as classes.  The 95% interval is Jeffreys' on the effective sample size p(1−p)/v
 (Korn & Graubard 1998, Survey Methodology 24(2); Liu & Kott 2009), which stays inside [0, 1] and
@@ -28,8 +28,8 @@ import polars as pl
 
 from xinyong.workspace import fsio
 from xinyong.errors import RoundStateError
-from xinyong.labels import LabelPolicy, read_policy
-from xinyong.metrics import clopper_pearson
+from xinyong.model.labels import LabelPolicy, read_policy
+from xinyong.model.metrics import clopper_pearson
 from xinyong.results import current_results, read_results
 from xinyong.rounds import RoundPaths
 from xinyong.svgplot import figure, page, plt, svg
@@ -141,7 +141,7 @@ def _plot(estimates: pl.DataFrame) -> str:
 
 
 def training_labels(drawn: pl.DataFrame, round_id: str) -> pl.DataFrame:
-    """Every drawn unit with a result, shaped like :func:`xinyong.labels.inspection_outcomes`: the
+    """Every drawn unit with a result, shaped like :func:`xinyong.model.labels.inspection_outcomes`: the
     label (null when the code says nothing), π and the weight 1/π."""
     month = round_id.split("-", 1)[1]
     as_of = dt.date.fromisoformat(month + "-01") - dt.timedelta(days=1)

@@ -2,7 +2,7 @@
 
 It shows the migration matrix (last month's tier × this month's, firms in both), tier shares by
 supervision grid and by industry section, the PSI of the score and of every indicator against last
-month with the 0.25 alarm (:mod:`xinyong.metrics`), and how many firms each override rule caught.
+month with the 0.25 alarm (:mod:`xinyong.model.metrics`), and how many firms each override rule caught.
 Internal, like the tiers themselves: it must be written under an ``internal/`` folder.
 """
 
@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from xinyong.workspace import fsio
-from xinyong import metrics
+from xinyong.model import metrics
 from xinyong.errors import InputFileError
 from xinyong.indicators.catalog import by_name
 from xinyong.policy import TIERS

@@ -17,7 +17,7 @@ import polars as pl
 
 from xinyong.errors import InputFileError, UsageError
 from xinyong.indicators.catalog import by_name
-from xinyong.model import RiskModel
+from xinyong.model.estimator import RiskModel
 from xinyong.policy import read_policy
 from xinyong.tiering import assign_tiers, cutoffs_for, top_reasons
 

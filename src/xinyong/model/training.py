@@ -1,6 +1,6 @@
 """Training sets and splits for the risk model, in region mode and in generic mode.
 
-Region mode turns the region's past inspections into labels (:mod:`xinyong.labels`), builds their
+Region mode turns the region's past inspections into labels (:mod:`xinyong.model.labels`), builds their
 features as of the day before each inspection month (:mod:`xinyong.indicators.features`), and splits them
 **out of time**: the last months are the holdout the report is computed on, the months before
 them validate (early stopping and calibration), and everything earlier trains.  A model is
@@ -23,8 +23,8 @@ import polars as pl
 from xinyong.errors import InputFileError, UsageError
 from xinyong.indicators.features import build_features
 from xinyong.indicators.catalog import catalog
-from xinyong.labels import LabelPolicy, adjust_for_nonresponse, inspection_outcomes
-from xinyong.model import RiskModel
+from xinyong.model.labels import LabelPolicy, adjust_for_nonresponse, inspection_outcomes
+from xinyong.model.estimator import RiskModel
 
 LABEL, WEIGHT, PERIOD = "label", "weight", "period"
 # Weighting classes for unlabelled inspections: the month, the stratum the firm was drawn from, and
@@ -60,10 +60,10 @@ def data_hash(frame: pl.DataFrame) -> str:
 # -- region mode -------------------------------------------------------------------------------
 def region_table(tables, policy: LabelPolicy, as_of: dt.date, extra: list[pl.LazyFrame] = ()) -> pl.DataFrame:
     """Labelled inspections finished by ``as_of`` with their point-in-time features and
-    nonresponse-adjusted 1/π weights (:func:`xinyong.labels.adjust_for_nonresponse`).
+    nonresponse-adjusted 1/π weights (:func:`xinyong.model.labels.adjust_for_nonresponse`).
 
     ``extra`` are outcomes of this system's own rounds (``xinyong estimate`` writes them), in the
-    shape of :func:`xinyong.labels.inspection_outcomes`.
+    shape of :func:`xinyong.model.labels.inspection_outcomes`.
     """
     month_end = (pl.col("as_of").dt.offset_by("1d").dt.month_end())
     outcomes = inspection_outcomes(tables["inspections"], policy)

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from xinyong.ingest.run import ingest
-from xinyong.model import RiskModel
-from xinyong.modeling import train_region
-from xinyong.registry import ALIAS, MODEL_NAME, log_run, promote, tracking_uri
+from xinyong.model.estimator import RiskModel
+from xinyong.model.run import train_region
+from xinyong.model.registry import ALIAS, MODEL_NAME, log_run, promote, tracking_uri
 
 from tests.conftest import INGEST_DAY
 

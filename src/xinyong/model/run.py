@@ -18,14 +18,14 @@ import numpy as np
 import polars as pl
 
 from xinyong.workspace import fsio
-from xinyong import model_report
-from xinyong import registry
+from xinyong.model import report as model_report
+from xinyong.model import registry
 from xinyong.errors import UsageError
 from xinyong.indicators.features import scan_clean
-from xinyong.labels import read_policy
-from xinyong.model import RiskModel
+from xinyong.model.labels import read_policy
+from xinyong.model.estimator import RiskModel
 from xinyong.progress import SILENT, Progress
-from xinyong.training import (
+from xinyong.model.training import (
     LABEL,
     PERIOD,
     WEIGHT,

@@ -123,7 +123,7 @@ def promote(data_dir: Path, version: str, models_dir: Path, *, force: bool = Fal
 
 
 def _gates(client, bundle: Path) -> list[Gate]:
-    from xinyong.model import RiskModel
+    from xinyong.model.estimator import RiskModel
 
     report = json.loads((bundle / "report.json").read_text(encoding="utf-8"))
     holdout = pl.read_parquet(bundle / "holdout.parquet")
@@ -133,7 +133,7 @@ def _gates(client, bundle: Path) -> list[Gate]:
     if champion is None:
         gates.append(Gate("not worse than champion", True, "no champion yet"))
     else:
-        from xinyong.metrics import auc
+        from xinyong.model.metrics import auc
 
         old = RiskModel.load(champion)
         old_auc = auc(holdout["label"].to_numpy(), old.predict_proba(holdout.select(old.features_)), holdout["weight"].to_numpy())

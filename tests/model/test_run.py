@@ -13,7 +13,7 @@ import pytest
 from xinyong.errors import InputFileError, UsageError
 from xinyong.indicators.catalog import catalog
 from xinyong.ingest.run import ingest
-from xinyong.modeling import score_table, train_generic, train_region
+from xinyong.model.run import score_table, train_generic, train_region
 
 from tests.conftest import INGEST_DAY
 

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from xinyong.errors import InputFileError
-from xinyong.labels import adjust_for_nonresponse, inspection_labels, inspection_outcomes, read_policy
+from xinyong.model.labels import adjust_for_nonresponse, inspection_labels, inspection_outcomes, read_policy
 
 
 def test_default_policy_follows_design() -> None:

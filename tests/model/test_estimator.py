@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from xinyong.model import RiskModel, monotone_violations, platt
+from xinyong.model.estimator import RiskModel, monotone_violations, platt
 
 
 def synthetic(n: int = 4000, seed: int = 0) -> tuple[pl.DataFrame, np.ndarray]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from xinyong import metrics
+from xinyong.model import metrics
 from xinyong.indicators.catalog import by_name
 from xinyong.svgplot import figure, page, plt, svg
 
