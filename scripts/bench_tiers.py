@@ -23,9 +23,9 @@ import polars as pl
 
 from xinyong.indicators.features import build_features, live_spine, scan_clean
 from xinyong.model.estimator import THREADS, RiskModel
-from xinyong.policy import read_policy
-from xinyong.tiering import assign_tiers, cutoffs_for
-from xinyong.tiers import reason_columns
+from xinyong.tiers.policy import read_policy
+from xinyong.tiers.assign import assign_tiers, cutoffs_for
+from xinyong.tiers.run import reason_columns
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -35,7 +35,7 @@ def round_inputs(default_region: Path, tmp_path_factory: pytest.TempPathFactory)
     September (for November's), from the shipped champion."""
     from xinyong.indicators.features import write_features
     from xinyong.ingest.run import ingest
-    from xinyong.tiers import run_tiers
+    from xinyong.tiers.run import run_tiers
 
     root = tmp_path_factory.mktemp("round-inputs")
     ingest(default_region, root / "clean", today=INGEST_DAY)

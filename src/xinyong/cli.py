@@ -202,7 +202,7 @@ def tiers(
         return
     if features_path is None or out_path is None:
         raise UsageError("xinyong tiers needs --features and --out (see xinyong tiers --help)")
-    from xinyong.tiers import run_tiers
+    from xinyong.tiers.run import run_tiers
 
     summary = run_tiers(features_path, model, policy, out_path)
     counts = ", ".join(f"{t} {n:,}" for t, n in summary.counts.items())
@@ -220,7 +220,7 @@ def tiers_report(
     out_path: Annotated[Path, typer.Option("--out", help="HTML report under an internal/ folder (JSON beside it).")],
 ) -> None:
     """Compare this month's tiers to last month's: migration, shares, PSI alerts, override counts."""
-    from xinyong.tier_report import write_tier_report
+    from xinyong.tiers.report import write_tier_report
 
     data = write_tier_report(current, previous, clean, out_path)
     alerts = ", ".join(data["alerts"]) or "none"
@@ -234,7 +234,7 @@ def explain(
     model: Annotated[str, typer.Option(help="`champion` (models/) or the model folder the tiers came from.")] = "champion",
 ) -> None:
     """Print a firm's tier, the override rules that fired and the top three reasons (internal)."""
-    from xinyong.tiers import explain as run
+    from xinyong.tiers.run import explain as run
 
     out.print(run(uscc, tiers_path, model), markup=False, highlight=False)
 

@@ -31,8 +31,8 @@ from xinyong.generate.outcomes import simulate_results
 from xinyong.model.registry import promote
 from xinyong.rounds import RoundPaths, assign, build_frame, commit, draw, finalize, reveal
 from xinyong.tasklists import write_task_lists
-from xinyong.tier_report import write_tier_report
-from xinyong.tiers import run_tiers
+from xinyong.tiers.report import write_tier_report
+from xinyong.tiers.run import run_tiers
 from xinyong.translog import verify_log
 
 

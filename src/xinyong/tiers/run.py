@@ -18,8 +18,8 @@ import polars as pl
 from xinyong.errors import InputFileError, UsageError
 from xinyong.indicators.catalog import by_name
 from xinyong.model.estimator import RiskModel
-from xinyong.policy import read_policy
-from xinyong.tiering import assign_tiers, cutoffs_for, top_reasons
+from xinyong.tiers.policy import read_policy
+from xinyong.tiers.assign import assign_tiers, cutoffs_for, top_reasons
 
 INTERNAL_METADATA = {"xinyong.classification": "internal", "xinyong.notice": "内部资料，不得公开 — internal, never published"}
 REASONS_FOR = ("C", "D")
@@ -57,7 +57,7 @@ def run_tiers(features_path: Path, model_reference: str | Path, policy_path: Pat
     tiers = assign_tiers(scored, policy, cutoffs)
     tiers = tiers.with_columns(reason_columns(model, features, tiers))
     table = tiers.join(features.drop("uscc").with_columns(features["uscc"]), on="uscc", how="left", maintain_order="left")
-    metadata = {**INTERNAL_METADATA, "xinyong.cutoffs": json.dumps(cutoffs), "xinyong.policy": str(policy_path)}
+    metadata = {**INTERNAL_METADATA, "xinyong.cutoffs": json.dumps(cutoffs), "xinyong.tiers.policy": str(policy_path)}
     out_path.parent.mkdir(parents=True, exist_ok=True)
     from xinyong.workspace.fsio import atomic_path
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from xinyong.policy import TIERS, Policy
+from xinyong.tiers.policy import TIERS, Policy
 
 _RANK = {t: i for i, t in enumerate(TIERS)}
 

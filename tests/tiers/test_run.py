@@ -19,9 +19,9 @@ from xinyong.ingest.run import ingest
 from xinyong.model.labels import inspection_labels
 from xinyong.model.labels import read_policy as label_policy
 from xinyong.model.estimator import RiskModel
-from xinyong.policy import read_policy
-from xinyong.tiering import assign_tiers, cutoffs_for
-from xinyong.tiers import run_tiers
+from xinyong.tiers.policy import read_policy
+from xinyong.tiers.assign import assign_tiers, cutoffs_for
+from xinyong.tiers.run import run_tiers
 
 from tests.conftest import INGEST_DAY, REPO
 

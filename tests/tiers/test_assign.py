@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from xinyong.policy import Override, Policy
-from xinyong.tiering import assign_tiers, cutoffs_for, top_reasons
+from xinyong.tiers.policy import Override, Policy
+from xinyong.tiers.assign import assign_tiers, cutoffs_for, top_reasons
 
 POLICY = Policy("model", {}, {}, (
     Override("R1", "dishonest → D", "set", "D", (("dishonest_listed", "==", 1.0),)),

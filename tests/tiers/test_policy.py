@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from xinyong.errors import InputFileError
-from xinyong.policy import read_policy
+from xinyong.tiers.policy import read_policy
 
 from tests.conftest import REPO
 

@@ -18,9 +18,9 @@ from xinyong.workspace import fsio
 from xinyong.model import metrics
 from xinyong.errors import InputFileError
 from xinyong.indicators.catalog import by_name
-from xinyong.policy import TIERS
+from xinyong.tiers.policy import TIERS
 from xinyong.svgplot import figure, page, plt, svg
-from xinyong.tiers import require_internal
+from xinyong.tiers.run import require_internal
 
 
 def _read(path: Path) -> pl.DataFrame:

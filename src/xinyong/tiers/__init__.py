@@ -1,0 +1,1 @@
+"""Tiers: the policy's cut-offs and override rules turn calibrated scores into the internal tiers A/B/C/D."""
