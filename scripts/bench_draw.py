@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from xinyong import rounds
+from xinyong.rounds import run as rounds
 from xinyong.workspace import fsio
 from xinyong.core.canonical import CJ, FRAME_FIELDS, jsonl, jsonl_table
 

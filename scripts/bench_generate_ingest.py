@@ -27,7 +27,7 @@ STAGES = {
     "ingest": "from xinyong.ingest.run import ingest; from pathlib import Path; import sys, datetime; "
     "ingest(Path(sys.argv[1]), Path(sys.argv[3]), today=datetime.date(2026, 11, 27))",
     "baseline copy": "import polars as pl, sys; from pathlib import Path; out = Path(sys.argv[3]); out.mkdir(); "
-    "from xinyong import contract\n"
+    "from xinyong.ingest import contract\n"
     "for t in contract.tables(): pl.read_parquet(Path(sys.argv[1]) / f'{t.name}.parquet').write_parquet(out / f'{t.name}.parquet', compression='zstd')",
 }
 

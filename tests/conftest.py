@@ -55,7 +55,7 @@ NOVEMBER = "330802-2026-11"
 @pytest.fixture(scope="session")
 def november_round(round_inputs: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Round 330802-2026-11 (tiers as of September), drawn, staffed and finalised: the OUT folder."""
-    from xinyong.rounds import assign, build_frame, commit, draw, finalize, reveal
+    from xinyong.rounds.run import assign, build_frame, commit, draw, finalize, reveal
 
     out = tmp_path_factory.mktemp("november") / "out"
     build_frame(out, NOVEMBER, REPO / "plans" / "330802-default.toml", round_inputs["tiers_september"], round_inputs["clean"])

@@ -24,7 +24,7 @@ from xinyong.generate.outcomes import simulate_results, true_propensity
 from xinyong.model.labels import read_policy
 from xinyong.model.metrics import clopper_pearson
 from xinyong.results import import_results
-from xinyong.rounds import RoundPaths
+from xinyong.rounds.run import RoundPaths
 from xinyong.model.training import region_table
 
 from tests.conftest import NOVEMBER

@@ -53,7 +53,7 @@ def test_a_filled_in_form_imports_once_and_again_changes_nothing(out: Path, form
 
 
 def test_the_prefilled_form_from_the_task_lists_imports_once_filled_in(out: Path, round_inputs: dict, tmp_path: Path) -> None:
-    from xinyong.tasklists import write_task_lists
+    from xinyong.rounds.tasks import write_task_lists
 
     write_task_lists(out, NOVEMBER, round_inputs["clean"])
     blank = pl.read_excel(out / "rounds" / NOVEMBER / "tasks" / f"{NOVEMBER}-检查结果录入表.xlsx", infer_schema_length=0)

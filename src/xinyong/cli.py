@@ -257,7 +257,7 @@ def round_frame(
     rebuild: Annotated[bool, typer.Option(help="Build the frame again (only before the commitment).")] = False,
 ) -> None:
     """Build the frame after exclusions, with the round's plans and roster."""
-    from xinyong.rounds import build_frame
+    from xinyong.rounds.run import build_frame
 
     result = build_frame(out_dir, round_id, plans, tiers_path, clean, rebuild=rebuild)
     if result["rebuilt"]:
@@ -273,7 +273,7 @@ def round_commit(
     out_dir: _OUT = Path("out"),
 ) -> None:
     """Fix and publish the commitment before any randomness exists."""
-    from xinyong.rounds import commit
+    from xinyong.rounds.run import commit
 
     out.print(f"Committed round {round_id}: C = {commit(out_dir, round_id, randomness)}")
 
@@ -285,7 +285,7 @@ def round_reveal(
     out_dir: _OUT = Path("out"),
 ) -> None:
     """Accept the round's public random value (once) and derive the seed."""
-    from xinyong.rounds import reveal
+    from xinyong.rounds.run import reveal
 
     out.print(f"Seed of round {round_id}: {reveal(out_dir, round_id, value)}")
 
@@ -293,7 +293,7 @@ def round_reveal(
 @round_app.command("draw", epilog="Example: xinyong round draw --round 330802-2026-12 --out out/demo")
 def round_draw(round_id: _ROUND, out_dir: _OUT = Path("out")) -> None:
     """Select the targets: the smallest keys of every (plan, stratum)."""
-    from xinyong.rounds import draw
+    from xinyong.rounds.run import draw
 
     selection = draw(out_dir, round_id)
     per_plan = ", ".join(f"{p} {n}" for p, n in selection.group_by("plan").len().sort("plan").iter_rows())
@@ -307,7 +307,7 @@ def round_assign(
     out_dir: _OUT = Path("out"),
 ) -> None:
     """Draw the inspector teams (spec §6) from eligibility lists the rules alone decide."""
-    from xinyong.rounds import assign
+    from xinyong.rounds.run import assign
 
     result = assign(out_dir, round_id, clean)
     unstaffed = [a for a in result if not a.team]
@@ -324,7 +324,7 @@ def round_finalize(
     reason: Annotated[str, typer.Option(help="Why unstaffed targets are accepted (logged).")] = "",
 ) -> None:
     """Close the teams of a round; unstaffed targets need an explicit, logged decision."""
-    from xinyong.rounds import finalize
+    from xinyong.rounds.run import finalize
 
     decision = finalize(out_dir, round_id, accept_unstaffed=accept_unstaffed, reason=reason)
     out.print(f"Round {round_id} finalised: {decision['decision']}" + (f" ({decision['reason']})" if decision["reason"] else ""))
@@ -337,7 +337,7 @@ def round_tasks(
     out_dir: _OUT = Path("out"),
 ) -> None:
     """Write the drawn round's task lists per department (xlsx, and CSV with BOM)."""
-    from xinyong.tasklists import write_task_lists
+    from xinyong.rounds.tasks import write_task_lists
 
     counts = write_task_lists(out_dir, round_id, clean)
     out.print("Task lists: " + ", ".join(f"{d} {n}" for d, n in counts.items()))

@@ -29,8 +29,8 @@ from xinyong.draw.verify import verify_audit, verify_public
 from xinyong.estimate import estimate_round
 from xinyong.generate.outcomes import simulate_results
 from xinyong.model.registry import promote
-from xinyong.rounds import RoundPaths, assign, build_frame, commit, draw, finalize, reveal
-from xinyong.tasklists import write_task_lists
+from xinyong.rounds.run import RoundPaths, assign, build_frame, commit, draw, finalize, reveal
+from xinyong.rounds.tasks import write_task_lists
 from xinyong.tiers.report import write_tier_report
 from xinyong.tiers.run import run_tiers
 from xinyong.translog import verify_log

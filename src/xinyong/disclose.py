@@ -35,7 +35,7 @@ from xinyong.ingest.contract import RESULT_LABELS, authority_of, division_name
 from xinyong.core.canonical import records_of
 from xinyong.errors import UsageError
 from xinyong.results import read_results
-from xinyong.rounds import RoundPaths
+from xinyong.rounds.run import RoundPaths
 
 # The public fields of a result, in the order of DESIGN.md.
 FIELDS = ("检查实施机关", "类型", "抽查计划", "抽查事项", "市场主体名称", "统一社会信用代码", "日期", "结果", "公示日期", "更正记录")

@@ -31,7 +31,7 @@ from xinyong.errors import RoundStateError
 from xinyong.model.labels import LabelPolicy, read_policy
 from xinyong.model.metrics import clopper_pearson
 from xinyong.results import current_results, read_results
-from xinyong.rounds import RoundPaths
+from xinyong.rounds.run import RoundPaths
 from xinyong.svgplot import figure, page, plt, svg
 
 def stratum_estimates(strata: pl.DataFrame, outcomes: pl.DataFrame) -> pl.DataFrame:

@@ -27,7 +27,7 @@ from xinyong.ingest.contract import RESULT_CODES, results_form
 from xinyong.core.canonical import CJ, jsonl, records_of
 from xinyong.errors import InputFileError, InputRowError, RoundStateError
 from xinyong.workspace.tables import LINE, read_table
-from xinyong.rounds import RoundPaths
+from xinyong.rounds.run import RoundPaths
 from xinyong.ingest.validate import validate_table
 from xinyong.core.calendar import CalendarUnavailable, result_due
 

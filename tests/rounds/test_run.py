@@ -12,8 +12,8 @@ import pytest
 
 from xinyong.draw.verify import verify_audit, verify_public
 from xinyong.errors import InputFileError, RoundStateError, VerificationError
-from xinyong.plans import read_plans
-from xinyong.rounds import RoundPaths, build_frame, commit, draw, reveal
+from xinyong.rounds.plans import read_plans
+from xinyong.rounds.run import RoundPaths, build_frame, commit, draw, reveal
 
 from tests.conftest import REPO
 from tests.draw.independent import rederive
@@ -158,7 +158,7 @@ def test_a_bad_plan_names_the_plan_and_field(tmp_path: Path, change, message: st
 @pytest.fixture(scope="module")
 def staffed(done: RoundPaths, inputs: dict, tmp_path_factory) -> RoundPaths:
     """The drawn round, copied, with its teams assigned."""
-    from xinyong.rounds import assign
+    from xinyong.rounds.run import assign
 
     copy = tmp_path_factory.mktemp("staffed") / "out"
     shutil.copytree(done.out, copy)
@@ -167,8 +167,8 @@ def staffed(done: RoundPaths, inputs: dict, tmp_path_factory) -> RoundPaths:
 
 
 def test_unstaffed_targets_need_an_explicit_logged_decision(staffed: RoundPaths, inputs: dict, tmp_path: Path) -> None:
-    from xinyong.rounds import finalize
-    from xinyong.tasklists import write_task_lists
+    from xinyong.rounds.run import finalize
+    from xinyong.rounds.tasks import write_task_lists
 
     copy = tmp_path / "out"
     shutil.copytree(staffed.out, copy)
@@ -189,8 +189,8 @@ def test_unstaffed_targets_need_an_explicit_logged_decision(staffed: RoundPaths,
 
 
 def test_task_lists_notices_and_personal_lists(staffed: RoundPaths, inputs: dict, tmp_path: Path) -> None:
-    from xinyong.rounds import finalize
-    from xinyong.tasklists import HEADERS, NOTICE, write_task_lists
+    from xinyong.rounds.run import finalize
+    from xinyong.rounds.tasks import HEADERS, NOTICE, write_task_lists
 
     copy = tmp_path / "out"
     shutil.copytree(staffed.out, copy)
@@ -226,7 +226,7 @@ def test_task_lists_notices_and_personal_lists(staffed: RoundPaths, inputs: dict
 
 
 def test_assigned_teams_reverify_and_a_swapped_member_is_caught(done: RoundPaths, inputs: dict, tmp_path: Path) -> None:
-    from xinyong.rounds import assign
+    from xinyong.rounds.run import assign
 
     from tests.draw.independent import rederive_teams
 

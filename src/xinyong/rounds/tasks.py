@@ -19,7 +19,7 @@ from xinyong.ingest import contract
 from xinyong.workspace import fsio
 from xinyong.core.canonical import records_of
 from xinyong.errors import RoundStateError
-from xinyong.rounds import RoundPaths
+from xinyong.rounds.run import RoundPaths
 
 HEADERS = {
     "round": "抽查批次", "plan": "计划编号", "plan_name": "抽查计划", "items": "抽查事项", "lead": "牵头部门",

@@ -37,7 +37,7 @@ from xinyong.core.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, line
 from xinyong.draw.keys import derive_seed
 from xinyong.draw.selection import draw_selection, selection_records, stratum_sizes
 from xinyong.errors import InputFileError, RoundStateError, UsageError
-from xinyong.plans import check_round_id, read_plans
+from xinyong.rounds.plans import check_round_id, read_plans
 
 
 COMMITTED_FILES = ("frame.jsonl", "plans.json", "inspectors.jsonl")
