@@ -22,7 +22,7 @@ from xinyong.disclose import disclose
 from xinyong.errors import VerificationError
 from xinyong.generate.outcomes import simulate_results
 from xinyong.leaks import find_leaks
-from xinyong.results import import_results, read_results, results_status
+from xinyong.results.run import import_results, read_results, results_status
 from xinyong.translog import verify_log
 
 from tests.conftest import NOVEMBER

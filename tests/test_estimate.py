@@ -23,7 +23,7 @@ from xinyong.indicators.features import scan_clean
 from xinyong.generate.outcomes import simulate_results, true_propensity
 from xinyong.model.labels import read_policy
 from xinyong.model.metrics import clopper_pearson
-from xinyong.results import import_results
+from xinyong.results.run import import_results
 from xinyong.rounds.run import RoundPaths
 from xinyong.model.training import region_table
 

@@ -373,7 +373,7 @@ def results_import(
     today: Annotated[str | None, typer.Option(help="Judge future dates against this day (default: today).")] = None,
 ) -> None:
     """Check every row (round, target, team, codes, dates); import all of them or none."""
-    from xinyong.results import import_results
+    from xinyong.results.run import import_results
 
     result = import_results(out_dir, form, today=_date(today) or dt.date.today(), encoding=encoding)
     out.print(f"Round {result.round}: {result.added} new results ({result.corrections} corrections), {result.unchanged} already imported")
@@ -387,7 +387,7 @@ def results_status_command(
 ) -> None:
     """Pending, overdue and published results, with due dates in official working days."""
     from xinyong.report import results_summary
-    from xinyong.results import write_status
+    from xinyong.results.run import write_status
 
     day = _date(today) or dt.date.today()
     status, target = write_status(out_dir, round_id, day)

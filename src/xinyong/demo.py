@@ -23,7 +23,7 @@ from xinyong.ingest.run import TableReport, ingest
 from xinyong.model.estimator import MODEL_FILE, RiskModel
 from xinyong.model.run import score_table, train_region
 from xinyong.progress import SILENT, Progress
-from xinyong.results import import_results
+from xinyong.results.run import import_results
 from xinyong.disclose import disclose
 from xinyong.draw.verify import verify_audit, verify_public
 from xinyong.estimate import estimate_round

@@ -34,7 +34,7 @@ from xinyong import translog
 from xinyong.ingest.contract import RESULT_LABELS, authority_of, division_name
 from xinyong.core.canonical import records_of
 from xinyong.errors import UsageError
-from xinyong.results import read_results
+from xinyong.results.run import read_results
 from xinyong.rounds.run import RoundPaths
 
 # The public fields of a result, in the order of DESIGN.md.

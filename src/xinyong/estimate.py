@@ -30,7 +30,7 @@ from xinyong.workspace import fsio
 from xinyong.errors import RoundStateError
 from xinyong.model.labels import LabelPolicy, read_policy
 from xinyong.model.metrics import clopper_pearson
-from xinyong.results import current_results, read_results
+from xinyong.results.run import current_results, read_results
 from xinyong.rounds.run import RoundPaths
 from xinyong.svgplot import figure, page, plt, svg
 
