@@ -460,7 +460,7 @@ def estimate_command(
     labels: Annotated[Path | None, typer.Option(help="Label policy TOML (default: shipped).")] = None,
 ) -> None:
     """Unbiased violation rates per tier, plan and overall (stratified Horvitz–Thompson), naive beside."""
-    from xinyong.estimate import estimate_round
+    from xinyong.estimate.run import estimate_round
     from xinyong.report import estimates_table
 
     out.print(estimates_table(estimate_round(out_dir, round_id, labels), round_id))

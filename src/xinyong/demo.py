@@ -26,7 +26,7 @@ from xinyong.progress import SILENT, Progress
 from xinyong.results.run import import_results
 from xinyong.disclose import disclose
 from xinyong.draw.verify import verify_audit, verify_public
-from xinyong.estimate import estimate_round
+from xinyong.estimate.run import estimate_round
 from xinyong.generate.outcomes import simulate_results
 from xinyong.model.registry import promote
 from xinyong.rounds.run import RoundPaths, assign, build_frame, commit, draw, finalize, reveal

@@ -18,7 +18,7 @@ from xinyong.core.canonical import FRAME_FIELDS, read_jsonl_table
 from xinyong.draw.keys import derive_seed
 from xinyong.draw.selection import draw_selection, stratum_sizes
 from xinyong.errors import RoundStateError
-from xinyong.estimate import estimate_rates, estimate_round
+from xinyong.estimate.run import estimate_rates, estimate_round
 from xinyong.indicators.features import scan_clean
 from xinyong.generate.outcomes import simulate_results, true_propensity
 from xinyong.model.labels import read_policy
