@@ -24,9 +24,9 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong import translog
-from xinyong.checkpoint import b64decode
-from xinyong.disclose import disclose
+from xinyong.publish import translog
+from xinyong.publish.checkpoint import b64decode
+from xinyong.publish.site import disclose
 from xinyong.core.canonical import CJ, jsonl
 from xinyong.core.merkle import leaf_hash, verify_inclusion
 from xinyong.core.uscc import complete

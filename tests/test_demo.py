@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from xinyong.indicators.catalog import catalog
-from xinyong.leaks import find_leaks
+from xinyong.publish.leaks import find_leaks
 from xinyong.model.estimator import RiskModel
 
 from tests.conftest import REPO

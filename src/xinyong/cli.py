@@ -403,7 +403,7 @@ def disclose_command(
     today: Annotated[str | None, typer.Option(help="Publication day (default: today).")] = None,
 ) -> None:
     """Publish every recorded result and each round's draw as a static Chinese site, logged first."""
-    from xinyong.disclose import disclose
+    from xinyong.publish.site import disclose
 
     result = disclose(work, public_dir, clean, today=_date(today) or dt.date.today())
     out.print(f"Published {result['records']:,} results ({result['new']:,} new) of {result['rounds']} rounds; "
@@ -421,7 +421,7 @@ def log_verify(
     key: Annotated[str | None, typer.Option(help="The log's verifier key as you obtained it (default: the site's log/key.txt).")] = None,
 ) -> None:
     """Check signatures, every inclusion proof, consistency and every published file; name the first bad one."""
-    from xinyong.translog import verify_log
+    from xinyong.publish.translog import verify_log
 
     report = verify_log(public_dir, since=since, key=key)
     extra = f"; consistent with your checkpoint at size {report['since']}" if "since" in report else ""
@@ -442,7 +442,7 @@ def log_proof(
     """Print an RFC 6962 inclusion or consistency proof as JSON."""
     import json
 
-    from xinyong.translog import prove_consistency, prove_inclusion, record_index
+    from xinyong.publish.translog import prove_consistency, prove_inclusion, record_index
 
     if sum(x is not None for x in (record, index, old)) != 1:
         raise UsageError("give exactly one of --record ID, --index N or --from SIZE")

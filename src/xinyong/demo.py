@@ -24,7 +24,7 @@ from xinyong.model.estimator import MODEL_FILE, RiskModel
 from xinyong.model.run import score_table, train_region
 from xinyong.progress import SILENT, Progress
 from xinyong.results.run import import_results
-from xinyong.disclose import disclose
+from xinyong.publish.site import disclose
 from xinyong.draw.verify import verify_audit, verify_public
 from xinyong.estimate.run import estimate_round
 from xinyong.generate.outcomes import simulate_results
@@ -33,7 +33,7 @@ from xinyong.rounds.run import RoundPaths, assign, build_frame, commit, draw, fi
 from xinyong.rounds.tasks import write_task_lists
 from xinyong.tiers.report import write_tier_report
 from xinyong.tiers.run import run_tiers
-from xinyong.translog import verify_log
+from xinyong.publish.translog import verify_log
 
 
 @dataclass(frozen=True)

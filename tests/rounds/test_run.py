@@ -54,7 +54,7 @@ def test_an_independent_implementation_rederives_the_selection(done: RoundPaths)
 
 
 def test_public_files_carry_no_strata_and_no_tiers(done: RoundPaths, inputs: dict) -> None:
-    from xinyong.leaks import find_leaks
+    from xinyong.publish.leaks import find_leaks
 
     for line in (done.public / "selection.jsonl").read_bytes().splitlines():
         assert set(json.loads(line)) == {"key", "plan", "uscc"}
@@ -220,7 +220,7 @@ def test_task_lists_notices_and_personal_lists(staffed: RoundPaths, inputs: dict
     text = "".join((tasks / f"{ROUND}-告知清单.csv").read_text(encoding="utf-8-sig"))
     assert not any(card in text for card in roster["id_card_no"]) and not any(phone in text for phone in roster["phone"])
     assert any(cert in text for cert in roster["cert_no"].drop_nulls())  # officers show their 执法证
-    from xinyong.leaks import find_leaks
+    from xinyong.publish.leaks import find_leaks
 
     assert find_leaks(tasks, [inputs["tiers"]]) == []  # a task list is no place for a tier
 

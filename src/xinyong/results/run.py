@@ -22,7 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from xinyong.workspace import fsio
-from xinyong import translog
+from xinyong.publish import translog
 from xinyong.ingest.contract import RESULT_CODES, results_form
 from xinyong.core.canonical import CJ, jsonl, records_of
 from xinyong.errors import InputFileError, InputRowError, RoundStateError

@@ -10,7 +10,7 @@ has reached is read from its files:
 - ``OUT/rounds/<round>/internal/inclusion.parquet``: π for every frame record, for estimation;
 - ``OUT/public/rounds/<round>/``: ``commitment.json``, ``randomness.json``, ``plans.json`` and the
   selected firms with their keys, without strata — each logged in the transparency log of
-  ``OUT/public/log/`` (:mod:`xinyong.translog`) before it is written, so the log shows the
+  ``OUT/public/log/`` (:mod:`xinyong.publish.translog`) before it is written, so the log shows the
   commitment was public before the randomness, and the randomness before the selection.
 
 A finished step re-run gives byte-identical files; a frame, plan or roster changed after the
@@ -30,7 +30,7 @@ import numpy as np
 import polars as pl
 
 from xinyong.workspace import fsio
-from xinyong import translog
+from xinyong.publish import translog
 from xinyong.draw import SPEC
 from xinyong.draw.allocation import allocate
 from xinyong.core.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, mth, read_jsonl_table, records_of

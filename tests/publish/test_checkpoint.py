@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xinyong.checkpoint import Checkpoint, NoteError, Signer, Verifier, open_note
+from xinyong.publish.checkpoint import Checkpoint, NoteError, Signer, Verifier, open_note
 from xinyong.core.merkle import EMPTY_ROOT
 
 # The example of golang.org/x/mod/sumdb/note (note.go, ExampleSign): Ed25519 is deterministic, so

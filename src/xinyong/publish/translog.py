@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xinyong.workspace import fsio
-from xinyong.checkpoint import Checkpoint, NoteError, Signer, Verifier, b64, open_note
+from xinyong.publish.checkpoint import Checkpoint, NoteError, Signer, Verifier, b64, open_note
 from xinyong.core.canonical import CJ
 from xinyong.errors import UsageError, VerificationError
 from xinyong.core.merkle import StoredLevel, Tree, leaf_hash, verify_consistency, verify_inclusion

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from xinyong.errors import VerificationError
-from xinyong.translog import verify_log
+from xinyong.publish.translog import verify_log
 
 
 def assert_every_change_is_named(public: Path, rng: random.Random, count: int) -> None:

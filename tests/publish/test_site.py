@@ -18,15 +18,15 @@ import polars as pl
 import pytest
 
 from xinyong.ingest.contract import results_form
-from xinyong.disclose import disclose
+from xinyong.publish.site import disclose
 from xinyong.errors import VerificationError
 from xinyong.generate.outcomes import simulate_results
-from xinyong.leaks import find_leaks
+from xinyong.publish.leaks import find_leaks
 from xinyong.results.run import import_results, read_results, results_status
-from xinyong.translog import verify_log
+from xinyong.publish.translog import verify_log
 
 from tests.conftest import NOVEMBER
-from tests.mutation import assert_every_change_is_named
+from tests.publish.mutation import assert_every_change_is_named
 
 TODAY = dt.date(2026, 11, 27)
 PUBLISHED = dt.date(2026, 11, 30)
@@ -90,10 +90,10 @@ def test_published_files_are_readable_by_a_web_server_and_the_key_is_not(site: d
 
 
 def test_every_published_result_has_an_inclusion_proof_by_its_record_id(site: dict) -> None:
-    from xinyong.checkpoint import Checkpoint, Verifier, b64decode, open_note
+    from xinyong.publish.checkpoint import Checkpoint, Verifier, b64decode, open_note
     from xinyong.core.canonical import CJ
     from xinyong.core.merkle import leaf_hash, verify_inclusion
-    from xinyong.translog import prove_inclusion, record_index
+    from xinyong.publish.translog import prove_inclusion, record_index
 
     public = site["public"]
     latest = Checkpoint.parse(open_note((public / "log/checkpoint.txt").read_text(), Verifier.parse((public / "log/key.txt").read_text())))
@@ -134,7 +134,7 @@ def test_a_correction_is_published_beside_the_record_it_corrects(site: dict, tmp
 
 
 def test_a_crash_while_publishing_leaves_nothing_public_unlogged_and_a_rerun_finishes(site: dict, tmp_path: Path, monkeypatch) -> None:
-    import xinyong.disclose as disclosing
+    import xinyong.publish.site as disclosing
 
     copy = copy_of(site, tmp_path)
     (copy["public"] / "index.html").unlink()

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from xinyong.leaks import find_leaks
+from xinyong.publish.leaks import find_leaks
 
 TIERS = pl.DataFrame({
     "uscc": [f"91330802MA{i:07d}X" for i in range(20)],

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from xinyong import translog
-from xinyong.checkpoint import Checkpoint, Verifier, b64, b64decode, open_note
+from xinyong.publish import translog
+from xinyong.publish.checkpoint import Checkpoint, Verifier, b64, b64decode, open_note
 from xinyong.errors import UsageError, VerificationError
 from xinyong.core.merkle import leaf_hash, verify_consistency, verify_inclusion
 
-from tests.mutation import assert_every_change_is_named
+from tests.publish.mutation import assert_every_change_is_named
 
 ORIGIN = "xinyong.test/330802"
 

@@ -10,7 +10,7 @@ in plain words how anyone can check the draw.
 The site is static and self-contained — pages, one script, one stylesheet, and the records as a
 script file — so it works opened from disk (file://) and behind any web server.  Building it is
 pure (:func:`build_site` returns path → bytes); :func:`disclose` then logs every new result and the
-manifest of the site's files in the transparency log (:mod:`xinyong.translog`) *before* writing
+manifest of the site's files in the transparency log (:mod:`xinyong.publish.translog`) *before* writing
 them, so no published record is ever without its log entry.
 """
 
@@ -30,7 +30,7 @@ from pathlib import Path
 import polars as pl
 
 from xinyong.workspace import fsio
-from xinyong import translog
+from xinyong.publish import translog
 from xinyong.ingest.contract import RESULT_LABELS, authority_of, division_name
 from xinyong.core.canonical import records_of
 from xinyong.errors import UsageError
