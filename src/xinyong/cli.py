@@ -55,7 +55,7 @@ def generate(
 ) -> None:
     """Write a realistic raw region (柯城区-like): one table per department, plus truth/."""
     from xinyong.generate import RegionSpec, generate_region
-    from xinyong.progress import Bars
+    from xinyong.reports.progress import Bars
 
     metadata = generate_region(out_dir, RegionSpec(enterprises, months, end_month, seed, burn_in), Bars())
     out.print(f"Wrote {sum(metadata['rows'].values()):,} rows in {len(metadata['rows'])} tables to {out_dir}")
@@ -70,8 +70,8 @@ def ingest(
 ) -> None:
     """Validate raw tables against the data contract; bad rows go to quarantine with reasons."""
     from xinyong.ingest.run import ingest as run
-    from xinyong.progress import Bars
-    from xinyong.report import ingest_summary
+    from xinyong.reports.progress import Bars
+    from xinyong.reports.summary import ingest_summary
 
     reports = run(raw_dir, out_dir, encoding=encoding, today=_date(today), progress=Bars())
     out.print(ingest_summary(reports, out_dir))
@@ -86,8 +86,8 @@ def demo(
 ) -> None:
     """Run the monthly job end to end on the embedded default region."""
     from xinyong.demo import run_demo
-    from xinyong.progress import Bars
-    from xinyong.report import ingest_summary
+    from xinyong.reports.progress import Bars
+    from xinyong.reports.summary import ingest_summary
 
     result = run_demo(region, out_dir, Bars(), policy=policy, plans=plans)
     out.print(ingest_summary(result.ingest, out_dir / "clean"))
@@ -133,7 +133,7 @@ def model_train(
 ) -> None:
     """Train a LightGBM model (monotone, calibrated, 1/π-weighted), log it to MLflow and register it."""
     from xinyong.model.run import train_generic, train_region
-    from xinyong.progress import Bars
+    from xinyong.reports.progress import Bars
 
     if (clean is None) == (table is None):
         raise UsageError("give either --clean and --as-of (region mode) or --table and --label (generic mode)")
@@ -386,7 +386,7 @@ def results_status_command(
     today: Annotated[str | None, typer.Option(help="Judge deadlines on this day (default: today).")] = None,
 ) -> None:
     """Pending, overdue and published results, with due dates in official working days."""
-    from xinyong.report import results_summary
+    from xinyong.reports.summary import results_summary
     from xinyong.results.run import write_status
 
     day = _date(today) or dt.date.today()
@@ -461,7 +461,7 @@ def estimate_command(
 ) -> None:
     """Unbiased violation rates per tier, plan and overall (stratified Horvitz–Thompson), naive beside."""
     from xinyong.estimate.run import estimate_round
-    from xinyong.report import estimates_table
+    from xinyong.reports.summary import estimates_table
 
     out.print(estimates_table(estimate_round(out_dir, round_id, labels), round_id))
 

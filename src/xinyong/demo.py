@@ -22,7 +22,7 @@ from xinyong.indicators.catalog import catalog
 from xinyong.ingest.run import TableReport, ingest
 from xinyong.model.estimator import MODEL_FILE, RiskModel
 from xinyong.model.run import score_table, train_region
-from xinyong.progress import SILENT, Progress
+from xinyong.reports.progress import SILENT, Progress
 from xinyong.results.run import import_results
 from xinyong.publish.site import disclose
 from xinyong.draw.verify import verify_audit, verify_public

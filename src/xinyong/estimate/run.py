@@ -32,7 +32,7 @@ from xinyong.model.labels import LabelPolicy, read_policy
 from xinyong.model.metrics import clopper_pearson
 from xinyong.results.run import current_results, read_results
 from xinyong.rounds.run import RoundPaths
-from xinyong.svgplot import figure, page, plt, svg
+from xinyong.reports.plot import figure, page, plt, svg
 
 def stratum_estimates(strata: pl.DataFrame, outcomes: pl.DataFrame) -> pl.DataFrame:
     """Per stratum: N, n drawn, r labelled, violations, mean ȳ and the variance of ȳ (fpc included).

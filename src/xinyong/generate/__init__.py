@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from xinyong.ingest import contract
 from xinyong.workspace import fsio
 from xinyong.errors import UsageError
-from xinyong.progress import SILENT, Progress
+from xinyong.reports.progress import SILENT, Progress
 from xinyong.generate.firms import DEFAULT_CHUNK, DIVISION, INDUSTRIES, Firms, make_firms, names
 from xinyong.generate.inspections import past_inspections
 from xinyong.generate.months import Months

@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from xinyong.ingest import contract
 from xinyong.workspace import fsio
 from xinyong.errors import InputFileError, UsageError
-from xinyong.progress import SILENT, Progress
+from xinyong.reports.progress import SILENT, Progress
 from xinyong.workspace.tables import LINE, find_table_file, read_table_batches
 from xinyong.ingest.validate import describe_duplicates, validate_table
 

@@ -1,6 +1,6 @@
 """The model validation report: a JSON of every figure and an HTML page with plots, naive beside weighted.
 
-Plots are inline SVG (:mod:`xinyong.svgplot`) whose labels, Chinese included, stay text for the
+Plots are inline SVG (:mod:`xinyong.reports.plot`) whose labels, Chinese included, stay text for the
 browser to draw.  The page needs no network and no server.  The oracle AUC (from a generated region's ``truth/``) is shown only when the caller
 passes the truth: evaluations may read it, the pipeline never does.
 """
@@ -15,7 +15,7 @@ import polars as pl
 
 from xinyong.model import metrics
 from xinyong.indicators.catalog import by_name
-from xinyong.svgplot import figure, page, plt, svg
+from xinyong.reports.plot import figure, page, plt, svg
 
 TIERS = ("A", "B", "C", "D")
 DEFAULT_SHARES = {"A": 0.4, "B": 0.3, "C": 0.2, "D": 0.1}  # until a tier policy says otherwise

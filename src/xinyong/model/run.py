@@ -24,7 +24,7 @@ from xinyong.errors import UsageError
 from xinyong.indicators.features import scan_clean
 from xinyong.model.labels import read_policy
 from xinyong.model.estimator import RiskModel
-from xinyong.progress import SILENT, Progress
+from xinyong.reports.progress import SILENT, Progress
 from xinyong.model.training import (
     LABEL,
     PERIOD,

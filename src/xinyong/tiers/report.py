@@ -19,7 +19,7 @@ from xinyong.model import metrics
 from xinyong.errors import InputFileError
 from xinyong.indicators.catalog import by_name
 from xinyong.tiers.policy import TIERS
-from xinyong.svgplot import figure, page, plt, svg
+from xinyong.reports.plot import figure, page, plt, svg
 from xinyong.tiers.run import require_internal
 
 

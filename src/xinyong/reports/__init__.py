@@ -1,0 +1,1 @@
+"""Reports: what people read — plots for HTML reports, terminal summaries and progress bars."""
