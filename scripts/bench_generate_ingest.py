@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 STAGES = {
-    "generate": "from xinyong.generate import generate_region, RegionSpec; from pathlib import Path; "
+    "generate": "from xinyong.synth import generate_region, RegionSpec; from pathlib import Path; "
     "import sys; generate_region(Path(sys.argv[1]), RegionSpec(enterprises=int(sys.argv[2])))",
     "ingest": "from xinyong.ingest.run import ingest; from pathlib import Path; import sys, datetime; "
     "ingest(Path(sys.argv[1]), Path(sys.argv[3]), today=datetime.date(2026, 11, 27))",

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from xinyong.generate import RegionSpec, generate_region
+from xinyong.synth import RegionSpec, generate_region
 from xinyong.ingest.run import ingest
 from xinyong.model.run import load_report, train_region
 

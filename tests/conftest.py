@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from xinyong.generate import RegionSpec, generate_region
+from xinyong.synth import RegionSpec, generate_region
 
 REPO = Path(__file__).resolve().parent.parent
 INGEST_DAY = dt.date(2026, 11, 27)

@@ -54,7 +54,7 @@ def generate(
     seed: Annotated[int, typer.Option(help="Random seed; the output depends only on it and the sizes.")] = 20261127,
 ) -> None:
     """Write a realistic raw region (柯城区-like): one table per department, plus truth/."""
-    from xinyong.generate import RegionSpec, generate_region
+    from xinyong.synth import RegionSpec, generate_region
     from xinyong.reports.progress import Bars
 
     metadata = generate_region(out_dir, RegionSpec(enterprises, months, end_month, seed, burn_in), Bars())

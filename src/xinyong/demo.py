@@ -17,7 +17,7 @@ from pathlib import Path
 
 from xinyong.errors import UsageError
 from xinyong.indicators.features import write_features
-from xinyong.generate import GENERATOR, RegionSpec, generate_region, read_metadata
+from xinyong.synth import GENERATOR, RegionSpec, generate_region, read_metadata
 from xinyong.indicators.catalog import catalog
 from xinyong.ingest.run import TableReport, ingest
 from xinyong.model.estimator import MODEL_FILE, RiskModel
@@ -27,7 +27,7 @@ from xinyong.results.run import import_results
 from xinyong.publish.site import disclose
 from xinyong.draw.verify import verify_audit, verify_public
 from xinyong.estimate.run import estimate_round
-from xinyong.generate.outcomes import simulate_results
+from xinyong.synth.outcomes import simulate_results
 from xinyong.model.registry import promote
 from xinyong.rounds.run import RoundPaths, assign, build_frame, commit, draw, finalize, reveal
 from xinyong.rounds.tasks import write_task_lists

@@ -20,7 +20,7 @@ from xinyong.draw.selection import draw_selection, stratum_sizes
 from xinyong.errors import RoundStateError
 from xinyong.estimate.run import estimate_rates, estimate_round
 from xinyong.indicators.features import scan_clean
-from xinyong.generate.outcomes import simulate_results, true_propensity
+from xinyong.synth.outcomes import simulate_results, true_propensity
 from xinyong.model.labels import read_policy
 from xinyong.model.metrics import clopper_pearson
 from xinyong.results.run import import_results

@@ -20,7 +20,7 @@ import pytest
 from xinyong.ingest.contract import results_form
 from xinyong.publish.site import disclose
 from xinyong.errors import VerificationError
-from xinyong.generate.outcomes import simulate_results
+from xinyong.synth.outcomes import simulate_results
 from xinyong.publish.leaks import find_leaks
 from xinyong.results.run import import_results, read_results, results_status
 from xinyong.publish.translog import verify_log

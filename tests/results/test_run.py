@@ -12,7 +12,7 @@ import pytest
 
 from xinyong.ingest.contract import results_form
 from xinyong.errors import InputFileError, InputRowError
-from xinyong.generate.outcomes import SIMULATED, simulate_results
+from xinyong.synth.outcomes import SIMULATED, simulate_results
 from xinyong.results.run import current_results, import_results, read_results, results_dir, results_status, write_status
 
 from tests.conftest import NOVEMBER

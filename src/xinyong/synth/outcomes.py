@@ -21,7 +21,7 @@ from xinyong.workspace import fsio
 from xinyong.ingest.contract import results_form
 from xinyong.core.canonical import records_of
 from xinyong.rounds.run import RoundPaths
-from xinyong.generate.inspections import _VIOLATION_SHARES, VIOLATION_CODES
+from xinyong.synth.inspections import _VIOLATION_SHARES, VIOLATION_CODES
 
 SIMULATED = "模拟结果（演示用，据生成数据的真实违法倾向抽样，非真实检查）"
 

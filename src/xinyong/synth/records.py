@@ -27,8 +27,8 @@ from xinyong.ingest.contract import (
     SEVERITIES,
     TAX_RATINGS,
 )
-from xinyong.generate.firms import BASE_LOGIT, CONSTRUCTION, CONSUMER, FOOD, INDIVIDUAL, POLLUTING, Firms
-from xinyong.generate.months import Months
+from xinyong.synth.firms import BASE_LOGIT, CONSTRUCTION, CONSUMER, FOOD, INDIVIDUAL, POLLUTING, Firms
+from xinyong.synth.months import Months
 
 TYPICAL = 0.08
 SERIAL_BLOCK = 10_000_000  # record serials: chunk × block + position, unique per table

@@ -21,7 +21,7 @@ import polars as pl
 
 from xinyong.core import uscc
 from xinyong.ingest.contract import ENTITY_TYPES, STATUSES, reference_rows
-from xinyong.generate.months import Months
+from xinyong.synth.months import Months
 
 DIVISION = "330802"
 BASE_LOGIT = -3.0  # sigmoid(−3) ≈ 0.05: the typical firm rarely violates

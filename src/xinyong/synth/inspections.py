@@ -14,9 +14,9 @@ import numpy as np
 import polars as pl
 
 from xinyong.ingest.contract import RESULT_CODES, TIERS
-from xinyong.generate.firms import INDIVIDUAL, Firms
-from xinyong.generate.months import Months
-from xinyong.generate.records import Observed, record_ids
+from xinyong.synth.firms import INDIVIDUAL, Firms
+from xinyong.synth.months import Months
+from xinyong.synth.records import Observed, record_ids
 
 # A month's workload as a share of live firms (≈470 of the 55,000 live firms at the end, DESIGN.md), spread over the legacy
 # tiers in proportion to weight × tier size (A 无事不扰 … D 无处不在).

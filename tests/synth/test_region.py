@@ -12,7 +12,7 @@ import pytest
 from xinyong.core import uscc
 from xinyong.ingest import contract
 from xinyong.errors import UsageError
-from xinyong.generate import RegionSpec, generate_region, read_metadata
+from xinyong.synth import RegionSpec, generate_region, read_metadata
 
 from tests.conftest import SMALL
 

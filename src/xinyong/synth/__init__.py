@@ -1,4 +1,4 @@
-"""``xinyong generate``: a realistic raw region, modelled on 衢州市柯城区 (DESIGN.md).
+"""Synthetic data (not production data): ``xinyong generate`` writes a realistic raw region, modelled on 衢州市柯城区.
 
 Firms are made in fixed-size chunks, each from its own random stream ``(seed, chunk)``, and every
 table is streamed to Parquet a chunk at a time, so memory stays bounded at national scale and the
@@ -26,11 +26,11 @@ from xinyong.ingest import contract
 from xinyong.workspace import fsio
 from xinyong.errors import UsageError
 from xinyong.reports.progress import SILENT, Progress
-from xinyong.generate.firms import DEFAULT_CHUNK, DIVISION, INDUSTRIES, Firms, make_firms, names
-from xinyong.generate.inspections import past_inspections
-from xinyong.generate.months import Months
-from xinyong.generate.records import SERIAL_BLOCK, make_records
-from xinyong.generate.roster import inspection_items, make_relations, make_roster, roster_size
+from xinyong.synth.firms import DEFAULT_CHUNK, DIVISION, INDUSTRIES, Firms, make_firms, names
+from xinyong.synth.inspections import past_inspections
+from xinyong.synth.months import Months
+from xinyong.synth.records import SERIAL_BLOCK, make_records
+from xinyong.synth.roster import inspection_items, make_relations, make_roster, roster_size
 
 GENERATOR = "xinyong-region-v6"  # bump whenever the same seed would give other data
 DEFAULT_ENTERPRISES = 60_000

@@ -16,8 +16,8 @@ import numpy as np
 import polars as pl
 
 from xinyong.ingest.contract import DEPARTMENTS, STAFF_TYPES, reference_rows
-from xinyong.generate.firms import DIVISION
-from xinyong.generate.months import Months
+from xinyong.synth.firms import DIVISION
+from xinyong.synth.months import Months
 
 DEPARTMENT_SHARE = np.array([0.52, 0.12, 0.08, 0.08, 0.08, 0.07, 0.05])
 DEPARTMENT_UNITS = {
