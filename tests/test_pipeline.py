@@ -72,7 +72,7 @@ def test_demo_trains_promotes_and_exports_when_there_is_no_champion(default_regi
 
 
 def test_demo_generates_the_region_when_missing(tmp_path: Path) -> None:
-    from xinyong.demo import ensure_region
+    from xinyong.pipeline import ensure_region
     from xinyong.synth import RegionSpec, read_metadata
 
     spec = RegionSpec(enterprises=1500, months=13, seed=4)

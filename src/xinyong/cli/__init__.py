@@ -1,0 +1,9 @@
+"""The ``xinyong`` command line: parse arguments, call one library function, report errors in one line.
+
+One module per command group; each registers its commands on :data:`xinyong.cli.app.app` when imported.
+"""
+
+from xinyong.cli import data, demo, estimate, model, publish, results, rounds, tiers  # noqa: F401  (registers the commands)
+from xinyong.cli.app import app, main
+
+__all__ = ["app", "main"]

@@ -1,0 +1,5 @@
+"""``python -m xinyong.cli``."""
+
+from xinyong.cli import main
+
+main()

@@ -1,0 +1,76 @@
+"""The ``xinyong`` command line: parse arguments, call one library function, report errors in one line.
+
+No logic lives here.  Every :class:`~xinyong.errors.XinyongError` becomes ``Error: …`` on stderr
+with a non-zero exit code and no traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+from rich.console import Console
+
+from xinyong import __version__
+from xinyong.errors import GateError, UsageError, XinyongError
+
+app = typer.Typer(
+    name="xinyong",
+    help="xinyong (信用): credit-risk tiers, the verifiable 双随机 sampler and 一公开 disclosures.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+out = Console()
+
+
+def _required_date(value: str | None, option: str = "--as-of") -> dt.date:
+    if value is None:
+        raise UsageError(f"{option} is required")
+    return _date(value)
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"not a date YYYY-MM-DD: {value!r}") from None
+
+
+_ROUND = Annotated[str, typer.Option("--round", help="Round id: division and month, e.g. 330802-2026-12.")]
+_OUT = Annotated[Path, typer.Option("--out", help="Output root (rounds/ and public/ go under it).")]
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    if version:
+        out.print(f"xinyong {__version__}")
+        raise typer.Exit()
+
+
+def main() -> None:
+    """Entry point: run the app; turn user errors into one line and an exit code."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        code = app(standalone_mode=False)
+    except XinyongError as exc:
+        err.print(f"Error: {exc}", markup=False)
+        sys.exit(exc.exit_code)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err.print("Aborted.")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+

@@ -1,0 +1,24 @@
+"""``xinyong estimate``: unbiased violation rates of a round."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xinyong.cli.app import _OUT, _ROUND, _date, _required_date, app, out
+from xinyong.errors import GateError, UsageError
+
+@app.command("estimate", epilog="Example: xinyong estimate 330802-2026-11 --out out/demo")
+def estimate_command(
+    round_id: Annotated[str, typer.Argument(help="Round id, e.g. 330802-2026-11.")],
+    out_dir: _OUT = Path("out"),
+    labels: Annotated[Path | None, typer.Option(help="Label policy TOML (default: shipped).")] = None,
+) -> None:
+    """Unbiased violation rates per tier, plan and overall (stratified Horvitz–Thompson), naive beside."""
+    from xinyong.estimate.run import estimate_round
+    from xinyong.reports.summary import estimates_table
+
+    out.print(estimates_table(estimate_round(out_dir, round_id, labels), round_id))

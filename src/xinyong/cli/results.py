@@ -1,0 +1,45 @@
+"""``xinyong results``: import the filled-in forms and see what is due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xinyong.cli.app import _OUT, _ROUND, _date, _required_date, app, out
+from xinyong.errors import GateError, UsageError
+
+results_app = typer.Typer(help="Inspection results of a round: import the filled-in forms, see what is due.", no_args_is_help=True)
+app.add_typer(results_app, name="results")
+
+
+@results_app.command("import", epilog="Example: xinyong results import 330802-2026-11-检查结果.xlsx --out out/demo")
+def results_import(
+    form: Annotated[Path, typer.Argument(help="The 抽查检查结果录入表 of one round (.xlsx or .csv).")],
+    out_dir: _OUT = Path("out"),
+    encoding: Annotated[str, typer.Option(help="Encoding of a CSV form, e.g. utf-8 or gbk.")] = "utf-8",
+    today: Annotated[str | None, typer.Option(help="Judge future dates against this day (default: today).")] = None,
+) -> None:
+    """Check every row (round, target, team, codes, dates); import all of them or none."""
+    from xinyong.results.run import import_results
+
+    result = import_results(out_dir, form, today=_date(today) or dt.date.today(), encoding=encoding)
+    out.print(f"Round {result.round}: {result.added} new results ({result.corrections} corrections), {result.unchanged} already imported")
+
+
+@results_app.command("status", epilog="Example: xinyong results status --round 330802-2026-11 --out out/demo")
+def results_status_command(
+    round_id: _ROUND,
+    out_dir: _OUT = Path("out"),
+    today: Annotated[str | None, typer.Option(help="Judge deadlines on this day (default: today).")] = None,
+) -> None:
+    """Pending, overdue and published results, with due dates in official working days."""
+    from xinyong.reports.summary import results_summary
+    from xinyong.results.run import write_status
+
+    day = _date(today) or dt.date.today()
+    status, target = write_status(out_dir, round_id, day)
+    out.print(results_summary(status, round_id, day))
+    out.print(f"Every target with its status and due date: {target}")

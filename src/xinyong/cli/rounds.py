@@ -1,0 +1,131 @@
+"""``xinyong round``: the verifiable draw and its teams, step by step."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xinyong.cli.app import _OUT, _ROUND, _date, _required_date, app, out
+from xinyong.errors import GateError, UsageError
+
+round_app = typer.Typer(help="The verifiable 双随机 draw (xinyong-draw-v1): frame → commit → reveal → draw → verify.", no_args_is_help=True)
+app.add_typer(round_app, name="round")
+
+
+@round_app.command("frame", epilog=(
+    "Example: xinyong round frame --round 330802-2026-12 --plans plans/330802-default.toml "
+    "--tiers out/demo/internal/tiers.parquet --clean out/demo/clean --out out/demo"))
+def round_frame(
+    round_id: _ROUND,
+    plans: Annotated[Path, typer.Option(help="Round plans TOML.")],
+    tiers_path: Annotated[Path, typer.Option("--tiers", help="This month's internal tier file (the strata).")],
+    clean: Annotated[Path, typer.Option(help="Clean folder (registry, past inspections, roster).")],
+    out_dir: _OUT = Path("out"),
+    rebuild: Annotated[bool, typer.Option(help="Build the frame again (only before the commitment).")] = False,
+) -> None:
+    """Build the frame after exclusions, with the round's plans and roster."""
+    from xinyong.rounds.run import build_frame
+
+    result = build_frame(out_dir, round_id, plans, tiers_path, clean, rebuild=rebuild)
+    if result["rebuilt"]:
+        out.print(f"Frame of round {round_id}: {result['frame']:,} (plan, firm) records; {result['excluded']:,} excluded (reasons in exclusions.jsonl)")
+    else:
+        out.print(f"Frame of round {round_id} already built ({result['frame']:,} records); unchanged")
+
+
+@round_app.command("commit", epilog="Example: xinyong round commit --round 330802-2026-12 --randomness '福利彩票双色球 2026-12-01 开奖号码' --out out/demo")
+def round_commit(
+    round_id: _ROUND,
+    randomness: Annotated[str, typer.Option(help="How and when the public random value will be obtained (published in the commitment).")],
+    out_dir: _OUT = Path("out"),
+) -> None:
+    """Fix and publish the commitment before any randomness exists."""
+    from xinyong.rounds.run import commit
+
+    out.print(f"Committed round {round_id}: C = {commit(out_dir, round_id, randomness)}")
+
+
+@round_app.command("reveal", epilog="Example: xinyong round reveal --round 330802-2026-12 --value '03 11 19 24 27 31 + 09' --out out/demo")
+def round_reveal(
+    round_id: _ROUND,
+    value: Annotated[str, typer.Option(help="The public random value, exactly as announced.")],
+    out_dir: _OUT = Path("out"),
+) -> None:
+    """Accept the round's public random value (once) and derive the seed."""
+    from xinyong.rounds.run import reveal
+
+    out.print(f"Seed of round {round_id}: {reveal(out_dir, round_id, value)}")
+
+
+@round_app.command("draw", epilog="Example: xinyong round draw --round 330802-2026-12 --out out/demo")
+def round_draw(round_id: _ROUND, out_dir: _OUT = Path("out")) -> None:
+    """Select the targets: the smallest keys of every (plan, stratum)."""
+    from xinyong.rounds.run import draw
+
+    selection = draw(out_dir, round_id)
+    per_plan = ", ".join(f"{p} {n}" for p, n in selection.group_by("plan").len().sort("plan").iter_rows())
+    out.print(f"Drew {selection.height:,} targets for round {round_id}: {per_plan}")
+
+
+@round_app.command("assign", epilog="Example: xinyong round assign --round 330802-2026-12 --clean out/demo/clean --out out/demo")
+def round_assign(
+    round_id: _ROUND,
+    clean: Annotated[Path, typer.Option(help="Clean folder (firms' stations, legal representatives, past teams).")],
+    out_dir: _OUT = Path("out"),
+) -> None:
+    """Draw the inspector teams (spec §6) from eligibility lists the rules alone decide."""
+    from xinyong.rounds.run import assign
+
+    result = assign(out_dir, round_id, clean)
+    unstaffed = [a for a in result if not a.team]
+    out.print(f"Teams for round {round_id}: {len(result) - len(unstaffed):,} staffed, {len(unstaffed):,} unstaffed")
+    for a in unstaffed[:20]:
+        out.print(f"  unstaffed {a.plan} {a.uscc}: {a.reason}", markup=False)
+
+
+@round_app.command("finalize", epilog="Example: xinyong round finalize --round 330802-2026-12 --out out/demo --accept-unstaffed --reason '卫健人员不足，报上级统筹'")
+def round_finalize(
+    round_id: _ROUND,
+    out_dir: _OUT = Path("out"),
+    accept_unstaffed: Annotated[bool, typer.Option(help="Finalise although some targets are unstaffed (logged).")] = False,
+    reason: Annotated[str, typer.Option(help="Why unstaffed targets are accepted (logged).")] = "",
+) -> None:
+    """Close the teams of a round; unstaffed targets need an explicit, logged decision."""
+    from xinyong.rounds.run import finalize
+
+    decision = finalize(out_dir, round_id, accept_unstaffed=accept_unstaffed, reason=reason)
+    out.print(f"Round {round_id} finalised: {decision['decision']}" + (f" ({decision['reason']})" if decision["reason"] else ""))
+
+
+@round_app.command("tasks", epilog="Example: xinyong round tasks --round 330802-2026-12 --clean out/demo/clean --out out/demo")
+def round_tasks(
+    round_id: _ROUND,
+    clean: Annotated[Path, typer.Option(help="Clean folder (firm names and addresses).")],
+    out_dir: _OUT = Path("out"),
+) -> None:
+    """Write the drawn round's task lists per department (xlsx, and CSV with BOM)."""
+    from xinyong.rounds.tasks import write_task_lists
+
+    counts = write_task_lists(out_dir, round_id, clean)
+    out.print("Task lists: " + ", ".join(f"{d} {n}" for d, n in counts.items()))
+
+
+@round_app.command("verify", epilog=(
+    "Examples: xinyong round verify --audit out/demo/rounds/330802-2026-12/audit\n\n"
+    "xinyong round verify --public out/demo/public/rounds/330802-2026-12"))
+def round_verify(
+    audit: Annotated[Path | None, typer.Option(help="An auditor bundle: re-derive everything.")] = None,
+    public: Annotated[Path | None, typer.Option(help="The public files: seed, keys and counts.")] = None,
+) -> None:
+    """Re-derive a round from its files and print every check made."""
+    from xinyong.draw.verify import verify_audit, verify_public
+
+    if (audit is None) == (public is None):
+        raise UsageError("give exactly one of --audit DIR or --public DIR")
+    checks = verify_audit(audit) if audit else verify_public(public)
+    for check in checks:
+        out.print(f"  ✔ {check}", markup=False, highlight=False)
+    out.print(f"Verified {audit or public}: {len(checks)} checks passed")

@@ -1,0 +1,67 @@
+"""``xinyong tiers`` and ``xinyong explain``: the internal tiers and why a firm has its tier."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xinyong.cli.app import _OUT, _ROUND, _date, _required_date, app, out
+from xinyong.errors import GateError, UsageError
+
+tiers_app = typer.Typer(help="Credit-risk tiers A/B/C/D (internal).")
+app.add_typer(tiers_app, name="tiers")
+
+
+@tiers_app.callback(invoke_without_command=True, epilog=(
+    "Example: xinyong tiers --features out/demo/internal/features.parquet --model champion "
+    "--policy policy.toml --out out/demo/internal/tiers.parquet"))
+def tiers(
+    ctx: typer.Context,
+    features_path: Annotated[Path | None, typer.Option("--features", help="Indicators from `xinyong features`.")] = None,
+    model: Annotated[str, typer.Option(help="`champion` (models/) or a model folder.")] = "champion",
+    policy: Annotated[Path, typer.Option(help="Tier policy TOML: cut-offs and override rules.")] = Path("policy.toml"),
+    out_path: Annotated[Path | None, typer.Option("--out", help="Tier file (.parquet) under an internal/ folder.")] = None,
+) -> None:
+    """Map calibrated scores to A/B/C/D under the policy, apply override rules, give reasons for C and D."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if features_path is None or out_path is None:
+        raise UsageError("xinyong tiers needs --features and --out (see xinyong tiers --help)")
+    from xinyong.tiers.run import run_tiers
+
+    summary = run_tiers(features_path, model, policy, out_path)
+    counts = ", ".join(f"{t} {n:,}" for t, n in summary.counts.items())
+    rules = ", ".join(f"{r} {n:,}" for r, n in summary.rules.items())
+    out.print(f"Tiers {counts}; override rules fired: {rules} → {out_path} (internal)")
+
+
+@tiers_app.command("report", epilog=(
+    "Example: xinyong tiers report --current out/demo/internal/tiers.parquet --previous out/demo/internal/tiers-previous.parquet "
+    "--clean out/demo/clean --out out/demo/internal/tier-report.html"))
+def tiers_report(
+    current: Annotated[Path, typer.Option(help="This month's tier file.")],
+    previous: Annotated[Path, typer.Option(help="Last month's tier file.")],
+    clean: Annotated[Path, typer.Option(help="Clean folder (for grids and industries).")],
+    out_path: Annotated[Path, typer.Option("--out", help="HTML report under an internal/ folder (JSON beside it).")],
+) -> None:
+    """Compare this month's tiers to last month's: migration, shares, PSI alerts, override counts."""
+    from xinyong.tiers.report import write_tier_report
+
+    data = write_tier_report(current, previous, clean, out_path)
+    alerts = ", ".join(data["alerts"]) or "none"
+    out.print(f"Tier report → {out_path}; PSI alerts: {alerts}")
+
+
+@app.command(epilog="Example: xinyong explain 91330802MA2X8K4N1B --tiers out/demo/internal/tiers.parquet")
+def explain(
+    uscc: Annotated[str, typer.Argument(help="The enterprise's 统一社会信用代码.")],
+    tiers_path: Annotated[Path, typer.Option("--tiers", help="A tier file from `xinyong tiers`.")] = Path("out/demo/internal/tiers.parquet"),
+    model: Annotated[str, typer.Option(help="`champion` (models/) or the model folder the tiers came from.")] = "champion",
+) -> None:
+    """Print a firm's tier, the override rules that fired and the top three reasons (internal)."""
+    from xinyong.tiers.run import explain as run
+
+    out.print(run(uscc, tiers_path, model), markup=False, highlight=False)
