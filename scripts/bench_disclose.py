@@ -24,12 +24,12 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong.publish import translog
-from xinyong.publish.checkpoint import b64decode
-from xinyong.publish.site import disclose
 from xinyong.core.canonical import CJ, jsonl
 from xinyong.core.merkle import leaf_hash, verify_inclusion
 from xinyong.core.uscc import complete
+from xinyong.publish import translog
+from xinyong.publish.checkpoint import b64decode
+from xinyong.publish.site import disclose
 
 ROUND = "330802-2026-11"
 PLAN = {"id": "P01", "name": "企业公示信息双随机抽查", "items": ["SJ-SC-01"], "departments": ["市场监管"]}
@@ -45,16 +45,36 @@ def synthetic_round(root: Path, count: int) -> tuple[Path, Path]:
     public.joinpath("commitment.json").write_bytes(commitment)
     public.joinpath("plans.json").write_bytes(CJ([PLAN]))
     public.joinpath("randomness.json").write_bytes(CJ({"round": ROUND, "value": "01 02 03"}))
-    public.joinpath("selection.jsonl").write_bytes(jsonl({"key": f"{k:064x}", "plan": "P01", "uscc": u} for k, u in enumerate(usccs)))
+    public.joinpath("selection.jsonl").write_bytes(
+        jsonl({"key": f"{k:064x}", "plan": "P01", "uscc": u} for k, u in enumerate(usccs))
+    )
     results = out / "rounds" / ROUND / "results"
     results.mkdir(parents=True)
-    results.joinpath("results.jsonl").write_bytes(jsonl(
-        {"codes": ["1"] if k % 5 else ["B"], "corrects": None, "ended": "2026-11-20", "id": f"R-{k:016x}", "plan": "P01",
-         "remarks": "", "round": ROUND, "source": "bench", "started": "2026-11-18", "team": ["INS-00001", "INS-00002"], "uscc": u}
-        for k, u in enumerate(usccs)))
+    results.joinpath("results.jsonl").write_bytes(
+        jsonl(
+            {
+                "codes": ["1"] if k % 5 else ["B"],
+                "corrects": None,
+                "ended": "2026-11-20",
+                "id": f"R-{k:016x}",
+                "plan": "P01",
+                "remarks": "",
+                "round": ROUND,
+                "source": "bench",
+                "started": "2026-11-18",
+                "team": ["INS-00001", "INS-00002"],
+                "uscc": u,
+            }
+            for k, u in enumerate(usccs)
+        )
+    )
     clean.mkdir()
-    pl.DataFrame({"uscc": usccs, "name": [f"衢州市柯城区基准测试商贸有限公司{k}" for k in range(count)]}).write_parquet(clean / "enterprises.parquet")
-    pl.DataFrame({"item_id": ["SJ-SC-01"], "name": ["企业公示信息的抽查"]}).write_parquet(clean / "inspection_items.parquet")
+    pl.DataFrame({"uscc": usccs, "name": [f"衢州市柯城区基准测试商贸有限公司{k}" for k in range(count)]}).write_parquet(
+        clean / "enterprises.parquet"
+    )
+    pl.DataFrame({"item_id": ["SJ-SC-01"], "name": ["企业公示信息的抽查"]}).write_parquet(
+        clean / "inspection_items.parquet"
+    )
     return out, clean
 
 
@@ -76,7 +96,10 @@ def main() -> None:
         records = json.loads((out / "public" / "downloads" / "results.json").read_bytes())
         _, t_plain = timed(lambda: (Path(tmp) / "plain.json").write_text(json.dumps(records, ensure_ascii=False)))
         size = sum(p.stat().st_size for p in (out / "public").rglob("*") if p.is_file())
-        print(f"disclose {result['records']:,} results: {t_disclose:6.1f} s  (log {report['size']:,} entries, site {size / 2**20:.0f} MiB)")
+        print(
+            f"disclose {result['records']:,} results: {t_disclose:6.1f} s  (log {report['size']:,} entries, site "
+            f"{size / 2**20:.0f} MiB)"
+        )
         print(f"  baseline, the same records as one JSON file: {t_plain:6.2f} s  → ratio {t_disclose / t_plain:.0f}×")
         print(f"log verify of that site (signatures, every entry's proof, every file): {t_verify:6.1f} s")
 
@@ -87,12 +110,21 @@ def main() -> None:
         index = args.log_entries // 3
         proof, t_prove = timed(lambda: translog.prove_inclusion(public, index))
         line = CJ(entries[index])
-        ok, t_check = timed(lambda: verify_inclusion(index, proof["size"], leaf_hash(line), [b64decode(h, "p") for h in proof["proof"]],
-                                                     b64decode(proof["root"], "root")))
+        ok, t_check = timed(
+            lambda: verify_inclusion(
+                index,
+                proof["size"],
+                leaf_hash(line),
+                [b64decode(h, "p") for h in proof["proof"]],
+                b64decode(proof["root"], "root"),
+            )
+        )
         assert ok
         print(f"append {args.log_entries:,} entries in one batch: {t_append:6.1f} s")
-        print(f"inclusion proof of entry {index:,} in a {args.log_entries:,}-entry log: produce {t_prove * 1000:.1f} ms "
-              f"({len(proof['proof'])} hashes, from log/tree/), verify {t_check * 1000:.2f} ms")
+        print(
+            f"inclusion proof of entry {index:,} in a {args.log_entries:,}-entry log: produce {t_prove * 1000:.1f} ms "
+            f"({len(proof['proof'])} hashes, from log/tree/), verify {t_check * 1000:.2f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -22,13 +22,25 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from xinyong.core.canonical import CJ, FRAME_FIELDS, jsonl, jsonl_table
 from xinyong.rounds import run as rounds
 from xinyong.workspace import fsio
-from xinyong.core.canonical import CJ, FRAME_FIELDS, jsonl, jsonl_table
 
 ROUND = "330802-2026-12"
-PLANS = [{"allocation": {"min": {"D": 1}, "mode": "ratio", "ratios": {"A": "0.002", "B": "0.005", "C": "0.02", "D": "0.05"}},
-          "departments": ["市场监管"], "id": "P01", "items": ["SJ-SC-01"], "name": "benchmark", "team_size": 2}]
+PLANS = [
+    {
+        "allocation": {
+            "min": {"D": 1},
+            "mode": "ratio",
+            "ratios": {"A": "0.002", "B": "0.005", "C": "0.02", "D": "0.05"},
+        },
+        "departments": ["市场监管"],
+        "id": "P01",
+        "items": ["SJ-SC-01"],
+        "name": "benchmark",
+        "team_size": 2,
+    }
+]
 
 
 def main() -> None:
@@ -38,16 +50,23 @@ def main() -> None:
     args = parser.parse_args()
     out = args.keep or Path(tempfile.mkdtemp(prefix="bench-draw-"))
     n = args.records
-    codes = pl.select(pl.format("91330802{}0", pl.int_range(n, dtype=pl.Int64).cast(pl.Utf8).str.zfill(9)).alias("uscc"))["uscc"]
+    codes = pl.select(
+        pl.format("91330802{}0", pl.int_range(n, dtype=pl.Int64).cast(pl.Utf8).str.zfill(9)).alias("uscc")
+    )["uscc"]
     tier = np.array(list("ABCD"))[np.searchsorted([0.4, 0.7, 0.9], np.random.default_rng(1).random(n))]
 
     paths = rounds.RoundPaths(out, ROUND)
     start = time.perf_counter()
     salts = pl.Series(np.frombuffer(os.urandom(16 * n), dtype="S16")).bin.encode("hex")
-    frame = pl.DataFrame({"plan": pl.Series(["P01"] * n), "salt": salts, "stratum": tier, "uscc": codes}).sort("plan", "uscc")
+    frame = pl.DataFrame({"plan": pl.Series(["P01"] * n), "salt": salts, "stratum": tier, "uscc": codes}).sort(
+        "plan", "uscc"
+    )
     fsio.write_bytes(paths.audit / "frame.jsonl", jsonl_table(frame, FRAME_FIELDS))
     fsio.write_bytes(paths.audit / "plans.json", CJ(PLANS))
-    fsio.write_bytes(paths.audit / "inspectors.jsonl", jsonl([{"capacity": 5, "department": "市场监管", "id": f"INS-{i:05d}", "level": 0} for i in range(1, 301)]))
+    fsio.write_bytes(
+        paths.audit / "inspectors.jsonl",
+        jsonl([{"capacity": 5, "department": "市场监管", "id": f"INS-{i:05d}", "level": 0} for i in range(1, 301)]),
+    )
     t_frame = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -72,8 +91,14 @@ def main() -> None:
 
     total = t_frame + t_commit + t_draw
     print(f"frame of {n:,} records (one plan, four tiers); {selection.height:,} selected")
-    print(f"  frame files: {t_frame:6.1f} s   commit (Merkle root): {t_commit:6.1f} s   draw: {t_draw:6.1f} s   total {total:6.1f} s (limit 60 s)")
-    print(f"  keys/s: xinyong unit_keys {ours_rate:,.0f}; plain hashlib loop {plain_rate:,.0f} (ratio {ours_rate / plain_rate:.2f})")
+    print(
+        f"  frame files: {t_frame:6.1f} s   commit (Merkle root): {t_commit:6.1f} s   draw: {t_draw:6.1f} s   total "
+        f"{total:6.1f} s (limit 60 s)"
+    )
+    print(
+        f"  keys/s: xinyong unit_keys {ours_rate:,.0f}; plain hashlib loop {plain_rate:,.0f} (ratio "
+        f"{ours_rate / plain_rate:.2f})"
+    )
     print(f"  frame.jsonl: {(paths.audit / 'frame.jsonl').stat().st_size / 2**20:,.0f} MiB")
     if not args.keep:
         shutil.rmtree(out)

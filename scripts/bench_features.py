@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from xinyong.ingest import contract
-from xinyong.indicators.features import build_features, live_spine, scan_clean
 from xinyong.indicators.catalog import DAYS_SINCE_CAP, catalog
+from xinyong.indicators.features import build_features, live_spine, scan_clean
+from xinyong.ingest import contract
 
 KEYS = ["uscc", "as_of"]
 
@@ -30,11 +30,15 @@ def pandas_features(tables: dict[str, pd.DataFrame], spine: pd.DataFrame, indica
     result = spine[KEYS].copy()
     reg = spine.merge(tables["enterprises"], on="uscc", how="left")
     registry = {
-        "age_months": (reg["as_of"].dt.year - reg["established"].dt.year) * 12 + reg["as_of"].dt.month - reg["established"].dt.month,
+        "age_months": (reg["as_of"].dt.year - reg["established"].dt.year) * 12
+        + reg["as_of"].dt.month
+        - reg["established"].dt.month,
         "log_capital": np.log(reg["registered_capital"] + 1),
         "is_individual": (reg["entity_type"] == "个体工商户").astype("int8"),
-        "entity_type": reg["entity_type"], "industry_code": reg["industry_code"],
-        "industry_section": reg["industry_code"].str[0], "grid": reg["grid"],
+        "entity_type": reg["entity_type"],
+        "industry_code": reg["industry_code"],
+        "industry_section": reg["industry_code"].str[0],
+        "grid": reg["grid"],
     }
     columns: dict[str, pd.Series] = {}
     for i in indicators:
@@ -51,7 +55,9 @@ def pandas_features(tables: dict[str, pd.DataFrame], spine: pd.DataFrame, indica
             where = joined[i.where[0]].isin(i.where[1]) if i.where else pd.Series(True, index=joined.index)
             if i.kind == "active":
                 start, end = i.column.split(":")
-                mask = (joined[start] <= joined["as_of"]) & (joined[end].isna() | (joined[end] > joined["as_of"])) & where
+                mask = (
+                    (joined[start] <= joined["as_of"]) & (joined[end].isna() | (joined[end] > joined["as_of"])) & where
+                )
                 aggregated[i.name] = mask.groupby([joined["uscc"], joined["as_of"]]).any().astype("int8")
                 continue
             date = joined[i.column]
@@ -73,35 +79,68 @@ def pandas_features(tables: dict[str, pd.DataFrame], spine: pd.DataFrame, indica
     reports = spine[KEYS].merge(tables["annual_reports"], on="uscc", how="inner")
     deadline = pd.to_datetime((reports["report_year"] + 1).astype(str) + "-06-30")
     filed = reports["filed_date"]
-    late = {"missed": filed.isna() | (filed > deadline) | (filed > reports["as_of"]), "unfiled": filed.isna() | (filed > reports["as_of"])}
+    late = {
+        "missed": filed.isna() | (filed > deadline) | (filed > reports["as_of"]),
+        "unfiled": filed.isna() | (filed > reports["as_of"]),
+    }
     for i in indicators:
         if i.kind == "annual_report":
-            window = (deadline <= reports["as_of"]) & (deadline > reports["as_of"] - pd.DateOffset(months=i.window_months))
-            counts = (late[i.column] & window).groupby([reports["uscc"], reports["as_of"]]).sum().rename(i.name).reset_index()
+            window = (deadline <= reports["as_of"]) & (
+                deadline > reports["as_of"] - pd.DateOffset(months=i.window_months)
+            )
+            counts = (
+                (late[i.column] & window)
+                .groupby([reports["uscc"], reports["as_of"]])
+                .sum()
+                .rename(i.name)
+                .reset_index()
+            )
             columns[i.name] = spine[KEYS].merge(counts, on=KEYS, how="left")[i.name].fillna(0).to_numpy()
     ratings = spine[KEYS].merge(tables["tax_credit_ratings"], on="uscc", how="inner")
     ratings = ratings[pd.to_datetime((ratings["rating_year"] + 1).astype(str) + "-04-01") <= ratings["as_of"]]
-    latest = spine[KEYS].merge(ratings.sort_values("rating_year").groupby(KEYS, as_index=False).last(), on=KEYS, how="left")
-    tax = {"level": latest["rating"].map({"A": 1, "B": 2, "M": 2, "C": 3, "D": 4}),
-           "cd": latest["rating"].isin(["C", "D"]).astype("int8"), "missing": latest["rating"].isna().astype("int8")}
+    latest = spine[KEYS].merge(
+        ratings.sort_values("rating_year").groupby(KEYS, as_index=False).last(), on=KEYS, how="left"
+    )
+    tax = {
+        "level": latest["rating"].map({"A": 1, "B": 2, "M": 2, "C": 3, "D": 4}),
+        "cd": latest["rating"].isin(["C", "D"]).astype("int8"),
+        "missing": latest["rating"].isna().astype("int8"),
+    }
     for i in indicators:
         if i.kind == "tax":
             columns[i.name] = tax[i.column].to_numpy()
     relations = [i for i in indicators if i.kind == "relation"]
     if relations:
         firms = tables["enterprises"][["uscc", "legal_rep_id", "established", "status", "status_date"]]
-        siblings = spine[KEYS].merge(firms[["uscc", "legal_rep_id"]], on="uscc").merge(
-            firms.rename(columns={"uscc": "sibling"}), on="legal_rep_id")
-        siblings = siblings[(siblings["sibling"] != siblings["uscc"]) & (siblings["established"] <= siblings["as_of"])].copy()
-        siblings["revoked"] = ((siblings["status"] == "吊销") & (siblings["status_date"] <= siblings["as_of"])).astype("int8")
+        siblings = (
+            spine[KEYS]
+            .merge(firms[["uscc", "legal_rep_id"]], on="uscc")
+            .merge(firms.rename(columns={"uscc": "sibling"}), on="legal_rep_id")
+        )
+        siblings = siblings[
+            (siblings["sibling"] != siblings["uscc"]) & (siblings["established"] <= siblings["as_of"])
+        ].copy()
+        siblings["revoked"] = ((siblings["status"] == "吊销") & (siblings["status_date"] <= siblings["as_of"])).astype(
+            "int8"
+        )
         base = [i for i in catalog() if i.name in {r.column for r in relations}]
-        sib_spine = siblings[["sibling", "as_of"]].drop_duplicates().rename(columns={"sibling": "uscc"}).reset_index(drop=True)
+        sib_spine = (
+            siblings[["sibling", "as_of"]].drop_duplicates().rename(columns={"sibling": "uscc"}).reset_index(drop=True)
+        )
         sib = pandas_features(tables, sib_spine, tuple(base)).rename(columns={"uscc": "sibling"})
-        joined = siblings[KEYS + ["sibling", "revoked"]].merge(sib, on=["sibling", "as_of"], how="left")
+        joined = siblings[[*KEYS, "sibling", "revoked"]].merge(sib, on=["sibling", "as_of"], how="left")
         flags = {i.name for i in base if i.kind == "active" or (i.kind == "tax" and i.column == "cd")} | {"revoked"}
         grouped = joined.groupby(KEYS)
-        agg = {r.name: (grouped.size() if r.column == "firms" else grouped[r.column].mean() if r.column in flags else grouped[r.column].sum())
-               for r in relations}
+        agg = {
+            r.name: (
+                grouped.size()
+                if r.column == "firms"
+                else grouped[r.column].mean()
+                if r.column in flags
+                else grouped[r.column].sum()
+            )
+            for r in relations
+        }
         frame = pd.DataFrame(agg).reset_index()
         merged = spine[KEYS].merge(frame, on=KEYS, how="left")
         for r in relations:
@@ -127,9 +166,15 @@ def main() -> None:
     tables = {t.name: pd.read_parquet(args.clean / f"{t.name}.parquet") for t in contract.tables()}
     for frame in tables.values():
         for column in frame.columns:
-            if frame[column].dtype == object and column.endswith(("date", "established", "start", "declared", "expiry")):
+            if frame[column].dtype == object and column.endswith(
+                ("date", "established", "start", "declared", "expiry")
+            ):
                 frame[column] = pd.to_datetime(frame[column])
-    spine = live_spine({k: pl.scan_parquet(args.clean / f"{k}.parquet") for k in ("enterprises",)}, as_of).collect().to_pandas()
+    spine = (
+        live_spine({k: pl.scan_parquet(args.clean / f"{k}.parquet") for k in ("enterprises",)}, as_of)
+        .collect()
+        .to_pandas()
+    )
     spine["as_of"] = pd.to_datetime(spine["as_of"])
     theirs = pandas_features(tables, spine)
     pandas_seconds = time.perf_counter() - start
@@ -146,8 +191,14 @@ def main() -> None:
             mismatched.append(i.name)
     if mismatched:
         raise SystemExit(f"pandas and polars disagree on: {', '.join(mismatched)}")
-    print(f"{ours.height:,} live firms × {len(catalog())} indicators, as of {as_of}; both implementations agree on every value")
-    print(f"polars (xinyong.indicators.features, lazy): {polars_seconds:7.2f} s  {ours.height / polars_seconds:12,.0f} firms/s")
+    print(
+        f"{ours.height:,} live firms × {len(catalog())} indicators, as of {as_of}; both implementations agree on "
+        "every value"
+    )
+    print(
+        f"polars (xinyong.indicators.features, lazy): {polars_seconds:7.2f} s  {ours.height / polars_seconds:12,.0f} "
+        "firms/s"
+    )
     print(f"pandas baseline (same catalog):  {pandas_seconds:7.2f} s  {ours.height / pandas_seconds:12,.0f} firms/s")
     print(f"speed-up polars / pandas: {pandas_seconds / polars_seconds:.1f}x")
 

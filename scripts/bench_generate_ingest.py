@@ -28,7 +28,8 @@ STAGES = {
     "ingest(Path(sys.argv[1]), Path(sys.argv[3]), today=datetime.date(2026, 11, 27))",
     "baseline copy": "import polars as pl, sys; from pathlib import Path; out = Path(sys.argv[3]); out.mkdir(); "
     "from xinyong.ingest import contract\n"
-    "for t in contract.tables(): pl.read_parquet(Path(sys.argv[1]) / f'{t.name}.parquet').write_parquet(out / f'{t.name}.parquet', compression='zstd')",
+    "for t in contract.tables(): pl.read_parquet(Path(sys.argv[1]) / f'{t.name}.parquet').write_parquet(out / "
+    "f'{t.name}.parquet', compression='zstd')",
 }
 
 
@@ -62,7 +63,11 @@ def main() -> None:
     manifest = json.loads((clean / "manifest.json").read_text())
     assert all(t["input_rows"] == t["accepted"] + t["quarantined"] for t in manifest["tables"].values())
 
-    print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, cores={os.cpu_count()}, RAM {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, cores={os.cpu_count()}, RAM "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
+        f"python {platform.python_version()}"
+    )
     print(f"enterprises: {args.enterprises:,}; raw rows in all tables: {rows:,}")
     for name, (seconds, peak) in results.items():
         print(f"{name:>14}: {seconds:8.1f} s  {rows / seconds:12,.0f} rows/s  peak RSS {peak:6.2f} GiB")

@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from xinyong.synth import RegionSpec, generate_region
 from xinyong.ingest.run import ingest
 from xinyong.model.run import load_report, train_region
+from xinyong.synth import RegionSpec, generate_region
 
 
 def main() -> None:
@@ -28,14 +28,19 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[20261127, 1, 2, 3, 4])
     args = parser.parse_args()
     gaps: dict[str, list[float]] = {"naive": [], "weighted": []}
-    print(f"{'seed':>9} | {'naive AUC':>9} {'oracle':>6} {'gap':>6} | {'wtd AUC':>7} {'oracle':>6} {'gap':>6} | rate (1/π) vs truth, naive | s")
+    print(
+        f"{'seed':>9} | {'naive AUC':>9} {'oracle':>6} {'gap':>6} | {'wtd AUC':>7} {'oracle':>6} {'gap':>6} | rate "
+        "(1/π) vs truth, naive | s"
+    )
     for seed in args.seeds:
         start = time.perf_counter()
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
             generate_region(root / "raw", RegionSpec(seed=seed))
             ingest(root / "raw", root / "clean", today=dt.date(2026, 11, 27))
-            train_region(root / "clean", dt.date(2026, 10, 31), root / "model", truth_dir=root / "raw" / "truth", track=False)
+            train_region(
+                root / "clean", dt.date(2026, 10, 31), root / "model", truth_dir=root / "raw" / "truth", track=False
+            )
             report = load_report(root / "model")
         oracle, rates = report["oracle"], report["overall"]
         row = [f"{seed:>9}"]

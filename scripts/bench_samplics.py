@@ -38,7 +38,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=10_000_000)
     args = parser.parse_args()
     n = args.records
-    codes = pl.select(pl.format("91330802{}0", pl.int_range(n, dtype=pl.Int64).cast(pl.Utf8).str.zfill(9)).alias("uscc"))["uscc"]
+    codes = pl.select(
+        pl.format("91330802{}0", pl.int_range(n, dtype=pl.Int64).cast(pl.Utf8).str.zfill(9)).alias("uscc")
+    )["uscc"]
     tier = np.array(list("ABCD"))[np.searchsorted([0.4, 0.7, 0.9], np.random.default_rng(1).random(n))]
     frame = pl.DataFrame({"plan": ["P01"] * n, "salt": [""] * n, "stratum": tier, "uscc": codes})
     wanted = {"P01": allocate(ALLOCATION, stratum_sizes(frame)["P01"])}
@@ -49,8 +51,9 @@ def main() -> None:
 
     start = time.perf_counter()
     np.random.seed(20261127)  # samplics draws from numpy's global generator
-    sample, _, probs = SampleSelection(method=SelectMethod.srs_wor, strat=True, wr=False).select(
-        samp_unit=frame["uscc"].to_numpy(), samp_size=wanted["P01"], stratum=frame["stratum"].to_numpy())
+    sample, _, _probs = SampleSelection(method=SelectMethod.srs_wor, strat=True, wr=False).select(
+        samp_unit=frame["uscc"].to_numpy(), samp_size=wanted["P01"], stratum=frame["stratum"].to_numpy()
+    )
     t_samplics = time.perf_counter() - start
 
     print(f"{n:,} records, one plan, four strata; sample sizes {wanted['P01']}")

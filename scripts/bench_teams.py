@@ -20,14 +20,27 @@ import time
 import numpy as np
 
 from xinyong.draw import teams
-from xinyong.draw.teams import Firm, Inspector, assign_teams, declared_by, jurisdiction_exclusions, plan_pool, target_eligible
+from xinyong.draw.teams import (
+    Firm,
+    Inspector,
+    assign_teams,
+    declared_by,
+    jurisdiction_exclusions,
+    plan_pool,
+    target_eligible,
+)
 
 DEPARTMENTS = ["市场监管", "税务", "人社", "生态环境", "应急管理", "卫健", "住建"]
 SHARES = [0.52, 0.12, 0.08, 0.08, 0.08, 0.07, 0.05]
 PLANS = {
     "P01": {"id": "P01", "items": ["SJ-SC-01"], "departments": ["市场监管"], "team_size": 2, "cross_station": True},
-    "P03": {"id": "P03", "items": ["SJ-SC-03", "SJ-WJ-01"], "departments": ["市场监管", "卫健"], "team_size": 2,
-            "item_departments": {"SJ-SC-03": ["市场监管", "卫健"], "SJ-WJ-01": ["卫健"]}},
+    "P03": {
+        "id": "P03",
+        "items": ["SJ-SC-03", "SJ-WJ-01"],
+        "departments": ["市场监管", "卫健"],
+        "team_size": 2,
+        "item_departments": {"SJ-SC-03": ["市场监管", "卫健"], "SJ-WJ-01": ["卫健"]},
+    },
 }
 
 
@@ -43,32 +56,50 @@ def main() -> None:
     roster = []
     for k in range(args.inspectors):
         district, city_level = districts[int(rng.integers(len(districts)))], rng.random() < 1 / 6
-        roster.append(Inspector(
-            f"INS-{k:05d}", str(rng.choice(DEPARTMENTS, p=SHARES)), int(city_level), capacity, dt.date(2028, 1, 1),
-            frozenset({"SJ-SC-01", "SJ-SC-03", "SJ-WJ-01"}), f"{district}-S{int(rng.integers(5))}",
-            district[:4] + "00" if city_level else district))
+        roster.append(
+            Inspector(
+                f"INS-{k:05d}",
+                str(rng.choice(DEPARTMENTS, p=SHARES)),
+                int(city_level),
+                capacity,
+                dt.date(2028, 1, 1),
+                frozenset({"SJ-SC-01", "SJ-SC-03", "SJ-WJ-01"}),
+                f"{district}-S{int(rng.integers(5))}",
+                district[:4] + "00" if city_level else district,
+            )
+        )
     firms = []
     for k in range(args.targets):
         district = districts[k % len(districts)]
         firms.append(Firm(f"91{district}{k:010d}", f"LR{k:010d}", f"{district}-S{int(rng.integers(5))}", frozenset()))
     plan_of = ["P03" if rng.random() < 0.25 else "P01" for _ in firms]
     same_district = {d: [f.uscc for f in firms if f.division == d] for d in districts}
-    relations = {p.id: [str(rng.choice(same_district[p.division if p.division in same_district else districts[0]]))]
-                 for p in roster if rng.random() < 0.2}
+    relations = {
+        p.id: [str(rng.choice(same_district[p.division if p.division in same_district else districts[0]]))]
+        for p in roster
+        if rng.random() < 0.2
+    }
 
     start = time.perf_counter()
     declared = declared_by(relations)
     pools, exclusions = {}, 0
     for plan in PLANS:
         pools[plan], excluded = plan_pool(PLANS[plan], roster, dt.date(2026, 12, 31))
-        exclusions += len(excluded) + len(jurisdiction_exclusions(plan, pools[plan], [f.division for f, p in zip(firms, plan_of) if p == plan]))
+        exclusions += len(excluded) + len(
+            jurisdiction_exclusions(
+                plan, pools[plan], [f.division for f, p in zip(firms, plan_of, strict=True) if p == plan]
+            )
+        )
     eligible = {}
-    for plan, firm in zip(plan_of, firms):
+    for plan, firm in zip(plan_of, firms, strict=True):
         eligible[(plan, firm.uscc)], excluded = target_eligible(PLANS[plan], firm, pools[plan], declared)
         exclusions += len(excluded)
     t_eligible = time.perf_counter() - start
     seed = hashlib.sha256(b"bench teams").digest()
-    targets = [(plan, hashlib.sha256(firm.uscc.encode()).hexdigest(), firm.uscc) for plan, firm in zip(plan_of, firms)]
+    targets = [
+        (plan, hashlib.sha256(firm.uscc.encode()).hexdigest(), firm.uscc)
+        for plan, firm in zip(plan_of, firms, strict=True)
+    ]
     computed = 0
     counting = teams.inspector_keys
 
@@ -84,9 +115,15 @@ def main() -> None:
     t_assign = time.perf_counter() - start
     pairs = sum(len(v) for v in eligible.values())
     staffed = sum(1 for a in result if a.team)
-    print(f"{args.targets:,} targets × {args.inspectors:,} inspectors (capacity {capacity} each); {pairs:,} eligible pairs; "
-          f"{exclusions:,} exclusion records; {computed:,} inspector keys")
-    print(f"eligibility: {t_eligible:6.1f} s   assignment: {t_assign:6.1f} s   total {t_eligible + t_assign:6.1f} s (limit 30 s)")
+    print(
+        f"{args.targets:,} targets × {args.inspectors:,} inspectors (capacity {capacity} each); {pairs:,} eligible "
+        "pairs; "
+        f"{exclusions:,} exclusion records; {computed:,} inspector keys"
+    )
+    print(
+        f"eligibility: {t_eligible:6.1f} s   assignment: {t_assign:6.1f} s   total {t_eligible + t_assign:6.1f} s "
+        "(limit 30 s)"
+    )
     print(f"staffed {staffed:,} of {len(result):,}")
 
 

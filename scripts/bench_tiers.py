@@ -5,7 +5,8 @@ which firms they are). xinyong's path starts from the polars indicator table: ca
 LightGBM predict (from polars, through Arrow: no dense copy), calibration, cut-offs and the
 policy's override rules. Two baselines run in the same process on the same rows, 2 threads:
 `Booster.predict` on the same indicator table (LightGBM 4.7 takes polars), and `Booster.predict`
-on a ready C-ordered float64 numpy matrix, LightGBM's fastest input, built outside the timing. Reason codes (TreeSHAP via `pred_contrib`) are timed separately, for the C and D firms
+on a ready C-ordered float64 numpy matrix, LightGBM's fastest input, built outside the timing. Reason codes
+(TreeSHAP via `pred_contrib`) are timed separately, for the C and D firms
 of the default region.
 
     .venv/bin/python scripts/bench_tiers.py --clean /work/bench/e6c --region-features out/demo/internal/features.parquet
@@ -23,8 +24,8 @@ import polars as pl
 
 from xinyong.indicators.features import build_features, live_spine, scan_clean
 from xinyong.model.estimator import THREADS, RiskModel
-from xinyong.tiers.policy import read_policy
 from xinyong.tiers.assign import assign_tiers, cutoffs_for
+from xinyong.tiers.policy import read_policy
 from xinyong.tiers.run import reason_columns
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clean", type=Path, required=True, help="clean folder of a large region (e.g. 10^6 firms)")
-    parser.add_argument("--region-features", type=Path, required=True, help="the default region's features (for reason timing)")
+    parser.add_argument(
+        "--region-features", type=Path, required=True, help="the default region's features (for reason timing)"
+    )
     parser.add_argument("--rows", type=int, default=10_000_000)
     args = parser.parse_args()
     model = RiskModel.load(ROOT / "models")
@@ -61,7 +64,10 @@ def main() -> None:
     print(f"bare Booster.predict on the indicator table:       {bare_table:7.1f} s")
     print(f"bare Booster.predict on a ready C-order matrix:     {bare_matrix:7.1f} s")
     print(f"xinyong score + tiers from the indicator table:     {ours:7.1f} s  ({tiers.height / ours:,.0f} firms/s)")
-    print(f"ratio to predict on the same table: {ours / bare_table:.3f}x; to predict on a ready matrix: {ours / bare_matrix:.3f}x  (limit 1.2x)")
+    print(
+        f"ratio to predict on the same table: {ours / bare_table:.3f}x; to predict on a ready matrix: "
+        f"{ours / bare_matrix:.3f}x  (limit 1.2x)"
+    )
 
     region = pl.read_parquet(args.region_features)
     scored = region.with_columns(pl.Series("score", model.predict_proba(region.select(model.features_))))
@@ -73,8 +79,10 @@ def main() -> None:
     start = time.perf_counter()
     model.contributions(region.select(model.features_))
     everyone = time.perf_counter() - start
-    print(f"reason codes for the {wanted:,} C/D firms of the default region: {reasons:.2f} s "
-          f"(TreeSHAP for all {region.height:,} firms: {everyone:.2f} s)")
+    print(
+        f"reason codes for the {wanted:,} C/D firms of the default region: {reasons:.2f} s "
+        f"(TreeSHAP for all {region.height:,} firms: {everyone:.2f} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -22,9 +22,9 @@ import lightgbm as lgb
 import numpy as np
 import polars as pl
 
-from xinyong.model import metrics
-from xinyong.indicators.features import build_features, live_spine, scan_clean
 from xinyong.indicators.catalog import catalog
+from xinyong.indicators.features import build_features, live_spine, scan_clean
+from xinyong.model import metrics
 from xinyong.model.training import region_model
 
 
@@ -52,20 +52,34 @@ def main() -> None:
     X = frame.select(names)
     train, valid, test = part < 6, (part >= 6) & (part < 8), part >= 8
     w = np.ones(frame.height)
-    print(f"{frame.height:,} labelled rows × {len(names)} indicators; train {train.sum():,} / valid {valid.sum():,} / holdout {test.sum():,}")
+    print(
+        f"{frame.height:,} labelled rows × {len(names)} indicators; train {train.sum():,} / valid {valid.sum():,} / "
+        f"holdout {test.sum():,}"
+    )
 
     start = time.perf_counter()
     model = region_model().fit(X.filter(train), y[train], w[train], X.filter(valid), y[valid], w[valid])
     ours = time.perf_counter() - start
     auc = metrics.auc(y[test], model.predict_proba(X.filter(test)))
     oracle = metrics.auc(y[test], frame["p"].to_numpy()[test])
-    print(f"xinyong RiskModel: {ours:6.1f} s, {model.best_iteration_} trees (+{model.early_stopping_rounds} past the best), "
-          f"holdout AUC {auc:.4f} (oracle {oracle:.4f})")
+    print(
+        f"xinyong RiskModel: {ours:6.1f} s, {model.best_iteration_} trees (+{model.early_stopping_rounds} past the "
+        "best), "
+        f"holdout AUC {auc:.4f} (oracle {oracle:.4f})"
+    )
 
     rounds = model.best_iteration_ + model.early_stopping_rounds
-    params = {"objective": "binary", "learning_rate": model.learning_rate, "num_leaves": model.num_leaves,
-              "num_threads": 2, "verbosity": -1, "seed": 1}
-    data = lgb.Dataset(model._matrix(X.filter(train)), y[train], categorical_feature=[names.index(c) for c in model.categorical])
+    params = {
+        "objective": "binary",
+        "learning_rate": model.learning_rate,
+        "num_leaves": model.num_leaves,
+        "num_threads": 2,
+        "verbosity": -1,
+        "seed": 1,
+    }
+    data = lgb.Dataset(
+        model._matrix(X.filter(train)), y[train], categorical_feature=[names.index(c) for c in model.categorical]
+    )
     start = time.perf_counter()
     lgb.train(params, data, num_boost_round=rounds)
     plain = time.perf_counter() - start

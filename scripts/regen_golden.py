@@ -1,7 +1,7 @@
 """Regenerate tests/draw/golden/*.jsonl — only when the draw is meant to change (a new spec version)."""
 
-from pathlib import Path
 import sys
+from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(root))

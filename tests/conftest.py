@@ -45,8 +45,12 @@ def round_inputs(default_region: Path, tmp_path_factory: pytest.TempPathFactory)
         write_features(root / "clean", as_of, features)
         tiers[as_of] = root / "internal" / f"tiers-{as_of}.parquet"
         run_tiers(features, REPO / "models", REPO / "policy.toml", tiers[as_of])
-    return {"clean": root / "clean", "tiers": tiers[dt.date(2026, 10, 31)], "tiers_september": tiers[dt.date(2026, 9, 30)],
-            "truth": default_region / "truth"}
+    return {
+        "clean": root / "clean",
+        "tiers": tiers[dt.date(2026, 10, 31)],
+        "tiers_september": tiers[dt.date(2026, 9, 30)],
+        "truth": default_region / "truth",
+    }
 
 
 NOVEMBER = "330802-2026-11"
@@ -58,7 +62,9 @@ def november_round(round_inputs: dict, tmp_path_factory: pytest.TempPathFactory)
     from xinyong.rounds.run import assign, build_frame, commit, draw, finalize, reveal
 
     out = tmp_path_factory.mktemp("november") / "out"
-    build_frame(out, NOVEMBER, REPO / "plans" / "330802-default.toml", round_inputs["tiers_september"], round_inputs["clean"])
+    build_frame(
+        out, NOVEMBER, REPO / "plans" / "330802-default.toml", round_inputs["tiers_september"], round_inputs["clean"]
+    )
     commit(out, NOVEMBER, "福利彩票双色球 2026-11-01 开奖号码")
     reveal(out, NOVEMBER, "03 09 14 22 27 31 + 11")
     draw(out, NOVEMBER)

@@ -23,7 +23,11 @@ def test_readme_starts_with_exactly_two_commands_and_ci_runs_the_second() -> Non
     commands = readme_commands()
     assert len(commands) == 2
     assert commands[0].endswith("xinyong demo")
-    ci = [line for line in (REPO / ".ci" / "run").read_text().splitlines() if line and not line.startswith(("#", "set ", "cd "))]
+    ci = [
+        line
+        for line in (REPO / ".ci" / "run").read_text().splitlines()
+        if line and not line.startswith(("#", "set ", "cd "))
+    ]
     assert ci == [commands[1]]
 
 

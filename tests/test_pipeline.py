@@ -11,12 +11,11 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong.indicators.catalog import catalog
-from xinyong.publish.leaks import find_leaks
-from xinyong.model.estimator import RiskModel
-
 from tests.conftest import REPO
 from tests.draw.independent import rederive, rederive_teams
+from xinyong.indicators.catalog import catalog
+from xinyong.model.estimator import RiskModel
+from xinyong.publish.leaks import find_leaks
 
 
 def run_demo(cwd: Path, region: Path) -> subprocess.CompletedProcess[str]:
@@ -24,8 +23,13 @@ def run_demo(cwd: Path, region: Path) -> subprocess.CompletedProcess[str]:
     shutil.copytree(REPO / "plans", cwd / "plans")
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     env.pop("MLFLOW_TRACKING_URI", None)
-    return subprocess.run([sys.executable, "-m", "xinyong.cli", "demo", "--region", str(region)],
-                          capture_output=True, text=True, env=env, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "xinyong.cli", "demo", "--region", str(region)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+    )
 
 
 def test_the_shipped_champion_was_trained_on_the_current_catalog() -> None:

@@ -12,8 +12,14 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-GENERATE = "from xinyong.synth import generate_region, RegionSpec; from pathlib import Path; import sys; generate_region(Path(sys.argv[1]), RegionSpec(enterprises=1_000_000))"
-INGEST = "from xinyong.ingest.run import ingest; from pathlib import Path; import sys, datetime; ingest(Path(sys.argv[1]), Path(sys.argv[2]), today=datetime.date(2026, 11, 27))"
+GENERATE = (
+    "from xinyong.synth import generate_region, RegionSpec; from pathlib import Path; import sys; "
+    "generate_region(Path(sys.argv[1]), RegionSpec(enterprises=1_000_000))"
+)
+INGEST = (
+    "from xinyong.ingest.run import ingest; from pathlib import Path; import sys, datetime; "
+    "ingest(Path(sys.argv[1]), Path(sys.argv[2]), today=datetime.date(2026, 11, 27))"
+)
 
 
 def peak_rss_gib(code: str, *args: str) -> float:

@@ -50,6 +50,10 @@ class RoundStateError(XinyongError):
     """A round step was asked for out of order, or twice."""
 
 
+class CalendarUnavailableError(XinyongError):
+    """The official calendar of a year is not in the installed chinese-calendar yet."""
+
+
 class VerificationError(XinyongError):
     """Published or audit files do not re-derive: the message names the file and the check."""
 

@@ -15,25 +15,25 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from xinyong.draw.verify import verify_audit, verify_public
 from xinyong.errors import UsageError
-from xinyong.indicators.features import write_features
-from xinyong.synth import GENERATOR, RegionSpec, generate_region, read_metadata
+from xinyong.estimate.run import estimate_round
 from xinyong.indicators.catalog import catalog
+from xinyong.indicators.features import write_features
 from xinyong.ingest.run import TableReport, ingest
 from xinyong.model.estimator import MODEL_FILE, RiskModel
+from xinyong.model.registry import promote
 from xinyong.model.run import score_table, train_region
+from xinyong.publish.site import disclose
+from xinyong.publish.translog import verify_log
 from xinyong.reports.progress import SILENT, Progress
 from xinyong.results.run import import_results
-from xinyong.publish.site import disclose
-from xinyong.draw.verify import verify_audit, verify_public
-from xinyong.estimate.run import estimate_round
-from xinyong.synth.outcomes import simulate_results
-from xinyong.model.registry import promote
 from xinyong.rounds.run import RoundPaths, assign, build_frame, commit, draw, finalize, reveal
 from xinyong.rounds.tasks import write_task_lists
+from xinyong.synth import GENERATOR, RegionSpec, generate_region, read_metadata
+from xinyong.synth.outcomes import simulate_results
 from xinyong.tiers.report import write_tier_report
 from xinyong.tiers.run import run_tiers
-from xinyong.publish.translog import verify_log
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,14 @@ class DemoResult:
 
 
 def run_demo(
-    region: Path, out_dir: Path, progress: Progress = SILENT, *, models_dir: Path = Path("models"), data_dir: Path = Path("data"),
-    policy: Path = Path("policy.toml"), plans: Path = Path("plans/330802-default.toml"),
+    region: Path,
+    out_dir: Path,
+    progress: Progress = SILENT,
+    *,
+    models_dir: Path = Path("models"),
+    data_dir: Path = Path("data"),
+    policy: Path = Path("policy.toml"),
+    plans: Path = Path("plans/330802-default.toml"),
 ) -> DemoResult:
     """Run every stage on the default region."""
     ensure_region(region, progress)
@@ -62,11 +68,15 @@ def run_demo(
         f"indicators of every live firm as of {as_of} (internal)": internal / "features.parquet",
     }
     if not _usable_champion(models_dir):
-        trained = train_region(clean, as_of, internal / "model", truth_dir=region / "truth", data_dir=data_dir, progress=progress)
+        trained = train_region(
+            clean, as_of, internal / "model", truth_dir=region / "truth", data_dir=data_dir, progress=progress
+        )
         gates = promote(data_dir, trained.version, models_dir)
         if not all(g.passed for g in gates):
             failed = ", ".join(g.name for g in gates if not g.passed)
-            raise UsageError(f"the demo model failed its promotion gates ({failed}); see {internal / 'model' / 'report.html'}")
+            raise UsageError(
+                f"the demo model failed its promotion gates ({failed}); see {internal / 'model' / 'report.html'}"
+            )
         outputs["model validation report (internal)"] = internal / "model" / "report.html"
         outputs["MLflow store (runs and registry)"] = data_dir / "mlflow"
     score_table(models_dir, internal / "features.parquet", internal / "scores.parquet")
@@ -77,7 +87,9 @@ def run_demo(
     write_features(clean, previous, internal / "features-previous.parquet")
     run_tiers(internal / "features-previous.parquet", models_dir, policy, internal / "tiers-previous.parquet")
     run_tiers(internal / "features.parquet", models_dir, policy, internal / "tiers.parquet")
-    write_tier_report(internal / "tiers.parquet", internal / "tiers-previous.parquet", clean, internal / "tier-report.html")
+    write_tier_report(
+        internal / "tiers.parquet", internal / "tiers-previous.parquet", clean, internal / "tier-report.html"
+    )
     outputs[f"tiers A/B/C/D with rules and reasons, as of {as_of} (internal)"] = internal / "tiers.parquet"
     outputs["tier monitoring report, this month against last (internal)"] = internal / "tier-report.html"
 
@@ -91,21 +103,31 @@ def run_demo(
     write_task_lists(out_dir, this.round_id, clean)
     outputs[f"round {this.round_id}: task lists per department (xlsx, CSV with BOM)"] = this.folder / "tasks"
     outputs[f"round {this.round_id}: auditor bundle (spec §7), verified"] = this.audit
-    outputs[f"round {this.round_id}: inclusion probability of every frame record (internal)"] = this.internal / "inclusion.parquet"
+    outputs[f"round {this.round_id}: inclusion probability of every frame record (internal)"] = (
+        this.internal / "inclusion.parquet"
+    )
 
     demo_day = last.last_day
     form = last.folder / "results" / f"{last.round_id}-检查结果（模拟）.xlsx"
     if not form.exists():
-        simulate_results(out_dir, last.round_id, region / "truth", clean, form, last_day=demo_day - dt.timedelta(days=3))
+        simulate_results(
+            out_dir, last.round_id, region / "truth", clean, form, last_day=demo_day - dt.timedelta(days=3)
+        )
     import_results(out_dir, form, today=demo_day)
     public = out_dir / "public"
     disclose(out_dir, public, clean, today=demo_day)
     verify_log(public)
     estimate_round(out_dir, last.round_id)
     outputs[f"round {last.round_id}: SIMULATED results form (from the generator's truth, for the demo)"] = form
-    outputs[f"round {last.round_id}: unbiased violation rates per tier and plan, plot and table (internal)"] = last.internal / "estimates.html"
-    outputs[f"round {last.round_id}: training labels with 1/π weights for the next model (internal)"] = last.internal / "training-labels.parquet"
-    outputs["public site (static; open index.html from disk or serve the folder), transparency log verified"] = public / "index.html"
+    outputs[f"round {last.round_id}: unbiased violation rates per tier and plan, plot and table (internal)"] = (
+        last.internal / "estimates.html"
+    )
+    outputs[f"round {last.round_id}: training labels with 1/π weights for the next model (internal)"] = (
+        last.internal / "training-labels.parquet"
+    )
+    outputs["public site (static; open index.html from disk or serve the folder), transparency log verified"] = (
+        public / "index.html"
+    )
     return DemoResult(reports, outputs)
 
 
@@ -122,12 +144,19 @@ def run_round(out_dir: Path, round_id: str, plans: Path, tiers: Path, clean: Pat
         assign(out_dir, round_id, clean)
     verify_audit(paths.audit)
     verify_public(paths.public)
-    finalize(out_dir, round_id, accept_unstaffed=True,
-             reason="DEMO: the generated roster is small; real rounds escalate or decide explicitly")
+    finalize(
+        out_dir,
+        round_id,
+        accept_unstaffed=True,
+        reason="DEMO: the generated roster is small; real rounds escalate or decide explicitly",
+    )
     return paths
 
 
-DEMO_RANDOMNESS_SOURCE = "DEMO ONLY: a fixed string stands in for public randomness; real rounds use an announced public draw"
+DEFAULT_REGION = RegionSpec()
+DEMO_RANDOMNESS_SOURCE = (
+    "DEMO ONLY: a fixed string stands in for public randomness; real rounds use an announced public draw"
+)
 DEMO_RANDOMNESS_VALUE = "DEMO — not public randomness — 演示用固定值"
 
 
@@ -138,10 +167,16 @@ def _usable_champion(models_dir: Path) -> bool:
     return RiskModel.load(models_dir).features_ == [i.name for i in catalog()]
 
 
-def ensure_region(region: Path, progress: Progress = SILENT, spec: RegionSpec = RegionSpec()) -> None:
+def ensure_region(region: Path, progress: Progress = SILENT, spec: RegionSpec = DEFAULT_REGION) -> None:
     """Generate the default region into ``region`` unless the same region is already there."""
     metadata = read_metadata(region)
-    wanted = {"generator": GENERATOR, "seed": spec.seed, "enterprises": spec.enterprises, "months": spec.months,
-              "burn_in": spec.burn_in, "end_month": spec.end_month}
+    wanted = {
+        "generator": GENERATOR,
+        "seed": spec.seed,
+        "enterprises": spec.enterprises,
+        "months": spec.months,
+        "burn_in": spec.burn_in,
+        "end_month": spec.end_month,
+    }
     if metadata is None or any(metadata.get(k) != v for k, v in wanted.items()):
         generate_region(region, spec, progress)

@@ -9,13 +9,32 @@ from pathlib import Path
 
 import pytest
 
-COMMANDS = ("generate", "ingest", "demo", "features", "model train", "model score", "model promote", "tiers", "tiers report", "explain", "round assign", "round finalize",
-            "round frame", "round commit", "round reveal", "round draw", "round verify")
+COMMANDS = (
+    "generate",
+    "ingest",
+    "demo",
+    "features",
+    "model train",
+    "model score",
+    "model promote",
+    "tiers",
+    "tiers report",
+    "explain",
+    "round assign",
+    "round finalize",
+    "round frame",
+    "round commit",
+    "round reveal",
+    "round draw",
+    "round verify",
+)
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "xinyong.cli", *args], capture_output=True, text=True, cwd=cwd, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "xinyong.cli", *args], capture_output=True, text=True, cwd=cwd, env=env
+    )
 
 
 def test_help_lists_every_command() -> None:
@@ -66,7 +85,9 @@ def test_missing_column_through_the_cli(small_region: Path, tmp_path: Path) -> N
 
 
 def test_generate_then_ingest_through_the_cli(tmp_path: Path) -> None:
-    generated = run("generate", "--out", str(tmp_path / "raw"), "--enterprises", "2000", "--months", "13", "--seed", "3")
+    generated = run(
+        "generate", "--out", str(tmp_path / "raw"), "--enterprises", "2000", "--months", "13", "--seed", "3"
+    )
     assert generated.returncode == 0, generated.stderr
     assert f"to {tmp_path / 'raw'}" in generated.stdout
     ingested = run("ingest", str(tmp_path / "raw"), "--out", str(tmp_path / "clean"), "--today", "2026-11-27")

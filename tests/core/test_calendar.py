@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from xinyong.core.calendar import CalendarUnavailable, add_workdays, is_workday, known_years, result_due
+from xinyong.core.calendar import add_workdays, is_workday, known_years, result_due
+from xinyong.errors import CalendarUnavailableError
 
 D = dt.date
 
@@ -26,7 +27,9 @@ def test_a_result_is_due_twenty_working_days_after_the_inspection() -> None:
 def test_a_year_the_package_does_not_know_is_a_clear_error() -> None:
     first, last = known_years()
     assert (first, last) == (2004, 2026)
-    with pytest.raises(CalendarUnavailable) as caught:
+    with pytest.raises(CalendarUnavailableError) as caught:
         result_due(D(2026, 12, 14))
-    assert str(caught.value) == ("no official working-day calendar for 2027 yet: chinese-calendar 1.11.0 covers 2004–2026; "
-                                 "upgrade it once the State Council publishes 2027's holiday notice")
+    assert str(caught.value) == (
+        "no official working-day calendar for 2027 yet: chinese-calendar 1.11.0 covers 2004–2026; "
+        "upgrade it once the State Council publishes 2027's holiday notice"
+    )

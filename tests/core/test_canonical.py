@@ -27,7 +27,14 @@ def test_iterative_mth_matches_the_recursive_definition(lines: list[bytes]) -> N
     assert mth(lines) == recursive_mth(lines).hex()
 
 
-@given(st.lists(st.dictionaries(st.text(max_size=5), st.one_of(st.text(max_size=5), st.integers(), st.booleans(), st.none()), max_size=4), max_size=10))
+@given(
+    st.lists(
+        st.dictionaries(
+            st.text(max_size=5), st.one_of(st.text(max_size=5), st.integers(), st.booleans(), st.none()), max_size=4
+        ),
+        max_size=10,
+    )
+)
 def test_jsonl_round_trips_its_lines(records: list[dict]) -> None:
     data = jsonl(records)
     assert len(lines_of(data)) == len(records) and (not records or data.endswith(b"\n"))
@@ -39,7 +46,7 @@ def test_the_fast_table_writer_gives_the_same_bytes_as_canonical_json(rows) -> N
 
     from xinyong.core.canonical import FRAME_FIELDS, jsonl_table, read_jsonl_table
 
-    frame = pl.DataFrame(rows, schema={f: pl.Utf8 for f in FRAME_FIELDS}, orient="row")
+    frame = pl.DataFrame(rows, schema=dict.fromkeys(FRAME_FIELDS, pl.Utf8), orient="row")
     data = jsonl_table(frame, FRAME_FIELDS)
     assert data == jsonl(frame.to_dicts())
     assert read_jsonl_table(data, FRAME_FIELDS).equals(frame)

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xinyong.core import uscc
+
 bodies = st.text(alphabet=uscc.ALPHABET, min_size=17, max_size=17)
 
 
@@ -21,7 +22,9 @@ def test_spec_frame_codes_are_valid() -> None:
     assert uscc.is_valid("91330802MA29U0QJ36")
 
 
-@pytest.mark.parametrize("code", ["", "91110000600037341", "91110000600037341LL", "91110000600037341l", "9111000060003734IL", None])
+@pytest.mark.parametrize(
+    "code", ["", "91110000600037341", "91110000600037341LL", "91110000600037341l", "9111000060003734IL", None]
+)
 def test_malformed_codes_are_invalid(code: str | None) -> None:
     if code is not None:
         assert not uscc.is_valid(code)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import polars as pl
 
 from xinyong.core import uscc
-from xinyong.draw.allocation import allocate
 from xinyong.core.canonical import CJ, H, jsonl
+from xinyong.draw.allocation import allocate
 from xinyong.draw.keys import derive_seed
 from xinyong.draw.selection import draw_selection, selection_records, stratum_sizes
 
@@ -30,8 +30,12 @@ PLANS = {
 
 def frame() -> pl.DataFrame:
     firms = [uscc.complete(f"9133080{i % 3 + 1}{i:09d}"[:17]) for i in range(60)]
-    rows = [{"plan": plan, "salt": f"{i:032x}", "stratum": "ABCD"[(i * 7 + len(plan)) % 4], "uscc": firm}
-            for plan in PLANS for i, firm in enumerate(firms) if (i + len(plan)) % 5]
+    rows = [
+        {"plan": plan, "salt": f"{i:032x}", "stratum": "ABCD"[(i * 7 + len(plan)) % 4], "uscc": firm}
+        for plan in PLANS
+        for i, firm in enumerate(firms)
+        if (i + len(plan)) % 5
+    ]
     return pl.DataFrame(rows).sort("plan", "uscc")
 
 

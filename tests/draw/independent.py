@@ -32,8 +32,12 @@ def mth(lines):
 
 def allocate(a, sizes):
     if a["mode"] == "ratio":
-        return {h: min(n, max(a.get("min", {}).get(h, 0), math.ceil(n * Fraction(Decimal(a.get("ratios", {}).get(h, "0"))))))
-                for h, n in sizes.items()}
+        return {
+            h: min(
+                n, max(a.get("min", {}).get(h, 0), math.ceil(n * Fraction(Decimal(a.get("ratios", {}).get(h, "0")))))
+            )
+            for h, n in sizes.items()
+        }
     w = {h: Fraction(Decimal(a.get("weights", {}).get(h, "1"))) * n for h, n in sizes.items()}
     total = sum(w.values())
     q = {h: Fraction(a["n"]) * w[h] / total for h in sizes} if total else {h: Fraction(0) for h in sizes}
@@ -66,7 +70,9 @@ def rederive(files):
         n = allocate(plans[plan]["allocation"], sizes_by_plan[plan])[h]
         keyed = sorted((sha(b"xinyong-draw-v1/unit\n" + seed + plan.encode() + b"\n" + u.encode()), u) for u in firms)
         for rank, (key, u) in enumerate(keyed[:n], start=1):
-            selected.append({"key": key.hex(), "pi": f"{n}/{len(firms)}", "plan": plan, "rank": rank, "stratum": h, "uscc": u})
+            selected.append(
+                {"key": key.hex(), "pi": f"{n}/{len(firms)}", "plan": plan, "rank": rank, "stratum": h, "uscc": u}
+            )
     selected.sort(key=lambda r: (r["plan"].encode(), r["key"]))
     return b"".join(cj(r) + b"\n" for r in selected)
 
@@ -75,13 +81,19 @@ def rederive_teams(files):
     """The assignment.jsonl bytes implied by the bundle's eligibility lists (spec §6)."""
     c = hashlib.sha256(files["commitment.json"]).hexdigest()
     seed = sha(b"xinyong-draw-v1/seed\n" + c.encode() + b"\n" + json.loads(files["randomness.json"])["value"].encode())
-    roster = {r["id"]: (r["department"], r["level"], r["capacity"])
-              for r in map(json.loads, files["inspectors.jsonl"].split(b"\n")[:-1])}
+    roster = {
+        r["id"]: (r["department"], r["level"], r["capacity"])
+        for r in map(json.loads, files["inspectors.jsonl"].split(b"\n")[:-1])
+    }
     plans = {p["id"]: p for p in json.loads(files["plans.json"])}
-    eligible = {(e["plan"], e["uscc"]): e["eligible"] for e in map(json.loads, files["eligibility.jsonl"].split(b"\n")[:-1])}
+    eligible = {
+        (e["plan"], e["uscc"]): e["eligible"] for e in map(json.loads, files["eligibility.jsonl"].split(b"\n")[:-1])
+    }
     targets = [(r["plan"], r["key"], r["uscc"]) for r in map(json.loads, files["selection.jsonl"].split(b"\n")[:-1])]
     result = teams(targets, eligible, roster, plans, seed)
-    rows = [{"plan": p, "status": "staffed" if t else "unstaffed", "team": t, "uscc": u} for (p, u), t in result.items()]
+    rows = [
+        {"plan": p, "status": "staffed" if t else "unstaffed", "team": t, "uscc": u} for (p, u), t in result.items()
+    ]
     rows.sort(key=lambda r: (r["plan"].encode(), r["uscc"].encode()))
     return b"".join(cj(r) + b"\n" for r in rows)
 
@@ -93,8 +105,12 @@ def teams(targets, eligible, roster, plans, seed):
     out = {}
     for plan, _, uscc in sorted(targets, key=lambda t: (t[0].encode(), t[1])):
         p = plans[plan]
-        cands = sorted((i for i in eligible.get((plan, uscc), []) if left[i] > 0),
-                       key=lambda i: sha(b"xinyong-draw-v1/inspector\n" + seed + plan.encode() + b"\n" + uscc.encode() + b"\n" + i.encode()))
+        cands = sorted(
+            (i for i in eligible.get((plan, uscc), []) if left[i] > 0),
+            key=lambda i: sha(
+                b"xinyong-draw-v1/inspector\n" + seed + plan.encode() + b"\n" + uscc.encode() + b"\n" + i.encode()
+            ),
+        )
         team = []
         for level in sorted({roster[i][1] for i in cands}):
             usable = [i for i in cands if roster[i][1] <= level]

@@ -23,9 +23,8 @@ def test_different_values_give_different_draws() -> None:
 
 
 def test_the_independent_allocation_agrees_on_the_golden_plans() -> None:
-    from xinyong.draw.allocation import allocate as ours
-
     from tests.draw.golden_cases import PLANS, frame
+    from xinyong.draw.allocation import allocate as ours
     from xinyong.draw.selection import stratum_sizes
 
     for plan, strata in stratum_sizes(frame()).items():

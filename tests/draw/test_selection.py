@@ -20,7 +20,9 @@ ALLOCATION = {"mode": "ratio", "ratios": {"A": "0.1", "B": "0.25", "C": "0.5", "
 def frame(n: int, seed: int, plans: tuple[str, ...] = ("P01", "P02")) -> pl.DataFrame:
     rng = np.random.default_rng(seed)
     firms = [uscc.complete(f"91330802{i:09d}") for i in range(n)]
-    rows = [{"plan": p, "salt": "0" * 32, "stratum": str(rng.choice(list("ABCD"))), "uscc": f} for p in plans for f in firms]
+    rows = [
+        {"plan": p, "salt": "0" * 32, "stratum": str(rng.choice(list("ABCD"))), "uscc": f} for p in plans for f in firms
+    ]
     return pl.DataFrame(rows).sort("plan", "uscc")
 
 
@@ -37,7 +39,9 @@ def seed_of(i: int) -> bytes:
 def test_shuffling_the_frame_changes_nothing(n: int, order_seed: int, draw: int) -> None:
     f = frame(n, seed=n)
     shuffled = f.sample(fraction=1.0, shuffle=True, seed=order_seed)
-    assert draw_selection(shuffled, sample_sizes(f), seed_of(draw)).equals(draw_selection(f, sample_sizes(f), seed_of(draw)))
+    assert draw_selection(shuffled, sample_sizes(f), seed_of(draw)).equals(
+        draw_selection(f, sample_sizes(f), seed_of(draw))
+    )
 
 
 @settings(max_examples=25, deadline=None)
@@ -63,7 +67,7 @@ def test_every_stratum_gets_exactly_its_sample_size_and_pi() -> None:
 def test_inclusion_frequency_over_2000_seeds_matches_pi() -> None:
     f = frame(40, seed=5, plans=("P01",))
     wanted, sizes = sample_sizes(f), stratum_sizes(f)
-    counts = {u: 0 for u in f["uscc"]}
+    counts = dict.fromkeys(f["uscc"], 0)
     for i in range(2000):
         for firm in draw_selection(f, wanted, seed_of(i))["uscc"]:
             counts[firm] += 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from xinyong.core import uscc
-from xinyong.draw.allocation import allocate
 from xinyong.core.canonical import CJ, H, jsonl, lines_of, mth
+from xinyong.draw.allocation import allocate
 from xinyong.draw.keys import derive_seed, inspector_key, unit_key
 
 C = "ec36db964263640d77afaa3534dc7751ef9db0aa15b69c1da25cdef10b979d6a"
@@ -22,18 +22,24 @@ def test_seed() -> None:
     assert derive_seed(C, VALUE).hex() == SEED
 
 
-@pytest.mark.parametrize(("firm", "key"), [
-    ("91330802725854134A", "2ac2247ce0201fcf027e1efda209b1b9a7b72c1174f1e17614e8a92672852b1a"),
-    ("91330802MA29U0QJ36", "9e014c617a73766a0ba67ecba73879c4135593131808ff12a6dbefa6d421322d"),
-])
+@pytest.mark.parametrize(
+    ("firm", "key"),
+    [
+        ("91330802725854134A", "2ac2247ce0201fcf027e1efda209b1b9a7b72c1174f1e17614e8a92672852b1a"),
+        ("91330802MA29U0QJ36", "9e014c617a73766a0ba67ecba73879c4135593131808ff12a6dbefa6d421322d"),
+    ],
+)
 def test_unit_keys(firm: str, key: str) -> None:
     assert unit_key(bytes.fromhex(SEED), "P01", firm).hex() == key
 
 
-@pytest.mark.parametrize(("firm", "key"), [
-    ("91330802725854134A", "6359213dfcc12edbe53a96199ae03f78ec27d9fe0d339fc73c59899201e5936f"),
-    ("91330802MA29U0QJ36", "22004e82906e0d6c247c365564397a20f920ec0b7dbbb57805bec08b59d8095a"),
-])
+@pytest.mark.parametrize(
+    ("firm", "key"),
+    [
+        ("91330802725854134A", "6359213dfcc12edbe53a96199ae03f78ec27d9fe0d339fc73c59899201e5936f"),
+        ("91330802MA29U0QJ36", "22004e82906e0d6c247c365564397a20f920ec0b7dbbb57805bec08b59d8095a"),
+    ],
+)
 def test_inspector_keys(firm: str, key: str) -> None:
     assert inspector_key(bytes.fromhex(SEED), "P01", firm, "INS-0001").hex() == key
 
@@ -79,5 +85,10 @@ def test_batched_inspector_keys_equal_the_single_ones() -> None:
 
     seed = bytes.fromhex(SEED)
     ids = ["INS-0001", "INS-0002", "检查员-3"]
-    assert inspector_keys(seed, "P01", "91330802725854134A", ids) == [inspector_key(seed, "P01", "91330802725854134A", i) for i in ids]
-    assert inspector_keys(seed, "P01", "91330802725854134A", ids)[0].hex() == "6359213dfcc12edbe53a96199ae03f78ec27d9fe0d339fc73c59899201e5936f"
+    assert inspector_keys(seed, "P01", "91330802725854134A", ids) == [
+        inspector_key(seed, "P01", "91330802725854134A", i) for i in ids
+    ]
+    assert (
+        inspector_keys(seed, "P01", "91330802725854134A", ids)[0].hex()
+        == "6359213dfcc12edbe53a96199ae03f78ec27d9fe0d339fc73c59899201e5936f"
+    )

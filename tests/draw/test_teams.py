@@ -8,22 +8,41 @@ import hashlib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xinyong.draw.teams import (
-    Firm, Inspector, assign_teams, declared_by, jurisdiction_exclusions, jurisdictions, plan_pool, target_eligible,
-)
-
 from tests.draw.independent import teams as independent_teams
+from xinyong.draw.teams import (
+    Firm,
+    Inspector,
+    assign_teams,
+    declared_by,
+    jurisdiction_exclusions,
+    jurisdictions,
+    plan_pool,
+    target_eligible,
+)
 
 DAY = dt.date(2026, 12, 31)
 SEED = hashlib.sha256("团队 seed".encode()).digest()
 PLAN = {"id": "P01", "items": ["SJ-SC-01"], "departments": ["市场监管"], "team_size": 2}
-JOINT = {"id": "P03", "items": ["SJ-SC-03", "SJ-WJ-01"], "departments": ["市场监管", "卫健"], "team_size": 3, "cross_station": True,
-         "item_departments": {"SJ-SC-03": ["市场监管", "卫健"], "SJ-WJ-01": ["卫健"]}}
+JOINT = {
+    "id": "P03",
+    "items": ["SJ-SC-03", "SJ-WJ-01"],
+    "departments": ["市场监管", "卫健"],
+    "team_size": 3,
+    "cross_station": True,
+    "item_departments": {"SJ-SC-03": ["市场监管", "卫健"], "SJ-WJ-01": ["卫健"]},
+}
 
 
-def person(i: str, department: str = "市场监管", level: int = 0, capacity: int = 5, expiry: dt.date = dt.date(2028, 1, 1),
-           items: tuple[str, ...] = ("SJ-SC-01", "SJ-SC-03", "SJ-WJ-01"), station: str = "府山市场监管所",
-           division: str = "330802") -> Inspector:
+def person(
+    i: str,
+    department: str = "市场监管",
+    level: int = 0,
+    capacity: int = 5,
+    expiry: dt.date = dt.date(2028, 1, 1),
+    items: tuple[str, ...] = ("SJ-SC-01", "SJ-SC-03", "SJ-WJ-01"),
+    station: str = "府山市场监管所",
+    division: str = "330802",
+) -> Inspector:
     return Inspector(i, department, level, capacity, expiry, frozenset(items), station, division)
 
 
@@ -38,8 +57,13 @@ FIRM = Firm("91330802MA29U0QJ36", "LR0000000001", "荷花市场监管所", froze
 
 
 def test_plan_wide_rules_exclude_exactly_the_inspectors_they_should() -> None:
-    roster = [person("INS-1"), person("INS-2", department="税务"), person("INS-3", expiry=dt.date(2026, 12, 30)),
-              person("INS-4", items=("SJ-SC-02",)), person("INS-5", expiry=None)]
+    roster = [
+        person("INS-1"),
+        person("INS-2", department="税务"),
+        person("INS-3", expiry=dt.date(2026, 12, 30)),
+        person("INS-4", items=("SJ-SC-02",)),
+        person("INS-5", expiry=None),
+    ]
     pool, excluded = plan_pool(PLAN, roster, DAY)
     assert {d: [p.id for p in members] for d, members in pool.items()} == {"330802": ["INS-1"]}
     assert [(e.inspector, e.uscc, e.reason) for e in excluded] == [
@@ -51,16 +75,23 @@ def test_plan_wide_rules_exclude_exactly_the_inspectors_they_should() -> None:
 
 
 def test_in_a_joint_plan_each_department_needs_only_its_own_items() -> None:
-    roster = [person("A1", items=("SJ-SC-03",)), person("W1", department="卫健", items=("SJ-SC-03", "SJ-WJ-01")),
-              person("W2", department="卫健", items=("SJ-WJ-01",))]
+    roster = [
+        person("A1", items=("SJ-SC-03",)),
+        person("W1", department="卫健", items=("SJ-SC-03", "SJ-WJ-01")),
+        person("W2", department="卫健", items=("SJ-WJ-01",)),
+    ]
     pool, excluded = plan_pool(JOINT, roster, DAY)
     assert [p.id for p in pool["330802"]] == ["A1", "W1"]
     assert [(e.inspector, e.reason) for e in excluded] == [("W2", "not qualified for SJ-SC-03")]
 
 
 def test_target_rules_exclude_exactly_the_inspectors_they_should() -> None:
-    pool = pool_of([person("INS-1"), person("INS-6"), person("INS-7"), person("INS-8", station="荷花市场监管所"), person("INS-9")])
-    declared = declared_by({"INS-6": [FIRM.uscc, "LR0000000002"], "INS-7": [FIRM.legal_rep], "INS-1": ["91330802MA29U0QK1X"]})
+    pool = pool_of(
+        [person("INS-1"), person("INS-6"), person("INS-7"), person("INS-8", station="荷花市场监管所"), person("INS-9")]
+    )
+    declared = declared_by(
+        {"INS-6": [FIRM.uscc, "LR0000000002"], "INS-7": [FIRM.legal_rep], "INS-1": ["91330802MA29U0QK1X"]}
+    )
     eligible, excluded = target_eligible(JOINT, FIRM, pool, declared)
     assert eligible == ["INS-1"]
     assert [(e.inspector, e.reason) for e in excluded] == [
@@ -75,8 +106,13 @@ def test_target_rules_exclude_exactly_the_inspectors_they_should() -> None:
 
 def test_jurisdiction_lets_only_officers_of_the_firms_district_city_or_province_act() -> None:
     assert jurisdictions("330802") == ("330802", "330800", "330000")
-    people = [person("D-OWN"), person("D-NEXT", division="330803"), person("CITY", division="330800"),
-              person("PROV", division="330000"), person("CITY-OTHER", division="330700")]
+    people = [
+        person("D-OWN"),
+        person("D-NEXT", division="330803"),
+        person("CITY", division="330800"),
+        person("PROV", division="330000"),
+        person("CITY-OTHER", division="330700"),
+    ]
     pool, _ = plan_pool(PLAN, people, DAY)
     eligible, excluded = target_eligible(PLAN, FIRM, pool, {})
     assert eligible == ["CITY", "D-OWN", "PROV"] and excluded == []
@@ -86,22 +122,48 @@ def test_jurisdiction_lets_only_officers_of_the_firms_district_city_or_province_
         ("D-NEXT", None, "属地管辖: may act only within 330803; not for targets outside it"),
     ]
     # With targets in two districts, each district's officers are out for the other district's targets.
-    assert [e.inspector for e in jurisdiction_exclusions("P01", pool, [FIRM.division, "330803"])] == ["CITY-OTHER", "D-OWN", "D-NEXT"]
+    assert [e.inspector for e in jurisdiction_exclusions("P01", pool, [FIRM.division, "330803"])] == [
+        "CITY-OTHER",
+        "D-OWN",
+        "D-NEXT",
+    ]
     assert jurisdiction_exclusions("P01", {"330800": pool["330800"]}, [FIRM.division, "330803"]) == []
 
 
 @settings(max_examples=40, deadline=None)
 @given(
-    people=st.lists(st.tuples(st.sampled_from(["市场监管", "卫健", "税务"]), st.sampled_from(["330802", "330803", "330800", "330700"]),
-                              st.sampled_from(["府山市场监管所", "荷花市场监管所"]), st.booleans(), st.booleans()), min_size=1, max_size=10),
-    firms=st.lists(st.tuples(st.sampled_from(["330802", "330803"]), st.sampled_from(["府山市场监管所", "荷花市场监管所"])),
-                   min_size=1, max_size=6),
+    people=st.lists(
+        st.tuples(
+            st.sampled_from(["市场监管", "卫健", "税务"]),
+            st.sampled_from(["330802", "330803", "330800", "330700"]),
+            st.sampled_from(["府山市场监管所", "荷花市场监管所"]),
+            st.booleans(),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=10,
+    ),
+    firms=st.lists(
+        st.tuples(st.sampled_from(["330802", "330803"]), st.sampled_from(["府山市场监管所", "荷花市场监管所"])),
+        min_size=1,
+        max_size=6,
+    ),
 )
 def test_every_inspector_left_out_of_a_list_has_a_recorded_reason_that_applies(people, firms) -> None:
-    roster = [person(f"I{k}", department=d, division=div, station=st_, expiry=DAY if valid else DAY - dt.timedelta(days=1),
-                     items=("SJ-SC-01", "SJ-SC-03", "SJ-WJ-01") if qualified else ())
-              for k, (d, div, st_, valid, qualified) in enumerate(people)]
-    targets = [Firm(f"91{div}MA{k:08d}", f"LR{k:010d}", station, frozenset({"I0"})) for k, (div, station) in enumerate(firms)]
+    roster = [
+        person(
+            f"I{k}",
+            department=d,
+            division=div,
+            station=st_,
+            expiry=DAY if valid else DAY - dt.timedelta(days=1),
+            items=("SJ-SC-01", "SJ-SC-03", "SJ-WJ-01") if qualified else (),
+        )
+        for k, (d, div, st_, valid, qualified) in enumerate(people)
+    ]
+    targets = [
+        Firm(f"91{div}MA{k:08d}", f"LR{k:010d}", station, frozenset({"I0"})) for k, (div, station) in enumerate(firms)
+    ]
     declared = declared_by({"I1": [targets[0].uscc]})
     for plan in (PLAN, JOINT):
         pool, records = plan_pool(plan, roster, DAY)
@@ -119,24 +181,34 @@ def test_every_inspector_left_out_of_a_list_has_a_recorded_reason_that_applies(p
 
 
 def test_a_joint_team_has_every_department_and_the_lead_first() -> None:
-    roster = {p.id: p for p in [person("A1"), person("A2"), person("W1", department="卫健"), person("W2", department="卫健")]}
-    [assignment] = assign_teams([("P03", "00", FIRM.uscc)], {("P03", FIRM.uscc): sorted(roster)}, roster, {"P03": JOINT}, SEED)
+    roster = {
+        p.id: p for p in [person("A1"), person("A2"), person("W1", department="卫健"), person("W2", department="卫健")]
+    }
+    [assignment] = assign_teams(
+        [("P03", "00", FIRM.uscc)], {("P03", FIRM.uscc): sorted(roster)}, roster, {"P03": JOINT}, SEED
+    )
     assert len(assignment.team) == 3 and assignment.team[0].startswith("A") and assignment.team[1].startswith("W")
 
 
 def test_a_pool_too_small_at_level_0_escalates_to_level_1() -> None:
     roster = {p.id: p for p in [person("L0"), person("L1a", level=1), person("L1b", level=1)]}
-    [assignment] = assign_teams([("P01", "00", FIRM.uscc)], {("P01", FIRM.uscc): sorted(roster)}, roster, {"P01": PLAN}, SEED)
+    [assignment] = assign_teams(
+        [("P01", "00", FIRM.uscc)], {("P01", FIRM.uscc): sorted(roster)}, roster, {"P01": PLAN}, SEED
+    )
     assert assignment.status == "staffed" and len(assignment.team) == 2
     assert any(roster[i].level == 1 for i in assignment.team)
     only_local = {k: v for k, v in roster.items() if k == "L0"} | {"L0b": person("L0b")}
-    [local] = assign_teams([("P01", "00", FIRM.uscc)], {("P01", FIRM.uscc): sorted(only_local)}, only_local, {"P01": PLAN}, SEED)
+    [local] = assign_teams(
+        [("P01", "00", FIRM.uscc)], {("P01", FIRM.uscc): sorted(only_local)}, only_local, {"P01": PLAN}, SEED
+    )
     assert sorted(local.team) == ["L0", "L0b"]  # no escalation when the local pool suffices
 
 
 def test_a_pool_too_small_everywhere_is_unstaffed_with_the_reason() -> None:
     roster = {p.id: p for p in [person("A1"), person("A2", level=1), person("W1", department="卫健", capacity=0)]}
-    [assignment] = assign_teams([("P03", "00", FIRM.uscc)], {("P03", FIRM.uscc): sorted(roster)}, roster, {"P03": JOINT}, SEED)
+    [assignment] = assign_teams(
+        [("P03", "00", FIRM.uscc)], {("P03", FIRM.uscc): sorted(roster)}, roster, {"P03": JOINT}, SEED
+    )
     assert assignment.record() == {"plan": "P03", "status": "unstaffed", "team": [], "uscc": FIRM.uscc}
     assert assignment.reason == "卫健: 0 eligible inspectors with capacity at levels ≤ 1"
     assert roster["A1"].capacity == 5  # nothing was consumed
@@ -153,15 +225,21 @@ def test_capacity_is_consumed_in_draw_order() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(
-    sizes=st.lists(st.tuples(st.sampled_from(["市场监管", "卫健"]), st.integers(0, 2), st.integers(0, 3)), min_size=1, max_size=12),
+    sizes=st.lists(
+        st.tuples(st.sampled_from(["市场监管", "卫健"]), st.integers(0, 2), st.integers(0, 3)), min_size=1, max_size=12
+    ),
     n_targets=st.integers(1, 15),
     drop=st.integers(0, 2**16),
 )
 def test_assignment_agrees_with_an_independent_implementation(sizes, n_targets: int, drop: int) -> None:
-    roster = {f"I{k:02d}": person(f"I{k:02d}", department=d, level=lvl, capacity=cap) for k, (d, lvl, cap) in enumerate(sizes)}
+    roster = {
+        f"I{k:02d}": person(f"I{k:02d}", department=d, level=lvl, capacity=cap) for k, (d, lvl, cap) in enumerate(sizes)
+    }
     targets = [("P03" if k % 2 else "P01", hashlib.sha256(bytes([k])).hexdigest(), f"F{k}") for k in range(n_targets)]
-    eligible = {(p, u): sorted(i for j, i in enumerate(roster) if (drop >> ((j + k) % 16)) & 1 == 0)
-                for k, (p, _, u) in enumerate(targets)}
+    eligible = {
+        (p, u): sorted(i for j, i in enumerate(roster) if (drop >> ((j + k) % 16)) & 1 == 0)
+        for k, (p, _, u) in enumerate(targets)
+    }
     plans = {"P01": PLAN, "P03": {**JOINT, "team_size": 2}}
     ours = {(a.plan, a.uscc): a.team for a in assign_teams(targets, eligible, roster, plans, SEED)}
     plain = {i: (p.department, p.level, p.capacity) for i, p in roster.items()}

@@ -13,27 +13,28 @@ import numpy as np
 import polars as pl
 import pytest
 
-from xinyong.draw.allocation import allocate
+from tests.conftest import NOVEMBER
 from xinyong.core.canonical import FRAME_FIELDS, read_jsonl_table
+from xinyong.draw.allocation import allocate
 from xinyong.draw.keys import derive_seed
 from xinyong.draw.selection import draw_selection, stratum_sizes
 from xinyong.errors import RoundStateError
 from xinyong.estimate.run import estimate_rates, estimate_round
 from xinyong.indicators.features import scan_clean
-from xinyong.synth.outcomes import simulate_results, true_propensity
 from xinyong.model.labels import read_policy
 from xinyong.model.metrics import clopper_pearson
+from xinyong.model.training import region_table
 from xinyong.results.run import import_results
 from xinyong.rounds.run import RoundPaths
-from xinyong.model.training import region_table
-
-from tests.conftest import NOVEMBER
+from xinyong.synth.outcomes import simulate_results, true_propensity
 
 
 def test_a_hand_computed_two_stratum_example() -> None:
     strata = pl.DataFrame({"plan": ["P", "P"], "stratum": ["A", "D"], "N": [900, 100]})
-    outcomes = pl.DataFrame({"plan": ["P"] * 14, "stratum": ["A"] * 4 + ["D"] * 10,
-                             "y": [0, 0, 0, 1] + [1] * 6 + [0] * 3 + [None]}, schema_overrides={"y": pl.Int8})
+    outcomes = pl.DataFrame(
+        {"plan": ["P"] * 14, "stratum": ["A"] * 4 + ["D"] * 10, "y": [0, 0, 0, 1] + [1] * 6 + [0] * 3 + [None]},
+        schema_overrides={"y": pl.Int8},
+    )
     table = {(r["domain"], r["name"]): r for r in estimate_rates(strata, outcomes).iter_rows(named=True)}
     overall = table[("overall", "全部")]
     # ȳ_A = 1/4, ȳ_D = 6/9 (the unknown result is nonresponse): 0.9·0.25 + 0.1·0.6667
@@ -46,7 +47,9 @@ def test_a_hand_computed_two_stratum_example() -> None:
     assert table[("tier", "D")]["ht"] == pytest.approx(6 / 9) and table[("plan", "P")]["ht"] == overall["ht"]
 
 
-def test_intervals_cover_the_true_tier_rates_in_at_least_90_of_100_months(november_round: Path, round_inputs: dict) -> None:
+def test_intervals_cover_the_true_tier_rates_in_at_least_90_of_100_months(
+    november_round: Path, round_inputs: dict
+) -> None:
     audit = RoundPaths(november_round, NOVEMBER).audit
     frame = read_jsonl_table((audit / "frame.jsonl").read_bytes(), FRAME_FIELDS)
     plans = {p["id"]: p for p in json.loads((audit / "plans.json").read_bytes())}
@@ -56,7 +59,7 @@ def test_intervals_cover_the_true_tier_rates_in_at_least_90_of_100_months(novemb
     units = frame.join(truth, on="uscc", how="left")
     true_rate = dict(units.group_by("stratum").agg(pl.col("p").mean()).iter_rows()) | {"全部": units["p"].mean()}
     strata = units.group_by("plan", "stratum").agg(pl.len().alias("N"))
-    covered = {tier: 0 for tier in true_rate}
+    covered = dict.fromkeys(true_rate, 0)
     naive_error, ht_error = [], []
     for month in range(100):
         seed = derive_seed(f"{month:064x}", f"simulated month {month}")  # the spec's own draw, month after month
@@ -70,7 +73,9 @@ def test_intervals_cover_the_true_tier_rates_in_at_least_90_of_100_months(novemb
                 naive_error.append(r["naive"] - true_rate["全部"])
                 ht_error.append(r["ht"] - true_rate["全部"])
     assert all(count >= 90 for count in covered.values()), covered
-    assert abs(np.mean(ht_error)) < 0.01 < 0.5 * true_rate["全部"] < np.mean(naive_error)  # naive: visibly biased upwards
+    assert (
+        abs(np.mean(ht_error)) < 0.01 < 0.5 * true_rate["全部"] < np.mean(naive_error)
+    )  # naive: visibly biased upwards
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +85,9 @@ def estimated(november_round: Path, round_inputs: dict, tmp_path_factory) -> Pat
     with pytest.raises(RoundStateError) as caught:
         estimate_round(out, NOVEMBER)
     assert str(caught.value) == f"round {NOVEMBER} has no results yet; import them with `xinyong results import`"
-    form = simulate_results(out, NOVEMBER, round_inputs["truth"], round_inputs["clean"], out / "form.xlsx", last_day=dt.date(2026, 11, 27))
+    form = simulate_results(
+        out, NOVEMBER, round_inputs["truth"], round_inputs["clean"], out / "form.xlsx", last_day=dt.date(2026, 11, 27)
+    )
     import_results(out, form, today=dt.date(2026, 11, 27))
     estimate_round(out, NOVEMBER)
     return out
@@ -96,7 +103,7 @@ def test_the_round_writes_internal_estimates_and_weighted_training_labels(estima
     inclusion = pl.read_parquet(internal / "inclusion.parquet").filter("selected")
     assert labels.height == inclusion.height
     pi = dict(inclusion.select(pl.concat_str("plan", "uscc"), "pi_value").iter_rows())
-    assert all(math.isclose(w, 1 / p) for w, p in zip(labels["weight"], labels["pi"]))
+    assert all(math.isclose(w, 1 / p) for w, p in zip(labels["weight"], labels["pi"], strict=True))
     assert sorted(labels["pi"]) == sorted(pi.values())
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from tests.conftest import REPO
-
 from xinyong.indicators.doc import render
 
 

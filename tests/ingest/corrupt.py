@@ -112,15 +112,15 @@ def corrupt(frames: dict[str, pl.DataFrame], share: float, seed: int) -> tuple[d
         rows = rng.choice(frame.height, size=count, replace=False)
         columns = {c: frame[c].to_list() for c in frame.columns}
         table = contract.table(name)
-        for kind, chosen in zip(kinds, np.array_split(rows, len(kinds))):
+        for kind, chosen in zip(kinds, np.array_split(rows, len(kinds)), strict=True):
             if kind is None:
                 _duplicate(rng, columns, chosen, set(rows.tolist()), table, expected)
                 continue
             new = kind.change(rng, pl.Series([columns[kind.column][i] for i in chosen], dtype=pl.Utf8))
-            for i, value in zip(chosen.tolist(), new):
+            for i, value in zip(chosen.tolist(), new, strict=True):
                 columns[kind.column][i] = value
                 expected[(name, i + 2)] = (kind.column, kind.rule)
-        result[name] = pl.DataFrame(columns, schema={c: pl.Utf8 for c in frame.columns})
+        result[name] = pl.DataFrame(columns, schema=dict.fromkeys(frame.columns, pl.Utf8))
     return result, expected
 
 
@@ -134,7 +134,9 @@ def _duplicate(rng, columns, chosen, corrupted: set[int], table: contract.Table,
                 columns[k][j] = columns[k][i]
 
 
-def expected_quarantine(original: dict[str, pl.DataFrame], corrupted: dict[str, pl.DataFrame], broken: Expectation) -> Expectation:
+def expected_quarantine(
+    original: dict[str, pl.DataFrame], corrupted: dict[str, pl.DataFrame], broken: Expectation
+) -> Expectation:
     """An independent oracle: the corrupted rows, then references to rejected rows, then duplicates.
 
     A row's own defect is reported first; a row that refers to a rejected enterprise, item or

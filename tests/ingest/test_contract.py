@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from tests.conftest import REPO
 from xinyong.ingest import contract
 from xinyong.ingest.doc import render
-
-from tests.conftest import REPO
 
 
 def test_document_is_rendered_from_the_code() -> None:
@@ -36,4 +35,3 @@ def test_reference_lists_are_complete() -> None:
     assert len(contract.industry_codes()) == 97  # GB/T 4754-2017 has 97 divisions (大类)
     assert len(contract.towns()) == 18  # DESIGN.md: 18 乡镇(街道)
     assert set(contract.RESULT_CODES) == set(contract.RESULT_LABELS)
-

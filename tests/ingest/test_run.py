@@ -11,12 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xinyong.ingest import contract
-from xinyong.errors import InputFileError
-from xinyong.ingest.run import ingest
-
 from tests.conftest import INGEST_DAY
 from tests.ingest.corrupt import corrupt, expected_quarantine, read_all
+from xinyong.errors import InputFileError
+from xinyong.ingest import contract
+from xinyong.ingest.run import ingest
 
 TABLES = [t.name for t in contract.tables()]
 
@@ -60,8 +59,18 @@ def test_corrupted_rows_are_exactly_the_quarantined_ones(default_region: Path, t
     found = quarantined(tmp_path / "clean")
     assert found == expected
     rules = {rule for _, rule in expected.values()}
-    assert rules >= {"uscc_check", "range", "invalid_date", "allowed_values", "unknown_reference", "invalid_decimal",
-                     "date_in_future", "missing", "invalid_int", "duplicate_key"}
+    assert rules >= {
+        "uscc_check",
+        "range",
+        "invalid_date",
+        "allowed_values",
+        "unknown_reference",
+        "invalid_decimal",
+        "date_in_future",
+        "missing",
+        "invalid_int",
+        "duplicate_key",
+    }
     manifest = json.loads((tmp_path / "clean" / "manifest.json").read_text(encoding="utf-8"))
     for name in TABLES:
         entry = manifest["tables"][name]
@@ -69,7 +78,9 @@ def test_corrupted_rows_are_exactly_the_quarantined_ones(default_region: Path, t
         assert entry["quarantined"] == sum(1 for t, _ in expected if t == name)
 
 
-def test_large_parquet_tables_are_validated_in_batches_with_the_same_result(default_region: Path, tmp_path: Path, monkeypatch) -> None:
+def test_large_parquet_tables_are_validated_in_batches_with_the_same_result(
+    default_region: Path, tmp_path: Path, monkeypatch
+) -> None:
     import xinyong.ingest.run
 
     original = read_all(default_region, TABLES)
@@ -87,10 +98,18 @@ def test_large_parquet_tables_are_validated_in_batches_with_the_same_result(defa
     for name in TABLES:
         whole, batched = (pl.read_parquet(tmp_path / d / f"{name}.parquet") for d in ("whole", "batched"))
         assert batched.equals(whole), name
-    duplicates = pl.concat([pl.read_csv(tmp_path / "batched" / "quarantine" / f"{name}.csv", infer_schema=False).select("line", "rule", "detail")
-                            for name in TABLES]).filter(pl.col("rule") == "duplicate_key")
+    duplicates = pl.concat(
+        [
+            pl.read_csv(tmp_path / "batched" / "quarantine" / f"{name}.csv", infer_schema=False).select(
+                "line", "rule", "detail"
+            )
+            for name in TABLES
+        ]
+    ).filter(pl.col("rule") == "duplicate_key")
     first = duplicates["detail"].str.extract(r"line (\d+)").cast(pl.Int64)
-    assert ((duplicates["line"].cast(pl.Int64) - 1) // 7_000 > (first - 1) // 7_000).any()  # a duplicate found across batches
+    assert (
+        (duplicates["line"].cast(pl.Int64) - 1) // 7_000 > (first - 1) // 7_000
+    ).any()  # a duplicate found across batches
 
 
 def test_quarantine_keeps_the_row_as_read(small_region: Path, tmp_path: Path) -> None:
@@ -101,8 +120,15 @@ def test_quarantine_keeps_the_row_as_read(small_region: Path, tmp_path: Path) ->
     ingest(write_csv_region(frames, tmp_path / "raw"), tmp_path / "clean", today=INGEST_DAY)
     row = pl.read_csv(tmp_path / "clean" / "quarantine" / "penalties.csv", infer_schema=False).row(0, named=True)
     first = frames["penalties"].row(0, named=True)
-    assert row == {"file": "penalties.csv", "line": "2", "column": "fine_amount", "rule": "invalid_decimal",
-                   "value": "abc", "detail": "not a number", **first}
+    assert row == {
+        "file": "penalties.csv",
+        "line": "2",
+        "column": "fine_amount",
+        "rule": "invalid_decimal",
+        "value": "abc",
+        "detail": "not a number",
+        **first,
+    }
 
 
 def test_gbk_csv_needs_the_encoding_and_then_reads(small_region: Path, tmp_path: Path) -> None:

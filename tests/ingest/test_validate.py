@@ -9,8 +9,8 @@ import pytest
 
 from xinyong.core import uscc
 from xinyong.ingest import contract
-from xinyong.workspace.tables import LINE
 from xinyong.ingest.validate import validate_table
+from xinyong.workspace.tables import LINE
 
 TODAY = dt.date(2026, 11, 27)
 FIRM = uscc.complete("91330802MA29U0QJ3")
@@ -28,8 +28,10 @@ GOOD_PENALTY = {
 
 def penalties(*rows: dict[str, str | None]) -> pl.DataFrame:
     table = contract.table("penalties")
-    frame = pl.DataFrame([{**GOOD_PENALTY, "record_id": f"CF-2025-{i:09d}", **row} for i, row in enumerate(rows, 1)],
-                         schema={c: pl.Utf8 for c in table.column_names})
+    frame = pl.DataFrame(
+        [{**GOOD_PENALTY, "record_id": f"CF-2025-{i:09d}", **row} for i, row in enumerate(rows, 1)],
+        schema=dict.fromkeys(table.column_names, pl.Utf8),
+    )
     return frame.with_row_index(LINE, offset=2)
 
 
@@ -48,11 +50,23 @@ def only_failure(frame: pl.DataFrame) -> dict:
         ({"fine_amount": "NaN"}, "fine_amount", "invalid_decimal", "NaN", "not a number"),
         ({"fine_amount": "-1"}, "fine_amount", "range", "-1", "must be in [0, 1e+12]"),
         ({"decided_date": "2025-02-30"}, "decided_date", "invalid_date", "2025-02-30", "not a date YYYY-MM-DD"),
-        ({"decided_date": "2026-11-28"}, "decided_date", "date_in_future", "2026-11-28", "after the ingest date 2026-11-27"),
+        (
+            {"decided_date": "2026-11-28"},
+            "decided_date",
+            "date_in_future",
+            "2026-11-28",
+            "after the ingest date 2026-11-27",
+        ),
         ({"decided_date": "1900-01-01"}, "decided_date", "date_too_early", "1900-01-01", "before 1949-10-01"),
         ({"severity": "很重"}, "severity", "allowed_values", "很重", "must be one of 一般/较重/严重"),
         ({"record_id": "CF2025-1"}, "record_id", "pattern", "CF2025-1", f"must match {contract.ID_PATTERNS['record']}"),
-        ({"uscc": FIRM[:-1] + ("0" if FIRM[-1] != "0" else "1")}, "uscc", "uscc_check", None, "not a valid GB 32100-2015 code"),
+        (
+            {"uscc": FIRM[:-1] + ("0" if FIRM[-1] != "0" else "1")},
+            "uscc",
+            "uscc_check",
+            None,
+            "not a valid GB 32100-2015 code",
+        ),
         ({"uscc": uscc.complete("91110105000000001")}, "uscc", "unknown_reference", None, "not in enterprises.uscc"),
     ],
 )
@@ -81,18 +95,33 @@ def test_own_defect_is_reported_before_a_reference() -> None:
 def test_date_order_rule() -> None:
     table = contract.table("abnormal_operations")
     frame = pl.DataFrame(
-        {"record_id": ["YC-2025-000000001"], "uscc": [FIRM], "listed_date": ["2025-07-10"],
-         "reason": [contract.ABNORMAL_REASONS[0]], "removed_date": ["2025-07-01"]}
+        {
+            "record_id": ["YC-2025-000000001"],
+            "uscc": [FIRM],
+            "listed_date": ["2025-07-10"],
+            "reason": [contract.ABNORMAL_REASONS[0]],
+            "removed_date": ["2025-07-01"],
+        }
     ).with_row_index(LINE, offset=2)
     result = validate_table(frame, table, TODAY, KNOWN)
-    assert result.quarantined.select("column", "rule", "detail").row(0) == ("removed_date", "date_order", "before listed_date")
+    assert result.quarantined.select("column", "rule", "detail").row(0) == (
+        "removed_date",
+        "date_order",
+        "before listed_date",
+    )
 
 
 def test_one_of_rule_and_multi_valued_reference() -> None:
     relations = pl.DataFrame(
-        {"relation_id": ["HB-2025-0000001", "HB-2025-0000002"], "inspector_id": ["INS-00001", "INS-00009"],
-         "relation": ["近亲属", "持股"], "uscc": [None, FIRM], "legal_rep_id": [None, None], "declared": ["2025-01-01"] * 2},
-        schema={c: pl.Utf8 for c in contract.table("inspector_relations").column_names},
+        {
+            "relation_id": ["HB-2025-0000001", "HB-2025-0000002"],
+            "inspector_id": ["INS-00001", "INS-00009"],
+            "relation": ["近亲属", "持股"],
+            "uscc": [None, FIRM],
+            "legal_rep_id": [None, None],
+            "declared": ["2025-01-01"] * 2,
+        },
+        schema=dict.fromkeys(contract.table("inspector_relations").column_names, pl.Utf8),
     ).with_row_index(LINE, offset=2)
     known = {**KNOWN, "inspectors.inspector_id": pl.Series(["INS-00001"])}
     result = validate_table(relations, contract.table("inspector_relations"), TODAY, known)
@@ -105,16 +134,35 @@ def test_one_of_rule_and_multi_valued_reference() -> None:
 def test_accepted_rows_are_typed_per_contract() -> None:
     result = validate_table(penalties({}), contract.table("penalties"), TODAY, KNOWN)
     assert result.accepted.schema == pl.Schema(
-        {"record_id": pl.Utf8, "uscc": pl.Utf8, "department": pl.Utf8, "decided_date": pl.Date,
-         "severity": pl.Utf8, "fine_amount": pl.Float64}
+        {
+            "record_id": pl.Utf8,
+            "uscc": pl.Utf8,
+            "department": pl.Utf8,
+            "decided_date": pl.Date,
+            "severity": pl.Utf8,
+            "fine_amount": pl.Float64,
+        }
     )
     assert result.accepted["decided_date"].to_list() == [dt.date(2025, 3, 4)]
 
 
 def _inspector(**change) -> dict:
-    row = {"inspector_id": "INS-00001", "name": "王伟", "department": "市场监管", "staff_type": "执法人员",
-           "cert_no": "3308020000001", "cert_expiry": "2027-06-30", "qualifications": "SJ-SC-01", "station": "府山市场监管所",
-           "grid": "西", "pool_level": "0", "division": "330802", "capacity": "5", "id_card_no": "33080219800101001X", "phone": "13800000000"}
+    row = {
+        "inspector_id": "INS-00001",
+        "name": "王伟",
+        "department": "市场监管",
+        "staff_type": "执法人员",
+        "cert_no": "3308020000001",
+        "cert_expiry": "2027-06-30",
+        "qualifications": "SJ-SC-01",
+        "station": "府山市场监管所",
+        "grid": "西",
+        "pool_level": "0",
+        "division": "330802",
+        "capacity": "5",
+        "id_card_no": "33080219800101001X",
+        "phone": "13800000000",
+    }
     return {**row, **change}
 
 
@@ -129,7 +177,7 @@ def test_roster_rules_quarantine_expired_certificates_unknown_departments_and_du
         _inspector(inspector_id="INS-00005", staff_type="专家", cert_no=None, cert_expiry=None),
         _inspector(inspector_id="INS-00006", division="3308"),
     ]
-    frame = pl.DataFrame(rows, schema={c: pl.Utf8 for c in table.column_names}).with_row_index(LINE, offset=2)
+    frame = pl.DataFrame(rows, schema=dict.fromkeys(table.column_names, pl.Utf8)).with_row_index(LINE, offset=2)
     result = validate_table(frame, table, TODAY, {"inspection_items.item_id": pl.Series(["SJ-SC-01"])})
     assert result.accepted["inspector_id"].to_list() == ["INS-00001", "INS-00005"]  # an expert needs no 执法证
     assert result.quarantined.select("line", "column", "rule", "detail").rows() == [

@@ -21,7 +21,9 @@ def synthetic(n: int = 4000, seed: int = 0) -> tuple[pl.DataFrame, np.ndarray]:
 def fit(monotone: dict[str, int]) -> RiskModel:
     X, y = synthetic()
     w = np.ones(len(y))
-    return RiskModel(monotone=monotone, categorical=("kind",), max_rounds=300).fit(X[:3000], y[:3000], w[:3000], X[3000:], y[3000:], w[3000:])
+    return RiskModel(monotone=monotone, categorical=("kind",), max_rounds=300).fit(
+        X[:3000], y[:3000], w[:3000], X[3000:], y[3000:], w[3000:]
+    )
 
 
 def test_constraint_is_obeyed_and_the_check_catches_a_model_that_breaks_it() -> None:

@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import INGEST_DAY
 from xinyong.ingest.run import ingest
 from xinyong.model.estimator import RiskModel
-from xinyong.model.run import train_region
 from xinyong.model.registry import ALIAS, MODEL_NAME, log_run, promote, tracking_uri
-
-from tests.conftest import INGEST_DAY
+from xinyong.model.run import train_region
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +70,16 @@ def _log_tampered(store, name: str, change) -> str:
     import polars as pl
 
     example = pl.DataFrame({f: [0.0] for f in model.features_})
-    _, version = log_run(store["data"], folder, run_name=name, params={"x": 1}, metrics={"m": 0.5},
-                         data_hash="0" * 64, example=example, booster=model.booster_)
+    _, version = log_run(
+        store["data"],
+        folder,
+        run_name=name,
+        params={"x": 1},
+        metrics={"m": 0.5},
+        data_hash="0" * 64,
+        example=example,
+        booster=model.booster_,
+    )
     return version
 
 
@@ -85,11 +92,28 @@ def test_a_failing_gate_refuses_promotion_and_force_records_the_override(store) 
 
     version = _log_tampered(store, "flat", flat_tiers)
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    result = subprocess.run([sys.executable, "-m", "xinyong.cli", "model", "promote", version,
-                             "--data-dir", str(store["data"]), "--models", str(store["models"])],
-                            capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "xinyong.cli",
+            "model",
+            "promote",
+            version,
+            "--data-dir",
+            str(store["data"]),
+            "--models",
+            str(store["models"]),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert result.returncode == 3
-    assert result.stderr == f"Error: version {version} not promoted: tier rates rise A<B<C<D (use --force --reason … to override)\n"
+    assert (
+        result.stderr
+        == f"Error: version {version} not promoted: tier rates rise A<B<C<D (use --force --reason … to override)\n"
+    )
     assert "✘ tier rates rise A<B<C<D" in result.stdout
     assert str(client(store).get_model_version_by_alias(MODEL_NAME, ALIAS).version) == "1"
     assert (store["models"] / "metadata.json").read_bytes() == before
@@ -98,7 +122,9 @@ def test_a_failing_gate_refuses_promotion_and_force_records_the_override(store) 
     assert [g.name for g in gates if not g.passed] == ["tier rates rise A<B<C<D"]
     assert str(client(store).get_model_version_by_alias(MODEL_NAME, ALIAS).version) == version
     tags = client(store).get_model_version(MODEL_NAME, version).tags
-    assert tags["promotion_override"] == "tier rates rise A<B<C<D" and tags["promotion_override_reason"] == "pilot month"
+    assert (
+        tags["promotion_override"] == "tier rates rise A<B<C<D" and tags["promotion_override_reason"] == "pilot month"
+    )
     assert json.loads((store["models"] / "metadata.json").read_text(encoding="utf-8"))["registry"]["forced"] is True
 
 
@@ -118,7 +144,9 @@ def test_unknown_version_is_a_clear_error(store) -> None:
 
     with pytest.raises(UsageError) as caught:
         promote(store["data"], "99", store["models"])
-    assert str(caught.value) == f"model version 99 of {MODEL_NAME} is not in the registry at {tracking_uri(store['data'])}"
+    assert (
+        str(caught.value) == f"model version 99 of {MODEL_NAME} is not in the registry at {tracking_uri(store['data'])}"
+    )
 
 
 def test_the_logged_model_has_a_signature_and_an_input_example(store) -> None:
@@ -126,7 +154,9 @@ def test_the_logged_model_has_a_signature_and_an_input_example(store) -> None:
 
     client(store)
     info = mlflow.models.get_model_info(f"models:/{MODEL_NAME}/1")
-    assert info.signature is not None and len(info.signature.inputs.input_names()) == len(RiskModel.load(store["run1"]).features_)
+    assert info.signature is not None and len(info.signature.inputs.input_names()) == len(
+        RiskModel.load(store["run1"]).features_
+    )
     assert info.saved_input_example_info is not None
 
 

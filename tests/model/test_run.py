@@ -10,12 +10,11 @@ import numpy as np
 import polars as pl
 import pytest
 
+from tests.conftest import INGEST_DAY
 from xinyong.errors import InputFileError, UsageError
 from xinyong.indicators.catalog import catalog
 from xinyong.ingest.run import ingest
 from xinyong.model.run import score_table, train_generic, train_region
-
-from tests.conftest import INGEST_DAY
 
 AS_OF = dt.date(2026, 10, 31)
 
@@ -85,8 +84,14 @@ def _credit_table(path: Path, n: int = 3000) -> Path:
     income = rng.lognormal(8, 0.5, n)
     purpose = rng.choice(["car", "home", "education"], n)
     logit = -1.0 - 0.0004 * (income - 3000) + (purpose == "education")
-    pl.DataFrame({"customer": [f"C{i}" for i in range(n)], "income": income, "purpose": purpose,
-                  "default": (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)}).write_csv(path)
+    pl.DataFrame(
+        {
+            "customer": [f"C{i}" for i in range(n)],
+            "income": income,
+            "purpose": purpose,
+            "default": (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int),
+        }
+    ).write_csv(path)
     return path
 
 
@@ -95,7 +100,11 @@ def test_generic_mode_trains_on_any_table(tmp_path: Path) -> None:
     trained = train_generic(table, "default", tmp_path / "m", id_column="customer", track=False)
     assert trained.report["naive"]["auc"]["value"] > 0.6
     metadata = json.loads((tmp_path / "m" / "metadata.json").read_text(encoding="utf-8"))
-    assert metadata["features"] == ["income", "purpose"] and metadata["categories"]["purpose"] == ["car", "education", "home"]
+    assert metadata["features"] == ["income", "purpose"] and metadata["categories"]["purpose"] == [
+        "car",
+        "education",
+        "home",
+    ]
     score_table(tmp_path / "m", table, tmp_path / "scores.csv")
     assert pl.read_csv(tmp_path / "scores.csv").columns == ["customer", "score"]
 
@@ -107,7 +116,10 @@ def test_generic_mode_errors_name_the_file_and_column(tmp_path: Path) -> None:
     assert str(caught.value) == f"{table}: no label column 'bad'; columns are customer, income, purpose, default"
     with pytest.raises(InputFileError) as caught:
         train_generic(table, "purpose", tmp_path / "m", track=False)
-    assert str(caught.value) == f"{table}: label column 'purpose' must hold two values 0/1, found ['car', 'education', 'home']"
+    assert (
+        str(caught.value)
+        == f"{table}: label column 'purpose' must hold two values 0/1, found ['car', 'education', 'home']"
+    )
 
 
 def test_report_renders_chinese_as_text_in_a_real_browser(trained: Path) -> None:

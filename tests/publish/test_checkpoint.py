@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from xinyong.publish.checkpoint import Checkpoint, NoteError, Signer, Verifier, open_note
 from xinyong.core.merkle import EMPTY_ROOT
+from xinyong.publish.checkpoint import Checkpoint, NoteError, Signer, Verifier, open_note
 
 # The example of golang.org/x/mod/sumdb/note (note.go, ExampleSign): Ed25519 is deterministic, so
 # signing the same text with the same key must give this exact note.
 GO_SIGNER = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
 GO_VERIFIER = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
 GO_TEXT = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
-GO_NOTE = GO_TEXT + "\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
+GO_NOTE = (
+    GO_TEXT
+    + "\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
+)
 
 
 def test_signing_and_keys_reproduce_the_go_example() -> None:
@@ -36,11 +39,17 @@ def test_every_single_byte_change_of_a_signed_checkpoint_is_rejected() -> None:
                 Checkpoint.parse(open_note(bytes(changed).decode("utf-8"), verifier))
 
 
-@pytest.mark.parametrize(("vkey", "message"), [
-    ("PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", "verifier key hash does not match its name and key"),
-    ("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10T!", "verifier key is not base64"),
-    ("PeterNeumann", "verifier key is not <name>+<8 hex digits>+<base64 key>"),
-])
+@pytest.mark.parametrize(
+    ("vkey", "message"),
+    [
+        (
+            "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+            "verifier key hash does not match its name and key",
+        ),
+        ("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10T!", "verifier key is not base64"),
+        ("PeterNeumann", "verifier key is not <name>+<8 hex digits>+<base64 key>"),
+    ],
+)
 def test_bad_verifier_keys_are_named(vkey: str, message: str) -> None:
     with pytest.raises(NoteError) as caught:
         Verifier.parse(vkey)

@@ -10,11 +10,13 @@ import pytest
 
 from xinyong.publish.leaks import find_leaks
 
-TIERS = pl.DataFrame({
-    "uscc": [f"91330802MA{i:07d}X" for i in range(20)],
-    "score": [0.0123456 + i * 0.031 for i in range(20)],
-    "tier": ["A", "B", "C", "D"] * 5,
-})
+TIERS = pl.DataFrame(
+    {
+        "uscc": [f"91330802MA{i:07d}X" for i in range(20)],
+        "score": [0.0123456 + i * 0.031 for i in range(20)],
+        "tier": ["A", "B", "C", "D"] * 5,
+    }
+)
 
 
 @pytest.fixture
@@ -33,22 +35,39 @@ def public_with(tmp_path: Path, name: str, content: str | bytes) -> Path:
 
 
 def test_public_records_by_design_are_clean(tmp_path: Path, internal: Path) -> None:
-    records = pl.DataFrame({"uscc": TIERS["uscc"], "企业名称": ["某公司"] * 20, "结果": ["未发现问题"] * 20, "日期": ["2026-11-01"] * 20})
+    records = pl.DataFrame(
+        {"uscc": TIERS["uscc"], "企业名称": ["某公司"] * 20, "结果": ["未发现问题"] * 20, "日期": ["2026-11-01"] * 20}
+    )
     folder = public_with(tmp_path, "results.csv", records.write_csv())
-    (folder / "index.html").write_text("<html><body><h1>抽查结果公示</h1><p>抽查 470 户</p></body></html>", encoding="utf-8")
+    (folder / "index.html").write_text(
+        "<html><body><h1>抽查结果公示</h1><p>抽查 470 户</p></body></html>", encoding="utf-8"
+    )
     assert find_leaks(folder, [internal]) == []
 
 
-@pytest.mark.parametrize(("name", "content", "leak"), [
-    ("list.csv", "uscc,tier\n91330802MA0000000X,A\n", "column 'tier' names internal data"),
-    ("list.csv", "uscc,风险等级\n91330802MA0000000X,A\n", "column '风险等级' names internal data"),
-    ("data.json", json.dumps({"round": "x", "firms": [{"uscc": "1", "risk_score": 0.5}]}), "key 'risk_score' names internal data"),
-    ("page.html", "<html><body><p>该企业信用风险分类为 D</p></body></html>", "text mentions '信用风险分类'"),
-    ("note.txt", "selected with probability 0.31", "text mentions 'probability'"),
-    ("grades.csv", "uscc,grade\n" + "".join(f"{u},{t}\n" for u, t in zip(TIERS["uscc"], TIERS["tier"])), "column 'grade' holds the firms' internal tiers"),
-    ("numbers.txt", f"value {TIERS['score'][3]:.6f} here", f"value {TIERS['score'][3]:.6f} is an internal score"),
-])
-def test_each_kind_of_leak_is_found_and_named(tmp_path: Path, internal: Path, name: str, content: str, leak: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "leak"),
+    [
+        ("list.csv", "uscc,tier\n91330802MA0000000X,A\n", "column 'tier' names internal data"),
+        ("list.csv", "uscc,风险等级\n91330802MA0000000X,A\n", "column '风险等级' names internal data"),
+        (
+            "data.json",
+            json.dumps({"round": "x", "firms": [{"uscc": "1", "risk_score": 0.5}]}),
+            "key 'risk_score' names internal data",
+        ),
+        ("page.html", "<html><body><p>该企业信用风险分类为 D</p></body></html>", "text mentions '信用风险分类'"),
+        ("note.txt", "selected with probability 0.31", "text mentions 'probability'"),
+        (
+            "grades.csv",
+            "uscc,grade\n" + "".join(f"{u},{t}\n" for u, t in zip(TIERS["uscc"], TIERS["tier"], strict=True)),
+            "column 'grade' holds the firms' internal tiers",
+        ),
+        ("numbers.txt", f"value {TIERS['score'][3]:.6f} here", f"value {TIERS['score'][3]:.6f} is an internal score"),
+    ],
+)
+def test_each_kind_of_leak_is_found_and_named(
+    tmp_path: Path, internal: Path, name: str, content: str, leak: str
+) -> None:
     folder = public_with(tmp_path, name, content)
     assert find_leaks(folder, [internal]) == [f"{folder / name}: {leak}"]
 

@@ -17,16 +17,15 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from xinyong.ingest.contract import results_form
-from xinyong.publish.site import disclose
-from xinyong.errors import VerificationError
-from xinyong.synth.outcomes import simulate_results
-from xinyong.publish.leaks import find_leaks
-from xinyong.results.run import import_results, read_results, results_status
-from xinyong.publish.translog import verify_log
-
 from tests.conftest import NOVEMBER
 from tests.publish.mutation import assert_every_change_is_named
+from xinyong.errors import VerificationError
+from xinyong.ingest.contract import results_form
+from xinyong.publish.leaks import find_leaks
+from xinyong.publish.site import disclose
+from xinyong.publish.translog import verify_log
+from xinyong.results.run import import_results, read_results, results_status
+from xinyong.synth.outcomes import simulate_results
 
 TODAY = dt.date(2026, 11, 27)
 PUBLISHED = dt.date(2026, 11, 30)
@@ -36,7 +35,9 @@ PUBLISHED = dt.date(2026, 11, 30)
 def site(november_round: Path, round_inputs: dict, tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("site") / "out"
     shutil.copytree(november_round, out)
-    form = simulate_results(out, NOVEMBER, round_inputs["truth"], round_inputs["clean"], out / "form.xlsx", last_day=TODAY)
+    form = simulate_results(
+        out, NOVEMBER, round_inputs["truth"], round_inputs["clean"], out / "form.xlsx", last_day=TODAY
+    )
     import_results(out, form, today=TODAY)
     result = disclose(out, out / "public", round_inputs["clean"], today=PUBLISHED)
     return {"out": out, "public": out / "public", "result": result, "clean": round_inputs["clean"], "form": form}
@@ -52,8 +53,21 @@ def test_every_result_is_published_with_the_public_fields_only(site: dict) -> No
     records = json.loads((site["public"] / "downloads/results.json").read_bytes())
     stored = read_results(site["out"], NOVEMBER)
     assert len(records) == len(stored) == site["result"]["records"] == site["result"]["new"] > 300
-    assert set(records[0]) == {"记录号", "抽查批次", "检查实施机关", "类型", "抽查计划", "抽查事项", "市场主体名称", "统一社会信用代码",
-                               "日期", "结果", "公示日期", "更正记录", "状态"}
+    assert set(records[0]) == {
+        "记录号",
+        "抽查批次",
+        "检查实施机关",
+        "类型",
+        "抽查计划",
+        "抽查事项",
+        "市场主体名称",
+        "统一社会信用代码",
+        "日期",
+        "结果",
+        "公示日期",
+        "更正记录",
+        "状态",
+    }
     names = dict(pl.read_parquet(site["clean"] / "enterprises.parquet", columns=["uscc", "name"]).iter_rows())
     by_id = {r["id"]: r for r in stored}
     for record in records:
@@ -61,7 +75,9 @@ def test_every_result_is_published_with_the_public_fields_only(site: dict) -> No
         assert record["统一社会信用代码"] == own["uscc"] and record["市场主体名称"] == names[own["uscc"]]
         assert record["日期"] == own["ended"] and record["公示日期"] == "2026-11-30" and record["状态"] == "有效"
     assert {r["检查实施机关"] for r in records} >= {"衢州市柯城区市场监督管理局"}
-    rows = list(csv.DictReader(io.StringIO((site["public"] / "downloads/results.csv").read_bytes().decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO((site["public"] / "downloads/results.csv").read_bytes().decode("utf-8-sig")))
+    )
     assert rows == [{k: str(v) for k, v in r.items()} for r in records]
     assert all(s == "已公示" for s in results_status(site["out"], NOVEMBER, PUBLISHED)["status"])
 
@@ -90,23 +106,32 @@ def test_published_files_are_readable_by_a_web_server_and_the_key_is_not(site: d
 
 
 def test_every_published_result_has_an_inclusion_proof_by_its_record_id(site: dict) -> None:
-    from xinyong.publish.checkpoint import Checkpoint, Verifier, b64decode, open_note
     from xinyong.core.canonical import CJ
     from xinyong.core.merkle import leaf_hash, verify_inclusion
+    from xinyong.publish.checkpoint import Checkpoint, Verifier, b64decode, open_note
     from xinyong.publish.translog import prove_inclusion, record_index
 
     public = site["public"]
-    latest = Checkpoint.parse(open_note((public / "log/checkpoint.txt").read_text(), Verifier.parse((public / "log/key.txt").read_text())))
+    latest = Checkpoint.parse(
+        open_note((public / "log/checkpoint.txt").read_text(), Verifier.parse((public / "log/key.txt").read_text()))
+    )
     for record in json.loads((public / "downloads/results.json").read_bytes()):
         published = {k: v for k, v in record.items() if k != "状态"}
         proof = prove_inclusion(public, record_index(public, record["记录号"]))
-        assert verify_inclusion(proof["index"], latest.size, leaf_hash(CJ({"kind": "disclosure", "record": published})),
-                                [b64decode(h, "p") for h in proof["proof"]], latest.root)
+        assert verify_inclusion(
+            proof["index"],
+            latest.size,
+            leaf_hash(CJ({"kind": "disclosure", "record": published})),
+            [b64decode(h, "p") for h in proof["proof"]],
+            latest.root,
+        )
 
 
 def test_the_log_verifies_and_disclosing_again_changes_nothing(site: dict, tmp_path: Path) -> None:
     report = verify_log(site["public"])
-    assert report["files"] == len([p for p in site["public"].rglob("*") if p.is_file() and "log" not in p.relative_to(site["public"]).parts])
+    assert report["files"] == len(
+        [p for p in site["public"].rglob("*") if p.is_file() and "log" not in p.relative_to(site["public"]).parts]
+    )
     copy = copy_of(site, tmp_path)
     before = {p: p.read_bytes() for p in copy["public"].rglob("*") if p.is_file()}
     again = disclose(copy["out"], copy["public"], copy["clean"], today=PUBLISHED + dt.timedelta(days=3))
@@ -120,8 +145,14 @@ def test_a_correction_is_published_beside_the_record_it_corrects(site: dict, tmp
     saved.write_bytes((copy["public"] / "log/checkpoint.txt").read_bytes())
     target = read_results(copy["out"], NOVEMBER)[0]
     labels = {c.name: c.label for c in results_form().columns}
-    fix = pl.read_excel(copy["form"], infer_schema_length=0).head(1).with_columns(
-        pl.lit("D" if target["codes"] == ["1"] else "1").alias(labels["codes"]), pl.lit(target["id"]).alias(labels["corrects"]))
+    fix = (
+        pl.read_excel(copy["form"], infer_schema_length=0)
+        .head(1)
+        .with_columns(
+            pl.lit("D" if target["codes"] == ["1"] else "1").alias(labels["codes"]),
+            pl.lit(target["id"]).alias(labels["corrects"]),
+        )
+    )
     fix.write_csv(tmp_path / "fix.csv", include_bom=True)
     import_results(copy["out"], tmp_path / "fix.csv", today=TODAY)
     result = disclose(copy["out"], copy["public"], copy["clean"], today=dt.date(2026, 12, 2))
@@ -133,7 +164,9 @@ def test_a_correction_is_published_beside_the_record_it_corrects(site: dict, tmp
     assert verify_log(copy["public"], since=saved)["since"] == site["result"]["log_size"]
 
 
-def test_a_crash_while_publishing_leaves_nothing_public_unlogged_and_a_rerun_finishes(site: dict, tmp_path: Path, monkeypatch) -> None:
+def test_a_crash_while_publishing_leaves_nothing_public_unlogged_and_a_rerun_finishes(
+    site: dict, tmp_path: Path, monkeypatch
+) -> None:
     import xinyong.publish.site as disclosing
 
     copy = copy_of(site, tmp_path)
@@ -179,7 +212,9 @@ def test_pages_load_search_and_downloads_in_a_real_browser(site: dict) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(ARTIFACTS / "disclosure-search.png"), full_page=False)
         tab.goto((public / "rounds" / f"{NOVEMBER}.html").as_uri())
-        assert tab.locator("table.keys tbody tr").count() == len((public / "rounds" / NOVEMBER / "selection.jsonl").read_bytes().splitlines())
+        assert tab.locator("table.keys tbody tr").count() == len(
+            (public / "rounds" / NOVEMBER / "selection.jsonl").read_bytes().splitlines()
+        )
         tab.screenshot(path=str(ARTIFACTS / "disclosure-round.png"), full_page=False)
         assert errors == []
 
@@ -191,7 +226,10 @@ def test_pages_load_search_and_downloads_in_a_real_browser(site: dict) -> None:
         try:
             with page() as (tab, errors):
                 tab.goto(base + "index.html")
-                for link, name in (("downloads/results.csv", "results.csv"), ("downloads/results.json", "results.json")):
+                for link, name in (
+                    ("downloads/results.csv", "results.csv"),
+                    ("downloads/results.json", "results.json"),
+                ):
                     with tab.expect_download() as download:
                         tab.click(f"a[href='{link}']")
                     saved = Path(download.value.path())

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.publish.mutation import assert_every_change_is_named
+from xinyong.core.merkle import leaf_hash, verify_consistency, verify_inclusion
+from xinyong.errors import UsageError, VerificationError
 from xinyong.publish import translog
 from xinyong.publish.checkpoint import Checkpoint, Verifier, b64, b64decode, open_note
-from xinyong.errors import UsageError, VerificationError
-from xinyong.core.merkle import leaf_hash, verify_consistency, verify_inclusion
-
-from tests.publish.mutation import assert_every_change_is_named
 
 ORIGIN = "xinyong.test/330802"
 
@@ -29,12 +28,14 @@ def publish(public: Path, name: str, text: str) -> dict:
 @pytest.fixture()
 def site(tmp_path: Path) -> Path:
     public = tmp_path / "public"
-    first = [publish(public, "rounds/330802-2026-11/commitment.json", '{"plans":"x"}\n'),
-             publish(public, "rounds/330802-2026-11/randomness.json", '{"value":"上证 3000.01 空 格"}\n')]
+    first = [
+        publish(public, "rounds/330802-2026-11/commitment.json", '{"plans":"x"}\n'),
+        publish(public, "rounds/330802-2026-11/randomness.json", '{"value":"上证 3000.01 空 格"}\n'),
+    ]
     translog.append(public, first, origin=ORIGIN)
     records = [{"kind": "disclosure", "record": {"id": f"R{k}", "结果": "未发现问题"}} for k in range(5)]
     page = publish(public, "index.html", "<html>双随机 一公开</html>")
-    translog.append(public, records + [{"kind": "site", "files": {page["path"]: page["sha256"]}}], origin=ORIGIN)
+    translog.append(public, [*records, {"kind": "site", "files": {page["path"]: page["sha256"]}}], origin=ORIGIN)
     return public
 
 
@@ -61,7 +62,9 @@ def test_proofs_from_the_published_tree_verify_against_signed_checkpoints(site: 
         for index in range(size):
             served = translog.prove_inclusion(site, index, size)
             assert served["root"] == b64(checkpoint.root)
-            assert verify_inclusion(index, size, leaf_hash(lines[index]), [b64decode(h, "p") for h in served["proof"]], checkpoint.root)
+            assert verify_inclusion(
+                index, size, leaf_hash(lines[index]), [b64decode(h, "p") for h in served["proof"]], checkpoint.root
+            )
     old = Checkpoint.parse(open_note((site / "log/checkpoints/2.txt").read_text(), verifier))
     new = Checkpoint.parse(open_note((site / "log/checkpoint.txt").read_text(), verifier))
     consistency = translog.prove_consistency(site, 2)
@@ -77,10 +80,16 @@ def test_since_an_earlier_checkpoint_the_log_only_grew(site: Path, tmp_path: Pat
     other = tmp_path / "other" / "public"
     (other.parent / "private").mkdir(parents=True)
     os.link(translog.key_path_for(site), translog.key_path_for(other))
-    translog.append(other, [publish(other, "a.json", "1"), publish(other, "b.json", "2"), publish(other, "c.json", "3")], origin=ORIGIN)
+    translog.append(
+        other,
+        [publish(other, "a.json", "1"), publish(other, "b.json", "2"), publish(other, "c.json", "3")],
+        origin=ORIGIN,
+    )
     with pytest.raises(VerificationError) as caught:
         translog.verify_log(other, since=saved)
-    assert str(caught.value) == f"{saved}: the log is not an extension of this checkpoint; entries before 2 were changed"
+    assert (
+        str(caught.value) == f"{saved}: the log is not an extension of this checkpoint; entries before 2 were changed"
+    )
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -90,11 +99,12 @@ def test_any_single_byte_change_is_detected_and_named(site: Path, seed: int) -> 
 
 def test_a_changed_entry_is_named_by_its_number(site: Path) -> None:
     path = site / "log/entries.jsonl"
-    path.write_bytes(path.read_bytes().replace("R3".encode(), b"R9"))
+    path.write_bytes(path.read_bytes().replace(b"R3", b"R9"))
     with pytest.raises(VerificationError) as caught:
         translog.verify_log(site)
-    assert str(caught.value) == ("log/entries.jsonl entry 5 (line 6): not in the log as checkpoint 8 signed it; "
-                                 "changed after publication")
+    assert str(caught.value) == (
+        "log/entries.jsonl entry 5 (line 6): not in the log as checkpoint 8 signed it; changed after publication"
+    )
 
 
 def test_an_unlogged_file_and_a_missing_file_are_named(site: Path) -> None:
@@ -113,7 +123,9 @@ def test_the_private_key_must_stay_outside_the_public_folder_and_private(tmp_pat
     public = tmp_path / "public"
     with pytest.raises(UsageError) as caught:
         translog.append(public, [], origin=ORIGIN, key_path=public / "k.key")
-    assert str(caught.value) == f"{public / 'k.key'}: the log's private key must not be inside the public folder {public}"
+    assert (
+        str(caught.value) == f"{public / 'k.key'}: the log's private key must not be inside the public folder {public}"
+    )
     key = tmp_path / "private" / "transparency-log.key"
     translog.append(public, [{"kind": "note", "n": 1}], origin=ORIGIN)
     key.chmod(0o644)
@@ -124,7 +136,9 @@ def test_the_private_key_must_stay_outside_the_public_folder_and_private(tmp_pat
 
 def test_a_crash_after_the_entries_rename_is_finished_on_the_next_append(site: Path) -> None:
     latest = (site / "log/checkpoint.txt").read_bytes()
-    (site / "log/checkpoint.txt").write_bytes((site / "log/checkpoints/2.txt").read_bytes())  # as if the last rename never ran
+    (site / "log/checkpoint.txt").write_bytes(
+        (site / "log/checkpoints/2.txt").read_bytes()
+    )  # as if the last rename never ran
     with pytest.raises(VerificationError):
         translog.verify_log(site)
     translog.append(site, [], origin=ORIGIN)

@@ -10,12 +10,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from xinyong.ingest.contract import results_form
-from xinyong.errors import InputFileError, InputRowError
-from xinyong.synth.outcomes import SIMULATED, simulate_results
-from xinyong.results.run import current_results, import_results, read_results, results_dir, results_status, write_status
-
 from tests.conftest import NOVEMBER
+from xinyong.errors import InputFileError, InputRowError
+from xinyong.ingest.contract import results_form
+from xinyong.results.run import current_results, import_results, read_results, results_dir, results_status, write_status
+from xinyong.synth.outcomes import SIMULATED, simulate_results
 
 TODAY = dt.date(2026, 11, 27)
 LABELS = {c.name: c.label for c in results_form().columns}
@@ -30,7 +29,9 @@ def out(november_round: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture()
 def form(out: Path, round_inputs: dict) -> Path:
-    return simulate_results(out, NOVEMBER, round_inputs["truth"], round_inputs["clean"], out / "form.xlsx", last_day=TODAY)
+    return simulate_results(
+        out, NOVEMBER, round_inputs["truth"], round_inputs["clean"], out / "form.xlsx", last_day=TODAY
+    )
 
 
 def as_csv(form: Path, path: Path, change=None) -> Path:
@@ -52,16 +53,27 @@ def test_a_filled_in_form_imports_once_and_again_changes_nothing(out: Path, form
     assert (results_dir(out, NOVEMBER) / "results.jsonl").read_bytes() == store
 
 
-def test_the_prefilled_form_from_the_task_lists_imports_once_filled_in(out: Path, round_inputs: dict, tmp_path: Path) -> None:
+def test_the_prefilled_form_from_the_task_lists_imports_once_filled_in(
+    out: Path, round_inputs: dict, tmp_path: Path
+) -> None:
     from xinyong.rounds.tasks import write_task_lists
 
     write_task_lists(out, NOVEMBER, round_inputs["clean"])
-    blank = pl.read_excel(out / "rounds" / NOVEMBER / "tasks" / f"{NOVEMBER}-检查结果录入表.xlsx", infer_schema_length=0)
+    blank = pl.read_excel(
+        out / "rounds" / NOVEMBER / "tasks" / f"{NOVEMBER}-检查结果录入表.xlsx", infer_schema_length=0
+    )
     assert blank.columns == list(LABELS.values()) and blank[LABELS["codes"]].null_count() == blank.height
-    filled = blank.with_columns(pl.lit("2026-11-16").alias(LABELS["started"]), pl.lit("2026-11-17").alias(LABELS["ended"]),
-                                pl.lit("1").alias(LABELS["codes"]))
+    filled = blank.with_columns(
+        pl.lit("2026-11-16").alias(LABELS["started"]),
+        pl.lit("2026-11-17").alias(LABELS["ended"]),
+        pl.lit("1").alias(LABELS["codes"]),
+    )
     filled.write_excel(tmp_path / "filled.xlsx")
-    assert import_results(out, tmp_path / "filled.xlsx", today=TODAY).added == blank.height == results_status(out, NOVEMBER, TODAY).height
+    assert (
+        import_results(out, tmp_path / "filled.xlsx", today=TODAY).added
+        == blank.height
+        == results_status(out, NOVEMBER, TODAY).height
+    )
 
 
 def test_bad_rows_are_all_reported_and_nothing_is_written(out: Path, form: Path, tmp_path: Path) -> None:
@@ -71,7 +83,12 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(out: Path, form: Path,
     def spoil(frame: pl.DataFrame) -> pl.DataFrame:
         index = pl.int_range(pl.len())
         return frame.with_columns(
-            pl.when(index == 0).then(pl.lit("1;B")).when(index == 3).then(pl.lit("Z")).otherwise(pl.col(c["codes"])).alias(c["codes"]),
+            pl.when(index == 0)
+            .then(pl.lit("1;B"))
+            .when(index == 3)
+            .then(pl.lit("Z"))
+            .otherwise(pl.col(c["codes"]))
+            .alias(c["codes"]),
             pl.when(index == 1).then(pl.lit("INS-00001;INS-00002")).otherwise(pl.col(c["team"])).alias(c["team"]),
             pl.when(index == 2).then(pl.lit(other_uscc)).otherwise(pl.col(c["uscc"])).alias(c["uscc"]),
             pl.when(index == 4).then(pl.lit("2026-10-30")).otherwise(pl.col(c["started"])).alias(c["started"]),
@@ -82,11 +99,19 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(out: Path, form: Path,
     with pytest.raises(InputRowError) as caught:
         import_results(out, bad, today=TODAY)
     report = next((results_dir(out, NOVEMBER) / "rejected").glob("bad-*.csv"))
-    assert str(caught.value) == (f"{bad}: row 2, column '检查结果代码': codes_exclusive: 1 (未发现问题) cannot be combined with other codes "
-                                 f"(6 rows rejected, all listed in {report}; nothing was imported)")
+    assert str(caught.value) == (
+        f"{bad}: row 2, column '检查结果代码': codes_exclusive: 1 (未发现问题) cannot be combined with other codes "
+        f"(6 rows rejected, all listed in {report}; nothing was imported)"
+    )
     problems = pl.read_csv(report).select("line", "column", "rule").rows()
-    assert problems == [(2, "codes", "codes_exclusive"), (3, "team", "team_mismatch"), (4, "uscc", "not_a_target"),
-                        (5, "codes", "pattern"), (6, "started", "before_round"), (7, "ended", "date_in_future")]
+    assert problems == [
+        (2, "codes", "codes_exclusive"),
+        (3, "team", "team_mismatch"),
+        (4, "uscc", "not_a_target"),
+        (5, "codes", "pattern"),
+        (6, "started", "before_round"),
+        (7, "ended", "date_in_future"),
+    ]
     assert read_results(out, NOVEMBER) == []
 
 
@@ -96,16 +121,30 @@ def test_a_correction_is_a_new_record_and_the_old_one_stays(out: Path, form: Pat
     target = records[0]
     first_row = pl.read_excel(form, infer_schema_length=0).head(1)
     changed_code = "D" if target["codes"] == ["1"] else "1"
-    unmarked = as_csv(form, tmp_path / "fix.csv", lambda f: first_row.with_columns(pl.lit(changed_code).alias(LABELS["codes"])))
+    unmarked = as_csv(
+        form, tmp_path / "fix.csv", lambda f: first_row.with_columns(pl.lit(changed_code).alias(LABELS["codes"]))
+    )
     with pytest.raises(InputRowError) as caught:
         import_results(out, unmarked, today=TODAY)
-    assert f"already_recorded: this target already has result {target['id']}; to change it, fill 更正记录号 with {target['id']}" in str(caught.value)
-    marked = as_csv(form, tmp_path / "fix2.csv", lambda f: first_row.with_columns(
-        pl.lit(changed_code).alias(LABELS["codes"]), pl.lit(target["id"]).alias(LABELS["corrects"])))
+    assert (
+        f"already_recorded: this target already has result {target['id']}; to change it, fill 更正记录号 with "
+        f"{target['id']}" in str(caught.value)
+    )
+    marked = as_csv(
+        form,
+        tmp_path / "fix2.csv",
+        lambda f: first_row.with_columns(
+            pl.lit(changed_code).alias(LABELS["codes"]), pl.lit(target["id"]).alias(LABELS["corrects"])
+        ),
+    )
     result = import_results(out, marked, today=TODAY)
     assert (result.added, result.corrections) == (1, 1)
     after = read_results(out, NOVEMBER)
-    assert after[: len(records)] == records and after[-1]["corrects"] == target["id"] and after[-1]["codes"] == [changed_code]
+    assert (
+        after[: len(records)] == records
+        and after[-1]["corrects"] == target["id"]
+        and after[-1]["codes"] == [changed_code]
+    )
     assert current_results(after)[(target["plan"], target["uscc"])]["id"] == after[-1]["id"]
 
 
@@ -119,20 +158,38 @@ def test_optional_columns_may_be_left_out_but_required_ones_may_not(out: Path, f
 
 
 def test_a_file_of_several_rounds_or_an_unknown_round_is_refused(out: Path, form: Path, tmp_path: Path) -> None:
-    mixed = as_csv(form, tmp_path / "mixed.csv", lambda f: f.with_columns(
-        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("330802-2026-12")).otherwise(pl.col(LABELS["round"])).alias(LABELS["round"])))
+    mixed = as_csv(
+        form,
+        tmp_path / "mixed.csv",
+        lambda f: f.with_columns(
+            pl.when(pl.int_range(pl.len()) == 0)
+            .then(pl.lit("330802-2026-12"))
+            .otherwise(pl.col(LABELS["round"]))
+            .alias(LABELS["round"])
+        ),
+    )
     with pytest.raises(InputFileError) as caught:
         import_results(out, mixed, today=TODAY)
-    assert str(caught.value) == f"{mixed}: holds rows of 2 rounds (330802-2026-11, 330802-2026-12); import one file per round"
-    unknown = as_csv(form, tmp_path / "unknown.csv", lambda f: f.with_columns(pl.lit("330802-2026-10").alias(LABELS["round"])))
+    assert (
+        str(caught.value)
+        == f"{mixed}: holds rows of 2 rounds (330802-2026-11, 330802-2026-12); import one file per round"
+    )
+    unknown = as_csv(
+        form, tmp_path / "unknown.csv", lambda f: f.with_columns(pl.lit("330802-2026-10").alias(LABELS["round"]))
+    )
     with pytest.raises(InputFileError) as caught:
         import_results(out, unknown, today=TODAY)
-    assert str(caught.value) == f"{unknown}: round 330802-2026-10 has no finalised teams under {out}; results can only be entered for them"
+    assert (
+        str(caught.value)
+        == f"{unknown}: round 330802-2026-10 has no finalised teams under {out}; results can only be entered for them"
+    )
 
 
 def test_status_counts_twenty_working_days_from_each_inspection(out: Path, form: Path) -> None:
     before = results_status(out, NOVEMBER, TODAY)
-    assert set(before["status"]) == {"待录入"} and before["due"].max() == dt.date(2026, 12, 28)  # 11/30 + 20 working days
+    assert set(before["status"]) == {"待录入"} and before["due"].max() == dt.date(
+        2026, 12, 28
+    )  # 11/30 + 20 working days
     import_results(out, form, today=TODAY)
     after = results_status(out, NOVEMBER, TODAY)
     assert set(after["status"]) == {"待公示"} and not after["overdue"].any()

@@ -10,13 +10,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from tests.conftest import REPO
+from tests.draw.independent import rederive
 from xinyong.draw.verify import verify_audit, verify_public
 from xinyong.errors import InputFileError, RoundStateError, VerificationError
 from xinyong.rounds.plans import read_plans
 from xinyong.rounds.run import RoundPaths, build_frame, commit, draw, reveal
-
-from tests.conftest import REPO
-from tests.draw.independent import rederive
 
 ROUND = "330802-2026-12"
 PLANS = REPO / "plans" / "330802-default.toml"
@@ -78,14 +77,20 @@ def test_rerunning_finished_steps_gives_byte_identical_files(done: RoundPaths, i
     assert {p.name: p.read_bytes() for p in done.audit.iterdir()} == before
 
 
-@pytest.mark.parametrize(("step", "message"), [
-    ("draw", f"round {ROUND} has no commitment; nothing can be drawn before one"),
-    ("reveal", f"round {ROUND} has no commitment; commit before any randomness is accepted"),
-    ("commit", f"round {ROUND} has no frame.jsonl; run `xinyong round frame` first"),
-])
+@pytest.mark.parametrize(
+    ("step", "message"),
+    [
+        ("draw", f"round {ROUND} has no commitment; nothing can be drawn before one"),
+        ("reveal", f"round {ROUND} has no commitment; commit before any randomness is accepted"),
+        ("commit", f"round {ROUND} has no frame.jsonl; run `xinyong round frame` first"),
+    ],
+)
 def test_steps_out_of_order_are_refused(step: str, message: str, tmp_path: Path) -> None:
-    call = {"draw": lambda: draw(tmp_path, ROUND), "reveal": lambda: reveal(tmp_path, ROUND, "1 2 3"),
-            "commit": lambda: commit(tmp_path, ROUND, "lottery")}[step]
+    call = {
+        "draw": lambda: draw(tmp_path, ROUND),
+        "reveal": lambda: reveal(tmp_path, ROUND, "1 2 3"),
+        "commit": lambda: commit(tmp_path, ROUND, "lottery"),
+    }[step]
     with pytest.raises(RoundStateError) as caught:
         call()
     assert str(caught.value) == message
@@ -107,7 +112,9 @@ def test_second_commit_and_second_reveal_are_refused(inputs: dict, tmp_path: Pat
 
 
 @pytest.mark.parametrize("name", ["frame.jsonl", "plans.json", "inspectors.jsonl"])
-def test_a_change_after_the_commitment_is_refused_by_draw_and_caught_by_verify(name: str, inputs: dict, done: RoundPaths, tmp_path: Path) -> None:
+def test_a_change_after_the_commitment_is_refused_by_draw_and_caught_by_verify(
+    name: str, inputs: dict, done: RoundPaths, tmp_path: Path
+) -> None:
     copy = tmp_path / "out"
     shutil.copytree(done.out, copy)
     paths = RoundPaths(copy, ROUND)
@@ -140,12 +147,22 @@ def test_the_default_plans_include_a_joint_plan_and_validate() -> None:
     assert any(len(p["departments"]) > 1 for p in plans) and all(p["team_size"] >= 2 for p in plans)
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (('team_size = 2', 'team_size = 1', 1), "plan P01: team_size: at least 2, and at least one inspector per department"),
-    (('departments = ["市场监管"]', 'departments = ["工商"]', 1), "plan P01: departments: each one of 市场监管/税务/人社/生态环境/应急管理/卫健/住建, no repeats, the lead first"),
-    (('A = "0.002"', 'A = "2.5"', 1), "plan P01: allocation.ratios.A: must be between 0 and 1"),
-    (('mode = "ratio"', 'mode = "share"', 1), "plan P01: allocation.mode: must be ratio or count, not 'share'"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ("team_size = 2", "team_size = 1", 1),
+            "plan P01: team_size: at least 2, and at least one inspector per department",
+        ),
+        (
+            ('departments = ["市场监管"]', 'departments = ["工商"]', 1),
+            "plan P01: departments: each one of 市场监管/税务/人社/生态环境/应急管理/卫健/住建, no repeats, the lead "
+            "first",
+        ),
+        (('A = "0.002"', 'A = "2.5"', 1), "plan P01: allocation.ratios.A: must be between 0 and 1"),
+        (('mode = "ratio"', 'mode = "share"', 1), "plan P01: allocation.mode: must be ratio or count, not 'share'"),
+    ],
+)
 def test_a_bad_plan_names_the_plan_and_field(tmp_path: Path, change, message: str) -> None:
     old, new, count = change
     path = tmp_path / "plans.toml"
@@ -175,7 +192,9 @@ def test_unstaffed_targets_need_an_explicit_logged_decision(staffed: RoundPaths,
     audit = RoundPaths(copy, ROUND).audit
     unstaffed = (audit / "unstaffed.jsonl").read_bytes().splitlines()
     if not unstaffed:  # make one, so the refusal has something to refuse
-        (audit / "unstaffed.jsonl").write_bytes(rb'{"plan":"P03","reason":"\u536b\u5065: 0 eligible","uscc":"X"}' + b"\n")
+        (audit / "unstaffed.jsonl").write_bytes(
+            rb'{"plan":"P03","reason":"\u536b\u5065: 0 eligible","uscc":"X"}' + b"\n"
+        )
         unstaffed = (audit / "unstaffed.jsonl").read_bytes().splitlines()
     with pytest.raises(RoundStateError) as caught:
         finalize(copy, ROUND)
@@ -218,7 +237,9 @@ def test_task_lists_notices_and_personal_lists(staffed: RoundPaths, inputs: dict
     assert len(list((tasks / "inspectors").glob("*.xlsx"))) == len(members)
     roster = pl.read_parquet(inputs["clean"] / "inspectors.parquet")
     text = "".join((tasks / f"{ROUND}-告知清单.csv").read_text(encoding="utf-8-sig"))
-    assert not any(card in text for card in roster["id_card_no"]) and not any(phone in text for phone in roster["phone"])
+    assert not any(card in text for card in roster["id_card_no"]) and not any(
+        phone in text for phone in roster["phone"]
+    )
     assert any(cert in text for cert in roster["cert_no"].drop_nulls())  # officers show their 执法证
     from xinyong.publish.leaks import find_leaks
 
@@ -226,9 +247,8 @@ def test_task_lists_notices_and_personal_lists(staffed: RoundPaths, inputs: dict
 
 
 def test_assigned_teams_reverify_and_a_swapped_member_is_caught(done: RoundPaths, inputs: dict, tmp_path: Path) -> None:
-    from xinyong.rounds.run import assign
-
     from tests.draw.independent import rederive_teams
+    from xinyong.rounds.run import assign
 
     copy = tmp_path / "out"
     shutil.copytree(done.out, copy)
@@ -248,5 +268,5 @@ def test_assigned_teams_reverify_and_a_swapped_member_is_caught(done: RoundPaths
     record["team"][0] = "INS-99999"
     lines[staffed] = json.dumps(record, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode()
     (paths.audit / "assignment.jsonl").write_bytes(b"\n".join(lines) + b"\n")
-    with pytest.raises(VerificationError, match="assignment.jsonl re-derived"):
+    with pytest.raises(VerificationError, match=r"assignment\.jsonl re-derived"):
         verify_audit(paths.audit)

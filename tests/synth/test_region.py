@@ -9,18 +9,21 @@ import numpy as np
 import polars as pl
 import pytest
 
-from xinyong.core import uscc
-from xinyong.ingest import contract
-from xinyong.errors import UsageError
-from xinyong.synth import RegionSpec, generate_region, read_metadata
-
 from tests.conftest import SMALL
+from xinyong.core import uscc
+from xinyong.errors import UsageError
+from xinyong.ingest import contract
+from xinyong.synth import RegionSpec, generate_region, read_metadata
 
 VIOLATIONS = ["A", "B", "C", "D", "E"]
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_same_seed_gives_identical_files_and_another_seed_does_not(small_region: Path, tmp_path: Path) -> None:
@@ -90,7 +93,7 @@ def test_records_rise_with_true_risk(default_region: Path, truth: pl.DataFrame) 
     bottom = risk.filter(pl.col("risk") <= pl.col("risk").quantile(0.5))
     for table in ("penalties", "complaints_12315", "abnormal_operations", "court_dishonest_debtors"):
         events = pl.read_parquet(default_region / f"{table}.parquet").group_by("uscc").len()
-        rate = lambda group: group.join(events, on="uscc", how="left")["len"].fill_null(0).mean()  # noqa: E731
+        rate = lambda group, events=events: group.join(events, on="uscc", how="left")["len"].fill_null(0).mean()  # noqa: E731
         assert rate(top) > 3 * rate(bottom), table
 
 
@@ -98,7 +101,9 @@ def test_firms_sharing_a_legal_representative_share_risk(default_region: Path, t
     firms = pl.read_parquet(default_region / "enterprises.parquet").select("uscc", "legal_rep_id")
     risk = truth.select("uscc", pl.col("2026-10").log().alias("r")).join(firms, on="uscc")
     shared = risk.filter(pl.len().over("legal_rep_id") >= 2).sort("legal_rep_id", "uscc")
-    pairs = shared.group_by("legal_rep_id", maintain_order=True).agg(pl.col("r").first().alias("a"), pl.col("r").last().alias("b"))
+    pairs = shared.group_by("legal_rep_id", maintain_order=True).agg(
+        pl.col("r").first().alias("a"), pl.col("r").last().alias("b")
+    )
     assert pairs.height > 500
     assert np.corrcoef(pairs["a"], pairs["b"])[0, 1] > 0.25
 
@@ -116,7 +121,9 @@ def test_past_inspections_carry_legacy_selection_bias(default_region: Path, trut
     inspected = inspections.join(long, on=["uscc", "round_month"])
     assert inspected["p"].mean() > 1.3 * truth["2026-10"].mean()
     # … while weighting by 1/π recovers the population's mean (within sampling error).
-    weighted = (inspected["p"] / inspected["inclusion_probability"]).sum() / (1 / inspected["inclusion_probability"]).sum()
+    weighted = (inspected["p"] / inspected["inclusion_probability"]).sum() / (
+        1 / inspected["inclusion_probability"]
+    ).sum()
     population = long.join(inspections.select("round_month").unique(), on="round_month")["p"]
     assert weighted == pytest.approx(population.mean(), rel=0.15)
 

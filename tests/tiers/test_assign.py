@@ -5,26 +5,37 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from xinyong.tiers.policy import Override, Policy
 from xinyong.tiers.assign import assign_tiers, cutoffs_for, top_reasons
+from xinyong.tiers.policy import Override, Policy
 
-POLICY = Policy("model", {}, {}, (
-    Override("R1", "dishonest → D", "set", "D", (("dishonest_listed", "==", 1.0),)),
-    Override("R2", "abnormal → at least C", "at_least", "C", (("abnormal_listed", "==", 1.0),)),
-))
+POLICY = Policy(
+    "model",
+    {},
+    {},
+    (
+        Override("R1", "dishonest → D", "set", "D", (("dishonest_listed", "==", 1.0),)),
+        Override("R2", "abnormal → at least C", "at_least", "C", (("abnormal_listed", "==", 1.0),)),
+    ),
+)
 
 
 def test_model_tiers_follow_the_cutoffs_and_rules_apply_in_order() -> None:
-    frame = pl.DataFrame({
-        "uscc": list("abcdef"),
-        "score": [0.01, 0.10, 0.30, 0.90, 0.01, 0.95],
-        "dishonest_listed": [0, 0, 0, 0, 1, 0],
-        "abnormal_listed": [0, 1, 0, 0, 1, 1],
-    })
+    frame = pl.DataFrame(
+        {
+            "uscc": list("abcdef"),
+            "score": [0.01, 0.10, 0.30, 0.90, 0.01, 0.95],
+            "dishonest_listed": [0, 0, 0, 0, 1, 0],
+            "abnormal_listed": [0, 1, 0, 0, 1, 1],
+        }
+    )
     tiers = assign_tiers(frame, POLICY, [0.05, 0.2, 0.5])
     assert tiers.select("uscc", "model_tier", "tier", "rules").rows() == [
-        ("a", "A", "A", ""), ("b", "B", "C", "R2"), ("c", "C", "C", ""),
-        ("d", "D", "D", ""), ("e", "A", "D", "R1;R2"), ("f", "D", "D", "R2"),  # at_least never lowers
+        ("a", "A", "A", ""),
+        ("b", "B", "C", "R2"),
+        ("c", "C", "C", ""),
+        ("d", "D", "D", ""),
+        ("e", "A", "D", "R1;R2"),
+        ("f", "D", "D", "R2"),  # at_least never lowers
     ]
 
 

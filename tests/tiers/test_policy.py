@@ -6,30 +6,54 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
 from xinyong.errors import InputFileError
 from xinyong.tiers.policy import read_policy
-
-from tests.conftest import REPO
 
 
 def test_the_shipped_policy_has_the_three_default_rules() -> None:
     policy = read_policy(REPO / "policy.toml")
     assert policy.source == "model"
-    assert [(r.id, r.effect, r.tier) for r in policy.overrides] == [("R1", "set", "D"), ("R2", "at_least", "C"), ("R3", "set", "B")]
+    assert [(r.id, r.effect, r.tier) for r in policy.overrides] == [
+        ("R1", "set", "D"),
+        ("R2", "at_least", "C"),
+        ("R3", "set", "B"),
+    ]
     assert ("dishonest_listed", "==", 1.0) in policy.overrides[0].when
 
 
-@pytest.mark.parametrize(("text", "problem"), [
-    ('[cutoffs]\nsource = "median"', "cutoffs.source: must be model, shares or values, not 'median'"),
-    ('[cutoffs]\nsource = "shares"\nshares = { A = 0.5, B = 0.3, C = 0.1, D = 0.2 }', "cutoffs.shares: needs A, B, C and D, each above 0, summing to 1"),
-    ('[cutoffs]\nsource = "values"\nvalues = { A = 0.2, B = 0.1, C = 0.4 }', "cutoffs.values: needs A < B < C, each between 0 and 1"),
-    ('[[override]]\nid = "X"\nname = "n"\neffect = "set"\ntier = "E"\nwhen = [["age_months", "<", 1]]', "override X: tier must be one of A/B/C/D, not 'E'"),
-    ('[[override]]\nid = "X"\nname = "n"\neffect = "raise"\ntier = "C"\nwhen = [["age_months", "<", 1]]', "override X: effect must be set or at_least, not 'raise'"),
-    ('[[override]]\nid = "X"\nname = "n"\neffect = "set"\ntier = "C"\nwhen = [["size", "<", 1]]', "override X: unknown numeric indicator 'size'"),
-    ('[[override]]\nid = "X"\nname = "n"\neffect = "set"\ntier = "C"', "override X: missing when"),
-    ('[[override]]\nid = "X"\nname = "n"\neffect = "set"\ntier = "C"\nwhen = [["age_months", "~", 1]]',
-     "override X: condition ['age_months', '~', 1]: operator must be one of == != < <= > >= and the value a number"),
-])
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('[cutoffs]\nsource = "median"', "cutoffs.source: must be model, shares or values, not 'median'"),
+        (
+            '[cutoffs]\nsource = "shares"\nshares = { A = 0.5, B = 0.3, C = 0.1, D = 0.2 }',
+            "cutoffs.shares: needs A, B, C and D, each above 0, summing to 1",
+        ),
+        (
+            '[cutoffs]\nsource = "values"\nvalues = { A = 0.2, B = 0.1, C = 0.4 }',
+            "cutoffs.values: needs A < B < C, each between 0 and 1",
+        ),
+        (
+            '[[override]]\nid = "X"\nname = "n"\neffect = "set"\ntier = "E"\nwhen = [["age_months", "<", 1]]',
+            "override X: tier must be one of A/B/C/D, not 'E'",
+        ),
+        (
+            '[[override]]\nid = "X"\nname = "n"\neffect = "raise"\ntier = "C"\nwhen = [["age_months", "<", 1]]',
+            "override X: effect must be set or at_least, not 'raise'",
+        ),
+        (
+            '[[override]]\nid = "X"\nname = "n"\neffect = "set"\ntier = "C"\nwhen = [["size", "<", 1]]',
+            "override X: unknown numeric indicator 'size'",
+        ),
+        ('[[override]]\nid = "X"\nname = "n"\neffect = "set"\ntier = "C"', "override X: missing when"),
+        (
+            '[[override]]\nid = "X"\nname = "n"\neffect = "set"\ntier = "C"\nwhen = [["age_months", "~", 1]]',
+            "override X: condition ['age_months', '~', 1]: operator must be one of == != < <= > >= and the value a "
+            "number",
+        ),
+    ],
+)
 def test_a_bad_policy_names_the_rule_and_field(tmp_path: Path, text: str, problem: str) -> None:
     path = tmp_path / "policy.toml"
     path.write_text(text, encoding="utf-8")

@@ -13,17 +13,16 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
+from tests.conftest import INGEST_DAY, REPO
 from xinyong.errors import UsageError
 from xinyong.indicators.features import build_features, scan_clean, write_features
 from xinyong.ingest.run import ingest
+from xinyong.model.estimator import RiskModel
 from xinyong.model.labels import inspection_labels
 from xinyong.model.labels import read_policy as label_policy
-from xinyong.model.estimator import RiskModel
-from xinyong.tiers.policy import read_policy
 from xinyong.tiers.assign import assign_tiers, cutoffs_for
+from xinyong.tiers.policy import read_policy
 from xinyong.tiers.run import run_tiers
-
-from tests.conftest import INGEST_DAY, REPO
 
 AS_OF = dt.date(2026, 10, 31)
 
@@ -33,7 +32,12 @@ def month(default_region: Path, tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("tiers")
     ingest(default_region, root / "clean", today=INGEST_DAY)
     write_features(root / "clean", AS_OF, root / "internal" / "features.parquet")
-    summary = run_tiers(root / "internal" / "features.parquet", REPO / "models", REPO / "policy.toml", root / "internal" / "tiers.parquet")
+    summary = run_tiers(
+        root / "internal" / "features.parquet",
+        REPO / "models",
+        REPO / "policy.toml",
+        root / "internal" / "tiers.parquet",
+    )
     return {"root": root, "summary": summary, "tiers": pl.read_parquet(root / "internal" / "tiers.parquet")}
 
 
@@ -63,13 +67,25 @@ def test_r2_fires_on_exactly_the_live_firms_on_the_abnormal_list(month, default_
 
 def test_r3_fires_on_new_firms_without_any_record(month, default_region: Path) -> None:
     firms = pl.read_parquet(default_region / "enterprises.parquet")
-    months_old = (AS_OF.year - firms["established"].dt.year()) * 12 + AS_OF.month - firms["established"].dt.month().cast(pl.Int32)
+    months_old = (
+        (AS_OF.year - firms["established"].dt.year()) * 12
+        + AS_OF.month
+        - firms["established"].dt.month().cast(pl.Int32)
+    )
     new = set(firms.filter(months_old < 6)["uscc"])
-    dates = {"penalties": "decided_date", "complaints_12315": "received_date", "abnormal_operations": "listed_date",
-             "serious_dishonesty": "listed_date", "court_dishonest_debtors": "published_date", "inspections": "inspection_date"}
+    dates = {
+        "penalties": "decided_date",
+        "complaints_12315": "received_date",
+        "abnormal_operations": "listed_date",
+        "serious_dishonesty": "listed_date",
+        "court_dishonest_debtors": "published_date",
+        "inspections": "inspection_date",
+    }
     with_records = set()
     for table, column in dates.items():
-        with_records |= set(pl.read_parquet(default_region / f"{table}.parquet").filter(pl.col(column) <= AS_OF)["uscc"])
+        with_records |= set(
+            pl.read_parquet(default_region / f"{table}.parquet").filter(pl.col(column) <= AS_OF)["uscc"]
+        )
     expected = (new - with_records) & set(month["tiers"]["uscc"])
     fired = _fired(month["tiers"], "R3")
     assert set(fired["uscc"]) == expected and fired.height > 100
@@ -87,7 +103,10 @@ def test_c_and_d_firms_have_reasons_in_chinese_and_others_do_not(month) -> None:
     cd = tiers.filter(pl.col("tier").is_in(["C", "D"]))
     assert cd["reason_1"].null_count() < cd.height * 0.01
     assert cd["reason_1"].drop_nulls().str.contains(r"[\u4e00-\u9fff]").all()
-    assert tiers.filter(pl.col("tier").is_in(["A", "B"]))["reason_1"].null_count() == tiers.filter(pl.col("tier").is_in(["A", "B"])).height
+    assert (
+        tiers.filter(pl.col("tier").is_in(["A", "B"]))["reason_1"].null_count()
+        == tiers.filter(pl.col("tier").is_in(["A", "B"])).height
+    )
 
 
 def test_the_tier_file_is_marked_internal(month) -> None:
@@ -97,8 +116,16 @@ def test_the_tier_file_is_marked_internal(month) -> None:
 
 def test_tiers_refuse_to_be_written_outside_an_internal_folder(month, tmp_path: Path) -> None:
     with pytest.raises(UsageError) as caught:
-        run_tiers(month["root"] / "internal" / "features.parquet", REPO / "models", REPO / "policy.toml", tmp_path / "public" / "t.parquet")
-    assert str(caught.value) == f"{tmp_path / 'public' / 't.parquet'}: tier files are internal; write them under an internal/ folder"
+        run_tiers(
+            month["root"] / "internal" / "features.parquet",
+            REPO / "models",
+            REPO / "policy.toml",
+            tmp_path / "public" / "t.parquet",
+        )
+    assert (
+        str(caught.value)
+        == f"{tmp_path / 'public' / 't.parquet'}: tier files are internal; write them under an internal/ folder"
+    )
 
 
 def test_weighted_violation_rate_rises_a_to_d_on_the_holdout(month, default_region: Path) -> None:
@@ -107,21 +134,36 @@ def test_weighted_violation_rate_rises_a_to_d_on_the_holdout(month, default_regi
     model = RiskModel.load(REPO / "models")
     policy = read_policy(REPO / "policy.toml")
     holdout = model.metadata_["split"]["holdout"]
-    labels = inspection_labels(tables["inspections"], label_policy()).filter(pl.col("round_month").is_in(holdout)).collect()
+    labels = (
+        inspection_labels(tables["inspections"], label_policy()).filter(pl.col("round_month").is_in(holdout)).collect()
+    )
     features = build_features(tables, labels.lazy().select("uscc", "as_of")).collect()
     scored = features.with_columns(pl.Series("score", model.predict_proba(features.select(model.features_))))
     tiers = assign_tiers(scored, policy, cutoffs_for(policy, scored["score"].to_numpy(), model.metadata_["cutoffs"]))
-    truth = pl.read_parquet(default_region / "truth" / "propensity.parquet").unpivot(index="uscc", variable_name="round_month", value_name="p")
+    truth = pl.read_parquet(default_region / "truth" / "propensity.parquet").unpivot(
+        index="uscc", variable_name="round_month", value_name="p"
+    )
     joined = labels.with_row_index().join(tiers.with_row_index(), on="index").join(truth, on=["uscc", "round_month"])
-    rates = joined.group_by("tier").agg(
-        ((pl.col("label") * pl.col("weight")).sum() / pl.col("weight").sum()).alias("observed"),
-        ((pl.col("p") * pl.col("weight")).sum() / pl.col("weight").sum()).alias("truth")).sort("tier")
+    rates = (
+        joined.group_by("tier")
+        .agg(
+            ((pl.col("label") * pl.col("weight")).sum() / pl.col("weight").sum()).alias("observed"),
+            ((pl.col("p") * pl.col("weight")).sum() / pl.col("weight").sum()).alias("truth"),
+        )
+        .sort("tier")
+    )
     assert np.all(np.diff(rates["observed"].to_numpy()) > 0), rates
     rising_months = []
     for month_label in holdout:  # the truth is in that order in every single holdout month …
-        one = joined.filter(pl.col("round_month") == month_label).group_by("tier").agg(
-            ((pl.col("label") * pl.col("weight")).sum() / pl.col("weight").sum()).alias("observed"),
-            ((pl.col("p") * pl.col("weight")).sum() / pl.col("weight").sum()).alias("truth")).sort("tier")
+        one = (
+            joined.filter(pl.col("round_month") == month_label)
+            .group_by("tier")
+            .agg(
+                ((pl.col("label") * pl.col("weight")).sum() / pl.col("weight").sum()).alias("observed"),
+                ((pl.col("p") * pl.col("weight")).sum() / pl.col("weight").sum()).alias("truth"),
+            )
+            .sort("tier")
+        )
         assert np.all(np.diff(one["truth"].to_numpy()) > 0), (month_label, one)
         if np.all(np.diff(one["observed"].to_numpy()) > 0):
             rising_months.append(month_label)
@@ -132,8 +174,22 @@ def test_weighted_violation_rate_rises_a_to_d_on_the_holdout(month, default_regi
 def test_explain_prints_tier_rules_and_reasons(month) -> None:
     firm = _fired(month["tiers"], "R2").filter(pl.col("tier") == "D")["uscc"][0]
     env = {**os.environ, "COLUMNS": "200"}
-    result = subprocess.run([sys.executable, "-m", "xinyong.cli", "explain", firm, "--tiers", str(month["root"] / "internal" / "tiers.parquet"),
-                             "--model", str(REPO / "models")], capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "xinyong.cli",
+            "explain",
+            firm,
+            "--tiers",
+            str(month["root"] / "internal" / "tiers.parquet"),
+            "--model",
+            str(REPO / "models"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"{firm}  信用风险分类 tier D")

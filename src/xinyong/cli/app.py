@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from xinyong import __version__
-from xinyong.errors import GateError, UsageError, XinyongError
+from xinyong.errors import UsageError, XinyongError
 
 app = typer.Typer(
     name="xinyong",
@@ -72,5 +72,3 @@ def main() -> None:
         err.print("Aborted.")
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
-
-

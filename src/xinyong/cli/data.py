@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _OUT, _ROUND, _date, _required_date, app, out
-from xinyong.errors import GateError, UsageError
+from xinyong.cli.app import _date, _required_date, app, out
+
 
 @app.command(epilog="Example: xinyong generate --out data/region --enterprises 60000 --seed 7")
 def generate(
@@ -21,8 +20,8 @@ def generate(
     seed: Annotated[int, typer.Option(help="Random seed; the output depends only on it and the sizes.")] = 20261127,
 ) -> None:
     """Write a realistic raw region (柯城区-like): one table per department, plus truth/."""
-    from xinyong.synth import RegionSpec, generate_region
     from xinyong.reports.progress import Bars
+    from xinyong.synth import RegionSpec, generate_region
 
     metadata = generate_region(out_dir, RegionSpec(enterprises, months, end_month, seed, burn_in), Bars())
     out.print(f"Wrote {sum(metadata['rows'].values()):,} rows in {len(metadata['rows'])} tables to {out_dir}")
@@ -42,7 +41,6 @@ def ingest(
 
     reports = run(raw_dir, out_dir, encoding=encoding, today=_date(today), progress=Bars())
     out.print(ingest_summary(reports, out_dir))
-
 
 
 @app.command(epilog="Example: xinyong features out/demo/clean --as-of 2026-10-31 --out out/demo/features.parquet")

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _OUT, _ROUND, _date, _required_date, app, out
-from xinyong.errors import GateError, UsageError
+from xinyong.cli.app import app, out
+
 
 @app.command(epilog="Example: xinyong demo --out out/demo")
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for every output of the demo.")] = Path("out/demo"),
-    region: Annotated[Path, typer.Option(help="The default region's raw folder; generated if missing.")] = Path("data/region"),
+    region: Annotated[Path, typer.Option(help="The default region's raw folder; generated if missing.")] = Path(
+        "data/region"
+    ),
     policy: Annotated[Path, typer.Option(help="Tier policy TOML.")] = Path("policy.toml"),
     plans: Annotated[Path, typer.Option(help="Round plans TOML.")] = Path("plans/330802-default.toml"),
 ) -> None:

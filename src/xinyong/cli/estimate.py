@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _OUT, _ROUND, _date, _required_date, app, out
-from xinyong.errors import GateError, UsageError
+from xinyong.cli.app import _OUT, app, out
+
 
 @app.command("estimate", epilog="Example: xinyong estimate 330802-2026-11 --out out/demo")
 def estimate_command(

@@ -2,34 +2,47 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _OUT, _ROUND, _date, _required_date, app, out
+from xinyong.cli.app import _required_date, app, out
 from xinyong.errors import GateError, UsageError
 
 model_app = typer.Typer(help="Train, score and promote the credit-risk model.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
 
 
-@model_app.command("train", epilog=(
-    "Examples: xinyong model train --clean out/demo/clean --as-of 2026-10-31 --out out/demo/model\n\n"
-    "xinyong model train --table credit.csv --label default --id customer_id --out out/credit-model"))
+@model_app.command(
+    "train",
+    epilog=(
+        "Examples: xinyong model train --clean out/demo/clean --as-of 2026-10-31 --out out/demo/model\n\n"
+        "xinyong model train --table credit.csv --label default --id customer_id --out out/credit-model"
+    ),
+)
 def model_train(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for model.txt, metadata.json and the report.")],
     clean: Annotated[Path | None, typer.Option(help="Region mode: the clean folder.")] = None,
     as_of: Annotated[str | None, typer.Option(help="Region mode: use labels finished by this day.")] = None,
     labels: Annotated[Path | None, typer.Option(help="Region mode: label policy TOML (default: shipped).")] = None,
-    truth: Annotated[Path | None, typer.Option(help="Region mode, evaluation only: a generated region's truth/ for the oracle AUC.")] = None,
-    labels_from: Annotated[list[Path] | None, typer.Option(
-        "--labels-from", help="Region mode: training labels of this system's own rounds (written by `xinyong estimate`); repeatable.")] = None,
+    truth: Annotated[
+        Path | None, typer.Option(help="Region mode, evaluation only: a generated region's truth/ for the oracle AUC.")
+    ] = None,
+    labels_from: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--labels-from",
+            help="Region mode: training labels of this system's own rounds (written by `xinyong estimate`); "
+            "repeatable.",
+        ),
+    ] = None,
     table: Annotated[Path | None, typer.Option(help="Generic mode: a CSV or Parquet table.")] = None,
     label: Annotated[str | None, typer.Option(help="Generic mode: the 0/1 label column.")] = None,
     id_column: Annotated[str | None, typer.Option("--id", help="Generic mode: an id column (not a feature).")] = None,
-    time_column: Annotated[str | None, typer.Option("--time", help="Generic mode: split out of time on this column.")] = None,
+    time_column: Annotated[
+        str | None, typer.Option("--time", help="Generic mode: split out of time on this column.")
+    ] = None,
     weight: Annotated[str | None, typer.Option(help="Generic mode: a weight column (e.g. 1/π).")] = None,
     data_dir: Annotated[Path, typer.Option(help="Project data folder holding the MLflow store.")] = Path("data"),
 ) -> None:
@@ -40,23 +53,50 @@ def model_train(
     if (clean is None) == (table is None):
         raise UsageError("give either --clean and --as-of (region mode) or --table and --label (generic mode)")
     if clean is not None:
-        trained = train_region(clean, _required_date(as_of, "--as-of"), out_dir, labels=labels, truth_dir=truth, data_dir=data_dir,
-                               progress=Bars(), labels_from=labels_from or [])
+        trained = train_region(
+            clean,
+            _required_date(as_of, "--as-of"),
+            out_dir,
+            labels=labels,
+            truth_dir=truth,
+            data_dir=data_dir,
+            progress=Bars(),
+            labels_from=labels_from or [],
+        )
     else:
         if label is None:
             raise UsageError("generic mode needs --label")
-        trained = train_generic(table, label, out_dir, id_column=id_column, time_column=time_column, weight_column=weight, data_dir=data_dir, progress=Bars())
+        trained = train_generic(
+            table,
+            label,
+            out_dir,
+            id_column=id_column,
+            time_column=time_column,
+            weight_column=weight,
+            data_dir=data_dir,
+            progress=Bars(),
+        )
     r = trained.report
-    out.print(f"Holdout AUC {r['naive']['auc']['value']:.3f} (1/π-weighted {r['weighted']['auc']['value']:.3f}); "
-              f"model version {trained.version} → {out_dir}/report.html")
+    out.print(
+        f"Holdout AUC {r['naive']['auc']['value']:.3f} (1/π-weighted {r['weighted']['auc']['value']:.3f}); "
+        f"model version {trained.version} → {out_dir}/report.html"
+    )
 
 
-@model_app.command("score", epilog="Example: xinyong model score --model models --table out/demo/features.parquet --out out/demo/internal/scores.parquet")
+@model_app.command(
+    "score",
+    epilog="Example: xinyong model score --model models --table out/demo/features.parquet --out "
+    "out/demo/internal/scores.parquet",
+)
 def model_score(
     model: Annotated[Path, typer.Option(help="A model folder (e.g. models/ or the --out of model train).")],
     table: Annotated[Path, typer.Option(help="CSV or Parquet with the model's feature columns.")],
-    out_path: Annotated[Path, typer.Option("--out", help="Output .parquet or .csv with the id and the calibrated score.")],
-    id_column: Annotated[str | None, typer.Option("--id", help="Id column to carry over (default: the model's).")] = None,
+    out_path: Annotated[
+        Path, typer.Option("--out", help="Output .parquet or .csv with the id and the calibrated score.")
+    ],
+    id_column: Annotated[
+        str | None, typer.Option("--id", help="Id column to carry over (default: the model's).")
+    ] = None,
 ) -> None:
     """Write the calibrated score for every row of a table."""
     from xinyong.model.run import score_table
@@ -65,7 +105,9 @@ def model_score(
     out.print(f"Scored {rows:,} rows → {out_path}")
 
 
-@model_app.command("promote", epilog="Example: xinyong model promote 3   (or: xinyong model promote 3 --force --reason '…')")
+@model_app.command(
+    "promote", epilog="Example: xinyong model promote 3   (or: xinyong model promote 3 --force --reason '…')"
+)
 def model_promote(
     version: Annotated[str, typer.Argument(help="Registered model version to make champion.")],
     force: Annotated[bool, typer.Option(help="Promote even if a gate fails; the override is recorded.")] = False,

@@ -8,12 +8,17 @@ from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _OUT, _ROUND, _date, _required_date, app, out
-from xinyong.errors import GateError, UsageError
+from xinyong.cli.app import _date, app, out
+from xinyong.errors import UsageError
 
-@app.command("disclose", epilog="Example: xinyong disclose --out out/demo/public --work out/demo --clean out/demo/clean")
+
+@app.command(
+    "disclose", epilog="Example: xinyong disclose --out out/demo/public --work out/demo --clean out/demo/clean"
+)
 def disclose_command(
-    public_dir: Annotated[Path, typer.Option("--out", help="The public site folder (its log's private key goes beside it).")],
+    public_dir: Annotated[
+        Path, typer.Option("--out", help="The public site folder (its log's private key goes beside it).")
+    ],
     work: Annotated[Path, typer.Option(help="The rounds' output root (the --out of `xinyong round`).")] = Path("out"),
     clean: Annotated[Path, typer.Option(help="Clean folder (firm and item names).")] = Path("out/clean"),
     today: Annotated[str | None, typer.Option(help="Publication day (default: today).")] = None,
@@ -22,32 +27,46 @@ def disclose_command(
     from xinyong.publish.site import disclose
 
     result = disclose(work, public_dir, clean, today=_date(today) or dt.date.today())
-    out.print(f"Published {result['records']:,} results ({result['new']:,} new) of {result['rounds']} rounds; "
-              f"transparency log at {result['log_size']:,} entries. Open {result['site']}")
+    out.print(
+        f"Published {result['records']:,} results ({result['new']:,} new) of {result['rounds']} rounds; "
+        f"transparency log at {result['log_size']:,} entries. Open {result['site']}"
+    )
 
 
-log_app = typer.Typer(help="The transparency log of everything published: verify it, or get a proof.", no_args_is_help=True)
+log_app = typer.Typer(
+    help="The transparency log of everything published: verify it, or get a proof.", no_args_is_help=True
+)
 app.add_typer(log_app, name="log")
 
 
 @log_app.command("verify", epilog="Example: xinyong log verify out/demo/public --since saved-checkpoint.txt")
 def log_verify(
     public_dir: Annotated[Path, typer.Argument(help="A published site folder (with log/).")],
-    since: Annotated[Path | None, typer.Option(help="A checkpoint you saved earlier: prove the log only grew since.")] = None,
-    key: Annotated[str | None, typer.Option(help="The log's verifier key as you obtained it (default: the site's log/key.txt).")] = None,
+    since: Annotated[
+        Path | None, typer.Option(help="A checkpoint you saved earlier: prove the log only grew since.")
+    ] = None,
+    key: Annotated[
+        str | None, typer.Option(help="The log's verifier key as you obtained it (default: the site's log/key.txt).")
+    ] = None,
 ) -> None:
     """Check signatures, every inclusion proof, consistency and every published file; name the first bad one."""
     from xinyong.publish.translog import verify_log
 
     report = verify_log(public_dir, since=since, key=key)
     extra = f"; consistent with your checkpoint at size {report['since']}" if "since" in report else ""
-    out.print(f"Verified {public_dir}: log {report['origin']} of {report['size']:,} entries, "
-              f"{report['checkpoints']} signed checkpoints, {report['files']:,} published files{extra}")
+    out.print(
+        f"Verified {public_dir}: log {report['origin']} of {report['size']:,} entries, "
+        f"{report['checkpoints']} signed checkpoints, {report['files']:,} published files{extra}"
+    )
 
 
-@log_app.command("proof", epilog=(
-    "Examples: xinyong log proof out/demo/public --record R-3f2a9c0d1e4b5a67\n\n"
-    "xinyong log proof out/demo/public --index 12\n\nxinyong log proof out/demo/public --from 5"))
+@log_app.command(
+    "proof",
+    epilog=(
+        "Examples: xinyong log proof out/demo/public --record R-3f2a9c0d1e4b5a67\n\n"
+        "xinyong log proof out/demo/public --index 12\n\nxinyong log proof out/demo/public --from 5"
+    ),
+)
 def log_proof(
     public_dir: Annotated[Path, typer.Argument(help="A published site folder (with log/).")],
     record: Annotated[str | None, typer.Option(help="Inclusion proof of this published result (its 记录号).")] = None,

@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _OUT, _ROUND, _date, _required_date, app, out
-from xinyong.errors import GateError, UsageError
+from xinyong.cli.app import _OUT, _ROUND, _date, app, out
 
-results_app = typer.Typer(help="Inspection results of a round: import the filled-in forms, see what is due.", no_args_is_help=True)
+results_app = typer.Typer(
+    help="Inspection results of a round: import the filled-in forms, see what is due.", no_args_is_help=True
+)
 app.add_typer(results_app, name="results")
 
 
@@ -26,7 +27,10 @@ def results_import(
     from xinyong.results.run import import_results
 
     result = import_results(out_dir, form, today=_date(today) or dt.date.today(), encoding=encoding)
-    out.print(f"Round {result.round}: {result.added} new results ({result.corrections} corrections), {result.unchanged} already imported")
+    out.print(
+        f"Round {result.round}: {result.added} new results ({result.corrections} corrections), {result.unchanged} "
+        "already imported"
+    )
 
 
 @results_app.command("status", epilog="Example: xinyong results status --round 330802-2026-11 --out out/demo")

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _OUT, _ROUND, _date, _required_date, app, out
-from xinyong.errors import GateError, UsageError
+from xinyong.cli.app import _OUT, _ROUND, app, out
+from xinyong.errors import UsageError
 
-round_app = typer.Typer(help="The verifiable 双随机 draw (xinyong-draw-v1): frame → commit → reveal → draw → verify.", no_args_is_help=True)
+round_app = typer.Typer(
+    help="The verifiable 双随机 draw (xinyong-draw-v1): frame → commit → reveal → draw → verify.", no_args_is_help=True
+)
 app.add_typer(round_app, name="round")
 
 
-@round_app.command("frame", epilog=(
-    "Example: xinyong round frame --round 330802-2026-12 --plans plans/330802-default.toml "
-    "--tiers out/demo/internal/tiers.parquet --clean out/demo/clean --out out/demo"))
+@round_app.command(
+    "frame",
+    epilog=(
+        "Example: xinyong round frame --round 330802-2026-12 --plans plans/330802-default.toml "
+        "--tiers out/demo/internal/tiers.parquet --clean out/demo/clean --out out/demo"
+    ),
+)
 def round_frame(
     round_id: _ROUND,
     plans: Annotated[Path, typer.Option(help="Round plans TOML.")],
@@ -31,15 +36,24 @@ def round_frame(
 
     result = build_frame(out_dir, round_id, plans, tiers_path, clean, rebuild=rebuild)
     if result["rebuilt"]:
-        out.print(f"Frame of round {round_id}: {result['frame']:,} (plan, firm) records; {result['excluded']:,} excluded (reasons in exclusions.jsonl)")
+        out.print(
+            f"Frame of round {round_id}: {result['frame']:,} (plan, firm) records; {result['excluded']:,} excluded "
+            "(reasons in exclusions.jsonl)"
+        )
     else:
         out.print(f"Frame of round {round_id} already built ({result['frame']:,} records); unchanged")
 
 
-@round_app.command("commit", epilog="Example: xinyong round commit --round 330802-2026-12 --randomness '福利彩票双色球 2026-12-01 开奖号码' --out out/demo")
+@round_app.command(
+    "commit",
+    epilog="Example: xinyong round commit --round 330802-2026-12 --randomness '福利彩票双色球 2026-12-01 开奖号码' "
+    "--out out/demo",
+)
 def round_commit(
     round_id: _ROUND,
-    randomness: Annotated[str, typer.Option(help="How and when the public random value will be obtained (published in the commitment).")],
+    randomness: Annotated[
+        str, typer.Option(help="How and when the public random value will be obtained (published in the commitment).")
+    ],
     out_dir: _OUT = Path("out"),
 ) -> None:
     """Fix and publish the commitment before any randomness exists."""
@@ -48,7 +62,10 @@ def round_commit(
     out.print(f"Committed round {round_id}: C = {commit(out_dir, round_id, randomness)}")
 
 
-@round_app.command("reveal", epilog="Example: xinyong round reveal --round 330802-2026-12 --value '03 11 19 24 27 31 + 09' --out out/demo")
+@round_app.command(
+    "reveal",
+    epilog="Example: xinyong round reveal --round 330802-2026-12 --value '03 11 19 24 27 31 + 09' --out out/demo",
+)
 def round_reveal(
     round_id: _ROUND,
     value: Annotated[str, typer.Option(help="The public random value, exactly as announced.")],
@@ -70,7 +87,9 @@ def round_draw(round_id: _ROUND, out_dir: _OUT = Path("out")) -> None:
     out.print(f"Drew {selection.height:,} targets for round {round_id}: {per_plan}")
 
 
-@round_app.command("assign", epilog="Example: xinyong round assign --round 330802-2026-12 --clean out/demo/clean --out out/demo")
+@round_app.command(
+    "assign", epilog="Example: xinyong round assign --round 330802-2026-12 --clean out/demo/clean --out out/demo"
+)
 def round_assign(
     round_id: _ROUND,
     clean: Annotated[Path, typer.Option(help="Clean folder (firms' stations, legal representatives, past teams).")],
@@ -86,21 +105,32 @@ def round_assign(
         out.print(f"  unstaffed {a.plan} {a.uscc}: {a.reason}", markup=False)
 
 
-@round_app.command("finalize", epilog="Example: xinyong round finalize --round 330802-2026-12 --out out/demo --accept-unstaffed --reason '卫健人员不足，报上级统筹'")
+@round_app.command(
+    "finalize",
+    epilog="Example: xinyong round finalize --round 330802-2026-12 --out out/demo --accept-unstaffed --reason "
+    "'卫健人员不足，报上级统筹'",
+)
 def round_finalize(
     round_id: _ROUND,
     out_dir: _OUT = Path("out"),
-    accept_unstaffed: Annotated[bool, typer.Option(help="Finalise although some targets are unstaffed (logged).")] = False,
+    accept_unstaffed: Annotated[
+        bool, typer.Option(help="Finalise although some targets are unstaffed (logged).")
+    ] = False,
     reason: Annotated[str, typer.Option(help="Why unstaffed targets are accepted (logged).")] = "",
 ) -> None:
     """Close the teams of a round; unstaffed targets need an explicit, logged decision."""
     from xinyong.rounds.run import finalize
 
     decision = finalize(out_dir, round_id, accept_unstaffed=accept_unstaffed, reason=reason)
-    out.print(f"Round {round_id} finalised: {decision['decision']}" + (f" ({decision['reason']})" if decision["reason"] else ""))
+    out.print(
+        f"Round {round_id} finalised: {decision['decision']}"
+        + (f" ({decision['reason']})" if decision["reason"] else "")
+    )
 
 
-@round_app.command("tasks", epilog="Example: xinyong round tasks --round 330802-2026-12 --clean out/demo/clean --out out/demo")
+@round_app.command(
+    "tasks", epilog="Example: xinyong round tasks --round 330802-2026-12 --clean out/demo/clean --out out/demo"
+)
 def round_tasks(
     round_id: _ROUND,
     clean: Annotated[Path, typer.Option(help="Clean folder (firm names and addresses).")],
@@ -113,9 +143,13 @@ def round_tasks(
     out.print("Task lists: " + ", ".join(f"{d} {n}" for d, n in counts.items()))
 
 
-@round_app.command("verify", epilog=(
-    "Examples: xinyong round verify --audit out/demo/rounds/330802-2026-12/audit\n\n"
-    "xinyong round verify --public out/demo/public/rounds/330802-2026-12"))
+@round_app.command(
+    "verify",
+    epilog=(
+        "Examples: xinyong round verify --audit out/demo/rounds/330802-2026-12/audit\n\n"
+        "xinyong round verify --public out/demo/public/rounds/330802-2026-12"
+    ),
+)
 def round_verify(
     audit: Annotated[Path | None, typer.Option(help="An auditor bundle: re-derive everything.")] = None,
     public: Annotated[Path | None, typer.Option(help="The public files: seed, keys and counts.")] = None,

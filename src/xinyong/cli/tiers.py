@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _OUT, _ROUND, _date, _required_date, app, out
-from xinyong.errors import GateError, UsageError
+from xinyong.cli.app import app, out
+from xinyong.errors import UsageError
 
 tiers_app = typer.Typer(help="Credit-risk tiers A/B/C/D (internal).")
 app.add_typer(tiers_app, name="tiers")
 
 
-@tiers_app.callback(invoke_without_command=True, epilog=(
-    "Example: xinyong tiers --features out/demo/internal/features.parquet --model champion "
-    "--policy policy.toml --out out/demo/internal/tiers.parquet"))
+@tiers_app.callback(
+    invoke_without_command=True,
+    epilog=(
+        "Example: xinyong tiers --features out/demo/internal/features.parquet --model champion "
+        "--policy policy.toml --out out/demo/internal/tiers.parquet"
+    ),
+)
 def tiers(
     ctx: typer.Context,
-    features_path: Annotated[Path | None, typer.Option("--features", help="Indicators from `xinyong features`.")] = None,
+    features_path: Annotated[
+        Path | None, typer.Option("--features", help="Indicators from `xinyong features`.")
+    ] = None,
     model: Annotated[str, typer.Option(help="`champion` (models/) or a model folder.")] = "champion",
     policy: Annotated[Path, typer.Option(help="Tier policy TOML: cut-offs and override rules.")] = Path("policy.toml"),
-    out_path: Annotated[Path | None, typer.Option("--out", help="Tier file (.parquet) under an internal/ folder.")] = None,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="Tier file (.parquet) under an internal/ folder.")
+    ] = None,
 ) -> None:
     """Map calibrated scores to A/B/C/D under the policy, apply override rules, give reasons for C and D."""
     if ctx.invoked_subcommand is not None:
@@ -38,9 +45,14 @@ def tiers(
     out.print(f"Tiers {counts}; override rules fired: {rules} → {out_path} (internal)")
 
 
-@tiers_app.command("report", epilog=(
-    "Example: xinyong tiers report --current out/demo/internal/tiers.parquet --previous out/demo/internal/tiers-previous.parquet "
-    "--clean out/demo/clean --out out/demo/internal/tier-report.html"))
+@tiers_app.command(
+    "report",
+    epilog=(
+        "Example: xinyong tiers report --current out/demo/internal/tiers.parquet --previous "
+        "out/demo/internal/tiers-previous.parquet "
+        "--clean out/demo/clean --out out/demo/internal/tier-report.html"
+    ),
+)
 def tiers_report(
     current: Annotated[Path, typer.Option(help="This month's tier file.")],
     previous: Annotated[Path, typer.Option(help="Last month's tier file.")],
@@ -58,8 +70,12 @@ def tiers_report(
 @app.command(epilog="Example: xinyong explain 91330802MA2X8K4N1B --tiers out/demo/internal/tiers.parquet")
 def explain(
     uscc: Annotated[str, typer.Argument(help="The enterprise's 统一社会信用代码.")],
-    tiers_path: Annotated[Path, typer.Option("--tiers", help="A tier file from `xinyong tiers`.")] = Path("out/demo/internal/tiers.parquet"),
-    model: Annotated[str, typer.Option(help="`champion` (models/) or the model folder the tiers came from.")] = "champion",
+    tiers_path: Annotated[Path, typer.Option("--tiers", help="A tier file from `xinyong tiers`.")] = Path(
+        "out/demo/internal/tiers.parquet"
+    ),
+    model: Annotated[
+        str, typer.Option(help="`champion` (models/) or the model folder the tiers came from.")
+    ] = "champion",
 ) -> None:
     """Print a firm's tier, the override rules that fired and the top three reasons (internal)."""
     from xinyong.tiers.run import explain as run

@@ -15,13 +15,9 @@ from importlib.metadata import version
 
 import chinese_calendar
 
-from xinyong.errors import XinyongError
+from xinyong.errors import CalendarUnavailableError
 
 RESULT_DEADLINE_WORKDAYS = 20
-
-
-class CalendarUnavailable(XinyongError):
-    """The official calendar of a year is not in the installed chinese-calendar yet."""
 
 
 @cache
@@ -33,9 +29,11 @@ def known_years() -> tuple[int, int]:
 def is_workday(day: dt.date) -> bool:
     first, last = known_years()
     if not first <= day.year <= last:
-        raise CalendarUnavailable(
-            f"no official working-day calendar for {day.year} yet: chinese-calendar {version('chinese-calendar')} covers "
-            f"{first}–{last}; upgrade it once the State Council publishes {day.year}'s holiday notice")
+        raise CalendarUnavailableError(
+            f"no official working-day calendar for {day.year} yet: chinese-calendar {version('chinese-calendar')} "
+            "covers "
+            f"{first}–{last}; upgrade it once the State Council publishes {day.year}'s holiday notice"
+        )
     return chinese_calendar.is_workday(day)
 
 

@@ -20,11 +20,11 @@ import polars as pl
 from xinyong.core import merkle
 
 
-def H(data: bytes) -> str:  # noqa: N802 - the spec's name
+def H(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def CJ(obj: object) -> bytes:  # noqa: N802 - the spec's name
+def CJ(obj: object) -> bytes:
     _refuse_floats(obj)
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
@@ -70,8 +70,8 @@ def jsonl_table(frame: pl.DataFrame, fields: tuple[str, ...]) -> bytes:
 def read_jsonl_table(data: bytes, fields: tuple[str, ...]) -> pl.DataFrame:
     """The records of a .jsonl file of text fields as a table, in file order."""
     if not data:
-        return pl.DataFrame(schema={f: pl.Utf8 for f in fields})
-    return pl.read_ndjson(io.BytesIO(data), schema={f: pl.Utf8 for f in fields})
+        return pl.DataFrame(schema=dict.fromkeys(fields, pl.Utf8))
+    return pl.read_ndjson(io.BytesIO(data), schema=dict.fromkeys(fields, pl.Utf8))
 
 
 def lines_of(data: bytes) -> list[bytes]:

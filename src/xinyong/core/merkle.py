@@ -42,7 +42,7 @@ class Tree:
             self.levels.append(_parents(self.levels[-1]))
 
     @classmethod
-    def stored(cls, levels: list) -> "Tree":
+    def stored(cls, levels: list) -> Tree:
         """A tree over levels that are already hashed (sequences of 32-byte hashes)."""
         tree = cls.__new__(cls)
         tree.levels = levels
@@ -106,8 +106,8 @@ class Tree:
             return [] if complete else [self.subtree(start, n)]
         k = _split(n)
         if m <= k:
-            return self._subproof(m, start, k, complete) + [self.subtree(start + k, n - k)]
-        return self._subproof(m - k, start + k, n - k, False) + [self.subtree(start, k)]
+            return [*self._subproof(m, start, k, complete), self.subtree(start + k, n - k)]
+        return [*self._subproof(m - k, start + k, n - k, False), self.subtree(start, k)]
 
     def _check(self, size: int) -> None:
         if not 0 <= size <= self.size:

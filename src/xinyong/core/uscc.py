@@ -32,7 +32,7 @@ def check_character(body: str) -> str:
     """Return the GB 32100-2015 check character for the first 17 characters ``body``."""
     if len(body) != LENGTH - 1 or any(c not in _VALUE for c in body):
         raise ValueError(f"a USCC body is 17 characters of {ALPHABET}: {body!r}")
-    total = sum(_VALUE[c] * w for c, w in zip(body, WEIGHTS))
+    total = sum(_VALUE[c] * w for c, w in zip(body, WEIGHTS, strict=True))
     return ALPHABET[(31 - total % 31) % 31]
 
 

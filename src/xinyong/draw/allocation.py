@@ -24,7 +24,7 @@ Sizes = Mapping[str, int]
 def exact(value: str) -> Fraction:
     """A decimal string as an exact fraction; anything else is refused."""
     if not isinstance(value, str):
-        raise ValueError(f"decimals are written as strings, e.g. \"0.05\": {value!r}")
+        raise ValueError(f'decimals are written as strings, e.g. "0.05": {value!r}')
     try:
         decimal = Decimal(value)
     except InvalidOperation:
@@ -56,7 +56,7 @@ def allocate_count(total: int, weights: Mapping[str, str], sizes: Sizes) -> dict
     weighted = {label: exact(weights.get(label, "1")) * size for label, size in sizes.items()}
     denominator = sum(weighted.values())
     if denominator == 0:
-        return {label: 0 for label in sizes}
+        return dict.fromkeys(sizes, 0)
     quotas = {label: Fraction(total) * w / denominator for label, w in weighted.items()}
     result = {label: math.floor(q) for label, q in quotas.items()}
     leftover = total - sum(result.values())

@@ -51,10 +51,14 @@ def unit_keys(seed: bytes, plan: str, usccs: list[str]) -> list[bytes]:
 
 
 def inspector_key(seed: bytes, plan: str, uscc: str, inspector: str) -> bytes:
-    data = INSPECTOR_TAG + seed + plan.encode("utf-8") + b"\n" + uscc.encode("utf-8") + b"\n" + inspector.encode("utf-8")
+    data = (
+        INSPECTOR_TAG + seed + plan.encode("utf-8") + b"\n" + uscc.encode("utf-8") + b"\n" + inspector.encode("utf-8")
+    )
     return hashlib.sha256(data).digest()
 
 
 def inspector_keys(seed: bytes, plan: str, uscc: str, inspectors: list[str]) -> list[bytes]:
     """Keys of many inspectors for one target."""
-    return _prefixed_keys(INSPECTOR_TAG + seed + plan.encode("utf-8") + b"\n" + uscc.encode("utf-8") + b"\n", inspectors)
+    return _prefixed_keys(
+        INSPECTOR_TAG + seed + plan.encode("utf-8") + b"\n" + uscc.encode("utf-8") + b"\n", inspectors
+    )

@@ -99,8 +99,12 @@ def plan_pool(plan: Mapping, roster: list[Inspector], inspection_day: dt.date) -
 def jurisdiction_exclusions(plan_id: str, pool: Pool, target_divisions: Iterable[str]) -> list[Exclusion]:
     """One record per pool member who may not act where some of the plan's targets are."""
     covering = [set(jurisdictions(d)) for d in set(target_divisions)]
-    return [Exclusion(plan_id, None, person.id, f"属地管辖: may act only within {division}; not for targets outside it")
-            for division, members in sorted(pool.items()) if not all(division in c for c in covering) for person in members]
+    return [
+        Exclusion(plan_id, None, person.id, f"属地管辖: may act only within {division}; not for targets outside it")
+        for division, members in sorted(pool.items())
+        if not all(division in c for c in covering)
+        for person in members
+    ]
 
 
 def _own_items(plan: Mapping, department: str) -> set[str]:
@@ -120,7 +124,9 @@ def declared_by(relations: Mapping[str, Iterable[str]]) -> dict[str, frozenset[s
     return {party: frozenset(ids) for party, ids in parties.items()}
 
 
-def target_eligible(plan: Mapping, firm: Firm, pool: Pool, declared: Mapping[str, frozenset[str]]) -> tuple[list[str], list[Exclusion]]:
+def target_eligible(
+    plan: Mapping, firm: Firm, pool: Pool, declared: Mapping[str, frozenset[str]]
+) -> tuple[list[str], list[Exclusion]]:
     """Eligible inspector ids for one target (sorted), and the target-specific exclusions.
 
     ``declared`` maps a USCC or legal-representative id to the inspectors who declared a relation
@@ -178,13 +184,16 @@ def assign_teams(
 
 
 def _team(
-    candidates: list[str], roster: Mapping[str, Inspector], plan: Mapping, keys_of: Callable[[list[str]], list[bytes]],
+    candidates: list[str],
+    roster: Mapping[str, Inspector],
+    plan: Mapping,
+    keys_of: Callable[[list[str]], list[bytes]],
 ) -> tuple[list[str], str | None]:
     reason = f"0 eligible inspectors with capacity (team of {plan['team_size']} from {'、'.join(plan['departments'])})"
     keyed: dict[str, bytes] = {}
     for level in sorted({roster[i].level for i in candidates}):
         new = [i for i in candidates if roster[i].level == level]
-        keyed.update(zip(new, keys_of(new)))
+        keyed.update(zip(new, keys_of(new), strict=True))
         usable = sorted(keyed, key=keyed.__getitem__)
         team = []
         for department in plan["departments"]:

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong.errors import VerificationError
+from xinyong.core.canonical import CJ, H, jsonl, lines_of, mth, records_of
 from xinyong.draw import SPEC
 from xinyong.draw.allocation import allocate
-from xinyong.core.canonical import CJ, H, jsonl, lines_of, mth, records_of
 from xinyong.draw.keys import derive_seed, unit_key
 from xinyong.draw.selection import draw_selection, selection_records, stratum_sizes
+from xinyong.errors import VerificationError
 
 AUDIT_FILES = ("commitment.json", "randomness.json", "frame.jsonl", "plans.json", "inspectors.jsonl", "selection.jsonl")
 
@@ -42,30 +42,66 @@ def verify_audit(folder: Path) -> list[str]:
     data = {name: _read(folder, name) for name in AUDIT_FILES}
     checks: list[str] = []
     commitment = json.loads(data["commitment.json"])
-    _check(checks, CJ(commitment) == data["commitment.json"], "commitment.json is canonical JSON", folder / "commitment.json")
+    _check(
+        checks,
+        CJ(commitment) == data["commitment.json"],
+        "commitment.json is canonical JSON",
+        folder / "commitment.json",
+    )
     _check(checks, commitment.get("spec") == SPEC, f"spec is {SPEC}", folder / "commitment.json")
     frame_lines = lines_of(data["frame.jsonl"])
     records = [json.loads(line) for line in frame_lines]
-    _check(checks, all(CJ(r) == line for r, line in zip(records, frame_lines)), "every frame line is canonical JSON", folder / "frame.jsonl")
+    _check(
+        checks,
+        all(CJ(r) == line for r, line in zip(records, frame_lines, strict=True)),
+        "every frame line is canonical JSON",
+        folder / "frame.jsonl",
+    )
     order = [(r["plan"].encode(), r["uscc"].encode()) for r in records]
-    _check(checks, order == sorted(order) and len(set(order)) == len(order), "frame sorted by (plan, uscc), no duplicate pair", folder / "frame.jsonl")
-    _check(checks, mth(frame_lines) == commitment["frame_root"], "frame_root = MTH(frame.jsonl)", folder / "frame.jsonl")
+    _check(
+        checks,
+        order == sorted(order) and len(set(order)) == len(order),
+        "frame sorted by (plan, uscc), no duplicate pair",
+        folder / "frame.jsonl",
+    )
+    _check(
+        checks, mth(frame_lines) == commitment["frame_root"], "frame_root = MTH(frame.jsonl)", folder / "frame.jsonl"
+    )
     _check(checks, len(records) == commitment["frame_size"], "frame_size", folder / "frame.jsonl")
-    _check(checks, H(data["plans.json"]) == commitment["plans_sha256"], "plans_sha256 = H(plans.json)", folder / "plans.json")
-    _check(checks, mth(lines_of(data["inspectors.jsonl"])) == commitment["inspectors_root"], "inspectors_root = MTH(inspectors.jsonl)", folder / "inspectors.jsonl")
+    _check(
+        checks,
+        H(data["plans.json"]) == commitment["plans_sha256"],
+        "plans_sha256 = H(plans.json)",
+        folder / "plans.json",
+    )
+    _check(
+        checks,
+        mth(lines_of(data["inspectors.jsonl"])) == commitment["inspectors_root"],
+        "inspectors_root = MTH(inspectors.jsonl)",
+        folder / "inspectors.jsonl",
+    )
     frame = pl.DataFrame(records, schema={"plan": pl.Utf8, "salt": pl.Utf8, "stratum": pl.Utf8, "uscc": pl.Utf8})
     sizes = stratum_sizes(frame)
     _check(checks, sizes == commitment["strata"], "stratum sizes in the commitment", folder / "commitment.json")
     c = H(data["commitment.json"])
     randomness = json.loads(data["randomness.json"])
-    _check(checks, randomness.get("commitment") == c and randomness.get("round") == commitment["round"],
-           "randomness.json names this commitment and round", folder / "randomness.json")
+    _check(
+        checks,
+        randomness.get("commitment") == c and randomness.get("round") == commitment["round"],
+        "randomness.json names this commitment and round",
+        folder / "randomness.json",
+    )
     seed = derive_seed(c, randomness["value"])
     checks.append(f"seed = {seed.hex()}")
     plans = {p["id"]: p for p in json.loads(data["plans.json"])}
     wanted = {plan: allocate(plans[plan]["allocation"], strata) for plan, strata in sizes.items()}
     expected = jsonl(selection_records(draw_selection(frame, wanted, seed)))
-    _check(checks, expected == data["selection.jsonl"], "selection.jsonl re-derived byte for byte", folder / "selection.jsonl")
+    _check(
+        checks,
+        expected == data["selection.jsonl"],
+        "selection.jsonl re-derived byte for byte",
+        folder / "selection.jsonl",
+    )
     if (folder / "assignment.jsonl").exists():
         checks += _verify_teams(folder, data, plans, seed)
     return checks
@@ -78,15 +114,31 @@ def _verify_teams(folder: Path, data: dict[str, bytes], plans: dict, seed: bytes
     checks: list[str] = []
     eligibility = records_of(_read(folder, "eligibility.jsonl"))
     selected = records_of(data["selection.jsonl"])
-    _check(checks, sorted((e["plan"], e["uscc"]) for e in eligibility) == sorted((s["plan"], s["uscc"]) for s in selected),
-           "eligibility.jsonl lists exactly the selected targets", folder / "eligibility.jsonl")
-    roster = {r["id"]: Inspector(r["id"], r["department"], r["level"], r["capacity"], None, frozenset(), "", "")
-              for r in records_of(data["inspectors.jsonl"])}
+    _check(
+        checks,
+        sorted((e["plan"], e["uscc"]) for e in eligibility) == sorted((s["plan"], s["uscc"]) for s in selected),
+        "eligibility.jsonl lists exactly the selected targets",
+        folder / "eligibility.jsonl",
+    )
+    roster = {
+        r["id"]: Inspector(r["id"], r["department"], r["level"], r["capacity"], None, frozenset(), "", "")
+        for r in records_of(data["inspectors.jsonl"])
+    }
     eligible = {(e["plan"], e["uscc"]): e["eligible"] for e in eligibility}
-    _check(checks, all(i in roster for ids in eligible.values() for i in ids), "every eligible id is in the committed roster", folder / "eligibility.jsonl")
+    _check(
+        checks,
+        all(i in roster for ids in eligible.values() for i in ids),
+        "every eligible id is in the committed roster",
+        folder / "eligibility.jsonl",
+    )
     result = assign_teams([(s["plan"], s["key"], s["uscc"]) for s in selected], eligible, roster, plans, seed)
     expected = jsonl(a.record() for a in sorted(result, key=lambda a: (a.plan.encode(), a.uscc.encode())))
-    _check(checks, expected == _read(folder, "assignment.jsonl"), "assignment.jsonl re-derived byte for byte", folder / "assignment.jsonl")
+    _check(
+        checks,
+        expected == _read(folder, "assignment.jsonl"),
+        "assignment.jsonl re-derived byte for byte",
+        folder / "assignment.jsonl",
+    )
     return checks
 
 
@@ -96,9 +148,16 @@ def verify_public(folder: Path) -> list[str]:
     commitment = json.loads(commitment_bytes)
     c = H(commitment_bytes)
     randomness = json.loads(_read(folder, "randomness.json"))
-    _check(checks, randomness.get("commitment") == c, "randomness.json names H(commitment.json)", folder / "randomness.json")
+    _check(
+        checks,
+        randomness.get("commitment") == c,
+        "randomness.json names H(commitment.json)",
+        folder / "randomness.json",
+    )
     plans_bytes = _read(folder, "plans.json")
-    _check(checks, H(plans_bytes) == commitment["plans_sha256"], "plans.json is the committed plans", folder / "plans.json")
+    _check(
+        checks, H(plans_bytes) == commitment["plans_sha256"], "plans.json is the committed plans", folder / "plans.json"
+    )
     seed = derive_seed(c, randomness["value"])
     checks.append(f"seed = {seed.hex()}")
     selected = records_of(_read(folder, "selection.jsonl"))
@@ -110,5 +169,10 @@ def verify_public(folder: Path) -> list[str]:
     for plan, strata in commitment["strata"].items():
         expected = sum(allocate(plans[plan]["allocation"], strata).values())
         got = sum(1 for r in selected if r["plan"] == plan)
-        _check(checks, got == expected, f"plan {plan}: {got} selected = Σ n_h for the committed stratum sizes", folder / "selection.jsonl")
+        _check(
+            checks,
+            got == expected,
+            f"plan {plan}: {got} selected = Σ n_h for the committed stratum sizes",
+            folder / "selection.jsonl",
+        )
     return checks

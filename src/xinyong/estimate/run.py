@@ -26,13 +26,14 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from xinyong.workspace import fsio
 from xinyong.errors import RoundStateError
 from xinyong.model.labels import LabelPolicy, read_policy
 from xinyong.model.metrics import clopper_pearson
+from xinyong.reports.plot import figure, page, plt, svg
 from xinyong.results.run import current_results, read_results
 from xinyong.rounds.run import RoundPaths
-from xinyong.reports.plot import figure, page, plt, svg
+from xinyong.workspace import fsio
+
 
 def stratum_estimates(strata: pl.DataFrame, outcomes: pl.DataFrame) -> pl.DataFrame:
     """Per stratum: N, n drawn, r labelled, violations, mean ȳ and the variance of ȳ (fpc included).
@@ -40,7 +41,8 @@ def stratum_estimates(strata: pl.DataFrame, outcomes: pl.DataFrame) -> pl.DataFr
     ``strata``: plan, stratum, N.  ``outcomes``: plan, stratum, y (1/0/null) of each drawn unit.
     """
     per = outcomes.group_by("plan", "stratum").agg(
-        pl.len().alias("n"), pl.col("y").count().alias("r"), pl.col("y").sum().alias("x"))
+        pl.len().alias("n"), pl.col("y").count().alias("r"), pl.col("y").sum().alias("x")
+    )
     frame = strata.join(per, on=["plan", "stratum"], how="left").with_columns(pl.col("n", "r", "x").fill_null(0))
     mean = pl.col("x") / pl.col("r")
     s2 = mean * (1 - mean) * pl.col("r") / (pl.col("r") - 1)
@@ -63,8 +65,13 @@ def _domain(part: pl.DataFrame, level: float) -> dict:
     known = part.filter(pl.col("r") > 0)
     total, covered = float(part["N"].sum()), float(known["N"].sum())
     r, x = int(part["r"].sum()), int(part["x"].sum())
-    out = {"N": int(total), "drawn": int(part["n"].sum()), "labelled": r, "violations": x,
-           "N_without_results": int(total - covered)}
+    out = {
+        "N": int(total),
+        "drawn": int(part["n"].sum()),
+        "labelled": r,
+        "violations": x,
+        "N_without_results": int(total - covered),
+    }
     if r == 0:
         return out | {"ht": None, "ht_low": None, "ht_high": None, "naive": None, "naive_low": None, "naive_high": None}
     share = known["N"].to_numpy() / covered
@@ -73,7 +80,14 @@ def _domain(part: pl.DataFrame, level: float) -> dict:
     n_eff = min(p * (1 - p) / v, float(r)) if v > 0 and 0 < p < 1 else float(r)
     ht = clopper_pearson(p * n_eff, n_eff, level)
     naive = clopper_pearson(float(x), float(r), level)
-    return out | {"ht": p, "ht_low": ht.low, "ht_high": ht.high, "naive": naive.value, "naive_low": naive.low, "naive_high": naive.high}
+    return out | {
+        "ht": p,
+        "ht_low": ht.low,
+        "ht_high": ht.high,
+        "naive": naive.value,
+        "naive_low": naive.low,
+        "naive_high": naive.high,
+    }
 
 
 # -- the edge: a round on disk ----------------------------------------------------------------------
@@ -112,11 +126,18 @@ def render_html(estimates: pl.DataFrame, round_id: str) -> str:
     """The internal estimates page: the plot first (HT against naive, with intervals), then the table."""
     rows = "".join(
         f"<tr><td class=l>{r['domain']} {html.escape(r['name'])}</td><td>{r['N']:,}</td><td>{r['drawn']:,}</td><td>{r['labelled']:,}</td>"
-        f"<td>{_interval(r, 'ht')}</td><td>{_interval(r, 'naive')}</td></tr>" for r in estimates.iter_rows(named=True))
-    table = ("<table><tr><th class=l>范围 domain</th><th>N</th><th>抽中</th><th>有结论</th><th>HT 估计 [95%]</th><th>未加权 naive [95%]</th></tr>"
-             f"{rows}</table>")
-    return page(f"违法率估计 Violation rates — round {round_id}", [figure("分层 HT 估计与未加权比例（95% 区间）", _plot(estimates)), table],
-                "内部资料 INTERNAL — 按风险等级统计，不得公开。")
+        f"<td>{_interval(r, 'ht')}</td><td>{_interval(r, 'naive')}</td></tr>"
+        for r in estimates.iter_rows(named=True)
+    )
+    table = (
+        "<table><tr><th class=l>范围 domain</th><th>N</th><th>抽中</th><th>有结论</th><th>HT 估计 [95%]</th><th>未加权 naive [95%]</th></tr>"
+        f"{rows}</table>"
+    )
+    return page(
+        f"违法率估计 Violation rates — round {round_id}",
+        [figure("分层 HT 估计与未加权比例（95% 区间）", _plot(estimates)), table],
+        "内部资料 INTERNAL — 按风险等级统计，不得公开。",
+    )
 
 
 def _interval(row: dict, kind: str) -> str:
@@ -127,7 +148,10 @@ def _interval(row: dict, kind: str) -> str:
 
 def _plot(estimates: pl.DataFrame) -> str:
     shown = estimates.filter(pl.col("ht").is_not_null())
-    labels = [f"{'等级 ' if d == 'tier' else '计划 ' if d == 'plan' else ''}{n}" for d, n in shown.select("domain", "name").iter_rows()]
+    labels = [
+        f"{'等级 ' if d == 'tier' else '计划 ' if d == 'plan' else ''}{n}"
+        for d, n in shown.select("domain", "name").iter_rows()
+    ]
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
     x = np.arange(shown.height)
     for offset, kind, label in ((-0.18, "ht", "分层 HT（无偏）"), (0.18, "naive", "未加权 naive")):
@@ -146,6 +170,12 @@ def training_labels(drawn: pl.DataFrame, round_id: str) -> pl.DataFrame:
     month = round_id.split("-", 1)[1]
     as_of = dt.date.fromisoformat(month + "-01") - dt.timedelta(days=1)
     return drawn.filter(pl.col("result_code").is_not_null()).select(
-        "uscc", pl.lit(month).alias("round_month"), pl.lit(as_of).alias("as_of"), pl.col("y").alias("label"), "result_code",
-        "stratum", pl.col("pi_value").alias("pi"), (1.0 / pl.col("pi_value")).alias("weight"),
+        "uscc",
+        pl.lit(month).alias("round_month"),
+        pl.lit(as_of).alias("as_of"),
+        pl.col("y").alias("label"),
+        "result_code",
+        "stratum",
+        pl.col("pi_value").alias("pi"),
+        (1.0 / pl.col("pi_value")).alias("weight"),
     )

@@ -49,7 +49,9 @@ def render() -> str:
         parts.append("| name | 中文 | source | window | how | filter | direction |")
         parts.append("|---|---|---|---|---|---|---|")
         for i in members:
-            how = KINDS[i.kind] + (f" (`{i.table}.{i.column}`)" if i.kind in ("count", "amount", "days_since", "active") else "")
+            how = KINDS[i.kind] + (
+                f" (`{i.table}.{i.column}`)" if i.kind in ("count", "amount", "days_since", "active") else ""
+            )
             where = f"`{i.where[0]}` ∈ {'/'.join(i.where[1])}" if i.where else ""
             direction = "categorical" if i.categorical else f"{i.direction:+d}" if i.direction else "0"
             parts.append(f"| `{i.name}` | {i.label} | {i.source} | {i.window} | {how} | {where} | {direction} |")

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong.ingest import contract
 from xinyong.errors import InputFileError
 from xinyong.indicators.catalog import DAYS_SINCE_CAP, Indicator, catalog
+from xinyong.ingest import contract
 
 KEYS = ["uscc", "as_of"]
 Tables = Mapping[str, pl.LazyFrame]
@@ -40,6 +40,7 @@ def scan_clean(clean_dir: Path) -> dict[str, pl.LazyFrame]:
 def write_features(clean_dir: Path, as_of: dt.date, out: Path) -> int:
     """``xinyong features``: the indicators of every live enterprise on ``as_of``, to Parquet."""
     from xinyong.workspace import fsio
+
     tables = scan_clean(clean_dir)
     frame = build_features(tables, live_spine(tables, as_of)).collect()
     fsio.write_parquet(out, frame)
@@ -52,7 +53,9 @@ def live_spine(tables: Tables, as_of: dt.date) -> pl.LazyFrame:
     return tables["enterprises"].filter(alive).select("uscc", pl.lit(as_of).alias("as_of")).sort("uscc")
 
 
-def build_features(tables: Tables, spine: pl.LazyFrame, indicators: tuple[Indicator, ...] | None = None) -> pl.LazyFrame:
+def build_features(
+    tables: Tables, spine: pl.LazyFrame, indicators: tuple[Indicator, ...] | None = None
+) -> pl.LazyFrame:
     """One row per spine row, in spine order: ``uscc``, ``as_of``, then the indicators in catalog order."""
     indicators = indicators or catalog()
     spine = spine.select(KEYS).unique(maintain_order=True)
@@ -83,7 +86,9 @@ def _registry(tables: Tables, spine: pl.LazyFrame, table: str, members: list[Ind
     reg = tables["enterprises"]
     as_of, est = pl.col("as_of"), pl.col("established")
     derived = {
-        "age_months": (as_of.dt.year() - est.dt.year()) * 12 + as_of.dt.month().cast(pl.Int32) - est.dt.month().cast(pl.Int32),
+        "age_months": (as_of.dt.year() - est.dt.year()) * 12
+        + as_of.dt.month().cast(pl.Int32)
+        - est.dt.month().cast(pl.Int32),
         "log_capital": (pl.col("registered_capital") + 1).log(),
         "is_individual": (pl.col("entity_type") == "个体工商户").cast(pl.Int8),
         "entity_type": pl.col("entity_type"),
@@ -92,9 +97,13 @@ def _registry(tables: Tables, spine: pl.LazyFrame, table: str, members: list[Ind
         "grid": pl.col("grid"),
     }
     joined = spine.join(reg, on="uscc", how="left")
-    return joined.select(*KEYS, *(
-        (derived[i.column].cast(pl.Enum(i.categories)) if i.categorical else derived[i.column]).alias(i.name) for i in members
-    ))
+    return joined.select(
+        *KEYS,
+        *(
+            (derived[i.column].cast(pl.Enum(i.categories)) if i.categorical else derived[i.column]).alias(i.name)
+            for i in members
+        ),
+    )
 
 
 def _in_window(date: pl.Expr, months: int | None) -> pl.Expr:
@@ -173,7 +182,9 @@ def _relations(tables: Tables, spine: pl.LazyFrame, table: str, members: list[In
         spine.join(reg.select("uscc", "legal_rep_id"), on="uscc", how="inner")
         .join(reg.rename({"uscc": "sibling"}), on="legal_rep_id", how="inner")
         .filter((pl.col("sibling") != pl.col("uscc")) & (pl.col("established") <= pl.col("as_of")))
-        .with_columns(((pl.col("status") == "吊销") & (pl.col("status_date") <= pl.col("as_of"))).cast(pl.Int8).alias("revoked"))
+        .with_columns(
+            ((pl.col("status") == "吊销") & (pl.col("status_date") <= pl.col("as_of"))).cast(pl.Int8).alias("revoked")
+        )
         .select(*KEYS, "sibling", "revoked")
     )
     wanted = {i.column for i in members} - {"firms", "revoked"}
@@ -187,4 +198,10 @@ def _relations(tables: Tables, spine: pl.LazyFrame, table: str, members: list[In
     return joined.group_by(KEYS).agg(aggregate.get(i.column, pl.col(i.column).sum()).alias(i.name) for i in members)
 
 
-_BUILDERS = {"registry": _registry, "events": _events, "annual_report": _annual_reports, "tax": _tax, "relation": _relations}
+_BUILDERS = {
+    "registry": _registry,
+    "events": _events,
+    "annual_report": _annual_reports,
+    "tax": _tax,
+    "relation": _relations,
+}

@@ -31,8 +31,13 @@ TIERS = ("A", "B", "C", "D")
 # Public names of the district and of each department's enforcement authority there (检查实施机关).
 DIVISION_NAMES = {"330802": "衢州市柯城区"}
 AUTHORITIES = {
-    "市场监管": "{place}市场监督管理局", "税务": "国家税务总局{place}税务局", "人社": "{place}人力资源和社会保障局",
-    "生态环境": "{place}生态环境分局", "应急管理": "{place}应急管理局", "卫健": "{place}卫生健康局", "住建": "{place}住房和城乡建设局",
+    "市场监管": "{place}市场监督管理局",
+    "税务": "国家税务总局{place}税务局",
+    "人社": "{place}人力资源和社会保障局",
+    "生态环境": "{place}生态环境分局",
+    "应急管理": "{place}应急管理局",
+    "卫健": "{place}卫生健康局",
+    "住建": "{place}住房和城乡建设局",
 }
 
 
@@ -68,7 +73,11 @@ ABNORMAL_REASONS = (
     "未按规定公示即时信息",
     "公示信息隐瞒真实情况弄虚作假",
 )
-DISHONESTY_REASONS = ("列入经营异常名录届满3年仍未履行相关义务", "因严重违法行为受到较重行政处罚", "提交虚假材料骗取登记")
+DISHONESTY_REASONS = (
+    "列入经营异常名录届满3年仍未履行相关义务",
+    "因严重违法行为受到较重行政处罚",
+    "提交虚假材料骗取登记",
+)
 SEVERITIES = ("一般", "较重", "严重")
 ENV_VIOLATIONS = ("超标排放", "未批先建", "未落实环评要求", "危险废物处置不规范", "噪声污染")
 COMPLAINT_CATEGORIES = ("商品质量", "价格", "合同", "食品安全", "广告", "售后服务", "其他")
@@ -185,7 +194,9 @@ def results_form() -> Table:
     """The 抽查结果录入表 inspectors fill in (``xinyong results import``); not a department table."""
     result_code = "(" + "|".join(RESULT_CODES) + ")"
     return Table(
-        "results", "抽查检查结果录入表", "检查人员",
+        "results",
+        "抽查检查结果录入表",
+        "检查人员",
         "每个抽查对象一行，由检查组填写后导入。更正已录入的结果时另起一行，并填写更正记录号。",
         ("round", "plan", "uscc", "corrects"),
         (
@@ -193,12 +204,26 @@ def results_form() -> Table:
             Column("plan", "计划编号", "string", "如 P01", pattern=ID_PATTERNS["plan"]),
             Column("uscc", "统一社会信用代码", "string", "抽查对象", uscc=True),
             Column("name", "市场主体名称", "string", "仅供核对，不作校验", required=False),
-            Column("team", "检查人员编号", "string", "以 ; 分隔，须与派员结果一致", pattern=r"^INS-\d{5}(;INS-\d{5})*$"),
+            Column(
+                "team", "检查人员编号", "string", "以 ; 分隔，须与派员结果一致", pattern=r"^INS-\d{5}(;INS-\d{5})*$"
+            ),
             Column("started", "检查开始日期", "date", "实地或书面检查开始日"),
             Column("ended", "检查完成日期", "date", "检查结束日；公示期限自此起算20个工作日"),
-            Column("codes", "检查结果代码", "string", "以 ; 分隔；1(未发现问题)不得与其他代码并用",
-                   pattern=f"^{result_code}(;{result_code})*$"),
-            Column("corrects", "更正记录号", "string", "更正时填写被更正结果的记录号", required=False, pattern=r"^R-[0-9a-f]{16}$"),
+            Column(
+                "codes",
+                "检查结果代码",
+                "string",
+                "以 ; 分隔；1(未发现问题)不得与其他代码并用",
+                pattern=f"^{result_code}(;{result_code})*$",
+            ),
+            Column(
+                "corrects",
+                "更正记录号",
+                "string",
+                "更正时填写被更正结果的记录号",
+                required=False,
+                pattern=r"^R-[0-9a-f]{16}$",
+            ),
             Column("remarks", "备注", "string", "检查发现、整改情况等", required=False),
         ),
         date_order=(("ended", "started"),),
@@ -211,14 +236,18 @@ def tables() -> tuple[Table, ...]:
     date = "date"
     return (
         Table(
-            "enterprises", "市场主体登记信息", "市场监管",
+            "enterprises",
+            "市场主体登记信息",
+            "市场监管",
             "登记注册的市场主体，每户一行。其他表的事件均须指向本表。",
             ("uscc",),
             (
                 Column("uscc", "统一社会信用代码", "string", "GB 32100-2015，18位含校验码", uscc=True),
                 Column("name", "市场主体名称", "string", "登记名称", pattern=r"^\S.{1,99}$"),
                 Column("entity_type", "主体类型", "string", "登记类型", allowed=ENTITY_TYPES),
-                Column("industry_code", "行业代码", "string", "GB/T 4754-2017 门类+大类，如 F52", allowed=industry_codes()),
+                Column(
+                    "industry_code", "行业代码", "string", "GB/T 4754-2017 门类+大类，如 F52", allowed=industry_codes()
+                ),
                 _money("registered_capital", "注册资本(万元)", "注册资本或资金数额，万元，≥ 0"),
                 Column("established", "成立日期", date, "营业执照成立日期"),
                 Column("town", "乡镇(街道)", "string", "住所所在乡镇(街道)", allowed=towns()),
@@ -226,61 +255,133 @@ def tables() -> tuple[Table, ...]:
                 Column("station", "属地市场监管所", "string", "住所所属市场监管所", allowed=stations()),
                 Column("status", "登记状态", "string", "存续/吊销/注销/迁出", allowed=STATUSES),
                 Column("status_date", "状态变更日期", date, "吊销、注销或迁出日期；存续为空", required=False),
-                Column("legal_rep_id", "法定代表人(经营者)编号", "string", "脱敏后的人员编号，用于关联关系", pattern=ID_PATTERNS["legal_rep"]),
+                Column(
+                    "legal_rep_id",
+                    "法定代表人(经营者)编号",
+                    "string",
+                    "脱敏后的人员编号，用于关联关系",
+                    pattern=ID_PATTERNS["legal_rep"],
+                ),
             ),
             date_order=(("status_date", "established"),),
         ),
         Table(
-            "inspection_items", "抽查事项清单", "市场监管",
+            "inspection_items",
+            "抽查事项清单",
+            "市场监管",
             "随机抽查事项清单，联合抽查事项列出多个部门，牵头部门在前。",
             ("item_id",),
             (
                 Column("item_id", "事项编号", "string", "如 SJ-SC-01", pattern=ID_PATTERNS["item"]),
                 Column("name", "抽查事项", "string", "事项名称", pattern=r"^\S.{1,99}$"),
                 Column("legal_basis", "抽查依据", "string", "法律法规条款", pattern=r"^\S.{1,199}$"),
-                Column("departments", "实施部门", "string", "以 ; 分隔，牵头部门在前", allowed=DEPARTMENTS, separator=";"),
+                Column(
+                    "departments", "实施部门", "string", "以 ; 分隔，牵头部门在前", allowed=DEPARTMENTS, separator=";"
+                ),
                 Column("target_type", "检查对象类型", "string", "企业/个体工商户/全部市场主体", allowed=TARGET_TYPES),
             ),
         ),
         Table(
-            "inspectors", "执法检查人员名录", "各部门",
+            "inspectors",
+            "执法检查人员名录",
+            "各部门",
             "执法检查人员、专家和辅助人员。身份证号和电话仅内部使用，永不公开。",
             ("inspector_id",),
             (
                 Column("inspector_id", "人员编号", "string", "如 INS-00001", pattern=ID_PATTERNS["inspector"]),
                 Column("name", "姓名", "string", "姓名", pattern=r"^\S.{0,19}$"),
                 Column("department", "所属部门", "string", "部门", allowed=DEPARTMENTS),
-                Column("staff_type", "人员类别", "string", "执法人员/专家/辅助人员；只有执法人员计入检查组人数", allowed=STAFF_TYPES),
-                Column("cert_no", "执法证号", "string", "行政执法证号；专家和辅助人员为空", required=False, pattern=ID_PATTERNS["cert"]),
+                Column(
+                    "staff_type",
+                    "人员类别",
+                    "string",
+                    "执法人员/专家/辅助人员；只有执法人员计入检查组人数",
+                    allowed=STAFF_TYPES,
+                ),
+                Column(
+                    "cert_no",
+                    "执法证号",
+                    "string",
+                    "行政执法证号；专家和辅助人员为空",
+                    required=False,
+                    pattern=ID_PATTERNS["cert"],
+                ),
                 Column("cert_expiry", "执法证有效期至", date, "执法证有效期截止日", required=False, future=True),
-                Column("qualifications", "可检查事项", "string", "以 ; 分隔的事项编号", references="inspection_items.item_id", separator=";", required=False),
+                Column(
+                    "qualifications",
+                    "可检查事项",
+                    "string",
+                    "以 ; 分隔的事项编号",
+                    references="inspection_items.item_id",
+                    separator=";",
+                    required=False,
+                ),
                 Column("station", "所属单位", "string", "市场监管所或部门执法队", pattern=r"^\S.{1,39}$"),
                 Column("grid", "所属网格", "string", "东/南/西/北", allowed=GRIDS),
                 Column("pool_level", "名录库层级", "int", "0 本级，1 上级/跨区，依此类推", minimum=0, maximum=3),
-                Column("division", "执法地域", "string", "可执法的行政区划代码(GB/T 2260)：区县 330802 仅本区，市级 330800 含全市各区",
-                       pattern=r"^[1-8]\d{5}$"),
+                Column(
+                    "division",
+                    "执法地域",
+                    "string",
+                    "可执法的行政区划代码(GB/T 2260)：区县 330802 仅本区，市级 330800 含全市各区",
+                    pattern=r"^[1-8]\d{5}$",
+                ),
                 Column("capacity", "每轮检查上限", "int", "一轮抽查中最多承担的检查户数", minimum=0, maximum=200),
-                Column("id_card_no", "身份证号", "string", "仅内部使用，不得公开", pattern=ID_PATTERNS["id_card"], private=True),
-                Column("phone", "联系电话", "string", "仅内部使用，不得公开", pattern=ID_PATTERNS["phone"], private=True),
+                Column(
+                    "id_card_no",
+                    "身份证号",
+                    "string",
+                    "仅内部使用，不得公开",
+                    pattern=ID_PATTERNS["id_card"],
+                    private=True,
+                ),
+                Column(
+                    "phone", "联系电话", "string", "仅内部使用，不得公开", pattern=ID_PATTERNS["phone"], private=True
+                ),
             ),
-            conditionals=(Conditional("staff_type", "执法人员", required=("cert_no", "cert_expiry"), not_expired=("cert_expiry",)),),
+            conditionals=(
+                Conditional(
+                    "staff_type", "执法人员", required=("cert_no", "cert_expiry"), not_expired=("cert_expiry",)
+                ),
+            ),
         ),
         Table(
-            "inspector_relations", "回避关系申报", "各部门",
+            "inspector_relations",
+            "回避关系申报",
+            "各部门",
             "执法人员申报的与市场主体或其法定代表人的利害关系，用于回避。",
             ("relation_id",),
             (
                 Column("relation_id", "申报编号", "string", "表内唯一", pattern=ID_PATTERNS["record"]),
-                Column("inspector_id", "人员编号", "string", "须在执法检查人员名录中", references="inspectors.inspector_id"),
+                Column(
+                    "inspector_id", "人员编号", "string", "须在执法检查人员名录中", references="inspectors.inspector_id"
+                ),
                 Column("relation", "关系类型", "string", "近亲属/曾任职/持股/其他利害关系", allowed=RELATIONS),
-                Column("uscc", "统一社会信用代码", "string", "相关市场主体；与法定代表人编号至少填一项", required=False, uscc=True, references="enterprises.uscc"),
-                Column("legal_rep_id", "法定代表人编号", "string", "相关法定代表人", required=False, pattern=ID_PATTERNS["legal_rep"]),
+                Column(
+                    "uscc",
+                    "统一社会信用代码",
+                    "string",
+                    "相关市场主体；与法定代表人编号至少填一项",
+                    required=False,
+                    uscc=True,
+                    references="enterprises.uscc",
+                ),
+                Column(
+                    "legal_rep_id",
+                    "法定代表人编号",
+                    "string",
+                    "相关法定代表人",
+                    required=False,
+                    pattern=ID_PATTERNS["legal_rep"],
+                ),
                 Column("declared", "申报日期", date, "申报日期"),
             ),
             one_of=("uscc", "legal_rep_id"),
         ),
         Table(
-            "annual_reports", "年度报告", "市场监管",
+            "annual_reports",
+            "年度报告",
+            "市场监管",
             "每户每个报告年度一行；未报送的年度 filed_date 为空。",
             ("uscc", "report_year"),
             (
@@ -290,20 +391,30 @@ def tables() -> tuple[Table, ...]:
             ),
         ),
         Table(
-            "abnormal_operations", "经营异常名录", "市场监管",
+            "abnormal_operations",
+            "经营异常名录",
+            "市场监管",
             "列入与移出经营异常名录的记录；未移出的 removed_date 为空。",
             ("record_id",),
             (
                 _record_id("决定书编号"),
                 _uscc(),
                 Column("listed_date", "列入日期", date, "作出列入决定的日期"),
-                Column("reason", "列入原因", "string", "《市场监督管理严重违法失信名单管理办法》《企业经营异常名录管理暂行办法》事由", allowed=ABNORMAL_REASONS),
+                Column(
+                    "reason",
+                    "列入原因",
+                    "string",
+                    "《市场监督管理严重违法失信名单管理办法》《企业经营异常名录管理暂行办法》事由",
+                    allowed=ABNORMAL_REASONS,
+                ),
                 Column("removed_date", "移出日期", date, "移出日期；仍在名录中为空", required=False),
             ),
             date_order=(("removed_date", "listed_date"),),
         ),
         Table(
-            "serious_dishonesty", "严重违法失信名单", "市场监管",
+            "serious_dishonesty",
+            "严重违法失信名单",
+            "市场监管",
             "列入严重违法失信名单的记录。",
             ("record_id",),
             (
@@ -316,7 +427,9 @@ def tables() -> tuple[Table, ...]:
             date_order=(("removed_date", "listed_date"),),
         ),
         Table(
-            "penalties", "行政处罚", "各部门",
+            "penalties",
+            "行政处罚",
+            "各部门",
             "各部门作出的行政处罚决定。",
             ("record_id",),
             (
@@ -329,7 +442,9 @@ def tables() -> tuple[Table, ...]:
             ),
         ),
         Table(
-            "tax_credit_ratings", "纳税信用等级", "税务",
+            "tax_credit_ratings",
+            "纳税信用等级",
+            "税务",
             "纳税信用评价结果，每户每个评价年度一行（A/B/M/C/D）。",
             ("uscc", "rating_year"),
             (
@@ -339,7 +454,9 @@ def tables() -> tuple[Table, ...]:
             ),
         ),
         Table(
-            "social_insurance_arrears", "社会保险费欠缴", "人社",
+            "social_insurance_arrears",
+            "社会保险费欠缴",
+            "人社",
             "用人单位欠缴社会保险费记录。",
             ("record_id",),
             (
@@ -353,7 +470,9 @@ def tables() -> tuple[Table, ...]:
             date_order=(("cleared_date", "arrears_start"),),
         ),
         Table(
-            "court_dishonest_debtors", "失信被执行人", "法院",
+            "court_dishonest_debtors",
+            "失信被执行人",
+            "法院",
             "人民法院公布的失信被执行人（单位）记录。",
             ("record_id",),
             (
@@ -366,7 +485,9 @@ def tables() -> tuple[Table, ...]:
             date_order=(("removed_date", "published_date"),),
         ),
         Table(
-            "environmental_violations", "生态环境违法记录", "生态环境",
+            "environmental_violations",
+            "生态环境违法记录",
+            "生态环境",
             "生态环境部门查处的环境违法行为。",
             ("record_id",),
             (
@@ -378,7 +499,9 @@ def tables() -> tuple[Table, ...]:
             ),
         ),
         Table(
-            "complaints_12315", "12315投诉举报", "市场监管",
+            "complaints_12315",
+            "12315投诉举报",
+            "市场监管",
             "12315 平台受理的投诉与举报。",
             ("record_id",),
             (
@@ -391,7 +514,9 @@ def tables() -> tuple[Table, ...]:
             ),
         ),
         Table(
-            "inspections", "历史双随机抽查结果", "市场监管",
+            "inspections",
+            "历史双随机抽查结果",
+            "市场监管",
             "以往双随机抽查：抽中对象、事项、检查人员、结果代码和当时的入样概率。",
             ("record_id",),
             (
@@ -403,10 +528,21 @@ def tables() -> tuple[Table, ...]:
                 Column("inspection_date", "检查日期", date, "检查完成日期"),
                 Column("result_code", "检查结果代码", "string", "国家企业信用信息公示系统代码", allowed=RESULT_CODES),
                 Column("legacy_tier", "当时分类", "string", "当时按规则分类的风险等级（内部）", allowed=TIERS),
-                Column("inclusion_probability", "入样概率", "decimal", "该户在当轮被抽中的概率 π", minimum=1e-9, maximum=1.0),
+                Column(
+                    "inclusion_probability",
+                    "入样概率",
+                    "decimal",
+                    "该户在当轮被抽中的概率 π",
+                    minimum=1e-9,
+                    maximum=1.0,
+                ),
                 # Not checked against today's roster: officers retire and certificates lapse, history stays.
-                Column("inspector_1", "检查人员1", "string", "人员编号（可为已离岗人员）", pattern=ID_PATTERNS["inspector"]),
-                Column("inspector_2", "检查人员2", "string", "人员编号（可为已离岗人员）", pattern=ID_PATTERNS["inspector"]),
+                Column(
+                    "inspector_1", "检查人员1", "string", "人员编号（可为已离岗人员）", pattern=ID_PATTERNS["inspector"]
+                ),
+                Column(
+                    "inspector_2", "检查人员2", "string", "人员编号（可为已离岗人员）", pattern=ID_PATTERNS["inspector"]
+                ),
             ),
         ),
     )

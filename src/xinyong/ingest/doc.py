@@ -54,15 +54,27 @@ One bad row rejects the file; all bad rows are listed by row, column and rule.
 
 
 def render() -> str:
-    parts = [HEADER, *(_table(table) for table in contract.tables()), RESULTS_HEADER, _table(contract.results_form()), _reference_lists()]
+    parts = [
+        HEADER,
+        *(_table(table) for table in contract.tables()),
+        RESULTS_HEADER,
+        _table(contract.results_form()),
+        _reference_lists(),
+    ]
     return "\n".join(parts)
 
 
 def _reference_lists() -> str:
     """The enumerations too long for a table cell, from ``src/xinyong/reference/``."""
     towns = contract.reference_rows("towns.csv")
-    lines = ["## Reference lists", "", "### 乡镇(街道), grids and stations (`reference/towns.csv`)", "",
-             "| town | kind | grid | station |", "|---|---|---|---|"]
+    lines = [
+        "## Reference lists",
+        "",
+        "### 乡镇(街道), grids and stations (`reference/towns.csv`)",
+        "",
+        "| town | kind | grid | station |",
+        "|---|---|---|---|",
+    ]
     lines += [f"| {t['town']} | {t['kind']} | {t['grid']} | {t['station']} |" for t in towns]
     lines += ["", "### GB/T 4754-2017 divisions (`reference/industries.csv`)", ""]
     lines += [", ".join(f"`{r['code']}` {r['name']}" for r in contract.reference_rows("industries.csv"))]
@@ -94,7 +106,11 @@ def _rules(column: contract.Column) -> str:
     if column.uscc:
         rules.append("GB 32100-2015 code")
     if column.allowed is not None:
-        values = column.allowed if len(column.allowed) <= 14 else (*column.allowed[:6], "…", f"({len(column.allowed)} values)")
+        values = (
+            column.allowed
+            if len(column.allowed) <= 14
+            else (*column.allowed[:6], "…", f"({len(column.allowed)} values)")
+        )
         rules.append(("each of " if column.separator else "one of ") + " / ".join(values))
     if column.pattern:
         rules.append(f"`{column.pattern}`")

@@ -26,12 +26,12 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
-from xinyong.ingest import contract
-from xinyong.workspace import fsio
 from xinyong.errors import InputFileError, UsageError
-from xinyong.reports.progress import SILENT, Progress
-from xinyong.workspace.tables import LINE, find_table_file, read_table_batches
+from xinyong.ingest import contract
 from xinyong.ingest.validate import describe_duplicates, validate_table
+from xinyong.reports.progress import SILENT, Progress
+from xinyong.workspace import fsio
+from xinyong.workspace.tables import LINE, find_table_file, read_table_batches
 
 MANIFEST = "manifest.json"
 # Parquet tables longer than this are validated a batch at a time: at 10^7 firms the annual
@@ -84,7 +84,8 @@ def _ingest_tables(
             path = files[table.name]
             needed = [ref.split(".")[1] for ref in sorted(referenced) if ref.split(".")[0] == table.name]
             accepted, quarantined, rows = _validate_in_batches(
-                path, table, encoding, today, known, staging / f"{table.name}.parquet", needed)
+                path, table, encoding, today, known, staging / f"{table.name}.parquet", needed
+            )
             quarantine = quarantined.select(pl.lit(path.name).alias("file"), pl.all())
             fsio.write_csv(staging / QUARANTINE / f"{table.name}.csv", quarantine, bom=True)
             for ref in referenced:
@@ -92,7 +93,9 @@ def _ingest_tables(
                 if ref_table == table.name:
                     known[ref] = accepted[ref_column]
             rules = Counter(quarantined["rule"].to_list())
-            reports[table.name] = TableReport(path.name, rows, accepted.height, quarantined.height, dict(sorted(rules.items())))
+            reports[table.name] = TableReport(
+                path.name, rows, accepted.height, quarantined.height, dict(sorted(rules.items()))
+            )
             if rows != accepted.height + quarantined.height:
                 raise AssertionError(f"{path}: rows were lost in validation")  # a bug, never user error
             bar.advance()
@@ -100,7 +103,12 @@ def _ingest_tables(
 
 
 def _validate_in_batches(
-    path: Path, table: contract.Table, encoding: str, today: dt.date, known: dict[str, pl.Series], target: Path,
+    path: Path,
+    table: contract.Table,
+    encoding: str,
+    today: dt.date,
+    known: dict[str, pl.Series],
+    target: Path,
     needed: list[str],
 ) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     """Validate a table a batch at a time (so memory stays bounded at national scale) and write the

@@ -130,7 +130,9 @@ def _parse(column: Column, dtype: pl.DataType) -> pl.Expr:
         return pl.when(number.is_finite()).then(number)
     if column.kind == "date":
         # xlsx date cells arrive as "YYYY-MM-DD 00:00:00".
-        return value.str.replace(r"^(\d{4}-\d{2}-\d{2})(?: 00:00:00(?:\.0+)?)?$", "$1").str.to_date("%Y-%m-%d", strict=False)
+        return value.str.replace(r"^(\d{4}-\d{2}-\d{2})(?: 00:00:00(?:\.0+)?)?$", "$1").str.to_date(
+            "%Y-%m-%d", strict=False
+        )
     if column.kind == "month":
         return pl.when(value.str.contains(r"^\d{4}-(0[1-9]|1[0-2])$")).then(value)
     return value
@@ -155,11 +157,15 @@ def _column_checks(column: Column, today: dt.date) -> list[Check]:
         bad = parts.list.eval(~pl.element().is_in(allowed)).list.any() if parts is not None else ~typed.is_in(allowed)
         checks.append(Check(name, "allowed_values", present & bad, _allowed_detail(column.allowed)))
     if column.pattern is not None:
-        checks.append(Check(name, "pattern", present & ~typed.str.contains(column.pattern), f"must match {column.pattern}"))
+        checks.append(
+            Check(name, "pattern", present & ~typed.str.contains(column.pattern), f"must match {column.pattern}")
+        )
     if column.minimum is not None or column.maximum is not None:
         low = column.minimum if column.minimum is not None else float("-inf")
         high = column.maximum if column.maximum is not None else float("inf")
-        checks.append(Check(name, "range", typed.is_not_null() & ~typed.is_between(low, high), f"must be in [{low:g}, {high:g}]"))
+        checks.append(
+            Check(name, "range", typed.is_not_null() & ~typed.is_between(low, high), f"must be in [{low:g}, {high:g}]")
+        )
     if column.uscc:
         valid = pl.col(name).map_batches(uscc.valid_mask, return_dtype=pl.Boolean)
         checks.append(Check(name, "uscc_check", present & ~valid, "not a valid GB 32100-2015 code"))
@@ -189,17 +195,32 @@ def _table_checks(table: Table, today: dt.date) -> list[Check]:
     for rule in table.conditionals:
         applies = pl.col(rule.when) == rule.value
         for name in rule.required:
-            checks.append(Check(name, "missing", applies & ~_present(table.column(name)), f"required when {rule.when} is {rule.value}"))
+            checks.append(
+                Check(
+                    name,
+                    "missing",
+                    applies & ~_present(table.column(name)),
+                    f"required when {rule.when} is {rule.value}",
+                )
+            )
         for name in rule.not_expired:
-            checks.append(Check(name, "certificate_expired", applies & (pl.col(_typed(name)) < pl.lit(today)),
-                                f"expired before the ingest date {today}"))
+            checks.append(
+                Check(
+                    name,
+                    "certificate_expired",
+                    applies & (pl.col(_typed(name)) < pl.lit(today)),
+                    f"expired before the ingest date {today}",
+                )
+            )
     checks += [
         Check(later, "date_order", pl.col(_typed(later)) < pl.col(_typed(earlier)), f"before {earlier}")
         for later, earlier in table.date_order
     ]
     if table.one_of:
         none = pl.all_horizontal([~_present(table.column(c)) for c in table.one_of])
-        checks.append(Check(table.one_of[0], "one_of_required", none, "fill in at least one of " + "/".join(table.one_of)))
+        checks.append(
+            Check(table.one_of[0], "one_of_required", none, "fill in at least one of " + "/".join(table.one_of))
+        )
     return checks
 
 

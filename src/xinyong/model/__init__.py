@@ -1,1 +1,1 @@
-"""The risk model: labels with their inclusion probabilities, training sets, the estimator, metrics, report and registry."""
+"""The risk model: labels with inclusion probabilities, training sets, the estimator, metrics, report, registry."""

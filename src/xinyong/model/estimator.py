@@ -26,8 +26,8 @@ import numpy as np
 import polars as pl
 from scipy.optimize import minimize
 
-from xinyong.workspace import fsio
 from xinyong.errors import InputFileError, UsageError
+from xinyong.workspace import fsio
 
 MODEL_FILE = "model.txt"
 METADATA_FILE = "metadata.json"
@@ -100,15 +100,26 @@ class RiskModel:
         self.features_ = list(X.columns)
         # An Enum column brings its fixed vocabulary; plain text learns the sorted values it has.
         self.categories_ = {
-            c: list(X.schema[c].categories) if isinstance(X.schema[c], pl.Enum) else sorted(X[c].drop_nulls().unique().to_list())
+            c: list(X.schema[c].categories)
+            if isinstance(X.schema[c], pl.Enum)
+            else sorted(X[c].drop_nulls().unique().to_list())
             for c in self.categorical
         }
         params = self.lightgbm_params(self.features_)
-        train = lgb.Dataset(self._matrix(X), y, weight=weight, feature_name=self.features_,
-                            categorical_feature=list(self.categorical), free_raw_data=False)
+        train = lgb.Dataset(
+            self._matrix(X),
+            y,
+            weight=weight,
+            feature_name=self.features_,
+            categorical_feature=list(self.categorical),
+            free_raw_data=False,
+        )
         valid = lgb.Dataset(self._matrix(X_valid), y_valid, weight=weight_valid, reference=train)
         self.booster_ = lgb.train(
-            params, train, num_boost_round=self.max_rounds, valid_sets=[valid],
+            params,
+            train,
+            num_boost_round=self.max_rounds,
+            valid_sets=[valid],
             callbacks=[lgb.early_stopping(self.early_stopping_rounds, verbose=False)],
         )
         self.best_iteration_ = self.booster_.best_iteration
@@ -125,6 +136,7 @@ class RiskModel:
         LightGBM (4.7+) predicts from a polars frame through Arrow, so scoring makes no dense copy
         of the indicators; Enum columns whose vocabulary is the model's are used as they are.
         """
+
         def column(name: str) -> pl.Expr:
             if name not in self.categories_:
                 return pl.col(name)
@@ -140,7 +152,9 @@ class RiskModel:
 
     def decision_function(self, X: pl.DataFrame) -> np.ndarray:
         """The booster's raw margin (log-odds before calibration)."""
-        return self.booster_.predict(self.encode(X), raw_score=True, num_iteration=self.best_iteration_, num_threads=THREADS)
+        return self.booster_.predict(
+            self.encode(X), raw_score=True, num_iteration=self.best_iteration_, num_threads=THREADS
+        )
 
     def predict_proba(self, X: pl.DataFrame) -> np.ndarray:
         """Calibrated probability of a violation."""
@@ -149,7 +163,9 @@ class RiskModel:
 
     def contributions(self, X: pl.DataFrame) -> np.ndarray:
         """Per-feature additive contributions to the raw margin (TreeSHAP), last column the bias."""
-        return self.booster_.predict(self.encode(X), pred_contrib=True, num_iteration=self.best_iteration_, num_threads=THREADS)
+        return self.booster_.predict(
+            self.encode(X), pred_contrib=True, num_iteration=self.best_iteration_, num_threads=THREADS
+        )
 
     # -- files ---------------------------------------------------------------------------------
     def save(self, folder: Path, extra: dict | None = None) -> None:
@@ -169,7 +185,7 @@ class RiskModel:
         fsio.write_json(folder / METADATA_FILE, metadata)
 
     @classmethod
-    def load(cls, folder: Path) -> "RiskModel":
+    def load(cls, folder: Path) -> RiskModel:
         model_path, metadata_path = folder / MODEL_FILE, folder / METADATA_FILE
         for path in (model_path, metadata_path):
             if not path.is_file():
@@ -212,9 +228,9 @@ def monotone_violations(model: RiskModel, X: pl.DataFrame, rows: int = 200, grid
         if direction == 0 or X[name].drop_nulls().is_empty():
             continue
         values = np.unique(np.quantile(X[name].drop_nulls().cast(pl.Float64).to_numpy(), np.linspace(0, 1, grid)))
-        margins = np.column_stack([
-            model.decision_function(sample.with_columns(pl.lit(v).cast(X.schema[name]).alias(name))) for v in values
-        ])
+        margins = np.column_stack(
+            [model.decision_function(sample.with_columns(pl.lit(v).cast(X.schema[name]).alias(name))) for v in values]
+        )
         steps = np.diff(margins, axis=1) * direction
         if (steps < -1e-9).any():
             broken.append(name)

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong.ingest.contract import RESULT_CODES
 from xinyong.errors import InputFileError
+from xinyong.ingest.contract import RESULT_CODES
 from xinyong.workspace.config import parse_toml, read_toml
 
 
@@ -70,14 +70,21 @@ def inspection_labels(inspections: pl.LazyFrame, policy: LabelPolicy) -> pl.Lazy
 def inspection_outcomes(inspections: pl.LazyFrame, policy: LabelPolicy) -> pl.LazyFrame:
     """Every inspection as in :func:`inspection_labels`, with a null label where the code says nothing."""
     label = (
-        pl.when(pl.col("result_code").is_in(list(policy.violation))).then(pl.lit(1, pl.Int8))
-        .when(pl.col("result_code").is_in(list(policy.no_violation))).then(pl.lit(0, pl.Int8))
+        pl.when(pl.col("result_code").is_in(list(policy.violation)))
+        .then(pl.lit(1, pl.Int8))
+        .when(pl.col("result_code").is_in(list(policy.no_violation)))
+        .then(pl.lit(0, pl.Int8))
     )
     month_start = (pl.col("round_month") + "-01").str.to_date("%Y-%m-%d")
     return (
         inspections.with_columns(label.alias("label"), month_start.dt.offset_by("-1d").alias("as_of"))
         .select(
-            "uscc", "round_month", "as_of", "label", "result_code", pl.col("legacy_tier").alias("stratum"),
+            "uscc",
+            "round_month",
+            "as_of",
+            "label",
+            "result_code",
+            pl.col("legacy_tier").alias("stratum"),
             pl.col("inclusion_probability").alias("pi"),
             (1.0 / pl.col("inclusion_probability")).alias("weight"),
         )

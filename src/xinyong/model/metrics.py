@@ -76,7 +76,13 @@ def reliability(y: np.ndarray, prob: np.ndarray, weight: np.ndarray | None, bins
     for b in range(len(edges) - 1):
         m = which == b
         if m.any():
-            rows.append({"predicted": float(np.average(prob[m], weights=w[m])), "observed": float(np.average(y[m], weights=w[m])), "n": int(m.sum())})
+            rows.append(
+                {
+                    "predicted": float(np.average(prob[m], weights=w[m])),
+                    "observed": float(np.average(y[m], weights=w[m])),
+                    "n": int(m.sum()),
+                }
+            )
     return rows
 
 
@@ -113,6 +119,7 @@ def psi_bins(reference: np.ndarray, bins: int = 10) -> np.ndarray:
 
 def psi(reference: np.ndarray, current: np.ndarray, edges: np.ndarray) -> float:
     """PSI of ``current`` against ``reference`` over ``edges`` (missing values are their own bin)."""
+
     def shares(values: np.ndarray) -> np.ndarray:
         finite = np.isfinite(values)
         counts = np.bincount(np.searchsorted(edges, values[finite], side="right"), minlength=len(edges) + 1)

@@ -18,6 +18,7 @@ The champion is exported to ``models/``, from which the monthly job runs without
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -28,8 +29,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from xinyong.workspace import fsio
 from xinyong.errors import UsageError
+from xinyong.workspace import fsio
 
 MODEL_NAME = "xinyong-risk"
 EXPERIMENT = "xinyong-risk"
@@ -78,13 +79,19 @@ def log_run(
     mlflow, client = _client(data_dir)
     example_pd = example.to_pandas()
     with mlflow.start_run(run_name=run_name) as run:
-        mlflow.log_params({k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v) for k, v in params.items()})
+        mlflow.log_params(
+            {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v) for k, v in params.items()}
+        )
         mlflow.log_metrics(metrics)
         mlflow.set_tags({"training_data_sha256": data_hash, "xinyong.model_dir": str(model_dir)})
         signature = infer_signature(example_pd, booster.predict(example_pd.to_numpy()))
         info = mlflow.lightgbm.log_model(
-            booster, name="model", signature=signature, input_example=example_pd,
-            pip_requirements=[f"lightgbm=={lightgbm.__version__}"], registered_model_name=MODEL_NAME,
+            booster,
+            name="model",
+            signature=signature,
+            input_example=example_pd,
+            pip_requirements=[f"lightgbm=={lightgbm.__version__}"],
+            registered_model_name=MODEL_NAME,
         )
         mlflow.log_artifacts(str(model_dir), artifact_path=BUNDLE)
     version = str(info.registered_model_version)
@@ -107,9 +114,13 @@ def promote(data_dir: Path, version: str, models_dir: Path, *, force: bool = Fal
     try:
         challenger = client.get_model_version(MODEL_NAME, version)
     except MlflowException:
-        raise UsageError(f"model version {version} of {MODEL_NAME} is not in the registry at {tracking_uri(data_dir)}") from None
+        raise UsageError(
+            f"model version {version} of {MODEL_NAME} is not in the registry at {tracking_uri(data_dir)}"
+        ) from None
     with tempfile.TemporaryDirectory() as scratch:
-        bundle = Path(mlflow.artifacts.download_artifacts(run_id=challenger.run_id, artifact_path=BUNDLE, dst_path=scratch))
+        bundle = Path(
+            mlflow.artifacts.download_artifacts(run_id=challenger.run_id, artifact_path=BUNDLE, dst_path=scratch)
+        )
         gates = _gates(client, bundle)
         failed = [g for g in gates if not g.passed]
         if failed and not force:
@@ -136,12 +147,23 @@ def _gates(client, bundle: Path) -> list[Gate]:
         from xinyong.model.metrics import auc
 
         old = RiskModel.load(champion)
-        old_auc = auc(holdout["label"].to_numpy(), old.predict_proba(holdout.select(old.features_)), holdout["weight"].to_numpy())
+        old_auc = auc(
+            holdout["label"].to_numpy(), old.predict_proba(holdout.select(old.features_)), holdout["weight"].to_numpy()
+        )
         ok = weighted >= old_auc - AUC_TOLERANCE
-        gates.append(Gate("not worse than champion", ok, f"weighted AUC {weighted:.4f} vs champion {old_auc:.4f} on the same holdout (tolerance {AUC_TOLERANCE})"))
+        gates.append(
+            Gate(
+                "not worse than champion",
+                ok,
+                f"weighted AUC {weighted:.4f} vs champion {old_auc:.4f} on the same holdout (tolerance "
+                f"{AUC_TOLERANCE})",
+            )
+        )
     rates = [report["tiers"][t].get("weighted", {}).get("value", float("nan")) for t in "ABCD"]
-    rising = all(np.isfinite(rates)) and all(a < b for a, b in zip(rates, rates[1:]))
-    gates.append(Gate("tier rates rise A<B<C<D", rising, "weighted observed rates " + " < ".join(f"{r:.3f}" for r in rates)))
+    rising = all(np.isfinite(rates)) and all(a < b for a, b in itertools.pairwise(rates))
+    gates.append(
+        Gate("tier rates rise A<B<C<D", rising, "weighted observed rates " + " < ".join(f"{r:.3f}" for r in rates))
+    )
     score_psi = report["psi"]["score"]["value"]
     gates.append(Gate("score PSI below 0.25", score_psi < PSI_LIMIT, f"PSI {score_psi:.3f}"))
     return gates
@@ -155,7 +177,9 @@ def _champion_bundle(client) -> Path | None:
         champion = client.get_model_version_by_alias(MODEL_NAME, ALIAS)
     except MlflowException:
         return None
-    return Path(mlflow.artifacts.download_artifacts(run_id=champion.run_id, artifact_path=BUNDLE, dst_path=tempfile.mkdtemp()))
+    return Path(
+        mlflow.artifacts.download_artifacts(run_id=champion.run_id, artifact_path=BUNDLE, dst_path=tempfile.mkdtemp())
+    )
 
 
 def _export(bundle: Path, models_dir: Path, version: str, run_id: str, gates: list[Gate], forced: bool) -> None:
@@ -165,12 +189,17 @@ def _export(bundle: Path, models_dir: Path, version: str, run_id: str, gates: li
         shutil.copy2(bundle / "model.txt", staging / "model.txt")
         metadata = json.loads((bundle / "metadata.json").read_text(encoding="utf-8"))
         metadata["registry"] = {
-            "model": MODEL_NAME, "version": version, "run_id": run_id, "alias": ALIAS,
+            "model": MODEL_NAME,
+            "version": version,
+            "run_id": run_id,
+            "alias": ALIAS,
             "gates": [{"name": g.name, "passed": g.passed, "detail": g.detail} for g in gates],
             "forced": forced,
         }
         fsio.write_json(staging / "metadata.json", metadata)
-        (staging / "MODEL_CARD.md").write_text(model_card(metadata, json.loads((bundle / "report.json").read_text("utf-8"))), "utf-8")
+        (staging / "MODEL_CARD.md").write_text(
+            model_card(metadata, json.loads((bundle / "report.json").read_text("utf-8"))), "utf-8"
+        )
         models_dir.mkdir(parents=True, exist_ok=True)
         fsio.publish_staged(staging, models_dir, last="metadata.json")
     finally:
@@ -187,28 +216,30 @@ def model_card(metadata: dict, report: dict) -> str:
     registry = metadata.get("registry", {})
     gates = "\n".join(f"- {'✔' if g['passed'] else '✘'} {g['name']}: {g['detail']}" for g in registry.get("gates", []))
     tiers = "\n".join(
-        f"| {t} | {r['n']} | {r.get('weighted', {}).get('value', float('nan')):.3f} |" for t, r in report["tiers"].items()
+        f"| {t} | {r['n']} | {r.get('weighted', {}).get('value', float('nan')):.3f} |"
+        for t, r in report["tiers"].items()
     )
-    return f"""# Model card — {MODEL_NAME} version {registry.get('version', '?')}
+    return f"""# Model card — {MODEL_NAME} version {registry.get("version", "?")}
 
 **Internal (内部资料).** Scores and tiers from this model are never published.
 
 - Purpose: monthly credit-risk tiers (A/B/C/D) for 双随机 sampling of market entities.
-- Model: LightGBM, {metadata['best_iteration']} trees, monotone constraints from the indicator catalog,
-  Platt calibration (slope {metadata['calibration']['slope']:.4f}, intercept {metadata['calibration']['intercept']:.4f}).
-- Training data: SHA-256 `{metadata.get('training_data_sha256', '?')}`; labels from past inspections,
-  weighted by 1/π; split: {_describe_split(metadata.get('split', {}))}.
-- Features ({len(metadata['features'])}): see `docs/indicators.md`.
-- Cut-offs (calibrated probability): {metadata.get('cutoffs')}.
-- Promotion{' (FORCED: gates overridden)' if registry.get('forced') else ''}:
+- Model: LightGBM, {metadata["best_iteration"]} trees, monotone constraints from the indicator catalog,
+  Platt calibration (slope {metadata["calibration"]["slope"]:.4f}, \
+intercept {metadata["calibration"]["intercept"]:.4f}).
+- Training data: SHA-256 `{metadata.get("training_data_sha256", "?")}`; labels from past inspections,
+  weighted by 1/π; split: {_describe_split(metadata.get("split", {}))}.
+- Features ({len(metadata["features"])}): see `docs/indicators.md`.
+- Cut-offs (calibrated probability): {metadata.get("cutoffs")}.
+- Promotion{" (FORCED: gates overridden)" if registry.get("forced") else ""}:
 {gates}
 
 ## Holdout
 | metric | naive | 1/π weighted |
 |---|---|---|
-| AUC | {report['naive']['auc']['value']:.3f} | {report['weighted']['auc']['value']:.3f} |
-| KS | {report['naive']['ks']['value']:.3f} | {report['weighted']['ks']['value']:.3f} |
-| Brier | {report['naive']['brier']:.4f} | {report['weighted']['brier']:.4f} |
+| AUC | {report["naive"]["auc"]["value"]:.3f} | {report["weighted"]["auc"]["value"]:.3f} |
+| KS | {report["naive"]["ks"]["value"]:.3f} | {report["weighted"]["ks"]["value"]:.3f} |
+| Brier | {report["naive"]["brier"]:.4f} | {report["weighted"]["brier"]:.4f} |
 
 | tier | n | weighted violation rate |
 |---|---|---|

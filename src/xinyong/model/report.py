@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from xinyong.model import metrics
 from xinyong.indicators.catalog import by_name
+from xinyong.model import metrics
 from xinyong.reports.plot import figure, page, plt, svg
 
 TIERS = ("A", "B", "C", "D")
@@ -48,7 +48,7 @@ def assign_tiers(prob: np.ndarray, cutoffs: list[float]) -> np.ndarray:
 def evaluate(ev: Evaluation, cutoffs: list[float]) -> dict:
     """Every figure of the report, as plain data (the JSON report)."""
     y, p, w = ev.y, ev.holdout_prob, ev.weight
-    out: dict = {"holdout_rows": int(len(y)), "holdout_violations": int(y.sum())}
+    out: dict = {"holdout_rows": len(y), "holdout_violations": int(y.sum())}
     for name, weight in (("naive", None), ("weighted", w)):
         out[name] = {
             **metrics.discrimination(y, p, weight),
@@ -57,7 +57,7 @@ def evaluate(ev: Evaluation, cutoffs: list[float]) -> dict:
             "violation_rate": metrics.rate(y, weight).as_dict(),
         }
     tiers = assign_tiers(p, cutoffs)
-    out["cutoffs"] = dict(zip(("A|B", "B|C", "C|D"), cutoffs))
+    out["cutoffs"] = dict(zip(("A|B", "B|C", "C|D"), cutoffs, strict=True))
     out["tiers"] = {}
     for tier in TIERS:
         m = tiers == tier
@@ -84,7 +84,7 @@ def evaluate(ev: Evaluation, cutoffs: list[float]) -> dict:
 
 def overall_rates(y: np.ndarray, weight: np.ndarray, truth: float | None) -> dict:
     """Violation rate over every labelled month: naive, 1/π-weighted (Hájek), and the true rate."""
-    out = {"labels": int(len(y)), "naive": metrics.rate(y).as_dict(), "weighted": metrics.rate(y, weight).as_dict()}
+    out = {"labels": len(y), "naive": metrics.rate(y).as_dict(), "weighted": metrics.rate(y, weight).as_dict()}
     if truth is not None:
         out["truth"] = truth
         out["weighted_relative_error"] = abs(out["weighted"]["value"] - truth) / truth
@@ -114,23 +114,35 @@ def _fmt(interval: dict) -> str:
 
 
 def _facts(facts: dict[str, str]) -> str:
-    rows = "".join(f"<tr><th class=l>{html.escape(k)}</th><td class=l>{html.escape(v)}</td></tr>" for k, v in facts.items())
+    rows = "".join(
+        f"<tr><th class=l>{html.escape(k)}</th><td class=l>{html.escape(v)}</td></tr>" for k, v in facts.items()
+    )
     return f"<table>{rows}</table>"
 
 
 def _discrimination_table(report: dict) -> str:
     rows = []
     for metric, label in (("auc", "AUC"), ("gini", "Gini"), ("ks", "KS")):
-        rows.append(f"<tr><th class=l>{label}</th><td>{_fmt(report['naive'][metric])}</td><td>{_fmt(report['weighted'][metric])}</td></tr>")
-    rows.append(f"<tr><th class=l>Brier</th><td>{report['naive']['brier']:.4f}</td><td>{report['weighted']['brier']:.4f}</td></tr>")
-    rows.append(f"<tr><th class=l>违法率 violation rate</th><td>{_fmt(report['naive']['violation_rate'])}</td>"
-                f"<td>{_fmt(report['weighted']['violation_rate'])}</td></tr>")
+        rows.append(
+            f"<tr><th class=l>{label}</th><td>{_fmt(report['naive'][metric])}</td><td>{_fmt(report['weighted'][metric])}</td></tr>"
+        )
+    rows.append(
+        f"<tr><th class=l>Brier</th><td>{report['naive']['brier']:.4f}</td><td>{report['weighted']['brier']:.4f}</td></tr>"
+    )
+    rows.append(
+        f"<tr><th class=l>违法率 violation rate</th><td>{_fmt(report['naive']['violation_rate'])}</td>"
+        f"<td>{_fmt(report['weighted']['violation_rate'])}</td></tr>"
+    )
     if "oracle" in report:
         o = report["oracle"]
-        rows.append(f"<tr><th class=l>Oracle AUC（生成器真值）</th><td>{o['naive_auc']:.3f}</td><td>{o['weighted_auc']:.3f}</td></tr>")
+        rows.append(
+            f"<tr><th class=l>Oracle AUC（生成器真值）</th><td>{o['naive_auc']:.3f}</td><td>{o['weighted_auc']:.3f}</td></tr>"
+        )
         rows.append(f"<tr><th class=l>真实违法率 true rate</th><td colspan=2>{o['violation_rate']:.3f}</td></tr>")
-    return ("<h2>保留期表现 Holdout performance</h2><table><tr><th class=l></th><th>未加权 naive</th>"
-            "<th>1/π 加权 weighted</th></tr>" + "".join(rows) + "</table>")
+    return (
+        "<h2>保留期表现 Holdout performance</h2><table><tr><th class=l></th><th>未加权 naive</th>"
+        "<th>1/π 加权 weighted</th></tr>" + "".join(rows) + "</table>"
+    )
 
 
 def _overall_table(report: dict) -> str:
@@ -138,12 +150,16 @@ def _overall_table(report: dict) -> str:
         return ""
     o = report["overall"]
     truth = f"{o['truth']:.4f}" if "truth" in o else "—（仅生成数据 only for generated regions）"
-    rows = (f"<tr><th class=l>未加权 naive</th><td>{_fmt(o['naive'])}</td></tr>"
-            f"<tr><th class=l>1/π 加权 weighted (Hájek)</th><td>{_fmt(o['weighted'])}</td></tr>"
-            f"<tr><th class=l>真实总体违法率 true population rate</th><td>{truth}</td></tr>")
-    return (f"<h2>选择偏差校正 Selection-bias correction (all {o['labels']:,} labels)</h2>"
-            "<p>Inspected firms were drawn by risk, so their raw violation rate overstates the population's; "
-            "weighting each label by 1/π recovers it.</p><table>" + rows + "</table>")
+    rows = (
+        f"<tr><th class=l>未加权 naive</th><td>{_fmt(o['naive'])}</td></tr>"
+        f"<tr><th class=l>1/π 加权 weighted (Hájek)</th><td>{_fmt(o['weighted'])}</td></tr>"
+        f"<tr><th class=l>真实总体违法率 true population rate</th><td>{truth}</td></tr>"
+    )
+    return (
+        f"<h2>选择偏差校正 Selection-bias correction (all {o['labels']:,} labels)</h2>"
+        "<p>Inspected firms were drawn by risk, so their raw violation rate overstates the population's; "
+        "weighting each label by 1/π recovers it.</p><table>" + rows + "</table>"
+    )
 
 
 def _tier_table(report: dict) -> str:
@@ -153,10 +169,14 @@ def _tier_table(report: dict) -> str:
             rows.append(f"<tr><th>{tier}</th><td>0</td><td colspan=3>—</td></tr>")
             continue
         truth = f"{row['truth']:.3f}" if "truth" in row else "—"
-        rows.append(f"<tr><th>{tier}</th><td>{row['n']}</td><td>{_fmt(row['naive'])}</td><td>{_fmt(row['weighted'])}</td><td>{truth}</td></tr>")
+        rows.append(
+            f"<tr><th>{tier}</th><td>{row['n']}</td><td>{_fmt(row['naive'])}</td><td>{_fmt(row['weighted'])}</td><td>{truth}</td></tr>"
+        )
     cut = ", ".join(f"{k} {v:.4f}" for k, v in report["cutoffs"].items())
-    return (f"<h2>分级 Tiers</h2><p>Cut-offs on the calibrated probability: {cut}</p><table><tr><th>等级</th><th>n</th>"
-            "<th>未加权 naive</th><th>加权 weighted</th><th>真值 truth</th></tr>" + "".join(rows) + "</table>")
+    return (
+        f"<h2>分级 Tiers</h2><p>Cut-offs on the calibrated probability: {cut}</p><table><tr><th>等级</th><th>n</th>"
+        "<th>未加权 naive</th><th>加权 weighted</th><th>真值 truth</th></tr>" + "".join(rows) + "</table>"
+    )
 
 
 def _psi_table(report: dict, labels: dict) -> str:
@@ -168,8 +188,12 @@ def _psi_table(report: dict, labels: dict) -> str:
 
     rows = [row("score", report["psi"]["score"]).replace(">score<", ">风险评分 score<")]
     rows += [row(n, e) for n, e in report["psi"]["features"].items()]
-    return ("<h2>稳定性 PSI (holdout vs training; bins fixed on training; alert &gt; 0.25)</h2>"
-            "<table><tr><th class=l>指标</th><th>PSI</th><th class=l>bin edges / categories</th></tr>" + "".join(rows) + "</table>")
+    return (
+        "<h2>稳定性 PSI (holdout vs training; bins fixed on training; alert &gt; 0.25)</h2>"
+        "<table><tr><th class=l>指标</th><th>PSI</th><th class=l>bin edges / categories</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
 
 
 def _roc_svg(ev: Evaluation) -> str:

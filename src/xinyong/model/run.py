@@ -17,14 +17,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from xinyong.workspace import fsio
-from xinyong.model import report as model_report
-from xinyong.model import registry
 from xinyong.errors import UsageError
 from xinyong.indicators.features import scan_clean
-from xinyong.model.labels import read_policy
+from xinyong.model import registry
+from xinyong.model import report as model_report
 from xinyong.model.estimator import RiskModel
-from xinyong.reports.progress import SILENT, Progress
+from xinyong.model.labels import read_policy
 from xinyong.model.training import (
     LABEL,
     PERIOD,
@@ -38,6 +36,8 @@ from xinyong.model.training import (
     region_table,
     split_by_month,
 )
+from xinyong.reports.progress import SILENT, Progress
+from xinyong.workspace import fsio
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,16 @@ class Trained:
 
 
 def train_region(
-    clean_dir: Path, as_of: dt.date, out_dir: Path, *, labels: Path | None = None, truth_dir: Path | None = None,
-    data_dir: Path = Path("data"), track: bool = True, progress: Progress = SILENT, labels_from: list[Path] = (),
+    clean_dir: Path,
+    as_of: dt.date,
+    out_dir: Path,
+    *,
+    labels: Path | None = None,
+    truth_dir: Path | None = None,
+    data_dir: Path = Path("data"),
+    track: bool = True,
+    progress: Progress = SILENT,
+    labels_from: list[Path] = (),
 ) -> Trained:
     """Train on the region's labelled inspections up to ``as_of``, out of time, plus the outcomes of
     this system's own rounds in ``labels_from`` (``xinyong estimate`` writes them)."""
@@ -58,33 +66,60 @@ def train_region(
     if missing:
         raise UsageError(f"{missing[0]}: no such training-labels file (`xinyong estimate` writes one per round)")
     with progress.task("model: features and labels", total=1) as bar:
-        table = region_table(scan_clean(clean_dir), read_policy(labels), as_of, [pl.scan_parquet(p) for p in labels_from])
+        table = region_table(
+            scan_clean(clean_dir), read_policy(labels), as_of, [pl.scan_parquet(p) for p in labels_from]
+        )
         bar.advance()
     split = split_by_month(table)
     truth = _truth_for(split.holdout, truth_dir) if truth_dir else None
     population = _population_truth(clean_dir, truth_dir, table[PERIOD].unique().to_list()) if truth_dir else None
     extra = {
-        "mode": "region", "as_of": as_of.isoformat(), "id_column": "uscc",
-        "split": {role: sorted(part[PERIOD].unique().to_list()) for role, part in (("train", split.train), ("valid", split.valid), ("holdout", split.holdout))},
+        "mode": "region",
+        "as_of": as_of.isoformat(),
+        "id_column": "uscc",
+        "split": {
+            role: sorted(part[PERIOD].unique().to_list())
+            for role, part in (("train", split.train), ("valid", split.valid), ("holdout", split.holdout))
+        },
     }
     extra["overall"] = model_report.overall_rates(table[LABEL].to_numpy(), table[WEIGHT].to_numpy(), population)
     return _train(split, region_model(), out_dir, extra, truth, data_dir, track, f"region as of {as_of}", progress)
 
 
 def train_generic(
-    table: Path, label: str, out_dir: Path, *, id_column: str | None = None, time_column: str | None = None,
-    weight_column: str | None = None, data_dir: Path = Path("data"), track: bool = True, progress: Progress = SILENT,
+    table: Path,
+    label: str,
+    out_dir: Path,
+    *,
+    id_column: str | None = None,
+    time_column: str | None = None,
+    weight_column: str | None = None,
+    data_dir: Path = Path("data"),
+    track: bool = True,
+    progress: Progress = SILENT,
 ) -> Trained:
     """Train on any CSV/Parquet table with a 0/1 label column."""
     split = generic_split(table, label, id_column, time_column, weight_column)
-    extra = {"mode": "generic", "table": str(table), "label": label, "id_column": id_column,
-             "split": {"by": time_column or "fixed scramble of row numbers", "shares": [0.6, 0.2, 0.2]}}
+    extra = {
+        "mode": "generic",
+        "table": str(table),
+        "label": label,
+        "id_column": id_column,
+        "split": {"by": time_column or "fixed scramble of row numbers", "shares": [0.6, 0.2, 0.2]},
+    }
     return _train(split, generic_model(split), out_dir, extra, None, data_dir, track, f"generic {table.name}", progress)
 
 
 def _train(
-    split: Split, model: RiskModel, out_dir: Path, extra: dict, truth: np.ndarray | None,
-    data_dir: Path, track: bool, run_name: str, progress: Progress,
+    split: Split,
+    model: RiskModel,
+    out_dir: Path,
+    extra: dict,
+    truth: np.ndarray | None,
+    data_dir: Path,
+    track: bool,
+    run_name: str,
+    progress: Progress,
 ) -> Trained:
     for name, part in (("train", split.train), ("valid", split.valid)):
         w = part[WEIGHT].to_numpy()
@@ -96,29 +131,54 @@ def _train(
     train_prob = model.predict_proba(split.train.select(split.features))
     holdout_prob = model.predict_proba(split.holdout.select(split.features))
     cutoffs = model_report.cutoffs_from_shares(train_prob)
-    importance = dict(zip(model.features_, model.booster_.feature_importance("gain", iteration=model.best_iteration_).tolist()))
+    importance = dict(
+        zip(
+            model.features_,
+            model.booster_.feature_importance("gain", iteration=model.best_iteration_).tolist(),
+            strict=True,
+        )
+    )
     evaluation = model_report.Evaluation(
-        train_prob, holdout_prob, split.holdout[LABEL].to_numpy(), split.holdout[WEIGHT].to_numpy(),
-        split.train.select(split.features), split.holdout.select(split.features), importance, truth,
+        train_prob,
+        holdout_prob,
+        split.holdout[LABEL].to_numpy(),
+        split.holdout[WEIGHT].to_numpy(),
+        split.train.select(split.features),
+        split.holdout.select(split.features),
+        importance,
+        truth,
     )
     report = model_report.evaluate(evaluation, cutoffs)
     if "overall" in extra:
         report["overall"] = extra.pop("overall")
     training_hash = data_hash(pl.concat([split.train, split.valid]).select(*split.features, LABEL, WEIGHT))
-    extra = {**extra, "cutoffs": report["cutoffs"], "training_data_sha256": training_hash,
-             "rows": {"train": split.train.height, "valid": split.valid.height, "holdout": split.holdout.height}}
+    extra = {
+        **extra,
+        "cutoffs": report["cutoffs"],
+        "training_data_sha256": training_hash,
+        "rows": {"train": split.train.height, "valid": split.valid.height, "holdout": split.holdout.height},
+    }
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".train-", dir=out_dir.parent))
     try:
         model.save(staging, extra)
         fsio.write_json(staging / "report.json", report)
-        facts = {"模式 mode": extra["mode"], "训练数据 SHA-256": training_hash,
-                 "行数 rows (train/valid/holdout)": f"{split.train.height:,} / {split.valid.height:,} / {split.holdout.height:,}",
-                 "树 trees": str(model.best_iteration_)}
+        facts = {
+            "模式 mode": extra["mode"],
+            "训练数据 SHA-256": training_hash,
+            "行数 rows (train/valid/holdout)": (
+                f"{split.train.height:,} / {split.valid.height:,} / {split.holdout.height:,}"
+            ),
+            "树 trees": str(model.best_iteration_),
+        }
         title = "信用风险模型验证报告 Model validation report"
-        (staging / "report.html").write_text(model_report.render_html(report, evaluation, title, facts), encoding="utf-8")
-        pl.DataFrame({"feature": list(importance), "gain": list(importance.values())}).sort("gain", descending=True).write_csv(staging / "importance.csv")
+        (staging / "report.html").write_text(
+            model_report.render_html(report, evaluation, title, facts), encoding="utf-8"
+        )
+        pl.DataFrame({"feature": list(importance), "gain": list(importance.values())}).sort(
+            "gain", descending=True
+        ).write_csv(staging / "importance.csv")
         split.holdout.select(*split.features, LABEL, WEIGHT).write_parquet(staging / "holdout.parquet")
         out_dir.mkdir(parents=True, exist_ok=True)
         fsio.publish_staged(staging, out_dir, last="metadata.json")
@@ -128,17 +188,29 @@ def _train(
     run_id = version = None
     if track:
         with progress.task("model: MLflow run and registry", total=1) as bar:
-            metrics = {f"holdout_{w}_{m}": report[w][m]["value"] for w in ("naive", "weighted") for m in ("auc", "gini", "ks")}
+            metrics = {
+                f"holdout_{w}_{m}": report[w][m]["value"] for w in ("naive", "weighted") for m in ("auc", "gini", "ks")
+            }
             metrics |= {f"holdout_{w}_brier": report[w]["brier"] for w in ("naive", "weighted")}
             metrics["score_psi"] = report["psi"]["score"]["value"]
             if "oracle" in report:
                 metrics["oracle_naive_auc"] = report["oracle"]["naive_auc"]
-            params = {**model.lightgbm_params(model.features_), "best_iteration": model.best_iteration_, "mode": extra["mode"],
-                      "monotone_constraints": {f: c for f, c in model.constraints().items() if c}}
+            params = {
+                **model.lightgbm_params(model.features_),
+                "best_iteration": model.best_iteration_,
+                "mode": extra["mode"],
+                "monotone_constraints": {f: c for f, c in model.constraints().items() if c},
+            }
             example = model.encode(split.holdout.head(5).select(split.features)).cast(pl.Float64)
             run_id, version = registry.log_run(
-                data_dir, out_dir, run_name=run_name, params=params, metrics=metrics,
-                data_hash=training_hash, example=example, booster=model.booster_,
+                data_dir,
+                out_dir,
+                run_name=run_name,
+                params=params,
+                metrics=metrics,
+                data_hash=training_hash,
+                example=example,
+                booster=model.booster_,
             )
             bar.advance()
     return Trained(out_dir, report, run_id, version)
@@ -148,7 +220,11 @@ def _truth_for(holdout: pl.DataFrame, truth_dir: Path) -> np.ndarray:
     """The generator's true propensity of each holdout (firm, month): for the report's oracle only."""
     truth = pl.read_parquet(truth_dir / "propensity.parquet")
     long = truth.unpivot(index="uscc", variable_name=PERIOD, value_name="p")
-    return holdout.select("uscc", PERIOD).join(long, on=["uscc", PERIOD], how="left", maintain_order="left")["p"].to_numpy()
+    return (
+        holdout.select("uscc", PERIOD)
+        .join(long, on=["uscc", PERIOD], how="left", maintain_order="left")["p"]
+        .to_numpy()
+    )
 
 
 def _population_truth(clean_dir: Path, truth_dir: Path, months: list[str]) -> float:
@@ -158,7 +234,9 @@ def _population_truth(clean_dir: Path, truth_dir: Path, months: list[str]) -> fl
     means = []
     for month in sorted(months):
         start = dt.date.fromisoformat(f"{month}-01")
-        live = firms.filter((pl.col("established") < start) & ((pl.col("status") == "存续") | (pl.col("status_date") >= start)))
+        live = firms.filter(
+            (pl.col("established") < start) & ((pl.col("status") == "存续") | (pl.col("status_date") >= start))
+        )
         means.append(live.join(truth.select("uscc", month), on="uscc")[month].mean())
     return float(np.mean(means))
 
@@ -174,7 +252,9 @@ def score_table(model_dir: Path, table: Path, out: Path, id_column: str | None =
     for name in model.categories_:
         frame = frame.with_columns(pl.col(name).cast(pl.Utf8))
     scores = pl.Series("score", model.predict_proba(frame.select(model.features_)))
-    result = pl.DataFrame([frame[id_column], scores]) if id_column and id_column in frame.columns else pl.DataFrame([scores])
+    result = (
+        pl.DataFrame([frame[id_column], scores]) if id_column and id_column in frame.columns else pl.DataFrame([scores])
+    )
     fsio.write_parquet(out, result) if out.suffix == ".parquet" else fsio.write_csv(out, result)
     return result.height
 

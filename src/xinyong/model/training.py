@@ -21,10 +21,10 @@ from pathlib import Path
 import polars as pl
 
 from xinyong.errors import InputFileError, UsageError
-from xinyong.indicators.features import build_features
 from xinyong.indicators.catalog import catalog
-from xinyong.model.labels import LabelPolicy, adjust_for_nonresponse, inspection_outcomes
+from xinyong.indicators.features import build_features
 from xinyong.model.estimator import RiskModel
+from xinyong.model.labels import LabelPolicy, adjust_for_nonresponse, inspection_outcomes
 
 LABEL, WEIGHT, PERIOD = "label", "weight", "period"
 # Weighting classes for unlabelled inspections: the month, the stratum the firm was drawn from, and
@@ -45,8 +45,12 @@ class Split:
 
     def fit(self, model: RiskModel) -> RiskModel:
         return model.fit(
-            self.train.select(self.features), self.train[LABEL].to_numpy(), self.train[WEIGHT].to_numpy(),
-            self.valid.select(self.features), self.valid[LABEL].to_numpy(), self.valid[WEIGHT].to_numpy(),
+            self.train.select(self.features),
+            self.train[LABEL].to_numpy(),
+            self.train[WEIGHT].to_numpy(),
+            self.valid.select(self.features),
+            self.valid[LABEL].to_numpy(),
+            self.valid[WEIGHT].to_numpy(),
         )
 
 
@@ -65,13 +69,17 @@ def region_table(tables, policy: LabelPolicy, as_of: dt.date, extra: list[pl.Laz
     ``extra`` are outcomes of this system's own rounds (``xinyong estimate`` writes them), in the
     shape of :func:`xinyong.model.labels.inspection_outcomes`.
     """
-    month_end = (pl.col("as_of").dt.offset_by("1d").dt.month_end())
+    month_end = pl.col("as_of").dt.offset_by("1d").dt.month_end()
     outcomes = inspection_outcomes(tables["inspections"], policy)
     if extra:
-        outcomes = pl.concat([outcomes, *(e.select(outcomes.collect_schema().names()).cast(outcomes.collect_schema()) for e in extra)])
+        outcomes = pl.concat(
+            [outcomes, *(e.select(outcomes.collect_schema().names()).cast(outcomes.collect_schema()) for e in extra)]
+        )
     outcomes = outcomes.filter(month_end <= as_of)
     features = build_features(tables, outcomes.select("uscc", "as_of"))
-    table = adjust_for_nonresponse(outcomes.join(features, on=["uscc", "as_of"], how="left").collect(), NONRESPONSE_CLASSES)
+    table = adjust_for_nonresponse(
+        outcomes.join(features, on=["uscc", "as_of"], how="left").collect(), NONRESPONSE_CLASSES
+    )
     # A fixed row order: LightGBM's seeded bagging depends on it, and training must be repeatable.
     table = table.sort("round_month", "uscc")
     if table.is_empty():
@@ -82,7 +90,10 @@ def region_table(tables, policy: LabelPolicy, as_of: dt.date, extra: list[pl.Laz
 def split_by_month(table: pl.DataFrame, holdout_months: int = 6, valid_months: int = 3) -> Split:
     months = sorted(table[PERIOD].unique().to_list())
     if len(months) < holdout_months + valid_months + 6:
-        raise UsageError(f"out-of-time training needs at least {holdout_months + valid_months + 6} months of labels, got {len(months)}")
+        raise UsageError(
+            f"out-of-time training needs at least {holdout_months + valid_months + 6} months of labels, got "
+            f"{len(months)}"
+        )
     holdout = set(months[-holdout_months:])
     valid = set(months[-holdout_months - valid_months : -holdout_months])
     role = pl.col(PERIOD)
@@ -92,7 +103,9 @@ def split_by_month(table: pl.DataFrame, holdout_months: int = 6, valid_months: i
         table.filter(~role.is_in(list(holdout | valid))),
         table.filter(role.is_in(list(valid))),
         table.filter(role.is_in(list(holdout))),
-        names, categorical, "uscc",
+        names,
+        categorical,
+        "uscc",
     )
 
 
@@ -114,13 +127,17 @@ def read_any(path: Path) -> pl.DataFrame:
             return pl.read_parquet(path)
         if path.suffix == ".csv":
             return pl.read_csv(path, infer_schema_length=10_000)
-    except Exception as exc:  # noqa: BLE001 - any parse failure is the file's problem
+    except Exception as exc:
         raise InputFileError(path, f"not readable ({str(exc).splitlines()[0]})") from None
     raise InputFileError(path, f"unsupported file type {path.suffix!r}; use .csv or .parquet")
 
 
 def generic_split(
-    path: Path, label: str, id_column: str | None = None, time_column: str | None = None, weight_column: str | None = None
+    path: Path,
+    label: str,
+    id_column: str | None = None,
+    time_column: str | None = None,
+    weight_column: str | None = None,
 ) -> Split:
     table = read_any(path)
     for role, column in (("label", label), ("id", id_column), ("time", time_column), ("weight", weight_column)):
@@ -142,8 +159,14 @@ def generic_split(
     else:  # a fixed scramble of the row number: the same file always splits the same way
         rank = ((pl.int_range(pl.len(), dtype=pl.UInt64) * 2_654_435_761) % 1000) / 1000
     table = table.with_columns(rank.alias("__rank__"))
-    parts = [table.filter(cond).drop("__rank__") for cond in (
-        pl.col("__rank__") < 0.6, pl.col("__rank__").is_between(0.6, 0.8, closed="left"), pl.col("__rank__") >= 0.8)]
+    parts = [
+        table.filter(cond).drop("__rank__")
+        for cond in (
+            pl.col("__rank__") < 0.6,
+            pl.col("__rank__").is_between(0.6, 0.8, closed="left"),
+            pl.col("__rank__") >= 0.8,
+        )
+    ]
     if min(p.height for p in parts) == 0 or any(p[LABEL].n_unique() < 2 for p in parts):
         raise InputFileError(path, "too few rows of each label to split into train, validation and holdout")
     return Split(*parts, features, categorical, id_column)

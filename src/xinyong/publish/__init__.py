@@ -1,1 +1,1 @@
-"""Publish (一公开): the transparency log and its signed checkpoints, the public site, and the guard that keeps tiers out of it."""
+"""Publish (一公开): the transparency log and its signed checkpoints, the public site, and the guard against leaks."""

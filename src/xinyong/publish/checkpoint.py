@@ -52,8 +52,12 @@ def _parse_key(text: str, prefix: list[str], what: str) -> tuple[str, str, bytes
     """(name, hash hex, 32-byte key) of ``[prefix+]<name>+<hash>+<base64(0x01 ‖ key)>``."""
     parts = text.strip("\n").split("+", len(prefix) + 2)
     form = "+".join([*prefix, "<name>", "<8 hex digits>", "<base64 key>"])
-    if len(parts) != len(prefix) + 3 or parts[: len(prefix)] != prefix or not _NAME.match(parts[-3]) \
-            or not re.fullmatch(r"[0-9a-f]{8}", parts[-2]):
+    if (
+        len(parts) != len(prefix) + 3
+        or parts[: len(prefix)] != prefix
+        or not _NAME.match(parts[-3])
+        or not re.fullmatch(r"[0-9a-f]{8}", parts[-2])
+    ):
         raise NoteError(f"{what} is not {form}")
     material = b64decode(parts[-1], what)
     if len(material) != 33 or material[:1] != ED25519:
@@ -67,7 +71,7 @@ class Verifier:
     public: bytes
 
     @classmethod
-    def parse(cls, vkey: str) -> "Verifier":
+    def parse(cls, vkey: str) -> Verifier:
         name, hash_hex, public = _parse_key(vkey, [], "verifier key")
         if key_hash(name, public).hex() != hash_hex:
             raise NoteError("verifier key hash does not match its name and key")
@@ -90,13 +94,13 @@ class Signer:
     seed: bytes
 
     @classmethod
-    def generate(cls, name: str) -> "Signer":
+    def generate(cls, name: str) -> Signer:
         if not _NAME.match(name):
             raise NoteError(f"key name {name!r} must have no spaces or '+'")
         return cls(name, Ed25519PrivateKey.generate().private_bytes_raw())
 
     @classmethod
-    def parse(cls, skey: str) -> "Signer":
+    def parse(cls, skey: str) -> Signer:
         name, hash_hex, seed = _parse_key(skey, ["PRIVATE", "KEY"], "signer key")
         signer = cls(name, seed)
         if key_hash(signer.name, signer.verifier.public).hex() != hash_hex:
@@ -129,7 +133,7 @@ def open_note(note: str, verifier: Verifier) -> str:
         if not line.startswith(DASH) or line.count(" ") != 2:
             raise NoteError("malformed signature line")
     for line in lines:
-        name, blob = line[len(DASH):].split(" ")
+        name, blob = line[len(DASH) :].split(" ")
         if name != verifier.name:
             continue
         data = b64decode(blob, "signature")
@@ -151,7 +155,7 @@ class Checkpoint:
         return f"{self.origin}\n{self.size}\n{b64(self.root)}\n"
 
     @classmethod
-    def parse(cls, text: str) -> "Checkpoint":
+    def parse(cls, text: str) -> Checkpoint:
         lines = text.split("\n")
         if len(lines) < 4 or lines[-1] != "" or not lines[0]:
             raise NoteError("checkpoint is not origin, size and root hash lines")

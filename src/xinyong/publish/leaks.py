@@ -43,7 +43,7 @@ def _internal(files: list[Path]) -> tuple[set[str], dict[str, str]]:
     for path in files:
         frame = pl.read_parquet(path, columns=["uscc", "score", "tier"])
         scores |= {f"{s:.6f}" for s in frame["score"].to_list()}
-        tiers |= dict(zip(frame["uscc"].to_list(), frame["tier"].to_list()))
+        tiers |= dict(zip(frame["uscc"].to_list(), frame["tier"].to_list(), strict=True))
     return scores, tiers
 
 
@@ -59,7 +59,9 @@ def _scan(path: Path, scores: set[str], tiers: dict[str, str]) -> list[str]:
         if suffix == ".json":
             text = path.read_text(encoding="utf-8")
             keys = _json_keys(json.loads(text))
-            return [f"key {k!r} names internal data" for k in sorted(keys) if FORBIDDEN_NAMES.search(k)] + _numbers(text, scores)
+            return [f"key {k!r} names internal data" for k in sorted(keys) if FORBIDDEN_NAMES.search(k)] + _numbers(
+                text, scores
+            )
     if suffix in TEXT_SUFFIXES:
         text = path.read_text(encoding="utf-8", errors="replace")
         visible = re.sub(r"<[^>]+>", " ", text)
@@ -77,8 +79,10 @@ def _table(path: Path) -> pl.DataFrame | None:
         if path.suffix.lower() == ".jsonl":
             return pl.read_ndjson(path, infer_schema_length=None)
         data = json.loads(path.read_text(encoding="utf-8"))
-        return pl.DataFrame(data) if isinstance(data, list) and data and all(isinstance(r, dict) for r in data) else None
-    except Exception:  # noqa: BLE001 - not a table: scanned as text instead
+        return (
+            pl.DataFrame(data) if isinstance(data, list) and data and all(isinstance(r, dict) for r in data) else None
+        )
+    except Exception:
         return None
 
 
@@ -91,8 +95,17 @@ def _json_keys(value) -> set[str]:
 
 
 def _tier_columns(frame: pl.DataFrame, tiers: dict[str, str]) -> list[str]:
-    id_columns = [c for c in frame.columns if frame[c].dtype == pl.Utf8 and frame[c].drop_nulls().str.len_chars().eq(18).all()
-                  and frame[c].drop_nulls().is_in(list(tiers)).any()] if tiers else []
+    id_columns = (
+        [
+            c
+            for c in frame.columns
+            if frame[c].dtype == pl.Utf8
+            and frame[c].drop_nulls().str.len_chars().eq(18).all()
+            and frame[c].drop_nulls().is_in(list(tiers)).any()
+        ]
+        if tiers
+        else []
+    )
     problems = []
     for id_column in id_columns:
         known = frame.filter(pl.col(id_column).is_in(list(tiers)))
@@ -100,9 +113,13 @@ def _tier_columns(frame: pl.DataFrame, tiers: dict[str, str]) -> list[str]:
         for column in known.columns:
             values = known[column].cast(pl.Utf8)
             letters = values.drop_nulls()
-            if column != id_column and len(letters) >= 4 and letters.is_in(["A", "B", "C", "D"]).all():
-                if (values == truth).fill_null(False).mean() > 0.9:
-                    problems.append(f"column {column!r} holds the firms' internal tiers")
+            if (
+                column != id_column
+                and len(letters) >= 4
+                and letters.is_in(["A", "B", "C", "D"]).all()
+                and (values == truth).fill_null(False).mean() > 0.9
+            ):
+                problems.append(f"column {column!r} holds the firms' internal tiers")
     return problems
 
 

@@ -29,16 +29,27 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong.workspace import fsio
-from xinyong.publish import translog
-from xinyong.ingest.contract import RESULT_LABELS, authority_of, division_name
 from xinyong.core.canonical import records_of
 from xinyong.errors import UsageError
+from xinyong.ingest.contract import RESULT_LABELS, authority_of, division_name
+from xinyong.publish import translog
 from xinyong.results.run import read_results
 from xinyong.rounds.run import RoundPaths
+from xinyong.workspace import fsio
 
 # The public fields of a result, in the order of DESIGN.md.
-FIELDS = ("检查实施机关", "类型", "抽查计划", "抽查事项", "市场主体名称", "统一社会信用代码", "日期", "结果", "公示日期", "更正记录")
+FIELDS = (
+    "检查实施机关",
+    "类型",
+    "抽查计划",
+    "抽查事项",
+    "市场主体名称",
+    "统一社会信用代码",
+    "日期",
+    "结果",
+    "公示日期",
+    "更正记录",
+)
 ROUND_FILES = ("commitment.json", "randomness.json", "plans.json", "selection.jsonl")
 
 
@@ -100,13 +111,18 @@ def disclose(out: Path, public_dir: Path, clean_dir: Path, *, today: dt.date) ->
     names = dict(pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "name"]).iter_rows())
     items = dict(pl.read_parquet(clean_dir / "inspection_items.parquet", columns=["item_id", "name"]).iter_rows())
     dates = translog.published_dates(public_dir)
-    records = [public_record(r, rnd.plans[r["plan"]], names.get(r["uscc"], ""), items, dates.get(r["id"], today.isoformat()))
-               for rnd in rounds for r in rnd.results]
+    records = [
+        public_record(r, rnd.plans[r["plan"]], names.get(r["uscc"], ""), items, dates.get(r["id"], today.isoformat()))
+        for rnd in rounds
+        for r in rnd.results
+    ]
     site = build_site(division, rounds, records, names)
     round_files = {f"rounds/{rnd.id}/{name}": data for rnd in rounds for name, data in rnd.files.items()}
     entries = [translog.file_entry(public_dir, public_dir / path, data) for path, data in round_files.items()]
     entries += [{"kind": "disclosure", "record": record} for record in records]
-    entries.append({"kind": "site", "files": {path: hashlib.sha256(data).hexdigest() for path, data in sorted(site.items())}})
+    entries.append(
+        {"kind": "site", "files": {path: hashlib.sha256(data).hexdigest() for path, data in sorted(site.items())}}
+    )
     appended = translog.append(public_dir, entries, origin=translog.origin_for(division))
     for path, data in round_files.items():  # already there when the site is OUT/public itself
         if not (public_dir / path).exists():
@@ -114,7 +130,13 @@ def disclose(out: Path, public_dir: Path, clean_dir: Path, *, today: dt.date) ->
     for path, data in site.items():
         fsio.write_bytes(public_dir / path, data)
     new = sum(1 for r in records if r["记录号"] not in dates)
-    return {"records": len(records), "new": new, "rounds": len(rounds), "log_size": appended.checkpoint.size, "site": public_dir / "index.html"}
+    return {
+        "records": len(records),
+        "new": new,
+        "rounds": len(rounds),
+        "log_size": appended.checkpoint.size,
+        "site": public_dir / "index.html",
+    }
 
 
 # -- the site (pure) ------------------------------------------------------------------------------
@@ -122,11 +144,15 @@ def build_site(division: str, rounds: list[Round], records: list[dict], names: d
     """Every page and download of the site, by path."""
     place = division_name(division)
     corrected = {r["更正记录"]: r["记录号"] for r in records if r["更正记录"]}
-    shown = [{**r, "状态": f"已被 {corrected[r['记录号']]} 更正" if r["记录号"] in corrected else "有效"} for r in records]
+    shown = [
+        {**r, "状态": f"已被 {corrected[r['记录号']]} 更正" if r["记录号"] in corrected else "有效"} for r in records
+    ]
     site = {
         "assets/site.css": CSS.encode("utf-8"),
         "assets/site.js": SCRIPT.encode("utf-8"),
-        "data/records.js": ("window.XINYONG_RECORDS = " + json.dumps(shown, ensure_ascii=False, indent=0) + ";\n").encode("utf-8"),
+        "data/records.js": (
+            "window.XINYONG_RECORDS = " + json.dumps(shown, ensure_ascii=False, indent=0) + ";\n"
+        ).encode("utf-8"),
         "downloads/results.csv": _csv(shown),
         "downloads/results.json": _json(shown),
         "index.html": _index(place, rounds, shown).encode("utf-8"),
@@ -152,13 +178,15 @@ def _json(rows: list[dict]) -> bytes:
 
 
 def _page(title: str, body: str, root: str = "", search: bool = False) -> str:
-    scripts = f"<script src=\"{root}data/records.js\"></script><script src=\"{root}assets/site.js\"></script>\n" if search else ""
+    scripts = (
+        f'<script src="{root}data/records.js"></script><script src="{root}assets/site.js"></script>\n' if search else ""
+    )
     return (
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        f"<title>{html.escape(title)}</title><link rel=\"icon\" href=\"data:,\">"
-        f"<link rel=\"stylesheet\" href=\"{root}assets/site.css\"></head>\n<body>\n"
-        f"<header><a href=\"{root}index.html\">“双随机、一公开”抽查检查结果公示</a></header>\n<main>\n{body}\n</main>\n"
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{html.escape(title)}</title><link rel="icon" href="data:,">'
+        f'<link rel="stylesheet" href="{root}assets/site.css"></head>\n<body>\n'
+        f'<header><a href="{root}index.html">“双随机、一公开”抽查检查结果公示</a></header>\n<main>\n{body}\n</main>\n'
         "<footer>本站为静态公示页面，所有文件均记入可公开验证的透明日志（见首页“如何核验”）。</footer>\n"
         f"{scripts}</body></html>\n"
     )
@@ -167,7 +195,7 @@ def _page(title: str, body: str, root: str = "", search: bool = False) -> str:
 def _table(headers: list[str], rows: list[list[str]], css: str = "") -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>\n" for row in rows)
-    return f"<table class=\"{css}\"><thead><tr>{head}</tr></thead><tbody>\n{body}</tbody></table>"
+    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>\n{body}</tbody></table>'
 
 
 def _index(place: str, rounds: list[Round], records: list[dict]) -> str:
@@ -179,17 +207,26 @@ def _index(place: str, rounds: list[Round], records: list[dict]) -> str:
         selected = defaultdict(int)
         for s in rnd.selection:
             selected[s["plan"]] += 1
-        rows = [[p["name"], "、".join(p["departments"]), str(selected.get(pid, 0)), str(by_round_plan.get((rnd.id, p["name"]), 0))]
-                for pid, p in sorted(rnd.plans.items())]
+        rows = [
+            [
+                p["name"],
+                "、".join(p["departments"]),
+                str(selected.get(pid, 0)),
+                str(by_round_plan.get((rnd.id, p["name"]), 0)),
+            ]
+            for pid, p in sorted(rnd.plans.items())
+        ]
         month = rnd.id.split("-", 1)[1]
-        months.append(f"<h3>{month[:4]}年{int(month[5:])}月 · <a href=\"rounds/{rnd.id}.html\">批次 {rnd.id}</a></h3>"
-                      + _table(["抽查计划", "参与部门", "抽中户数", "已公示结果"], rows))
+        months.append(
+            f'<h3>{month[:4]}年{int(month[5:])}月 · <a href="rounds/{rnd.id}.html">批次 {rnd.id}</a></h3>'
+            + _table(["抽查计划", "参与部门", "抽中户数", "已公示结果"], rows)
+        )
     body = f"""<h1>{html.escape(place)}“双随机、一公开”抽查检查结果</h1>
 <section id="search"><h2>查询</h2>
 <p><label for="q">输入市场主体名称或统一社会信用代码：</label>
 <input id="q" type="search" placeholder="如：柯城 或 91330802…" autocomplete="off"></p>
 <p id="count" aria-live="polite"></p><div id="hits"></div></section>
-<section id="months"><h2>按月份和抽查计划</h2>{''.join(months)}</section>
+<section id="months"><h2>按月份和抽查计划</h2>{"".join(months)}</section>
 <section id="downloads"><h2>下载</h2><ul>
 <li><a href="downloads/results.csv" download>全部结果（CSV，Excel 可直接打开）</a></li>
 <li><a href="downloads/results.json" download>全部结果（JSON）</a></li></ul></section>
@@ -205,13 +242,35 @@ def _index(place: str, rounds: list[Round], records: list[dict]) -> str:
 def _round_page(place: str, rnd: Round, records: list[dict], names: dict[str, str]) -> str:
     commitment = json.loads(rnd.commitment)
     c = hashlib.sha256(rnd.commitment).hexdigest()
-    randomness = (f"<p>公开随机数（承诺公布后才产生）：<code>{html.escape(rnd.randomness['value'])}</code>；"
-                  f"来源：{html.escape(commitment['randomness']['source'])}</p>") if rnd.randomness else "<p>尚未取得公开随机数。</p>"
-    selection = _table(["计划", "统一社会信用代码", "市场主体名称", "随机键值"],
-                       [[s["plan"], s["uscc"], names.get(s["uscc"], ""), s["key"]] for s in rnd.selection], "keys")
-    results = _table(["检查实施机关", "类型", "抽查计划", "市场主体名称", "统一社会信用代码", "日期", "结果", "状态"],
-                     [[r["检查实施机关"], r["类型"], r["抽查计划"], r["市场主体名称"], r["统一社会信用代码"], r["日期"], r["结果"], r["状态"]]
-                      for r in records])
+    randomness = (
+        (
+            f"<p>公开随机数（承诺公布后才产生）：<code>{html.escape(rnd.randomness['value'])}</code>；"
+            f"来源：{html.escape(commitment['randomness']['source'])}</p>"
+        )
+        if rnd.randomness
+        else "<p>尚未取得公开随机数。</p>"
+    )
+    selection = _table(
+        ["计划", "统一社会信用代码", "市场主体名称", "随机键值"],
+        [[s["plan"], s["uscc"], names.get(s["uscc"], ""), s["key"]] for s in rnd.selection],
+        "keys",
+    )
+    results = _table(
+        ["检查实施机关", "类型", "抽查计划", "市场主体名称", "统一社会信用代码", "日期", "结果", "状态"],
+        [
+            [
+                r["检查实施机关"],
+                r["类型"],
+                r["抽查计划"],
+                r["市场主体名称"],
+                r["统一社会信用代码"],
+                r["日期"],
+                r["结果"],
+                r["状态"],
+            ]
+            for r in records
+        ],
+    )
     body = f"""<h1>{html.escape(place)} 抽查批次 {rnd.id}</h1>
 <section><h2>抽取过程</h2>
 <p>承诺（commitment）在任何随机数产生之前公布，固定了抽查名录、抽查计划和检查人员名录：

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import stat
@@ -33,11 +34,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from xinyong.workspace import fsio
-from xinyong.publish.checkpoint import Checkpoint, NoteError, Signer, Verifier, b64, open_note
 from xinyong.core.canonical import CJ
-from xinyong.errors import UsageError, VerificationError
 from xinyong.core.merkle import StoredLevel, Tree, leaf_hash, verify_consistency, verify_inclusion
+from xinyong.errors import UsageError, VerificationError
+from xinyong.publish.checkpoint import Checkpoint, NoteError, Signer, Verifier, b64, open_note
+from xinyong.workspace import fsio
 
 LOG = "log"
 ENTRIES = f"{LOG}/entries.jsonl"
@@ -61,7 +62,9 @@ def load_signer(key_path: Path, origin: str) -> Signer:
     if key_path.exists():
         mode = stat.S_IMODE(key_path.stat().st_mode)
         if mode & 0o077:
-            raise UsageError(f"{key_path}: the log's private key must be readable by its owner only (chmod 600), not {mode:o}")
+            raise UsageError(
+                f"{key_path}: the log's private key must be readable by its owner only (chmod 600), not {mode:o}"
+            )
         try:
             return Signer.parse(key_path.read_text(encoding="ascii"))
         except (NoteError, UnicodeDecodeError) as error:
@@ -153,7 +156,9 @@ def entries(public_dir: Path) -> list[dict]:
 
 def published_dates(public_dir: Path) -> dict[str, str]:
     """Result record id → the day it was published, from the disclosure entries (the one record of it)."""
-    return {e["record"]["记录号"]: e["record"]["公示日期"] for e in entries(public_dir) if e.get("kind") == "disclosure"}
+    return {
+        e["record"]["记录号"]: e["record"]["公示日期"] for e in entries(public_dir) if e.get("kind") == "disclosure"
+    }
 
 
 def record_index(public_dir: Path, record_id: str) -> int:
@@ -183,7 +188,13 @@ def prove_inclusion(public_dir: Path, index: int, size: int | None = None) -> di
         root = tree.root(size)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    return {"index": index, "size": size, "leaf_hash": b64(tree.levels[0][index]), "root": b64(root), "proof": [b64(h) for h in proof]}
+    return {
+        "index": index,
+        "size": size,
+        "leaf_hash": b64(tree.levels[0][index]),
+        "root": b64(root),
+        "proof": [b64(h) for h in proof],
+    }
 
 
 def prove_consistency(public_dir: Path, old: int, new: int | None = None) -> dict:
@@ -194,7 +205,13 @@ def prove_consistency(public_dir: Path, old: int, new: int | None = None) -> dic
         roots = tree.root(old), tree.root(new)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    return {"old": old, "new": new, "old_root": b64(roots[0]), "new_root": b64(roots[1]), "proof": [b64(h) for h in proof]}
+    return {
+        "old": old,
+        "new": new,
+        "old_root": b64(roots[0]),
+        "new_root": b64(roots[1]),
+        "proof": [b64(h) for h in proof],
+    }
 
 
 # -- verification -------------------------------------------------------------------------------
@@ -213,8 +230,10 @@ def verify_log(public_dir: Path, *, since: Path | None = None, key: str | None =
             raise VerificationError(_first_bad_entry(public_dir, tree, size))
     _check_tree(public_dir, tree, latest)
     sizes = sorted(checkpoints)
-    for old, new in zip(sizes, sizes[1:]):
-        if not verify_consistency(old, new, tree.consistency_proof(old, new), checkpoints[old].root, checkpoints[new].root):
+    for old, new in itertools.pairwise(sizes):
+        if not verify_consistency(
+            old, new, tree.consistency_proof(old, new), checkpoints[old].root, checkpoints[new].root
+        ):
             raise VerificationError(f"{LOG}/checkpoints/{new}.txt: not consistent with checkpoint {old}")
     report = {"size": latest.size, "checkpoints": len(checkpoints), "origin": latest.origin}
     if since is not None:
@@ -265,13 +284,19 @@ def _all_checkpoints(public_dir: Path, verifier: Verifier, latest: Checkpoint) -
         name = f"{LOG}/checkpoints/{path.name}"
         checkpoint = _checkpoint(public_dir, name, verifier)
         if path.name != f"{checkpoint.size}.txt" or checkpoint.origin != latest.origin:
-            raise VerificationError(f"{name}: signs size {checkpoint.size} of {checkpoint.origin}, not what its name and the log say")
+            raise VerificationError(
+                f"{name}: signs size {checkpoint.size} of {checkpoint.origin}, not what its name and the log say"
+            )
         checkpoints[checkpoint.size] = checkpoint
-    if checkpoints.get(latest.size) != latest or (public_dir / LATEST).read_bytes() != (
-            public_dir / LOG / "checkpoints" / f"{latest.size}.txt").read_bytes():
+    if (
+        checkpoints.get(latest.size) != latest
+        or (public_dir / LATEST).read_bytes() != (public_dir / LOG / "checkpoints" / f"{latest.size}.txt").read_bytes()
+    ):
         raise VerificationError(f"{LATEST}: differs from {LOG}/checkpoints/{latest.size}.txt")
     if max(checkpoints) != latest.size:
-        raise VerificationError(f"{LOG}/checkpoints/{max(checkpoints)}.txt: is beyond the latest checkpoint {latest.size}")
+        raise VerificationError(
+            f"{LOG}/checkpoints/{max(checkpoints)}.txt: is beyond the latest checkpoint {latest.size}"
+        )
     return dict(sorted(checkpoints.items()))
 
 
@@ -280,7 +305,10 @@ def _first_bad_entry(public_dir: Path, tree: Tree, size: int) -> str:
     published = _stored_leaves(public_dir)
     for index in range(size):
         if index >= len(published) or tree.levels[0][index] != published[index]:
-            return f"{ENTRIES} entry {index} (line {index + 1}): not in the log as checkpoint {size} signed it; changed after publication"
+            return (
+                f"{ENTRIES} entry {index} (line {index + 1}): not in the log as checkpoint {size} signed it; "
+                "changed after publication"
+            )
     return f"{ENTRIES}: entries before {size} do not give the root that checkpoint {size} signed"
 
 
@@ -302,15 +330,19 @@ def _check_tree(public_dir: Path, tree: Tree, latest: Checkpoint) -> None:
         data = path.read_bytes() if path.is_file() else b""
         expected = b"".join(level)
         if data != expected:
-            at = next((i for i in range(0, min(len(data), len(expected)), 32) if data[i : i + 32] != expected[i : i + 32]),
-                      min(len(data), len(expected)))
+            at = next(
+                (i for i in range(0, min(len(data), len(expected)), 32) if data[i : i + 32] != expected[i : i + 32]),
+                min(len(data), len(expected)),
+            )
             raise VerificationError(f"{name}: hash {at // 32} is not the log's (level {k} of the tree)")
     extra = sorted(p.name for p in (public_dir / TREE).glob("*") if p.name not in names)
     if extra:
         raise VerificationError(f"{TREE}/{extra[0]}: is not a level of the tree")
     stored = stored_tree(public_dir)
     for index in range(latest.size):
-        if not verify_inclusion(index, latest.size, tree.levels[0][index], stored.inclusion_proof(index, latest.size), latest.root):
+        if not verify_inclusion(
+            index, latest.size, tree.levels[0][index], stored.inclusion_proof(index, latest.size), latest.root
+        ):
             raise VerificationError(f"{TREE}: the inclusion proof of entry {index} does not verify against {LATEST}")
 
 
@@ -320,10 +352,14 @@ def _check_since(since: Path, verifier: Verifier, tree: Tree, latest: Checkpoint
     except (NoteError, UnicodeDecodeError, OSError) as error:
         raise VerificationError(f"{since}: {error}") from None
     if earlier.origin != latest.origin or earlier.size > latest.size:
-        raise VerificationError(f"{since}: checkpoint of {earlier.origin} at size {earlier.size} cannot precede the log's {latest.size}")
+        raise VerificationError(
+            f"{since}: checkpoint of {earlier.origin} at size {earlier.size} cannot precede the log's {latest.size}"
+        )
     proof = tree.consistency_proof(earlier.size, latest.size) if earlier.size else []
     if earlier.size and not verify_consistency(earlier.size, latest.size, proof, earlier.root, latest.root):
-        raise VerificationError(f"{since}: the log is not an extension of this checkpoint; entries before {earlier.size} were changed")
+        raise VerificationError(
+            f"{since}: the log is not an extension of this checkpoint; entries before {earlier.size} were changed"
+        )
     return earlier.size
 
 
@@ -338,7 +374,10 @@ def _check_files(public_dir: Path, logged: list[dict]) -> int:
     for index, entry in enumerate(logged):
         if entry.get("kind") == "file":
             if entry["path"] in expected:
-                raise VerificationError(f"{entry['path']}: logged twice (entries {expected[entry['path']][1]} and {index}); a published document changed")
+                raise VerificationError(
+                    f"{entry['path']}: logged twice (entries {expected[entry['path']][1]} and {index}); a published "
+                    "document changed"
+                )
             expected[entry["path"]] = (entry["sha256"], index)
         elif entry.get("kind") == "site":
             site = {path: (digest, index) for path, digest in entry["files"].items()}
@@ -352,7 +391,9 @@ def _check_files(public_dir: Path, logged: list[dict]) -> int:
             raise VerificationError(f"{relative}: published but not in the transparency log")
         digest, index = expected.pop(relative)
         if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            raise VerificationError(f"{relative}: differs from log entry {index} (SHA-256 {digest[:12]}…); changed after publication")
+            raise VerificationError(
+                f"{relative}: differs from log entry {index} (SHA-256 {digest[:12]}…); changed after publication"
+            )
         checked += 1
     for relative, (_, index) in sorted(expected.items()):
         raise VerificationError(f"{relative}: in log entry {index} but missing from the site")
@@ -363,4 +404,3 @@ def file_entry(public_dir: Path, path: Path, data: bytes | None = None) -> dict:
     """The entry that logs one published file by its path and SHA-256 (of ``data`` when it is not written yet)."""
     data = path.read_bytes() if data is None else data
     return {"kind": "file", "path": path.relative_to(public_dir).as_posix(), "sha256": hashlib.sha256(data).hexdigest()}
-

@@ -20,7 +20,9 @@ def ingest_summary(reports: Mapping[str, TableReport], out_dir: Path) -> RichTab
         table.add_column(header, justify="right" if header in ("rows in", "accepted", "quarantined") else "left")
     for name, r in reports.items():
         rules = ", ".join(f"{rule} {n}" for rule, n in r.by_rule.items())
-        table.add_row(name, contract.table(name).label, f"{r.input_rows:,}", f"{r.accepted:,}", f"{r.quarantined:,}", rules)
+        table.add_row(
+            name, contract.table(name).label, f"{r.input_rows:,}", f"{r.accepted:,}", f"{r.quarantined:,}", rules
+        )
     return table
 
 
@@ -33,8 +35,12 @@ def results_summary(status: pl.DataFrame, round_id: str, today: dt.date) -> Rich
         part = status.filter(pl.col("status") == state)
         unknown = part["due"].null_count()
         latest = part["due"].max()
-        table.add_row(state, f"{part.height:,}", f"{part['overdue'].sum():,}",
-                      (str(latest) if latest else "—") + (f" ({unknown} unknown: no official calendar yet)" if unknown else ""))
+        table.add_row(
+            state,
+            f"{part.height:,}",
+            f"{part['overdue'].sum():,}",
+            (str(latest) if latest else "—") + (f" ({unknown} unknown: no official calendar yet)" if unknown else ""),
+        )
     for row in status.filter(pl.col("overdue")).head(50).iter_rows(named=True):
         table.add_row(f"  overdue {row['plan']} {row['uscc']}", row["status"], "", str(row["due"]))
     return table
@@ -50,6 +56,12 @@ def estimates_table(estimates: pl.DataFrame, round_id: str) -> RichTable:
         return "—" if value is None else f"{value:.3f} [{low:.3f}, {high:.3f}]"
 
     for r in estimates.iter_rows(named=True):
-        table.add_row(f"{r['domain']} {r['name']}", f"{r['N']:,}", f"{r['drawn']:,}", f"{r['labelled']:,}",
-                      cell(r["ht"], r["ht_low"], r["ht_high"]), cell(r["naive"], r["naive_low"], r["naive_high"]))
+        table.add_row(
+            f"{r['domain']} {r['name']}",
+            f"{r['N']:,}",
+            f"{r['drawn']:,}",
+            f"{r['labelled']:,}",
+            cell(r["ht"], r["ht_low"], r["ht_high"]),
+            cell(r["naive"], r["naive_low"], r["naive_high"]),
+        )
     return table

@@ -21,15 +21,15 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong.workspace import fsio
-from xinyong.publish import translog
-from xinyong.ingest.contract import RESULT_CODES, results_form
+from xinyong.core.calendar import result_due
 from xinyong.core.canonical import CJ, jsonl, records_of
-from xinyong.errors import InputFileError, InputRowError, RoundStateError
-from xinyong.workspace.tables import LINE, read_table
-from xinyong.rounds.run import RoundPaths
+from xinyong.errors import CalendarUnavailableError, InputFileError, InputRowError, RoundStateError
+from xinyong.ingest.contract import RESULT_CODES, results_form
 from xinyong.ingest.validate import validate_table
-from xinyong.core.calendar import CalendarUnavailable, result_due
+from xinyong.publish import translog
+from xinyong.rounds.run import RoundPaths
+from xinyong.workspace import fsio
+from xinyong.workspace.tables import LINE, read_table
 
 STORE = "results.jsonl"
 PROBLEM_COLUMNS = ("line", "column", "rule", "detail")
@@ -64,30 +64,49 @@ def import_results(out: Path, path: Path, *, today: dt.date, encoding: str = "ut
     raw = read_table(path, form, encoding, optional_may_be_absent=True)
     rounds = raw["round"].drop_nulls().unique().to_list()
     if len(rounds) != 1:
-        raise InputFileError(path, f"holds rows of {len(rounds)} rounds ({', '.join(sorted(map(str, rounds)))}); import one file per round")
+        raise InputFileError(
+            path,
+            f"holds rows of {len(rounds)} rounds ({', '.join(sorted(map(str, rounds)))}); import one file per round",
+        )
     round_id = rounds[0]
     paths = RoundPaths(out, round_id)
     if not (paths.audit / "finalized.json").exists():
-        raise InputFileError(path, f"round {round_id} has no finalised teams under {out}; results can only be entered for them")
+        raise InputFileError(
+            path, f"round {round_id} has no finalised teams under {out}; results can only be entered for them"
+        )
     checked = validate_table(raw, form, today, {})
     existing = read_results(out, round_id)
     # validate_table keeps the accepted rows in file order; their lines are the ones not quarantined.
     lines = raw[LINE].filter(~raw[LINE].is_in(checked.quarantined["line"].implode()))
     rows = checked.accepted.with_columns(lines.alias(LINE))
     new, row_problems = check_rows(rows, _round_context(paths), existing, path.name)
-    problems = pl.concat([checked.quarantined.select(PROBLEM_COLUMNS).cast({"line": pl.Int64}), row_problems]).sort("line")
+    problems = pl.concat([checked.quarantined.select(PROBLEM_COLUMNS).cast({"line": pl.Int64}), row_problems]).sort(
+        "line"
+    )
     if problems.height:
-        report = results_dir(out, round_id) / "rejected" / f"{path.stem}-{hashlib.sha256(path.read_bytes()).hexdigest()[:8]}.csv"
+        report = (
+            results_dir(out, round_id)
+            / "rejected"
+            / f"{path.stem}-{hashlib.sha256(path.read_bytes()).hexdigest()[:8]}.csv"
+        )
         fsio.write_csv(report, problems, bom=True)
         first = problems.row(0, named=True)
         label = form.column(first["column"]).label if first["column"] in form.column_names else first["column"]
-        raise InputRowError(path, first["line"], label, first["rule"],
-                            f"{first['detail']} ({problems['line'].n_unique()} rows rejected, all listed in {report}; nothing was imported)")
+        raise InputRowError(
+            path,
+            first["line"],
+            label,
+            first["rule"],
+            f"{first['detail']} ({problems['line'].n_unique()} rows rejected, all listed in {report}; nothing was "
+            "imported)",
+        )
     known = {r["id"] for r in existing}
     added = [r for r in new if r["id"] not in known]
     if added:
-        stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-        fsio.write_bytes(results_dir(out, round_id) / STORE, jsonl(existing + [{**r, "imported_at": stamp} for r in added]))
+        stamp = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        fsio.write_bytes(
+            results_dir(out, round_id) / STORE, jsonl(existing + [{**r, "imported_at": stamp} for r in added])
+        )
     return Imported(round_id, len(added), sum(1 for r in added if r["corrects"]), len(new) - len(added))
 
 
@@ -103,7 +122,9 @@ def _round_context(paths: RoundPaths) -> RoundContext:
     return RoundContext(paths.first_day, paths.last_day, teams)
 
 
-def check_rows(rows: pl.DataFrame, context: RoundContext, existing: list[dict], source: str) -> tuple[list[dict], pl.DataFrame]:
+def check_rows(
+    rows: pl.DataFrame, context: RoundContext, existing: list[dict], source: str
+) -> tuple[list[dict], pl.DataFrame]:
     """The records the rows make, and every rule a row breaks against the round and its past results (pure)."""
     by_id = {r["id"]: r for r in existing}
     current = current_results(existing)
@@ -116,7 +137,9 @@ def check_rows(rows: pl.DataFrame, context: RoundContext, existing: list[dict], 
             problems.append((line, *problem))
         else:
             records.append(record)
-    return records, pl.DataFrame(problems, schema={c: pl.Int64 if c == "line" else pl.Utf8 for c in PROBLEM_COLUMNS}, orient="row")
+    return records, pl.DataFrame(
+        problems, schema={c: pl.Int64 if c == "line" else pl.Utf8 for c in PROBLEM_COLUMNS}, orient="row"
+    )
 
 
 def _row_problem(row: dict, record: dict, target: tuple[str, str], context: RoundContext, by_id: dict, current: dict):
@@ -126,7 +149,11 @@ def _row_problem(row: dict, record: dict, target: tuple[str, str], context: Roun
     if not drawn:
         return "team", "unstaffed", "no team was drawn for this target; it cannot have a result"
     if sorted(record["team"]) != sorted(drawn):
-        return "team", "team_mismatch", f"{'、'.join(record['team'])} is not the team drawn for this target ({'、'.join(drawn)})"
+        return (
+            "team",
+            "team_mismatch",
+            f"{'、'.join(record['team'])} is not the team drawn for this target ({'、'.join(drawn)})",
+        )
     codes = row["codes"].split(";")
     if "1" in codes and len(codes) > 1:
         return "codes", "codes_exclusive", "1 (未发现问题) cannot be combined with other codes"
@@ -141,21 +168,35 @@ def _row_problem(row: dict, record: dict, target: tuple[str, str], context: Roun
         if corrected is None or (corrected["plan"], corrected["uscc"]) != target:
             return "corrects", "unknown_record", f"{row['corrects']} is not a result of this target"
         if current.get(target, {}).get("id") != row["corrects"]:
-            return "corrects", "already_corrected", f"{row['corrects']} was already corrected by {current[target]['id']}; correct that one"
+            return (
+                "corrects",
+                "already_corrected",
+                f"{row['corrects']} was already corrected by {current[target]['id']}; correct that one",
+            )
     elif target in current:
-        return "corrects", "already_recorded", (f"this target already has result {current[target]['id']}; to change it, "
-                                                f"fill 更正记录号 with {current[target]['id']}")
+        return (
+            "corrects",
+            "already_recorded",
+            (
+                f"this target already has result {current[target]['id']}; to change it, "
+                f"fill 更正记录号 with {current[target]['id']}"
+            ),
+        )
     return None
 
 
 def make_record(row: dict, source: str) -> dict:
     """A result record; its id is the hash of what it says, so the same row always makes the same record."""
     content = {
-        "round": row["round"], "plan": row["plan"], "uscc": row["uscc"],
+        "round": row["round"],
+        "plan": row["plan"],
+        "uscc": row["uscc"],
         "team": sorted(row["team"].split(";")),
-        "started": row["started"].isoformat(), "ended": row["ended"].isoformat(),
+        "started": row["started"].isoformat(),
+        "ended": row["ended"].isoformat(),
         "codes": sorted(row["codes"].split(";"), key=RESULT_CODES.index),
-        "corrects": row["corrects"], "remarks": row["remarks"] or "",
+        "corrects": row["corrects"],
+        "remarks": row["remarks"] or "",
     }
     return {"id": "R-" + hashlib.sha256(CJ(content)).hexdigest()[:16], **content, "source": f"{source} row {row[LINE]}"}
 
@@ -178,14 +219,32 @@ def results_status(out: Path, round_id: str, today: dt.date, public_dir: Path | 
         ended = dt.date.fromisoformat(record["ended"]) if record else context.month_end
         try:
             due = result_due(ended)
-        except CalendarUnavailable:
+        except CalendarUnavailableError:
             due = None
         state = "待录入" if record is None else "已公示" if record["id"] in published else "待公示"
-        rows.append({"plan": plan, "uscc": uscc, "status": state, "record": record["id"] if record else None,
-                     "ended": record["ended"] if record else None, "due": due,
-                     "overdue": None if due is None or state == "已公示" else today > due})
-    return pl.DataFrame(rows, schema={"plan": pl.Utf8, "uscc": pl.Utf8, "status": pl.Utf8, "record": pl.Utf8,
-                                      "ended": pl.Utf8, "due": pl.Date, "overdue": pl.Boolean})
+        rows.append(
+            {
+                "plan": plan,
+                "uscc": uscc,
+                "status": state,
+                "record": record["id"] if record else None,
+                "ended": record["ended"] if record else None,
+                "due": due,
+                "overdue": None if due is None or state == "已公示" else today > due,
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "plan": pl.Utf8,
+            "uscc": pl.Utf8,
+            "status": pl.Utf8,
+            "record": pl.Utf8,
+            "ended": pl.Utf8,
+            "due": pl.Date,
+            "overdue": pl.Boolean,
+        },
+    )
 
 
 def write_status(out: Path, round_id: str, today: dt.date) -> tuple[pl.DataFrame, Path]:

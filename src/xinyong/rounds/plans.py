@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from xinyong.ingest.contract import DEPARTMENTS, ENTITY_TYPES, GRIDS
 from xinyong.draw.allocation import exact
 from xinyong.errors import InputFileError
+from xinyong.ingest.contract import DEPARTMENTS, ENTITY_TYPES, GRIDS
 from xinyong.workspace.config import read_toml
 
 ROUND_ID = re.compile(r"^\d{6}-\d{4}-(0[1-9]|1[0-2])$")
@@ -96,8 +96,12 @@ def _check(path: Path, raw: dict, n: int, items: dict[str, str] | None) -> dict:
     if any(t not in TIERS for t in exclusion.get("exempt_tiers", [])):
         raise fail("exclusion.exempt_tiers", "tiers from A/B/C/D")
     plan = {
-        "id": raw["id"], "name": raw["name"], "items": list(raw["items"]), "departments": list(departments),
-        "team_size": raw["team_size"], "allocation": allocation,
+        "id": raw["id"],
+        "name": raw["name"],
+        "items": list(raw["items"]),
+        "departments": list(departments),
+        "team_size": raw["team_size"],
+        "allocation": allocation,
         "target": {k: list(v) for k, v in target.items()},
         "exclusion": {"months": exclusion.get("months", 12), "exempt_tiers": list(exclusion.get("exempt_tiers", []))},
     }

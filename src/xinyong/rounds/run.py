@@ -29,16 +29,15 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from xinyong.workspace import fsio
-from xinyong.publish import translog
+from xinyong.core.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, mth, read_jsonl_table, records_of
 from xinyong.draw import SPEC
 from xinyong.draw.allocation import allocate
-from xinyong.core.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, mth, read_jsonl_table, records_of
 from xinyong.draw.keys import derive_seed
 from xinyong.draw.selection import draw_selection, selection_records, stratum_sizes
 from xinyong.errors import InputFileError, RoundStateError, UsageError
+from xinyong.publish import translog
 from xinyong.rounds.plans import check_round_id, read_plans
-
+from xinyong.workspace import fsio
 
 COMMITTED_FILES = ("frame.jsonl", "plans.json", "inspectors.jsonl")
 
@@ -94,14 +93,18 @@ def build_frame(
     # Which department carries out which item (from the 抽查事项清单), committed with the plans.
     plans = [{**plan, "item_departments": {i: item_departments[i] for i in plan["items"]}} for plan in plans]
     check_round_id(round_id, division)
-    month_start = dt.date.fromisoformat(round_id[len(division) + 1:] + "-01")
+    month_start = dt.date.fromisoformat(round_id[len(division) + 1 :] + "-01")
     if not tiers_path.is_file():
         raise InputFileError(tiers_path, "no such tier file; make it with `xinyong tiers`")
     tiers = pl.read_parquet(tiers_path, columns=["uscc", "tier"])
     firms = pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "entity_type", "industry_code", "grid"])
     past = pl.read_parquet(clean_dir / "inspections.parquet", columns=["uscc", "item_id", "inspection_date"])
     frame, exclusions = frame_records(plans, items, tiers.join(firms, on="uscc", how="left"), past, month_start)
-    salts = pl.Series(np.frombuffer(os.urandom(16 * frame.height), dtype="S16")).bin.encode("hex") if frame.height else pl.Series([], dtype=pl.Utf8)
+    salts = (
+        pl.Series(np.frombuffer(os.urandom(16 * frame.height), dtype="S16")).bin.encode("hex")
+        if frame.height
+        else pl.Series([], dtype=pl.Utf8)
+    )
     frame = frame.with_columns(salts.alias("salt")).select("plan", "salt", "stratum", "uscc")
     fsio.write_bytes(paths.audit / "frame.jsonl", jsonl_table(frame, FRAME_FIELDS))
     fsio.write_bytes(paths.audit / "plans.json", CJ(plans))
@@ -110,8 +113,9 @@ def build_frame(
     return {"frame": frame.height, "excluded": exclusions.height, "rebuilt": 1}
 
 
-def frame_records(plans: list[dict], items: dict[str, str], firms: pl.DataFrame, past: pl.DataFrame,
-                  month_start: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+def frame_records(
+    plans: list[dict], items: dict[str, str], firms: pl.DataFrame, past: pl.DataFrame, month_start: dt.date
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(frame rows, exclusions with reasons) for the live firms with tiers (pure)."""
     frames, excluded = [], []
     for plan in plans:
@@ -119,7 +123,9 @@ def frame_records(plans: list[dict], items: dict[str, str], firms: pl.DataFrame,
         eligible = firms
         if "全部市场主体" not in targets:
             individual = pl.col("entity_type") == "个体工商户"
-            eligible = eligible.filter(individual if targets == {"个体工商户"} else ~individual if targets == {"企业"} else pl.lit(True))
+            eligible = eligible.filter(
+                individual if targets == {"个体工商户"} else ~individual if targets == {"企业"} else pl.lit(True)
+            )
         target = plan["target"]
         if "entity_types" in target:
             eligible = eligible.filter(pl.col("entity_type").is_in(target["entity_types"]))
@@ -128,11 +134,27 @@ def frame_records(plans: list[dict], items: dict[str, str], firms: pl.DataFrame,
         if "grids" in target:
             eligible = eligible.filter(pl.col("grid").is_in(target["grids"]))
         window_start = _months_before(month_start, plan["exclusion"]["months"])
-        recent = past.filter(pl.col("item_id").is_in(plan["items"]) & (pl.col("inspection_date") >= window_start)
-                             & (pl.col("inspection_date") < month_start)).select("uscc").unique()
-        repeat = eligible.join(recent, on="uscc", how="semi").filter(~pl.col("tier").is_in(plan["exclusion"]["exempt_tiers"]))
-        excluded.append(repeat.select(pl.lit(plan["id"]).alias("plan"), "uscc",
-                                      pl.lit(f"同一事项{plan['exclusion']['months']}个月内已抽查 (inspected for this item since {window_start})").alias("reason")))
+        recent = (
+            past.filter(
+                pl.col("item_id").is_in(plan["items"])
+                & (pl.col("inspection_date") >= window_start)
+                & (pl.col("inspection_date") < month_start)
+            )
+            .select("uscc")
+            .unique()
+        )
+        repeat = eligible.join(recent, on="uscc", how="semi").filter(
+            ~pl.col("tier").is_in(plan["exclusion"]["exempt_tiers"])
+        )
+        excluded.append(
+            repeat.select(
+                pl.lit(plan["id"]).alias("plan"),
+                "uscc",
+                pl.lit(
+                    f"同一事项{plan['exclusion']['months']}个月内已抽查 (inspected for this item since {window_start})"
+                ).alias("reason"),
+            )
+        )
         kept = eligible.join(repeat, on="uscc", how="anti")
         frames.append(kept.select(pl.lit(plan["id"]).alias("plan"), pl.col("tier").alias("stratum"), "uscc"))
     frame = pl.concat(frames).sort(pl.col("plan"), pl.col("uscc"))
@@ -153,8 +175,11 @@ def roster_records(clean_dir: Path) -> list[dict]:
     """
     roster = pl.read_parquet(clean_dir / "inspectors.parquet").filter(pl.col("staff_type") == "执法人员")
     relations = pl.read_parquet(clean_dir / "inspector_relations.parquet")
-    declared = relations.select("inspector_id", pl.coalesce("uscc", "legal_rep_id").alias("party")).group_by("inspector_id").agg(
-        pl.col("party").unique().sort().alias("declared"))
+    declared = (
+        relations.select("inspector_id", pl.coalesce("uscc", "legal_rep_id").alias("party"))
+        .group_by("inspector_id")
+        .agg(pl.col("party").unique().sort().alias("declared"))
+    )
     return (
         roster.join(declared, on="inspector_id", how="left")
         .select(
@@ -193,8 +218,10 @@ def commit(out: Path, round_id: str, randomness_source: str) -> str:
     frame_bytes = (paths.audit / "frame.jsonl").read_bytes()
     frame = read_jsonl_table(frame_bytes, FRAME_FIELDS)
     commitment = {
-        "spec": SPEC, "round": round_id,
-        "frame_root": mth(lines_of(frame_bytes)), "frame_size": frame.height,
+        "spec": SPEC,
+        "round": round_id,
+        "frame_root": mth(lines_of(frame_bytes)),
+        "frame_size": frame.height,
         "plans_sha256": H((paths.audit / "plans.json").read_bytes()),
         "inspectors_root": mth(lines_of((paths.audit / "inspectors.jsonl").read_bytes())),
         "strata": stratum_sizes(frame),
@@ -247,11 +274,17 @@ def draw(out: Path, round_id: str) -> pl.DataFrame:
     selection = draw_selection(frame, wanted, seed)
     fsio.write_bytes(paths.audit / "selection.jsonl", jsonl(selection_records(selection)))
     _publish(paths, {"selection.jsonl": jsonl(selection.select("key", "plan", "uscc").to_dicts())})
-    pi = pl.DataFrame([(p, h, f"{n}/{sizes[p][h]}", n / sizes[p][h]) for p, strata in wanted.items() for h, n in strata.items()],
-                      schema={"plan": pl.Utf8, "stratum": pl.Utf8, "pi": pl.Utf8, "pi_value": pl.Float64}, orient="row")
-    inclusion = frame.join(pi, on=["plan", "stratum"], how="left").join(
-        selection.select("plan", "uscc", pl.lit(True).alias("selected")), on=["plan", "uscc"], how="left"
-    ).with_columns(pl.col("selected").fill_null(False)).drop("salt")
+    pi = pl.DataFrame(
+        [(p, h, f"{n}/{sizes[p][h]}", n / sizes[p][h]) for p, strata in wanted.items() for h, n in strata.items()],
+        schema={"plan": pl.Utf8, "stratum": pl.Utf8, "pi": pl.Utf8, "pi_value": pl.Float64},
+        orient="row",
+    )
+    inclusion = (
+        frame.join(pi, on=["plan", "stratum"], how="left")
+        .join(selection.select("plan", "uscc", pl.lit(True).alias("selected")), on=["plan", "uscc"], how="left")
+        .with_columns(pl.col("selected").fill_null(False))
+        .drop("salt")
+    )
     paths.internal.mkdir(parents=True, exist_ok=True)
     fsio.write_parquet(paths.internal / "inclusion.parquet", inclusion)
     return selection
@@ -277,9 +310,19 @@ def assign(out: Path, round_id: str, clean_dir: Path) -> list:
     seed = derive_seed(H(commitment_bytes), json.loads((paths.audit / "randomness.json").read_bytes())["value"])
     plans = {p["id"]: p for p in json.loads((paths.audit / "plans.json").read_bytes())}
     records = records_of((paths.audit / "inspectors.jsonl").read_bytes())
-    roster = {r["id"]: Inspector(r["id"], r["department"], r["level"], r["capacity"],
-                                 dt.date.fromisoformat(r["cert_expiry"]) if r.get("cert_expiry") else None,
-                                 frozenset(r.get("qualifications", [])), r.get("station", ""), r["division"]) for r in records}
+    roster = {
+        r["id"]: Inspector(
+            r["id"],
+            r["department"],
+            r["level"],
+            r["capacity"],
+            dt.date.fromisoformat(r["cert_expiry"]) if r.get("cert_expiry") else None,
+            frozenset(r.get("qualifications", [])),
+            r.get("station", ""),
+            r["division"],
+        )
+        for r in records
+    }
     declared = declared_by({r["id"]: r.get("declared", []) for r in records})
     selected = records_of((paths.audit / "selection.jsonl").read_bytes())
     inspection_day = paths.last_day
@@ -292,15 +335,20 @@ def assign(out: Path, round_id: str, clean_dir: Path) -> list:
         exclusions += excluded + jurisdiction_exclusions(plan_id, pools[plan_id], divisions)
     for record in selected:
         eligible[(record["plan"], record["uscc"])], excluded = target_eligible(
-            plans[record["plan"]], firms[record["uscc"]], pools[record["plan"]], declared)
+            plans[record["plan"]], firms[record["uscc"]], pools[record["plan"]], declared
+        )
         exclusions += excluded
     result = assign_teams([(r["plan"], r["key"], r["uscc"]) for r in selected], eligible, roster, plans, seed)
     ordered = sorted(result, key=lambda a: (a.plan.encode(), a.uscc.encode()))
-    fsio.write_bytes(paths.audit / "eligibility.jsonl", jsonl(
-        {"eligible": eligible[(a.plan, a.uscc)], "plan": a.plan, "uscc": a.uscc} for a in ordered))
+    fsio.write_bytes(
+        paths.audit / "eligibility.jsonl",
+        jsonl({"eligible": eligible[(a.plan, a.uscc)], "plan": a.plan, "uscc": a.uscc} for a in ordered),
+    )
     fsio.write_bytes(paths.audit / "assignment.jsonl", jsonl(a.record() for a in ordered))
-    fsio.write_bytes(paths.audit / "eligibility-exclusions.jsonl", jsonl(
-        {"inspector": e.inspector, "plan": e.plan, "reason": e.reason, "uscc": e.uscc} for e in exclusions))
+    fsio.write_bytes(
+        paths.audit / "eligibility-exclusions.jsonl",
+        jsonl({"inspector": e.inspector, "plan": e.plan, "reason": e.reason, "uscc": e.uscc} for e in exclusions),
+    )
     unstaffed = [{"plan": a.plan, "reason": a.reason, "uscc": a.uscc} for a in ordered if not a.team]
     fsio.write_bytes(paths.audit / "unstaffed.jsonl", jsonl(unstaffed))
     return ordered
@@ -318,14 +366,16 @@ def finalize(out: Path, round_id: str, *, accept_unstaffed: bool = False, reason
     if unstaffed and not (accept_unstaffed and reason.strip()):
         first = unstaffed[0]
         raise RoundStateError(
-            f"round {round_id} has {len(unstaffed)} unstaffed targets (e.g. {first['plan']} {first['uscc']}: {first['reason']}); "
-            "finalise only with --accept-unstaffed --reason '…', which is logged")
+            f"round {round_id} has {len(unstaffed)} unstaffed targets (e.g. {first['plan']} {first['uscc']}: "
+            f"{first['reason']}); "
+            "finalise only with --accept-unstaffed --reason '…', which is logged"
+        )
     decision = {
         "round": round_id,
         "unstaffed": [f"{u['plan']} {u['uscc']}" for u in unstaffed],
         "decision": "accepted unstaffed targets" if unstaffed else "all targets staffed",
         "reason": reason,
-        "decided_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "decided_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
     log = paths.audit / "decisions.jsonl"
     fsio.write_bytes(log, (log.read_bytes() if log.exists() else b"") + CJ(decision) + b"\n")
@@ -336,13 +386,23 @@ def finalize(out: Path, round_id: str, *, accept_unstaffed: bool = False, reason
 def _firms(clean_dir: Path, usccs: set[str], month: dt.date) -> dict:
     from xinyong.draw.teams import Firm
 
-    registry = pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "legal_rep_id", "station"]).filter(pl.col("uscc").is_in(list(usccs)))
-    past = pl.read_parquet(clean_dir / "inspections.parquet", columns=["uscc", "inspection_date", "inspector_1", "inspector_2"])
-    last = (past.filter(pl.col("uscc").is_in(list(usccs)) & (pl.col("inspection_date") < month))
-            .sort("inspection_date").group_by("uscc").last())
+    registry = pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "legal_rep_id", "station"]).filter(
+        pl.col("uscc").is_in(list(usccs))
+    )
+    past = pl.read_parquet(
+        clean_dir / "inspections.parquet", columns=["uscc", "inspection_date", "inspector_1", "inspector_2"]
+    )
+    last = (
+        past.filter(pl.col("uscc").is_in(list(usccs)) & (pl.col("inspection_date") < month))
+        .sort("inspection_date")
+        .group_by("uscc")
+        .last()
+    )
     teams = {r["uscc"]: frozenset({r["inspector_1"], r["inspector_2"]}) for r in last.iter_rows(named=True)}
-    return {r["uscc"]: Firm(r["uscc"], r["legal_rep_id"], r["station"], teams.get(r["uscc"], frozenset()))
-            for r in registry.iter_rows(named=True)}
+    return {
+        r["uscc"]: Firm(r["uscc"], r["legal_rep_id"], r["station"], teams.get(r["uscc"], frozenset()))
+        for r in registry.iter_rows(named=True)
+    }
 
 
 def _unchanged_since_commitment(paths: RoundPaths, commitment: dict) -> None:
@@ -357,4 +417,6 @@ def _unchanged_since_commitment(paths: RoundPaths, commitment: dict) -> None:
         else:  # no record (e.g. a copied bundle): recompute the committed root itself
             same = (H(data) if name == "plans.json" else mth(lines_of(data))) == commitment[fields[name]]
         if not same:
-            raise RoundStateError(f"{paths.audit / name} changed after the commitment ({fields[name]} differs); the draw is refused")
+            raise RoundStateError(
+                f"{paths.audit / name} changed after the commitment ({fields[name]} differs); the draw is refused"
+            )

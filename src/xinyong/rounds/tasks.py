@@ -2,7 +2,8 @@
 
 Each is xlsx with Chinese headers and CSV in UTF-8 with a BOM (Excel shows a CSV's Chinese only
 with it).  The round's results form comes pre-filled with every staffed target and its team, for
-the inspectors to add dates and result codes and hand back to `xinyong results import`.  A target of a joint plan (联合抽查) appears on the list of every department of the plan,
+the inspectors to add dates and result codes and hand back to `xinyong results import`.  A target of a joint
+plan (联合抽查) appears on the list of every department of the plan,
 which names the lead department.  The firm's notice says who will inspect — names and 执法证
 numbers, which officers show at the door — and never an ID-card number or a phone number.  None
 of the lists carries a tier or score.  A round must be finalised (`xinyong round finalize`) first.
@@ -15,19 +16,37 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong.ingest import contract
-from xinyong.workspace import fsio
 from xinyong.core.canonical import records_of
 from xinyong.errors import RoundStateError
+from xinyong.ingest import contract
 from xinyong.rounds.run import RoundPaths
+from xinyong.workspace import fsio
 
 HEADERS = {
-    "round": "抽查批次", "plan": "计划编号", "plan_name": "抽查计划", "items": "抽查事项", "lead": "牵头部门",
-    "departments": "参与部门", "uscc": "统一社会信用代码", "name": "市场主体名称", "town": "乡镇(街道)",
-    "station": "属地市场监管所", "grid": "监管网格", "team": "检查人员", "status": "派员状态", "key": "随机键值(可公开验证)",
+    "round": "抽查批次",
+    "plan": "计划编号",
+    "plan_name": "抽查计划",
+    "items": "抽查事项",
+    "lead": "牵头部门",
+    "departments": "参与部门",
+    "uscc": "统一社会信用代码",
+    "name": "市场主体名称",
+    "town": "乡镇(街道)",
+    "station": "属地市场监管所",
+    "grid": "监管网格",
+    "team": "检查人员",
+    "status": "派员状态",
+    "key": "随机键值(可公开验证)",
 }
-NOTICE = {"uscc": "统一社会信用代码", "name": "市场主体名称", "plan_name": "抽查计划", "items": "抽查事项", "lead": "牵头部门",
-          "team": "检查人员（姓名、执法证号）", "round": "抽查批次"}
+NOTICE = {
+    "uscc": "统一社会信用代码",
+    "name": "市场主体名称",
+    "plan_name": "抽查计划",
+    "items": "抽查事项",
+    "lead": "牵头部门",
+    "team": "检查人员（姓名、执法证号）",
+    "round": "抽查批次",
+}
 
 
 def write_task_lists(out: Path, round_id: str, clean_dir: Path) -> dict[str, int]:
@@ -46,14 +65,22 @@ def write_task_lists(out: Path, round_id: str, clean_dir: Path) -> dict[str, int
     for record in selection:
         plan = plans[record["plan"]]
         for department in plan["departments"]:
-            rows.append({
-                "department": department, "round": round_id, "plan": plan["id"], "plan_name": plan["name"],
-                "items": "；".join(f"{i} {items.get(i, '')}" for i in plan["items"]), "lead": plan["departments"][0],
-                "departments": "、".join(plan["departments"]), "uscc": record["uscc"], "key": record["key"],
-                "team": "、".join(people[i] for i in teams[(plan["id"], record["uscc"])]),
-                "team_ids": teams[(plan["id"], record["uscc"])],
-                "status": "已派员" if teams[(plan["id"], record["uscc"])] else "未能派员（见 unstaffed.jsonl）",
-            })
+            rows.append(
+                {
+                    "department": department,
+                    "round": round_id,
+                    "plan": plan["id"],
+                    "plan_name": plan["name"],
+                    "items": "；".join(f"{i} {items.get(i, '')}" for i in plan["items"]),
+                    "lead": plan["departments"][0],
+                    "departments": "、".join(plan["departments"]),
+                    "uscc": record["uscc"],
+                    "key": record["key"],
+                    "team": "、".join(people[i] for i in teams[(plan["id"], record["uscc"])]),
+                    "team_ids": teams[(plan["id"], record["uscc"])],
+                    "status": "已派员" if teams[(plan["id"], record["uscc"])] else "未能派员（见 unstaffed.jsonl）",
+                }
+            )
     table = pl.DataFrame(rows).join(firms, on="uscc", how="left").sort("department", "plan", "key")
     tasks = paths.folder / "tasks"
     counts = {}
@@ -61,8 +88,12 @@ def write_task_lists(out: Path, round_id: str, clean_dir: Path) -> dict[str, int
         _write(tasks / f"{round_id}-{department}", part.select(list(HEADERS)).rename(HEADERS), "检查任务清单")
         counts[department] = part.height
     per_target = table.unique(["plan", "uscc"], maintain_order=True)
-    for (inspector,), part in per_target.explode("team_ids").drop_nulls("team_ids").group_by("team_ids", maintain_order=True):
-        _write(tasks / "inspectors" / f"{round_id}-{inspector}", part.select(list(HEADERS)).rename(HEADERS), "个人检查任务")
+    for (inspector,), part in (
+        per_target.explode("team_ids").drop_nulls("team_ids").group_by("team_ids", maintain_order=True)
+    ):
+        _write(
+            tasks / "inspectors" / f"{round_id}-{inspector}", part.select(list(HEADERS)).rename(HEADERS), "个人检查任务"
+        )
     notices = per_target.filter(pl.col("team") != "").select(list(NOTICE)).rename(NOTICE)
     _write(tasks / f"{round_id}-告知清单", notices, "检查告知")
     _write(tasks / f"{round_id}-检查结果录入表", results_template(per_target.filter(pl.col("team") != "")), "检查结果")
@@ -74,7 +105,11 @@ def results_template(targets: pl.DataFrame) -> pl.DataFrame:
     team filled in, the dates and codes left for the inspectors; `xinyong results import` reads it back."""
     form = contract.results_form()
     filled = targets.select(
-        "round", "plan", "uscc", "name", pl.col("team_ids").list.join(";").alias("team"),
+        "round",
+        "plan",
+        "uscc",
+        "name",
+        pl.col("team_ids").list.join(";").alias("team"),
         *(pl.lit(None, pl.Utf8).alias(c) for c in ("started", "ended", "codes", "corrects", "remarks")),
     ).sort("plan", "uscc")
     return filled.select(form.column_names).rename({c.name: c.label for c in form.columns})
@@ -83,4 +118,10 @@ def results_template(targets: pl.DataFrame) -> pl.DataFrame:
 def _write(base: Path, sheet: pl.DataFrame, worksheet: str) -> None:
     fsio.write_csv(base.with_suffix(".csv"), sheet, bom=True)
     with fsio.atomic_path(base.with_suffix(".xlsx")) as tmp:
-        sheet.write_excel(tmp, worksheet=worksheet, autofit=True, header_format={"bold": True, "bg_color": "#DDEBF7"}, freeze_panes=(1, 0))
+        sheet.write_excel(
+            tmp,
+            worksheet=worksheet,
+            autofit=True,
+            header_format={"bold": True, "bg_color": "#DDEBF7"},
+            freeze_panes=(1, 0),
+        )

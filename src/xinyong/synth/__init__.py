@@ -4,7 +4,8 @@ Firms are made in fixed-size chunks, each from its own random stream ``(seed, ch
 table is streamed to Parquet a chunk at a time, so memory stays bounded at national scale and the
 output depends only on the seed and the sizes.  Other departments' records reach back
 ``burn_in`` months further than the district's 双随机 history, as in a real district (tax, court and
-social-insurance files long predate the sampler), so every labelled month sees full indicator windows.  The region's hidden truth (each firm's monthly
+social-insurance files long predate the sampler), so every labelled month sees full indicator windows.  The
+region's hidden truth (each firm's monthly
 violation propensity) goes to ``truth/`` and nowhere else: pipeline code never reads it; only
 evaluations and the demo's simulated results do (``truth/README.md``).
 """
@@ -22,15 +23,15 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from xinyong.ingest import contract
-from xinyong.workspace import fsio
 from xinyong.errors import UsageError
+from xinyong.ingest import contract
 from xinyong.reports.progress import SILENT, Progress
 from xinyong.synth.firms import DEFAULT_CHUNK, DIVISION, INDUSTRIES, Firms, make_firms, names
 from xinyong.synth.inspections import past_inspections
 from xinyong.synth.months import Months
 from xinyong.synth.records import SERIAL_BLOCK, make_records
 from xinyong.synth.roster import inspection_items, make_relations, make_roster, roster_size
+from xinyong.workspace import fsio
 
 GENERATOR = "xinyong-region-v6"  # bump whenever the same seed would give other data
 DEFAULT_ENTERPRISES = 60_000
@@ -40,7 +41,13 @@ DEFAULT_END_MONTH = "2026-10"
 DEFAULT_SEED = 20261127
 CSV_LIMIT = 200_000  # regions up to this many firms also get CSV copies for people to open
 METADATA = "region.json"
-_ARROW = {"string": pa.large_string(), "int": pa.int64(), "decimal": pa.float64(), "date": pa.date32(), "month": pa.large_string()}
+_ARROW = {
+    "string": pa.large_string(),
+    "int": pa.int64(),
+    "decimal": pa.float64(),
+    "date": pa.date32(),
+    "month": pa.large_string(),
+}
 
 
 @dataclass(frozen=True)
@@ -134,9 +141,13 @@ def _write_tables(staging: Path, spec: RegionSpec, months: Months, progress: Pro
     chunks = range(0, spec.enterprises, DEFAULT_CHUNK)
     if len(chunks) * SERIAL_BLOCK >= 10**9:
         raise UsageError(f"--enterprises {spec.enterprises} is beyond what record serials can number")
-    truth_schema = pa.schema([("uscc", pa.large_string())] + [(label, pa.float32()) for label in months.labels[spec.burn_in:]])
+    truth_schema = pa.schema(
+        [("uscc", pa.large_string())] + [(label, pa.float32()) for label in months.labels[spec.burn_in :]]
+    )
     try:
-        with progress.task(f"generate: {spec.enterprises:,} firms × {spec.months} months", total=spec.enterprises) as bar:
+        with progress.task(
+            f"generate: {spec.enterprises:,} firms × {spec.months} months", total=spec.enterprises
+        ) as bar:
             for chunk, first in enumerate(chunks):
                 rng = np.random.default_rng([spec.seed, 2, chunk])
                 count = min(DEFAULT_CHUNK, spec.enterprises - first)
@@ -144,11 +155,17 @@ def _write_tables(staging: Path, spec: RegionSpec, months: Months, progress: Pro
                 registry = _registry(rng, firms)
                 sink.write("enterprises", registry)
                 if chunk == 0:
-                    sink.write("inspector_relations", make_relations(np.random.default_rng([spec.seed, 3]), roster, registry, months))
+                    sink.write(
+                        "inspector_relations",
+                        make_relations(np.random.default_rng([spec.seed, 3]), roster, registry, months),
+                    )
                 tables, observed = make_records(rng, firms, months, chunk)
                 for name, frame in tables.items():
                     sink.write(name, frame)
-                sink.write("inspections", past_inspections(rng, firms, months, spec.burn_in, observed, items, roster, chunk * SERIAL_BLOCK))
+                sink.write(
+                    "inspections",
+                    past_inspections(rng, firms, months, spec.burn_in, observed, items, roster, chunk * SERIAL_BLOCK),
+                )
                 sink.write("truth/propensity", _truth(firms, months, spec.burn_in), truth_schema)
                 bar.advance(count)
     finally:
@@ -162,20 +179,22 @@ def _registry(rng: np.random.Generator, firms: Firms) -> pl.DataFrame:
     # Thinly capitalised firms are riskier (shells, fly-by-night traders): capital falls with latent risk.
     thin = 0.5 * (firms.latent - firms.latent.mean())
     capital = np.exp(np.where(individual, rng.normal(1.6, 0.8, len(firms)), rng.normal(4.2, 1.1, len(firms))) - thin)
-    return pl.DataFrame({
-        "uscc": firms.uscc,
-        "name": names(rng, firms),
-        "entity_type": np.array(contract.ENTITY_TYPES)[firms.entity_type],
-        "industry_code": np.array(INDUSTRIES)[firms.industry],
-        "registered_capital": np.round(capital, 2),
-        "established": firms.established,
-        "town": np.array([t["town"] for t in towns])[firms.town],
-        "grid": np.array([t["grid"] for t in towns])[firms.town],
-        "station": np.array([t["station"] for t in towns])[firms.town],
-        "status": firms.status,
-        "status_date": firms.status_date,
-        "legal_rep_id": [f"LR{r:010d}" for r in firms.legal_rep.tolist()],
-    })
+    return pl.DataFrame(
+        {
+            "uscc": firms.uscc,
+            "name": names(rng, firms),
+            "entity_type": np.array(contract.ENTITY_TYPES)[firms.entity_type],
+            "industry_code": np.array(INDUSTRIES)[firms.industry],
+            "registered_capital": np.round(capital, 2),
+            "established": firms.established,
+            "town": np.array([t["town"] for t in towns])[firms.town],
+            "grid": np.array([t["grid"] for t in towns])[firms.town],
+            "station": np.array([t["station"] for t in towns])[firms.town],
+            "status": firms.status,
+            "status_date": firms.status_date,
+            "legal_rep_id": [f"LR{r:010d}" for r in firms.legal_rep.tolist()],
+        }
+    )
 
 
 def _truth(firms: Firms, months: Months, first: int) -> pl.DataFrame:
@@ -191,7 +210,8 @@ TRUTH_README = """# truth/ — the generated region's hidden truth
 pipeline estimates with what is really true, which a real district can never do.
 
 `propensity.parquet` has one row per firm: `uscc`, then one `float32` column per inspected
-month (`YYYY-MM`, from `first_month` in region.json) holding the probability that an inspection of that firm in that month finds a
+month (`YYYY-MM`, from `first_month` in region.json) holding the probability that an inspection of that firm
+in that month finds a
 violation (a result code A–E). It drives every record the generator writes: penalties,
 complaints, abnormal listings, tax ratings, arrears, court and environmental records, and the
 results of past inspections. Firms that did not exist (not yet established, or deregistered)

@@ -85,10 +85,12 @@ _TYPE_SHARE = _TYPE_SHARE / _TYPE_SHARE.sum()
 INDIVIDUAL = ENTITY_TYPES.index("个体工商户")
 COOPERATIVE = ENTITY_TYPES.index("农民专业合作社")
 
-_ZIHAO = np.array(list(
-    "鑫华盛达通源恒泰瑞丰宏兴隆安康祥和顺信诚永利佳美新天宇博森浩金汇晟腾悦汉嘉禾衢柯明亮春秋江山锦绣"
-    "德润益众鼎峰卓越星辰光辉德胜福旺吉庆海川云帆凯旋正大同创远航启航致远万象合力协众百川广源"
-))
+_ZIHAO = np.array(
+    list(
+        "鑫华盛达通源恒泰瑞丰宏兴隆安康祥和顺信诚永利佳美新天宇博森浩金汇晟腾悦汉嘉禾衢柯明亮春秋江山锦绣"
+        "德润益众鼎峰卓越星辰光辉德胜福旺吉庆海川云帆凯旋正大同创远航启航致远万象合力协众百川广源"
+    )
+)
 _SHOP_WORDS = np.array(["店", "经营部", "商行", "工作室", "门市部"])
 
 DEFAULT_CHUNK = 200_000
@@ -146,7 +148,20 @@ def make_firms(rng: np.random.Generator, first_index: int, count: int, months: M
     t = np.arange(months.count)[None, :]
     alive = (t >= alive_from[:, None]) & (t < alive_until[:, None])
     codes = _uscc_codes(index, entity_type, established)
-    return Firms(index, codes, entity_type, industry, town, established, status, status_date, legal_rep, latent, propensity, alive)
+    return Firms(
+        index,
+        codes,
+        entity_type,
+        industry,
+        town,
+        established,
+        status,
+        status_date,
+        legal_rep,
+        latent,
+        propensity,
+        alive,
+    )
 
 
 def _establishment(rng: np.random.Generator, count: int, months: Months, entity_type: np.ndarray) -> np.ndarray:
@@ -173,7 +188,9 @@ def _status(
     rng: np.random.Generator, count: int, months: Months, established: np.ndarray, propensity: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Deregistration (注销), revocation (吊销, likelier for risky firms) and moving out (迁出)."""
-    hazard = np.stack([np.full(count, 0.0018), 0.0004 + 0.01 * propensity.mean(axis=1) ** 2, np.full(count, 0.00025)], 1)
+    hazard = np.stack(
+        [np.full(count, 0.0018), 0.0004 + 0.01 * propensity.mean(axis=1) ** 2, np.full(count, 0.00025)], 1
+    )
     total = hazard.sum(axis=1)
     event_month = rng.geometric(total)
     u = rng.random(count) * total

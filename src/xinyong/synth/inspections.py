@@ -18,8 +18,8 @@ from xinyong.synth.firms import INDIVIDUAL, Firms
 from xinyong.synth.months import Months
 from xinyong.synth.records import Observed, record_ids
 
-# A month's workload as a share of live firms (≈470 of the 55,000 live firms at the end, DESIGN.md), spread over the legacy
-# tiers in proportion to weight × tier size (A 无事不扰 … D 无处不在).
+# A month's workload as a share of live firms (≈470 of the 55,000 live firms at the end), spread over the
+# legacy tiers in proportion to weight × tier size (A 无事不扰 … D 无处不在).
 MONTHLY_SHARE = 0.0085
 LEGACY_WEIGHTS = np.array([1.0, 2.5, 9.0, 22.0])
 VIOLATION_CODES = ("A", "B", "C", "D", "E")
@@ -69,7 +69,7 @@ def past_inspections(
         strata = [np.flatnonzero(live & (tiers[:, t] == h)) for h in range(len(TIERS))]
         sizes = np.array([len(s) for s in strata])
         quota = round(live.sum() * MONTHLY_SHARE) * LEGACY_WEIGHTS * sizes / max((LEGACY_WEIGHTS * sizes).sum(), 1)
-        for stratum, n in zip(strata, np.minimum(np.round(quota).astype(int), sizes)):
+        for stratum, n in zip(strata, np.minimum(np.round(quota).astype(int), sizes), strict=True):
             if n == 0:
                 continue
             chosen = stratum[np.argpartition(rng.random(len(stratum)), n - 1)[:n]]
@@ -86,19 +86,21 @@ def past_inspections(
     item_index = _items_for(rng, firms.entity_type[firm] == INDIVIDUAL, items)
     department = np.array([d.split(";")[0] for d in items["departments"].to_list()])[item_index]
     first, second = _inspectors(rng, department, roster)
-    return pl.DataFrame({
-        "record_id": record_ids("JC", date, serial),
-        "uscc": firms.uscc[firm],
-        "round_month": np.array(months.labels)[month],
-        "item_id": items["item_id"].to_numpy()[item_index],
-        "department": department,
-        "inspection_date": date,
-        "result_code": _results(rng, firms.propensity[firm, month], observed.unreachable[firm, month]),
-        "legacy_tier": np.array(TIERS)[tiers[firm, month]],
-        "inclusion_probability": pi,
-        "inspector_1": first,
-        "inspector_2": second,
-    })
+    return pl.DataFrame(
+        {
+            "record_id": record_ids("JC", date, serial),
+            "uscc": firms.uscc[firm],
+            "round_month": np.array(months.labels)[month],
+            "item_id": items["item_id"].to_numpy()[item_index],
+            "department": department,
+            "inspection_date": date,
+            "result_code": _results(rng, firms.propensity[firm, month], observed.unreachable[firm, month]),
+            "legacy_tier": np.array(TIERS)[tiers[firm, month]],
+            "inclusion_probability": pi,
+            "inspector_1": first,
+            "inspector_2": second,
+        }
+    )
 
 
 def _items_for(rng: np.random.Generator, individual: np.ndarray, items: pl.DataFrame) -> np.ndarray:
@@ -112,7 +114,9 @@ def _items_for(rng: np.random.Generator, individual: np.ndarray, items: pl.DataF
     )
 
 
-def _inspectors(rng: np.random.Generator, department: np.ndarray, roster: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _inspectors(
+    rng: np.random.Generator, department: np.ndarray, roster: pl.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
     """Two different enforcement officers of the item's lead department, uniformly at random."""
     staff = roster.filter(pl.col("staff_type") == "执法人员")
     first = np.empty(len(department), dtype=object)

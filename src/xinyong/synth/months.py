@@ -16,7 +16,7 @@ class Months:
     ends: np.ndarray
 
     @classmethod
-    def ending(cls, last: str, count: int) -> "Months":
+    def ending(cls, last: str, count: int) -> Months:
         last_month = np.datetime64(last, "M")
         months = last_month - np.arange(count - 1, -1, -1)
         return cls(months.astype("datetime64[D]"), (months + 1).astype("datetime64[D]") - 1)

@@ -48,7 +48,9 @@ class Observed:
     tax: np.ndarray  # index into TAX_RATINGS of the latest published rating, −1 if none
 
 
-def make_records(rng: np.random.Generator, firms: Firms, months: Months, chunk: int) -> tuple[dict[str, pl.DataFrame], Observed]:
+def make_records(
+    rng: np.random.Generator, firms: Firms, months: Months, chunk: int
+) -> tuple[dict[str, pl.DataFrame], Observed]:
     ratio = firms.propensity / TYPICAL
     alive = firms.alive
     serial = chunk * SERIAL_BLOCK
@@ -57,7 +59,15 @@ def make_records(rng: np.random.Generator, firms: Firms, months: Months, chunk: 
     annual, late_listing = _annual_reports(rng, firms, months)
     abnormal_frame, abnormal, unreachable = _abnormal(rng, firms, months, ratio, late_listing, serial)
     dishonest_frame, dishonest = _listing(
-        rng, firms, months, alive & (rng.random(shape) < 0.00003 * ratio**2), "SX", DISHONESTY_REASONS[1:2], 0.1, 300, serial
+        rng,
+        firms,
+        months,
+        alive & (rng.random(shape) < 0.00003 * ratio**2),
+        "SX",
+        DISHONESTY_REASONS[1:2],
+        0.1,
+        300,
+        serial,
     )
     penalty_frame, penalties, severe = _penalties(rng, firms, months, ratio, serial)
     tax_frame, tax = _tax_ratings(rng, firms, months)
@@ -80,7 +90,9 @@ def record_ids(prefix: str, dates: np.ndarray, serial_start: int) -> pl.Series:
     """``PREFIX-YYYY-#########``: the year of the record and a serial unique in its table."""
     years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
     serials = serial_start + np.arange(len(dates))
-    return pl.Series("record_id", [f"{prefix}-{y}-{s:09d}" for y, s in zip(years.tolist(), serials.tolist())], pl.Utf8)
+    return pl.Series(
+        "record_id", [f"{prefix}-{y}-{s:09d}" for y, s in zip(years.tolist(), serials.tolist(), strict=True)], pl.Utf8
+    )
 
 
 def _events(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -88,7 +100,9 @@ def _events(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return firm, month
 
 
-def _maybe_later(rng: np.random.Generator, start: np.ndarray, share: float, mean_days: float, last: np.datetime64) -> np.ndarray:
+def _maybe_later(
+    rng: np.random.Generator, start: np.ndarray, share: float, mean_days: float, last: np.datetime64
+) -> np.ndarray:
     """An end date for a share of records (exponential delay); NaT if none or not yet."""
     later = start + (1 + rng.exponential(mean_days, len(start))).astype(np.int64)
     happens = (rng.random(len(start)) < share) & (later <= last)
@@ -123,7 +137,9 @@ def _annual_reports(rng: np.random.Generator, firms: Firms, months: Months) -> t
         late = deadline + (1 + rng.exponential(120, len(due))).astype(np.int64)
         files_late = (rng.random(len(due)) < 0.5) & (late <= last)
         filed = np.where(on_time, filed, np.where(files_late, late, NAT))
-        frames.append(pl.DataFrame({"uscc": firms.uscc[due], "report_year": np.full(len(due), year), "filed_date": filed}))
+        frames.append(
+            pl.DataFrame({"uscc": firms.uscc[due], "report_year": np.full(len(due), year), "filed_date": filed})
+        )
         listing = np.datetime64(dt.date(year + 1, 7, 1)) + rng.integers(0, 20, len(due))
         missed = ~on_time & (listing <= last) & (np.isnat(filed) | (filed > listing))
         listed_firm.append(due[missed])
@@ -146,21 +162,27 @@ def _abnormal(
     late_firm, late_date, late_removed = late_listing
     firm = np.concatenate([late_firm, unreach_firm, info_firm])
     listed = np.concatenate([late_date, unreach_date, info_date])
-    removed = np.concatenate([late_removed, _maybe_later(rng, unreach_date, 0.35, 200, last), _maybe_later(rng, info_date, 0.7, 60, last)])
-    reason = np.concatenate([
-        np.full(len(late_firm), ABNORMAL_REASONS[0]),
-        np.full(len(unreach_firm), ABNORMAL_REASONS[1]),
-        np.full(len(info_firm), ABNORMAL_REASONS[2]),
-    ])
+    removed = np.concatenate(
+        [late_removed, _maybe_later(rng, unreach_date, 0.35, 200, last), _maybe_later(rng, info_date, 0.7, 60, last)]
+    )
+    reason = np.concatenate(
+        [
+            np.full(len(late_firm), ABNORMAL_REASONS[0]),
+            np.full(len(unreach_firm), ABNORMAL_REASONS[1]),
+            np.full(len(info_firm), ABNORMAL_REASONS[2]),
+        ]
+    )
     order = np.lexsort((firm, listed))
     firm, listed, removed, reason = firm[order], listed[order], removed[order], reason[order]
-    frame = pl.DataFrame({
-        "record_id": record_ids("YC", listed, serial),
-        "uscc": firms.uscc[firm],
-        "listed_date": listed,
-        "reason": reason,
-        "removed_date": removed,
-    })
+    frame = pl.DataFrame(
+        {
+            "record_id": record_ids("YC", listed, serial),
+            "uscc": firms.uscc[firm],
+            "listed_date": listed,
+            "reason": reason,
+            "removed_date": removed,
+        }
+    )
     count = len(firms)
     is_unreachable = reason == ABNORMAL_REASONS[1]
     return (
@@ -184,13 +206,15 @@ def _listing(
     firm, month = _events(happens)
     listed = months.random_day(rng, month)
     removed = _maybe_later(rng, listed, removal_share, removal_days, np.datetime64(months.last_day))
-    frame = pl.DataFrame({
-        "record_id": record_ids(prefix, listed, serial),
-        "uscc": firms.uscc[firm],
-        "listed_date": listed,
-        "reason": np.array(reasons)[rng.integers(0, len(reasons), len(firm))],
-        "removed_date": removed,
-    })
+    frame = pl.DataFrame(
+        {
+            "record_id": record_ids(prefix, listed, serial),
+            "uscc": firms.uscc[firm],
+            "listed_date": listed,
+            "reason": np.array(reasons)[rng.integers(0, len(reasons), len(firm))],
+            "removed_date": removed,
+        }
+    )
     return frame, _active(months, len(firms), firm, listed, removed)
 
 
@@ -220,14 +244,16 @@ def _penalties(rng: np.random.Generator, firms: Firms, months: Months, ratio: np
     u = rng.random(len(firm))
     severity = np.where(u < severe_share, 2, np.where(u < severe_share + grave_share, 1, 0))
     fine = np.round(np.exp(rng.normal(np.array([8.3, 10.2, 11.8])[severity], 0.8)), 0)
-    frame = pl.DataFrame({
-        "record_id": record_ids("CF", date, serial),
-        "uscc": firms.uscc[firm],
-        "department": np.array(DEPARTMENTS)[department],
-        "decided_date": date,
-        "severity": np.array(SEVERITIES)[severity],
-        "fine_amount": fine,
-    })
+    frame = pl.DataFrame(
+        {
+            "record_id": record_ids("CF", date, serial),
+            "uscc": firms.uscc[firm],
+            "department": np.array(DEPARTMENTS)[department],
+            "decided_date": date,
+            "severity": np.array(SEVERITIES)[severity],
+            "fine_amount": fine,
+        }
+    )
     counts = np.zeros(ratio.shape, dtype=np.int16)
     np.add.at(counts, (firm, month), 1)
     severe = np.zeros(ratio.shape, dtype=np.int16)
@@ -251,7 +277,15 @@ def _tax_ratings(rng: np.random.Generator, firms: Firms, months: Months) -> tupl
         rating = np.select([score > 3.0, score > 2.1, score > 0.4], [4, 3, 1], default=0)
         new = firms.established[rated] >= np.datetime64(dt.date(year, 1, 1))
         rating = np.where(new, 2, rating)
-        frames.append(pl.DataFrame({"uscc": firms.uscc[rated], "rating_year": np.full(len(rated), year), "rating": np.array(TAX_RATINGS)[rating]}))
+        frames.append(
+            pl.DataFrame(
+                {
+                    "uscc": firms.uscc[rated],
+                    "rating_year": np.full(len(rated), year),
+                    "rating": np.array(TAX_RATINGS)[rating],
+                }
+            )
+        )
         from_month = max(int(months.index_of(np.array([published]))[0]), 0)
         latest[rated, from_month:] = rating[:, None]
     return pl.concat(frames).with_columns(pl.col("rating_year").cast(pl.Int64)), latest
@@ -262,39 +296,47 @@ def _arrears(rng: np.random.Generator, firms: Firms, months: Months, ratio: np.n
     firm, month = _events(firms.alive & employer & (rng.random(ratio.shape) < 0.002 * ratio**1.2))
     start = months.starts[month]
     owed = np.minimum(rng.geometric(0.35, len(firm)), 24)
-    return pl.DataFrame({
-        "record_id": record_ids("SB", start, serial),
-        "uscc": firms.uscc[firm],
-        "arrears_start": start,
-        "months_owed": owed.astype(np.int64),
-        "amount": np.round(owed * rng.uniform(2_000, 40_000, len(firm)), 2),
-        "cleared_date": _maybe_later(rng, start + 30 * owed, 0.55, 90, np.datetime64(months.last_day)),
-    })
+    return pl.DataFrame(
+        {
+            "record_id": record_ids("SB", start, serial),
+            "uscc": firms.uscc[firm],
+            "arrears_start": start,
+            "months_owed": owed.astype(np.int64),
+            "amount": np.round(owed * rng.uniform(2_000, 40_000, len(firm)), 2),
+            "cleared_date": _maybe_later(rng, start + 30 * owed, 0.55, 90, np.datetime64(months.last_day)),
+        }
+    )
 
 
 def _court(rng: np.random.Generator, firms: Firms, months: Months, ratio: np.ndarray, serial: int) -> pl.DataFrame:
     firm, month = _events(firms.alive & (rng.random(ratio.shape) < 0.0005 * ratio**1.5))
     date = months.random_day(rng, month)
-    return pl.DataFrame({
-        "record_id": record_ids("ZX", date, serial),
-        "uscc": firms.uscc[firm],
-        "published_date": date,
-        "amount": np.round(np.exp(rng.normal(11.5, 1.2, len(firm))), 2),
-        "removed_date": _maybe_later(rng, date, 0.3, 240, np.datetime64(months.last_day)),
-    })
+    return pl.DataFrame(
+        {
+            "record_id": record_ids("ZX", date, serial),
+            "uscc": firms.uscc[firm],
+            "published_date": date,
+            "amount": np.round(np.exp(rng.normal(11.5, 1.2, len(firm))), 2),
+            "removed_date": _maybe_later(rng, date, 0.3, 240, np.datetime64(months.last_day)),
+        }
+    )
 
 
-def _environment(rng: np.random.Generator, firms: Firms, months: Months, ratio: np.ndarray, serial: int) -> pl.DataFrame:
+def _environment(
+    rng: np.random.Generator, firms: Firms, months: Months, ratio: np.ndarray, serial: int
+) -> pl.DataFrame:
     polluting = POLLUTING[firms.industry][:, None]
     firm, month = _events(firms.alive & polluting & (rng.random(ratio.shape) < 0.0035 * ratio))
     date = months.random_day(rng, month)
-    return pl.DataFrame({
-        "record_id": record_ids("HB", date, serial),
-        "uscc": firms.uscc[firm],
-        "found_date": date,
-        "violation": np.array(ENV_VIOLATIONS)[rng.integers(0, len(ENV_VIOLATIONS), len(firm))],
-        "fine_amount": np.round(np.exp(rng.normal(10.5, 0.9, len(firm))), 0),
-    })
+    return pl.DataFrame(
+        {
+            "record_id": record_ids("HB", date, serial),
+            "uscc": firms.uscc[firm],
+            "found_date": date,
+            "violation": np.array(ENV_VIOLATIONS)[rng.integers(0, len(ENV_VIOLATIONS), len(firm))],
+            "fine_amount": np.round(np.exp(rng.normal(10.5, 0.9, len(firm))), 0),
+        }
+    )
 
 
 def _complaints(rng: np.random.Generator, firms: Firms, months: Months, ratio: np.ndarray, serial: int):
@@ -303,16 +345,22 @@ def _complaints(rng: np.random.Generator, firms: Firms, months: Months, ratio: n
     firm, month = _events(happens)
     date = months.random_day(rng, month)
     food = FOOD[firms.industry[firm]]
-    category = np.where(food & (rng.random(len(firm)) < 0.5), COMPLAINT_CATEGORIES.index("食品安全"), rng.integers(0, len(COMPLAINT_CATEGORIES), len(firm)))
+    category = np.where(
+        food & (rng.random(len(firm)) < 0.5),
+        COMPLAINT_CATEGORIES.index("食品安全"),
+        rng.integers(0, len(COMPLAINT_CATEGORIES), len(firm)),
+    )
     p = firms.propensity[firm, month]
-    frame = pl.DataFrame({
-        "record_id": record_ids("TS", date, serial),
-        "uscc": firms.uscc[firm],
-        "received_date": date,
-        "kind": np.where(rng.random(len(firm)) < 0.85, COMPLAINT_KINDS[0], COMPLAINT_KINDS[1]),
-        "category": np.array(COMPLAINT_CATEGORIES)[category],
-        "substantiated": np.where(rng.random(len(firm)) < np.minimum(0.9, 0.15 + 1.5 * p), "是", "否"),
-    })
+    frame = pl.DataFrame(
+        {
+            "record_id": record_ids("TS", date, serial),
+            "uscc": firms.uscc[firm],
+            "received_date": date,
+            "kind": np.where(rng.random(len(firm)) < 0.85, COMPLAINT_KINDS[0], COMPLAINT_KINDS[1]),
+            "category": np.array(COMPLAINT_CATEGORIES)[category],
+            "substantiated": np.where(rng.random(len(firm)) < np.minimum(0.9, 0.15 + 1.5 * p), "是", "否"),
+        }
+    )
     counts = np.zeros(ratio.shape, dtype=np.int16)
     np.add.at(counts, (firm, month), 1)
     return frame, counts

@@ -4,7 +4,8 @@ The roster holds enforcement officers of every department plus a few experts and
 staff, who carry no 执法证 and never count towards a team.  市场监管 officers belong to the
 district's market-supervision stations, which decides their grid; a sixth of officers sit in the
 next pool up (上级/跨区).  Certificates are in force at the end of the data and
-lapse on a spread of dates after it, so a round's "valid on the inspection date" rule has work to do.  ID-card numbers follow GB 11643-1999 (check digit ``10X98765432``);
+lapse on a spread of dates after it, so a round's "valid on the inspection date" rule has work to do.  ID-card
+numbers follow GB 11643-1999 (check digit ``10X98765432``);
 they and the phone numbers are private and never published.
 """
 
@@ -28,8 +29,16 @@ DEPARTMENT_UNITS = {
     "卫健": "柯城区卫生健康综合监督行政执法队",
     "住建": "柯城区建设工程质量安全管理中心",
 }
-_SURNAMES = np.array(list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方邹熊白孟秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"))
-_GIVEN = np.array(list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华文斌辉玲建国红梅鹏飞宇浩然晨曦俊杰志远海燕雪琴思远佳怡子涵欣怡嘉豪宏伟晓东晓明建华卫东"))
+_SURNAMES = np.array(
+    list(
+        "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方邹熊白孟秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    )
+)
+_GIVEN = np.array(
+    list(
+        "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华文斌辉玲建国红梅鹏飞宇浩然晨曦俊杰志远海燕雪琴思远佳怡子涵欣怡嘉豪宏伟晓东晓明建华卫东"
+    )
+)
 _ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
 _ID_CHECK = np.array(list("10X98765432"))
 
@@ -66,26 +75,32 @@ def make_roster(rng: np.random.Generator, count: int, months: Months, items: pl.
     # so that a round's "valid on the inspection date" rule has work to do.
     expiry = end + rng.integers(30, 5 * 365, count)
     cert_no = np.array([f"33{n:011d}" for n in rng.integers(0, 10**11, count)])
-    names = np.char.add(np.char.add(_SURNAMES[rng.integers(0, len(_SURNAMES), count)], _GIVEN[rng.integers(0, len(_GIVEN), count)]),
-                        np.where(rng.random(count) < 0.6, _GIVEN[rng.integers(0, len(_GIVEN), count)], ""))
-    frame = pl.DataFrame({
-        "inspector_id": [f"INS-{i:05d}" for i in range(1, count + 1)],
-        "name": names,
-        "department": np.array(DEPARTMENTS)[department],
-        "staff_type": np.array(STAFF_TYPES)[staff],
-        "cert_no": pl.Series(cert_no).zip_with(pl.Series(enforcement), pl.Series([None] * count, dtype=pl.Utf8)),
-        "cert_expiry": np.where(enforcement, expiry, np.datetime64("NaT")).astype("datetime64[D]"),
-        "qualifications": _qualifications(rng, department, items),
-        "station": station.astype(str),
-        "grid": grid.astype(str),
-        "pool_level": np.where(rng.random(count) < 0.16, 1, 0).astype(np.int64),
-        "capacity": rng.integers(3, 11, count).astype(np.int64),
-        "id_card_no": _id_cards(rng, count, months),
-        "phone": [f"1{p}" for p in rng.choice([3, 5, 7, 8, 9], count) * 10**9 + rng.integers(0, 10**9, count)],
-    })
+    names = np.char.add(
+        np.char.add(_SURNAMES[rng.integers(0, len(_SURNAMES), count)], _GIVEN[rng.integers(0, len(_GIVEN), count)]),
+        np.where(rng.random(count) < 0.6, _GIVEN[rng.integers(0, len(_GIVEN), count)], ""),
+    )
+    frame = pl.DataFrame(
+        {
+            "inspector_id": [f"INS-{i:05d}" for i in range(1, count + 1)],
+            "name": names,
+            "department": np.array(DEPARTMENTS)[department],
+            "staff_type": np.array(STAFF_TYPES)[staff],
+            "cert_no": pl.Series(cert_no).zip_with(pl.Series(enforcement), pl.Series([None] * count, dtype=pl.Utf8)),
+            "cert_expiry": np.where(enforcement, expiry, np.datetime64("NaT")).astype("datetime64[D]"),
+            "qualifications": _qualifications(rng, department, items),
+            "station": station.astype(str),
+            "grid": grid.astype(str),
+            "pool_level": np.where(rng.random(count) < 0.16, 1, 0).astype(np.int64),
+            "capacity": rng.integers(3, 11, count).astype(np.int64),
+            "id_card_no": _id_cards(rng, count, months),
+            "phone": [f"1{p}" for p in rng.choice([3, 5, 7, 8, 9], count) * 10**9 + rng.integers(0, 10**9, count)],
+        }
+    )
     # Level-1 officers are the city's (衢州市, 330800), who may act in any of its districts.
     city = DIVISION[:4] + "00"
-    return frame.with_columns(pl.when(pl.col("pool_level") == 0).then(pl.lit(DIVISION)).otherwise(pl.lit(city)).alias("division"))
+    return frame.with_columns(
+        pl.when(pl.col("pool_level") == 0).then(pl.lit(DIVISION)).otherwise(pl.lit(city)).alias("division")
+    )
 
 
 def _qualifications(rng: np.random.Generator, department: np.ndarray, items: pl.DataFrame) -> list[str]:
@@ -94,7 +109,7 @@ def _qualifications(rng: np.random.Generator, department: np.ndarray, items: pl.
     item_departments = [d.split(";") for d in items["departments"].to_list()]
     result = []
     for d in department:
-        own = [i for i, deps in zip(item_ids, item_departments) if DEPARTMENTS[d] in deps]
+        own = [i for i, deps in zip(item_ids, item_departments, strict=True) if DEPARTMENTS[d] in deps]
         keep = [i for i in own if rng.random() < 0.85] or own[:1]
         result.append(";".join(keep))
     return result
@@ -102,10 +117,12 @@ def _qualifications(rng: np.random.Generator, department: np.ndarray, items: pl.
 
 def _id_cards(rng: np.random.Generator, count: int, months: Months) -> list[str]:
     born = np.datetime64(months.last_day) - rng.integers(24 * 365, 58 * 365, count)
-    digits = [f"{DIVISION}{str(b).replace('-', '')}{s:03d}" for b, s in zip(born, rng.integers(0, 1000, count))]
+    digits = [
+        f"{DIVISION}{str(b).replace('-', '')}{s:03d}" for b, s in zip(born, rng.integers(0, 1000, count), strict=True)
+    ]
     values = np.array([[int(c) for c in d] for d in digits])
     checks = _ID_CHECK[(values @ _ID_WEIGHTS) % 11]
-    return [d + c for d, c in zip(digits, checks)]
+    return [d + c for d, c in zip(digits, checks, strict=True)]
 
 
 def make_relations(rng: np.random.Generator, roster: pl.DataFrame, firms: pl.DataFrame, months: Months) -> pl.DataFrame:
@@ -119,15 +136,23 @@ def make_relations(rng: np.random.Generator, roster: pl.DataFrame, firms: pl.Dat
     rep = firms["legal_rep_id"].to_numpy()[target]
     declared = np.datetime64(months.first_day) + rng.integers(0, (months.last_day - months.first_day).days, count)
     relation = np.array(["近亲属", "曾任职", "持股", "其他利害关系"])[rng.integers(0, 4, count)]
-    return pl.DataFrame({
-        "relation_id": [f"HB-{dt.date.fromisoformat(str(d)).year}-{i:07d}" for i, d in enumerate(declared, start=1)],
-        "inspector_id": declaring,
-        "relation": relation,
-        "uscc": uscc,
-        "legal_rep_id": rep,
-        "declared": declared.astype("datetime64[D]"),
-        "to_firm": to_firm,
-    }).with_columns(
-        pl.when("to_firm").then("uscc").alias("uscc"),
-        pl.when(~pl.col("to_firm")).then("legal_rep_id").alias("legal_rep_id"),
-    ).drop("to_firm")
+    return (
+        pl.DataFrame(
+            {
+                "relation_id": [
+                    f"HB-{dt.date.fromisoformat(str(d)).year}-{i:07d}" for i, d in enumerate(declared, start=1)
+                ],
+                "inspector_id": declaring,
+                "relation": relation,
+                "uscc": uscc,
+                "legal_rep_id": rep,
+                "declared": declared.astype("datetime64[D]"),
+                "to_firm": to_firm,
+            }
+        )
+        .with_columns(
+            pl.when("to_firm").then("uscc").alias("uscc"),
+            pl.when(~pl.col("to_firm")).then("legal_rep_id").alias("legal_rep_id"),
+        )
+        .drop("to_firm")
+    )

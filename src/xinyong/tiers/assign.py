@@ -30,8 +30,14 @@ def cutoffs_for(policy: Policy, scores: np.ndarray, model_cutoffs: dict[str, flo
 
 def _condition(name: str, op: str, value: float) -> pl.Expr:
     column = pl.col(name)
-    return {"==": column == value, "!=": column != value, "<": column < value,
-            "<=": column <= value, ">": column > value, ">=": column >= value}[op].fill_null(False)
+    return {
+        "==": column == value,
+        "!=": column != value,
+        "<": column < value,
+        "<=": column <= value,
+        ">": column > value,
+        ">=": column >= value,
+    }[op].fill_null(False)
 
 
 def assign_tiers(frame: pl.DataFrame, policy: Policy, cutoffs: list[float]) -> pl.DataFrame:
@@ -42,23 +48,37 @@ def assign_tiers(frame: pl.DataFrame, policy: Policy, cutoffs: list[float]) -> p
     fraction of the scoring time at national scale.
     """
     score = pl.col("score")
-    model_rank = pl.when(score < cutoffs[0]).then(0).when(score < cutoffs[1]).then(1).when(score < cutoffs[2]).then(2).otherwise(3)
+    model_rank = (
+        pl.when(score < cutoffs[0])
+        .then(0)
+        .when(score < cutoffs[1])
+        .then(1)
+        .when(score < cutoffs[2])
+        .then(2)
+        .otherwise(3)
+    )
     rank = model_rank
     for rule in policy.overrides:
         fires = pl.all_horizontal([_condition(*c) for c in rule.when])
         target = pl.lit(_RANK[rule.tier])
         rank = pl.when(fires).then(target if rule.effect == "set" else pl.max_horizontal(rank, target)).otherwise(rank)
-    fired = [pl.when(pl.all_horizontal([_condition(*c) for c in rule.when])).then(pl.lit(rule.id)) for rule in policy.overrides]
+    fired = [
+        pl.when(pl.all_horizontal([_condition(*c) for c in rule.when])).then(pl.lit(rule.id))
+        for rule in policy.overrides
+    ]
     letters = pl.lit(pl.Series(TIERS))
     return frame.select(
-        "uscc", "score",
+        "uscc",
+        "score",
         letters.gather(model_rank).alias("model_tier"),
         letters.gather(rank).alias("tier"),
         (pl.concat_str(fired, separator=";", ignore_nulls=True) if fired else pl.lit("")).fill_null("").alias("rules"),
     )
 
 
-def top_reasons(contributions: np.ndarray, features: pl.DataFrame, names: list[str], labels: dict[str, str], k: int = 3) -> pl.DataFrame:
+def top_reasons(
+    contributions: np.ndarray, features: pl.DataFrame, names: list[str], labels: dict[str, str], k: int = 3
+) -> pl.DataFrame:
     """The ``k`` indicators that push each firm's risk up most (largest positive contributions)."""
     per_feature = contributions[:, :-1]  # the last column is the bias
     order = np.argsort(-per_feature, axis=1, kind="stable")[:, :k]
@@ -67,11 +87,13 @@ def top_reasons(contributions: np.ndarray, features: pl.DataFrame, names: list[s
         index = order[:, j]
         value = per_feature[np.arange(len(index)), index]
         positive = value > 0
-        columns[f"reason_{j + 1}"] = [labels[names[i]] if p else None for i, p in zip(index, positive)]
+        columns[f"reason_{j + 1}"] = [labels[names[i]] if p else None for i, p in zip(index, positive, strict=True)]
         columns[f"reason_{j + 1}_value"] = [
-            _show(features[names[i]][r]) if p else None for r, (i, p) in enumerate(zip(index, positive))
+            _show(features[names[i]][r]) if p else None for r, (i, p) in enumerate(zip(index, positive, strict=True))
         ]
-        columns[f"reason_{j + 1}_contribution"] = pl.Series([float(v) if p else None for v, p in zip(value, positive)], dtype=pl.Float64)
+        columns[f"reason_{j + 1}_contribution"] = pl.Series(
+            [float(v) if p else None for v, p in zip(value, positive, strict=True)], dtype=pl.Float64
+        )
     return pl.DataFrame(columns)
 
 

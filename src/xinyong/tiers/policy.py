@@ -9,6 +9,7 @@ A bad policy is a one-line error naming the file, the rule and the field.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,12 +53,13 @@ def read_policy(path: Path) -> Policy:
         raise fail("cutoffs.source", f"must be model, shares or values, not {source!r}")
     shares = {k: float(v) for k, v in cutoffs.get("shares", {}).items()}
     values = {k: float(v) for k, v in cutoffs.get("values", {}).items()}
-    if source == "shares":
-        if set(shares) != set(TIERS) or any(v <= 0 for v in shares.values()) or not math.isclose(sum(shares.values()), 1.0):
-            raise fail("cutoffs.shares", "needs A, B, C and D, each above 0, summing to 1")
+    if source == "shares" and (
+        set(shares) != set(TIERS) or any(v <= 0 for v in shares.values()) or not math.isclose(sum(shares.values()), 1.0)
+    ):
+        raise fail("cutoffs.shares", "needs A, B, C and D, each above 0, summing to 1")
     if source == "values":
         bounds = [values.get(t) for t in TIERS[:3]]
-        if None in bounds or not all(0 < a < b < 1 for a, b in zip(bounds, bounds[1:])) or not 0 < bounds[0]:
+        if None in bounds or not all(0 < a < b < 1 for a, b in itertools.pairwise(bounds)) or not bounds[0] > 0:
             raise fail("cutoffs.values", "needs A < B < C, each between 0 and 1")
 
     indicators = by_name()
@@ -82,7 +84,10 @@ def read_policy(path: Path) -> Policy:
             if name not in indicators or indicators[name].categorical:
                 raise fail(where, f"unknown numeric indicator {name!r}")
             if op not in OPERATORS or not isinstance(value, (int, float)):
-                raise fail(where, f"condition {condition!r}: operator must be one of {' '.join(OPERATORS)} and the value a number")
+                raise fail(
+                    where,
+                    f"condition {condition!r}: operator must be one of {' '.join(OPERATORS)} and the value a number",
+                )
             conditions.append((name, op, float(value)))
         if not conditions:
             raise fail(where, "when needs at least one condition")

@@ -14,13 +14,13 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from xinyong.workspace import fsio
-from xinyong.model import metrics
 from xinyong.errors import InputFileError
 from xinyong.indicators.catalog import by_name
-from xinyong.tiers.policy import TIERS
+from xinyong.model import metrics
 from xinyong.reports.plot import figure, page, plt, svg
+from xinyong.tiers.policy import TIERS
 from xinyong.tiers.run import require_internal
+from xinyong.workspace import fsio
 
 
 def _read(path: Path) -> pl.DataFrame:
@@ -42,25 +42,35 @@ def write_tier_report(current_path: Path, previous_path: Path, clean_dir: Path, 
 
 def tier_monitoring(current: pl.DataFrame, previous: pl.DataFrame, firms: pl.DataFrame) -> dict:
     """Every figure of the tier report as plain data (pure)."""
-    both = previous.select("uscc", pl.col("tier").alias("before")).join(current.select("uscc", pl.col("tier").alias("after")), on="uscc")
-    matrix = {b: {a: 0 for a in TIERS} for b in TIERS}
+    both = previous.select("uscc", pl.col("tier").alias("before")).join(
+        current.select("uscc", pl.col("tier").alias("after")), on="uscc"
+    )
+    matrix = {b: dict.fromkeys(TIERS, 0) for b in TIERS}
     for before, after, n in both.group_by("before", "after").len().iter_rows():
         matrix[before][after] = n
     with_firms = current.join(firms, on="uscc", how="left")
     shares = {
-        key: {
-            group: {t: n / total for t, n in counts.items()}
-            for group, counts, total in _shares(with_firms, key)
-        }
+        key: {group: {t: n / total for t, n in counts.items()} for group, counts, total in _shares(with_firms, key)}
         for key in ("grid", "section")
     }
-    psi = {"score": metrics.psi(previous["score"].to_numpy(), current["score"].to_numpy(), metrics.psi_bins(previous["score"].to_numpy()))}
+    psi = {
+        "score": metrics.psi(
+            previous["score"].to_numpy(), current["score"].to_numpy(), metrics.psi_bins(previous["score"].to_numpy())
+        )
+    }
     for name, indicator in by_name().items():
         if name in current.columns and name in previous.columns and not indicator.categorical:
             psi[name] = metrics.series_psi(previous[name], current[name])["value"]
-    rules = sorted({r for column in (current["rules"], previous["rules"]) for v in column.drop_nulls() for r in v.split(";") if r})
-    caught = {r: {"previous": int(previous["rules"].str.split(";").list.contains(r).sum()),
-                  "current": int(current["rules"].str.split(";").list.contains(r).sum())} for r in rules}
+    rules = sorted(
+        {r for column in (current["rules"], previous["rules"]) for v in column.drop_nulls() for r in v.split(";") if r}
+    )
+    caught = {
+        r: {
+            "previous": int(previous["rules"].str.split(";").list.contains(r).sum()),
+            "current": int(current["rules"].str.split(";").list.contains(r).sum()),
+        }
+        for r in rules
+    }
     return {
         "as_of": {"previous": str(previous["as_of"][0]), "current": str(current["as_of"][0])},
         "counts": {"previous": _counts(previous), "current": _counts(current)},
@@ -89,9 +99,14 @@ def render(data: dict) -> str:
     sections = [
         f"<p>本月 this month: 基准日 as of {after}; 上月 last month: {before}.</p>",
         _counts_table(data),
-        figure("等级迁移矩阵 Migration matrix (rows: last month, columns: this month)", _migration_svg(data["migration"])),
+        figure(
+            "等级迁移矩阵 Migration matrix (rows: last month, columns: this month)", _migration_svg(data["migration"])
+        ),
         figure("各网格等级占比 Tier shares by supervision grid", _shares_svg(data["shares"]["grid"], "网格 grid")),
-        figure("各行业门类等级占比 Tier shares by industry section (GB/T 4754)", _shares_svg(data["shares"]["section"], "门类 section")),
+        figure(
+            "各行业门类等级占比 Tier shares by industry section (GB/T 4754)",
+            _shares_svg(data["shares"]["section"], "门类 section"),
+        ),
         _psi_table(data, labels),
         _override_table(data),
     ]
@@ -99,7 +114,10 @@ def render(data: dict) -> str:
 
 
 def _counts_table(data: dict) -> str:
-    rows = "".join(f"<tr><th>{t}</th><td>{data['counts']['previous'][t]:,}</td><td>{data['counts']['current'][t]:,}</td></tr>" for t in TIERS)
+    rows = "".join(
+        f"<tr><th>{t}</th><td>{data['counts']['previous'][t]:,}</td><td>{data['counts']['current'][t]:,}</td></tr>"
+        for t in TIERS
+    )
     return f"<h2>等级分布 Tier counts</h2><table><tr><th></th><th>上月 last</th><th>本月 this</th></tr>{rows}</table>"
 
 
@@ -109,7 +127,14 @@ def _migration_svg(matrix: dict) -> str:
     ax.imshow(np.log1p(values), cmap="Blues")
     for i in range(4):
         for j in range(4):
-            ax.text(j, i, f"{int(values[i, j]):,}", ha="center", va="center", color="#000" if values[i, j] < values.max() / 3 else "#fff")
+            ax.text(
+                j,
+                i,
+                f"{int(values[i, j]):,}",
+                ha="center",
+                va="center",
+                color="#000" if values[i, j] < values.max() / 3 else "#fff",
+            )
     ax.set_xticks(range(4), [f"{t} 本月" for t in TIERS])
     ax.set_yticks(range(4), [f"{t} 上月" for t in TIERS])
     return svg(fig)
@@ -119,7 +144,7 @@ def _shares_svg(shares: dict, axis_label: str) -> str:
     groups = list(shares)
     fig, ax = plt.subplots(figsize=(max(4.5, 0.5 * len(groups) + 2), 3.6))
     bottom = np.zeros(len(groups))
-    for tier, colour in zip(TIERS, ("#4c9a2a", "#a3c940", "#f2a93b", "#d64541")):
+    for tier, colour in zip(TIERS, ("#4c9a2a", "#a3c940", "#f2a93b", "#d64541"), strict=True):
         values = np.array([shares[g][tier] for g in groups])
         ax.bar(groups, values, bottom=bottom, label=f"{tier} 级", color=colour)
         bottom += values
@@ -136,11 +161,15 @@ def _psi_table(data: dict, labels: dict) -> str:
         alert = " class=alert" if value > metrics.PSI_ALERT else ""
         rows.append(f"<tr><td class=l>{html.escape(label)}</td><td{alert}>{value:.3f}</td></tr>")
     alerts = ", ".join(data["alerts"]) or "无 none"
-    return (f"<h2>稳定性 PSI (this month vs last; bins: last month's deciles; alert &gt; 0.25)</h2><p>Alerts: {html.escape(alerts)}</p>"
-            "<table><tr><th class=l>指标</th><th>PSI</th></tr>" + "".join(rows) + "</table>")
+    return (
+        f"<h2>稳定性 PSI (this month vs last; bins: last month's deciles; alert &gt; 0.25)</h2><p>Alerts: {html.escape(alerts)}</p>"
+        "<table><tr><th class=l>指标</th><th>PSI</th></tr>" + "".join(rows) + "</table>"
+    )
 
 
 def _override_table(data: dict) -> str:
-    rows = "".join(f"<tr><th class=l>{r}</th><td>{v['previous']:,}</td><td>{v['current']:,}</td></tr>" for r, v in data["overrides"].items())
+    rows = "".join(
+        f"<tr><th class=l>{r}</th><td>{v['previous']:,}</td><td>{v['current']:,}</td></tr>"
+        for r, v in data["overrides"].items()
+    )
     return f"<h2>规则调整 Override rules (firms caught)</h2><table><tr><th class=l>rule</th><th>上月 last</th><th>本月 this</th></tr>{rows}</table>"
-

@@ -18,10 +18,13 @@ import polars as pl
 from xinyong.errors import InputFileError, UsageError
 from xinyong.indicators.catalog import by_name
 from xinyong.model.estimator import RiskModel
-from xinyong.tiers.policy import read_policy
 from xinyong.tiers.assign import assign_tiers, cutoffs_for, top_reasons
+from xinyong.tiers.policy import read_policy
 
-INTERNAL_METADATA = {"xinyong.classification": "internal", "xinyong.notice": "内部资料，不得公开 — internal, never published"}
+INTERNAL_METADATA = {
+    "xinyong.classification": "internal",
+    "xinyong.notice": "内部资料，不得公开 — internal, never published",
+}
 REASONS_FOR = ("C", "D")
 
 
@@ -56,7 +59,9 @@ def run_tiers(features_path: Path, model_reference: str | Path, policy_path: Pat
     cutoffs = cutoffs_for(policy, scored["score"].to_numpy(), model.metadata_.get("cutoffs"))
     tiers = assign_tiers(scored, policy, cutoffs)
     tiers = tiers.with_columns(reason_columns(model, features, tiers))
-    table = tiers.join(features.drop("uscc").with_columns(features["uscc"]), on="uscc", how="left", maintain_order="left")
+    table = tiers.join(
+        features.drop("uscc").with_columns(features["uscc"]), on="uscc", how="left", maintain_order="left"
+    )
     metadata = {**INTERNAL_METADATA, "xinyong.cutoffs": json.dumps(cutoffs), "xinyong.tiers.policy": str(policy_path)}
     out_path.parent.mkdir(parents=True, exist_ok=True)
     from xinyong.workspace.fsio import atomic_path
@@ -75,7 +80,11 @@ def reason_columns(model: RiskModel, features: pl.DataFrame, tiers: pl.DataFrame
     subset = features.filter(pl.Series(wanted))
     reasons = top_reasons(model.contributions(subset.select(model.features_)), subset, model.features_, labels)
     full = pl.DataFrame({"__row__": range(tiers.height)}).join(
-        reasons.with_columns(pl.Series("__row__", [i for i, w in enumerate(wanted) if w])), on="__row__", how="left", maintain_order="left")
+        reasons.with_columns(pl.Series("__row__", [i for i, w in enumerate(wanted) if w])),
+        on="__row__",
+        how="left",
+        maintain_order="left",
+    )
     return [full[c] for c in reasons.columns]
 
 
@@ -89,17 +98,25 @@ def explain(uscc: str, tiers_path: Path, model_reference: str | Path) -> str:
         raise UsageError(f"{uscc} is not in {tiers_path} (not a live firm on its as-of date?)")
     model = RiskModel.load(resolve_model(model_reference))
     labels = {name: indicator.label for name, indicator in by_name().items()}
-    reasons = top_reasons(model.contributions(row.select(model.features_)), row, model.features_, labels).row(0, named=True)
+    reasons = top_reasons(model.contributions(row.select(model.features_)), row, model.features_, labels).row(
+        0, named=True
+    )
     r = row.row(0, named=True)
     policy_rules = r["rules"] or "无 none"
     lines = [
-        f"{uscc}  信用风险分类 tier {r['tier']}  (模型 model {r['model_tier']}, 评分 score {r['score']:.4f}, 基准日 as of {r['as_of']})",
+        f"{uscc}  信用风险分类 tier {r['tier']}  (模型 model {r['model_tier']}, 评分 score {r['score']:.4f}, "
+        f"基准日 as of {r['as_of']})",
         f"  规则 rules: {policy_rules}",
         "  主要风险因素 top reasons (push the risk up):",
     ]
-    shown = [(reasons[f"reason_{j}"], reasons[f"reason_{j}_value"], reasons[f"reason_{j}_contribution"]) for j in (1, 2, 3)]
+    shown = [
+        (reasons[f"reason_{j}"], reasons[f"reason_{j}_value"], reasons[f"reason_{j}_contribution"]) for j in (1, 2, 3)
+    ]
     shown = [s for s in shown if s[0] is not None]
-    lines += [f"    {j}. {label} = {value}  (+{contribution:.3f} log-odds)" for j, (label, value, contribution) in enumerate(shown, 1)]
+    lines += [
+        f"    {j}. {label} = {value}  (+{contribution:.3f} log-odds)"
+        for j, (label, value, contribution) in enumerate(shown, 1)
+    ]
     if not shown:
         lines.append("    (none: every indicator lowers or leaves this firm's risk)")
     lines.append("  内部资料，不得公开 — internal, never published")

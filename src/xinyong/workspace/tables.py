@@ -18,8 +18,8 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
-from xinyong.ingest.contract import Table
 from xinyong.errors import InputFileError
+from xinyong.ingest.contract import Table
 
 LINE = "__line__"
 # Where a table exists in several formats, the first found is read.
@@ -35,7 +35,9 @@ def find_table_file(raw_dir: Path, table: Table) -> Path:
     raise InputFileError(raw_dir / table.name, f"table {table.name} ({table.label}) is missing; looked for {looked}")
 
 
-def read_table(path: Path, table: Table, encoding: str = "utf-8", *, optional_may_be_absent: bool = False) -> pl.DataFrame:
+def read_table(
+    path: Path, table: Table, encoding: str = "utf-8", *, optional_may_be_absent: bool = False
+) -> pl.DataFrame:
     """Read one raw table; whole-file problems raise :class:`InputFileError` naming the file.
 
     With ``optional_may_be_absent`` (forms people fill in) a missing optional column reads as empty.
@@ -51,7 +53,9 @@ def read_table(path: Path, table: Table, encoding: str = "utf-8", *, optional_ma
     return _shaped(frame, path, table, optional_may_be_absent).with_row_index(LINE, offset=first_line)
 
 
-def read_table_batches(path: Path, table: Table, encoding: str = "utf-8", rows: int = 4_000_000) -> Iterator[pl.DataFrame]:
+def read_table_batches(
+    path: Path, table: Table, encoding: str = "utf-8", rows: int = 4_000_000
+) -> Iterator[pl.DataFrame]:
     """The table in batches of about ``rows`` (Parquet only; other files are small enough to read whole)."""
     if path.suffix != ".parquet" or _parquet_rows(path) <= rows:
         yield read_table(path, table, encoding)
@@ -73,7 +77,9 @@ def _parquet_rows(path: Path) -> int:
 def _shaped(frame: pl.DataFrame, path: Path, table: Table, optional_may_be_absent: bool = False) -> pl.DataFrame:
     frame = _rename_labels(frame, table)
     if optional_may_be_absent:
-        frame = frame.with_columns(pl.lit(None, pl.Utf8).alias(c.name) for c in table.columns if not c.required and c.name not in frame.columns)
+        frame = frame.with_columns(
+            pl.lit(None, pl.Utf8).alias(c.name) for c in table.columns if not c.required and c.name not in frame.columns
+        )
     missing = [c.name for c in table.columns if c.name not in frame.columns]
     if missing:
         wanted = ", ".join(f"{name} ({table.column(name).label})" for name in missing)
