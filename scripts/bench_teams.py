@@ -19,6 +19,7 @@ import time
 
 import numpy as np
 
+from xinyong.core import codes
 from xinyong.draw import teams
 from xinyong.draw.teams import (
     Firm,
@@ -30,7 +31,7 @@ from xinyong.draw.teams import (
     target_eligible,
 )
 
-DEPARTMENTS = ["市场监管", "税务", "人社", "生态环境", "应急管理", "卫健", "住建"]
+DEPARTMENTS = list(codes.DEPARTMENTS)
 SHARES = [0.52, 0.12, 0.08, 0.08, 0.08, 0.07, 0.05]
 PLANS = {
     "P01": {"id": "P01", "items": ["SJ-SC-01"], "departments": ["市场监管"], "team_size": 2, "cross_station": True},

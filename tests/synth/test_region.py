@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import SMALL
-from xinyong.core import uscc
+from xinyong.core import codes, uscc
 from xinyong.errors import UsageError
 from xinyong.ingest import contract
 from xinyong.synth import RegionSpec, generate_region, read_metadata
@@ -140,7 +140,7 @@ def test_roster_has_every_department_and_non_enforcement_staff(default_region: P
     roster = pl.read_parquet(default_region / "inspectors.parquet")
     assert 200 <= roster.height <= 600
     enforcement = roster.filter(pl.col("staff_type") == "执法人员")
-    assert set(enforcement["department"]) == set(contract.DEPARTMENTS)
+    assert set(enforcement["department"]) == set(codes.DEPARTMENTS)
     assert (enforcement.group_by("department").len()["len"] >= 2).all()
     others = roster.filter(pl.col("staff_type") != "执法人员")
     assert others.height > 0 and others["cert_no"].is_null().all()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from xinyong.core.codes import industry_section
 from xinyong.errors import InputFileError
 from xinyong.indicators.catalog import DAYS_SINCE_CAP, Indicator, catalog
 from xinyong.ingest import contract
@@ -93,7 +94,7 @@ def _registry(tables: Tables, spine: pl.LazyFrame, table: str, members: list[Ind
         "is_individual": (pl.col("entity_type") == "个体工商户").cast(pl.Int8),
         "entity_type": pl.col("entity_type"),
         "industry_code": pl.col("industry_code"),
-        "industry_section": pl.col("industry_code").str.slice(0, 1),
+        "industry_section": industry_section(pl.col("industry_code")),
         "grid": pl.col("grid"),
     }
     joined = spine.join(reg, on="uscc", how="left")

@@ -6,7 +6,8 @@ keeps the document in step).  Tables mirror the records the departments of a dis
 keep: market registration (市场监管), tax (税务), human resources and social security (人社),
 courts (法院), ecology and environment (生态环境), 12315 complaints, and past 双随机 rounds.
 Enumerations come from the reference lists shipped in ``xinyong/reference/`` (GB/T 4754-2017
-industry divisions, the default region's towns) and from DESIGN.md (result codes, departments).
+industry divisions, the default region's towns) and from :mod:`xinyong.core.codes` (tiers, result codes,
+departments).
 """
 
 from __future__ import annotations
@@ -17,55 +18,16 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
+from xinyong.core.codes import DEPARTMENTS, RESULT_CODES, TIERS
+
 Kind = Literal["string", "int", "decimal", "date", "month"]
 # (later column, earlier column): the later date may not precede the earlier one.
 DateOrder = tuple[str, str]
 
-DEPARTMENTS = ("市场监管", "税务", "人社", "生态环境", "应急管理", "卫健", "住建")
 ENTITY_TYPES = ("有限责任公司", "股份有限公司", "个人独资企业", "合伙企业", "个体工商户", "农民专业合作社", "分支机构")
 STATUSES = ("存续", "吊销", "注销", "迁出")
 GRIDS = ("东", "南", "西", "北")
 TAX_RATINGS = ("A", "B", "M", "C", "D")
-TIERS = ("A", "B", "C", "D")
-# 国家企业信用信息公示系统 抽查结果 codes (DESIGN.md).
-# Public names of the district and of each department's enforcement authority there (检查实施机关).
-DIVISION_NAMES = {"330802": "衢州市柯城区"}
-AUTHORITIES = {
-    "市场监管": "{place}市场监督管理局",
-    "税务": "国家税务总局{place}税务局",
-    "人社": "{place}人力资源和社会保障局",
-    "生态环境": "{place}生态环境分局",
-    "应急管理": "{place}应急管理局",
-    "卫健": "{place}卫生健康局",
-    "住建": "{place}住房和城乡建设局",
-}
-
-
-def division_name(division: str) -> str:
-    return DIVISION_NAMES.get(division, f"行政区划 {division}")
-
-
-def authority_of(division: str, department: str) -> str:
-    return AUTHORITIES[department].format(place=division_name(division))
-
-
-RESULT_CODES = ("1", "A", "B", "C", "D", "E", "F", "6", "7", "8", "9", "10", "11", "12")
-RESULT_LABELS = {
-    "1": "未发现问题",
-    "A": "发现问题待后续处理",
-    "B": "未按规定公示应当公示的信息",
-    "C": "公示信息隐瞒真实情况、弄虚作假",
-    "D": "违反其他市场监管规定",
-    "E": "发现问题经责令已改正",
-    "F": "未发现开展本次抽查涉及的经营活动",
-    "6": "通过登记的住所(经营场所)无法联系",
-    "7": "已关闭停业或正在组织清算",
-    "8": "不配合检查情节严重",
-    "9": "已注销",
-    "10": "已被吊销",
-    "11": "已被撤销",
-    "12": "已迁出",
-}
 STAFF_TYPES = ("执法人员", "专家", "辅助人员")
 ABNORMAL_REASONS = (
     "未按规定报送年度报告",

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import polars as pl
 
+from xinyong.core.codes import RESULT_CODES
 from xinyong.errors import InputFileError
-from xinyong.ingest.contract import RESULT_CODES
 from xinyong.workspace.config import parse_toml, read_toml
 
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from xinyong.core.codes import TIERS
 from xinyong.indicators.catalog import by_name
 from xinyong.model import metrics
 from xinyong.reports.plot import figure, page, plt, svg
 
-TIERS = ("A", "B", "C", "D")
 DEFAULT_SHARES = {"A": 0.4, "B": 0.3, "C": 0.2, "D": 0.1}  # until a tier policy says otherwise
 
 

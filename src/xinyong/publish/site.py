@@ -30,8 +30,8 @@ from pathlib import Path
 import polars as pl
 
 from xinyong.core.canonical import records_of
+from xinyong.core.codes import RESULT_LABELS, authority_of, division_name
 from xinyong.errors import UsageError
-from xinyong.ingest.contract import RESULT_LABELS, authority_of, division_name
 from xinyong.publish import translog
 from xinyong.results.run import read_results
 from xinyong.rounds.run import RoundPaths

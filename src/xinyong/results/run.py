@@ -23,8 +23,9 @@ import polars as pl
 
 from xinyong.core.calendar import result_due
 from xinyong.core.canonical import CJ, jsonl, records_of
+from xinyong.core.codes import RESULT_CODES
 from xinyong.errors import CalendarUnavailableError, InputFileError, InputRowError, RoundStateError
-from xinyong.ingest.contract import RESULT_CODES, results_form
+from xinyong.ingest.contract import results_form
 from xinyong.ingest.validate import validate_table
 from xinyong.publish import translog
 from xinyong.rounds.run import RoundPaths

@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from xinyong.core.codes import DEPARTMENTS, TIERS
 from xinyong.draw.allocation import exact
 from xinyong.errors import InputFileError
-from xinyong.ingest.contract import DEPARTMENTS, ENTITY_TYPES, GRIDS
+from xinyong.ingest.contract import ENTITY_TYPES, GRIDS
 from xinyong.workspace.config import read_toml
 
 ROUND_ID = re.compile(r"^\d{6}-\d{4}-(0[1-9]|1[0-2])$")
-TIERS = ("A", "B", "C", "D")
 
 
 def read_plans(path: Path, items: dict[str, str] | None = None) -> tuple[str, list[dict]]:

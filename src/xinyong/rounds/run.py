@@ -30,6 +30,7 @@ import numpy as np
 import polars as pl
 
 from xinyong.core.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, mth, read_jsonl_table, records_of
+from xinyong.core.codes import industry_section
 from xinyong.draw import SPEC
 from xinyong.draw.allocation import allocate
 from xinyong.draw.keys import derive_seed
@@ -130,7 +131,7 @@ def frame_records(
         if "entity_types" in target:
             eligible = eligible.filter(pl.col("entity_type").is_in(target["entity_types"]))
         if "industry_sections" in target:
-            eligible = eligible.filter(pl.col("industry_code").str.slice(0, 1).is_in(target["industry_sections"]))
+            eligible = eligible.filter(industry_section(pl.col("industry_code")).is_in(target["industry_sections"]))
         if "grids" in target:
             eligible = eligible.filter(pl.col("grid").is_in(target["grids"]))
         window_start = _months_before(month_start, plan["exclusion"]["months"])

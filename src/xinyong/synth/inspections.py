@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from xinyong.ingest.contract import RESULT_CODES, TIERS
+from xinyong.core.codes import RESULT_CODES, TIERS
 from xinyong.synth.firms import INDIVIDUAL, Firms
 from xinyong.synth.months import Months
 from xinyong.synth.records import Observed, record_ids

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from xinyong.core.codes import DEPARTMENTS
 from xinyong.ingest.contract import (
     ABNORMAL_REASONS,
     COMPLAINT_CATEGORIES,
     COMPLAINT_KINDS,
-    DEPARTMENTS,
     DISHONESTY_REASONS,
     ENV_VIOLATIONS,
     SEVERITIES,

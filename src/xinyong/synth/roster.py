@@ -16,7 +16,8 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-from xinyong.ingest.contract import DEPARTMENTS, STAFF_TYPES, reference_rows
+from xinyong.core.codes import DEPARTMENTS
+from xinyong.ingest.contract import STAFF_TYPES, reference_rows
 from xinyong.synth.firms import DIVISION
 from xinyong.synth.months import Months
 

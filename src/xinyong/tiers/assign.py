@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from xinyong.tiers.policy import TIERS, Policy
+from xinyong.core.codes import TIERS
+from xinyong.tiers.policy import Policy
 
 _RANK = {t: i for i, t in enumerate(TIERS)}
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from xinyong.core.codes import TIERS
 from xinyong.errors import InputFileError
 from xinyong.indicators.catalog import by_name
 from xinyong.workspace.config import read_toml
 
-TIERS = ("A", "B", "C", "D")
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
 Condition = tuple[str, str, float]  # (indicator, operator, value)
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from xinyong.core.codes import TIERS, industry_section
 from xinyong.errors import InputFileError
 from xinyong.indicators.catalog import by_name
 from xinyong.model import metrics
 from xinyong.reports.plot import figure, page, plt, svg
-from xinyong.tiers.policy import TIERS
 from xinyong.tiers.run import require_internal
 from xinyong.workspace import fsio
 
@@ -33,7 +33,7 @@ def write_tier_report(current_path: Path, previous_path: Path, clean_dir: Path, 
     require_internal(out_path)
     current, previous = _read(current_path), _read(previous_path)
     firms = pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "grid", "industry_code"])
-    firms = firms.with_columns(pl.col("industry_code").str.slice(0, 1).alias("section"))
+    firms = firms.with_columns(industry_section(pl.col("industry_code")).alias("section"))
     data = tier_monitoring(current, previous, firms)
     fsio.write_json(out_path.with_suffix(".json"), data)
     fsio.write_bytes(out_path, render(data).encode("utf-8"))
