@@ -31,10 +31,9 @@ def is_workday(day: dt.date) -> bool:
     if not first <= day.year <= last:
         raise CalendarUnavailableError(
             f"no official working-day calendar for {day.year} yet: chinese-calendar {version('chinese-calendar')} "
-            "covers "
-            f"{first}–{last}; upgrade it once the State Council publishes {day.year}'s holiday notice"
+            f"covers {first}–{last}; upgrade it once the State Council publishes {day.year}'s holiday notice"
         )
-    return chinese_calendar.is_workday(day)
+    return bool(chinese_calendar.is_workday(day))
 
 
 def add_workdays(start: dt.date, count: int) -> dt.date:

@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import polars as pl
 
@@ -81,7 +82,7 @@ def lines_of(data: bytes) -> list[bytes]:
     return data.split(b"\n")[:-1] if data else []
 
 
-def records_of(data: bytes) -> list:
+def records_of(data: bytes) -> list[Any]:
     """The records of a .jsonl file."""
     return [json.loads(line) for line in lines_of(data)]
 

@@ -11,6 +11,7 @@ subtrees of a list of leaf hashes, so a proof in a tree of 10^6 leaves costs O(l
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 Hash = bytes  # 32 bytes of SHA-256
 EMPTY_ROOT: Hash = hashlib.sha256(b"").digest()
@@ -37,12 +38,12 @@ class Tree:
     """
 
     def __init__(self, leaves: list[Hash]) -> None:
-        self.levels = [list(leaves)]
+        self.levels: list[Sequence[Hash]] = [list(leaves)]
         while len(self.levels[-1]) > 1:
             self.levels.append(_parents(self.levels[-1]))
 
     @classmethod
-    def stored(cls, levels: list) -> Tree:
+    def stored(cls, levels: list[Sequence[Hash]]) -> Tree:
         """A tree over levels that are already hashed (sequences of 32-byte hashes)."""
         tree = cls.__new__(cls)
         tree.levels = levels
@@ -53,13 +54,20 @@ class Tree:
         return len(self.levels[0])
 
     def append(self, leaf: Hash) -> None:
-        self.levels[0].append(leaf)
+        """Add a leaf to a tree built in memory (stored levels are read-only)."""
+        self._growable(0).append(leaf)
         index, k = self.size - 1, 0
         while index % 2 == 1:  # completes a subtree one level up
             if len(self.levels) == k + 1:
                 self.levels.append([])
-            self.levels[k + 1].append(node_hash(self.levels[k][index - 1], self.levels[k][index]))
+            self._growable(k + 1).append(node_hash(self.levels[k][index - 1], self.levels[k][index]))
             index, k = index // 2, k + 1
+
+    def _growable(self, k: int) -> list[Hash]:
+        level = self.levels[k]
+        if not isinstance(level, list):
+            raise TypeError("a tree over stored levels cannot grow")
+        return level
 
     def subtree(self, start: int, count: int) -> Hash:
         """MTH of leaves start … start + count − 1."""
@@ -114,12 +122,12 @@ class Tree:
             raise ValueError(f"the tree has {self.size} leaves, not {size}")
 
 
-def _parents(below: list[Hash]) -> list[Hash]:
+def _parents(below: Sequence[Hash]) -> list[Hash]:
     """The complete subtrees one level up: each pair of neighbours, left to right (an odd last one has none)."""
     return [node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)]
 
 
-def root_of(leaves: list[Hash]) -> Hash:
+def root_of(leaves: Sequence[Hash]) -> Hash:
     """The root over leaf hashes, keeping one level at a time (10^7 leaves need neither recursion nor every level).
 
     Carrying an odd last node up unchanged gives the same tree as the recursive definition.

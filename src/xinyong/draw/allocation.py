@@ -16,6 +16,7 @@ import math
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import Any
 
 # stratum label → frame size N_h, or → sample size n_h
 Sizes = Mapping[str, int]
@@ -34,7 +35,7 @@ def exact(value: str) -> Fraction:
     return Fraction(decimal)
 
 
-def allocate(allocation: Mapping, sizes: Sizes) -> dict[str, int]:
+def allocate(allocation: Mapping[str, Any], sizes: Sizes) -> dict[str, int]:
     """``n_h`` for every stratum in ``sizes`` under the plan's ``allocation`` object."""
     mode = allocation.get("mode")
     if mode == "ratio":

@@ -10,6 +10,7 @@ the proposals, which is exactly the one-shot draw.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import polars as pl
 
@@ -63,6 +64,6 @@ def draw_selection(frame: pl.DataFrame, sample_sizes: PlanSizes, seed: bytes) ->
     return finalize(candidates(frame, sample_sizes, seed), sample_sizes, stratum_sizes(frame))
 
 
-def selection_records(selection: pl.DataFrame) -> list[dict]:
+def selection_records(selection: pl.DataFrame) -> list[dict[str, Any]]:
     """The selection as ``selection.jsonl`` records (rank as an integer, the rest strings)."""
     return selection.select(SELECTION_COLUMNS).to_dicts()

@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from xinyong.draw.keys import inspector_keys
 
@@ -77,7 +78,9 @@ class Exclusion:
     reason: str
 
 
-def plan_pool(plan: Mapping, roster: list[Inspector], inspection_day: dt.date) -> tuple[Pool, list[Exclusion]]:
+def plan_pool(
+    plan: Mapping[str, Any], roster: list[Inspector], inspection_day: dt.date
+) -> tuple[Pool, list[Exclusion]]:
     """The inspectors a plan may use at all, by division, and why each of the others may not."""
     pool, excluded = defaultdict(list), []
     for person in roster:
@@ -107,7 +110,7 @@ def jurisdiction_exclusions(plan_id: str, pool: Pool, target_divisions: Iterable
     ]
 
 
-def _own_items(plan: Mapping, department: str) -> set[str]:
+def _own_items(plan: Mapping[str, Any], department: str) -> set[str]:
     """The plan's items this department carries out (all of them when the plan does not say)."""
     by_item = plan.get("item_departments")
     if not by_item:
@@ -125,7 +128,7 @@ def declared_by(relations: Mapping[str, Iterable[str]]) -> dict[str, frozenset[s
 
 
 def target_eligible(
-    plan: Mapping, firm: Firm, pool: Pool, declared: Mapping[str, frozenset[str]]
+    plan: Mapping[str, Any], firm: Firm, pool: Pool, declared: Mapping[str, frozenset[str]]
 ) -> tuple[list[str], list[Exclusion]]:
     """Eligible inspector ids for one target (sorted), and the target-specific exclusions.
 
@@ -160,7 +163,7 @@ class Assignment:
     def status(self) -> str:
         return "staffed" if self.team else "unstaffed"
 
-    def record(self) -> dict:
+    def record(self) -> dict[str, Any]:
         return {"plan": self.plan, "status": self.status, "team": self.team, "uscc": self.uscc}
 
 
@@ -168,7 +171,7 @@ def assign_teams(
     targets: list[tuple[str, str, str]],
     eligible: Mapping[Target, list[str]],
     roster: Mapping[str, Inspector],
-    plans: Mapping[str, Mapping],
+    plans: Mapping[str, Mapping[str, Any]],
     seed: bytes,
 ) -> list[Assignment]:
     """``targets`` are (plan, key hex, uscc); returns one assignment per target, in draw order."""
@@ -186,7 +189,7 @@ def assign_teams(
 def _team(
     candidates: list[str],
     roster: Mapping[str, Inspector],
-    plan: Mapping,
+    plan: Mapping[str, Any],
     keys_of: Callable[[list[str]], list[bytes]],
 ) -> tuple[list[str], str | None]:
     reason = f"0 eligible inspectors with capacity (team of {plan['team_size']} from {'、'.join(plan['departments'])})"

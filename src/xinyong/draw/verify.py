@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -107,7 +108,7 @@ def verify_audit(folder: Path) -> list[str]:
     return checks
 
 
-def _verify_teams(folder: Path, data: dict[str, bytes], plans: dict, seed: bytes) -> list[str]:
+def _verify_teams(folder: Path, data: dict[str, bytes], plans: dict[str, Any], seed: bytes) -> list[str]:
     """Spec §6 from eligibility.jsonl, inspectors.jsonl and the selection: the teams, byte for byte."""
     from xinyong.draw.teams import Inspector, assign_teams
 

@@ -195,7 +195,7 @@ def results_form() -> Table:
 @cache
 def tables() -> tuple[Table, ...]:
     """Every raw table, in the order ingest validates them (referenced tables first)."""
-    date = "date"
+    date: Kind = "date"
     return (
         Table(
             "enterprises",

@@ -13,7 +13,9 @@ All functions are pure: arrays in, numbers and small tables out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -23,6 +25,10 @@ from sklearn.metrics import roc_auc_score, roc_curve
 BOOTSTRAP_SEED = 20261127
 PSI_ALERT = 0.25
 _EPS = 1e-6
+
+
+# A statistic of labels, scores and optional weights (auc, ks, brier).
+Statistic = Callable[[np.ndarray, np.ndarray, "np.ndarray | None"], float]
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,9 @@ def brier(y: np.ndarray, prob: np.ndarray, weight: np.ndarray | None = None) -> 
     return float(np.average((prob - y) ** 2, weights=weight))
 
 
-def bootstrap(stat, y: np.ndarray, score: np.ndarray, weight: np.ndarray | None, rounds: int = 300) -> Interval:
+def bootstrap(
+    stat: Statistic, y: np.ndarray, score: np.ndarray, weight: np.ndarray | None, rounds: int = 300
+) -> Interval:
     """The statistic with a 95% percentile bootstrap interval over resampled rows."""
     rng = np.random.default_rng(BOOTSTRAP_SEED)
     values = []
@@ -130,7 +138,7 @@ def psi(reference: np.ndarray, current: np.ndarray, edges: np.ndarray) -> float:
     return float(np.sum((actual - expected) * np.log(actual / expected)))
 
 
-def series_psi(reference: pl.Series, current: pl.Series) -> dict:
+def series_psi(reference: pl.Series, current: pl.Series) -> dict[str, Any]:
     """PSI of one column with its bins: categories as they are, numbers on the reference's deciles."""
     if isinstance(reference.dtype, (pl.Enum, pl.Categorical)):
         reference, current = reference.cast(pl.Utf8), current.cast(pl.Utf8)

@@ -83,7 +83,7 @@ def top_reasons(
     """The ``k`` indicators that push each firm's risk up most (largest positive contributions)."""
     per_feature = contributions[:, :-1]  # the last column is the bias
     order = np.argsort(-per_feature, axis=1, kind="stable")[:, :k]
-    columns = {}
+    columns: dict[str, list[str | None] | pl.Series] = {}
     for j in range(k):
         index = order[:, j]
         value = per_feature[np.arange(len(index)), index]
@@ -98,7 +98,7 @@ def top_reasons(
     return pl.DataFrame(columns)
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
