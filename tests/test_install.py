@@ -131,10 +131,11 @@ def test_runtime_lock_is_the_test_lock_less_the_test_tools() -> None:
     runtime, _ = parse_lock(LOCK.read_text(encoding="utf-8"))
     with_test, _ = parse_lock(LOCK_TEST.read_text(encoding="utf-8"))
     assert {name: with_test.get(name) for name in runtime} == runtime  # same versions, same hashes
-    assert {"pytest", "hypothesis", "playwright"} <= with_test.keys() - runtime.keys()
+    assert {"pytest", "hypothesis", "playwright", "ruff", "mypy"} <= with_test.keys() - runtime.keys()
     assert {"setuptools", "wheel"} <= runtime.keys()  # setup.sh's --no-build-isolation build uses them
     assert runtime["mlflow"].version == "3.17.2" and runtime["lightgbm"].version == "4.7.0"
-    for core in ("polars", "pyarrow", "numpy", "scipy"):
+    assert with_test["ruff"].version == "0.17.5"
+    for core in ("polars", "pyarrow", "numpy", "scipy", "jinja2"):
         assert core in runtime
 
 
