@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Sets up ./.venv with xinyong and its pinned dependencies (requirements/constraints.txt).
+# Sets up ./.venv with xinyong and its locked dependencies (requirements/lock.txt, or lock-test.txt
+# with --test: exact versions with hashes, made by scripts/lock.sh).
 #   scripts/setup.sh          the package, for `xinyong demo` and everyday use
 #   scripts/setup.sh --test   plus the test tools
-# Needs only Python >= 3.11 with pip and venv. Safe to run again: it installs what is missing.
+# Needs only Python >= 3.11 with pip and venv (not uv). Safe to run again: it installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
 "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "xinyong needs Python 3.11 or newer")'
 
 extras=""
+lock=requirements/lock.txt
 case "${1:-}" in
-  --test) extras="[test]" ;;
+  --test) extras="[test]"; lock=requirements/lock-test.txt ;;
   "") ;;
   *) echo "usage: scripts/setup.sh [--test]" >&2; exit 2 ;;
 esac
@@ -32,7 +34,10 @@ if [ -n "$extras" ]; then
 fi
 
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt)
-# Build tools first, pinned, so the editable build below uses them rather than fetching its own.
-"${pip[@]}" setuptools wheel
-"${pip[@]}" --no-build-isolation -e ".${extras}"
+pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
+# Every dependency, the build tools included, at its locked version and checked against its hashes.
+"${pip[@]}" --require-hashes -r "$lock"
+# Then the project itself, which has no hash to check: a second invocation, since pip refuses to
+# mix hashed and unhashed requirements. Its dependencies are all in place already (--no-deps), and
+# it is built with the locked setuptools and wheel rather than ones fetched for an isolated build.
+"${pip[@]}" --no-deps --no-build-isolation -e ".${extras}"
