@@ -21,9 +21,16 @@ from tests.conftest import REPO
 LOCK = REPO / "requirements" / "lock.txt"
 LOCK_TEST = REPO / "requirements" / "lock-test.txt"
 # The environment the locks are made for (scripts/lock.sh: --python-version 3.11, Linux x86_64).
-TARGET = {"python_version": "3.11", "python_full_version": "3.11.0", "sys_platform": "linux",
-          "platform_system": "Linux", "platform_machine": "x86_64", "os_name": "posix",
-          "implementation_name": "cpython", "platform_python_implementation": "CPython"}
+TARGET = {
+    "python_version": "3.11",
+    "python_full_version": "3.11.0",
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "platform_machine": "x86_64",
+    "os_name": "posix",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+}
 
 
 def readme_commands() -> list[str]:
@@ -112,14 +119,16 @@ WITH_TEST = (*RUNTIME, "project.optional-dependencies.test")
 
 @pytest.mark.parametrize(("lock", "sections"), [(LOCK, RUNTIME), (LOCK_TEST, WITH_TEST)], ids=["lock", "lock-test"])
 def test_lock_covers_pyproject_with_hashes(lock: Path, sections: tuple[str, ...]) -> None:
-    problems = lock_problems((REPO / "pyproject.toml").read_text(encoding="utf-8"), lock.read_text(encoding="utf-8"), sections)
+    problems = lock_problems(
+        (REPO / "pyproject.toml").read_text(encoding="utf-8"), lock.read_text(encoding="utf-8"), sections
+    )
     assert problems == []
 
 
 def test_lock_check_catches_drift_from_pyproject() -> None:
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     lock = LOCK_TEST.read_text(encoding="utf-8")
-    added = pyproject.replace('dependencies = [\n', 'dependencies = [\n  "requests-oauthlib>=2",\n', 1)
+    added = pyproject.replace("dependencies = [\n", 'dependencies = [\n  "requests-oauthlib>=2",\n', 1)
     assert any("input-sha256" in p for p in lock_problems(added, lock, WITH_TEST))
     assert any(p.startswith("requests-oauthlib>=2 ") for p in lock_problems(added, lock, WITH_TEST))
     narrowed = pyproject.replace('"lightgbm==4.7.0"', '"lightgbm==4.6.0"')
