@@ -78,17 +78,3 @@ def test_uscc_check_vector() -> None:
 def test_canonical_json_refuses_floats() -> None:
     with pytest.raises(TypeError, match="floats are not allowed"):
         CJ({"ratio": 0.05})
-
-
-def test_batched_inspector_keys_equal_the_single_ones() -> None:
-    from xinyong.draw.keys import inspector_keys
-
-    seed = bytes.fromhex(SEED)
-    ids = ["INS-0001", "INS-0002", "检查员-3"]
-    assert inspector_keys(seed, "P01", "91330802725854134A", ids) == [
-        inspector_key(seed, "P01", "91330802725854134A", i) for i in ids
-    ]
-    assert (
-        inspector_keys(seed, "P01", "91330802725854134A", ids)[0].hex()
-        == "6359213dfcc12edbe53a96199ae03f78ec27d9fe0d339fc73c59899201e5936f"
-    )

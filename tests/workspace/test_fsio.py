@@ -1,0 +1,52 @@
+"""Atomic writes: a finished file or the old one, never a torn one, and no temporary file left behind."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from xinyong.workspace import fsio
+
+
+def test_a_write_that_fails_halfway_leaves_the_old_file_and_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "page.html"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), fsio.atomic_path(target) as tmp:
+        tmp.write_text("half of the new")
+        raise RuntimeError("killed")
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
+
+
+def test_a_finished_file_gets_the_normal_mode_not_mkstemps_0600(tmp_path: Path) -> None:
+    fsio.write_bytes(tmp_path / "sub" / "a.txt", b"x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE((tmp_path / "sub" / "a.txt").stat().st_mode) == 0o666 & ~mask
+
+
+def test_json_for_people_is_stable_and_keeps_chinese(tmp_path: Path) -> None:
+    fsio.write_json(tmp_path / "m.json", {"b": 1, "a": "抽查"})
+    assert (tmp_path / "m.json").read_bytes() == '{\n  "a": "抽查",\n  "b": 1\n}\n'.encode()
+
+
+def test_csv_for_excel_starts_with_a_byte_order_mark(tmp_path: Path) -> None:
+    fsio.write_csv(tmp_path / "t.csv", pl.DataFrame({"名称": ["某公司"]}), bom=True)
+    assert (tmp_path / "t.csv").read_bytes() == "\ufeff名称\n某公司\n".encode()
+
+
+def test_staged_files_move_in_with_the_marker_last(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    staging, out = tmp_path / "staging", tmp_path / "out"
+    for name in ("manifest.json", "a.parquet", "sub/b.csv"):
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
+        (staging / name).write_text(name)
+    moved: list[str] = []
+    real = os.replace
+    monkeypatch.setattr(fsio.os, "replace", lambda a, b: (moved.append(Path(b).name), real(a, b)))
+    fsio.publish_staged(staging, out, last="manifest.json")
+    assert moved[-1] == "manifest.json" and sorted(moved) == ["a.parquet", "b.csv", "manifest.json"]
+    assert (out / "sub" / "b.csv").read_text() == "sub/b.csv"
