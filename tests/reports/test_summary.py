@@ -1,0 +1,54 @@
+"""Terminal summaries: counts per state, overdue targets, and unknown deadlines said as such."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+from rich.console import Console
+from rich.table import Table
+
+from xinyong.reports.summary import estimates_table, results_summary
+
+
+def text(table: Table) -> str:
+    console = Console(record=True, width=200)
+    console.print(table)
+    return console.export_text()
+
+
+def rows(shown: str) -> list[list[str]]:
+    return [[cell.strip() for cell in line.split("│")[1:-1]] for line in shown.splitlines() if line.startswith("│")]
+
+
+def test_results_summary_counts_states_lists_the_overdue_and_says_when_a_deadline_is_unknown() -> None:
+    status = pl.DataFrame(
+        {
+            "plan": ["P01", "P01", "P02"],
+            "uscc": ["91330802725854134A", "91330802MA29U0QJ36", "91110000600037341L"],
+            "status": ["待录入", "待录入", "已公示"],
+            "due": [dt.date(2026, 11, 20), None, dt.date(2026, 12, 1)],
+            "overdue": [True, False, False],
+        }
+    )
+    assert rows(text(results_summary(status, "330802-2026-11", dt.date(2026, 11, 27)))) == [
+        ["待录入", "2", "1", "2026-11-20 (1 unknown: no official calendar yet)"],
+        ["待公示", "0", "0", "—"],
+        ["已公示", "1", "0", "2026-12-01"],
+        ["overdue P01 91330802725854134A", "待录入", "", "2026-11-20"],
+    ]
+
+
+def test_estimates_show_the_interval_or_a_dash() -> None:
+    row = {"domain": "tier", "N": 1200, "drawn": 60, "labelled": 55}
+    interval = {"ht": 0.25, "ht_low": 0.1, "ht_high": 0.4, "naive": 0.3, "naive_low": 0.2, "naive_high": 0.45}
+    estimates = pl.DataFrame(
+        [{**row, "name": "D", **interval}, {**row, "name": "A", **dict.fromkeys(interval)}],
+        schema_overrides=dict.fromkeys(interval, pl.Float64),
+    )
+    shown = text(estimates_table(estimates, "330802-2026-11"))
+    assert "INTERNAL" in shown
+    assert rows(shown) == [
+        ["tier D", "1,200", "60", "55", "0.250 [0.100, 0.400]", "0.300 [0.200, 0.450]"],
+        ["tier A", "1,200", "60", "55", "—", "—"],
+    ]
