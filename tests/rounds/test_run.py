@@ -47,6 +47,12 @@ def test_the_round_verifies_from_the_bundle_and_from_the_public_files(done: Roun
     assert f"all {selected} keys = H(unit tag, seed, plan, uscc)" in public and 400 < selected < 550
 
 
+def test_the_round_commits_and_publishes_the_golden_plans(done: RoundPaths) -> None:
+    from tests.rounds.golden_cases import GOLDEN
+
+    assert (done.audit / "plans.json").read_bytes() == (done.public / "plans.json").read_bytes() == GOLDEN.read_bytes()
+
+
 def test_an_independent_implementation_rederives_the_selection(done: RoundPaths) -> None:
     files = {p.name: p.read_bytes() for p in done.audit.iterdir()}
     assert rederive(files) == files["selection.jsonl"]
@@ -142,9 +148,9 @@ def test_a_changed_public_key_is_caught(done: RoundPaths, tmp_path: Path) -> Non
 
 
 def test_the_default_plans_include_a_joint_plan_and_validate() -> None:
-    division, plans = read_plans(PLANS)
-    assert division == "330802" and [p["id"] for p in plans] == ["P01", "P02", "P03", "P04", "P05"]
-    assert any(len(p["departments"]) > 1 for p in plans) and all(p["team_size"] >= 2 for p in plans)
+    plan_file = read_plans(PLANS)
+    assert plan_file.division == "330802" and [p.id for p in plan_file.plans] == ["P01", "P02", "P03", "P04", "P05"]
+    assert any(len(p.departments) > 1 for p in plan_file.plans) and all(p.team_size >= 2 for p in plan_file.plans)
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,12 +33,12 @@ import polars as pl
 from xinyong.core.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, mth, read_jsonl_table, records_of
 from xinyong.core.codes import industry_section
 from xinyong.draw import SPEC
-from xinyong.draw.allocation import allocate
 from xinyong.draw.keys import derive_seed
+from xinyong.draw.plans import Plan, parse_plans_json
 from xinyong.draw.selection import draw_selection, selection_records, stratum_sizes
 from xinyong.errors import InputFileError, RoundStateError, UsageError
 from xinyong.publish import translog
-from xinyong.rounds.plans import check_round_id, read_plans
+from xinyong.rounds.plans import Item, check_round_id, read_plans
 from xinyong.workspace import fsio
 
 COMMITTED_FILES = ("frame.jsonl", "plans.json", "inspectors.jsonl")
@@ -86,13 +87,13 @@ def build_frame(
         raise RoundStateError(f"round {round_id} is committed; its frame, plans and roster can no longer change")
     if (paths.audit / "frame.jsonl").exists() and not rebuild:
         return {"frame": len(lines_of((paths.audit / "frame.jsonl").read_bytes())), "rebuilt": 0}
-    item_rows = pl.read_parquet(clean_dir / "inspection_items.parquet").iter_rows(named=True)
-    items, item_departments = {}, {}
-    for row in item_rows:
-        items[row["item_id"]], item_departments[row["item_id"]] = row["target_type"], row["departments"].split(";")
-    division, plans = read_plans(plans_path, items)
-    # Which department carries out which item (from the 抽查事项清单), committed with the plans.
-    plans = [{**plan, "item_departments": {i: item_departments[i] for i in plan["items"]}} for plan in plans]
+    items = {
+        row["item_id"]: Item(row["target_type"], tuple(row["departments"].split(";")))
+        for row in pl.read_parquet(clean_dir / "inspection_items.parquet").iter_rows(named=True)
+    }
+    # With the items, each plan carries which department carries out which item: committed with the plans.
+    plan_file = read_plans(plans_path, items)
+    division, plans = plan_file.division, plan_file.plans
     check_round_id(round_id, division)
     month_start = dt.date.fromisoformat(round_id[len(division) + 1 :] + "-01")
     if not tiers_path.is_file():
@@ -108,56 +109,54 @@ def build_frame(
     )
     frame = frame.with_columns(salts.alias("salt")).select("plan", "salt", "stratum", "uscc")
     fsio.write_bytes(paths.audit / "frame.jsonl", jsonl_table(frame, FRAME_FIELDS))
-    fsio.write_bytes(paths.audit / "plans.json", CJ(plans))
+    fsio.write_bytes(paths.audit / "plans.json", plan_file.to_json())
     fsio.write_bytes(paths.audit / "inspectors.jsonl", jsonl(roster_records(clean_dir)))
     fsio.write_bytes(paths.audit / "exclusions.jsonl", jsonl(exclusions.to_dicts()))
     return {"frame": frame.height, "excluded": exclusions.height, "rebuilt": 1}
 
 
 def frame_records(
-    plans: list[dict], items: dict[str, str], firms: pl.DataFrame, past: pl.DataFrame, month_start: dt.date
+    plans: Iterable[Plan], items: Mapping[str, Item], firms: pl.DataFrame, past: pl.DataFrame, month_start: dt.date
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(frame rows, exclusions with reasons) for the live firms with tiers (pure)."""
     frames, excluded = [], []
     for plan in plans:
-        targets = {items[i] for i in plan["items"]}
+        targets = {items[i].target_type for i in plan.items}
         eligible = firms
         if "全部市场主体" not in targets:
             individual = pl.col("entity_type") == "个体工商户"
             eligible = eligible.filter(
                 individual if targets == {"个体工商户"} else ~individual if targets == {"企业"} else pl.lit(True)
             )
-        target = plan["target"]
-        if "entity_types" in target:
-            eligible = eligible.filter(pl.col("entity_type").is_in(target["entity_types"]))
-        if "industry_sections" in target:
-            eligible = eligible.filter(industry_section(pl.col("industry_code")).is_in(target["industry_sections"]))
-        if "grids" in target:
-            eligible = eligible.filter(pl.col("grid").is_in(target["grids"]))
-        window_start = _months_before(month_start, plan["exclusion"]["months"])
+        target = plan.target
+        if target.entity_types is not None:
+            eligible = eligible.filter(pl.col("entity_type").is_in(target.entity_types))
+        if target.industry_sections is not None:
+            eligible = eligible.filter(industry_section(pl.col("industry_code")).is_in(target.industry_sections))
+        if target.grids is not None:
+            eligible = eligible.filter(pl.col("grid").is_in(target.grids))
+        window_start = _months_before(month_start, plan.exclusion.months)
         recent = (
             past.filter(
-                pl.col("item_id").is_in(plan["items"])
+                pl.col("item_id").is_in(plan.items)
                 & (pl.col("inspection_date") >= window_start)
                 & (pl.col("inspection_date") < month_start)
             )
             .select("uscc")
             .unique()
         )
-        repeat = eligible.join(recent, on="uscc", how="semi").filter(
-            ~pl.col("tier").is_in(plan["exclusion"]["exempt_tiers"])
-        )
+        repeat = eligible.join(recent, on="uscc", how="semi").filter(~pl.col("tier").is_in(plan.exclusion.exempt_tiers))
         excluded.append(
             repeat.select(
-                pl.lit(plan["id"]).alias("plan"),
+                pl.lit(plan.id).alias("plan"),
                 "uscc",
                 pl.lit(
-                    f"同一事项{plan['exclusion']['months']}个月内已抽查 (inspected for this item since {window_start})"
+                    f"同一事项{plan.exclusion.months}个月内已抽查 (inspected for this item since {window_start})"
                 ).alias("reason"),
             )
         )
         kept = eligible.join(repeat, on="uscc", how="anti")
-        frames.append(kept.select(pl.lit(plan["id"]).alias("plan"), pl.col("tier").alias("stratum"), "uscc"))
+        frames.append(kept.select(pl.lit(plan.id).alias("plan"), pl.col("tier").alias("stratum"), "uscc"))
     frame = pl.concat(frames).sort(pl.col("plan"), pl.col("uscc"))
     return frame, pl.concat(excluded).sort("plan", "uscc")
 
@@ -267,9 +266,9 @@ def draw(out: Path, round_id: str) -> pl.DataFrame:
     commitment = json.loads(commitment_bytes)
     _unchanged_since_commitment(paths, commitment)
     frame = read_jsonl_table((paths.audit / "frame.jsonl").read_bytes(), FRAME_FIELDS)
-    plans = {p["id"]: p for p in json.loads((paths.audit / "plans.json").read_bytes())}
+    plans = parse_plans_json((paths.audit / "plans.json").read_bytes())
     sizes = stratum_sizes(frame)
-    wanted = {plan: allocate(plans[plan]["allocation"], strata) for plan, strata in sizes.items()}
+    wanted = {plan: plans[plan].sample_sizes(strata) for plan, strata in sizes.items()}
     randomness = json.loads((paths.audit / "randomness.json").read_bytes())
     seed = derive_seed(H(commitment_bytes), randomness["value"])
     selection = draw_selection(frame, wanted, seed)
@@ -309,7 +308,7 @@ def assign(out: Path, round_id: str, clean_dir: Path) -> list:
     commitment_bytes = (paths.audit / "commitment.json").read_bytes()
     _unchanged_since_commitment(paths, json.loads(commitment_bytes))
     seed = derive_seed(H(commitment_bytes), json.loads((paths.audit / "randomness.json").read_bytes())["value"])
-    plans = {p["id"]: p for p in json.loads((paths.audit / "plans.json").read_bytes())}
+    plans = parse_plans_json((paths.audit / "plans.json").read_bytes())
     records = records_of((paths.audit / "inspectors.jsonl").read_bytes())
     roster = {
         r["id"]: Inspector(
