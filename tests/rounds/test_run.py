@@ -103,7 +103,12 @@ def test_steps_out_of_order_are_refused(step: str, message: str, tmp_path: Path)
 
 
 def test_second_commit_and_second_reveal_are_refused(inputs: dict, tmp_path: Path) -> None:
-    build_frame(tmp_path, ROUND, PLANS, inputs["tiers"], inputs["clean"])
+    built = build_frame(tmp_path, ROUND, PLANS, inputs["tiers"], inputs["clean"])
+    kept = build_frame(tmp_path, ROUND, PLANS, inputs["tiers"], inputs["clean"])
+    audit = RoundPaths(tmp_path, ROUND).audit
+    assert built.rebuilt and built.size == len((audit / "frame.jsonl").read_bytes().splitlines()) > 0
+    assert built.excluded == len((audit / "exclusions.jsonl").read_bytes().splitlines())
+    assert (kept.rebuilt, kept.size, kept.excluded) == (False, built.size, None)
     commit(tmp_path, ROUND, "lottery")
     with pytest.raises(RoundStateError) as caught:
         commit(tmp_path, ROUND, "another lottery")
@@ -209,8 +214,10 @@ def test_unstaffed_targets_need_an_explicit_logged_decision(staffed: RoundPaths,
     with pytest.raises(RoundStateError, match="is not finalised"):
         write_task_lists(copy, ROUND, inputs["clean"])
     decision = finalize(copy, ROUND, accept_unstaffed=True, reason="报上级统筹")
-    assert decision["decision"] == "accepted unstaffed targets" and len(decision["unstaffed"]) == len(unstaffed)
+    assert decision.decision == "accepted unstaffed targets" and len(decision.unstaffed) == len(unstaffed)
     assert json.loads((audit / "decisions.jsonl").read_bytes().splitlines()[-1])["reason"] == "报上级统筹"
+    assert (audit / "finalized.json").read_bytes() == decision.to_json()
+    assert finalize(copy, ROUND) == decision  # once decided, the decision is read back
 
 
 def test_task_lists_notices_and_personal_lists(staffed: RoundPaths, inputs: dict, tmp_path: Path) -> None:

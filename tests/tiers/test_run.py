@@ -109,6 +109,21 @@ def test_c_and_d_firms_have_reasons_in_chinese_and_others_do_not(month) -> None:
     )
 
 
+def test_the_tier_report_names_a_score_that_moved(month) -> None:
+    import json
+
+    from xinyong.tiers.report import write_tier_report
+
+    internal = month["root"] / "internal"
+    shifted = month["tiers"].with_columns((pl.col("score") * 0.2).alias("score"))  # last month: far lower scores
+    shifted.write_parquet(internal / "tiers-shifted.parquet")
+    report = write_tier_report(
+        internal / "tiers.parquet", internal / "tiers-shifted.parquet", month["root"] / "clean", internal / "r.html"
+    )
+    assert "score" in report.alerts and report.page == internal / "r.html" and report.page.is_file()
+    assert tuple(json.loads(report.data.read_text(encoding="utf-8"))["alerts"]) == report.alerts
+
+
 def test_the_tier_file_is_marked_internal(month) -> None:
     metadata = pq.read_metadata(month["root"] / "internal" / "tiers.parquet").metadata
     assert metadata[b"xinyong.classification"] == b"internal"

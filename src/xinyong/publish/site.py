@@ -102,7 +102,16 @@ def public_record(record: dict, plan: Plan, firm_name: str, item_names: dict[str
     }
 
 
-def disclose(out: Path, public_dir: Path, clean_dir: Path, *, today: dt.date) -> dict:
+@dataclass(frozen=True)
+class Disclosure:
+    records: int  # results on the site, corrections included
+    new: int  # of them, published for the first time
+    rounds: int
+    log_size: int  # entries of the transparency log afterwards
+    site: Path  # the site's index.html
+
+
+def disclose(out: Path, public_dir: Path, clean_dir: Path, *, today: dt.date) -> Disclosure:
     """Publish every recorded result of every round under ``out`` to the site in ``public_dir``."""
     round_ids = sorted(p.name for p in (out / "public" / "rounds").glob("*") if (p / "commitment.json").exists())
     if not round_ids:
@@ -131,13 +140,7 @@ def disclose(out: Path, public_dir: Path, clean_dir: Path, *, today: dt.date) ->
     for path, data in site.items():
         fsio.write_bytes(public_dir / path, data)
     new = sum(1 for r in records if r["记录号"] not in dates)
-    return {
-        "records": len(records),
-        "new": new,
-        "rounds": len(rounds),
-        "log_size": appended.checkpoint.size,
-        "site": public_dir / "index.html",
-    }
+    return Disclosure(len(records), new, len(rounds), appended.checkpoint.size, public_dir / "index.html")
 
 
 # -- the site (pure) ------------------------------------------------------------------------------

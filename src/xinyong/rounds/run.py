@@ -24,8 +24,9 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -40,6 +41,9 @@ from xinyong.errors import InputFileError, RoundStateError, UsageError
 from xinyong.publish import translog
 from xinyong.rounds.plans import Item, check_round_id, read_plans
 from xinyong.workspace import fsio
+
+if TYPE_CHECKING:
+    from xinyong.draw.teams import Assignment
 
 COMMITTED_FILES = ("frame.jsonl", "plans.json", "inspectors.jsonl")
 
@@ -78,15 +82,22 @@ class RoundPaths:
 
 
 # -- frame -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FrameResult:
+    size: int  # (plan, firm) records in the frame
+    excluded: int | None  # records left out (exclusions.jsonl); None when an existing frame was kept
+    rebuilt: bool
+
+
 def build_frame(
     out: Path, round_id: str, plans_path: Path, tiers_path: Path, clean_dir: Path, *, rebuild: bool = False
-) -> dict[str, int]:
+) -> FrameResult:
     """The frame of every plan after exclusions (spec §1), with the round's roster (§3)."""
     paths = RoundPaths(out, round_id)
     if (paths.audit / "commitment.json").exists():
         raise RoundStateError(f"round {round_id} is committed; its frame, plans and roster can no longer change")
     if (paths.audit / "frame.jsonl").exists() and not rebuild:
-        return {"frame": len(lines_of((paths.audit / "frame.jsonl").read_bytes())), "rebuilt": 0}
+        return FrameResult(len(lines_of((paths.audit / "frame.jsonl").read_bytes())), None, rebuilt=False)
     items = {
         row["item_id"]: Item(row["target_type"], tuple(row["departments"].split(";")))
         for row in pl.read_parquet(clean_dir / "inspection_items.parquet").iter_rows(named=True)
@@ -112,7 +123,7 @@ def build_frame(
     fsio.write_bytes(paths.audit / "plans.json", plan_file.to_json())
     fsio.write_bytes(paths.audit / "inspectors.jsonl", jsonl(roster_records(clean_dir)))
     fsio.write_bytes(paths.audit / "exclusions.jsonl", jsonl(exclusions.to_dicts()))
-    return {"frame": frame.height, "excluded": exclusions.height, "rebuilt": 1}
+    return FrameResult(frame.height, exclusions.height, rebuilt=True)
 
 
 def frame_records(
@@ -291,7 +302,7 @@ def draw(out: Path, round_id: str) -> pl.DataFrame:
 
 
 # -- assign (spec §6) ---------------------------------------------------------------------------
-def assign(out: Path, round_id: str, clean_dir: Path) -> list:
+def assign(out: Path, round_id: str, clean_dir: Path) -> list[Assignment]:
     """Eligibility lists and teams for the drawn targets; returns the assignments (with reasons)."""
     from xinyong.draw.teams import (
         Inspector,
@@ -354,14 +365,33 @@ def assign(out: Path, round_id: str, clean_dir: Path) -> list:
     return ordered
 
 
-def finalize(out: Path, round_id: str, *, accept_unstaffed: bool = False, reason: str = "") -> dict:
+@dataclass(frozen=True)
+class Decision:
+    """How a round's assignment was closed (``finalized.json``, and a line of ``decisions.jsonl``)."""
+
+    round: str
+    unstaffed: tuple[str, ...]  # "plan uscc" of every unstaffed target
+    decision: str
+    reason: str
+    decided_at: str  # UTC, ISO 8601 to the second
+
+    def to_json(self) -> bytes:
+        return CJ(asdict(self))
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Decision:
+        record = json.loads(data)
+        return cls(**{**record, "unstaffed": tuple(record["unstaffed"])})
+
+
+def finalize(out: Path, round_id: str, *, accept_unstaffed: bool = False, reason: str = "") -> Decision:
     """Close the round's assignment; unstaffed targets need an explicit decision, which is logged."""
     paths = RoundPaths(out, round_id)
     if not (paths.audit / "assignment.jsonl").exists():
         raise RoundStateError(f"round {round_id} has no teams; run `xinyong round assign` first")
     record_path = paths.audit / "finalized.json"
     if record_path.exists():
-        return json.loads(record_path.read_bytes())
+        return Decision.from_json(record_path.read_bytes())
     unstaffed = records_of((paths.audit / "unstaffed.jsonl").read_bytes())
     if unstaffed and not (accept_unstaffed and reason.strip()):
         first = unstaffed[0]
@@ -370,16 +400,16 @@ def finalize(out: Path, round_id: str, *, accept_unstaffed: bool = False, reason
             f"{first['reason']}); "
             "finalise only with --accept-unstaffed --reason '…', which is logged"
         )
-    decision = {
-        "round": round_id,
-        "unstaffed": [f"{u['plan']} {u['uscc']}" for u in unstaffed],
-        "decision": "accepted unstaffed targets" if unstaffed else "all targets staffed",
-        "reason": reason,
-        "decided_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-    }
+    decision = Decision(
+        round=round_id,
+        unstaffed=tuple(f"{u['plan']} {u['uscc']}" for u in unstaffed),
+        decision="accepted unstaffed targets" if unstaffed else "all targets staffed",
+        reason=reason,
+        decided_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+    )
     log = paths.audit / "decisions.jsonl"
-    fsio.write_bytes(log, (log.read_bytes() if log.exists() else b"") + CJ(decision) + b"\n")
-    fsio.write_bytes(record_path, CJ(decision))
+    fsio.write_bytes(log, (log.read_bytes() if log.exists() else b"") + decision.to_json() + b"\n")
+    fsio.write_bytes(record_path, decision.to_json())
     return decision
 
 
