@@ -153,7 +153,7 @@ def test_weighted_violation_rate_rises_a_to_d_on_the_holdout(month, default_regi
         inspection_labels(tables["inspections"], label_policy()).filter(pl.col("round_month").is_in(holdout)).collect()
     )
     features = build_features(tables, labels.lazy().select("uscc", "as_of")).collect()
-    scored = features.with_columns(pl.Series("score", model.predict_proba(features.select(model.features_))))
+    scored = features.with_columns(pl.Series("score", model.predict_risk(features.select(model.features_))))
     tiers = assign_tiers(scored, policy, cutoffs_for(policy, scored["score"].to_numpy(), model.metadata_["cutoffs"]))
     truth = pl.read_parquet(default_region / "truth" / "propensity.parquet").unpivot(
         index="uscc", variable_name="round_month", value_name="p"

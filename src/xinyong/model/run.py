@@ -170,8 +170,8 @@ def _train(
     with progress.task(f"model: LightGBM on {split.train.height:,} rows", total=1) as bar:
         split.fit(model)
         bar.advance()
-    train_prob = model.predict_proba(split.train.select(split.features))
-    holdout_prob = model.predict_proba(split.holdout.select(split.features))
+    train_prob = model.predict_risk(split.train.select(split.features))
+    holdout_prob = model.predict_risk(split.holdout.select(split.features))
     cutoffs = model_report.cutoffs_from_shares(train_prob)
     importance = dict(
         zip(
@@ -235,7 +235,7 @@ def _train(
                 **model.lightgbm_params(model.features_),
                 "best_iteration": model.best_iteration_,
                 "mode": extra["mode"],
-                "monotone_constraints": {f: c for f, c in model.constraints().items() if c},
+                "monotone_constraints": {f: c for f, c in model.constraints_.items() if c},
             }
             example = model.encode(split.holdout.head(5).select(split.features)).cast(pl.Float64)
             run_id, version = registry.log_run(
@@ -287,7 +287,7 @@ def score_table(model_dir: Path, table: Path, out: Path, id_column: str | None =
         raise UsageError(f"{table}: missing feature column {', '.join(missing[:5])}{' …' if len(missing) > 5 else ''}")
     for name in model.categories_:
         frame = frame.with_columns(pl.col(name).cast(pl.Utf8))
-    scores = pl.Series("score", model.predict_proba(frame.select(model.features_)))
+    scores = pl.Series("score", model.predict_risk(frame.select(model.features_)))
     result = (
         pl.DataFrame([frame[id_column], scores]) if id_column and id_column in frame.columns else pl.DataFrame([scores])
     )
