@@ -97,7 +97,7 @@ def main() -> None:
         _, t_plain = timed(lambda: (Path(tmp) / "plain.json").write_text(json.dumps(records, ensure_ascii=False)))
         size = sum(p.stat().st_size for p in (out / "public").rglob("*") if p.is_file())
         print(
-            f"disclose {result['records']:,} results: {t_disclose:6.1f} s  (log {report['size']:,} entries, site "
+            f"disclose {result.records:,} results: {t_disclose:6.1f} s  (log {report.size:,} entries, site "
             f"{size / 2**20:.0f} MiB)"
         )
         print(f"  baseline, the same records as one JSON file: {t_plain:6.2f} s  → ratio {t_disclose / t_plain:.0f}×")

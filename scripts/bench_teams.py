@@ -21,6 +21,7 @@ import numpy as np
 
 from xinyong.core import codes
 from xinyong.draw import teams
+from xinyong.draw.plans import Plan, RatioAllocation
 from xinyong.draw.teams import (
     Firm,
     Inspector,
@@ -34,14 +35,18 @@ from xinyong.draw.teams import (
 DEPARTMENTS = list(codes.DEPARTMENTS)
 SHARES = [0.52, 0.12, 0.08, 0.08, 0.08, 0.07, 0.05]
 PLANS = {
-    "P01": {"id": "P01", "items": ["SJ-SC-01"], "departments": ["市场监管"], "team_size": 2, "cross_station": True},
-    "P03": {
-        "id": "P03",
-        "items": ["SJ-SC-03", "SJ-WJ-01"],
-        "departments": ["市场监管", "卫健"],
-        "team_size": 2,
-        "item_departments": {"SJ-SC-03": ["市场监管", "卫健"], "SJ-WJ-01": ["卫健"]},
-    },
+    "P01": Plan(
+        "P01", "企业公示信息双随机抽查", ("SJ-SC-01",), ("市场监管",), 2, RatioAllocation(), cross_station=True
+    ),
+    "P03": Plan(
+        "P03",
+        "餐饮服务食品安全联合抽查",
+        ("SJ-SC-03", "SJ-WJ-01"),
+        ("市场监管", "卫健"),
+        2,
+        RatioAllocation(),
+        item_departments={"SJ-SC-03": ("市场监管", "卫健"), "SJ-WJ-01": ("卫健",)},
+    ),
 }
 
 

@@ -57,7 +57,7 @@ def main() -> None:
     del matrix, table
 
     start = time.perf_counter()
-    scored = frame.with_columns(pl.Series("score", model.predict_proba(frame.select(model.features_))))
+    scored = frame.with_columns(pl.Series("score", model.predict_risk(frame.select(model.features_))))
     cutoffs = cutoffs_for(policy, scored["score"].to_numpy(), model.metadata_["cutoffs"])
     tiers = assign_tiers(scored, policy, cutoffs)
     ours = time.perf_counter() - start
@@ -70,7 +70,7 @@ def main() -> None:
     )
 
     region = pl.read_parquet(args.region_features)
-    scored = region.with_columns(pl.Series("score", model.predict_proba(region.select(model.features_))))
+    scored = region.with_columns(pl.Series("score", model.predict_risk(region.select(model.features_))))
     tiers = assign_tiers(scored, policy, cutoffs_for(policy, scored["score"].to_numpy(), model.metadata_["cutoffs"]))
     wanted = int(tiers["tier"].is_in(["C", "D"]).sum())
     start = time.perf_counter()

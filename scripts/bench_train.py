@@ -58,9 +58,11 @@ def main() -> None:
     )
 
     start = time.perf_counter()
-    model = region_model().fit(X.filter(train), y[train], w[train], X.filter(valid), y[valid], w[valid])
+    model = region_model().fit(
+        X.filter(train), y[train], w[train], X_valid=X.filter(valid), y_valid=y[valid], sample_weight_valid=w[valid]
+    )
     ours = time.perf_counter() - start
-    auc = metrics.auc(y[test], model.predict_proba(X.filter(test)))
+    auc = metrics.auc(y[test], model.predict_risk(X.filter(test)))
     oracle = metrics.auc(y[test], frame["p"].to_numpy()[test])
     print(
         f"xinyong RiskModel: {ours:6.1f} s, {model.best_iteration_} trees (+{model.early_stopping_rounds} past the "

@@ -80,8 +80,8 @@ def test_demo_generates_the_region_when_missing(tmp_path: Path) -> None:
     from xinyong.synth import RegionSpec, read_metadata
 
     spec = RegionSpec(enterprises=1500, months=13, seed=4)
-    ensure_region(tmp_path / "region", spec=spec)
+    generated = ensure_region(tmp_path / "region", spec=spec)
     first = (tmp_path / "region" / "enterprises.parquet").stat().st_mtime_ns
-    assert read_metadata(tmp_path / "region")["enterprises"] == 1500
-    ensure_region(tmp_path / "region", spec=spec)
+    assert read_metadata(tmp_path / "region") == generated and generated.enterprises == 1500
+    assert ensure_region(tmp_path / "region", spec=spec) == generated
     assert (tmp_path / "region" / "enterprises.parquet").stat().st_mtime_ns == first

@@ -30,7 +30,7 @@ from xinyong.reports.progress import SILENT, Progress
 from xinyong.results.run import import_results
 from xinyong.rounds.run import RoundPaths, assign, build_frame, commit, draw, finalize, reveal
 from xinyong.rounds.tasks import write_task_lists
-from xinyong.synth import GENERATOR, RegionSpec, generate_region, read_metadata
+from xinyong.synth import GENERATOR, RegionMetadata, RegionSpec, generate_region, read_metadata
 from xinyong.synth.outcomes import simulate_results
 from xinyong.tiers.report import write_tier_report
 from xinyong.tiers.run import run_tiers
@@ -53,11 +53,11 @@ def run_demo(
     plans: Path = Path("plans/330802-default.toml"),
 ) -> DemoResult:
     """Run every stage on the default region."""
-    ensure_region(region, progress)
+    metadata = ensure_region(region, progress)
     clean = out_dir / "clean"
     internal = out_dir / "internal"
     reports = ingest(region, clean, progress=progress)
-    as_of = dt.date.fromisoformat(f"{read_metadata(region)['end_month']}-01") + dt.timedelta(days=32)
+    as_of = dt.date.fromisoformat(f"{metadata.end_month}-01") + dt.timedelta(days=32)
     as_of = as_of.replace(day=1) - dt.timedelta(days=1)  # the last day of history
     write_features(clean, as_of, internal / "features.parquet")
     outputs = {
@@ -95,7 +95,7 @@ def run_demo(
 
     # Data end with October.  November's round (drawn on September's tiers) has been inspected;
     # its results are SIMULATED from the generator's truth.  December's round is being planned.
-    division = read_metadata(region)["division"]
+    division = metadata.division
     month = as_of.replace(day=1) + dt.timedelta(days=31)
     last = run_round(out_dir, f"{division}-{month:%Y-%m}", plans, internal / "tiers-previous.parquet", clean)
     month = (month + dt.timedelta(days=31)).replace(day=1)
@@ -167,16 +167,9 @@ def _usable_champion(models_dir: Path) -> bool:
     return RiskModel.load(models_dir).features_ == [i.name for i in catalog()]
 
 
-def ensure_region(region: Path, progress: Progress = SILENT, spec: RegionSpec = DEFAULT_REGION) -> None:
-    """Generate the default region into ``region`` unless the same region is already there."""
+def ensure_region(region: Path, progress: Progress = SILENT, spec: RegionSpec = DEFAULT_REGION) -> RegionMetadata:
+    """Generate the default region into ``region`` unless the same region is already there; its metadata."""
     metadata = read_metadata(region)
-    wanted = {
-        "generator": GENERATOR,
-        "seed": spec.seed,
-        "enterprises": spec.enterprises,
-        "months": spec.months,
-        "burn_in": spec.burn_in,
-        "end_month": spec.end_month,
-    }
-    if metadata is None or any(metadata.get(k) != v for k, v in wanted.items()):
-        generate_region(region, spec, progress)
+    if metadata is None or metadata.generator != GENERATOR or metadata.spec != spec:
+        return generate_region(region, spec, progress)
+    return metadata

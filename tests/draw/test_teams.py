@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.draw.independent import teams as independent_teams
+from xinyong.draw.plans import Plan, RatioAllocation
 from xinyong.draw.teams import (
     Firm,
     Inspector,
@@ -22,15 +24,17 @@ from xinyong.draw.teams import (
 
 DAY = dt.date(2026, 12, 31)
 SEED = hashlib.sha256("团队 seed".encode()).digest()
-PLAN = {"id": "P01", "items": ["SJ-SC-01"], "departments": ["市场监管"], "team_size": 2}
-JOINT = {
-    "id": "P03",
-    "items": ["SJ-SC-03", "SJ-WJ-01"],
-    "departments": ["市场监管", "卫健"],
-    "team_size": 3,
-    "cross_station": True,
-    "item_departments": {"SJ-SC-03": ["市场监管", "卫健"], "SJ-WJ-01": ["卫健"]},
-}
+PLAN = Plan("P01", "企业公示信息双随机抽查", ("SJ-SC-01",), ("市场监管",), 2, RatioAllocation())
+JOINT = Plan(
+    "P03",
+    "餐饮服务食品安全联合抽查",
+    ("SJ-SC-03", "SJ-WJ-01"),
+    ("市场监管", "卫健"),
+    3,
+    RatioAllocation(),
+    cross_station=True,
+    item_departments={"SJ-SC-03": ("市场监管", "卫健"), "SJ-WJ-01": ("卫健",)},
+)
 
 
 def person(
@@ -167,7 +171,7 @@ def test_every_inspector_left_out_of_a_list_has_a_recorded_reason_that_applies(p
     declared = declared_by({"I1": [targets[0].uscc]})
     for plan in (PLAN, JOINT):
         pool, records = plan_pool(plan, roster, DAY)
-        records += jurisdiction_exclusions(plan["id"], pool, [t.division for t in targets])
+        records += jurisdiction_exclusions(plan.id, pool, [t.division for t in targets])
         for firm in targets:
             eligible, own = target_eligible(plan, firm, pool, declared)
             reasons = {e.inspector: e.reason for e in records + own if e.uscc in (None, firm.uscc)}
@@ -240,7 +244,8 @@ def test_assignment_agrees_with_an_independent_implementation(sizes, n_targets: 
         (p, u): sorted(i for j, i in enumerate(roster) if (drop >> ((j + k) % 16)) & 1 == 0)
         for k, (p, _, u) in enumerate(targets)
     }
-    plans = {"P01": PLAN, "P03": {**JOINT, "team_size": 2}}
+    plans = {"P01": PLAN, "P03": replace(JOINT, team_size=2)}
     ours = {(a.plan, a.uscc): a.team for a in assign_teams(targets, eligible, roster, plans, SEED)}
     plain = {i: (p.department, p.level, p.capacity) for i, p in roster.items()}
-    assert ours == independent_teams(targets, eligible, plain, plans, SEED)
+    records = {plan_id: plan.to_record() for plan_id, plan in plans.items()}  # the spec's plain data
+    assert ours == independent_teams(targets, eligible, plain, records, SEED)

@@ -52,7 +52,7 @@ def copy_of(site: dict, tmp_path: Path) -> dict:
 def test_every_result_is_published_with_the_public_fields_only(site: dict) -> None:
     records = json.loads((site["public"] / "downloads/results.json").read_bytes())
     stored = read_results(site["out"], NOVEMBER)
-    assert len(records) == len(stored) == site["result"]["records"] == site["result"]["new"] > 300
+    assert len(records) == len(stored) == site["result"].records == site["result"].new > 300
     assert set(records[0]) == {
         "记录号",
         "抽查批次",
@@ -129,13 +129,13 @@ def test_every_published_result_has_an_inclusion_proof_by_its_record_id(site: di
 
 def test_the_log_verifies_and_disclosing_again_changes_nothing(site: dict, tmp_path: Path) -> None:
     report = verify_log(site["public"])
-    assert report["files"] == len(
+    assert report.files == len(
         [p for p in site["public"].rglob("*") if p.is_file() and "log" not in p.relative_to(site["public"]).parts]
     )
     copy = copy_of(site, tmp_path)
     before = {p: p.read_bytes() for p in copy["public"].rglob("*") if p.is_file()}
     again = disclose(copy["out"], copy["public"], copy["clean"], today=PUBLISHED + dt.timedelta(days=3))
-    assert again["new"] == 0 and again["log_size"] == site["result"]["log_size"]
+    assert again.new == 0 and again.log_size == site["result"].log_size
     assert {p: p.read_bytes() for p in copy["public"].rglob("*") if p.is_file()} == before
 
 
@@ -156,12 +156,12 @@ def test_a_correction_is_published_beside_the_record_it_corrects(site: dict, tmp
     fix.write_csv(tmp_path / "fix.csv", include_bom=True)
     import_results(copy["out"], tmp_path / "fix.csv", today=TODAY)
     result = disclose(copy["out"], copy["public"], copy["clean"], today=dt.date(2026, 12, 2))
-    assert result["new"] == 1
+    assert result.new == 1
     records = {r["记录号"]: r for r in json.loads((copy["public"] / "downloads/results.json").read_bytes())}
     new = next(r for r in records.values() if r["更正记录"] == target["id"])
     assert records[target["id"]]["状态"] == f"已被 {new['记录号']} 更正" and new["公示日期"] == "2026-12-02"
     assert records[target["id"]]["公示日期"] == "2026-11-30"  # the original stays as it was published
-    assert verify_log(copy["public"], since=saved)["since"] == site["result"]["log_size"]
+    assert verify_log(copy["public"], since=saved).since == site["result"].log_size
 
 
 def test_a_crash_while_publishing_leaves_nothing_public_unlogged_and_a_rerun_finishes(
@@ -186,7 +186,7 @@ def test_a_crash_while_publishing_leaves_nothing_public_unlogged_and_a_rerun_fin
         verify_log(copy["public"])
     assert str(caught.value).startswith("index.html: in log entry ")
     disclose(copy["out"], copy["public"], copy["clean"], today=PUBLISHED)
-    assert verify_log(copy["public"])["size"] == site["result"]["log_size"]
+    assert verify_log(copy["public"]).size == site["result"].log_size
 
 
 def test_many_random_single_byte_changes_are_each_detected_and_named(site: dict, tmp_path: Path) -> None:

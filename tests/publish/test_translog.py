@@ -41,7 +41,7 @@ def site(tmp_path: Path) -> Path:
 
 def test_a_fresh_log_verifies_and_its_key_is_private(site: Path) -> None:
     report = translog.verify_log(site)
-    assert report == {"size": 8, "checkpoints": 2, "origin": ORIGIN, "files": 3}
+    assert report == translog.LogReport(origin=ORIGIN, size=8, checkpoints=2, files=3, since=None)
     key = translog.key_path_for(site)
     assert key.parent == site.parent / "private" and stat.S_IMODE(key.stat().st_mode) == 0o600
     assert not any("PRIVATE" in p.read_text(errors="replace") for p in site.rglob("*") if p.is_file())
@@ -75,7 +75,7 @@ def test_proofs_from_the_published_tree_verify_against_signed_checkpoints(site: 
 def test_since_an_earlier_checkpoint_the_log_only_grew(site: Path, tmp_path: Path) -> None:
     saved = tmp_path / "seen.txt"
     saved.write_bytes((site / "log/checkpoints/2.txt").read_bytes())
-    assert translog.verify_log(site, since=saved)["since"] == 2
+    assert translog.verify_log(site, since=saved).since == 2
     # Rewrite history: a new log over different first entries, signed by the same key.
     other = tmp_path / "other" / "public"
     (other.parent / "private").mkdir(parents=True)
@@ -143,4 +143,4 @@ def test_a_crash_after_the_entries_rename_is_finished_on_the_next_append(site: P
         translog.verify_log(site)
     translog.append(site, [], origin=ORIGIN)
     assert (site / "log/checkpoint.txt").read_bytes() == latest
-    assert translog.verify_log(site)["size"] == 8
+    assert translog.verify_log(site).size == 8

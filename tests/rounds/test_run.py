@@ -47,6 +47,12 @@ def test_the_round_verifies_from_the_bundle_and_from_the_public_files(done: Roun
     assert f"all {selected} keys = H(unit tag, seed, plan, uscc)" in public and 400 < selected < 550
 
 
+def test_the_round_commits_and_publishes_the_golden_plans(done: RoundPaths) -> None:
+    from tests.rounds.golden_cases import GOLDEN
+
+    assert (done.audit / "plans.json").read_bytes() == (done.public / "plans.json").read_bytes() == GOLDEN.read_bytes()
+
+
 def test_an_independent_implementation_rederives_the_selection(done: RoundPaths) -> None:
     files = {p.name: p.read_bytes() for p in done.audit.iterdir()}
     assert rederive(files) == files["selection.jsonl"]
@@ -97,7 +103,12 @@ def test_steps_out_of_order_are_refused(step: str, message: str, tmp_path: Path)
 
 
 def test_second_commit_and_second_reveal_are_refused(inputs: dict, tmp_path: Path) -> None:
-    build_frame(tmp_path, ROUND, PLANS, inputs["tiers"], inputs["clean"])
+    built = build_frame(tmp_path, ROUND, PLANS, inputs["tiers"], inputs["clean"])
+    kept = build_frame(tmp_path, ROUND, PLANS, inputs["tiers"], inputs["clean"])
+    audit = RoundPaths(tmp_path, ROUND).audit
+    assert built.rebuilt and built.size == len((audit / "frame.jsonl").read_bytes().splitlines()) > 0
+    assert built.excluded == len((audit / "exclusions.jsonl").read_bytes().splitlines())
+    assert (kept.rebuilt, kept.size, kept.excluded) == (False, built.size, None)
     commit(tmp_path, ROUND, "lottery")
     with pytest.raises(RoundStateError) as caught:
         commit(tmp_path, ROUND, "another lottery")
@@ -142,9 +153,9 @@ def test_a_changed_public_key_is_caught(done: RoundPaths, tmp_path: Path) -> Non
 
 
 def test_the_default_plans_include_a_joint_plan_and_validate() -> None:
-    division, plans = read_plans(PLANS)
-    assert division == "330802" and [p["id"] for p in plans] == ["P01", "P02", "P03", "P04", "P05"]
-    assert any(len(p["departments"]) > 1 for p in plans) and all(p["team_size"] >= 2 for p in plans)
+    plan_file = read_plans(PLANS)
+    assert plan_file.division == "330802" and [p.id for p in plan_file.plans] == ["P01", "P02", "P03", "P04", "P05"]
+    assert any(len(p.departments) > 1 for p in plan_file.plans) and all(p.team_size >= 2 for p in plan_file.plans)
 
 
 @pytest.mark.parametrize(
@@ -203,8 +214,10 @@ def test_unstaffed_targets_need_an_explicit_logged_decision(staffed: RoundPaths,
     with pytest.raises(RoundStateError, match="is not finalised"):
         write_task_lists(copy, ROUND, inputs["clean"])
     decision = finalize(copy, ROUND, accept_unstaffed=True, reason="报上级统筹")
-    assert decision["decision"] == "accepted unstaffed targets" and len(decision["unstaffed"]) == len(unstaffed)
+    assert decision.decision == "accepted unstaffed targets" and len(decision.unstaffed) == len(unstaffed)
     assert json.loads((audit / "decisions.jsonl").read_bytes().splitlines()[-1])["reason"] == "报上级统筹"
+    assert (audit / "finalized.json").read_bytes() == decision.to_json()
+    assert finalize(copy, ROUND) == decision  # once decided, the decision is read back
 
 
 def test_task_lists_notices_and_personal_lists(staffed: RoundPaths, inputs: dict, tmp_path: Path) -> None:

@@ -35,12 +35,13 @@ def test_every_contract_table_is_written_with_its_columns(small_region: Path) ->
         assert frame.columns == list(table.column_names)
         assert frame.height > 0, table.name
         assert (small_region / f"{table.name}.csv").is_file()
-    assert read_metadata(small_region)["rows"]["enterprises"] == SMALL.enterprises
+    metadata = read_metadata(small_region)
+    assert metadata is not None and metadata.rows["enterprises"] == SMALL.enterprises and metadata.spec == SMALL
 
 
 def test_other_departments_records_reach_back_before_the_first_inspected_month(small_region: Path) -> None:
     meta = read_metadata(small_region)
-    assert (meta["burn_in"], meta["first_record_month"], meta["first_month"]) == (24, "2022-11", "2024-11")
+    assert meta is not None and (meta.burn_in, meta.first_record_month, meta.first_month) == (24, "2022-11", "2024-11")
     inspected = pl.read_parquet(small_region / "inspections.parquet")["round_month"]
     assert (inspected.min(), inspected.max(), inspected.n_unique()) == ("2024-11", "2026-10", 24)
     penalties = pl.read_parquet(small_region / "penalties.parquet")["decided_date"]

@@ -109,6 +109,21 @@ def test_c_and_d_firms_have_reasons_in_chinese_and_others_do_not(month) -> None:
     )
 
 
+def test_the_tier_report_names_a_score_that_moved(month) -> None:
+    import json
+
+    from xinyong.tiers.report import write_tier_report
+
+    internal = month["root"] / "internal"
+    shifted = month["tiers"].with_columns((pl.col("score") * 0.2).alias("score"))  # last month: far lower scores
+    shifted.write_parquet(internal / "tiers-shifted.parquet")
+    report = write_tier_report(
+        internal / "tiers.parquet", internal / "tiers-shifted.parquet", month["root"] / "clean", internal / "r.html"
+    )
+    assert "score" in report.alerts and report.page == internal / "r.html" and report.page.is_file()
+    assert tuple(json.loads(report.data.read_text(encoding="utf-8"))["alerts"]) == report.alerts
+
+
 def test_the_tier_file_is_marked_internal(month) -> None:
     metadata = pq.read_metadata(month["root"] / "internal" / "tiers.parquet").metadata
     assert metadata[b"xinyong.classification"] == b"internal"
@@ -138,7 +153,7 @@ def test_weighted_violation_rate_rises_a_to_d_on_the_holdout(month, default_regi
         inspection_labels(tables["inspections"], label_policy()).filter(pl.col("round_month").is_in(holdout)).collect()
     )
     features = build_features(tables, labels.lazy().select("uscc", "as_of")).collect()
-    scored = features.with_columns(pl.Series("score", model.predict_proba(features.select(model.features_))))
+    scored = features.with_columns(pl.Series("score", model.predict_risk(features.select(model.features_))))
     tiers = assign_tiers(scored, policy, cutoffs_for(policy, scored["score"].to_numpy(), model.metadata_["cutoffs"]))
     truth = pl.read_parquet(default_region / "truth" / "propensity.parquet").unpivot(
         index="uscc", variable_name="round_month", value_name="p"

@@ -24,7 +24,7 @@ def generate(
     from xinyong.synth import RegionSpec, generate_region
 
     metadata = generate_region(out_dir, RegionSpec(enterprises, months, end_month, seed, burn_in), Bars())
-    out.print(f"Wrote {sum(metadata['rows'].values()):,} rows in {len(metadata['rows'])} tables to {out_dir}")
+    out.print(f"Wrote {sum(metadata.rows.values()):,} rows in {len(metadata.rows)} tables to {out_dir}")
 
 
 @app.command(epilog="Example: xinyong ingest data/region --out out/clean --encoding gbk")

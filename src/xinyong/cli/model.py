@@ -76,9 +76,9 @@ def model_train(
             data_dir=data_dir,
             progress=Bars(),
         )
-    r = trained.report
+    holdout = trained.holdout
     out.print(
-        f"Holdout AUC {r['naive']['auc']['value']:.3f} (1/π-weighted {r['weighted']['auc']['value']:.3f}); "
+        f"Holdout AUC {holdout.naive.auc:.3f} (1/π-weighted {holdout.weighted.auc:.3f}); "
         f"model version {trained.version} → {out_dir}/report.html"
     )
 

@@ -28,8 +28,8 @@ def disclose_command(
 
     result = disclose(work, public_dir, clean, today=_date(today) or dt.date.today())
     out.print(
-        f"Published {result['records']:,} results ({result['new']:,} new) of {result['rounds']} rounds; "
-        f"transparency log at {result['log_size']:,} entries. Open {result['site']}"
+        f"Published {result.records:,} results ({result.new:,} new) of {result.rounds} rounds; "
+        f"transparency log at {result.log_size:,} entries. Open {result.site}"
     )
 
 
@@ -53,10 +53,10 @@ def log_verify(
     from xinyong.publish.translog import verify_log
 
     report = verify_log(public_dir, since=since, key=key)
-    extra = f"; consistent with your checkpoint at size {report['since']}" if "since" in report else ""
+    extra = f"; consistent with your checkpoint at size {report.since}" if report.since is not None else ""
     out.print(
-        f"Verified {public_dir}: log {report['origin']} of {report['size']:,} entries, "
-        f"{report['checkpoints']} signed checkpoints, {report['files']:,} published files{extra}"
+        f"Verified {public_dir}: log {report.origin} of {report.size:,} entries, "
+        f"{report.checkpoints} signed checkpoints, {report.files:,} published files{extra}"
     )
 
 

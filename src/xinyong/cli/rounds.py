@@ -35,13 +35,13 @@ def round_frame(
     from xinyong.rounds.run import build_frame
 
     result = build_frame(out_dir, round_id, plans, tiers_path, clean, rebuild=rebuild)
-    if result["rebuilt"]:
+    if result.rebuilt:
         out.print(
-            f"Frame of round {round_id}: {result['frame']:,} (plan, firm) records; {result['excluded']:,} excluded "
+            f"Frame of round {round_id}: {result.size:,} (plan, firm) records; {result.excluded:,} excluded "
             "(reasons in exclusions.jsonl)"
         )
     else:
-        out.print(f"Frame of round {round_id} already built ({result['frame']:,} records); unchanged")
+        out.print(f"Frame of round {round_id} already built ({result.size:,} records); unchanged")
 
 
 @round_app.command(
@@ -122,10 +122,7 @@ def round_finalize(
     from xinyong.rounds.run import finalize
 
     decision = finalize(out_dir, round_id, accept_unstaffed=accept_unstaffed, reason=reason)
-    out.print(
-        f"Round {round_id} finalised: {decision['decision']}"
-        + (f" ({decision['reason']})" if decision["reason"] else "")
-    )
+    out.print(f"Round {round_id} finalised: {decision.decision}" + (f" ({decision.reason})" if decision.reason else ""))
 
 
 @round_app.command(

@@ -62,8 +62,8 @@ def tiers_report(
     """Compare this month's tiers to last month's: migration, shares, PSI alerts, override counts."""
     from xinyong.tiers.report import write_tier_report
 
-    data = write_tier_report(current, previous, clean, out_path)
-    alerts = ", ".join(data["alerts"]) or "none"
+    report = write_tier_report(current, previous, clean, out_path)
+    alerts = ", ".join(report.alerts) or "none"
     out.print(f"Tier report → {out_path}; PSI alerts: {alerts}")
 
 

@@ -29,9 +29,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from xinyong.draw.keys import inspector_keys
+from xinyong.draw.plans import Plan
 
 # (plan, uscc): a selected target
 Target = tuple[str, str]
@@ -78,22 +78,21 @@ class Exclusion:
     reason: str
 
 
-def plan_pool(
-    plan: Mapping[str, Any], roster: list[Inspector], inspection_day: dt.date
-) -> tuple[Pool, list[Exclusion]]:
+def plan_pool(plan: Plan, roster: list[Inspector], inspection_day: dt.date) -> tuple[Pool, list[Exclusion]]:
     """The inspectors a plan may use at all, by division, and why each of the others may not."""
-    pool, excluded = defaultdict(list), []
+    pool: defaultdict[str, list[Inspector]] = defaultdict(list)
+    excluded: list[Exclusion] = []
     for person in roster:
         reason = None
-        if person.department not in plan["departments"]:
+        if person.department not in plan.departments:
             reason = f"other department ({person.department})"
         elif person.cert_expiry is None or person.cert_expiry < inspection_day:
             reason = f"执法证 not valid on {inspection_day} (expires {person.cert_expiry})"
-        elif not _own_items(plan, person.department) <= person.qualifications:
-            missing = ", ".join(sorted(_own_items(plan, person.department) - person.qualifications))
+        elif not plan.own_items(person.department) <= person.qualifications:
+            missing = ", ".join(sorted(plan.own_items(person.department) - person.qualifications))
             reason = f"not qualified for {missing}"
         if reason:
-            excluded.append(Exclusion(plan["id"], None, person.id, reason))
+            excluded.append(Exclusion(plan.id, None, person.id, reason))
         else:
             pool[person.division].append(person)
     return dict(pool), excluded
@@ -110,17 +109,9 @@ def jurisdiction_exclusions(plan_id: str, pool: Pool, target_divisions: Iterable
     ]
 
 
-def _own_items(plan: Mapping[str, Any], department: str) -> set[str]:
-    """The plan's items this department carries out (all of them when the plan does not say)."""
-    by_item = plan.get("item_departments")
-    if not by_item:
-        return set(plan["items"])
-    return {item for item in plan["items"] if department in by_item.get(item, [])}
-
-
 def declared_by(relations: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
     """Invert declarations (inspector → USCCs and legal-representative ids) to party → inspectors."""
-    parties = defaultdict(set)
+    parties: defaultdict[str, set[str]] = defaultdict(set)
     for inspector, declared in relations.items():
         for party in declared:
             parties[party].add(inspector)
@@ -128,7 +119,7 @@ def declared_by(relations: Mapping[str, Iterable[str]]) -> dict[str, frozenset[s
 
 
 def target_eligible(
-    plan: Mapping[str, Any], firm: Firm, pool: Pool, declared: Mapping[str, frozenset[str]]
+    plan: Plan, firm: Firm, pool: Pool, declared: Mapping[str, frozenset[str]]
 ) -> tuple[list[str], list[Exclusion]]:
     """Eligible inspector ids for one target (sorted), and the target-specific exclusions.
 
@@ -136,19 +127,19 @@ def target_eligible(
     to it (:func:`declared_by`).  Only officers whose jurisdiction covers the firm are looked at.
     """
     related = declared.get(firm.uscc, frozenset()) | declared.get(firm.legal_rep, frozenset())
-    cross_station = plan.get("cross_station", False)
-    eligible, excluded = [], []
+    eligible: list[str] = []
+    excluded: list[Exclusion] = []
     for person in (p for division in jurisdictions(firm.division) for p in pool.get(division, ())):
         if person.id in related:
             reason = "回避: declared relation to the firm or its legal representative"
-        elif cross_station and person.station == firm.station:
+        elif plan.cross_station and person.station == firm.station:
             reason = f"所所交叉: from the firm's own station ({firm.station})"
         elif person.id in firm.last_team:
             reason = "rotation: on the team that last inspected this firm"
         else:
             eligible.append(person.id)
             continue
-        excluded.append(Exclusion(plan["id"], firm.uscc, person.id, reason))
+        excluded.append(Exclusion(plan.id, firm.uscc, person.id, reason))
     return sorted(eligible), excluded
 
 
@@ -163,7 +154,7 @@ class Assignment:
     def status(self) -> str:
         return "staffed" if self.team else "unstaffed"
 
-    def record(self) -> dict[str, Any]:
+    def record(self) -> dict[str, object]:
         return {"plan": self.plan, "status": self.status, "team": self.team, "uscc": self.uscc}
 
 
@@ -171,7 +162,7 @@ def assign_teams(
     targets: list[tuple[str, str, str]],
     eligible: Mapping[Target, list[str]],
     roster: Mapping[str, Inspector],
-    plans: Mapping[str, Mapping[str, Any]],
+    plans: Mapping[str, Plan],
     seed: bytes,
 ) -> list[Assignment]:
     """``targets`` are (plan, key hex, uscc); returns one assignment per target, in draw order."""
@@ -189,17 +180,17 @@ def assign_teams(
 def _team(
     candidates: list[str],
     roster: Mapping[str, Inspector],
-    plan: Mapping[str, Any],
+    plan: Plan,
     keys_of: Callable[[list[str]], list[bytes]],
 ) -> tuple[list[str], str | None]:
-    reason = f"0 eligible inspectors with capacity (team of {plan['team_size']} from {'、'.join(plan['departments'])})"
+    reason = f"0 eligible inspectors with capacity (team of {plan.team_size} from {'、'.join(plan.departments)})"
     keyed: dict[str, bytes] = {}
     for level in sorted({roster[i].level for i in candidates}):
         new = [i for i in candidates if roster[i].level == level]
         keyed.update(zip(new, keys_of(new), strict=True))
         usable = sorted(keyed, key=keyed.__getitem__)
         team = []
-        for department in plan["departments"]:
+        for department in plan.departments:
             pick = next((i for i in usable if roster[i].department == department and i not in team), None)
             if pick is None:
                 have = sum(1 for i in usable if roster[i].department == department)
@@ -208,11 +199,11 @@ def _team(
             team.append(pick)
         else:
             for i in usable:
-                if len(team) == plan["team_size"]:
+                if len(team) == plan.team_size:
                     break
                 if i not in team:
                     team.append(i)
-            if len(team) == plan["team_size"]:
+            if len(team) == plan.team_size:
                 return team, None
-            reason = f"team of {plan['team_size']}: {len(team)} eligible inspectors with capacity at levels ≤ {level}"
+            reason = f"team of {plan.team_size}: {len(team)} eligible inspectors with capacity at levels ≤ {level}"
     return [], reason

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
 from xinyong.core.canonical import CJ, H, jsonl, lines_of, mth, records_of
 from xinyong.draw import SPEC
-from xinyong.draw.allocation import allocate
 from xinyong.draw.keys import derive_seed, unit_key
+from xinyong.draw.plans import Plan, parse_plans_json
 from xinyong.draw.selection import draw_selection, selection_records, stratum_sizes
 from xinyong.errors import VerificationError
 
@@ -94,8 +93,8 @@ def verify_audit(folder: Path) -> list[str]:
     )
     seed = derive_seed(c, randomness["value"])
     checks.append(f"seed = {seed.hex()}")
-    plans = {p["id"]: p for p in json.loads(data["plans.json"])}
-    wanted = {plan: allocate(plans[plan]["allocation"], strata) for plan, strata in sizes.items()}
+    plans = _plans(folder, data["plans.json"])
+    wanted = {plan: plans[plan].sample_sizes(strata) for plan, strata in sizes.items()}
     expected = jsonl(selection_records(draw_selection(frame, wanted, seed)))
     _check(
         checks,
@@ -108,7 +107,14 @@ def verify_audit(folder: Path) -> list[str]:
     return checks
 
 
-def _verify_teams(folder: Path, data: dict[str, bytes], plans: dict[str, Any], seed: bytes) -> list[str]:
+def _plans(folder: Path, data: bytes) -> dict[str, Plan]:
+    try:
+        return parse_plans_json(data)
+    except ValueError as exc:
+        raise VerificationError(f"{folder / 'plans.json'}: FAILED plans.json holds plan objects ({exc})") from None
+
+
+def _verify_teams(folder: Path, data: dict[str, bytes], plans: dict[str, Plan], seed: bytes) -> list[str]:
     """Spec §6 from eligibility.jsonl, inspectors.jsonl and the selection: the teams, byte for byte."""
     from xinyong.draw.teams import Inspector, assign_teams
 
@@ -166,9 +172,9 @@ def verify_public(folder: Path) -> list[str]:
         if unit_key(seed, record["plan"], record["uscc"]).hex() != record["key"]:
             raise VerificationError(f"{folder / 'selection.jsonl'}: FAILED key of {record['plan']} {record['uscc']}")
     checks.append(f"all {len(selected)} keys = H(unit tag, seed, plan, uscc)")
-    plans = {p["id"]: p for p in json.loads(plans_bytes)}
+    plans = _plans(folder, plans_bytes)
     for plan, strata in commitment["strata"].items():
-        expected = sum(allocate(plans[plan]["allocation"], strata).values())
+        expected = sum(plans[plan].sample_sizes(strata).values())
         got = sum(1 for r in selected if r["plan"] == plan)
         _check(
             checks,

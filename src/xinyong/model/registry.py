@@ -148,7 +148,7 @@ def _gates(client, bundle: Path) -> list[Gate]:
 
         old = RiskModel.load(champion)
         old_auc = auc(
-            holdout["label"].to_numpy(), old.predict_proba(holdout.select(old.features_)), holdout["weight"].to_numpy()
+            holdout["label"].to_numpy(), old.predict_risk(holdout.select(old.features_)), holdout["weight"].to_numpy()
         )
         ok = weighted >= old_auc - AUC_TOLERANCE
         gates.append(

@@ -11,8 +11,10 @@ import datetime as dt
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -41,11 +43,51 @@ from xinyong.workspace import fsio
 
 
 @dataclass(frozen=True)
+class Discrimination:
+    """How well the scores of one weighting (naive or 1/π) separate violations on the holdout."""
+
+    auc: float
+    gini: float
+    ks: float
+    brier: float
+
+
+@dataclass(frozen=True)
+class Holdout:
+    """The headline figures of ``report.json`` (which has every figure, with intervals)."""
+
+    naive: Discrimination
+    weighted: Discrimination  # by 1/π: what the whole population would show
+    score_psi: float  # of the holdout scores against the training scores
+    oracle_naive_auc: float | None  # AUC of the generator's true propensity (only with a truth folder)
+
+    @classmethod
+    def of(cls, report: Mapping[str, Any]) -> Holdout:
+        """From the report :func:`xinyong.model.report.evaluate` returns."""
+
+        def part(name: str) -> Discrimination:
+            p = report[name]
+            return Discrimination(p["auc"]["value"], p["gini"]["value"], p["ks"]["value"], p["brier"])
+
+        oracle = report["oracle"]["naive_auc"] if "oracle" in report else None
+        return cls(part("naive"), part("weighted"), report["psi"]["score"]["value"], oracle)
+
+    def metrics(self) -> dict[str, float]:
+        """As MLflow metrics."""
+        metrics = {"score_psi": self.score_psi}
+        for name, part in (("naive", self.naive), ("weighted", self.weighted)):
+            metrics |= {f"holdout_{name}_{m}": v for m, v in asdict(part).items()}
+        if self.oracle_naive_auc is not None:
+            metrics["oracle_naive_auc"] = self.oracle_naive_auc
+        return metrics
+
+
+@dataclass(frozen=True)
 class Trained:
     model_dir: Path
-    report: dict
-    run_id: str | None
-    version: str | None
+    holdout: Holdout
+    run_id: str | None  # None when not tracked in MLflow
+    version: str | None  # the registered model version
 
 
 def train_region(
@@ -58,7 +100,7 @@ def train_region(
     data_dir: Path = Path("data"),
     track: bool = True,
     progress: Progress = SILENT,
-    labels_from: list[Path] = (),
+    labels_from: Sequence[Path] = (),
 ) -> Trained:
     """Train on the region's labelled inspections up to ``as_of``, out of time, plus the outcomes of
     this system's own rounds in ``labels_from`` (``xinyong estimate`` writes them)."""
@@ -128,8 +170,8 @@ def _train(
     with progress.task(f"model: LightGBM on {split.train.height:,} rows", total=1) as bar:
         split.fit(model)
         bar.advance()
-    train_prob = model.predict_proba(split.train.select(split.features))
-    holdout_prob = model.predict_proba(split.holdout.select(split.features))
+    train_prob = model.predict_risk(split.train.select(split.features))
+    holdout_prob = model.predict_risk(split.holdout.select(split.features))
     cutoffs = model_report.cutoffs_from_shares(train_prob)
     importance = dict(
         zip(
@@ -149,6 +191,7 @@ def _train(
         truth,
     )
     report = model_report.evaluate(evaluation, cutoffs)
+    holdout = Holdout.of(report)
     if "overall" in extra:
         report["overall"] = extra.pop("overall")
     training_hash = data_hash(pl.concat([split.train, split.valid]).select(*split.features, LABEL, WEIGHT))
@@ -188,18 +231,11 @@ def _train(
     run_id = version = None
     if track:
         with progress.task("model: MLflow run and registry", total=1) as bar:
-            metrics = {
-                f"holdout_{w}_{m}": report[w][m]["value"] for w in ("naive", "weighted") for m in ("auc", "gini", "ks")
-            }
-            metrics |= {f"holdout_{w}_brier": report[w]["brier"] for w in ("naive", "weighted")}
-            metrics["score_psi"] = report["psi"]["score"]["value"]
-            if "oracle" in report:
-                metrics["oracle_naive_auc"] = report["oracle"]["naive_auc"]
             params = {
                 **model.lightgbm_params(model.features_),
                 "best_iteration": model.best_iteration_,
                 "mode": extra["mode"],
-                "monotone_constraints": {f: c for f, c in model.constraints().items() if c},
+                "monotone_constraints": {f: c for f, c in model.constraints_.items() if c},
             }
             example = model.encode(split.holdout.head(5).select(split.features)).cast(pl.Float64)
             run_id, version = registry.log_run(
@@ -207,13 +243,13 @@ def _train(
                 out_dir,
                 run_name=run_name,
                 params=params,
-                metrics=metrics,
+                metrics=holdout.metrics(),
                 data_hash=training_hash,
                 example=example,
                 booster=model.booster_,
             )
             bar.advance()
-    return Trained(out_dir, report, run_id, version)
+    return Trained(out_dir, holdout, run_id, version)
 
 
 def _truth_for(holdout: pl.DataFrame, truth_dir: Path) -> np.ndarray:
@@ -251,7 +287,7 @@ def score_table(model_dir: Path, table: Path, out: Path, id_column: str | None =
         raise UsageError(f"{table}: missing feature column {', '.join(missing[:5])}{' …' if len(missing) > 5 else ''}")
     for name in model.categories_:
         frame = frame.with_columns(pl.col(name).cast(pl.Utf8))
-    scores = pl.Series("score", model.predict_proba(frame.select(model.features_)))
+    scores = pl.Series("score", model.predict_risk(frame.select(model.features_)))
     result = (
         pl.DataFrame([frame[id_column], scores]) if id_column and id_column in frame.columns else pl.DataFrame([scores])
     )

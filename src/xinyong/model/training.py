@@ -48,9 +48,9 @@ class Split:
             self.train.select(self.features),
             self.train[LABEL].to_numpy(),
             self.train[WEIGHT].to_numpy(),
-            self.valid.select(self.features),
-            self.valid[LABEL].to_numpy(),
-            self.valid[WEIGHT].to_numpy(),
+            X_valid=self.valid.select(self.features),
+            y_valid=self.valid[LABEL].to_numpy(),
+            sample_weight_valid=self.valid[WEIGHT].to_numpy(),
         )
 
 

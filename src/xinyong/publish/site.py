@@ -31,6 +31,7 @@ import polars as pl
 
 from xinyong.core.canonical import records_of
 from xinyong.core.codes import RESULT_LABELS, authority_of, division_name
+from xinyong.draw.plans import Plan, parse_plans_json
 from xinyong.errors import UsageError
 from xinyong.publish import translog
 from xinyong.results.run import read_results
@@ -60,8 +61,8 @@ class Round:
     results: list[dict]  # every record, corrections included, in the order entered
 
     @cached_property
-    def plans(self) -> dict[str, dict]:
-        return {p["id"]: p for p in json.loads(self.files["plans.json"])}
+    def plans(self) -> dict[str, Plan]:
+        return parse_plans_json(self.files["plans.json"])
 
     @property
     def commitment(self) -> bytes:
@@ -82,16 +83,16 @@ def read_round(out: Path, round_id: str) -> Round:
     return Round(round_id, files, read_results(out, round_id))
 
 
-def public_record(record: dict, plan: dict, firm_name: str, item_names: dict[str, str], published: str) -> dict:
+def public_record(record: dict, plan: Plan, firm_name: str, item_names: dict[str, str], published: str) -> dict:
     """The public form of one result record (DESIGN.md's public fields, and its id)."""
     division = record["round"].split("-", 1)[0]
     return {
         "记录号": record["id"],
         "抽查批次": record["round"],
-        "检查实施机关": "、".join(authority_of(division, d) for d in plan["departments"]),
-        "类型": "部门联合双随机抽查" if len(plan["departments"]) > 1 else "双随机抽查",
-        "抽查计划": plan["name"],
-        "抽查事项": "；".join(item_names.get(i, i) for i in plan["items"]),
+        "检查实施机关": "、".join(authority_of(division, d) for d in plan.departments),
+        "类型": "部门联合双随机抽查" if len(plan.departments) > 1 else "双随机抽查",
+        "抽查计划": plan.name,
+        "抽查事项": "；".join(item_names.get(i, i) for i in plan.items),
         "市场主体名称": firm_name,
         "统一社会信用代码": record["uscc"],
         "日期": record["ended"],
@@ -101,7 +102,16 @@ def public_record(record: dict, plan: dict, firm_name: str, item_names: dict[str
     }
 
 
-def disclose(out: Path, public_dir: Path, clean_dir: Path, *, today: dt.date) -> dict:
+@dataclass(frozen=True)
+class Disclosure:
+    records: int  # results on the site, corrections included
+    new: int  # of them, published for the first time
+    rounds: int
+    log_size: int  # entries of the transparency log afterwards
+    site: Path  # the site's index.html
+
+
+def disclose(out: Path, public_dir: Path, clean_dir: Path, *, today: dt.date) -> Disclosure:
     """Publish every recorded result of every round under ``out`` to the site in ``public_dir``."""
     round_ids = sorted(p.name for p in (out / "public" / "rounds").glob("*") if (p / "commitment.json").exists())
     if not round_ids:
@@ -130,13 +140,7 @@ def disclose(out: Path, public_dir: Path, clean_dir: Path, *, today: dt.date) ->
     for path, data in site.items():
         fsio.write_bytes(public_dir / path, data)
     new = sum(1 for r in records if r["记录号"] not in dates)
-    return {
-        "records": len(records),
-        "new": new,
-        "rounds": len(rounds),
-        "log_size": appended.checkpoint.size,
-        "site": public_dir / "index.html",
-    }
+    return Disclosure(len(records), new, len(rounds), appended.checkpoint.size, public_dir / "index.html")
 
 
 # -- the site (pure) ------------------------------------------------------------------------------
@@ -209,10 +213,10 @@ def _index(place: str, rounds: list[Round], records: list[dict]) -> str:
             selected[s["plan"]] += 1
         rows = [
             [
-                p["name"],
-                "、".join(p["departments"]),
+                p.name,
+                "、".join(p.departments),
                 str(selected.get(pid, 0)),
-                str(by_round_plan.get((rnd.id, p["name"]), 0)),
+                str(by_round_plan.get((rnd.id, p.name), 0)),
             ]
             for pid, p in sorted(rnd.plans.items())
         ]

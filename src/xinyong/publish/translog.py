@@ -215,7 +215,18 @@ def prove_consistency(public_dir: Path, old: int, new: int | None = None) -> dic
 
 
 # -- verification -------------------------------------------------------------------------------
-def verify_log(public_dir: Path, *, since: Path | None = None, key: str | None = None) -> dict:
+@dataclass(frozen=True)
+class LogReport:
+    """What :func:`verify_log` checked."""
+
+    origin: str
+    size: int  # entries signed by the latest checkpoint
+    checkpoints: int  # signed checkpoints, each consistent with the next
+    files: int  # published files whose SHA-256 is the logged one
+    since: int | None  # the size of the checkpoint given with ``since``, proved a prefix; None: none given
+
+
+def verify_log(public_dir: Path, *, since: Path | None = None, key: str | None = None) -> LogReport:
     """Check the key, every checkpoint, every entry and proof, and every published file; a
     :class:`VerificationError` names the first thing that is wrong."""
     if not (public_dir / LATEST).is_file():
@@ -235,11 +246,8 @@ def verify_log(public_dir: Path, *, since: Path | None = None, key: str | None =
             old, new, tree.consistency_proof(old, new), checkpoints[old].root, checkpoints[new].root
         ):
             raise VerificationError(f"{LOG}/checkpoints/{new}.txt: not consistent with checkpoint {old}")
-    report = {"size": latest.size, "checkpoints": len(checkpoints), "origin": latest.origin}
-    if since is not None:
-        report["since"] = _check_since(since, verifier, tree, latest)
-    report["files"] = _check_files(public_dir, logged)
-    return report
+    since_size = _check_since(since, verifier, tree, latest) if since is not None else None
+    return LogReport(latest.origin, latest.size, len(checkpoints), _check_files(public_dir, logged), since_size)
 
 
 def _verifier(public_dir: Path, key: str | None) -> Verifier:

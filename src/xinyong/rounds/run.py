@@ -23,8 +23,10 @@ import datetime as dt
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -32,13 +34,16 @@ import polars as pl
 from xinyong.core.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, mth, read_jsonl_table, records_of
 from xinyong.core.codes import industry_section
 from xinyong.draw import SPEC
-from xinyong.draw.allocation import allocate
 from xinyong.draw.keys import derive_seed
+from xinyong.draw.plans import Plan, parse_plans_json
 from xinyong.draw.selection import draw_selection, selection_records, stratum_sizes
 from xinyong.errors import InputFileError, RoundStateError, UsageError
 from xinyong.publish import translog
-from xinyong.rounds.plans import check_round_id, read_plans
+from xinyong.rounds.plans import Item, check_round_id, read_plans
 from xinyong.workspace import fsio
+
+if TYPE_CHECKING:
+    from xinyong.draw.teams import Assignment
 
 COMMITTED_FILES = ("frame.jsonl", "plans.json", "inspectors.jsonl")
 
@@ -77,22 +82,29 @@ class RoundPaths:
 
 
 # -- frame -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FrameResult:
+    size: int  # (plan, firm) records in the frame
+    excluded: int | None  # records left out (exclusions.jsonl); None when an existing frame was kept
+    rebuilt: bool
+
+
 def build_frame(
     out: Path, round_id: str, plans_path: Path, tiers_path: Path, clean_dir: Path, *, rebuild: bool = False
-) -> dict[str, int]:
+) -> FrameResult:
     """The frame of every plan after exclusions (spec §1), with the round's roster (§3)."""
     paths = RoundPaths(out, round_id)
     if (paths.audit / "commitment.json").exists():
         raise RoundStateError(f"round {round_id} is committed; its frame, plans and roster can no longer change")
     if (paths.audit / "frame.jsonl").exists() and not rebuild:
-        return {"frame": len(lines_of((paths.audit / "frame.jsonl").read_bytes())), "rebuilt": 0}
-    item_rows = pl.read_parquet(clean_dir / "inspection_items.parquet").iter_rows(named=True)
-    items, item_departments = {}, {}
-    for row in item_rows:
-        items[row["item_id"]], item_departments[row["item_id"]] = row["target_type"], row["departments"].split(";")
-    division, plans = read_plans(plans_path, items)
-    # Which department carries out which item (from the 抽查事项清单), committed with the plans.
-    plans = [{**plan, "item_departments": {i: item_departments[i] for i in plan["items"]}} for plan in plans]
+        return FrameResult(len(lines_of((paths.audit / "frame.jsonl").read_bytes())), None, rebuilt=False)
+    items = {
+        row["item_id"]: Item(row["target_type"], tuple(row["departments"].split(";")))
+        for row in pl.read_parquet(clean_dir / "inspection_items.parquet").iter_rows(named=True)
+    }
+    # With the items, each plan carries which department carries out which item: committed with the plans.
+    plan_file = read_plans(plans_path, items)
+    division, plans = plan_file.division, plan_file.plans
     check_round_id(round_id, division)
     month_start = dt.date.fromisoformat(round_id[len(division) + 1 :] + "-01")
     if not tiers_path.is_file():
@@ -108,56 +120,54 @@ def build_frame(
     )
     frame = frame.with_columns(salts.alias("salt")).select("plan", "salt", "stratum", "uscc")
     fsio.write_bytes(paths.audit / "frame.jsonl", jsonl_table(frame, FRAME_FIELDS))
-    fsio.write_bytes(paths.audit / "plans.json", CJ(plans))
+    fsio.write_bytes(paths.audit / "plans.json", plan_file.to_json())
     fsio.write_bytes(paths.audit / "inspectors.jsonl", jsonl(roster_records(clean_dir)))
     fsio.write_bytes(paths.audit / "exclusions.jsonl", jsonl(exclusions.to_dicts()))
-    return {"frame": frame.height, "excluded": exclusions.height, "rebuilt": 1}
+    return FrameResult(frame.height, exclusions.height, rebuilt=True)
 
 
 def frame_records(
-    plans: list[dict], items: dict[str, str], firms: pl.DataFrame, past: pl.DataFrame, month_start: dt.date
+    plans: Iterable[Plan], items: Mapping[str, Item], firms: pl.DataFrame, past: pl.DataFrame, month_start: dt.date
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(frame rows, exclusions with reasons) for the live firms with tiers (pure)."""
     frames, excluded = [], []
     for plan in plans:
-        targets = {items[i] for i in plan["items"]}
+        targets = {items[i].target_type for i in plan.items}
         eligible = firms
         if "全部市场主体" not in targets:
             individual = pl.col("entity_type") == "个体工商户"
             eligible = eligible.filter(
                 individual if targets == {"个体工商户"} else ~individual if targets == {"企业"} else pl.lit(True)
             )
-        target = plan["target"]
-        if "entity_types" in target:
-            eligible = eligible.filter(pl.col("entity_type").is_in(target["entity_types"]))
-        if "industry_sections" in target:
-            eligible = eligible.filter(industry_section(pl.col("industry_code")).is_in(target["industry_sections"]))
-        if "grids" in target:
-            eligible = eligible.filter(pl.col("grid").is_in(target["grids"]))
-        window_start = _months_before(month_start, plan["exclusion"]["months"])
+        target = plan.target
+        if target.entity_types is not None:
+            eligible = eligible.filter(pl.col("entity_type").is_in(target.entity_types))
+        if target.industry_sections is not None:
+            eligible = eligible.filter(industry_section(pl.col("industry_code")).is_in(target.industry_sections))
+        if target.grids is not None:
+            eligible = eligible.filter(pl.col("grid").is_in(target.grids))
+        window_start = _months_before(month_start, plan.exclusion.months)
         recent = (
             past.filter(
-                pl.col("item_id").is_in(plan["items"])
+                pl.col("item_id").is_in(plan.items)
                 & (pl.col("inspection_date") >= window_start)
                 & (pl.col("inspection_date") < month_start)
             )
             .select("uscc")
             .unique()
         )
-        repeat = eligible.join(recent, on="uscc", how="semi").filter(
-            ~pl.col("tier").is_in(plan["exclusion"]["exempt_tiers"])
-        )
+        repeat = eligible.join(recent, on="uscc", how="semi").filter(~pl.col("tier").is_in(plan.exclusion.exempt_tiers))
         excluded.append(
             repeat.select(
-                pl.lit(plan["id"]).alias("plan"),
+                pl.lit(plan.id).alias("plan"),
                 "uscc",
                 pl.lit(
-                    f"同一事项{plan['exclusion']['months']}个月内已抽查 (inspected for this item since {window_start})"
+                    f"同一事项{plan.exclusion.months}个月内已抽查 (inspected for this item since {window_start})"
                 ).alias("reason"),
             )
         )
         kept = eligible.join(repeat, on="uscc", how="anti")
-        frames.append(kept.select(pl.lit(plan["id"]).alias("plan"), pl.col("tier").alias("stratum"), "uscc"))
+        frames.append(kept.select(pl.lit(plan.id).alias("plan"), pl.col("tier").alias("stratum"), "uscc"))
     frame = pl.concat(frames).sort(pl.col("plan"), pl.col("uscc"))
     return frame, pl.concat(excluded).sort("plan", "uscc")
 
@@ -267,9 +277,9 @@ def draw(out: Path, round_id: str) -> pl.DataFrame:
     commitment = json.loads(commitment_bytes)
     _unchanged_since_commitment(paths, commitment)
     frame = read_jsonl_table((paths.audit / "frame.jsonl").read_bytes(), FRAME_FIELDS)
-    plans = {p["id"]: p for p in json.loads((paths.audit / "plans.json").read_bytes())}
+    plans = parse_plans_json((paths.audit / "plans.json").read_bytes())
     sizes = stratum_sizes(frame)
-    wanted = {plan: allocate(plans[plan]["allocation"], strata) for plan, strata in sizes.items()}
+    wanted = {plan: plans[plan].sample_sizes(strata) for plan, strata in sizes.items()}
     randomness = json.loads((paths.audit / "randomness.json").read_bytes())
     seed = derive_seed(H(commitment_bytes), randomness["value"])
     selection = draw_selection(frame, wanted, seed)
@@ -292,7 +302,7 @@ def draw(out: Path, round_id: str) -> pl.DataFrame:
 
 
 # -- assign (spec §6) ---------------------------------------------------------------------------
-def assign(out: Path, round_id: str, clean_dir: Path) -> list:
+def assign(out: Path, round_id: str, clean_dir: Path) -> list[Assignment]:
     """Eligibility lists and teams for the drawn targets; returns the assignments (with reasons)."""
     from xinyong.draw.teams import (
         Inspector,
@@ -309,7 +319,7 @@ def assign(out: Path, round_id: str, clean_dir: Path) -> list:
     commitment_bytes = (paths.audit / "commitment.json").read_bytes()
     _unchanged_since_commitment(paths, json.loads(commitment_bytes))
     seed = derive_seed(H(commitment_bytes), json.loads((paths.audit / "randomness.json").read_bytes())["value"])
-    plans = {p["id"]: p for p in json.loads((paths.audit / "plans.json").read_bytes())}
+    plans = parse_plans_json((paths.audit / "plans.json").read_bytes())
     records = records_of((paths.audit / "inspectors.jsonl").read_bytes())
     roster = {
         r["id"]: Inspector(
@@ -355,14 +365,33 @@ def assign(out: Path, round_id: str, clean_dir: Path) -> list:
     return ordered
 
 
-def finalize(out: Path, round_id: str, *, accept_unstaffed: bool = False, reason: str = "") -> dict:
+@dataclass(frozen=True)
+class Decision:
+    """How a round's assignment was closed (``finalized.json``, and a line of ``decisions.jsonl``)."""
+
+    round: str
+    unstaffed: tuple[str, ...]  # "plan uscc" of every unstaffed target
+    decision: str
+    reason: str
+    decided_at: str  # UTC, ISO 8601 to the second
+
+    def to_json(self) -> bytes:
+        return CJ(asdict(self))
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Decision:
+        record = json.loads(data)
+        return cls(**{**record, "unstaffed": tuple(record["unstaffed"])})
+
+
+def finalize(out: Path, round_id: str, *, accept_unstaffed: bool = False, reason: str = "") -> Decision:
     """Close the round's assignment; unstaffed targets need an explicit decision, which is logged."""
     paths = RoundPaths(out, round_id)
     if not (paths.audit / "assignment.jsonl").exists():
         raise RoundStateError(f"round {round_id} has no teams; run `xinyong round assign` first")
     record_path = paths.audit / "finalized.json"
     if record_path.exists():
-        return json.loads(record_path.read_bytes())
+        return Decision.from_json(record_path.read_bytes())
     unstaffed = records_of((paths.audit / "unstaffed.jsonl").read_bytes())
     if unstaffed and not (accept_unstaffed and reason.strip()):
         first = unstaffed[0]
@@ -371,16 +400,16 @@ def finalize(out: Path, round_id: str, *, accept_unstaffed: bool = False, reason
             f"{first['reason']}); "
             "finalise only with --accept-unstaffed --reason '…', which is logged"
         )
-    decision = {
-        "round": round_id,
-        "unstaffed": [f"{u['plan']} {u['uscc']}" for u in unstaffed],
-        "decision": "accepted unstaffed targets" if unstaffed else "all targets staffed",
-        "reason": reason,
-        "decided_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-    }
+    decision = Decision(
+        round=round_id,
+        unstaffed=tuple(f"{u['plan']} {u['uscc']}" for u in unstaffed),
+        decision="accepted unstaffed targets" if unstaffed else "all targets staffed",
+        reason=reason,
+        decided_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+    )
     log = paths.audit / "decisions.jsonl"
-    fsio.write_bytes(log, (log.read_bytes() if log.exists() else b"") + CJ(decision) + b"\n")
-    fsio.write_bytes(record_path, CJ(decision))
+    fsio.write_bytes(log, (log.read_bytes() if log.exists() else b"") + decision.to_json() + b"\n")
+    fsio.write_bytes(record_path, decision.to_json())
     return decision
 
 

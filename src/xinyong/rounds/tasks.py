@@ -11,12 +11,12 @@ of the lists carries a tier or score.  A round must be finalised (`xinyong round
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import polars as pl
 
 from xinyong.core.canonical import records_of
+from xinyong.draw.plans import parse_plans_json
 from xinyong.errors import RoundStateError
 from xinyong.ingest import contract
 from xinyong.rounds.run import RoundPaths
@@ -58,27 +58,27 @@ def write_task_lists(out: Path, round_id: str, clean_dir: Path) -> dict[str, int
     teams = {(a["plan"], a["uscc"]): a["team"] for a in records_of((paths.audit / "assignment.jsonl").read_bytes())}
     roster = pl.read_parquet(clean_dir / "inspectors.parquet", columns=["inspector_id", "name", "cert_no"])
     people = {r["inspector_id"]: f"{r['name']}({r['cert_no']})" for r in roster.iter_rows(named=True)}
-    plans = {p["id"]: p for p in json.loads((paths.audit / "plans.json").read_bytes())}
+    plans = parse_plans_json((paths.audit / "plans.json").read_bytes())
     items = dict(pl.read_parquet(clean_dir / "inspection_items.parquet", columns=["item_id", "name"]).iter_rows())
     firms = pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "name", "town", "station", "grid"])
     rows = []
     for record in selection:
         plan = plans[record["plan"]]
-        for department in plan["departments"]:
+        for department in plan.departments:
             rows.append(
                 {
                     "department": department,
                     "round": round_id,
-                    "plan": plan["id"],
-                    "plan_name": plan["name"],
-                    "items": "；".join(f"{i} {items.get(i, '')}" for i in plan["items"]),
-                    "lead": plan["departments"][0],
-                    "departments": "、".join(plan["departments"]),
+                    "plan": plan.id,
+                    "plan_name": plan.name,
+                    "items": "；".join(f"{i} {items.get(i, '')}" for i in plan.items),
+                    "lead": plan.lead,
+                    "departments": "、".join(plan.departments),
                     "uscc": record["uscc"],
                     "key": record["key"],
-                    "team": "、".join(people[i] for i in teams[(plan["id"], record["uscc"])]),
-                    "team_ids": teams[(plan["id"], record["uscc"])],
-                    "status": "已派员" if teams[(plan["id"], record["uscc"])] else "未能派员（见 unstaffed.jsonl）",
+                    "team": "、".join(people[i] for i in teams[(plan.id, record["uscc"])]),
+                    "team_ids": teams[(plan.id, record["uscc"])],
+                    "status": "已派员" if teams[(plan.id, record["uscc"])] else "未能派员（见 unstaffed.jsonl）",
                 }
             )
     table = pl.DataFrame(rows).join(firms, on="uscc", how="left").sort("department", "plan", "key")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -71,7 +71,30 @@ class RegionSpec:
             raise UsageError(f"--end-month must be YYYY-MM, got {self.end_month!r}") from None
 
 
-def generate_region(out_dir: Path, spec: RegionSpec = RegionSpec(), progress: Progress = SILENT) -> dict:
+@dataclass(frozen=True)
+class RegionMetadata:
+    """``region.json``: which generator made the region from which spec, and the rows of every table."""
+
+    generator: str
+    seed: int
+    enterprises: int
+    months: int
+    burn_in: int
+    first_month: str  # the first month of 双随机 history
+    first_record_month: str  # the first month of other departments' records (burn-in included)
+    end_month: str
+    division: str
+    rows: dict[str, int]
+
+    @property
+    def spec(self) -> RegionSpec:
+        return RegionSpec(self.enterprises, self.months, self.end_month, self.seed, self.burn_in)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"
+
+
+def generate_region(out_dir: Path, spec: RegionSpec = RegionSpec(), progress: Progress = SILENT) -> RegionMetadata:
     """Write the raw region for ``spec`` to ``out_dir``; returns its metadata (``region.json``)."""
     spec.check()
     months = Months.ending(spec.end_month, spec.burn_in + spec.months)
@@ -83,28 +106,35 @@ def generate_region(out_dir: Path, spec: RegionSpec = RegionSpec(), progress: Pr
             for table in contract.tables():
                 pl.read_parquet(staging / f"{table.name}.parquet").write_csv(staging / f"{table.name}.csv")
         (staging / "truth" / "README.md").write_text(TRUTH_README, encoding="utf-8")
-        metadata = {
-            "generator": GENERATOR,
-            "seed": spec.seed,
-            "enterprises": spec.enterprises,
-            "months": spec.months,
-            "burn_in": spec.burn_in,
-            "first_month": months.labels[spec.burn_in],
-            "first_record_month": months.labels[0],
-            "end_month": spec.end_month,
-            "division": DIVISION,
-            "rows": rows,
-        }
-        (staging / METADATA).write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        metadata = RegionMetadata(
+            generator=GENERATOR,
+            seed=spec.seed,
+            enterprises=spec.enterprises,
+            months=spec.months,
+            burn_in=spec.burn_in,
+            first_month=months.labels[spec.burn_in],
+            first_record_month=months.labels[0],
+            end_month=spec.end_month,
+            division=DIVISION,
+            rows=rows,
+        )
+        (staging / METADATA).write_text(metadata.to_json(), encoding="utf-8")
         fsio.publish_staged(staging, out_dir, last=METADATA)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return metadata
 
 
-def read_metadata(raw_dir: Path) -> dict | None:
+def read_metadata(raw_dir: Path) -> RegionMetadata | None:
+    """The region's metadata; None when there is none this generator can read (no region, or an older one)."""
     path = raw_dir / METADATA
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    if not path.is_file():
+        return None
+    record = json.loads(path.read_text(encoding="utf-8"))
+    names = [f.name for f in fields(RegionMetadata)]
+    if not isinstance(record, dict) or sorted(record) != sorted(names):
+        return None
+    return RegionMetadata(**record)
 
 
 class _Sink:

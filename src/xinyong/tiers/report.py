@@ -9,6 +9,7 @@ Internal, like the tiers themselves: it must be written under an ``internal/`` f
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,16 @@ def _read(path: Path) -> pl.DataFrame:
     return pl.read_parquet(path)
 
 
-def write_tier_report(current_path: Path, previous_path: Path, clean_dir: Path, out_path: Path) -> dict:
+@dataclass(frozen=True)
+class TierReport:
+    """What :func:`write_tier_report` wrote, and what a caller reports."""
+
+    page: Path  # the HTML report
+    data: Path  # every figure of it as JSON, beside it
+    alerts: tuple[str, ...]  # the score and indicators whose PSI is above the alarm, sorted
+
+
+def write_tier_report(current_path: Path, previous_path: Path, clean_dir: Path, out_path: Path) -> TierReport:
     require_internal(out_path)
     current, previous = _read(current_path), _read(previous_path)
     firms = pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "grid", "industry_code"])
@@ -37,7 +47,7 @@ def write_tier_report(current_path: Path, previous_path: Path, clean_dir: Path, 
     data = tier_monitoring(current, previous, firms)
     fsio.write_json(out_path.with_suffix(".json"), data)
     fsio.write_bytes(out_path, render(data).encode("utf-8"))
-    return data
+    return TierReport(out_path, out_path.with_suffix(".json"), tuple(data["alerts"]))
 
 
 def tier_monitoring(current: pl.DataFrame, previous: pl.DataFrame, firms: pl.DataFrame) -> dict:

@@ -55,7 +55,7 @@ def run_tiers(features_path: Path, model_reference: str | Path, policy_path: Pat
     missing = [f for f in model.features_ if f not in features.columns]
     if missing:
         raise InputFileError(features_path, f"missing indicator {', '.join(missing[:5])}")
-    scored = features.with_columns(pl.Series("score", model.predict_proba(features.select(model.features_))))
+    scored = features.with_columns(pl.Series("score", model.predict_risk(features.select(model.features_))))
     cutoffs = cutoffs_for(policy, scored["score"].to_numpy(), model.metadata_.get("cutoffs"))
     tiers = assign_tiers(scored, policy, cutoffs)
     tiers = tiers.with_columns(reason_columns(model, features, tiers))

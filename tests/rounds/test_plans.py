@@ -1,0 +1,126 @@
+"""Plans as data: the TOML parsed once into frozen dataclasses whose ``plans.json`` bytes never move,
+and a ``plans.json`` read back into the same values."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.rounds.golden_cases import GOLDEN, PLANS, default_plans, reference_items
+from xinyong.draw.plans import CountAllocation, Plan, RatioAllocation, TargetFilter, parse_plans_json, plans_json
+from xinyong.errors import InputFileError, VerificationError
+from xinyong.rounds.plans import read_plans
+
+
+def test_the_default_plans_give_the_golden_plans_json() -> None:
+    assert default_plans().to_json() == GOLDEN.read_bytes()
+
+
+def test_plans_json_reads_back_into_the_same_plans() -> None:
+    plans = default_plans().plans
+    again = parse_plans_json(GOLDEN.read_bytes())
+    assert list(again) == ["P01", "P02", "P03", "P04", "P05"] and tuple(again.values()) == plans
+    assert plans_json(again.values()) == GOLDEN.read_bytes()
+
+
+def test_the_parsed_plans_carry_what_the_toml_says() -> None:
+    p01, p02, p03, p04, _ = default_plans().plans
+    assert p01.allocation == RatioAllocation({"A": "0.002", "B": "0.0055", "C": "0.017", "D": "0.042"}, {"D": 1})
+    assert p02.allocation.to_record() == {
+        "mode": "ratio",
+        "ratios": {"A": "0.0011", "B": "0.0028", "C": "0.0085", "D": "0.021"},
+    }
+    assert (
+        p03.lead == "市场监管"
+        and p03.departments == ("市场监管", "卫健")
+        and p03.target == TargetFilter(industry_sections=("H",))
+    )
+    assert p03.own_items("卫健") == {"SJ-SC-03", "SJ-WJ-01"} and p03.own_items("市场监管") == {"SJ-SC-03"}
+    assert p04.allocation == CountAllocation(25, {"A": "1", "B": "2", "C": "4", "D": "8"})
+    assert (p04.exclusion.months, p04.exclusion.exempt_tiers) == (12, ())
+    assert p04.sample_sizes({"A": 10, "D": 10}) == {"A": 3, "D": 10}  # 25 × 1/9 → 2.78 and × 8/9 → 22.2, capped
+
+
+def test_without_the_items_the_plans_do_not_say_who_carries_out_what() -> None:
+    plan_file = read_plans(PLANS)
+    assert plan_file.division == "330802" and all(p.item_departments is None for p in plan_file.plans)
+    assert "item_departments" not in plan_file.plans[0].to_record()
+    assert plan_file.plans[0].own_items("卫健") == {"SJ-SC-01"}  # not said: every item
+
+
+def test_an_unknown_item_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "plans.toml"
+    path.write_text(PLANS.read_text(encoding="utf-8").replace('"SJ-SC-02"', '"SJ-XX-99"'), encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        read_plans(path, reference_items())
+    assert str(caught.value) == f"{path}: plan P02: items: unknown item SJ-XX-99"
+
+
+def test_a_weight_that_is_not_a_decimal_string_is_a_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "plans.toml"
+    path.write_text(PLANS.read_text(encoding="utf-8").replace('B = "2"', "B = 2", 1), encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        read_plans(path)
+    assert str(caught.value) == f"{path}: plan P04: allocation.weights: B: a decimal string ≥ 0 per tier"
+
+
+def test_cross_station_is_written_only_when_set() -> None:
+    plan = Plan("P09", "x", ("SJ-SC-01",), ("市场监管",), 2, CountAllocation(3), cross_station=True)
+    record = plan.to_record()
+    assert record["cross_station"] is True and Plan.from_record(record) == plan
+    assert "cross_station" not in Plan.from_record({**record, "cross_station": False}).to_record()
+
+
+BASE = {"id": "P01", "name": "x", "items": ["SJ-SC-01"], "departments": ["市场监管"], "team_size": 2}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b'{"id": "P01"}', "plans.json is not a list of plans"),
+        (b"[1", "Expecting ',' delimiter: line 1 column 3 (char 2)"),
+        (json.dumps([BASE]).encode(), "plan P01: allocation: not an object"),
+        (json.dumps([{**BASE, "items": "SJ-SC-01", "allocation": {}}]).encode(), "plan P01: items: not a list"),
+        (
+            json.dumps([{**BASE, "team_size": "2", "allocation": {}}]).encode(),
+            "plan P01: team_size: not a whole number",
+        ),
+        (
+            json.dumps([{**BASE, "allocation": {"mode": "all"}}]).encode(),
+            "plan P01: allocation.mode: must be ratio or count, not 'all'",
+        ),
+        (
+            json.dumps([{**BASE, "allocation": {"mode": "count", "n": 3, "weights": {"A": 1}}}]).encode(),
+            "plan P01: allocation.weights.A: not text",
+        ),
+    ],
+)
+def test_a_malformed_plans_json_says_what_is_wrong(data: bytes, message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_plans_json(data)
+    assert str(caught.value) == message
+
+
+def test_verify_names_a_malformed_plans_json(november_round: Path, tmp_path: Path) -> None:
+    """A bundle whose commitment and randomness agree with a plans.json that holds no plans."""
+    import shutil
+
+    from tests.conftest import NOVEMBER
+    from xinyong.core.canonical import CJ, H
+    from xinyong.draw.verify import verify_audit
+
+    audit = tmp_path / "audit"
+    shutil.copytree(november_round / "rounds" / NOVEMBER / "audit", audit)
+    plans = b'[{"id":"P01"}]'
+    commitment = CJ({**json.loads((audit / "commitment.json").read_bytes()), "plans_sha256": H(plans)})
+    randomness = {**json.loads((audit / "randomness.json").read_bytes()), "commitment": H(commitment)}
+    (audit / "plans.json").write_bytes(plans)
+    (audit / "commitment.json").write_bytes(commitment)
+    (audit / "randomness.json").write_bytes(CJ(randomness))
+    with pytest.raises(VerificationError) as caught:
+        verify_audit(audit)
+    assert str(caught.value) == (
+        f"{audit / 'plans.json'}: FAILED plans.json holds plan objects (plan P01: allocation: not an object)"
+    )
