@@ -1,6 +1,6 @@
 """The one exception tree of xinyong.
 
-Every error a user can cause is a :class:`XinyongError`; ``cli.py`` prints it as a single line
+Every error a user can cause is a :class:`XinyongError`; :mod:`xinyong.cli` prints it as a single line
 ``Error: …`` and exits non-zero, without a traceback. Messages name the file and, where there is
 one, the row, the column and the rule, so that the person who owns the data can fix it.
 """

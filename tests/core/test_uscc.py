@@ -13,7 +13,7 @@ bodies = st.text(alphabet=uscc.ALPHABET, min_size=17, max_size=17)
 
 
 def test_spec_vector_is_valid() -> None:
-    assert uscc.is_valid("91110000600037341L")  # ../shared/spec/draw-v1.md §8
+    assert uscc.is_valid("91110000600037341L")  # docs/draw-spec.md §8
     assert uscc.check_character("91110000600037341") == "L"
 
 

@@ -1,4 +1,4 @@
-"""An independent implementation of xinyong-draw-v1 §0–§5, written from ../shared/spec/draw-v1.md alone.
+"""An independent implementation of xinyong-draw-v1 §0–§6, written from docs/draw-spec.md alone.
 
 Standard library only and no import from xinyong, so that a shared mistake cannot hide: this is the
 "few dozen lines of any language" the spec promises an auditor.

@@ -1,4 +1,4 @@
-"""Every test vector of ../shared/spec/draw-v1.md §8, byte for byte."""
+"""Every test vector of xinyong-draw-v1 (docs/draw-spec.md §8), byte for byte."""
 
 from __future__ import annotations
 
@@ -78,3 +78,30 @@ def test_uscc_check_vector() -> None:
 def test_canonical_json_refuses_floats() -> None:
     with pytest.raises(TypeError, match="floats are not allowed"):
         CJ({"ratio": 0.05})
+
+
+def test_the_vectors_in_docs_draw_spec_are_the_code_s() -> None:
+    """The published document's §8 states the values the code computes (each line checked)."""
+    import re
+
+    from tests.conftest import REPO
+
+    text = (REPO / "docs" / "draw-spec.md").read_text(encoding="utf-8").split("## §8 Test vectors", 1)[1]
+    seed = bytes.fromhex(re.search(r"^seed = ([0-9a-f]{64})$", text, re.M).group(1))
+    c = re.search(r"^  = ([0-9a-f]{64})$", text, re.M).group(1)
+    value = re.search(r'^value = "(.+)"$', text, re.M).group(1)
+    assert H(CJ({"spec": "xinyong-draw-v1", "round": "330802-2026-12"})) == c
+    assert derive_seed(c, value) == seed
+    units = re.findall(r"^unit_key\((\w+), (\w+)\) = ([0-9a-f]{64})$", text, re.M)
+    inspectors = re.findall(r"^inspector_key\((\w+), (\w+), ([\w-]+)\) = ([0-9a-f]{64})$", text, re.M)
+    assert len(units) == len(inspectors) == 2
+    for plan, firm, key in units:
+        assert unit_key(seed, plan, firm).hex() == key
+    for plan, firm, inspector, key in inspectors:
+        assert inspector_key(seed, plan, firm, inspector).hex() == key
+    frame = re.findall(r"^  (\{.+\})$", text, re.M)
+    assert len(frame) == 2
+    tree = re.search(r"^MTH of these two lines = ([0-9a-f]{64})$", text, re.M).group(1)
+    assert mth(lines_of("".join(f"{line}\n" for line in frame).encode())) == tree
+    assert mth([]) == re.search(r"^MTH\(\[\]\) = ([0-9a-f]{64})$", text, re.M).group(1)
+    assert uscc.is_valid(re.search(r"^USCC check: (\w+) is valid$", text, re.M).group(1))

@@ -33,4 +33,4 @@ def test_labels_are_unique_per_table_so_chinese_headers_map_back() -> None:
 
 def test_reference_lists_are_complete() -> None:
     assert len(contract.industry_codes()) == 97  # GB/T 4754-2017 has 97 divisions (大类)
-    assert len(contract.towns()) == 18  # DESIGN.md: 18 乡镇(街道)
+    assert len(contract.towns()) == 18  # the default region: 18 乡镇(街道) (README)

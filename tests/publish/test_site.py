@@ -1,5 +1,6 @@
-"""The public site: every result with DESIGN.md's fields, nothing internal or private, a transparency
-log that names any changed byte, and pages that work in a real browser from disk and from a server."""
+"""The public site: every result with the public fields of docs/disclosure.md, nothing internal or
+private, a transparency log that names any changed byte, and pages that work in a real browser from
+disk and from a server."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ VIOLATIONS = ["A", "B", "C", "D", "E"]
 def test_past_inspections_carry_legacy_selection_bias(default_region: Path, truth: pl.DataFrame) -> None:
     inspections = pl.read_parquet(default_region / "inspections.parquet")
     per_month = inspections.group_by("round_month").len()["len"]
-    assert 380 <= per_month.mean() <= 520  # DESIGN.md: about 470 a month
+    assert 380 <= per_month.mean() <= 520  # the default region: about 470 a month (README)
     pi = inspections.group_by("round_month", "legacy_tier").agg(pl.col("inclusion_probability").n_unique().alias("k"))
     assert (pi["k"] == 1).all()  # one π per stratum and month: n_h / N_h
     mean_pi = inspections.group_by("legacy_tier").agg(pl.col("inclusion_probability").mean()).sort("legacy_tier")

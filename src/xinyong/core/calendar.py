@@ -1,7 +1,8 @@
 """Working-day deadlines on China's official calendar, with its 调休 make-up working days.
 
-A result is due within 20 working days of the inspection's end (DESIGN.md; the 20-working-day
-disclosure rule of 《企业信息公示暂行条例》 practice and 国发〔2019〕5号).  Which days are working
+A result is due within 20 working days of the inspection's end: the results of 双随机 inspections are
+made public within 20 working days (《国务院关于在市场监管领域全面推行部门联合"双随机、一公开"监管的意见》,
+国发〔2019〕5号), counted here from the day after the inspection ended (docs/disclosure.md).  Which days are working
 days is decided each year by the State Council's holiday notice (国务院办公厅关于…部分节假日安排的
 通知); the maintained ``chinese-calendar`` package carries those notices — never a hand-written
 table.  A day in a year the package does not know yet is an error that says so, not a guess.

@@ -5,7 +5,7 @@ position 1 the registration authority (9 = market regulation), 2 the entity kind
 2 individual business, 3 farmers' cooperative), 3–8 the administrative division (330802 =
 衢州市柯城区), 9–17 the organisation code, and 18 a check character.  The check character is
 ``31 − (Σ value(c_i) × 3^(i−1) mod 31) mod 31`` over i = 1..17, mapped back through the
-alphabet (GB 32100-2015 §5; restated in ../shared/spec/draw-v1.md §0).
+alphabet (GB 32100-2015 §5; restated in docs/draw-spec.md §0).
 
 Scalar functions serve single codes; :func:`valid_mask` checks a whole polars column at once.
 """

@@ -1,7 +1,9 @@
-"""The public draw ``xinyong-draw-v1`` (../shared/spec/draw-v1.md; restated in docs/draw-spec.md).
+"""The public draw ``xinyong-draw-v1``, stated in full in docs/draw-spec.md.
 
-Pure functions only: canonical bytes and hashes (:mod:`.canonical`), stratum sample sizes
-(:mod:`.allocation`), the seed and the keys (:mod:`.keys`), and the selection (:mod:`.selection`).
+The rules are pure functions: stratum sample sizes (:mod:`.allocation`), the seed and the keys
+(:mod:`.keys`), the selection (:mod:`.selection`) and the inspector teams (:mod:`.teams`), over the
+canonical bytes and hashes of :mod:`xinyong.core.canonical`.  :mod:`.verify` re-derives a round from
+its files on disk.
 """
 
 SPEC = "xinyong-draw-v1"

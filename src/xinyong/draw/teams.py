@@ -1,17 +1,18 @@
 """Random inspector teams (spec §6): eligibility by the rules alone, then the lowest inspector keys.
 
-Eligibility (DESIGN.md; 《关于在市场监管领域全面推行部门联合"双随机、一公开"监管的意见》): an inspector
-may join a target's team only if, on the inspection date, they hold a valid 执法证; are qualified for
-every item of the plan their department carries out; belong to one of the plan's departments; may act
-where the firm is (属地管辖: an officer's division covers the firm's division — positions 3–8 of its
-USCC — in the GB/T 2260 hierarchy, so a district officer covers that district, a city officer every
-district of the city); have declared no relation to the firm or its legal representative (回避); are
-not from the firm's own station when the plan asks for cross-station teams (所所交叉); and were not on
-the team that last inspected the firm.  Experts and auxiliary staff are never in the roster of the
-draw.  Every inspector left out carries its reason: plan-wide reasons (certificate, qualification,
-department) once per plan, jurisdiction once per plan and inspector (it names the one division the
-officer may act in), the others per target.  Only officers whose jurisdiction covers a target are
-looked at for it, which keeps eligibility and keys proportional to the local pools, not the roster.
+Eligibility (docs/draw-spec.md §6; 国发〔2019〕5号《关于在市场监管领域全面推行部门联合"双随机、一公开"监管的意见》):
+an inspector may join a target's team only if, on the inspection date, they hold a valid 执法证; are qualified for
+every item of the plan their department carries out; belong to one of the plan's departments; may
+act where the firm is (属地管辖: an officer's division covers the firm's division — positions 3–8 of
+its USCC — in the GB/T 2260 hierarchy, so a district officer covers that district, a city officer
+every district of the city); have declared no relation to the firm or its legal representative
+(回避); are not from the firm's own station when the plan asks for cross-station teams (所所交叉);
+and were not on the team that last inspected the firm.  Experts and auxiliary staff are never in the
+roster of the draw.  Every inspector left out carries its reason: plan-wide reasons (certificate,
+qualification, department) once per plan, jurisdiction once per plan and inspector (it names the one
+division the officer may act in), the others per target.  Only officers whose jurisdiction covers a
+target are looked at for it, which keeps eligibility and keys proportional to the local pools, not
+the roster.
 
 Assignment takes targets in order of (plan bytes, key).  For each, the candidates are its eligible
 inspectors with capacity left, sorted by ``inspector_key``; from the lowest pool level upwards, the

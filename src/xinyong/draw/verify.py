@@ -1,11 +1,12 @@
-"""Re-derive a round from its files (spec §1–§5, §7): what an auditor or a member of the public can check.
+"""Re-derive a round from its files (docs/draw-spec.md §1–§7): what an auditor or the public can check.
 
-``verify_audit`` takes the auditor bundle and recomputes everything: the frame's order and root,
-the plans' and roster's hashes, the stratum sizes, the commitment hash, the seed, the allocation
-and the selection, byte for byte.  ``verify_public`` takes the public files and checks what they
-allow: the commitment hash, the seed derivation, every published key, and that each plan has as
-many selected firms as its allocation gives for the committed stratum sizes.  Both return the list
-of checks made; the first failed check raises :class:`VerificationError`.
+``verify_audit`` takes the auditor bundle and recomputes everything: the frame's order and root, the
+plans' and roster's hashes, the stratum sizes, the commitment hash, the seed, the allocation and the
+selection, byte for byte — and, once the bundle has teams (``assignment.jsonl``), the teams of §6
+from ``eligibility.jsonl`` and the committed roster.  ``verify_public`` takes the public files and
+checks what they allow: the commitment hash, the seed derivation, every published key, and that each
+plan has as many selected firms as its allocation gives for the committed stratum sizes.  Both
+return the list of checks made; the first failed check raises :class:`VerificationError`.
 """
 
 from __future__ import annotations

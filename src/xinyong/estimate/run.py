@@ -1,16 +1,19 @@
 """``xinyong estimate``: how often each tier, plan and the district break the rules, without bias.
 
 A round is a stratified simple random sample without replacement: stratum h = (plan, tier) of
-N_h frame units, n_h drawn (spec §5), so every unit of h had inclusion probability π = n_h/N_h.
-The stratified Horvitz–Thompson estimator of a domain's violation rate (Horvitz & Thompson 1952;
-Cochran, *Sampling Techniques*, 3rd ed., §5.3) is Σ_h N_h ȳ_h / Σ_h N_h over the domain's strata,
-with variance Σ_h (N_h/N)² (1 − r_h/N_h) s_h²/r_h.  Results that say nothing about compliance
-(code 6 unreachable, F no such activity, …; :mod:`xinyong.model.labels`) are nonresponse: ȳ_h and s_h
-are taken over the r_h labelled units of the stratum, the weighting-class adjustment with the
-strata as classes.  The 95% interval is Jeffreys' on the effective sample size p(1−p)/v
-(Korn & Graubard 1998, Survey Methodology 24(2); Liu & Kott 2009), which stays inside [0, 1] and
-behaves when a tier has few violations.  The naive rate — violations over labelled inspections —
-is shown beside it: it over-weights the high-risk tiers the sampler favours, so it is biased.
+N_h frame units, n_h drawn (docs/draw-spec.md §5), so every unit of h had inclusion probability
+π = n_h/N_h.  The stratified Horvitz–Thompson estimator of a domain's violation rate (Horvitz &
+Thompson 1952; Cochran, *Sampling Techniques*, 3rd ed., §5.3) is p = Σ_h N_h ȳ_h / Σ_h N_h over the
+domain's strata that have a labelled unit (the others are reported as ``N_without_results``), with
+variance v = Σ_h (N_h/N)² (1 − r_h/N_h) s_h²/r_h (0 for a stratum with one labelled unit).  Results
+that say nothing about compliance (code 6 unreachable, F no such activity, …;
+:mod:`xinyong.model.labels`) are nonresponse: ȳ_h and s_h are taken over the r_h labelled units of
+the stratum, the weighting-class adjustment with the strata as classes.  The 95% interval is the
+Clopper–Pearson interval on the effective sample size n* = p(1−p)/v, capped at the r labelled units
+(r itself when v = 0 or p is 0 or 1), with p·n* violations (Korn & Graubard 1998, Survey Methodology
+24(2)); it stays inside [0, 1] and behaves when a tier has few violations.  The naive rate —
+violations over labelled inspections, with its Clopper–Pearson interval — is shown beside it: it
+over-weights the high-risk tiers the sampler favours, so it is biased.
 
 The estimation is pure (:func:`estimate_rates`); :func:`estimate_round` reads a round, writes the
 estimates (internal: they are per tier) and the round's labelled outcomes with their 1/π weights,

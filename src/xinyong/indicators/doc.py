@@ -22,7 +22,7 @@ KINDS = {
 
 HEADER = """# Indicator catalog (指标目录)
 
-*Generated from `src/xinyong/indicators.py` by `scripts/render_docs.py`; do not edit.*
+*Generated from `src/xinyong/indicators/catalog.py` by `scripts/render_docs.py`; do not edit.*
 
 Every indicator is computed **point-in-time** for a pair (enterprise, as-of date): only records
 dated on or before the as-of date are used, windows end at it, and a listing removed after it

@@ -1,13 +1,13 @@
 """The data contract: every raw input table, its columns, types, allowed values, keys and references.
 
-The contract is data, not code: ``ingest`` validates against it, ``generate`` writes to it, and
-``docs/data-contract.md`` is rendered from it by ``scripts/render_data_contract.py`` (a test
-keeps the document in step).  Tables mirror the records the departments of a district already
-keep: market registration (市场监管), tax (税务), human resources and social security (人社),
-courts (法院), ecology and environment (生态环境), 12315 complaints, and past 双随机 rounds.
-Enumerations come from the reference lists shipped in ``xinyong/reference/`` (GB/T 4754-2017
-industry divisions, the default region's towns) and from :mod:`xinyong.core.codes` (tiers, result codes,
-departments).
+The contract is data, not code: ``ingest`` validates against it, ``synth`` (``xinyong generate``)
+writes to it, and ``docs/data-contract.md`` is rendered from it (:mod:`xinyong.ingest.doc`) by
+``scripts/render_docs.py`` (a test keeps the document in step).  Tables mirror the records the
+departments of a district already keep: market registration (市场监管), tax (税务), human resources
+and social security (人社), courts (法院), ecology and environment (生态环境), 12315 complaints, and
+past 双随机 rounds. Enumerations come from the reference lists shipped in ``xinyong/reference/``
+(GB/T 4754-2017 industry divisions, the default region's towns) and from :mod:`xinyong.core.codes`
+(tiers, result codes, departments).
 """
 
 from __future__ import annotations

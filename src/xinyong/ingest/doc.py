@@ -1,7 +1,7 @@
 """Render the data contract (:mod:`xinyong.ingest.contract`) as the Markdown of ``docs/data-contract.md``.
 
 The document is generated, never edited by hand: ``scripts/render_docs.py`` rewrites it
-and ``tests/test_contract.py`` fails when it is out of step with the code.
+and ``tests/ingest/test_contract.py`` fails when it is out of step with the code.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from xinyong.ingest.validate import EARLIEST_DATE
 
 HEADER = f"""# Data contract (raw input tables)
 
-*Generated from `src/xinyong/contract.py` by `scripts/render_docs.py`; do not edit.*
+*Generated from `src/xinyong/ingest/contract.py` by `scripts/render_docs.py`; do not edit.*
 
 `xinyong ingest RAW_DIR --out CLEAN_DIR [--encoding ENC]` reads one file per table from RAW_DIR,
 named after the table: `<table>.parquet`, `<table>.csv` or `<table>.xlsx` (the first found, in
@@ -37,9 +37,10 @@ encoding) is a one-line error naming the file, and CLEAN_DIR is left as it was.
 ## Rules, in the order they are tried
 A row is quarantined under the first rule it breaks: `missing`, `invalid_<kind>`,
 `allowed_values`, `pattern`, `range`, `uscc_check` (GB 32100-2015), `date_in_future`,
-`date_too_early`, then table rules `date_order` and `one_of_required`, then
-`unknown_reference` (the referenced row was not accepted), then `duplicate_key` (the first row
-with a key is kept). Tables are validated in the order below, so references point upstream.
+`date_too_early`, then table rules — `missing` and `certificate_expired` on the rows a condition
+names (e.g. enforcement officers), `date_order`, `one_of_required` — then `unknown_reference` (the
+referenced row was not accepted), then `duplicate_key` (the first row with a key is kept). Tables
+are validated in the order below, so references point upstream.
 """
 
 
@@ -49,7 +50,8 @@ Not a department table: the form inspectors fill in for one round and `xinyong r
 reads (xlsx or CSV; English or Chinese headers).  Beyond the column rules below, every row must
 name a target of the round, carry exactly the team drawn for it, use `1` alone, start no earlier
 than the round's month, and — to change a result already imported — name it in 更正记录号.
-One bad row rejects the file; all bad rows are listed by row, column and rule.
+One bad row rejects the file; all bad rows are listed by row, column and rule.  The result codes
+and their meanings are listed in `docs/disclosure.md`.
 """
 
 
@@ -92,6 +94,10 @@ def _table(table: contract.Table) -> str:
         lines.append("Order: " + "; ".join(f"`{later}` ≥ `{earlier}`" for later, earlier in table.date_order) + ".")
     if table.one_of:
         lines.append("At least one of " + ", ".join(f"`{c}`" for c in table.one_of) + " per row.")
+    for rule in table.conditionals:
+        needs = [f"{', '.join(f'`{c}`' for c in rule.required)} required"] if rule.required else []
+        needs += [f"`{c}` not before the ingest date" for c in rule.not_expired]
+        lines.append(f"Rows with `{rule.when}` = {rule.value}: {'; '.join(needs)}.")
     lines += ["", "| column | 中文 | kind | required | rule | meaning |", "|---|---|---|---|---|---|"]
     for column in table.columns:
         lines.append(

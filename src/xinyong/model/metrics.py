@@ -1,12 +1,14 @@
-"""Validation statistics for the risk model, each in a naive and a 1/π-weighted version.
+"""Validation statistics for the risk model, naive or 1/π-weighted (the caller passes the weights).
 
 - AUC (ROC), Gini = 2·AUC − 1 and the Kolmogorov–Smirnov statistic max |TPR − FPR|, with
   percentile bootstrap intervals (Efron & Tibshirani 1993) from a seeded generator;
 - the Brier score and a reliability table (mean prediction against observed rate per bin);
 - observed violation rate per tier with Jeffreys intervals, Beta(x + ½, n − x + ½) (Brown, Cai &
   DasGupta 2001); weighted rates use Kish's effective sample size n_eff = (Σw)² / Σw²;
+- the exact Clopper–Pearson interval (Clopper & Pearson 1934), which :mod:`xinyong.estimate.run`
+  uses on its design-based effective sample sizes;
 - the population stability index PSI = Σ (a − e)·ln(a / e) over explicit bins fixed on the
-  training data (deciles, or the categories); above 0.25 is the conventional alarm.
+  training data (deciles, or the categories), unweighted; above 0.25 is the conventional alarm.
 
 All functions are pure: arrays in, numbers and small tables out.
 """

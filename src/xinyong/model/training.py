@@ -7,8 +7,9 @@ them validate (early stopping and calibration), and everything earlier trains.  
 judged on months it never saw, as it will be used.
 
 Generic mode trains on any CSV or Parquet table with a 0/1 label, so data scientists can use
-their own data: numeric columns are features, text columns categorical; the split is by a time
-column when one is named, otherwise a fixed pseudo-random split of the rows.
+their own data: every column but the label, id, time and weight is a feature, text and boolean
+columns categorical; the split (60/20/20) is by a time column when one is named, otherwise a fixed
+pseudo-random split of the rows.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Guard for 不公开: find tiers, scores, probabilities or reasons in a folder meant for the public.
 
-Tiers and scores are internal (DESIGN.md).  This scan reads every file under a public folder and
+Tiers and scores are internal (不公开; :mod:`xinyong.core.codes`).  This scan reads every file under a public folder and
 reports:
 
 - a column, field or key whose name means tier, score, probability or reason (English or Chinese);

@@ -1,9 +1,10 @@
 """``xinyong disclose``: the 一公开 site — every published result, and how each round was drawn.
 
-What the public sees is fixed by DESIGN.md: 检查实施机关, 类型, 抽查计划/事项, the firm's name and USCC,
-日期 and 结果, for every result (国务院《关于在市场监管领域全面推行部门联合"双随机、一公开"监管的意见》,
-国发〔2019〕5号: results are published through the enterprise credit publicity system).  Nothing
-else: no tier, no model output, no inspector's ID-card number or phone.  For each round the site
+What the public sees of every result is fixed (docs/disclosure.md): 检查实施机关, 类型, 抽查计划/事项, the
+firm's name and USCC, 日期 and 结果 (国务院《关于在市场监管领域全面推行部门联合"双随机、一公开"监管的意见》,
+国发〔2019〕5号: results are published through the enterprise credit publicity system), with the record's
+记录号, 抽查批次, 公示日期 and 更正记录 so that it can be found, proved and corrected.  Nothing else: no
+tier, no model output, no inspector's ID-card number or phone.  For each round the site
 also shows its commitment, its public randomness and the selected firms with their keys, and says
 in plain words how anyone can check the draw.
 
@@ -38,7 +39,7 @@ from xinyong.results.run import read_results
 from xinyong.rounds.run import RoundPaths
 from xinyong.workspace import fsio
 
-# The public fields of a result, in the order of DESIGN.md.
+# The public fields of a result, in the order of docs/disclosure.md.
 FIELDS = (
     "检查实施机关",
     "类型",
@@ -84,7 +85,7 @@ def read_round(out: Path, round_id: str) -> Round:
 
 
 def public_record(record: dict, plan: Plan, firm_name: str, item_names: dict[str, str], published: str) -> dict:
-    """The public form of one result record (DESIGN.md's public fields, and its id)."""
+    """The public form of one result record (the public fields of docs/disclosure.md, and its id and round)."""
     division = record["round"].split("-", 1)[0]
     return {
         "记录号": record["id"],

@@ -2,7 +2,7 @@
 
 Every public document — a round's commitment, randomness, plans and selection, each disclosure
 record and each correction, and the manifest of the site's files — is an entry: one line of
-canonical JSON (spec §0) in ``log/entries.jsonl``, hashed as an RFC 6962 leaf (:mod:`.merkle`).
+canonical JSON (docs/draw-spec.md §0) in ``log/entries.jsonl``, hashed as an RFC 6962 leaf (:mod:`xinyong.core.merkle`).
 Each append ends with a checkpoint signed with the log's Ed25519 key (:mod:`.checkpoint`), kept as
 ``log/checkpoint.txt`` and in ``log/checkpoints/<size>.txt``.  The tree's complete subtrees are
 published too, as ``log/tree/<level>.bin`` (32-byte hashes, append-only like the log — the stored

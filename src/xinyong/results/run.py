@@ -1,15 +1,17 @@
 """Inspection results of a round: import from the form inspectors fill in, corrections, and status.
 
 ``import_results`` reads one 抽查检查结果录入表 (xlsx or CSV; :func:`xinyong.ingest.contract.results_form`)
-for one round and checks every row: the round's teams are final; the firm is one of its targets;
-the team is the team that was drawn; each result code is one of DESIGN.md's codes and ``1`` (未发现
-问题) stands alone; the dates are in order, not before the round's month and not in the future.
+for one round and checks every row: the round's teams are final; the firm is one of its staffed
+targets; the team is the team that was drawn; each result code is one of the 国家企业信用信息公示系统's
+codes (:data:`xinyong.core.codes.RESULT_LABELS`), none twice, and ``1`` (未发现问题) stands alone; the
+dates are in order, not before the round's month and not in the future.
 One bad row rejects the whole file — all bad rows are listed by row, column and rule, and no result
 is written.  A record's id is the hash of its content, so importing the same file again adds
 nothing.  A result is never overwritten: a correction is a new row naming the record it corrects.
 
-``results_status`` lists, for each target, whether its result is awaited, recorded or published,
-with its due date (20 working days after the inspection, :mod:`xinyong.core.calendar`).
+``results_status`` lists, for each staffed target, whether its result is awaited, recorded or
+published, with its due date (the 20th working day after the inspection ended, or after the round's
+last day while no result is recorded; :mod:`xinyong.core.calendar`).
 """
 
 from __future__ import annotations

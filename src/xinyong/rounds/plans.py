@@ -1,9 +1,10 @@
 """Round plans (抽查计划/任务) from TOML, validated once into :class:`xinyong.draw.plans.Plan` values (spec §2).
 
 Each plan names its items from the 抽查事项清单 and its departments, the lead first (a joint plan,
-联合抽查, lists several: "进一次门、查多项事"); a team size of at least two (DESIGN.md: two certified
-inspectors per target); the allocation (``ratio`` per tier with minimums, or ``count``); targeted
-filters for 定向抽查 (entity types, industry sections, grids); and the repeat-inspection exclusion
+联合抽查, lists several: "进一次门、查多项事"); a team size of at least two certified enforcement
+officers ("执法人员不得少于两人", 《中华人民共和国行政处罚法》 第四十二条) and at least one per
+department; the allocation (``ratio`` per tier with minimums, or ``count``); targeted filters for
+定向抽查 (entity types, industry sections, grids); and the repeat-inspection exclusion
 (避免重复检查): not again for the same item within N months, except for the tiers it names.
 A bad plan is a one-line error naming the file, the plan and the field.
 """

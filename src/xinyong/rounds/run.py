@@ -1,12 +1,13 @@
-"""``xinyong round``: frame → commit → reveal → draw → verify, each step refusing to run out of order.
+"""``xinyong round``: frame → commit → reveal → draw → assign → finalize, each step refusing to run out of order.
 
-The order is the one DESIGN.md and spec §4 demand: the frame and everything that decides the draw
-(plans, roster) are fixed and published as a commitment *before* any randomness exists; the public
-random value is accepted once; only then is the seed derived and the draw made.  The step a round
-has reached is read from its files:
+The order is the one the public draw contract demands (docs/draw-spec.md §4): the frame and
+everything that decides the draw (plans, roster) are fixed and published as a commitment *before*
+any randomness exists; the public random value is accepted once; only then is the seed derived and
+the draw made.  The step a round has reached is read from its files:
 
-- ``OUT/rounds/<round>/audit/``: the auditor bundle of spec §7 (byte-exact as hashed), plus
-  ``exclusions.jsonl`` (who was left out of the frame and why);
+- ``OUT/rounds/<round>/audit/``: the auditor bundle of spec §7 (byte-exact as hashed), plus the
+  reasons (``exclusions.jsonl``: who was left out of the frame and why; ``eligibility-exclusions.jsonl``
+  and ``unstaffed.jsonl``) and the decision that closed the teams (``decisions.jsonl``, ``finalized.json``);
 - ``OUT/rounds/<round>/internal/inclusion.parquet``: π for every frame record, for estimation;
 - ``OUT/public/rounds/<round>/``: ``commitment.json``, ``randomness.json``, ``plans.json`` and the
   selected firms with their keys, without strata — each logged in the transparency log of

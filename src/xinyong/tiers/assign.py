@@ -1,6 +1,6 @@
 """Tiers from scores (pure): cut-offs on the calibrated probability, then the policy's override rules.
 
-The model tier is A below the first cut-off, B below the second, C below the third, D above.
+The model tier is A below the first cut-off, B below the second, C below the third, D at or above it.
 Override rules then apply in policy order: ``set`` gives the rule's tier, ``at_least`` raises the
 tier to it.  Every firm records each rule that fired on it (``rules``, ids joined by ``;``), so a
 regulator can see why a firm's tier differs from its model tier.

@@ -1,9 +1,11 @@
 """The tier policy (``policy.toml``): cut-offs from score to tier, then override rules.
 
-Cut-offs come from the model (frozen in its metadata at promotion), from target shares of the
-month's firms, or from explicit probabilities.  Override rules express the regulator's fixed
-rules (市场监管总局 enterprise credit-risk classification practice; DESIGN.md): a firm on the
-严重违法失信名单 is D, one on the 经营异常名录 at least C, a newly established firm with no record B.
+Cut-offs come from the model (fixed when it was trained — the default tier shares of its training
+scores, :func:`xinyong.model.report.cutoffs_from_shares` — and carried in its metadata), from target
+shares of the month's firms, or from explicit probabilities.  Override rules express the
+regulator's fixed rules (the enterprise credit-risk classification of 国市监信发〔2022〕6号, see
+:mod:`xinyong.core.codes`; the shipped ``policy.toml``): a firm on the 严重违法失信名单 is D, one on the
+经营异常名录 at least C, a newly established firm with no record B.
 A bad policy is a one-line error naming the file, the rule and the field.
 """
 
