@@ -16,23 +16,27 @@ violations over labelled inspections, with its Clopper–Pearson interval — is
 over-weights the high-risk tiers the sampler favours, so it is biased.
 
 The estimation is pure (:func:`estimate_rates`); :func:`estimate_round` reads a round, writes the
-estimates (internal: they are per tier) and the round's labelled outcomes with their 1/π weights,
-the training labels of the next model (``xinyong model train --labels-from``).
+estimates (internal: they are per tier; a CSV and the page of the internal template
+``reports/estimates.html``, :mod:`xinyong.reports.render`) and the round's labelled outcomes with
+their 1/π weights, the training labels of the next model (``xinyong model train --labels-from``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
+from markupsafe import Markup
 
 from xinyong.errors import RoundStateError
 from xinyong.model.labels import LabelPolicy, read_policy
 from xinyong.model.metrics import clopper_pearson
-from xinyong.reports.plot import figure, page, plt, svg
+from xinyong.reports.plot import plt, svg
+from xinyong.reports.render import IntervalText, render
 from xinyong.results.run import current_results, read_results
 from xinyong.rounds.run import RoundPaths
 from xinyong.workspace import fsio
@@ -125,31 +129,50 @@ def estimate_round(out: Path, round_id: str, labels: Path | None = None) -> pl.D
     return estimates
 
 
+@dataclass(frozen=True)
+class EstimateRow:
+    domain: str
+    name: str
+    frame: str  # N
+    drawn: str
+    labelled: str
+    ht: IntervalText | None  # None: no labelled unit in the domain
+    naive: IntervalText | None
+
+
+@dataclass(frozen=True)
+class EstimatesPage:
+    """What ``reports/estimates.html`` shows, every number formatted."""
+
+    round_id: str
+    plot: Markup
+    rows: list[EstimateRow]
+
+
 def render_html(estimates: pl.DataFrame, round_id: str) -> str:
     """The internal estimates page: the plot first (HT against naive, with intervals), then the table."""
-    rows = "".join(
-        f"<tr><td class=l>{r['domain']} {html.escape(r['name'])}</td><td>{r['N']:,}</td><td>{r['drawn']:,}</td><td>{r['labelled']:,}</td>"
-        f"<td>{_interval(r, 'ht')}</td><td>{_interval(r, 'naive')}</td></tr>"
+    rows = [
+        EstimateRow(
+            r["domain"],
+            r["name"],
+            f"{r['N']:,}",
+            f"{r['drawn']:,}",
+            f"{r['labelled']:,}",
+            _interval(r, "ht"),
+            _interval(r, "naive"),
+        )
         for r in estimates.iter_rows(named=True)
-    )
-    table = (
-        "<table><tr><th class=l>范围 domain</th><th>N</th><th>抽中</th><th>有结论</th><th>HT 估计 [95%]</th><th>未加权 naive [95%]</th></tr>"
-        f"{rows}</table>"
-    )
-    return page(
-        f"违法率估计 Violation rates — round {round_id}",
-        [figure("分层 HT 估计与未加权比例（95% 区间）", _plot(estimates)), table],
-        "内部资料 INTERNAL — 按风险等级统计，不得公开。",
-    )
+    ]
+    return render("reports/estimates.html", page=EstimatesPage(round_id, _plot(estimates), rows))
 
 
-def _interval(row: dict, kind: str) -> str:
+def _interval(row: dict[str, Any], kind: str) -> IntervalText | None:
     if row[kind] is None:
-        return "—"
-    return f"{row[kind]:.3f} <small>[{row[kind + '_low']:.3f}, {row[kind + '_high']:.3f}]</small>"
+        return None
+    return IntervalText.of(row[kind], row[kind + "_low"], row[kind + "_high"])
 
 
-def _plot(estimates: pl.DataFrame) -> str:
+def _plot(estimates: pl.DataFrame) -> Markup:
     shown = estimates.filter(pl.col("ht").is_not_null())
     labels = [
         f"{'等级 ' if d == 'tier' else '计划 ' if d == 'plan' else ''}{n}"

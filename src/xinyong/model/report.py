@@ -1,22 +1,26 @@
 """The model validation report: a JSON of every figure and an HTML page with plots, naive beside weighted.
 
-Plots are inline SVG (:mod:`xinyong.reports.plot`) whose labels, Chinese included, stay text for the
-browser to draw.  The page needs no network and no server.  The oracle AUC (from a generated region's ``truth/``) is shown only when the caller
-passes the truth: evaluations may read it, the pipeline never does.
+The page is the internal template ``reports/model.html`` (:mod:`xinyong.reports.render`); this module
+computes what it shows (:class:`ModelPage`, every number formatted).  Plots are inline SVG
+(:mod:`xinyong.reports.plot`) whose labels, Chinese included, stay text for the browser to draw.  The
+page needs no network and no server.  The oracle AUC (from a generated region's ``truth/``) is shown
+only when the caller passes the truth: evaluations may read it, the pipeline never does.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import polars as pl
+from markupsafe import Markup
 
 from xinyong.core.codes import TIERS
 from xinyong.indicators.catalog import by_name
 from xinyong.model import metrics
-from xinyong.reports.plot import figure, page, plt, svg
+from xinyong.reports.plot import plt, svg
+from xinyong.reports.render import IntervalText, PsiRow, render
 
 DEFAULT_SHARES = {"A": 0.4, "B": 0.3, "C": 0.2, "D": 0.1}  # until a tier policy says otherwise
 
@@ -61,7 +65,7 @@ def evaluate(ev: Evaluation, cutoffs: list[float]) -> dict:
     out["tiers"] = {}
     for tier in TIERS:
         m = tiers == tier
-        row = {"n": int(m.sum())}
+        row: dict[str, Any] = {"n": int(m.sum())}
         if m.any():
             row["naive"] = metrics.rate(y[m]).as_dict()
             row["weighted"] = metrics.rate(y[m], w[m]).as_dict()
@@ -84,7 +88,11 @@ def evaluate(ev: Evaluation, cutoffs: list[float]) -> dict:
 
 def overall_rates(y: np.ndarray, weight: np.ndarray, truth: float | None) -> dict:
     """Violation rate over every labelled month: naive, 1/π-weighted (Hájek), and the true rate."""
-    out = {"labels": len(y), "naive": metrics.rate(y).as_dict(), "weighted": metrics.rate(y, weight).as_dict()}
+    out: dict[str, Any] = {
+        "labels": len(y),
+        "naive": metrics.rate(y).as_dict(),
+        "weighted": metrics.rate(y, weight).as_dict(),
+    }
     if truth is not None:
         out["truth"] = truth
         out["weighted_relative_error"] = abs(out["weighted"]["value"] - truth) / truth
@@ -93,110 +101,129 @@ def overall_rates(y: np.ndarray, weight: np.ndarray, truth: float | None) -> dic
 
 
 # -- HTML --------------------------------------------------------------------------------------
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Compared(Generic[T]):
+    """A figure unweighted beside 1/π-weighted."""
+
+    naive: T
+    weighted: T
+
+
+@dataclass(frozen=True)
+class Oracle:
+    naive_auc: str
+    weighted_auc: str
+    violation_rate: str
+
+
+@dataclass(frozen=True)
+class Overall:
+    labels: str
+    naive: IntervalText
+    weighted: IntervalText
+    truth: str | None
+
+
+@dataclass(frozen=True)
+class TierRow:
+    tier: str
+    n: str
+    naive: IntervalText | None  # None: no holdout row in the tier
+    weighted: IntervalText | None
+    truth: str | None
+
+
+@dataclass(frozen=True)
+class ModelPage:
+    """What ``reports/model.html`` shows, every number formatted."""
+
+    title: str
+    facts: list[tuple[str, str]]
+    auc: Compared[IntervalText]
+    gini: Compared[IntervalText]
+    ks: Compared[IntervalText]
+    brier: Compared[str]
+    rate: Compared[IntervalText]
+    oracle: Oracle | None
+    overall: Overall | None
+    roc: Markup
+    reliability: Markup
+    cutoffs: str
+    tiers: list[TierRow]
+    tier_rates: Markup
+    importance: Markup
+    psi: list[PsiRow]
+    psi_alert: str
+
+
 def render_html(report: dict, ev: Evaluation, title: str, facts: dict[str, str]) -> str:
     labels = by_name()
-    sections = [
-        _facts(facts),
-        _discrimination_table(report),
-        _overall_table(report),
-        figure("区分能力 ROC（保留期）", _roc_svg(ev)),
-        figure("校准 Reliability（保留期）", _reliability_svg(report)),
-        _tier_table(report),
-        figure("各等级违法率 Observed violation rate by tier (95% Jeffreys)", _tier_svg(report)),
-        figure("特征重要性 Feature importance (gain, top 15)", _importance_svg(report, labels)),
-        _psi_table(report, labels),
+
+    def compared(metric: str) -> Compared[IntervalText]:
+        return Compared(_interval(report["naive"][metric]), _interval(report["weighted"][metric]))
+
+    o = report.get("oracle")
+    oracle = (
+        None if o is None else Oracle(f"{o['naive_auc']:.3f}", f"{o['weighted_auc']:.3f}", f"{o['violation_rate']:.3f}")
+    )
+    all_labels = report.get("overall")
+    overall = (
+        None
+        if all_labels is None
+        else Overall(
+            f"{all_labels['labels']:,}",
+            _interval(all_labels["naive"]),
+            _interval(all_labels["weighted"]),
+            f"{all_labels['truth']:.4f}" if "truth" in all_labels else None,
+        )
+    )
+    tiers = [
+        TierRow(
+            tier,
+            str(row["n"]),
+            _interval(row["naive"]) if row["n"] else None,
+            _interval(row["weighted"]) if row["n"] else None,
+            f"{row['truth']:.3f}" if "truth" in row else None,
+        )
+        for tier, row in report["tiers"].items()
     ]
-    return page(title, sections, "内部资料 INTERNAL — 含风险评分，不得公开。")
-
-
-def _fmt(interval: dict) -> str:
-    return f"{interval['value']:.3f} <small>[{interval['low']:.3f}, {interval['high']:.3f}]</small>"
-
-
-def _facts(facts: dict[str, str]) -> str:
-    rows = "".join(
-        f"<tr><th class=l>{html.escape(k)}</th><td class=l>{html.escape(v)}</td></tr>" for k, v in facts.items()
+    psi = [_psi_row("风险评分 score", report["psi"]["score"])]
+    psi += [_psi_row(labels[n].label if n in labels else n, e) for n, e in report["psi"]["features"].items()]
+    page = ModelPage(
+        title=title,
+        facts=list(facts.items()),
+        auc=compared("auc"),
+        gini=compared("gini"),
+        ks=compared("ks"),
+        brier=Compared(f"{report['naive']['brier']:.4f}", f"{report['weighted']['brier']:.4f}"),
+        rate=compared("violation_rate"),
+        oracle=oracle,
+        overall=overall,
+        roc=_roc_svg(ev),
+        reliability=_reliability_svg(report),
+        cutoffs=", ".join(f"{k} {v:.4f}" for k, v in report["cutoffs"].items()),
+        tiers=tiers,
+        tier_rates=_tier_svg(report),
+        importance=_importance_svg(report, labels),
+        psi=psi,
+        psi_alert=f"{metrics.PSI_ALERT:g}",
     )
-    return f"<table>{rows}</table>"
+    return render("reports/model.html", page=page)
 
 
-def _discrimination_table(report: dict) -> str:
-    rows = []
-    for metric, label in (("auc", "AUC"), ("gini", "Gini"), ("ks", "KS")):
-        rows.append(
-            f"<tr><th class=l>{label}</th><td>{_fmt(report['naive'][metric])}</td><td>{_fmt(report['weighted'][metric])}</td></tr>"
-        )
-    rows.append(
-        f"<tr><th class=l>Brier</th><td>{report['naive']['brier']:.4f}</td><td>{report['weighted']['brier']:.4f}</td></tr>"
-    )
-    rows.append(
-        f"<tr><th class=l>违法率 violation rate</th><td>{_fmt(report['naive']['violation_rate'])}</td>"
-        f"<td>{_fmt(report['weighted']['violation_rate'])}</td></tr>"
-    )
-    if "oracle" in report:
-        o = report["oracle"]
-        rows.append(
-            f"<tr><th class=l>Oracle AUC（生成器真值）</th><td>{o['naive_auc']:.3f}</td><td>{o['weighted_auc']:.3f}</td></tr>"
-        )
-        rows.append(f"<tr><th class=l>真实违法率 true rate</th><td colspan=2>{o['violation_rate']:.3f}</td></tr>")
-    return (
-        "<h2>保留期表现 Holdout performance</h2><table><tr><th class=l></th><th>未加权 naive</th>"
-        "<th>1/π 加权 weighted</th></tr>" + "".join(rows) + "</table>"
-    )
+def _interval(interval: dict[str, float]) -> IntervalText:
+    return IntervalText.of(interval["value"], interval["low"], interval["high"])
 
 
-def _overall_table(report: dict) -> str:
-    if "overall" not in report:
-        return ""
-    o = report["overall"]
-    truth = f"{o['truth']:.4f}" if "truth" in o else "—（仅生成数据 only for generated regions）"
-    rows = (
-        f"<tr><th class=l>未加权 naive</th><td>{_fmt(o['naive'])}</td></tr>"
-        f"<tr><th class=l>1/π 加权 weighted (Hájek)</th><td>{_fmt(o['weighted'])}</td></tr>"
-        f"<tr><th class=l>真实总体违法率 true population rate</th><td>{truth}</td></tr>"
-    )
-    return (
-        f"<h2>选择偏差校正 Selection-bias correction (all {o['labels']:,} labels)</h2>"
-        "<p>Inspected firms were drawn by risk, so their raw violation rate overstates the population's; "
-        "weighting each label by 1/π recovers it.</p><table>" + rows + "</table>"
-    )
+def _psi_row(label: str, entry: dict[str, Any]) -> PsiRow:
+    bins = ", ".join(f"{b:g}" if isinstance(b, float) else str(b) for b in entry["bins"])
+    return PsiRow(label, f"{entry['value']:.3f}", entry["value"] > metrics.PSI_ALERT, bins)
 
 
-def _tier_table(report: dict) -> str:
-    rows = []
-    for tier, row in report["tiers"].items():
-        if row["n"] == 0:
-            rows.append(f"<tr><th>{tier}</th><td>0</td><td colspan=3>—</td></tr>")
-            continue
-        truth = f"{row['truth']:.3f}" if "truth" in row else "—"
-        rows.append(
-            f"<tr><th>{tier}</th><td>{row['n']}</td><td>{_fmt(row['naive'])}</td><td>{_fmt(row['weighted'])}</td><td>{truth}</td></tr>"
-        )
-    cut = ", ".join(f"{k} {v:.4f}" for k, v in report["cutoffs"].items())
-    return (
-        f"<h2>分级 Tiers</h2><p>Cut-offs on the calibrated probability: {cut}</p><table><tr><th>等级</th><th>n</th>"
-        "<th>未加权 naive</th><th>加权 weighted</th><th>真值 truth</th></tr>" + "".join(rows) + "</table>"
-    )
-
-
-def _psi_table(report: dict, labels: dict) -> str:
-    def row(name: str, entry: dict) -> str:
-        label = labels[name].label if name in labels else name
-        alert = " class=alert" if entry["value"] > metrics.PSI_ALERT else ""
-        bins = ", ".join(f"{b:g}" if isinstance(b, float) else str(b) for b in entry["bins"])
-        return f"<tr><td class=l>{html.escape(label)}</td><td{alert}>{entry['value']:.3f}</td><td class=l><small>{html.escape(bins)}</small></td></tr>"
-
-    rows = [row("score", report["psi"]["score"]).replace(">score<", ">风险评分 score<")]
-    rows += [row(n, e) for n, e in report["psi"]["features"].items()]
-    return (
-        "<h2>稳定性 PSI (holdout vs training; bins fixed on training; alert &gt; 0.25)</h2>"
-        "<table><tr><th class=l>指标</th><th>PSI</th><th class=l>bin edges / categories</th></tr>"
-        + "".join(rows)
-        + "</table>"
-    )
-
-
-def _roc_svg(ev: Evaluation) -> str:
+def _roc_svg(ev: Evaluation) -> Markup:
     from sklearn.metrics import roc_curve
 
     fig, ax = plt.subplots(figsize=(5, 4.2))
@@ -213,7 +240,7 @@ def _roc_svg(ev: Evaluation) -> str:
     return svg(fig)
 
 
-def _reliability_svg(report: dict) -> str:
+def _reliability_svg(report: dict) -> Markup:
     fig, ax = plt.subplots(figsize=(5, 4.2))
     for name, label in (("naive", "未加权 naive"), ("weighted", "加权 weighted")):
         rows = report[name]["reliability"]
@@ -226,7 +253,7 @@ def _reliability_svg(report: dict) -> str:
     return svg(fig)
 
 
-def _tier_svg(report: dict) -> str:
+def _tier_svg(report: dict) -> Markup:
     fig, ax = plt.subplots(figsize=(6, 3.8))
     x = np.arange(len(TIERS))
     for offset, name, label in ((-0.18, "naive", "未加权 naive"), (0.18, "weighted", "加权 weighted")):
@@ -244,7 +271,7 @@ def _tier_svg(report: dict) -> str:
     return svg(fig)
 
 
-def _importance_svg(report: dict, labels: dict) -> str:
+def _importance_svg(report: dict, labels: dict) -> Markup:
     top = list(report["importance"].items())[:15][::-1]
     fig, ax = plt.subplots(figsize=(6.5, 5))
     ax.barh([labels[n].label if n in labels else n for n, _ in top], [v for _, v in top], color="#3b75af")

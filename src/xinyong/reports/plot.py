@@ -2,40 +2,45 @@
 
 With ``svg.fonttype = none`` every label, Chinese included, is an SVG ``<text>`` element that the
 browser renders with the reader's fonts (the test set-up installs Noto CJK), never a
-missing-glyph box baked into an image.  Shared by the model report and the tier report.
+missing-glyph box baked into an image.  A fixed ``svg.hashsalt`` makes matplotlib's element ids
+(clip paths, images) the same on every run, so the same data give the same page bytes.  Shared by the model report, the tier report and the
+estimates page; the page around a plot is a template (:mod:`xinyong.reports.render`).
 """
 
 from __future__ import annotations
 
-import html
 import io
 import logging
 import warnings
 
 import matplotlib
+from markupsafe import Markup
 
 matplotlib.use("svg")
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+__all__ = ["plt", "svg"]  # the callers draw with this pyplot, configured here
 
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC", "sans-serif"]
 logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-plt.rcParams.update({"svg.fonttype": "none", "font.family": CJK_FONTS, "axes.unicode_minus": False, "figure.dpi": 96})
-
-CSS = (
-    "body{font-family:'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei',sans-serif;"
-    "margin:2em auto;max-width:1000px;color:#222}"
-    "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}"
-    "th{background:#f3f3f3}td.l,th.l{text-align:left}.internal{color:#a00;font-weight:bold}.alert{color:#a00;font-weight:bold}"
-    "figure{margin:1.5em 0}figcaption{font-weight:bold;margin-bottom:.4em}svg{max-width:100%;height:auto}"
+plt.rcParams.update(
+    {
+        "svg.fonttype": "none",
+        "svg.hashsalt": "xinyong",
+        "font.family": CJK_FONTS,
+        "axes.unicode_minus": False,
+        "figure.dpi": 96,
+    }
 )
 
 
-def figure(caption: str, drawing: str) -> str:
-    return f"<figure><figcaption>{html.escape(caption)}</figcaption>{drawing}</figure>"
+def svg(fig: Figure) -> Markup:
+    """The figure as an inline ``<svg>`` element (closed afterwards).
 
-
-def svg(fig) -> str:
-    """The figure as an inline ``<svg>`` element (closed afterwards)."""
+    The one piece of markup a template inserts unescaped: matplotlib writes it, escaping every
+    label it draws, so it is marked safe here and nowhere else.
+    """
     buffer = io.StringIO()
     with warnings.catch_warnings():
         # Text stays text: a missing local CJK font only affects matplotlib's layout measuring.
@@ -43,13 +48,4 @@ def svg(fig) -> str:
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     text = buffer.getvalue()
-    return text[text.index("<svg") :]
-
-
-def page(title: str, sections: list[str], notice: str = "内部资料 INTERNAL — 不得公开。") -> str:
-    return (
-        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        f'<style>{CSS}</style></head><body><h1>{html.escape(title)}</h1><p class="internal">{html.escape(notice)}</p>'
-        + "".join(sections)
-        + "</body></html>\n"
-    )
+    return Markup(text[text.index("<svg") :])

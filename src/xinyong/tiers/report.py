@@ -3,23 +3,27 @@
 It shows the migration matrix (last month's tier × this month's, firms in both), tier shares by
 supervision grid and by industry section, the PSI of the score and of every indicator against last
 month with the 0.25 alarm (:mod:`xinyong.model.metrics`), and how many firms each override rule caught.
-Internal, like the tiers themselves: it must be written under an ``internal/`` folder.
+Internal, like the tiers themselves: it must be written under an ``internal/`` folder.  The page is the
+internal template ``reports/tiers.html`` (:mod:`xinyong.reports.render`); beside it, the same figures
+as JSON.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import polars as pl
+from markupsafe import Markup
 
 from xinyong.core.codes import TIERS, industry_section
 from xinyong.errors import InputFileError
 from xinyong.indicators.catalog import by_name
 from xinyong.model import metrics
-from xinyong.reports.plot import figure, page, plt, svg
+from xinyong.reports.plot import plt, svg
+from xinyong.reports.render import PsiRow
+from xinyong.reports.render import render as render_page
 from xinyong.tiers.run import require_internal
 from xinyong.workspace import fsio
 
@@ -103,35 +107,48 @@ def _shares(frame: pl.DataFrame, key: str):
         yield str(group), {t: int(counts.get(t, 0)) for t in TIERS}, part.height
 
 
+@dataclass(frozen=True)
+class TierPage:
+    """What ``reports/tiers.html`` shows, every number formatted."""
+
+    current: str  # as-of dates
+    previous: str
+    counts: list[tuple[str, str, str]]  # tier, last month, this month
+    migration: Markup
+    grid_shares: Markup
+    section_shares: Markup
+    psi: list[PsiRow]  # highest first
+    psi_alert: str
+    alerts: list[str]
+    overrides: list[tuple[str, str, str]]  # rule, firms caught last month, this month
+
+
 def render(data: dict) -> str:
     labels = {name: indicator.label for name, indicator in by_name().items()}
-    before, after = data["as_of"]["previous"], data["as_of"]["current"]
-    sections = [
-        f"<p>本月 this month: 基准日 as of {after}; 上月 last month: {before}.</p>",
-        _counts_table(data),
-        figure(
-            "等级迁移矩阵 Migration matrix (rows: last month, columns: this month)", _migration_svg(data["migration"])
-        ),
-        figure("各网格等级占比 Tier shares by supervision grid", _shares_svg(data["shares"]["grid"], "网格 grid")),
-        figure(
-            "各行业门类等级占比 Tier shares by industry section (GB/T 4754)",
-            _shares_svg(data["shares"]["section"], "门类 section"),
-        ),
-        _psi_table(data, labels),
-        _override_table(data),
-    ]
-    return page(f"信用风险分类月度监测 Tier monitoring {after}", sections)
-
-
-def _counts_table(data: dict) -> str:
-    rows = "".join(
-        f"<tr><th>{t}</th><td>{data['counts']['previous'][t]:,}</td><td>{data['counts']['current'][t]:,}</td></tr>"
-        for t in TIERS
+    counts = data["counts"]
+    page = TierPage(
+        current=data["as_of"]["current"],
+        previous=data["as_of"]["previous"],
+        counts=[(t, f"{counts['previous'][t]:,}", f"{counts['current'][t]:,}") for t in TIERS],
+        migration=_migration_svg(data["migration"]),
+        grid_shares=_shares_svg(data["shares"]["grid"], "网格 grid"),
+        section_shares=_shares_svg(data["shares"]["section"], "门类 section"),
+        psi=[
+            PsiRow(
+                "风险评分 score" if name == "score" else labels.get(name, name),
+                f"{value:.3f}",
+                value > metrics.PSI_ALERT,
+            )
+            for name, value in sorted(data["psi"].items(), key=lambda kv: -kv[1])
+        ],
+        psi_alert=f"{metrics.PSI_ALERT:g}",
+        alerts=data["alerts"],
+        overrides=[(r, f"{v['previous']:,}", f"{v['current']:,}") for r, v in data["overrides"].items()],
     )
-    return f"<h2>等级分布 Tier counts</h2><table><tr><th></th><th>上月 last</th><th>本月 this</th></tr>{rows}</table>"
+    return render_page("reports/tiers.html", page=page)
 
 
-def _migration_svg(matrix: dict) -> str:
+def _migration_svg(matrix: dict) -> Markup:
     values = np.array([[matrix[b][a] for a in TIERS] for b in TIERS], dtype=float)
     fig, ax = plt.subplots(figsize=(4.6, 4))
     ax.imshow(np.log1p(values), cmap="Blues")
@@ -150,7 +167,7 @@ def _migration_svg(matrix: dict) -> str:
     return svg(fig)
 
 
-def _shares_svg(shares: dict, axis_label: str) -> str:
+def _shares_svg(shares: dict, axis_label: str) -> Markup:
     groups = list(shares)
     fig, ax = plt.subplots(figsize=(max(4.5, 0.5 * len(groups) + 2), 3.6))
     bottom = np.zeros(len(groups))
@@ -162,24 +179,3 @@ def _shares_svg(shares: dict, axis_label: str) -> str:
     ax.set_xlabel(axis_label)
     ax.legend(ncol=4, loc="upper center", bbox_to_anchor=(0.5, 1.15))
     return svg(fig)
-
-
-def _psi_table(data: dict, labels: dict) -> str:
-    rows = []
-    for name, value in sorted(data["psi"].items(), key=lambda kv: -kv[1]):
-        label = "风险评分 score" if name == "score" else labels.get(name, name)
-        alert = " class=alert" if value > metrics.PSI_ALERT else ""
-        rows.append(f"<tr><td class=l>{html.escape(label)}</td><td{alert}>{value:.3f}</td></tr>")
-    alerts = ", ".join(data["alerts"]) or "无 none"
-    return (
-        f"<h2>稳定性 PSI (this month vs last; bins: last month's deciles; alert &gt; 0.25)</h2><p>Alerts: {html.escape(alerts)}</p>"
-        "<table><tr><th class=l>指标</th><th>PSI</th></tr>" + "".join(rows) + "</table>"
-    )
-
-
-def _override_table(data: dict) -> str:
-    rows = "".join(
-        f"<tr><th class=l>{r}</th><td>{v['previous']:,}</td><td>{v['current']:,}</td></tr>"
-        for r, v in data["overrides"].items()
-    )
-    return f"<h2>规则调整 Override rules (firms caught)</h2><table><tr><th class=l>rule</th><th>上月 last</th><th>本月 this</th></tr>{rows}</table>"
