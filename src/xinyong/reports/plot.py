@@ -3,8 +3,9 @@
 With ``svg.fonttype = none`` every label, Chinese included, is an SVG ``<text>`` element that the
 browser renders with the reader's fonts (the test set-up installs Noto CJK), never a
 missing-glyph box baked into an image.  A fixed ``svg.hashsalt`` makes matplotlib's element ids
-(clip paths, images) the same on every run, so the same data give the same page bytes.  Shared by the model report, the tier report and the
-estimates page; the page around a plot is a template (:mod:`xinyong.reports.render`).
+(clip paths, images) the same on every run, so the same data give the same page bytes.  Shared by
+the model report, the tier report and the estimates page; the page around a plot is a template
+(:mod:`xinyong.reports.render`).
 """
 
 from __future__ import annotations
