@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from typing import overload
 
 Hash = bytes  # 32 bytes of SHA-256
 EMPTY_ROOT: Hash = hashlib.sha256(b"").digest()
@@ -187,7 +188,7 @@ def verify_consistency(old: int, new: int, proof: list[Hash], old_root: Hash, ne
     return sn == 0 and fr == old_root and sr == new_root
 
 
-class StoredLevel:
+class StoredLevel(Sequence[Hash]):
     """One level of a tree kept as a file of concatenated 32-byte hashes, read on demand."""
 
     def __init__(self, data: bytes) -> None:
@@ -198,7 +199,15 @@ class StoredLevel:
     def __len__(self) -> int:
         return len(self.data) // 32
 
-    def __getitem__(self, index: int) -> Hash:
+    @overload
+    def __getitem__(self, index: int) -> Hash: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Hash]: ...
+
+    def __getitem__(self, index: int | slice) -> Hash | list[Hash]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
         if not 0 <= index < len(self):
             raise IndexError(index)
         return self.data[32 * index : 32 * index + 32]

@@ -62,7 +62,7 @@ def build_features(
     spine = spine.select(KEYS).unique(maintain_order=True)
     by_group: dict[tuple[str, str], list[Indicator]] = defaultdict(list)
     for indicator in indicators:
-        group = indicator.kind if indicator.kind in ("registry", "annual_report", "tax", "relation") else "events"
+        group: str = indicator.kind if indicator.kind in ("registry", "annual_report", "tax", "relation") else "events"
         by_group[(group, indicator.table)].append(indicator)
     result = spine
     for (group, table), members in by_group.items():

@@ -273,7 +273,7 @@ def _population_truth(clean_dir: Path, truth_dir: Path, months: list[str]) -> fl
         live = firms.filter(
             (pl.col("established") < start) & ((pl.col("status") == "存续") | (pl.col("status_date") >= start))
         )
-        means.append(live.join(truth.select("uscc", month), on="uscc")[month].mean())
+        means.append(live.join(truth.select("uscc", month), on="uscc").select(pl.col(month).mean()).item())
     return float(np.mean(means))
 
 

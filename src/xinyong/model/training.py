@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def data_hash(frame: pl.DataFrame) -> str:
 
 
 # -- region mode -------------------------------------------------------------------------------
-def region_table(tables, policy: LabelPolicy, as_of: dt.date, extra: list[pl.LazyFrame] = ()) -> pl.DataFrame:
+def region_table(tables, policy: LabelPolicy, as_of: dt.date, extra: Sequence[pl.LazyFrame] = ()) -> pl.DataFrame:
     """Labelled inspections finished by ``as_of`` with their point-in-time features and
     nonresponse-adjusted 1/π weights (:func:`xinyong.model.labels.adjust_for_nonresponse`).
 
@@ -170,7 +171,8 @@ def generic_split(
     ]
     if min(p.height for p in parts) == 0 or any(p[LABEL].n_unique() < 2 for p in parts):
         raise InputFileError(path, "too few rows of each label to split into train, validation and holdout")
-    return Split(*parts, features, categorical, id_column)
+    train, valid, holdout = parts
+    return Split(train, valid, holdout, features, categorical, id_column)
 
 
 def generic_model(split: Split, **overrides) -> RiskModel:

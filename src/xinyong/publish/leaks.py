@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
@@ -29,7 +30,7 @@ DECIMAL = re.compile(r"\d+\.\d{6,}")
 TEXT_SUFFIXES = {".html", ".htm", ".txt", ".md", ".js", ".css", ".xml", ".svg"}
 
 
-def find_leaks(public_dir: Path, internal_tier_files: list[Path] = ()) -> list[str]:
+def find_leaks(public_dir: Path, internal_tier_files: Sequence[Path] = ()) -> list[str]:
     """Every leak found under ``public_dir``, one line each (empty when clean)."""
     scores, tiers = _internal(internal_tier_files)
     leaks = []
@@ -38,8 +39,9 @@ def find_leaks(public_dir: Path, internal_tier_files: list[Path] = ()) -> list[s
     return leaks
 
 
-def _internal(files: list[Path]) -> tuple[set[str], dict[str, str]]:
-    scores, tiers = set(), {}
+def _internal(files: Sequence[Path]) -> tuple[set[str], dict[str, str]]:
+    scores: set[str] = set()
+    tiers: dict[str, str] = {}
     for path in files:
         frame = pl.read_parquet(path, columns=["uscc", "score", "tier"])
         scores |= {f"{s:.6f}" for s in frame["score"].to_list()}
@@ -117,7 +119,7 @@ def _tier_columns(frame: pl.DataFrame, tiers: dict[str, str]) -> list[str]:
                 column != id_column
                 and len(letters) >= 4
                 and letters.is_in(["A", "B", "C", "D"]).all()
-                and (values == truth).fill_null(False).mean() > 0.9
+                and (values == truth).fill_null(False).to_numpy().mean() > 0.9
             ):
                 problems.append(f"column {column!r} holds the firms' internal tiers")
     return problems

@@ -29,13 +29,13 @@ import itertools
 import json
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from xinyong.core.canonical import CJ
-from xinyong.core.merkle import StoredLevel, Tree, leaf_hash, verify_consistency, verify_inclusion
+from xinyong.core.merkle import Hash, StoredLevel, Tree, leaf_hash, verify_consistency, verify_inclusion
 from xinyong.errors import UsageError, VerificationError
 from xinyong.publish.checkpoint import Checkpoint, NoteError, Signer, Verifier, b64, open_note
 from xinyong.workspace import fsio
@@ -171,7 +171,8 @@ def record_index(public_dir: Path, record_id: str) -> int:
 
 def stored_tree(public_dir: Path) -> Tree:
     """The published tree (``log/tree/``), read on demand: proofs without the entries."""
-    levels, k = [], 0
+    levels: list[Sequence[Hash]] = []
+    k = 0
     while (public_dir / TREE / f"{k}.bin").exists():
         levels.append(StoredLevel((public_dir / TREE / f"{k}.bin").read_bytes()))
         k += 1

@@ -10,7 +10,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Protocol
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.progress import Progress as RichProgress
 
 
@@ -36,7 +36,7 @@ class Silent:
 
 
 class _RichTask:
-    def __init__(self, bars: RichProgress, task_id: int) -> None:
+    def __init__(self, bars: RichProgress, task_id: TaskID) -> None:
         self._bars = bars
         self._id = task_id
 

@@ -60,8 +60,8 @@ def read_policy(path: Path) -> Policy:
     ):
         raise fail("cutoffs.shares", "needs A, B, C and D, each above 0, summing to 1")
     if source == "values":
-        bounds = [values.get(t) for t in TIERS[:3]]
-        if None in bounds or not all(0 < a < b < 1 for a, b in itertools.pairwise(bounds)) or not bounds[0] > 0:
+        bounds = [values[t] for t in TIERS[:3] if t in values]
+        if len(bounds) < 3 or not all(0 < a < b < 1 for a, b in itertools.pairwise(bounds)) or not bounds[0] > 0:
             raise fail("cutoffs.values", "needs A < B < C, each between 0 and 1")
 
     indicators = by_name()

@@ -62,7 +62,9 @@ def read_table_batches(
         return
     first = 1
     for batch in pq.ParquetFile(path).iter_batches(batch_size=rows):
-        frame = _shaped(pl.from_arrow(batch), path, table)
+        arrow = pl.from_arrow(batch)
+        assert isinstance(arrow, pl.DataFrame)  # a record batch is a table, never a series
+        frame = _shaped(arrow, path, table)
         yield frame.with_row_index(LINE, offset=first)
         first += frame.height
 
