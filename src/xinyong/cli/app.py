@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from xinyong import __version__
+from xinyong.core.ids import RoundId
 from xinyong.errors import UsageError, XinyongError
 
 app = typer.Typer(
@@ -44,7 +45,23 @@ def _date(value: str | None) -> dt.date | None:
         raise UsageError(f"not a date YYYY-MM-DD: {value!r}") from None
 
 
-_ROUND = Annotated[str, typer.Option("--round", help="Round id: division and month, e.g. 330802-2026-12.")]
+def _round_option(text: str) -> RoundId:
+    return RoundId.parse(text, "--round")
+
+
+def _round_argument(text: str) -> RoundId:
+    return RoundId.parse(text, "ROUND")
+
+
+_ROUND = Annotated[
+    RoundId,
+    typer.Option(
+        "--round", parser=_round_option, metavar="ROUND", help="Round id: division and month, e.g. 330802-2026-12."
+    ),
+]
+_ROUND_ARGUMENT = Annotated[
+    RoundId, typer.Argument(parser=_round_argument, metavar="ROUND", help="Round id, e.g. 330802-2026-11.")
+]
 _OUT = Annotated[Path, typer.Option("--out", help="Output root (rounds/ and public/ go under it).")]
 
 

@@ -28,9 +28,8 @@ from scipy.optimize import minimize
 
 from xinyong.errors import InputFileError, UsageError
 from xinyong.workspace import fsio
+from xinyong.workspace.layout import METADATA_FILE, MODEL_FILE
 
-MODEL_FILE = "model.txt"
-METADATA_FILE = "metadata.json"
 THREADS = 2  # part of the model's identity: LightGBM results may differ across thread counts
 
 

@@ -19,8 +19,6 @@ from xinyong.errors import InputFileError
 from xinyong.ingest.contract import ENTITY_TYPES, GRIDS
 from xinyong.workspace.config import read_toml
 
-ROUND_ID = re.compile(r"^\d{6}-\d{4}-(0[1-9]|1[0-2])$")
-
 
 def read_plans(path: Path, items: dict[str, str] | None = None) -> tuple[str, list[dict]]:
     """(division, plans sorted by id); ``items`` maps item id → target type for checking."""
@@ -106,10 +104,3 @@ def _check(path: Path, raw: dict, n: int, items: dict[str, str] | None) -> dict:
         "exclusion": {"months": exclusion.get("months", 12), "exempt_tiers": list(exclusion.get("exempt_tiers", []))},
     }
     return plan
-
-
-def check_round_id(round_id: str, division: str) -> None:
-    if not ROUND_ID.fullmatch(round_id) or not round_id.startswith(division + "-"):
-        from xinyong.errors import UsageError
-
-        raise UsageError(f"round id must be the division and the month, e.g. {division}-2026-12, not {round_id!r}")
