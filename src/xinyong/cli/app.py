@@ -1,7 +1,8 @@
 """The ``xinyong`` command line: parse arguments, call one library function, report errors in one line.
 
 No logic lives here.  Every :class:`~xinyong.errors.XinyongError` becomes ``Error: …`` on stderr
-with a non-zero exit code and no traceback.
+with its exit code and no traceback; so does a mistake the parser finds (a missing or unknown option,
+argument or command: exit code 2).  Typer carries its own copy of Click, so those are Typer's exceptions.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 
@@ -82,10 +82,11 @@ def main() -> None:
     except XinyongError as exc:
         err.print(f"Error: {exc}", markup=False)
         sys.exit(exc.exit_code)
-    except click.exceptions.ClickException as exc:
-        exc.show()
+    except typer.TyperException as exc:  # the parser's: a missing or unknown option, argument or command
+        if exc.format_message():  # empty when no arguments were given and the help was shown instead
+            err.print(f"Error: {exc.format_message()}", markup=False)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         err.print("Aborted.")
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
