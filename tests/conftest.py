@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from xinyong.core.ids import RoundId
 from xinyong.synth import RegionSpec, generate_region
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,7 +54,7 @@ def round_inputs(default_region: Path, tmp_path_factory: pytest.TempPathFactory)
     }
 
 
-NOVEMBER = "330802-2026-11"
+NOVEMBER = RoundId.parse("330802-2026-11", "NOVEMBER")
 
 
 @pytest.fixture(scope="session")

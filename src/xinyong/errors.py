@@ -20,6 +20,15 @@ class UsageError(XinyongError):
     """A command was called with arguments that cannot work (bad option value, missing folder)."""
 
 
+class RoundIdError(UsageError):
+    """A round id that is not one: it names where the id came from (an option, a file) and the rule it breaks."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        self.where = where
+        self.problem = problem
+        super().__init__(f"{where}: {problem}")
+
+
 class InputFileError(XinyongError):
     """A whole input file cannot be used: unreadable, wrong encoding, a column missing."""
 

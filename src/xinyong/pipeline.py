@@ -15,25 +15,40 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from xinyong.core.ids import RoundId
 from xinyong.draw.verify import verify_audit, verify_public
 from xinyong.errors import UsageError
 from xinyong.estimate.run import estimate_round
 from xinyong.indicators.catalog import catalog
 from xinyong.indicators.features import write_features
 from xinyong.ingest.run import TableReport, ingest
-from xinyong.model.estimator import MODEL_FILE, RiskModel
+from xinyong.model.estimator import RiskModel
 from xinyong.model.registry import promote
 from xinyong.model.run import score_table, train_region
 from xinyong.publish.site import disclose
 from xinyong.publish.translog import verify_log
 from xinyong.reports.progress import SILENT, Progress
 from xinyong.results.run import import_results
-from xinyong.rounds.run import RoundPaths, assign, build_frame, commit, draw, finalize, reveal
+from xinyong.rounds.run import assign, build_frame, commit, draw, finalize, reveal
+from xinyong.rounds.stage import Stage, stage_of
 from xinyong.rounds.tasks import write_task_lists
 from xinyong.synth import GENERATOR, RegionMetadata, RegionSpec, generate_region, read_metadata
 from xinyong.synth.outcomes import simulate_results
 from xinyong.tiers.report import write_tier_report
 from xinyong.tiers.run import run_tiers
+from xinyong.workspace import checks
+from xinyong.workspace.layout import (
+    ESTIMATES_HTML,
+    INCLUSION,
+    INDEX,
+    MANIFEST,
+    MODEL_FILE,
+    PUBLIC,
+    QUARANTINE,
+    REPORT_HTML,
+    TRAINING_LABELS,
+    RoundPaths,
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +68,7 @@ def run_demo(
     plans: Path = Path("plans/330802-default.toml"),
 ) -> DemoResult:
     """Run every stage on the default region."""
+    checks.output_folder(out_dir, region)
     metadata = ensure_region(region, progress)
     clean = out_dir / "clean"
     internal = out_dir / "internal"
@@ -63,21 +79,23 @@ def run_demo(
     outputs = {
         "raw region (generated; truth/ is for evaluation only)": region,
         "clean tables (Parquet, one per table)": clean,
-        "quarantined rows with file, line, column, rule": clean / "quarantine",
-        "ingest manifest (rows in = accepted + quarantined)": clean / "manifest.json",
+        "quarantined rows with file, line, column, rule": clean / QUARANTINE,
+        "ingest manifest (rows in = accepted + quarantined)": clean / MANIFEST,
         f"indicators of every live firm as of {as_of} (internal)": internal / "features.parquet",
     }
     if not _usable_champion(models_dir):
         trained = train_region(
             clean, as_of, internal / "model", truth_dir=region / "truth", data_dir=data_dir, progress=progress
         )
+        if trained.version is None:
+            raise UsageError(f"the demo model was not registered in MLflow under {data_dir}")
         gates = promote(data_dir, trained.version, models_dir)
         if not all(g.passed for g in gates):
             failed = ", ".join(g.name for g in gates if not g.passed)
             raise UsageError(
-                f"the demo model failed its promotion gates ({failed}); see {internal / 'model' / 'report.html'}"
+                f"the demo model failed its promotion gates ({failed}); see {internal / 'model' / REPORT_HTML}"
             )
-        outputs["model validation report (internal)"] = internal / "model" / "report.html"
+        outputs["model validation report (internal)"] = internal / "model" / REPORT_HTML
         outputs["MLflow store (runs and registry)"] = data_dir / "mlflow"
     score_table(models_dir, internal / "features.parquet", internal / "scores.parquet")
     outputs["champion model (text model, metadata, model card)"] = models_dir
@@ -96,51 +114,52 @@ def run_demo(
     # Data end with October.  November's round (drawn on September's tiers) has been inspected;
     # its results are SIMULATED from the generator's truth.  December's round is being planned.
     division = metadata.division
-    month = as_of.replace(day=1) + dt.timedelta(days=31)
-    last = run_round(out_dir, f"{division}-{month:%Y-%m}", plans, internal / "tiers-previous.parquet", clean)
-    month = (month + dt.timedelta(days=31)).replace(day=1)
-    this = run_round(out_dir, f"{division}-{month:%Y-%m}", plans, internal / "tiers.parquet", clean)
+    november = RoundId(division, as_of.replace(day=1)).months_before(-1)
+    last = run_round(out_dir, RoundId(division, november), plans, internal / "tiers-previous.parquet", clean)
+    this = run_round(
+        out_dir, RoundId(division, last.round_id.months_before(-1)), plans, internal / "tiers.parquet", clean
+    )
     write_task_lists(out_dir, this.round_id, clean)
-    outputs[f"round {this.round_id}: task lists per department (xlsx, CSV with BOM)"] = this.folder / "tasks"
+    outputs[f"round {this.round_id}: task lists per department (xlsx, CSV with BOM)"] = this.tasks
     outputs[f"round {this.round_id}: auditor bundle (spec §7), verified"] = this.audit
     outputs[f"round {this.round_id}: inclusion probability of every frame record (internal)"] = (
-        this.internal / "inclusion.parquet"
+        this.internal / INCLUSION
     )
 
-    demo_day = last.last_day
-    form = last.folder / "results" / f"{last.round_id}-检查结果（模拟）.xlsx"
+    demo_day = last.round_id.last_day
+    form = last.simulated_form
     if not form.exists():
         simulate_results(
             out_dir, last.round_id, region / "truth", clean, form, last_day=demo_day - dt.timedelta(days=3)
         )
     import_results(out_dir, form, today=demo_day)
-    public = out_dir / "public"
+    public = out_dir / PUBLIC
     disclose(out_dir, public, clean, today=demo_day)
     verify_log(public)
     estimate_round(out_dir, last.round_id)
     outputs[f"round {last.round_id}: SIMULATED results form (from the generator's truth, for the demo)"] = form
     outputs[f"round {last.round_id}: unbiased violation rates per tier and plan, plot and table (internal)"] = (
-        last.internal / "estimates.html"
+        last.internal / ESTIMATES_HTML
     )
     outputs[f"round {last.round_id}: training labels with 1/π weights for the next model (internal)"] = (
-        last.internal / "training-labels.parquet"
+        last.internal / TRAINING_LABELS
     )
     outputs["public site (static; open index.html from disk or serve the folder), transparency log verified"] = (
-        public / "index.html"
+        public / INDEX
     )
     return DemoResult(reports, outputs)
 
 
-def run_round(out_dir: Path, round_id: str, plans: Path, tiers: Path, clean: Path) -> RoundPaths:
+def run_round(out_dir: Path, round_id: RoundId, plans: Path, tiers: Path, clean: Path) -> RoundPaths:
     """One round to its finalised teams, verified (steps already done are not repeated)."""
     paths = RoundPaths(out_dir, round_id)
-    if not (paths.audit / "selection.jsonl").exists():
-        build_frame(out_dir, round_id, plans, tiers, clean, rebuild=not (paths.audit / "commitment.json").exists())
-        if not (paths.audit / "commitment.json").exists():
+    if stage_of(paths) < Stage.DRAWN:
+        if stage_of(paths) < Stage.COMMITTED:
+            build_frame(out_dir, round_id, plans, tiers, clean, rebuild=True)
             commit(out_dir, round_id, DEMO_RANDOMNESS_SOURCE)
         reveal(out_dir, round_id, DEMO_RANDOMNESS_VALUE)
         draw(out_dir, round_id)
-    if not (paths.audit / "assignment.jsonl").exists():
+    if stage_of(paths) < Stage.ASSIGNED:
         assign(out_dir, round_id, clean)
     verify_audit(paths.audit)
     verify_public(paths.public)

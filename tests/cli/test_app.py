@@ -67,7 +67,7 @@ def test_bad_option_value_is_one_line(tmp_path: Path) -> None:
 def test_bad_date_option_is_one_line(tmp_path: Path) -> None:
     result = run("ingest", str(tmp_path), "--out", str(tmp_path / "c"), "--today", "27/11/2026")
     assert result.returncode == 2
-    assert result.stderr == "Error: not a date YYYY-MM-DD: '27/11/2026'\n"
+    assert result.stderr == "Error: --today: not a date YYYY-MM-DD: '27/11/2026'\n"
 
 
 def test_missing_column_through_the_cli(small_region: Path, tmp_path: Path) -> None:

@@ -25,8 +25,8 @@ from xinyong.model.labels import read_policy
 from xinyong.model.metrics import clopper_pearson
 from xinyong.model.training import region_table
 from xinyong.results.run import import_results
-from xinyong.rounds.run import RoundPaths
 from xinyong.synth.outcomes import simulate_results, true_propensity
+from xinyong.workspace.layout import RoundPaths
 
 
 def test_a_hand_computed_two_stratum_example() -> None:

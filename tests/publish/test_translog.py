@@ -14,6 +14,7 @@ from xinyong.core.merkle import leaf_hash, verify_consistency, verify_inclusion
 from xinyong.errors import UsageError, VerificationError
 from xinyong.publish import translog
 from xinyong.publish.checkpoint import Checkpoint, Verifier, b64, b64decode, open_note
+from xinyong.workspace.layout import private_key
 
 ORIGIN = "xinyong.test/330802"
 
@@ -42,7 +43,7 @@ def site(tmp_path: Path) -> Path:
 def test_a_fresh_log_verifies_and_its_key_is_private(site: Path) -> None:
     report = translog.verify_log(site)
     assert report == translog.LogReport(origin=ORIGIN, size=8, checkpoints=2, files=3, since=None)
-    key = translog.key_path_for(site)
+    key = private_key(site)
     assert key.parent == site.parent / "private" and stat.S_IMODE(key.stat().st_mode) == 0o600
     assert not any("PRIVATE" in p.read_text(errors="replace") for p in site.rglob("*") if p.is_file())
 
@@ -79,7 +80,7 @@ def test_since_an_earlier_checkpoint_the_log_only_grew(site: Path, tmp_path: Pat
     # Rewrite history: a new log over different first entries, signed by the same key.
     other = tmp_path / "other" / "public"
     (other.parent / "private").mkdir(parents=True)
-    os.link(translog.key_path_for(site), translog.key_path_for(other))
+    os.link(private_key(site), private_key(other))
     translog.append(
         other,
         [publish(other, "a.json", "1"), publish(other, "b.json", "2"), publish(other, "c.json", "3")],

@@ -11,10 +11,11 @@ import polars as pl
 import pytest
 
 from tests.conftest import NOVEMBER
-from xinyong.errors import InputFileError, InputRowError
+from xinyong.errors import InputFileError, InputRowError, RoundStateError
 from xinyong.ingest.contract import results_form
-from xinyong.results.run import current_results, import_results, read_results, results_dir, results_status, write_status
+from xinyong.results.run import current_results, import_results, read_results, results_status, write_status
 from xinyong.synth.outcomes import SIMULATED, simulate_results
+from xinyong.workspace.layout import RoundPaths
 
 TODAY = dt.date(2026, 11, 27)
 LABELS = {c.name: c.label for c in results_form().columns}
@@ -47,10 +48,10 @@ def test_a_filled_in_form_imports_once_and_again_changes_nothing(out: Path, form
     assert (rows[LABELS["remarks"]] == SIMULATED).all() and rows.height > 300
     first = import_results(out, form, today=TODAY)
     assert (first.added, first.corrections, first.unchanged) == (rows.height, 0, 0)
-    store = (results_dir(out, NOVEMBER) / "results.jsonl").read_bytes()
+    store = (RoundPaths(out, NOVEMBER).results / "results.jsonl").read_bytes()
     again = import_results(out, form, today=TODAY)
     assert (again.added, again.unchanged) == (0, rows.height)
-    assert (results_dir(out, NOVEMBER) / "results.jsonl").read_bytes() == store
+    assert (RoundPaths(out, NOVEMBER).results / "results.jsonl").read_bytes() == store
 
 
 def test_the_prefilled_form_from_the_task_lists_imports_once_filled_in(
@@ -59,9 +60,7 @@ def test_the_prefilled_form_from_the_task_lists_imports_once_filled_in(
     from xinyong.rounds.tasks import write_task_lists
 
     write_task_lists(out, NOVEMBER, round_inputs["clean"])
-    blank = pl.read_excel(
-        out / "rounds" / NOVEMBER / "tasks" / f"{NOVEMBER}-检查结果录入表.xlsx", infer_schema_length=0
-    )
+    blank = pl.read_excel(RoundPaths(out, NOVEMBER).results_form.with_suffix(".xlsx"), infer_schema_length=0)
     assert blank.columns == list(LABELS.values()) and blank[LABELS["codes"]].null_count() == blank.height
     filled = blank.with_columns(
         pl.lit("2026-11-16").alias(LABELS["started"]),
@@ -98,7 +97,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(out: Path, form: Path,
     bad = as_csv(form, tmp_path / "bad.csv", spoil)
     with pytest.raises(InputRowError) as caught:
         import_results(out, bad, today=TODAY)
-    report = next((results_dir(out, NOVEMBER) / "rejected").glob("bad-*.csv"))
+    report = next((RoundPaths(out, NOVEMBER).results / "rejected").glob("bad-*.csv"))
     assert str(caught.value) == (
         f"{bad}: row 2, column '检查结果代码': codes_exclusive: 1 (未发现问题) cannot be combined with other codes "
         f"(6 rows rejected, all listed in {report}; nothing was imported)"
@@ -177,11 +176,11 @@ def test_a_file_of_several_rounds_or_an_unknown_round_is_refused(out: Path, form
     unknown = as_csv(
         form, tmp_path / "unknown.csv", lambda f: f.with_columns(pl.lit("330802-2026-10").alias(LABELS["round"]))
     )
-    with pytest.raises(InputFileError) as caught:
+    with pytest.raises(RoundStateError) as caught:
         import_results(out, unknown, today=TODAY)
-    assert (
-        str(caught.value)
-        == f"{unknown}: round 330802-2026-10 has no finalised teams under {out}; results can only be entered for them"
+    assert str(caught.value) == (
+        f"{out / 'rounds' / '330802-2026-10'}: round 330802-2026-10 is not framed; `xinyong results import` needs it "
+        "finalised: run `xinyong round frame` first"
     )
 
 

@@ -12,12 +12,14 @@ import pytest
 
 from tests.conftest import REPO
 from tests.draw.independent import rederive
+from xinyong.core.ids import RoundId
 from xinyong.draw.verify import verify_audit, verify_public
 from xinyong.errors import InputFileError, RoundStateError, VerificationError
 from xinyong.rounds.plans import read_plans
-from xinyong.rounds.run import RoundPaths, build_frame, commit, draw, reveal
+from xinyong.rounds.run import build_frame, commit, draw, reveal
+from xinyong.workspace.layout import RoundPaths
 
-ROUND = "330802-2026-12"
+ROUND = RoundId.parse("330802-2026-12", "ROUND")
 PLANS = REPO / "plans" / "330802-default.toml"
 
 
@@ -83,15 +85,8 @@ def test_rerunning_finished_steps_gives_byte_identical_files(done: RoundPaths, i
     assert {p.name: p.read_bytes() for p in done.audit.iterdir()} == before
 
 
-@pytest.mark.parametrize(
-    ("step", "message"),
-    [
-        ("draw", f"round {ROUND} has no commitment; nothing can be drawn before one"),
-        ("reveal", f"round {ROUND} has no commitment; commit before any randomness is accepted"),
-        ("commit", f"round {ROUND} has no frame.jsonl; run `xinyong round frame` first"),
-    ],
-)
-def test_steps_out_of_order_are_refused(step: str, message: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("step", "needed"), [("draw", "revealed"), ("reveal", "committed"), ("commit", "framed")])
+def test_steps_out_of_order_are_refused(step: str, needed: str, tmp_path: Path) -> None:
     call = {
         "draw": lambda: draw(tmp_path, ROUND),
         "reveal": lambda: reveal(tmp_path, ROUND, "1 2 3"),
@@ -99,7 +94,10 @@ def test_steps_out_of_order_are_refused(step: str, message: str, tmp_path: Path)
     }[step]
     with pytest.raises(RoundStateError) as caught:
         call()
-    assert str(caught.value) == message
+    assert str(caught.value) == (
+        f"{tmp_path / 'rounds' / str(ROUND)}: round {ROUND} is not framed; `xinyong round {step}` needs it "
+        f"{needed}: run `xinyong round frame` first"
+    )
 
 
 def test_second_commit_and_second_reveal_are_refused(inputs: dict, tmp_path: Path) -> None:
@@ -115,7 +113,10 @@ def test_second_commit_and_second_reveal_are_refused(inputs: dict, tmp_path: Pat
     assert str(caught.value) == f"round {ROUND} already has a commitment; a round is committed once"
     with pytest.raises(RoundStateError) as caught:
         draw(tmp_path, ROUND)
-    assert str(caught.value) == f"round {ROUND} has no public randomness yet; run `xinyong round reveal --value …`"
+    assert str(caught.value) == (
+        f"{RoundPaths(tmp_path, ROUND).folder}: round {ROUND} is committed; `xinyong round draw` needs it revealed: "
+        "run `xinyong round reveal --value …` first"
+    )
     reveal(tmp_path, ROUND, "first value")
     with pytest.raises(RoundStateError) as caught:
         reveal(tmp_path, ROUND, "a value the operator likes better")
@@ -211,8 +212,12 @@ def test_unstaffed_targets_need_an_explicit_logged_decision(staffed: RoundPaths,
         finalize(copy, ROUND)
     assert str(caught.value).startswith(f"round {ROUND} has {len(unstaffed)} unstaffed targets (e.g. ")
     assert str(caught.value).endswith("finalise only with --accept-unstaffed --reason '…', which is logged")
-    with pytest.raises(RoundStateError, match="is not finalised"):
+    with pytest.raises(RoundStateError) as caught:
         write_task_lists(copy, ROUND, inputs["clean"])
+    assert str(caught.value) == (
+        f"{RoundPaths(copy, ROUND).folder}: round {ROUND} is assigned; `xinyong round tasks` needs it finalised: "
+        "run `xinyong round finalize` first"
+    )
     decision = finalize(copy, ROUND, accept_unstaffed=True, reason="报上级统筹")
     assert decision.decision == "accepted unstaffed targets" and len(decision.unstaffed) == len(unstaffed)
     assert json.loads((audit / "decisions.jsonl").read_bytes().splitlines()[-1])["reason"] == "报上级统筹"
@@ -236,7 +241,7 @@ def test_task_lists_notices_and_personal_lists(staffed: RoundPaths, inputs: dict
         for department in plans[record["plan"]]["departments"]:
             expected[department] = expected.get(department, 0) + 1
     assert counts == dict(sorted(expected.items()))
-    tasks = copy / "rounds" / ROUND / "tasks"
+    tasks = RoundPaths(copy, ROUND).tasks
     sheet = pl.read_excel(tasks / f"{ROUND}-卫健.xlsx", sheet_name="检查任务清单")
     assert sheet.columns == list(HEADERS.values()) and sheet.height == expected["卫健"]
     assert set(sheet["牵头部门"]) == {"市场监管"}  # the joint food plan, led by market regulation

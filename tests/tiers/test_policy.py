@@ -52,6 +52,10 @@ def test_the_shipped_policy_has_the_three_default_rules() -> None:
             "override X: condition ['age_months', '~', 1]: operator must be one of == != < <= > >= and the value a "
             "number",
         ),
+        (
+            'division = "330802"\n[[plan]]\nid = "P01"',
+            "not a tier policy: it has division, plan; a policy has only [cutoffs] and [[override]]",
+        ),
     ],
 )
 def test_a_bad_policy_names_the_rule_and_field(tmp_path: Path, text: str, problem: str) -> None:

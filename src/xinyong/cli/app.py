@@ -1,7 +1,8 @@
 """The ``xinyong`` command line: parse arguments, call one library function, report errors in one line.
 
 No logic lives here.  Every :class:`~xinyong.errors.XinyongError` becomes ``Error: …`` on stderr
-with a non-zero exit code and no traceback.
+with its exit code and no traceback; so does a mistake the parser finds (a missing or unknown option,
+argument or command: exit code 2).  Typer carries its own copy of Click, so those are Typer's exceptions.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 
 from xinyong import __version__
+from xinyong.core.ids import RoundId
 from xinyong.errors import UsageError, XinyongError
 
 app = typer.Typer(
@@ -32,19 +33,37 @@ out = Console()
 def _required_date(value: str | None, option: str = "--as-of") -> dt.date:
     if value is None:
         raise UsageError(f"{option} is required")
-    return _date(value)
+    return _parse_date(value, option)
 
 
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
+def _date(value: str | None, option: str) -> dt.date | None:
+    return None if value is None else _parse_date(value, option)
+
+
+def _parse_date(value: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"not a date YYYY-MM-DD: {value!r}") from None
+        raise UsageError(f"{option}: not a date YYYY-MM-DD: {value!r}") from None
 
 
-_ROUND = Annotated[str, typer.Option("--round", help="Round id: division and month, e.g. 330802-2026-12.")]
+def _round_option(text: str) -> RoundId:
+    return RoundId.parse(text, "--round")
+
+
+def _round_argument(text: str) -> RoundId:
+    return RoundId.parse(text, "ROUND")
+
+
+_ROUND = Annotated[
+    RoundId,
+    typer.Option(
+        "--round", parser=_round_option, metavar="ROUND", help="Round id: division and month, e.g. 330802-2026-12."
+    ),
+]
+_ROUND_ARGUMENT = Annotated[
+    RoundId, typer.Argument(parser=_round_argument, metavar="ROUND", help="Round id, e.g. 330802-2026-11.")
+]
 _OUT = Annotated[Path, typer.Option("--out", help="Output root (rounds/ and public/ go under it).")]
 
 
@@ -65,10 +84,11 @@ def main() -> None:
     except XinyongError as exc:
         err.print(f"Error: {exc}", markup=False)
         sys.exit(exc.exit_code)
-    except click.exceptions.ClickException as exc:
-        exc.show()
+    except typer.TyperException as exc:  # the parser's: a missing or unknown option, argument or command
+        if exc.format_message():  # empty when no arguments were given and the help was shown instead
+            err.print(f"Error: {exc.format_message()}", markup=False)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         err.print("Aborted.")
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)

@@ -39,7 +39,7 @@ def ingest(
     from xinyong.reports.progress import Bars
     from xinyong.reports.summary import ingest_summary
 
-    reports = run(raw_dir, out_dir, encoding=encoding, today=_date(today), progress=Bars())
+    reports = run(raw_dir, out_dir, encoding=encoding, today=_date(today, "--today"), progress=Bars())
     out.print(ingest_summary(reports, out_dir))
 
 

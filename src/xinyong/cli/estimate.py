@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _OUT, app, out
+from xinyong.cli.app import _OUT, _ROUND_ARGUMENT, app, out
 
 
 @app.command("estimate", epilog="Example: xinyong estimate 330802-2026-11 --out out/demo")
 def estimate_command(
-    round_id: Annotated[str, typer.Argument(help="Round id, e.g. 330802-2026-11.")],
+    round_id: _ROUND_ARGUMENT,
     out_dir: _OUT = Path("out"),
     labels: Annotated[Path | None, typer.Option(help="Label policy TOML (default: shipped).")] = None,
 ) -> None:

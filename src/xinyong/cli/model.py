@@ -64,8 +64,8 @@ def model_train(
             labels_from=labels_from or [],
         )
     else:
-        if label is None:
-            raise UsageError("generic mode needs --label")
+        if table is None or label is None:
+            raise UsageError("generic mode needs --table and --label")
         trained = train_generic(
             table,
             label,

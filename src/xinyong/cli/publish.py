@@ -26,7 +26,7 @@ def disclose_command(
     """Publish every recorded result and each round's draw as a static Chinese site, logged first."""
     from xinyong.publish.site import disclose
 
-    result = disclose(work, public_dir, clean, today=_date(today) or dt.date.today())
+    result = disclose(work, public_dir, clean, today=_date(today, "--today") or dt.date.today())
     out.print(
         f"Published {result.records:,} results ({result.new:,} new) of {result.rounds} rounds; "
         f"transparency log at {result.log_size:,} entries. Open {result.site}"
@@ -83,6 +83,9 @@ def log_proof(
         raise UsageError("give exactly one of --record ID, --index N or --from SIZE")
     if old is not None:
         proof = prove_consistency(public_dir, old, size)
+    elif index is not None:
+        proof = prove_inclusion(public_dir, index, size)
     else:
-        proof = prove_inclusion(public_dir, index if index is not None else record_index(public_dir, record), size)
+        assert record is not None  # exactly one of the three was given
+        proof = prove_inclusion(public_dir, record_index(public_dir, record), size)
     out.print_json(json.dumps(proof))

@@ -26,7 +26,7 @@ def results_import(
     """Check every row (round, target, team, codes, dates); import all of them or none."""
     from xinyong.results.run import import_results
 
-    result = import_results(out_dir, form, today=_date(today) or dt.date.today(), encoding=encoding)
+    result = import_results(out_dir, form, today=_date(today, "--today") or dt.date.today(), encoding=encoding)
     out.print(
         f"Round {result.round}: {result.added} new results ({result.corrections} corrections), {result.unchanged} "
         "already imported"
@@ -43,7 +43,7 @@ def results_status_command(
     from xinyong.reports.summary import results_summary
     from xinyong.results.run import write_status
 
-    day = _date(today) or dt.date.today()
+    day = _date(today, "--today") or dt.date.today()
     status, target = write_status(out_dir, round_id, day)
     out.print(results_summary(status, round_id, day))
     out.print(f"Every target with its status and due date: {target}")

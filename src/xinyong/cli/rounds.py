@@ -156,7 +156,7 @@ def round_verify(
 
     if (audit is None) == (public is None):
         raise UsageError("give exactly one of --audit DIR or --public DIR")
-    checks = verify_audit(audit) if audit else verify_public(public)
+    checks = verify_audit(audit) if audit is not None else verify_public(public) if public is not None else []
     for check in checks:
         out.print(f"  ✔ {check}", markup=False, highlight=False)
     out.print(f"Verified {audit or public}: {len(checks)} checks passed")

@@ -32,14 +32,16 @@ import numpy as np
 import polars as pl
 from markupsafe import Markup
 
+from xinyong.core.ids import RoundId
 from xinyong.errors import RoundStateError
 from xinyong.model.labels import LabelPolicy, read_policy
 from xinyong.model.metrics import clopper_pearson
 from xinyong.reports.plot import plt, svg
 from xinyong.reports.render import IntervalText, render
 from xinyong.results.run import current_results, read_results
-from xinyong.rounds.run import RoundPaths
+from xinyong.rounds.stage import Stage, require
 from xinyong.workspace import fsio
+from xinyong.workspace.layout import ESTIMATES_CSV, ESTIMATES_HTML, INCLUSION, TRAINING_LABELS, RoundPaths
 
 
 def stratum_estimates(strata: pl.DataFrame, outcomes: pl.DataFrame) -> pl.DataFrame:
@@ -98,13 +100,11 @@ def _domain(part: pl.DataFrame, level: float) -> dict:
 
 
 # -- the edge: a round on disk ----------------------------------------------------------------------
-def round_outcomes(out: Path, round_id: str, policy: LabelPolicy) -> tuple[pl.DataFrame, pl.DataFrame]:
+def round_outcomes(out: Path, round_id: RoundId, policy: LabelPolicy) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(strata with N, every drawn unit with its π and outcome) of a round with results."""
     paths = RoundPaths(out, round_id)
-    inclusion_path = paths.internal / "inclusion.parquet"
-    if not inclusion_path.exists():
-        raise RoundStateError(f"round {round_id} has not been drawn under {out}; nothing to estimate")
-    inclusion = pl.read_parquet(inclusion_path, columns=["plan", "uscc", "stratum", "pi_value", "selected"])
+    require(paths, Stage.DRAWN, "estimate")
+    inclusion = pl.read_parquet(paths.internal / INCLUSION, columns=["plan", "uscc", "stratum", "pi_value", "selected"])
     strata = inclusion.group_by("plan", "stratum").agg(pl.len().alias("N")).sort("plan", "stratum")
     results = current_results(read_results(out, round_id))
     if not results:
@@ -117,15 +117,15 @@ def round_outcomes(out: Path, round_id: str, policy: LabelPolicy) -> tuple[pl.Da
     )
 
 
-def estimate_round(out: Path, round_id: str, labels: Path | None = None) -> pl.DataFrame:
+def estimate_round(out: Path, round_id: RoundId, labels: Path | None = None) -> pl.DataFrame:
     """Estimate a round's rates; write them and the next model's training labels (internal)."""
     policy = read_policy(labels)
     strata, drawn = round_outcomes(out, round_id, policy)
     estimates = estimate_rates(strata, drawn.select("plan", "stratum", "y"))
     paths = RoundPaths(out, round_id)
-    fsio.write_csv(paths.internal / "estimates.csv", estimates, bom=True)
-    fsio.write_bytes(paths.internal / "estimates.html", render_html(estimates, round_id).encode("utf-8"))
-    fsio.write_parquet(paths.internal / "training-labels.parquet", training_labels(drawn, round_id))
+    fsio.write_csv(paths.internal / ESTIMATES_CSV, estimates, bom=True)
+    fsio.write_bytes(paths.internal / ESTIMATES_HTML, render_html(estimates, round_id).encode("utf-8"))
+    fsio.write_parquet(paths.internal / TRAINING_LABELS, training_labels(drawn, round_id))
     return estimates
 
 
@@ -149,7 +149,7 @@ class EstimatesPage:
     rows: list[EstimateRow]
 
 
-def render_html(estimates: pl.DataFrame, round_id: str) -> str:
+def render_html(estimates: pl.DataFrame, round_id: RoundId) -> str:
     """The internal estimates page: the plot first (HT against naive, with intervals), then the table."""
     rows = [
         EstimateRow(
@@ -163,7 +163,7 @@ def render_html(estimates: pl.DataFrame, round_id: str) -> str:
         )
         for r in estimates.iter_rows(named=True)
     ]
-    return render("reports/estimates.html", page=EstimatesPage(round_id, _plot(estimates), rows))
+    return render("reports/estimates.html", page=EstimatesPage(str(round_id), _plot(estimates), rows))
 
 
 def _interval(row: dict[str, Any], kind: str) -> IntervalText | None:
@@ -190,14 +190,13 @@ def _plot(estimates: pl.DataFrame) -> Markup:
     return svg(fig)
 
 
-def training_labels(drawn: pl.DataFrame, round_id: str) -> pl.DataFrame:
+def training_labels(drawn: pl.DataFrame, round_id: RoundId) -> pl.DataFrame:
     """Every drawn unit with a result, shaped like :func:`xinyong.model.labels.inspection_outcomes`: the
     label (null when the code says nothing), π and the weight 1/π."""
-    month = round_id.split("-", 1)[1]
-    as_of = dt.date.fromisoformat(month + "-01") - dt.timedelta(days=1)
+    as_of = round_id.first_day - dt.timedelta(days=1)
     return drawn.filter(pl.col("result_code").is_not_null()).select(
         "uscc",
-        pl.lit(month).alias("round_month"),
+        pl.lit(round_id.month).alias("round_month"),
         pl.lit(as_of).alias("as_of"),
         pl.col("y").alias("label"),
         "result_code",

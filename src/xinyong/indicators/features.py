@@ -19,9 +19,10 @@ from pathlib import Path
 import polars as pl
 
 from xinyong.core.codes import industry_section
-from xinyong.errors import InputFileError
 from xinyong.indicators.catalog import DAYS_SINCE_CAP, Indicator, catalog
 from xinyong.ingest import contract
+from xinyong.workspace import checks
+from xinyong.workspace.layout import clean_table
 
 KEYS = ["uscc", "as_of"]
 Tables = Mapping[str, pl.LazyFrame]
@@ -29,13 +30,8 @@ Tables = Mapping[str, pl.LazyFrame]
 
 def scan_clean(clean_dir: Path) -> dict[str, pl.LazyFrame]:
     """Lazy scans of every clean table written by ``xinyong ingest``."""
-    tables = {}
-    for table in contract.tables():
-        path = clean_dir / f"{table.name}.parquet"
-        if not path.is_file():
-            raise InputFileError(path, "missing; run `xinyong ingest` into this folder first")
-        tables[table.name] = pl.scan_parquet(path)
-    return tables
+    checks.clean_folder(clean_dir)
+    return {table.name: pl.scan_parquet(clean_table(clean_dir, table.name)) for table in contract.tables()}
 
 
 def write_features(clean_dir: Path, as_of: dt.date, out: Path) -> int:
@@ -43,6 +39,7 @@ def write_features(clean_dir: Path, as_of: dt.date, out: Path) -> int:
     from xinyong.workspace import fsio
 
     tables = scan_clean(clean_dir)
+    checks.output_file(out, clean_dir)
     frame = build_features(tables, live_spine(tables, as_of)).collect()
     fsio.write_parquet(out, frame)
     return frame.height

@@ -30,14 +30,13 @@ from xinyong.errors import InputFileError, UsageError
 from xinyong.ingest import contract
 from xinyong.ingest.validate import describe_duplicates, validate_table
 from xinyong.reports.progress import SILENT, Progress
-from xinyong.workspace import fsio
+from xinyong.workspace import checks, fsio
+from xinyong.workspace.layout import MANIFEST, clean_table, quarantine_table
 from xinyong.workspace.tables import LINE, find_table_file, read_table_batches
 
-MANIFEST = "manifest.json"
 # Parquet tables longer than this are validated a batch at a time: at 10^7 firms the annual
 # reports alone are 4 × 10^7 rows, and validating them whole would need more than 12 GB.
 BATCH_ROWS = 4_000_000
-QUARANTINE = "quarantine"
 
 
 @dataclass(frozen=True)
@@ -60,6 +59,7 @@ def ingest(
     """Validate every contract table in ``raw_dir`` and write the clean folder ``out_dir``."""
     if not raw_dir.is_dir():
         raise UsageError(f"{raw_dir}: not a folder of raw tables")
+    checks.output_folder(out_dir, raw_dir)
     today = today or dt.date.today()
     files = {t.name: find_table_file(raw_dir, t) for t in contract.tables()}
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -84,10 +84,10 @@ def _ingest_tables(
             path = files[table.name]
             needed = [ref.split(".")[1] for ref in sorted(referenced) if ref.split(".")[0] == table.name]
             accepted, quarantined, rows = _validate_in_batches(
-                path, table, encoding, today, known, staging / f"{table.name}.parquet", needed
+                path, table, encoding, today, known, clean_table(staging, table.name), needed
             )
             quarantine = quarantined.select(pl.lit(path.name).alias("file"), pl.all())
-            fsio.write_csv(staging / QUARANTINE / f"{table.name}.csv", quarantine, bom=True)
+            fsio.write_csv(quarantine_table(staging, table.name), quarantine, bom=True)
             for ref in referenced:
                 ref_table, ref_column = ref.split(".")
                 if ref_table == table.name:

@@ -46,9 +46,8 @@ from sklearn.utils.validation import (
 
 from xinyong.errors import InputFileError, UsageError
 from xinyong.workspace import fsio
+from xinyong.workspace.layout import METADATA_FILE, MODEL_FILE
 
-MODEL_FILE = "model.txt"
-METADATA_FILE = "metadata.json"
 THREADS = 2  # part of the model's identity: LightGBM results may differ across thread counts
 # The hyper-parameters that metadata.json records (under "params") and a loaded model gets back.
 RECORDED_PARAMS = (

@@ -30,7 +30,8 @@ import numpy as np
 import polars as pl
 
 from xinyong.errors import UsageError
-from xinyong.workspace import fsio
+from xinyong.workspace import checks, fsio
+from xinyong.workspace.layout import HOLDOUT, METADATA_FILE, MODEL_CARD, MODEL_FILE, REPORT_JSON
 
 MODEL_NAME = "xinyong-risk"
 EXPERIMENT = "xinyong-risk"
@@ -44,16 +45,26 @@ def tracking_uri(data_dir: Path) -> str:
     override = os.environ.get("MLFLOW_TRACKING_URI")
     if override:
         return override
-    store = data_dir / "mlflow"
-    store.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{(store / 'mlflow.db').resolve()}"
+    _store(data_dir).parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{_store(data_dir).resolve()}"
+
+
+def _store(data_dir: Path) -> Path:
+    return data_dir / "mlflow" / "mlflow.db"
 
 
 def _client(data_dir: Path):
     import mlflow
     from mlflow import MlflowClient
 
+    given = os.environ.get("MLFLOW_TRACKING_URI")
     mlflow.set_tracking_uri(tracking_uri(data_dir))
+    # set_tracking_uri also exports MLFLOW_TRACKING_URI; put back what the user gave, or the next data folder
+    # would be taken for their override
+    if given is None:
+        os.environ.pop("MLFLOW_TRACKING_URI", None)
+    else:
+        os.environ["MLFLOW_TRACKING_URI"] = given
     if mlflow.get_experiment_by_name(EXPERIMENT) is None:
         artifacts = (data_dir / "mlflow" / "artifacts").resolve()
         mlflow.create_experiment(EXPERIMENT, artifact_location=artifacts.as_uri())
@@ -110,6 +121,9 @@ def promote(data_dir: Path, version: str, models_dir: Path, *, force: bool = Fal
     """Check the gates for ``version``; move the champion alias and export it when they pass (or --force)."""
     from mlflow.exceptions import MlflowException
 
+    checks.output_folder(models_dir)
+    if "MLFLOW_TRACKING_URI" not in os.environ and not _store(data_dir).is_file():
+        raise UsageError(f"{data_dir}: no MLflow store ({_store(data_dir)}); train a model with `xinyong model train`")
     mlflow, client = _client(data_dir)
     try:
         challenger = client.get_model_version(MODEL_NAME, version)
@@ -117,6 +131,11 @@ def promote(data_dir: Path, version: str, models_dir: Path, *, force: bool = Fal
         raise UsageError(
             f"model version {version} of {MODEL_NAME} is not in the registry at {tracking_uri(data_dir)}"
         ) from None
+    if client.get_run(challenger.run_id).data.params.get("mode") == "generic":
+        raise UsageError(
+            f"model version {version}: a generic-mode model (trained with --table) cannot be champion; the monthly "
+            "tiers need a region-mode model (`xinyong model train --clean …`)"
+        )
     with tempfile.TemporaryDirectory() as scratch:
         bundle = Path(
             mlflow.artifacts.download_artifacts(run_id=challenger.run_id, artifact_path=BUNDLE, dst_path=scratch)
@@ -136,8 +155,8 @@ def promote(data_dir: Path, version: str, models_dir: Path, *, force: bool = Fal
 def _gates(client, bundle: Path) -> list[Gate]:
     from xinyong.model.estimator import RiskModel
 
-    report = json.loads((bundle / "report.json").read_text(encoding="utf-8"))
-    holdout = pl.read_parquet(bundle / "holdout.parquet")
+    report = json.loads((bundle / REPORT_JSON).read_text(encoding="utf-8"))
+    holdout = pl.read_parquet(bundle / HOLDOUT)
     gates = []
     weighted = report["weighted"]["auc"]["value"]
     champion = _champion_bundle(client)
@@ -183,11 +202,11 @@ def _champion_bundle(client) -> Path | None:
 
 
 def _export(bundle: Path, models_dir: Path, version: str, run_id: str, gates: list[Gate], forced: bool) -> None:
-    """Write models/: model.txt, metadata.json (with the promotion record) and MODEL_CARD.md."""
+    """Write models/: the text model, its metadata (with the promotion record) and the model card."""
     staging = Path(tempfile.mkdtemp(prefix=".promote-", dir=models_dir.parent if models_dir.parent.exists() else None))
     try:
-        shutil.copy2(bundle / "model.txt", staging / "model.txt")
-        metadata = json.loads((bundle / "metadata.json").read_text(encoding="utf-8"))
+        shutil.copy2(bundle / MODEL_FILE, staging / MODEL_FILE)
+        metadata = json.loads((bundle / METADATA_FILE).read_text(encoding="utf-8"))
         metadata["registry"] = {
             "model": MODEL_NAME,
             "version": version,
@@ -196,12 +215,12 @@ def _export(bundle: Path, models_dir: Path, version: str, run_id: str, gates: li
             "gates": [{"name": g.name, "passed": g.passed, "detail": g.detail} for g in gates],
             "forced": forced,
         }
-        fsio.write_json(staging / "metadata.json", metadata)
-        (staging / "MODEL_CARD.md").write_text(
-            model_card(metadata, json.loads((bundle / "report.json").read_text("utf-8"))), "utf-8"
+        fsio.write_json(staging / METADATA_FILE, metadata)
+        (staging / MODEL_CARD).write_text(
+            model_card(metadata, json.loads((bundle / REPORT_JSON).read_text("utf-8"))), "utf-8"
         )
         models_dir.mkdir(parents=True, exist_ok=True)
-        fsio.publish_staged(staging, models_dir, last="metadata.json")
+        fsio.publish_staged(staging, models_dir, last=METADATA_FILE)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

@@ -39,7 +39,16 @@ from xinyong.model.training import (
     split_by_month,
 )
 from xinyong.reports.progress import SILENT, Progress
-from xinyong.workspace import fsio
+from xinyong.workspace import checks, fsio
+from xinyong.workspace.layout import (
+    HOLDOUT,
+    IMPORTANCE,
+    METADATA_FILE,
+    REPORT_HTML,
+    REPORT_JSON,
+    TRAINING_LABELS_TABLE,
+    clean_table,
+)
 
 
 @dataclass(frozen=True)
@@ -104,9 +113,9 @@ def train_region(
 ) -> Trained:
     """Train on the region's labelled inspections up to ``as_of``, out of time, plus the outcomes of
     this system's own rounds in ``labels_from`` (``xinyong estimate`` writes them)."""
-    missing = [p for p in labels_from if not p.is_file()]
-    if missing:
-        raise UsageError(f"{missing[0]}: no such training-labels file (`xinyong estimate` writes one per round)")
+    checks.output_folder(out_dir, clean_dir)
+    for path in labels_from:
+        checks.table_file(path, TRAINING_LABELS_TABLE)
     with progress.task("model: features and labels", total=1) as bar:
         table = region_table(
             scan_clean(clean_dir), read_policy(labels), as_of, [pl.scan_parquet(p) for p in labels_from]
@@ -141,6 +150,7 @@ def train_generic(
     progress: Progress = SILENT,
 ) -> Trained:
     """Train on any CSV/Parquet table with a 0/1 label column."""
+    checks.output_folder(out_dir, table)
     split = generic_split(table, label, id_column, time_column, weight_column)
     extra = {
         "mode": "generic",
@@ -206,7 +216,7 @@ def _train(
     staging = Path(tempfile.mkdtemp(prefix=".train-", dir=out_dir.parent))
     try:
         model.save(staging, extra)
-        fsio.write_json(staging / "report.json", report)
+        fsio.write_json(staging / REPORT_JSON, report)
         facts = {
             "模式 mode": extra["mode"],
             "训练数据 SHA-256": training_hash,
@@ -216,15 +226,13 @@ def _train(
             "树 trees": str(model.best_iteration_),
         }
         title = "信用风险模型验证报告 Model validation report"
-        (staging / "report.html").write_text(
-            model_report.render_html(report, evaluation, title, facts), encoding="utf-8"
-        )
+        (staging / REPORT_HTML).write_text(model_report.render_html(report, evaluation, title, facts), encoding="utf-8")
         pl.DataFrame({"feature": list(importance), "gain": list(importance.values())}).sort(
             "gain", descending=True
-        ).write_csv(staging / "importance.csv")
-        split.holdout.select(*split.features, LABEL, WEIGHT).write_parquet(staging / "holdout.parquet")
+        ).write_csv(staging / IMPORTANCE)
+        split.holdout.select(*split.features, LABEL, WEIGHT).write_parquet(staging / HOLDOUT)
         out_dir.mkdir(parents=True, exist_ok=True)
-        fsio.publish_staged(staging, out_dir, last="metadata.json")
+        fsio.publish_staged(staging, out_dir, last=METADATA_FILE)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -265,7 +273,9 @@ def _truth_for(holdout: pl.DataFrame, truth_dir: Path) -> np.ndarray:
 
 def _population_truth(clean_dir: Path, truth_dir: Path, months: list[str]) -> float:
     """Mean true propensity over every live firm in each labelled month: the rate 1/π must recover."""
-    firms = pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "established", "status", "status_date"])
+    firms = pl.read_parquet(
+        clean_table(clean_dir, "enterprises"), columns=["uscc", "established", "status", "status_date"]
+    )
     truth = pl.read_parquet(truth_dir / "propensity.parquet", columns=["uscc", *sorted(months)])
     means = []
     for month in sorted(months):
@@ -279,6 +289,8 @@ def _population_truth(clean_dir: Path, truth_dir: Path, months: list[str]) -> fl
 
 def score_table(model_dir: Path, table: Path, out: Path, id_column: str | None = None) -> int:
     """Write the id column (when known) and the calibrated ``score`` for every row of ``table``."""
+    checks.output_file(out, table, model_dir)
+    checks.model_folder(model_dir)
     model = RiskModel.load(model_dir)
     frame = read_any(table)
     id_column = id_column or model.metadata_.get("id_column")
@@ -296,4 +308,4 @@ def score_table(model_dir: Path, table: Path, out: Path, id_column: str | None =
 
 
 def load_report(model_dir: Path) -> dict:
-    return json.loads((model_dir / "report.json").read_text(encoding="utf-8"))
+    return json.loads((model_dir / REPORT_JSON).read_text(encoding="utf-8"))

@@ -34,13 +34,28 @@ import polars as pl
 
 from xinyong.core.canonical import records_of
 from xinyong.core.codes import RESULT_LABELS, authority_of, division_name
+from xinyong.core.ids import RoundId
 from xinyong.draw.plans import Plan, parse_plans_json
 from xinyong.errors import UsageError
 from xinyong.publish import translog
 from xinyong.reports.render import render
 from xinyong.results.run import read_results
-from xinyong.rounds.run import RoundPaths
-from xinyong.workspace import fsio
+from xinyong.rounds.stage import Stage, stage_of
+from xinyong.workspace import checks, fsio
+from xinyong.workspace.layout import (
+    COMMITMENT,
+    DOWNLOADS,
+    INDEX,
+    PLANS,
+    PUBLIC,
+    PUBLIC_ROUND_FILES,
+    RANDOMNESS,
+    ROUNDS,
+    SELECTION,
+    SITE_ROUNDS,
+    RoundPaths,
+    clean_table,
+)
 
 # The public fields of a result, in the order of docs/disclosure.md.
 FIELDS = (
@@ -55,41 +70,40 @@ FIELDS = (
     "公示日期",
     "更正记录",
 )
-ROUND_FILES = ("commitment.json", "randomness.json", "plans.json", "selection.jsonl")
 
 
 @dataclass(frozen=True)
 class Round:
-    id: str
-    files: dict[str, bytes]  # its public files (ROUND_FILES) that exist, as published
+    id: RoundId
+    files: dict[str, bytes]  # its public files (PUBLIC_ROUND_FILES) that exist, as published
     results: list[dict]  # every record, corrections included, in the order entered
 
     @cached_property
     def plans(self) -> dict[str, Plan]:
-        return parse_plans_json(self.files["plans.json"])
+        return parse_plans_json(self.files[PLANS])
 
     @property
     def commitment(self) -> bytes:
-        return self.files["commitment.json"]
+        return self.files[COMMITMENT]
 
     @property
     def randomness(self) -> dict | None:
-        return json.loads(self.files["randomness.json"]) if "randomness.json" in self.files else None
+        return json.loads(self.files[RANDOMNESS]) if RANDOMNESS in self.files else None
 
     @cached_property
     def selection(self) -> list[dict]:
-        return records_of(self.files["selection.jsonl"]) if "selection.jsonl" in self.files else []
+        return records_of(self.files[SELECTION]) if SELECTION in self.files else []
 
 
-def read_round(out: Path, round_id: str) -> Round:
+def read_round(out: Path, round_id: RoundId) -> Round:
     public = RoundPaths(out, round_id).public
-    files = {name: (public / name).read_bytes() for name in ROUND_FILES if (public / name).exists()}
+    files = {name: (public / name).read_bytes() for name in PUBLIC_ROUND_FILES if (public / name).exists()}
     return Round(round_id, files, read_results(out, round_id))
 
 
 def public_record(record: dict, plan: Plan, firm_name: str, item_names: dict[str, str], published: str) -> dict:
     """The public form of one result record (the public fields of docs/disclosure.md, and its id and round)."""
-    division = record["round"].split("-", 1)[0]
+    division = RoundId.parse(record["round"], f"result {record['id']}").division
     return {
         "记录号": record["id"],
         "抽查批次": record["round"],
@@ -117,13 +131,25 @@ class Disclosure:
 
 def disclose(out: Path, public_dir: Path, clean_dir: Path, *, today: dt.date) -> Disclosure:
     """Publish every recorded result of every round under ``out`` to the site in ``public_dir``."""
-    round_ids = sorted(p.name for p in (out / "public" / "rounds").glob("*") if (p / "commitment.json").exists())
+    checks.clean_folder(clean_dir)
+    checks.output_folder(public_dir, clean_dir)
+    if out.resolve() == public_dir.resolve() or public_dir.resolve() in out.resolve().parents:
+        raise UsageError(
+            f"{public_dir}: the work folder {out} would be inside the public site; publish to another folder, "
+            f"e.g. {out / PUBLIC}"
+        )
+    round_ids = [r for r in work_rounds(out) if stage_of(RoundPaths(out, r)) >= Stage.COMMITTED]
     if not round_ids:
-        raise UsageError(f"{out}: no committed rounds to disclose (looked in {out / 'public' / 'rounds'})")
-    division = round_ids[0].split("-", 1)[0]
+        raise UsageError(f"{out}: no committed rounds to disclose (looked in {out / ROUNDS})")
+    divisions = sorted({r.division for r in round_ids})
+    if len(divisions) > 1:
+        raise UsageError(
+            f"{out / ROUNDS}: rounds of {len(divisions)} divisions ({', '.join(divisions)}); a site is one division's"
+        )
+    division = divisions[0]
     rounds = [read_round(out, r) for r in round_ids]
-    names = dict(pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "name"]).iter_rows())
-    items = dict(pl.read_parquet(clean_dir / "inspection_items.parquet", columns=["item_id", "name"]).iter_rows())
+    names = dict(pl.read_parquet(clean_table(clean_dir, "enterprises"), columns=["uscc", "name"]).iter_rows())
+    items = dict(pl.read_parquet(clean_table(clean_dir, "inspection_items"), columns=["item_id", "name"]).iter_rows())
     dates = translog.published_dates(public_dir)
     records = [
         public_record(r, rnd.plans[r["plan"]], names.get(r["uscc"], ""), items, dates.get(r["id"], today.isoformat()))
@@ -131,7 +157,7 @@ def disclose(out: Path, public_dir: Path, clean_dir: Path, *, today: dt.date) ->
         for r in rnd.results
     ]
     site = build_site(division, rounds, records, names)
-    round_files = {f"rounds/{rnd.id}/{name}": data for rnd in rounds for name, data in rnd.files.items()}
+    round_files = {f"{SITE_ROUNDS}/{rnd.id}/{name}": data for rnd in rounds for name, data in rnd.files.items()}
     entries = [translog.file_entry(public_dir, public_dir / path, data) for path, data in round_files.items()]
     entries += [{"kind": "disclosure", "record": record} for record in records]
     entries.append(
@@ -144,7 +170,14 @@ def disclose(out: Path, public_dir: Path, clean_dir: Path, *, today: dt.date) ->
     for path, data in site.items():
         fsio.write_bytes(public_dir / path, data)
     new = sum(1 for r in records if r["记录号"] not in dates)
-    return Disclosure(len(records), new, len(rounds), appended.checkpoint.size, public_dir / "index.html")
+    return Disclosure(len(records), new, len(rounds), appended.checkpoint.size, public_dir / INDEX)
+
+
+def work_rounds(out: Path) -> list[RoundId]:
+    """The rounds under the work root ``out``, in order; a folder there that is not a round is an error."""
+    folder = out / ROUNDS
+    found = sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    return sorted(RoundId.parse(p.name, str(p)) for p in found)
 
 
 # -- the site (pure) ------------------------------------------------------------------------------
@@ -161,15 +194,15 @@ def build_site(division: str, rounds: list[Round], records: list[dict], names: d
         "data/records.js": (
             "window.XINYONG_RECORDS = " + json.dumps(shown, ensure_ascii=False, indent=0) + ";\n"
         ).encode("utf-8"),
-        "downloads/results.csv": _csv(shown),
-        "downloads/results.json": _json(shown),
-        "index.html": _index(place, rounds, shown).encode("utf-8"),
+        f"{DOWNLOADS}/results.csv": _csv(shown),
+        f"{DOWNLOADS}/results.json": _json(shown),
+        INDEX: _index(place, rounds, shown).encode("utf-8"),
     }
     for rnd in rounds:
-        mine = [r for r in shown if r["抽查批次"] == rnd.id]
-        site[f"downloads/{rnd.id}.csv"] = _csv(mine)
-        site[f"downloads/{rnd.id}.json"] = _json(mine)
-        site[f"rounds/{rnd.id}.html"] = _round_page(place, rnd, mine, names).encode("utf-8")
+        mine = [r for r in shown if r["抽查批次"] == str(rnd.id)]
+        site[f"{DOWNLOADS}/{rnd.id}.csv"] = _csv(mine)
+        site[f"{DOWNLOADS}/{rnd.id}.json"] = _json(mine)
+        site[f"{SITE_ROUNDS}/{rnd.id}.html"] = _round_page(place, rnd, mine, names).encode("utf-8")
     return site
 
 
@@ -236,12 +269,12 @@ def _index(place: str, rounds: list[Round], records: list[dict]) -> str:
                 p.name,
                 "、".join(p.departments),
                 str(selected.get(pid, 0)),
-                str(by_round_plan.get((rnd.id, p.name), 0)),
+                str(by_round_plan.get((str(rnd.id), p.name), 0)),
             ]
             for pid, p in sorted(rnd.plans.items())
         ]
-        month = rnd.id.split("-", 1)[1]
-        months.append(Month(rnd.id, month[:4], int(month[5:]), rows))
+        first = rnd.id.first_day
+        months.append(Month(str(rnd.id), str(first.year), first.month, rows))
     return render("publish/index.html", page=IndexPage(place, months))
 
 
@@ -252,7 +285,7 @@ def _round_page(place: str, rnd: Round, records: list[dict], names: dict[str, st
         randomness = Randomness(rnd.randomness["value"], source)
     page = RoundPage(
         place=place,
-        round_id=rnd.id,
+        round_id=str(rnd.id),
         commitment_sha256=hashlib.sha256(rnd.commitment).hexdigest(),
         randomness=randomness,
         selection=[[s["plan"], s["uscc"], names.get(s["uscc"], ""), s["key"]] for s in rnd.selection],

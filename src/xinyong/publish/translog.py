@@ -36,25 +36,24 @@ from pathlib import Path
 
 from xinyong.core.canonical import CJ
 from xinyong.core.merkle import Hash, StoredLevel, Tree, leaf_hash, verify_consistency, verify_inclusion
-from xinyong.errors import UsageError, VerificationError
+from xinyong.errors import InputFileError, UsageError, VerificationError
 from xinyong.publish.checkpoint import Checkpoint, NoteError, Signer, Verifier, b64, open_note
 from xinyong.workspace import fsio
-
-LOG = "log"
-ENTRIES = f"{LOG}/entries.jsonl"
-LATEST = f"{LOG}/checkpoint.txt"
-KEY = f"{LOG}/key.txt"
-TREE = f"{LOG}/tree"
+from xinyong.workspace.layout import (
+    LOG,
+    LOG_CHECKPOINT,
+    LOG_CHECKPOINTS,
+    LOG_ENTRIES,
+    LOG_KEY,
+    LOG_LOCK,
+    LOG_TREE,
+    private_key,
+)
 
 
 def origin_for(division: str) -> str:
     """The log's origin line (and key name) for a district's public folder."""
     return f"xinyong.local/{division}"
-
-
-def key_path_for(public_dir: Path) -> Path:
-    """Where the private key of the log published in ``public_dir`` lives: beside it, never in it."""
-    return public_dir.resolve().parent / "private" / "transparency-log.key"
 
 
 def load_signer(key_path: Path, origin: str) -> Signer:
@@ -85,10 +84,10 @@ class Appended:
 
 def append(public_dir: Path, entries: list[dict], *, origin: str, key_path: Path | None = None) -> Appended:
     """Append the entries not already in the log; sign a new checkpoint when any is new."""
-    key_path = key_path or key_path_for(public_dir)
+    key_path = key_path or private_key(public_dir)
     if public_dir.resolve() in key_path.resolve().parents:
         raise UsageError(f"{key_path}: the log's private key must not be inside the public folder {public_dir}")
-    with _locked(key_path.parent / "transparency-log.lock"):
+    with _locked(key_path.parent / LOG_LOCK):
         lines = _recover(public_dir)
         signer = load_signer(key_path, origin)
         known = {line: i for i, line in enumerate(lines)}
@@ -101,16 +100,16 @@ def append(public_dir: Path, entries: list[dict], *, origin: str, key_path: Path
                 lines.append(line)
                 tree.append(leaf_hash(line))
             indices.append(known[line])
-        if len(lines) == first and (public_dir / LATEST).exists():
+        if len(lines) == first and (public_dir / LOG_CHECKPOINT).exists():
             return Appended(indices, _latest(public_dir))
         checkpoint = Checkpoint(_origin(public_dir, signer), len(lines), tree.root())
         note = signer.sign(checkpoint.text()).encode("utf-8")
-        fsio.write_bytes(public_dir / KEY, (str(signer.verifier) + "\n").encode("ascii"))
+        fsio.write_bytes(public_dir / LOG_KEY, (str(signer.verifier) + "\n").encode("ascii"))
         for k, level in enumerate(tree.levels):  # complete subtrees only grow: older bytes stay as they were
-            fsio.write_bytes(public_dir / TREE / f"{k}.bin", b"".join(level))
-        fsio.write_bytes(public_dir / LOG / "checkpoints" / f"{checkpoint.size}.txt", note)
-        fsio.write_bytes(public_dir / ENTRIES, b"".join(line + b"\n" for line in lines))
-        fsio.write_bytes(public_dir / LATEST, note)
+            fsio.write_bytes(public_dir / LOG_TREE / f"{k}.bin", b"".join(level))
+        fsio.write_bytes(public_dir / LOG_CHECKPOINTS / f"{checkpoint.size}.txt", note)
+        fsio.write_bytes(public_dir / LOG_ENTRIES, b"".join(line + b"\n" for line in lines))
+        fsio.write_bytes(public_dir / LOG_CHECKPOINT, note)
         return Appended(indices, checkpoint)
 
 
@@ -127,26 +126,26 @@ def _locked(lock: Path) -> Iterator[None]:
 
 def _lines(public_dir: Path) -> list[bytes]:
     """The entries as written, one line each (no final newline)."""
-    path = public_dir / ENTRIES
+    path = public_dir / LOG_ENTRIES
     return path.read_bytes().split(b"\n")[:-1] if path.exists() else []
 
 
 def _recover(public_dir: Path) -> list[bytes]:
     """The entries; finishes an append that crashed between the entries rename and the checkpoint's."""
     lines = _lines(public_dir)
-    signed = public_dir / LOG / "checkpoints" / f"{len(lines)}.txt"
-    if lines and signed.exists() and (public_dir / LATEST).read_bytes() != signed.read_bytes():
-        fsio.write_bytes(public_dir / LATEST, signed.read_bytes())
+    signed = public_dir / LOG_CHECKPOINTS / f"{len(lines)}.txt"
+    if lines and signed.exists() and (public_dir / LOG_CHECKPOINT).read_bytes() != signed.read_bytes():
+        fsio.write_bytes(public_dir / LOG_CHECKPOINT, signed.read_bytes())
     return lines
 
 
 def _latest(public_dir: Path) -> Checkpoint:
-    verifier = Verifier.parse((public_dir / KEY).read_text(encoding="ascii"))
-    return Checkpoint.parse(open_note((public_dir / LATEST).read_text(encoding="utf-8"), verifier))
+    verifier = Verifier.parse((public_dir / LOG_KEY).read_text(encoding="ascii"))
+    return Checkpoint.parse(open_note((public_dir / LOG_CHECKPOINT).read_text(encoding="utf-8"), verifier))
 
 
 def _origin(public_dir: Path, signer: Signer) -> str:
-    return _latest(public_dir).origin if (public_dir / LATEST).exists() else signer.name
+    return _latest(public_dir).origin if (public_dir / LOG_CHECKPOINT).exists() else signer.name
 
 
 # -- reading and proving ------------------------------------------------------------------------
@@ -173,11 +172,11 @@ def stored_tree(public_dir: Path) -> Tree:
     """The published tree (``log/tree/``), read on demand: proofs without the entries."""
     levels: list[Sequence[Hash]] = []
     k = 0
-    while (public_dir / TREE / f"{k}.bin").exists():
-        levels.append(StoredLevel((public_dir / TREE / f"{k}.bin").read_bytes()))
+    while (public_dir / LOG_TREE / f"{k}.bin").exists():
+        levels.append(StoredLevel((public_dir / LOG_TREE / f"{k}.bin").read_bytes()))
         k += 1
     if not levels:
-        raise UsageError(f"{public_dir}: no transparency log tree ({TREE}/0.bin is missing)")
+        raise UsageError(f"{public_dir}: no transparency log tree ({LOG_TREE}/0.bin is missing)")
     return Tree.stored(levels)
 
 
@@ -188,7 +187,7 @@ def prove_inclusion(public_dir: Path, index: int, size: int | None = None) -> di
         proof = tree.inclusion_proof(index, size)
         root = tree.root(size)
     except ValueError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(f"{public_dir}: {error}") from None
     return {
         "index": index,
         "size": size,
@@ -205,7 +204,7 @@ def prove_consistency(public_dir: Path, old: int, new: int | None = None) -> dic
         proof = tree.consistency_proof(old, new)
         roots = tree.root(old), tree.root(new)
     except ValueError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(f"{public_dir}: {error}") from None
     return {
         "old": old,
         "new": new,
@@ -230,10 +229,13 @@ class LogReport:
 def verify_log(public_dir: Path, *, since: Path | None = None, key: str | None = None) -> LogReport:
     """Check the key, every checkpoint, every entry and proof, and every published file; a
     :class:`VerificationError` names the first thing that is wrong."""
-    if not (public_dir / LATEST).is_file():
-        raise VerificationError(f"{public_dir}: no transparency log ({LATEST} is missing)")
-    verifier = _verifier(public_dir, key)
-    latest = _checkpoint(public_dir, LATEST, verifier)
+    given = _given_key(key)
+    if since is not None and not since.is_file():
+        raise InputFileError(since, "no such checkpoint file (--since takes a checkpoint.txt you saved)")
+    if not (public_dir / LOG_CHECKPOINT).is_file():
+        raise VerificationError(f"{public_dir}: no transparency log ({LOG_CHECKPOINT} is missing)")
+    verifier = _verifier(public_dir, given)
+    latest = _checkpoint(public_dir, LOG_CHECKPOINT, verifier)
     lines, logged = _entry_lines(public_dir, latest.size)
     tree = Tree([leaf_hash(line) for line in lines])
     checkpoints = _all_checkpoints(public_dir, verifier, latest)
@@ -246,18 +248,26 @@ def verify_log(public_dir: Path, *, since: Path | None = None, key: str | None =
         if not verify_consistency(
             old, new, tree.consistency_proof(old, new), checkpoints[old].root, checkpoints[new].root
         ):
-            raise VerificationError(f"{LOG}/checkpoints/{new}.txt: not consistent with checkpoint {old}")
+            raise VerificationError(f"{LOG_CHECKPOINTS}/{new}.txt: not consistent with checkpoint {old}")
     since_size = _check_since(since, verifier, tree, latest) if since is not None else None
     return LogReport(latest.origin, latest.size, len(checkpoints), _check_files(public_dir, logged), since_size)
 
 
-def _verifier(public_dir: Path, key: str | None) -> Verifier:
+def _given_key(key: str | None) -> Verifier | None:
+    """The verifier key given with ``--key``, parsed before anything is read."""
     try:
-        published = Verifier.parse((public_dir / KEY).read_text(encoding="ascii"))
+        return None if key is None else Verifier.parse(key)
+    except NoteError as error:
+        raise UsageError(f"--key: {error}") from None
+
+
+def _verifier(public_dir: Path, given: Verifier | None) -> Verifier:
+    try:
+        published = Verifier.parse((public_dir / LOG_KEY).read_text(encoding="ascii"))
     except (NoteError, UnicodeDecodeError, FileNotFoundError) as error:
-        raise VerificationError(f"{KEY}: not a verifier key ({error})") from None
-    if key is not None and Verifier.parse(key) != published:
-        raise VerificationError(f"{KEY}: is not the key you gave (--key)")
+        raise VerificationError(f"{LOG_KEY}: not a verifier key ({error})") from None
+    if given is not None and given != published:
+        raise VerificationError(f"{LOG_KEY}: is not the key you gave (--key)")
     return published
 
 
@@ -270,9 +280,9 @@ def _checkpoint(public_dir: Path, name: str, verifier: Verifier) -> Checkpoint:
 
 def _entry_lines(public_dir: Path, size: int) -> tuple[list[bytes], list[dict]]:
     """The entries' lines and the entries, each line checked to be canonical JSON."""
-    data = (public_dir / ENTRIES).read_bytes() if (public_dir / ENTRIES).exists() else b""
+    data = (public_dir / LOG_ENTRIES).read_bytes() if (public_dir / LOG_ENTRIES).exists() else b""
     if data and not data.endswith(b"\n"):
-        raise VerificationError(f"{ENTRIES}: the last entry is torn (no final newline)")
+        raise VerificationError(f"{LOG_ENTRIES}: the last entry is torn (no final newline)")
     lines, logged = data.split(b"\n")[:-1], []
     for number, line in enumerate(lines, start=1):
         try:
@@ -281,16 +291,18 @@ def _entry_lines(public_dir: Path, size: int) -> tuple[list[bytes], list[dict]]:
         except (ValueError, TypeError):
             canonical = False
         if not canonical:
-            raise VerificationError(f"{ENTRIES} line {number}: not an entry in canonical JSON")
+            raise VerificationError(f"{LOG_ENTRIES} line {number}: not an entry in canonical JSON")
     if len(lines) != size:
-        raise VerificationError(f"{ENTRIES}: {len(lines)} entries, but the latest checkpoint ({LATEST}) signs {size}")
+        raise VerificationError(
+            f"{LOG_ENTRIES}: {len(lines)} entries, but the latest checkpoint ({LOG_CHECKPOINT}) signs {size}"
+        )
     return lines, logged
 
 
 def _all_checkpoints(public_dir: Path, verifier: Verifier, latest: Checkpoint) -> dict[int, Checkpoint]:
     checkpoints = {}
-    for path in sorted((public_dir / LOG / "checkpoints").glob("*"), key=lambda p: p.name):
-        name = f"{LOG}/checkpoints/{path.name}"
+    for path in sorted((public_dir / LOG_CHECKPOINTS).glob("*"), key=lambda p: p.name):
+        name = f"{LOG_CHECKPOINTS}/{path.name}"
         checkpoint = _checkpoint(public_dir, name, verifier)
         if path.name != f"{checkpoint.size}.txt" or checkpoint.origin != latest.origin:
             raise VerificationError(
@@ -299,12 +311,13 @@ def _all_checkpoints(public_dir: Path, verifier: Verifier, latest: Checkpoint) -
         checkpoints[checkpoint.size] = checkpoint
     if (
         checkpoints.get(latest.size) != latest
-        or (public_dir / LATEST).read_bytes() != (public_dir / LOG / "checkpoints" / f"{latest.size}.txt").read_bytes()
+        or (public_dir / LOG_CHECKPOINT).read_bytes()
+        != (public_dir / LOG_CHECKPOINTS / f"{latest.size}.txt").read_bytes()
     ):
-        raise VerificationError(f"{LATEST}: differs from {LOG}/checkpoints/{latest.size}.txt")
+        raise VerificationError(f"{LOG_CHECKPOINT}: differs from {LOG_CHECKPOINTS}/{latest.size}.txt")
     if max(checkpoints) != latest.size:
         raise VerificationError(
-            f"{LOG}/checkpoints/{max(checkpoints)}.txt: is beyond the latest checkpoint {latest.size}"
+            f"{LOG_CHECKPOINTS}/{max(checkpoints)}.txt: is beyond the latest checkpoint {latest.size}"
         )
     return dict(sorted(checkpoints.items()))
 
@@ -315,15 +328,15 @@ def _first_bad_entry(public_dir: Path, tree: Tree, size: int) -> str:
     for index in range(size):
         if index >= len(published) or tree.levels[0][index] != published[index]:
             return (
-                f"{ENTRIES} entry {index} (line {index + 1}): not in the log as checkpoint {size} signed it; "
+                f"{LOG_ENTRIES} entry {index} (line {index + 1}): not in the log as checkpoint {size} signed it; "
                 "changed after publication"
             )
-    return f"{ENTRIES}: entries before {size} do not give the root that checkpoint {size} signed"
+    return f"{LOG_ENTRIES}: entries before {size} do not give the root that checkpoint {size} signed"
 
 
 def _stored_leaves(public_dir: Path) -> StoredLevel | list:
     try:
-        return StoredLevel((public_dir / TREE / "0.bin").read_bytes())
+        return StoredLevel((public_dir / LOG_TREE / "0.bin").read_bytes())
     except (OSError, ValueError):
         return []
 
@@ -333,7 +346,7 @@ def _check_tree(public_dir: Path, tree: Tree, latest: Checkpoint) -> None:
     verifies against the latest signed checkpoint."""
     names = set()
     for k, level in enumerate(tree.levels if tree.size else []):
-        name = f"{TREE}/{k}.bin"
+        name = f"{LOG_TREE}/{k}.bin"
         names.add(f"{k}.bin")
         path = public_dir / name
         data = path.read_bytes() if path.is_file() else b""
@@ -344,15 +357,17 @@ def _check_tree(public_dir: Path, tree: Tree, latest: Checkpoint) -> None:
                 min(len(data), len(expected)),
             )
             raise VerificationError(f"{name}: hash {at // 32} is not the log's (level {k} of the tree)")
-    extra = sorted(p.name for p in (public_dir / TREE).glob("*") if p.name not in names)
+    extra = sorted(p.name for p in (public_dir / LOG_TREE).glob("*") if p.name not in names)
     if extra:
-        raise VerificationError(f"{TREE}/{extra[0]}: is not a level of the tree")
+        raise VerificationError(f"{LOG_TREE}/{extra[0]}: is not a level of the tree")
     stored = stored_tree(public_dir)
     for index in range(latest.size):
         if not verify_inclusion(
             index, latest.size, tree.levels[0][index], stored.inclusion_proof(index, latest.size), latest.root
         ):
-            raise VerificationError(f"{TREE}: the inclusion proof of entry {index} does not verify against {LATEST}")
+            raise VerificationError(
+                f"{LOG_TREE}: the inclusion proof of entry {index} does not verify against {LOG_CHECKPOINT}"
+            )
 
 
 def _check_since(since: Path, verifier: Verifier, tree: Tree, latest: Checkpoint) -> int:
@@ -381,6 +396,7 @@ def _check_files(public_dir: Path, logged: list[dict]) -> int:
     expected: dict[str, tuple[str, int]] = {}
     site: dict[str, tuple[str, int]] = {}
     for index, entry in enumerate(logged):
+        _check_entry(index, entry)
         if entry.get("kind") == "file":
             if entry["path"] in expected:
                 raise VerificationError(
@@ -407,6 +423,21 @@ def _check_files(public_dir: Path, logged: list[dict]) -> int:
     for relative, (_, index) in sorted(expected.items()):
         raise VerificationError(f"{relative}: in log entry {index} but missing from the site")
     return checked
+
+
+def _check_entry(index: int, entry: object) -> None:
+    """An entry this verifier reads is shaped as :func:`append` writes it: a file's path and digest, a
+    site's paths and digests."""
+    where = f"{LOG_ENTRIES} entry {index} (line {index + 1})"
+    if not isinstance(entry, dict):
+        raise VerificationError(f"{where}: not a JSON object")
+    if entry.get("kind") == "file" and not all(isinstance(entry.get(k), str) for k in ("path", "sha256")):
+        raise VerificationError(f"{where}: a file entry has a path and a sha256, both text")
+    files = entry.get("files")
+    if entry.get("kind") == "site" and not (
+        isinstance(files, dict) and all(isinstance(v, str) for v in files.values())
+    ):
+        raise VerificationError(f"{where}: a site entry has files, each path with its sha256 as text")
 
 
 def file_entry(public_dir: Path, path: Path, data: bytes | None = None) -> dict:

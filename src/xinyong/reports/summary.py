@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 from rich.table import Table as RichTable
 
+from xinyong.core.ids import RoundId
 from xinyong.ingest import contract
 from xinyong.ingest.run import TableReport
 
@@ -26,7 +27,7 @@ def ingest_summary(reports: Mapping[str, TableReport], out_dir: Path) -> RichTab
     return table
 
 
-def results_summary(status: pl.DataFrame, round_id: str, today: dt.date) -> RichTable:
+def results_summary(status: pl.DataFrame, round_id: RoundId, today: dt.date) -> RichTable:
     """Counts per state, then every overdue target, and a note when a due date is unknown."""
     table = RichTable(title=f"Results of round {round_id} on {today}", title_justify="left")
     for header in ("status", "targets", "overdue", "latest due"):
@@ -46,7 +47,7 @@ def results_summary(status: pl.DataFrame, round_id: str, today: dt.date) -> Rich
     return table
 
 
-def estimates_table(estimates: pl.DataFrame, round_id: str) -> RichTable:
+def estimates_table(estimates: pl.DataFrame, round_id: RoundId) -> RichTable:
     """HT estimate with its 95% interval beside the naive rate, per tier, plan and overall (internal)."""
     table = RichTable(title=f"Violation rates, round {round_id} (INTERNAL: per tier)", title_justify="left")
     for header in ("domain", "N", "drawn", "labelled", "HT rate [95%]", "naive rate [95%]"):

@@ -26,32 +26,29 @@ import polars as pl
 from xinyong.core.calendar import result_due
 from xinyong.core.canonical import CJ, jsonl, records_of
 from xinyong.core.codes import RESULT_CODES
-from xinyong.errors import CalendarUnavailableError, InputFileError, InputRowError, RoundStateError
+from xinyong.core.ids import RoundId
+from xinyong.errors import CalendarUnavailableError, InputFileError, InputRowError
 from xinyong.ingest.contract import results_form
 from xinyong.ingest.validate import validate_table
 from xinyong.publish import translog
-from xinyong.rounds.run import RoundPaths
+from xinyong.rounds.stage import Stage, require
 from xinyong.workspace import fsio
+from xinyong.workspace.layout import ASSIGNMENT, REJECTED, RESULTS_STATUS, RESULTS_STORE, RoundPaths
 from xinyong.workspace.tables import LINE, read_table
 
-STORE = "results.jsonl"
 PROBLEM_COLUMNS = ("line", "column", "rule", "detail")
 
 
 @dataclass(frozen=True)
 class Imported:
-    round: str
+    round: RoundId
     added: int
     corrections: int
     unchanged: int
 
 
-def results_dir(out: Path, round_id: str) -> Path:
-    return RoundPaths(out, round_id).folder / "results"
-
-
-def read_results(out: Path, round_id: str) -> list[dict]:
-    path = results_dir(out, round_id) / STORE
+def read_results(out: Path, round_id: RoundId) -> list[dict]:
+    path = RoundPaths(out, round_id).results / RESULTS_STORE
     return records_of(path.read_bytes()) if path.exists() else []
 
 
@@ -71,12 +68,9 @@ def import_results(out: Path, path: Path, *, today: dt.date, encoding: str = "ut
             path,
             f"holds rows of {len(rounds)} rounds ({', '.join(sorted(map(str, rounds)))}); import one file per round",
         )
-    round_id = rounds[0]
+    round_id = RoundId.parse(str(rounds[0]), f"{path}: column {form.column('round').label}")
     paths = RoundPaths(out, round_id)
-    if not (paths.audit / "finalized.json").exists():
-        raise InputFileError(
-            path, f"round {round_id} has no finalised teams under {out}; results can only be entered for them"
-        )
+    require(paths, Stage.FINALIZED, "results import")
     checked = validate_table(raw, form, today, {})
     existing = read_results(out, round_id)
     # validate_table keeps the accepted rows in file order; their lines are the ones not quarantined.
@@ -87,11 +81,7 @@ def import_results(out: Path, path: Path, *, today: dt.date, encoding: str = "ut
         "line"
     )
     if problems.height:
-        report = (
-            results_dir(out, round_id)
-            / "rejected"
-            / f"{path.stem}-{hashlib.sha256(path.read_bytes()).hexdigest()[:8]}.csv"
-        )
+        report = paths.results / REJECTED / f"{path.stem}-{hashlib.sha256(path.read_bytes()).hexdigest()[:8]}.csv"
         fsio.write_csv(report, problems, bom=True)
         first = problems.row(0, named=True)
         label = form.column(first["column"]).label if first["column"] in form.column_names else first["column"]
@@ -107,9 +97,7 @@ def import_results(out: Path, path: Path, *, today: dt.date, encoding: str = "ut
     added = [r for r in new if r["id"] not in known]
     if added:
         stamp = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-        fsio.write_bytes(
-            results_dir(out, round_id) / STORE, jsonl(existing + [{**r, "imported_at": stamp} for r in added])
-        )
+        fsio.write_bytes(paths.results / RESULTS_STORE, jsonl(existing + [{**r, "imported_at": stamp} for r in added]))
     return Imported(round_id, len(added), sum(1 for r in added if r["corrects"]), len(new) - len(added))
 
 
@@ -121,8 +109,8 @@ class RoundContext:
 
 
 def _round_context(paths: RoundPaths) -> RoundContext:
-    teams = {(a["plan"], a["uscc"]): a["team"] for a in records_of((paths.audit / "assignment.jsonl").read_bytes())}
-    return RoundContext(paths.first_day, paths.last_day, teams)
+    teams = {(a["plan"], a["uscc"]): a["team"] for a in records_of((paths.audit / ASSIGNMENT).read_bytes())}
+    return RoundContext(paths.round_id.first_day, paths.round_id.last_day, teams)
 
 
 def check_rows(
@@ -205,15 +193,14 @@ def make_record(row: dict, source: str) -> dict:
 
 
 # -- status --------------------------------------------------------------------------------------
-def results_status(out: Path, round_id: str, today: dt.date, public_dir: Path | None = None) -> pl.DataFrame:
+def results_status(out: Path, round_id: RoundId, today: dt.date, public_dir: Path | None = None) -> pl.DataFrame:
     """One row per staffed target: 待录入 (awaiting a result), 待公示 (recorded) or 已公示 (in the
     transparency log of ``public_dir``, by default ``OUT/public``), with its due date."""
     paths = RoundPaths(out, round_id)
-    if not (paths.audit / "finalized.json").exists():
-        raise RoundStateError(f"round {round_id} has no finalised teams; run `xinyong round finalize` first")
+    require(paths, Stage.FINALIZED, "results status")
     context = _round_context(paths)
     current = current_results(read_results(out, round_id))
-    published = translog.published_dates(public_dir or out / "public")
+    published = translog.published_dates(public_dir or paths.public_root)
     rows = []
     for (plan, uscc), team in sorted(context.teams.items()):
         if not team:
@@ -250,9 +237,9 @@ def results_status(out: Path, round_id: str, today: dt.date, public_dir: Path | 
     )
 
 
-def write_status(out: Path, round_id: str, today: dt.date) -> tuple[pl.DataFrame, Path]:
+def write_status(out: Path, round_id: RoundId, today: dt.date) -> tuple[pl.DataFrame, Path]:
     """The round's status, also written to ``results/status.csv`` (UTF-8 with BOM) for Excel."""
     status = results_status(out, round_id, today)
-    target = results_dir(out, round_id) / "status.csv"
+    target = RoundPaths(out, round_id).results / RESULTS_STATUS
     fsio.write_csv(target, status, bom=True)
     return status, target

@@ -33,7 +33,6 @@ from xinyong.errors import InputFileError
 from xinyong.ingest.contract import ENTITY_TYPES, GRIDS
 from xinyong.workspace.config import read_toml
 
-ROUND_ID = re.compile(r"^\d{6}-\d{4}-(0[1-9]|1[0-2])$")
 TARGET_CHECKS: dict[str, tuple[str, ...]] = {
     "entity_types": ENTITY_TYPES,
     "industry_sections": tuple("ABCDEFGHIJKLMNOPQRST"),
@@ -162,10 +161,3 @@ def _decimal_at_least_zero(value: Any) -> bool:  # a TOML value: a decimal strin
         return exact(value) >= 0
     except ValueError:
         return False
-
-
-def check_round_id(round_id: str, division: str) -> None:
-    if not ROUND_ID.fullmatch(round_id) or not round_id.startswith(division + "-"):
-        from xinyong.errors import UsageError
-
-        raise UsageError(f"round id must be the division and the month, e.g. {division}-2026-12, not {round_id!r}")

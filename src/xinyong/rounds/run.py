@@ -14,8 +14,9 @@ the draw made.  The step a round has reached is read from its files:
   ``OUT/public/log/`` (:mod:`xinyong.publish.translog`) before it is written, so the log shows the
   commitment was public before the randomness, and the randomness before the selection.
 
-A finished step re-run gives byte-identical files; a frame, plan or roster changed after the
-commitment is detected and refused.
+The names come from :mod:`xinyong.workspace.layout`, the stage a round has reached and the check
+each step makes of it from :mod:`xinyong.rounds.stage`.  A finished step re-run gives
+byte-identical files; a frame, plan or roster changed after the commitment is detected and refused.
 """
 
 from __future__ import annotations
@@ -34,52 +35,41 @@ import polars as pl
 
 from xinyong.core.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, mth, read_jsonl_table, records_of
 from xinyong.core.codes import industry_section
+from xinyong.core.ids import RoundId
 from xinyong.draw import SPEC
 from xinyong.draw.keys import derive_seed
 from xinyong.draw.plans import Plan, parse_plans_json
 from xinyong.draw.selection import draw_selection, selection_records, stratum_sizes
-from xinyong.errors import InputFileError, RoundStateError, UsageError
+from xinyong.errors import RoundStateError, UsageError
 from xinyong.publish import translog
-from xinyong.rounds.plans import Item, check_round_id, read_plans
-from xinyong.workspace import fsio
+from xinyong.rounds.plans import Item, read_plans
+from xinyong.rounds.stage import Stage, require, stage_of
+from xinyong.workspace import checks, fsio
+from xinyong.workspace.layout import (
+    ASSIGNMENT,
+    COMMITMENT,
+    COMMITTED_RECORD,
+    DECISIONS,
+    ELIGIBILITY,
+    ELIGIBILITY_EXCLUSIONS,
+    EXCLUSIONS,
+    FINALIZED,
+    FRAME,
+    INCLUSION,
+    INSPECTORS,
+    PLANS,
+    RANDOMNESS,
+    SELECTION,
+    TIERS,
+    UNSTAFFED,
+    RoundPaths,
+    clean_table,
+)
 
 if TYPE_CHECKING:
     from xinyong.draw.teams import Assignment
 
-COMMITTED_FILES = ("frame.jsonl", "plans.json", "inspectors.jsonl")
-
-
-@dataclass(frozen=True)
-class RoundPaths:
-    out: Path
-    round_id: str
-
-    @property
-    def folder(self) -> Path:
-        """``OUT/rounds/<round>/``: audit/, internal/, tasks/ and results/ live here."""
-        return self.out / "rounds" / self.round_id
-
-    @property
-    def audit(self) -> Path:
-        return self.folder / "audit"
-
-    @property
-    def internal(self) -> Path:
-        return self.folder / "internal"
-
-    @property
-    def first_day(self) -> dt.date:
-        """The first day of the round's month."""
-        return dt.date.fromisoformat(self.round_id.split("-", 1)[1] + "-01")
-
-    @property
-    def last_day(self) -> dt.date:
-        """The last day of the round's month (the inspection date eligibility is judged on)."""
-        return (self.first_day + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
-
-    @property
-    def public(self) -> Path:
-        return self.out / "public" / "rounds" / self.round_id
+COMMITTED = (FRAME, PLANS, INSPECTORS)  # the files the commitment fixes
 
 
 # -- frame -------------------------------------------------------------------------------------
@@ -91,46 +81,50 @@ class FrameResult:
 
 
 def build_frame(
-    out: Path, round_id: str, plans_path: Path, tiers_path: Path, clean_dir: Path, *, rebuild: bool = False
+    out: Path, round_id: RoundId, plans_path: Path, tiers_path: Path, clean_dir: Path, *, rebuild: bool = False
 ) -> FrameResult:
     """The frame of every plan after exclusions (spec §1), with the round's roster (§3)."""
     paths = RoundPaths(out, round_id)
-    if (paths.audit / "commitment.json").exists():
+    stage = stage_of(paths)
+    if stage >= Stage.COMMITTED:
         raise RoundStateError(f"round {round_id} is committed; its frame, plans and roster can no longer change")
-    if (paths.audit / "frame.jsonl").exists() and not rebuild:
-        return FrameResult(len(lines_of((paths.audit / "frame.jsonl").read_bytes())), None, rebuilt=False)
+    checks.output_folder(out, clean_dir)
+    checks.clean_folder(clean_dir)
     items = {
         row["item_id"]: Item(row["target_type"], tuple(row["departments"].split(";")))
-        for row in pl.read_parquet(clean_dir / "inspection_items.parquet").iter_rows(named=True)
+        for row in pl.read_parquet(clean_table(clean_dir, "inspection_items")).iter_rows(named=True)
     }
     # With the items, each plan carries which department carries out which item: committed with the plans.
     plan_file = read_plans(plans_path, items)
     division, plans = plan_file.division, plan_file.plans
-    check_round_id(round_id, division)
-    month_start = dt.date.fromisoformat(round_id[len(division) + 1 :] + "-01")
-    if not tiers_path.is_file():
-        raise InputFileError(tiers_path, "no such tier file; make it with `xinyong tiers`")
+    round_id.require_division(division, "--round", str(plans_path))
+    checks.table_file(tiers_path, TIERS)
+    if stage >= Stage.FRAMED and not rebuild:
+        return FrameResult(len(lines_of((paths.audit / FRAME).read_bytes())), None, rebuilt=False)
     tiers = pl.read_parquet(tiers_path, columns=["uscc", "tier"])
-    firms = pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "entity_type", "industry_code", "grid"])
-    past = pl.read_parquet(clean_dir / "inspections.parquet", columns=["uscc", "item_id", "inspection_date"])
-    frame, exclusions = frame_records(plans, items, tiers.join(firms, on="uscc", how="left"), past, month_start)
+    firms = pl.read_parquet(
+        clean_table(clean_dir, "enterprises"), columns=["uscc", "entity_type", "industry_code", "grid"]
+    )
+    past = pl.read_parquet(clean_table(clean_dir, "inspections"), columns=["uscc", "item_id", "inspection_date"])
+    frame, exclusions = frame_records(plans, items, tiers.join(firms, on="uscc", how="left"), past, round_id)
     salts = (
         pl.Series(np.frombuffer(os.urandom(16 * frame.height), dtype="S16")).bin.encode("hex")
         if frame.height
         else pl.Series([], dtype=pl.Utf8)
     )
     frame = frame.with_columns(salts.alias("salt")).select("plan", "salt", "stratum", "uscc")
-    fsio.write_bytes(paths.audit / "frame.jsonl", jsonl_table(frame, FRAME_FIELDS))
-    fsio.write_bytes(paths.audit / "plans.json", plan_file.to_json())
-    fsio.write_bytes(paths.audit / "inspectors.jsonl", jsonl(roster_records(clean_dir)))
-    fsio.write_bytes(paths.audit / "exclusions.jsonl", jsonl(exclusions.to_dicts()))
+    fsio.write_bytes(paths.audit / FRAME, jsonl_table(frame, FRAME_FIELDS))
+    fsio.write_bytes(paths.audit / PLANS, plan_file.to_json())
+    fsio.write_bytes(paths.audit / INSPECTORS, jsonl(roster_records(clean_dir)))
+    fsio.write_bytes(paths.audit / EXCLUSIONS, jsonl(exclusions.to_dicts()))  # last: it marks the round framed
     return FrameResult(frame.height, exclusions.height, rebuilt=True)
 
 
 def frame_records(
-    plans: Iterable[Plan], items: Mapping[str, Item], firms: pl.DataFrame, past: pl.DataFrame, month_start: dt.date
+    plans: Iterable[Plan], items: Mapping[str, Item], firms: pl.DataFrame, past: pl.DataFrame, round_id: RoundId
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(frame rows, exclusions with reasons) for the live firms with tiers (pure)."""
+    month_start = round_id.first_day
     frames, excluded = [], []
     for plan in plans:
         targets = {items[i].target_type for i in plan.items}
@@ -147,7 +141,7 @@ def frame_records(
             eligible = eligible.filter(industry_section(pl.col("industry_code")).is_in(target.industry_sections))
         if target.grids is not None:
             eligible = eligible.filter(pl.col("grid").is_in(target.grids))
-        window_start = _months_before(month_start, plan.exclusion.months)
+        window_start = round_id.months_before(plan.exclusion.months)
         recent = (
             past.filter(
                 pl.col("item_id").is_in(plan.items)
@@ -173,11 +167,6 @@ def frame_records(
     return frame, pl.concat(excluded).sort("plan", "uscc")
 
 
-def _months_before(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 - months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def roster_records(clean_dir: Path) -> list[dict]:
     """inspectors.jsonl: enforcement officers only (experts and auxiliary staff never count).
 
@@ -185,8 +174,8 @@ def roster_records(clean_dir: Path) -> list[dict]:
     reads — certificate expiry, qualifications, station, division and declared relations (回避) — so that it
     too is fixed by the commitment and cannot be edited to steer a team.
     """
-    roster = pl.read_parquet(clean_dir / "inspectors.parquet").filter(pl.col("staff_type") == "执法人员")
-    relations = pl.read_parquet(clean_dir / "inspector_relations.parquet")
+    roster = pl.read_parquet(clean_table(clean_dir, "inspectors")).filter(pl.col("staff_type") == "执法人员")
+    relations = pl.read_parquet(clean_table(clean_dir, "inspector_relations"))
     declared = (
         relations.select("inspector_id", pl.coalesce("uscc", "legal_rep_id").alias("party"))
         .group_by("inspector_id")
@@ -212,80 +201,73 @@ def roster_records(clean_dir: Path) -> list[dict]:
 
 def _publish(paths: RoundPaths, files: dict[str, bytes]) -> None:
     """Log each public file in the transparency log first, then write it: nothing is public unlogged."""
-    public_root = paths.out / "public"
+    public_root = paths.public_root
     entries = [translog.file_entry(public_root, paths.public / name, data) for name, data in files.items()]
-    translog.append(public_root, entries, origin=translog.origin_for(paths.round_id.split("-", 1)[0]))
+    translog.append(public_root, entries, origin=translog.origin_for(paths.round_id.division))
     for name, data in files.items():
         fsio.write_bytes(paths.public / name, data)
 
 
 # -- commit ------------------------------------------------------------------------------------
-def commit(out: Path, round_id: str, randomness_source: str) -> str:
+def commit(out: Path, round_id: RoundId, randomness_source: str) -> str:
     paths = RoundPaths(out, round_id)
-    if (paths.audit / "commitment.json").exists():
+    if require(paths, Stage.FRAMED, "round commit") >= Stage.COMMITTED:
         raise RoundStateError(f"round {round_id} already has a commitment; a round is committed once")
-    for name in ("frame.jsonl", "plans.json", "inspectors.jsonl"):
-        if not (paths.audit / name).exists():
-            raise RoundStateError(f"round {round_id} has no {name}; run `xinyong round frame` first")
-    frame_bytes = (paths.audit / "frame.jsonl").read_bytes()
+    frame_bytes = (paths.audit / FRAME).read_bytes()
     frame = read_jsonl_table(frame_bytes, FRAME_FIELDS)
     commitment = {
         "spec": SPEC,
-        "round": round_id,
+        "round": str(round_id),
         "frame_root": mth(lines_of(frame_bytes)),
         "frame_size": frame.height,
-        "plans_sha256": H((paths.audit / "plans.json").read_bytes()),
-        "inspectors_root": mth(lines_of((paths.audit / "inspectors.jsonl").read_bytes())),
+        "plans_sha256": H((paths.audit / PLANS).read_bytes()),
+        "inspectors_root": mth(lines_of((paths.audit / INSPECTORS).read_bytes())),
         "strata": stratum_sizes(frame),
         "randomness": {"source": randomness_source},
     }
     data = CJ(commitment)
     # The files' own hashes, so that `draw` can tell quickly that nothing changed since (internal).
-    committed = {name: hashlib.sha256((paths.audit / name).read_bytes()).hexdigest() for name in COMMITTED_FILES}
-    fsio.write_json(paths.internal / "committed-files.json", committed)
-    _publish(paths, {"commitment.json": data, "plans.json": (paths.audit / "plans.json").read_bytes()})
-    fsio.write_bytes(paths.audit / "commitment.json", data)  # last: its presence marks the round committed
+    committed = {name: hashlib.sha256((paths.audit / name).read_bytes()).hexdigest() for name in COMMITTED}
+    fsio.write_json(paths.internal / COMMITTED_RECORD, committed)
+    _publish(paths, {COMMITMENT: data, PLANS: (paths.audit / PLANS).read_bytes()})
+    fsio.write_bytes(paths.audit / COMMITMENT, data)  # last: its presence marks the round committed
     return H(data)
 
 
 # -- reveal ------------------------------------------------------------------------------------
-def reveal(out: Path, round_id: str, value: str) -> str:
+def reveal(out: Path, round_id: RoundId, value: str) -> str:
     paths = RoundPaths(out, round_id)
-    if not (paths.audit / "commitment.json").exists():
-        raise RoundStateError(f"round {round_id} has no commitment; commit before any randomness is accepted")
+    stage = require(paths, Stage.COMMITTED, "round reveal")
     if not value.strip():
-        raise UsageError("the public random value is empty")
-    c = H((paths.audit / "commitment.json").read_bytes())
-    data = CJ({"commitment": c, "round": round_id, "value": value})
-    existing = paths.audit / "randomness.json"
-    if existing.exists():
+        raise UsageError("--value: the public random value is empty")
+    c = H((paths.audit / COMMITMENT).read_bytes())
+    data = CJ({"commitment": c, "round": str(round_id), "value": value})
+    existing = paths.audit / RANDOMNESS
+    if stage >= Stage.REVEALED:
         if existing.read_bytes() == data:
             return derive_seed(c, value).hex()
         raise RoundStateError(f"round {round_id} already has its public randomness; a second reveal is refused")
-    _publish(paths, {"randomness.json": data})
+    _publish(paths, {RANDOMNESS: data})
     fsio.write_bytes(existing, data)
     return derive_seed(c, value).hex()
 
 
 # -- draw --------------------------------------------------------------------------------------
-def draw(out: Path, round_id: str) -> pl.DataFrame:
+def draw(out: Path, round_id: RoundId) -> pl.DataFrame:
     paths = RoundPaths(out, round_id)
-    if not (paths.audit / "commitment.json").exists():
-        raise RoundStateError(f"round {round_id} has no commitment; nothing can be drawn before one")
-    if not (paths.audit / "randomness.json").exists():
-        raise RoundStateError(f"round {round_id} has no public randomness yet; run `xinyong round reveal --value …`")
-    commitment_bytes = (paths.audit / "commitment.json").read_bytes()
+    require(paths, Stage.REVEALED, "round draw")
+    commitment_bytes = (paths.audit / COMMITMENT).read_bytes()
     commitment = json.loads(commitment_bytes)
     _unchanged_since_commitment(paths, commitment)
-    frame = read_jsonl_table((paths.audit / "frame.jsonl").read_bytes(), FRAME_FIELDS)
-    plans = parse_plans_json((paths.audit / "plans.json").read_bytes())
+    frame = read_jsonl_table((paths.audit / FRAME).read_bytes(), FRAME_FIELDS)
+    plans = parse_plans_json((paths.audit / PLANS).read_bytes())
     sizes = stratum_sizes(frame)
     wanted = {plan: plans[plan].sample_sizes(strata) for plan, strata in sizes.items()}
-    randomness = json.loads((paths.audit / "randomness.json").read_bytes())
+    randomness = json.loads((paths.audit / RANDOMNESS).read_bytes())
     seed = derive_seed(H(commitment_bytes), randomness["value"])
     selection = draw_selection(frame, wanted, seed)
-    fsio.write_bytes(paths.audit / "selection.jsonl", jsonl(selection_records(selection)))
-    _publish(paths, {"selection.jsonl": jsonl(selection.select("key", "plan", "uscc").to_dicts())})
+    fsio.write_bytes(paths.audit / SELECTION, jsonl(selection_records(selection)))
+    _publish(paths, {SELECTION: jsonl(selection.select("key", "plan", "uscc").to_dicts())})
     pi = pl.DataFrame(
         [(p, h, f"{n}/{sizes[p][h]}", n / sizes[p][h]) for p, strata in wanted.items() for h, n in strata.items()],
         schema={"plan": pl.Utf8, "stratum": pl.Utf8, "pi": pl.Utf8, "pi_value": pl.Float64},
@@ -297,13 +279,12 @@ def draw(out: Path, round_id: str) -> pl.DataFrame:
         .with_columns(pl.col("selected").fill_null(False))
         .drop("salt")
     )
-    paths.internal.mkdir(parents=True, exist_ok=True)
-    fsio.write_parquet(paths.internal / "inclusion.parquet", inclusion)
+    fsio.write_parquet(paths.internal / INCLUSION, inclusion)  # last: it marks the round drawn
     return selection
 
 
 # -- assign (spec §6) ---------------------------------------------------------------------------
-def assign(out: Path, round_id: str, clean_dir: Path) -> list[Assignment]:
+def assign(out: Path, round_id: RoundId, clean_dir: Path) -> list[Assignment]:
     """Eligibility lists and teams for the drawn targets; returns the assignments (with reasons)."""
     from xinyong.draw.teams import (
         Inspector,
@@ -315,13 +296,13 @@ def assign(out: Path, round_id: str, clean_dir: Path) -> list[Assignment]:
     )
 
     paths = RoundPaths(out, round_id)
-    if not (paths.audit / "selection.jsonl").exists():
-        raise RoundStateError(f"round {round_id} has no selection; run `xinyong round draw` first")
-    commitment_bytes = (paths.audit / "commitment.json").read_bytes()
+    require(paths, Stage.DRAWN, "round assign")
+    checks.clean_folder(clean_dir)
+    commitment_bytes = (paths.audit / COMMITMENT).read_bytes()
     _unchanged_since_commitment(paths, json.loads(commitment_bytes))
-    seed = derive_seed(H(commitment_bytes), json.loads((paths.audit / "randomness.json").read_bytes())["value"])
-    plans = parse_plans_json((paths.audit / "plans.json").read_bytes())
-    records = records_of((paths.audit / "inspectors.jsonl").read_bytes())
+    seed = derive_seed(H(commitment_bytes), json.loads((paths.audit / RANDOMNESS).read_bytes())["value"])
+    plans = parse_plans_json((paths.audit / PLANS).read_bytes())
+    records = records_of((paths.audit / INSPECTORS).read_bytes())
     roster = {
         r["id"]: Inspector(
             r["id"],
@@ -336,9 +317,9 @@ def assign(out: Path, round_id: str, clean_dir: Path) -> list[Assignment]:
         for r in records
     }
     declared = declared_by({r["id"]: r.get("declared", []) for r in records})
-    selected = records_of((paths.audit / "selection.jsonl").read_bytes())
-    inspection_day = paths.last_day
-    firms = _firms(clean_dir, {r["uscc"] for r in selected}, paths.first_day)
+    selected = records_of((paths.audit / SELECTION).read_bytes())
+    inspection_day = round_id.last_day
+    firms = _firms(clean_dir, {r["uscc"] for r in selected}, round_id.first_day)
     eligible, exclusions = {}, []
     pools = {}
     for plan_id, plan in plans.items():
@@ -353,16 +334,16 @@ def assign(out: Path, round_id: str, clean_dir: Path) -> list[Assignment]:
     result = assign_teams([(r["plan"], r["key"], r["uscc"]) for r in selected], eligible, roster, plans, seed)
     ordered = sorted(result, key=lambda a: (a.plan.encode(), a.uscc.encode()))
     fsio.write_bytes(
-        paths.audit / "eligibility.jsonl",
+        paths.audit / ELIGIBILITY,
         jsonl({"eligible": eligible[(a.plan, a.uscc)], "plan": a.plan, "uscc": a.uscc} for a in ordered),
     )
-    fsio.write_bytes(paths.audit / "assignment.jsonl", jsonl(a.record() for a in ordered))
+    fsio.write_bytes(paths.audit / ASSIGNMENT, jsonl(a.record() for a in ordered))
     fsio.write_bytes(
-        paths.audit / "eligibility-exclusions.jsonl",
+        paths.audit / ELIGIBILITY_EXCLUSIONS,
         jsonl({"inspector": e.inspector, "plan": e.plan, "reason": e.reason, "uscc": e.uscc} for e in exclusions),
     )
     unstaffed = [{"plan": a.plan, "reason": a.reason, "uscc": a.uscc} for a in ordered if not a.team]
-    fsio.write_bytes(paths.audit / "unstaffed.jsonl", jsonl(unstaffed))
+    fsio.write_bytes(paths.audit / UNSTAFFED, jsonl(unstaffed))  # last: it marks the round assigned
     return ordered
 
 
@@ -385,15 +366,13 @@ class Decision:
         return cls(**{**record, "unstaffed": tuple(record["unstaffed"])})
 
 
-def finalize(out: Path, round_id: str, *, accept_unstaffed: bool = False, reason: str = "") -> Decision:
+def finalize(out: Path, round_id: RoundId, *, accept_unstaffed: bool = False, reason: str = "") -> Decision:
     """Close the round's assignment; unstaffed targets need an explicit decision, which is logged."""
     paths = RoundPaths(out, round_id)
-    if not (paths.audit / "assignment.jsonl").exists():
-        raise RoundStateError(f"round {round_id} has no teams; run `xinyong round assign` first")
-    record_path = paths.audit / "finalized.json"
-    if record_path.exists():
+    record_path = paths.audit / FINALIZED
+    if require(paths, Stage.ASSIGNED, "round finalize") >= Stage.FINALIZED:
         return Decision.from_json(record_path.read_bytes())
-    unstaffed = records_of((paths.audit / "unstaffed.jsonl").read_bytes())
+    unstaffed = records_of((paths.audit / UNSTAFFED).read_bytes())
     if unstaffed and not (accept_unstaffed and reason.strip()):
         first = unstaffed[0]
         raise RoundStateError(
@@ -402,13 +381,13 @@ def finalize(out: Path, round_id: str, *, accept_unstaffed: bool = False, reason
             "finalise only with --accept-unstaffed --reason '…', which is logged"
         )
     decision = Decision(
-        round=round_id,
+        round=str(round_id),
         unstaffed=tuple(f"{u['plan']} {u['uscc']}" for u in unstaffed),
         decision="accepted unstaffed targets" if unstaffed else "all targets staffed",
         reason=reason,
         decided_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     )
-    log = paths.audit / "decisions.jsonl"
+    log = paths.audit / DECISIONS
     fsio.write_bytes(log, (log.read_bytes() if log.exists() else b"") + decision.to_json() + b"\n")
     fsio.write_bytes(record_path, decision.to_json())
     return decision
@@ -417,11 +396,11 @@ def finalize(out: Path, round_id: str, *, accept_unstaffed: bool = False, reason
 def _firms(clean_dir: Path, usccs: set[str], month: dt.date) -> dict:
     from xinyong.draw.teams import Firm
 
-    registry = pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "legal_rep_id", "station"]).filter(
-        pl.col("uscc").is_in(list(usccs))
-    )
+    registry = pl.read_parquet(
+        clean_table(clean_dir, "enterprises"), columns=["uscc", "legal_rep_id", "station"]
+    ).filter(pl.col("uscc").is_in(list(usccs)))
     past = pl.read_parquet(
-        clean_dir / "inspections.parquet", columns=["uscc", "inspection_date", "inspector_1", "inspector_2"]
+        clean_table(clean_dir, "inspections"), columns=["uscc", "inspection_date", "inspector_1", "inspector_2"]
     )
     last = (
         past.filter(pl.col("uscc").is_in(list(usccs)) & (pl.col("inspection_date") < month))
@@ -438,15 +417,15 @@ def _firms(clean_dir: Path, usccs: set[str], month: dt.date) -> dict:
 
 def _unchanged_since_commitment(paths: RoundPaths, commitment: dict) -> None:
     """Refuse when a committed file differs from what was committed (its roots are re-checked by verify)."""
-    fields = {"frame.jsonl": "frame_root", "plans.json": "plans_sha256", "inspectors.jsonl": "inspectors_root"}
-    record = paths.internal / "committed-files.json"
+    fields = {FRAME: "frame_root", PLANS: "plans_sha256", INSPECTORS: "inspectors_root"}
+    record = paths.internal / COMMITTED_RECORD
     committed = json.loads(record.read_text(encoding="utf-8")) if record.is_file() else {}
-    for name in COMMITTED_FILES:
+    for name in COMMITTED:
         data = (paths.audit / name).read_bytes()
         if name in committed:
             same = hashlib.sha256(data).hexdigest() == committed[name]
         else:  # no record (e.g. a copied bundle): recompute the committed root itself
-            same = (H(data) if name == "plans.json" else mth(lines_of(data))) == commitment[fields[name]]
+            same = (H(data) if name == PLANS else mth(lines_of(data))) == commitment[fields[name]]
         if not same:
             raise RoundStateError(
                 f"{paths.audit / name} changed after the commitment ({fields[name]} differs); the draw is refused"

@@ -16,11 +16,12 @@ from pathlib import Path
 import polars as pl
 
 from xinyong.core.canonical import records_of
+from xinyong.core.ids import RoundId
 from xinyong.draw.plans import parse_plans_json
-from xinyong.errors import RoundStateError
 from xinyong.ingest import contract
-from xinyong.rounds.run import RoundPaths
-from xinyong.workspace import fsio
+from xinyong.rounds.stage import Stage, require
+from xinyong.workspace import checks, fsio
+from xinyong.workspace.layout import ASSIGNMENT, PLANS, SELECTION, RoundPaths, clean_table
 
 HEADERS = {
     "round": "抽查批次",
@@ -49,18 +50,18 @@ NOTICE = {
 }
 
 
-def write_task_lists(out: Path, round_id: str, clean_dir: Path) -> dict[str, int]:
+def write_task_lists(out: Path, round_id: RoundId, clean_dir: Path) -> dict[str, int]:
     """One xlsx and one CSV per department under ``OUT/rounds/<round>/tasks/``; returns rows per department."""
     paths = RoundPaths(out, round_id)
-    if not (paths.audit / "finalized.json").exists():
-        raise RoundStateError(f"round {round_id} is not finalised; run `xinyong round finalize` first")
-    selection = records_of((paths.audit / "selection.jsonl").read_bytes())
-    teams = {(a["plan"], a["uscc"]): a["team"] for a in records_of((paths.audit / "assignment.jsonl").read_bytes())}
-    roster = pl.read_parquet(clean_dir / "inspectors.parquet", columns=["inspector_id", "name", "cert_no"])
+    require(paths, Stage.FINALIZED, "round tasks")
+    checks.clean_folder(clean_dir)
+    selection = records_of((paths.audit / SELECTION).read_bytes())
+    teams = {(a["plan"], a["uscc"]): a["team"] for a in records_of((paths.audit / ASSIGNMENT).read_bytes())}
+    roster = pl.read_parquet(clean_table(clean_dir, "inspectors"), columns=["inspector_id", "name", "cert_no"])
     people = {r["inspector_id"]: f"{r['name']}({r['cert_no']})" for r in roster.iter_rows(named=True)}
-    plans = parse_plans_json((paths.audit / "plans.json").read_bytes())
-    items = dict(pl.read_parquet(clean_dir / "inspection_items.parquet", columns=["item_id", "name"]).iter_rows())
-    firms = pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "name", "town", "station", "grid"])
+    plans = parse_plans_json((paths.audit / PLANS).read_bytes())
+    items = dict(pl.read_parquet(clean_table(clean_dir, "inspection_items"), columns=["item_id", "name"]).iter_rows())
+    firms = pl.read_parquet(clean_table(clean_dir, "enterprises"), columns=["uscc", "name", "town", "station", "grid"])
     rows = []
     for record in selection:
         plan = plans[record["plan"]]
@@ -68,7 +69,7 @@ def write_task_lists(out: Path, round_id: str, clean_dir: Path) -> dict[str, int
             rows.append(
                 {
                     "department": department,
-                    "round": round_id,
+                    "round": str(round_id),
                     "plan": plan.id,
                     "plan_name": plan.name,
                     "items": "；".join(f"{i} {items.get(i, '')}" for i in plan.items),
@@ -82,21 +83,18 @@ def write_task_lists(out: Path, round_id: str, clean_dir: Path) -> dict[str, int
                 }
             )
     table = pl.DataFrame(rows).join(firms, on="uscc", how="left").sort("department", "plan", "key")
-    tasks = paths.folder / "tasks"
     counts = {}
     for (department,), part in table.group_by("department", maintain_order=True):
-        _write(tasks / f"{round_id}-{department}", part.select(list(HEADERS)).rename(HEADERS), "检查任务清单")
+        _write(paths.task_list(department), part.select(list(HEADERS)).rename(HEADERS), "检查任务清单")
         counts[department] = part.height
     per_target = table.unique(["plan", "uscc"], maintain_order=True)
     for (inspector,), part in (
         per_target.explode("team_ids").drop_nulls("team_ids").group_by("team_ids", maintain_order=True)
     ):
-        _write(
-            tasks / "inspectors" / f"{round_id}-{inspector}", part.select(list(HEADERS)).rename(HEADERS), "个人检查任务"
-        )
+        _write(paths.inspector_list(inspector), part.select(list(HEADERS)).rename(HEADERS), "个人检查任务")
     notices = per_target.filter(pl.col("team") != "").select(list(NOTICE)).rename(NOTICE)
-    _write(tasks / f"{round_id}-告知清单", notices, "检查告知")
-    _write(tasks / f"{round_id}-检查结果录入表", results_template(per_target.filter(pl.col("team") != "")), "检查结果")
+    _write(paths.notices, notices, "检查告知")
+    _write(paths.results_form, results_template(per_target.filter(pl.col("team") != "")), "检查结果")
     return counts
 
 

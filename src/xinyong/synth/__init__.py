@@ -31,7 +31,7 @@ from xinyong.synth.inspections import past_inspections
 from xinyong.synth.months import Months
 from xinyong.synth.records import SERIAL_BLOCK, make_records
 from xinyong.synth.roster import inspection_items, make_relations, make_roster, roster_size
-from xinyong.workspace import fsio
+from xinyong.workspace import checks, fsio
 
 GENERATOR = "xinyong-region-v6"  # bump whenever the same seed would give other data
 DEFAULT_ENTERPRISES = 60_000
@@ -97,6 +97,7 @@ class RegionMetadata:
 def generate_region(out_dir: Path, spec: RegionSpec = RegionSpec(), progress: Progress = SILENT) -> RegionMetadata:
     """Write the raw region for ``spec`` to ``out_dir``; returns its metadata (``region.json``)."""
     spec.check()
+    checks.output_folder(out_dir)
     months = Months.ending(spec.end_month, spec.burn_in + spec.months)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".generate-", dir=out_dir))

@@ -18,53 +18,51 @@ import numpy as np
 import polars as pl
 
 from xinyong.core.canonical import records_of
+from xinyong.core.ids import RoundId
 from xinyong.ingest.contract import results_form
-from xinyong.rounds.run import RoundPaths
 from xinyong.synth.inspections import _VIOLATION_SHARES, VIOLATION_CODES
 from xinyong.workspace import fsio
+from xinyong.workspace.layout import ASSIGNMENT, RoundPaths, clean_table
 
 SIMULATED = "模拟结果（演示用，据生成数据的真实违法倾向抽样，非真实检查）"
 
 
-def true_propensity(truth_dir: Path, round_id: str) -> tuple[str, pl.DataFrame]:
+def true_propensity(truth_dir: Path, round_id: RoundId) -> tuple[str, pl.DataFrame]:
     """(month used, uscc → p) for the round's month, or the last generated month before it."""
     months = [c for c in pl.read_parquet_schema(truth_dir / "propensity.parquet") if c != "uscc"]
-    wanted = round_id.split("-", 1)[1]
-    month = max(m for m in months if m <= wanted)
+    month = max(m for m in months if m <= round_id.month)
     return month, pl.read_parquet(truth_dir / "propensity.parquet", columns=["uscc", month]).rename({month: "p"})
 
 
 def simulate_results(
-    out: Path, round_id: str, truth_dir: Path, clean_dir: Path, target: Path, *, last_day: dt.date, seed: int = 0
+    out: Path, round_id: RoundId, truth_dir: Path, clean_dir: Path, target: Path, *, last_day: dt.date, seed: int = 0
 ) -> Path:
     """Write the round's results form, filled in as if inspected by ``last_day``; returns its path."""
     paths = RoundPaths(out, round_id)
     teams = {
-        (a["plan"], a["uscc"]): a["team"]
-        for a in records_of((paths.audit / "assignment.jsonl").read_bytes())
-        if a["team"]
+        (a["plan"], a["uscc"]): a["team"] for a in records_of((paths.audit / ASSIGNMENT).read_bytes()) if a["team"]
     }
     _, propensity = true_propensity(truth_dir, round_id)
-    names = pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "name"])
+    names = pl.read_parquet(clean_table(clean_dir, "enterprises"), columns=["uscc", "name"])
     rows = pl.DataFrame(
         [(plan, uscc, ";".join(team)) for (plan, uscc), team in sorted(teams.items())],
         schema={"plan": pl.Utf8, "uscc": pl.Utf8, "team": pl.Utf8},
         orient="row",
     )
     rows = rows.join(propensity, on="uscc", how="left").join(names, on="uscc", how="left")
-    stream = int.from_bytes(hashlib.sha256(round_id.encode()).digest()[:8], "big")
+    stream = int.from_bytes(hashlib.sha256(str(round_id).encode()).digest()[:8], "big")
     rng = np.random.default_rng([seed, stream])
     n = rows.height
     violation = rng.random(n) < rows["p"].fill_null(0.0).to_numpy()
     codes = np.where(
         violation, np.array(VIOLATION_CODES)[rng.choice(len(VIOLATION_CODES), n, p=_VIOLATION_SHARES)], "1"
     )
-    month_start = paths.first_day
+    month_start = round_id.first_day
     span = max((last_day - month_start).days - 3, 1)
     started = [month_start + dt.timedelta(days=int(d)) for d in rng.integers(0, span, n)]
     ended = [s + dt.timedelta(days=int(d)) for s, d in zip(started, rng.integers(0, 4, n), strict=True)]
     form = rows.select(
-        pl.lit(round_id).alias("round"),
+        pl.lit(str(round_id)).alias("round"),
         "plan",
         "uscc",
         "name",

@@ -49,6 +49,11 @@ def read_policy(path: Path) -> Policy:
     def fail(where: str, problem: str) -> InputFileError:
         return InputFileError(path, f"{where}: {problem}")
 
+    unknown = sorted(set(data) - {"cutoffs", "override"})
+    if unknown:
+        raise InputFileError(
+            path, f"not a tier policy: it has {', '.join(unknown)}; a policy has only [cutoffs] and [[override]]"
+        )
     cutoffs = data.get("cutoffs", {})
     source = cutoffs.get("source", "model")
     if source not in ("model", "shares", "values"):

@@ -18,19 +18,17 @@ import polars as pl
 from markupsafe import Markup
 
 from xinyong.core.codes import TIERS, industry_section
-from xinyong.errors import InputFileError
 from xinyong.indicators.catalog import by_name
 from xinyong.model import metrics
 from xinyong.reports.plot import plt, svg
 from xinyong.reports.render import PsiRow
 from xinyong.reports.render import render as render_page
 from xinyong.tiers.run import require_internal
-from xinyong.workspace import fsio
+from xinyong.workspace import checks, fsio, layout
 
 
 def _read(path: Path) -> pl.DataFrame:
-    if not path.is_file():
-        raise InputFileError(path, "no such tier file; make it with `xinyong tiers`")
+    checks.table_file(path, layout.TIERS)
     return pl.read_parquet(path)
 
 
@@ -45,8 +43,10 @@ class TierReport:
 
 def write_tier_report(current_path: Path, previous_path: Path, clean_dir: Path, out_path: Path) -> TierReport:
     require_internal(out_path)
+    checks.output_file(out_path, current_path, previous_path, clean_dir)
+    checks.clean_folder(clean_dir)
     current, previous = _read(current_path), _read(previous_path)
-    firms = pl.read_parquet(clean_dir / "enterprises.parquet", columns=["uscc", "grid", "industry_code"])
+    firms = pl.read_parquet(layout.clean_table(clean_dir, "enterprises"), columns=["uscc", "grid", "industry_code"])
     firms = firms.with_columns(industry_section(pl.col("industry_code")).alias("section"))
     data = tier_monitoring(current, previous, firms)
     fsio.write_json(out_path.with_suffix(".json"), data)

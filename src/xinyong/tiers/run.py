@@ -20,6 +20,8 @@ from xinyong.indicators.catalog import by_name
 from xinyong.model.estimator import RiskModel
 from xinyong.tiers.assign import assign_tiers, cutoffs_for, top_reasons
 from xinyong.tiers.policy import read_policy
+from xinyong.workspace import checks
+from xinyong.workspace.layout import CHAMPION_DIR, FEATURES, TIERS
 
 INTERNAL_METADATA = {
     "xinyong.classification": "internal",
@@ -30,7 +32,9 @@ REASONS_FOR = ("C", "D")
 
 def resolve_model(reference: str | Path) -> Path:
     """``champion`` means the exported champion in ``models/``; anything else is a model folder."""
-    return Path("models") if str(reference) == "champion" else Path(reference)
+    folder = CHAMPION_DIR if str(reference) == "champion" else Path(reference)
+    checks.model_folder(folder)
+    return folder
 
 
 def require_internal(path: Path) -> None:
@@ -47,14 +51,16 @@ class TierSummary:
 
 def run_tiers(features_path: Path, model_reference: str | Path, policy_path: Path, out_path: Path) -> TierSummary:
     require_internal(out_path)
+    checks.output_file(out_path, features_path)
     model = RiskModel.load(resolve_model(model_reference))
     policy = read_policy(policy_path)
-    if not features_path.is_file():
-        raise InputFileError(features_path, "no such features file; make it with `xinyong features`")
+    checks.table_file(features_path, FEATURES)
     features = pl.read_parquet(features_path)
     missing = [f for f in model.features_ if f not in features.columns]
     if missing:
         raise InputFileError(features_path, f"missing indicator {', '.join(missing[:5])}")
+    if features.is_empty():
+        raise InputFileError(features_path, "has no enterprises (0 rows), so there is nothing to tier")
     scored = features.with_columns(pl.Series("score", model.predict_risk(features.select(model.features_))))
     cutoffs = cutoffs_for(policy, scored["score"].to_numpy(), model.metadata_.get("cutoffs"))
     tiers = assign_tiers(scored, policy, cutoffs)
@@ -63,7 +69,6 @@ def run_tiers(features_path: Path, model_reference: str | Path, policy_path: Pat
         features.drop("uscc").with_columns(features["uscc"]), on="uscc", how="left", maintain_order="left"
     )
     metadata = {**INTERNAL_METADATA, "xinyong.cutoffs": json.dumps(cutoffs), "xinyong.tiers.policy": str(policy_path)}
-    out_path.parent.mkdir(parents=True, exist_ok=True)
     from xinyong.workspace.fsio import atomic_path
 
     with atomic_path(out_path) as tmp:
@@ -90,8 +95,7 @@ def reason_columns(model: RiskModel, features: pl.DataFrame, tiers: pl.DataFrame
 
 def explain(uscc: str, tiers_path: Path, model_reference: str | Path) -> str:
     """Tier, model tier, rules and top reasons of one firm, in Chinese labels."""
-    if not tiers_path.is_file():
-        raise InputFileError(tiers_path, "no such tier file; make it with `xinyong tiers`")
+    checks.table_file(tiers_path, TIERS)
     table = pl.read_parquet(tiers_path)
     row = table.filter(pl.col("uscc") == uscc)
     if row.is_empty():

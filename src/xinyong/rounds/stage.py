@@ -1,0 +1,102 @@
+"""Which step a round has reached, read from its files, and the one check every step makes with it.
+
+The steps are DESIGN.md's and spec §4's order: the frame, plans and roster are fixed (FRAMED) and
+published as a commitment (COMMITTED) before any randomness exists; the public random value is
+accepted once (REVEALED); only then are the targets drawn (DRAWN), the teams drawn (ASSIGNED) and
+closed by a logged decision (FINALIZED).  A round has reached a stage when every file that stage's
+step writes exists, and every earlier stage's too — so a stray file of a later step never moves a
+round on.  Each step writes the file that marks its stage last, so a crash leaves the round where
+it was.  :func:`require` is the one place a step asks "has this round got that far?".
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+
+from xinyong.errors import RoundStateError
+from xinyong.workspace import layout
+from xinyong.workspace.layout import RoundPaths
+
+
+class Stage(IntEnum):
+    """The stages of a round, in order; a later stage compares greater."""
+
+    NEW = 0
+    FRAMED = 1
+    COMMITTED = 2
+    REVEALED = 3
+    DRAWN = 4
+    ASSIGNED = 5
+    FINALIZED = 6
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    @property
+    def step(self) -> str:
+        """The command that brings a round to this stage."""
+        return _STEPS[self]
+
+
+_LABELS = {
+    Stage.NEW: "not framed",
+    Stage.FRAMED: "framed",
+    Stage.COMMITTED: "committed",
+    Stage.REVEALED: "revealed",
+    Stage.DRAWN: "drawn",
+    Stage.ASSIGNED: "assigned",
+    Stage.FINALIZED: "finalised",
+}
+_STEPS = {
+    Stage.NEW: "",
+    Stage.FRAMED: "xinyong round frame",
+    Stage.COMMITTED: "xinyong round commit",
+    Stage.REVEALED: "xinyong round reveal --value …",
+    Stage.DRAWN: "xinyong round draw",
+    Stage.ASSIGNED: "xinyong round assign",
+    Stage.FINALIZED: "xinyong round finalize",
+}
+
+
+def stage_files(paths: RoundPaths, stage: Stage) -> tuple[Path, ...]:
+    """The files whose presence marks ``stage`` (each written by the stage's step, the last one last)."""
+    audit, internal = paths.audit, paths.internal
+    files = {
+        Stage.NEW: (),
+        Stage.FRAMED: (
+            audit / layout.FRAME,
+            audit / layout.PLANS,
+            audit / layout.INSPECTORS,
+            audit / layout.EXCLUSIONS,
+        ),
+        Stage.COMMITTED: (audit / layout.COMMITMENT,),
+        Stage.REVEALED: (audit / layout.RANDOMNESS,),
+        Stage.DRAWN: (audit / layout.SELECTION, internal / layout.INCLUSION),
+        Stage.ASSIGNED: (audit / layout.ASSIGNMENT, audit / layout.UNSTAFFED),
+        Stage.FINALIZED: (audit / layout.FINALIZED,),
+    }
+    return files[stage]
+
+
+def stage_of(paths: RoundPaths) -> Stage:
+    """The last stage whose files, and every earlier stage's, exist."""
+    reached = Stage.NEW
+    for stage in Stage:
+        if not all(path.is_file() for path in stage_files(paths, stage)):
+            break
+        reached = stage
+    return reached
+
+
+def require(paths: RoundPaths, needed: Stage, command: str) -> Stage:
+    """The round's stage when it has reached ``needed``; else a :class:`RoundStateError` that names the
+    round, the stage it is in, the stage ``command`` needs and the step to run next."""
+    current = stage_of(paths)
+    if current < needed:
+        raise RoundStateError(
+            f"{paths.folder}: round {paths.round_id} is {current.label}; `xinyong {command}` needs it "
+            f"{needed.label}: run `{Stage(current + 1).step}` first"
+        )
+    return current

@@ -1,0 +1,183 @@
+"""Every folder and file name of a clean folder, a model folder, a round and the public site, in one place.
+
+Rule (issue 11): these names are spelled here and nowhere else; every reader and writer takes them
+from this module, so that a layout changes in one line and a reader can never look for a file under
+another name than its writer used.
+
+- A **clean folder** (``xinyong ingest --out``): ``<table>.parquet`` per contract table,
+  ``quarantine/<table>.csv`` with every rejected row, and ``manifest.json`` (written last).
+- A **model folder** (``xinyong model train --out``; ``models/`` holds the exported champion):
+  ``model.txt`` (LightGBM), ``metadata.json`` (written last), the report and the holdout used by
+  the promotion gates, and ``MODEL_CARD.md`` in an export.
+- A **work root** ``OUT`` (the ``--out`` of ``xinyong round``, ``--work`` of ``disclose``) holds each
+  round in ``OUT/rounds/<round>/``: ``audit/`` (the auditor bundle of spec §7 and the round's
+  decisions), ``internal/`` (π of every frame record, estimates, training labels — never public),
+  ``tasks/`` (the task lists) and ``results/`` (the imported results); and the public site in
+  ``OUT/public/``.
+- The **tables handed from one command to the next** (:class:`TableKind`): the features of
+  ``xinyong features``, the tier file of ``xinyong tiers``, the training labels of ``xinyong estimate``,
+  each with the columns its readers need.
+- The **public site**: ``rounds/<round>/`` (the round's public draw files), ``rounds/<round>.html``,
+  ``downloads/``, and the transparency log ``log/``; the log's private key lives outside it, in
+  ``../private/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from xinyong.core.ids import RoundId
+
+# -- a clean folder ---------------------------------------------------------------------------------
+MANIFEST = "manifest.json"
+QUARANTINE = "quarantine"
+
+
+def clean_table(folder: Path, table: str) -> Path:
+    """The clean Parquet of contract table ``table`` in a clean folder (or its staging folder)."""
+    return folder / f"{table}.parquet"
+
+
+def quarantine_table(folder: Path, table: str) -> Path:
+    """The rejected rows of ``table``, with file, line, column, rule and value."""
+    return folder / QUARANTINE / f"{table}.csv"
+
+
+# -- the tables one command writes and another reads ------------------------------------------------
+@dataclass(frozen=True)
+class TableKind:
+    """A kind of Parquet file: its name for people, the columns its readers need, the command that makes it."""
+
+    name: str
+    columns: tuple[str, ...]
+    made_by: str
+
+
+FEATURES = TableKind("features file", ("uscc", "as_of"), "`xinyong features`")
+TIERS = TableKind("tier file", ("uscc", "as_of", "score", "model_tier", "tier", "rules"), "`xinyong tiers`")
+TRAINING_LABELS_TABLE = TableKind(
+    "training-labels file",
+    ("uscc", "round_month", "as_of", "label", "result_code", "stratum", "pi", "weight"),
+    "`xinyong estimate`",
+)
+
+# -- a model folder ---------------------------------------------------------------------------------
+CHAMPION_DIR = Path("models")
+MODEL_FILE = "model.txt"
+METADATA_FILE = "metadata.json"
+MODEL_CARD = "MODEL_CARD.md"
+REPORT_JSON = "report.json"
+REPORT_HTML = "report.html"
+IMPORTANCE = "importance.csv"
+HOLDOUT = "holdout.parquet"
+
+# -- the public site --------------------------------------------------------------------------------
+PUBLIC = "public"
+SITE_ROUNDS = "rounds"
+DOWNLOADS = "downloads"
+INDEX = "index.html"
+LOG = "log"
+LOG_ENTRIES = f"{LOG}/entries.jsonl"
+LOG_CHECKPOINT = f"{LOG}/checkpoint.txt"
+LOG_CHECKPOINTS = f"{LOG}/checkpoints"
+LOG_KEY = f"{LOG}/key.txt"
+LOG_TREE = f"{LOG}/tree"
+PRIVATE = "private"
+PRIVATE_KEY = "transparency-log.key"
+LOG_LOCK = "transparency-log.lock"
+
+
+def private_key(public_dir: Path) -> Path:
+    """Where the private key of the log published in ``public_dir`` lives: beside it, never in it."""
+    return public_dir.resolve().parent / PRIVATE / PRIVATE_KEY
+
+
+# -- a round ----------------------------------------------------------------------------------------
+ROUNDS = "rounds"
+# audit/: the auditor bundle (spec §7) and what decided the teams
+FRAME = "frame.jsonl"
+PLANS = "plans.json"
+INSPECTORS = "inspectors.jsonl"
+EXCLUSIONS = "exclusions.jsonl"
+COMMITMENT = "commitment.json"
+RANDOMNESS = "randomness.json"
+SELECTION = "selection.jsonl"
+ELIGIBILITY = "eligibility.jsonl"
+ELIGIBILITY_EXCLUSIONS = "eligibility-exclusions.jsonl"
+ASSIGNMENT = "assignment.jsonl"
+UNSTAFFED = "unstaffed.jsonl"
+DECISIONS = "decisions.jsonl"
+FINALIZED = "finalized.json"
+# the files of a round that are public, in OUT/public/rounds/<round>/
+PUBLIC_ROUND_FILES = (COMMITMENT, RANDOMNESS, PLANS, SELECTION)
+# internal/
+COMMITTED_RECORD = "committed-files.json"
+INCLUSION = "inclusion.parquet"
+ESTIMATES_CSV = "estimates.csv"
+ESTIMATES_HTML = "estimates.html"
+TRAINING_LABELS = "training-labels.parquet"
+# results/
+RESULTS_STORE = "results.jsonl"
+RESULTS_STATUS = "status.csv"
+REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class RoundPaths:
+    """The folders of round ``round_id`` under the work root ``out``."""
+
+    out: Path
+    round_id: RoundId
+
+    @property
+    def folder(self) -> Path:
+        """``OUT/rounds/<round>/``: audit/, internal/, tasks/ and results/ live here."""
+        return self.out / ROUNDS / str(self.round_id)
+
+    @property
+    def audit(self) -> Path:
+        return self.folder / "audit"
+
+    @property
+    def internal(self) -> Path:
+        return self.folder / "internal"
+
+    @property
+    def tasks(self) -> Path:
+        return self.folder / "tasks"
+
+    @property
+    def results(self) -> Path:
+        return self.folder / "results"
+
+    @property
+    def public_root(self) -> Path:
+        """``OUT/public``: the site the round's public files and their log entries go to."""
+        return self.out / PUBLIC
+
+    @property
+    def public(self) -> Path:
+        return self.public_root / SITE_ROUNDS / str(self.round_id)
+
+    def task_list(self, department: str) -> Path:
+        """A department's task list, without its suffix (it is written as .xlsx and .csv)."""
+        return self.tasks / f"{self.round_id}-{department}"
+
+    def inspector_list(self, inspector: str) -> Path:
+        return self.tasks / "inspectors" / f"{self.round_id}-{inspector}"
+
+    @property
+    def notices(self) -> Path:
+        """The per-firm notice of who will inspect (告知清单)."""
+        return self.tasks / f"{self.round_id}-告知清单"
+
+    @property
+    def results_form(self) -> Path:
+        """The results form pre-filled with every staffed target and its team."""
+        return self.tasks / f"{self.round_id}-检查结果录入表"
+
+    @property
+    def simulated_form(self) -> Path:
+        """The demo's results form, SIMULATED from a generated region's truth (:mod:`xinyong.synth.outcomes`)."""
+        return self.results / f"{self.round_id}-检查结果（模拟）.xlsx"

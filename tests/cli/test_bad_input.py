@@ -1,0 +1,1086 @@
+"""Every command, given the mistakes people make, answers with one ``Error:`` line and writes nothing.
+
+Each case runs a command through :func:`xinyong.cli.main` — the parsing, the call and the one-line
+error handling a person gets from ``xinyong …`` — and checks the whole message, the documented exit
+code (2 a usage or input mistake, 4 a file that does not verify; ``errors.py``), that there is no
+traceback, and that nothing under the case's folder or the shared rounds changed (no partial
+output, no temporary file).  The commands are read from the Typer app itself, so a new command
+without a case here fails :func:`test_every_command_has_bad_input_cases`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+import typer
+
+from tests.conftest import NOVEMBER, REPO
+from xinyong.cli import app, main
+from xinyong.core.ids import FORM
+from xinyong.indicators.catalog import catalog
+from xinyong.ingest.contract import results_form
+
+PLANS = REPO / "plans" / "330802-default.toml"
+POLICY = REPO / "policy.toml"
+MODELS = REPO / "models"
+DECEMBER = "330802-2026-12"
+NOV = str(NOVEMBER)
+
+
+def commands() -> set[str]:
+    """Every command of the app, by the words a person types (a group that runs by itself counts)."""
+    found: set[str] = set()
+
+    def walk(group: object, prefix: str) -> None:
+        for name, command in getattr(group, "commands", {}).items():
+            words = f"{prefix}{name}"
+            if hasattr(command, "commands"):  # a group (Typer carries its own Click, so no isinstance)
+                if command.invoke_without_command:
+                    found.add(words)
+                walk(command, words + " ")
+            else:
+                found.add(words)
+
+    walk(typer.main.get_command(app), "")
+    return found
+
+
+class Given:
+    """What a case works with: its own folder, and the shared session fixtures, fetched only when used."""
+
+    def __init__(self, tmp: Path, request: pytest.FixtureRequest) -> None:
+        self.tmp = tmp
+        self.request = request
+        self.file = tmp / "a-file.txt"
+        self.file.write_text("not what was asked for\n", encoding="utf-8")
+
+    @cached_property
+    def inputs(self) -> dict:
+        return self.request.getfixturevalue("round_inputs")
+
+    @property
+    def clean(self) -> Path:
+        return self.inputs["clean"]
+
+    @property
+    def tiers(self) -> Path:
+        return self.inputs["tiers"]
+
+    @cached_property
+    def november(self) -> Path:
+        """A finalised round's OUT folder (rounds/ and public/), shared: cases must leave it as it is."""
+        return self.request.getfixturevalue("november_round")
+
+    @cached_property
+    def features(self) -> Path:
+        return self.request.getfixturevalue("features_file")
+
+    @cached_property
+    def store(self) -> Path:
+        return self.request.getfixturevalue("generic_store")
+
+    def watched(self) -> list[Path]:
+        """The folders a failed command must leave unchanged."""
+        shared = [self.inputs["clean"].parent] if "inputs" in self.__dict__ else []
+        shared += [self.november] if "november" in self.__dict__ else []
+        return [self.tmp, *shared]
+
+
+@pytest.fixture(scope="module")
+def features_file(round_inputs: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real features file: a few firms' indicators, as `xinyong features` writes them."""
+    path = tmp_path_factory.mktemp("features") / "internal" / "features.parquet"
+    path.parent.mkdir()
+    columns = ["uscc", "as_of", *(i.name for i in catalog())]
+    pl.read_parquet(round_inputs["tiers"], columns=columns).head(50).write_parquet(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def generic_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An MLflow store whose version 1 is a generic-mode model (trained on a table of its own)."""
+    from xinyong.model.run import train_generic
+
+    root = tmp_path_factory.mktemp("generic")
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=600)
+    y = (rng.random(600) < 1 / (1 + np.exp(-2 * x))).astype(int)
+    pl.DataFrame({"id": range(600), "x": x, "z": rng.normal(size=600), "y": y}).write_csv(root / "credit.csv")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("MLFLOW_TRACKING_URI", raising=False)
+        trained = train_generic(root / "credit.csv", "y", root / "model", id_column="id", data_dir=root / "data")
+    assert trained.version == "1"
+    return root / "data"
+
+
+def not_a_round(where: str, text: str) -> str:
+    return f"{where}: {text!r} is not a round id; a round id is {FORM}"
+
+
+def stage(out: Path, round_id: str, label: str, command: str, needed: str, step: str) -> str:
+    return (
+        f"{out / 'rounds' / round_id}: round {round_id} is {label}; `xinyong {command}` needs it {needed}: "
+        f"run `xinyong {step}` first"
+    )
+
+
+def not_a_tier_file(path: Path) -> str:
+    return f"{path}: not a tier file: it has no column score, model_tier, tier, rules; make one with `xinyong tiers`"
+
+
+def not_framed(out: Path, command: str, needed: str) -> str:
+    return stage(out, DECEMBER, "not framed", command, needed, "round frame")
+
+
+def public_copy(g: Given) -> Path:
+    """A copy of the November round's public files, to spoil."""
+    return Path(shutil.copytree(g.november / "public" / "rounds" / NOV, g.tmp / "round"))
+
+
+def spoil_public(name: str, change: Callable[[bytes], bytes]) -> Callable[[Given], None]:
+    def setup(g: Given) -> None:
+        path = public_copy(g) / name
+        path.write_bytes(change(path.read_bytes()))
+
+    return setup
+
+
+def spoil_log(name: str, change: Callable[[bytes], bytes]) -> Callable[[Given], None]:
+    def setup(g: Given) -> None:
+        path = Path(shutil.copytree(g.november / "public", g.tmp / "public")) / name
+        path.write_bytes(change(path.read_bytes()))
+
+    return setup
+
+
+def signed_log(entries: list[dict]) -> Callable[[Given], None]:
+    """A log that signs entries no xinyong command writes: the signature is good, the entries are not."""
+
+    def setup(g: Given) -> None:
+        from xinyong.publish import translog
+
+        translog.append(g.tmp / "site" / "public", entries, origin=translog.origin_for("330802"))
+
+    return setup
+
+
+def results_form_file(round_id: str) -> Callable[[Given], None]:
+    """A filled-in results form of one row naming ``round_id``."""
+
+    def setup(g: Given) -> None:
+        row = {
+            "round": round_id,
+            "plan": "P01",
+            "uscc": "91330802MA296TDX3C",
+            "name": "",
+            "team": "INS-00062;INS-00035",
+            "started": "2026-12-02",
+            "ended": "2026-12-03",
+            "codes": "1",
+            "corrects": "",
+            "remarks": "",
+        }
+        labels = {c.name: c.label for c in results_form().columns}
+        pl.DataFrame([{labels[k]: v for k, v in row.items()}]).write_csv(g.tmp / "form.csv")
+
+    return setup
+
+
+def make_folder(*parts: str) -> Callable[[Given], None]:
+    def setup(g: Given) -> None:
+        g.tmp.joinpath(*parts).mkdir(parents=True)
+        (g.tmp.joinpath(*parts) / "README.txt").write_text("a folder of something else\n", encoding="utf-8")
+
+    return setup
+
+
+def no_rows_features(g: Given) -> None:
+    pl.read_parquet(g.features).head(0).write_parquet(g.tmp / "features-empty.parquet")
+
+
+def text_as_parquet(g: Given) -> None:
+    (g.tmp / "features.parquet").write_text("uscc,as_of\n91330802MA296TDX3C,2026-10-31\n", encoding="utf-8")
+
+
+def log_size(public: Path) -> int:
+    return len((public / "log" / "entries.jsonl").read_bytes().splitlines())
+
+
+@dataclass(frozen=True)
+class Case:
+    command: str  # the words a person types, e.g. "round frame"
+    mistake: str
+    args: Callable[[Given], list[object]]
+    error: Callable[[Given], str]  # the whole message after "Error: "
+    code: int = 2
+    setup: Callable[[Given], None] | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.command}: {self.mistake}"
+
+
+def _round(command: str, *rest: object) -> Callable[[Given], list[object]]:
+    return lambda g: ["round", command, *rest]
+
+
+CASES = [
+    # -- data ---------------------------------------------------------------------------------------
+    Case(
+        "generate",
+        "--out an existing file",
+        lambda g: ["generate", "--out", g.file, "--enterprises", 1000, "--months", 13],
+        lambda g: f"{g.file}: is a file, not a folder to write into",
+    ),
+    Case(
+        "generate",
+        "--out under a file",
+        lambda g: ["generate", "--out", g.file / "region"],
+        lambda g: f"{g.file / 'region'}: {g.file} is a file, so nothing can be written under it",
+    ),
+    Case(
+        "ingest",
+        "RAW_DIR a file",
+        lambda g: ["ingest", g.file, "--out", g.tmp / "clean"],
+        lambda g: f"{g.file}: not a folder of raw tables",
+        setup=make_folder("raw"),
+    ),
+    Case(
+        "ingest",
+        "--out the input folder itself",
+        lambda g: ["ingest", g.tmp / "raw", "--out", g.tmp / "raw"],
+        lambda g: f"{g.tmp / 'raw'}: is also an input; write the output elsewhere",
+        setup=make_folder("raw"),
+    ),
+    Case(
+        "ingest",
+        "--out inside the input folder",
+        lambda g: ["ingest", g.tmp / "raw", "--out", g.tmp / "raw" / "clean"],
+        lambda g: f"{g.tmp / 'raw' / 'clean'}: is inside the input folder {g.tmp / 'raw'}; write the output elsewhere",
+        setup=make_folder("raw"),
+    ),
+    Case(
+        "ingest",
+        "--out an existing file",
+        lambda g: ["ingest", g.tmp / "raw", "--out", g.file],
+        lambda g: f"{g.file}: is a file, not a folder to write into",
+        setup=make_folder("raw"),
+    ),
+    Case(
+        "features",
+        "CLEAN_DIR missing",
+        lambda g: ["features", g.tmp / "nowhere", "--as-of", "2026-10-31", "--out", g.tmp / "f.parquet"],
+        lambda g: f"{g.tmp / 'nowhere'}: no such clean folder; make one with `xinyong ingest`",
+    ),
+    Case(
+        "features",
+        "CLEAN_DIR a folder of something else",
+        lambda g: ["features", g.tmp / "raw", "--as-of", "2026-10-31", "--out", g.tmp / "f.parquet"],
+        lambda g: f"{g.tmp / 'raw'}: not a clean folder (it has no manifest.json); make one with `xinyong ingest`",
+        setup=make_folder("raw"),
+    ),
+    Case(
+        "features",
+        "--out an existing folder",
+        lambda g: ["features", g.clean, "--as-of", "2026-10-31", "--out", g.tmp],
+        lambda g: f"{g.tmp}: is a folder, not a file to write",
+    ),
+    Case(
+        "features",
+        "--out under a file",
+        lambda g: ["features", g.clean, "--as-of", "2026-10-31", "--out", g.file / "f.parquet"],
+        lambda g: f"{g.file / 'f.parquet'}: {g.file} is a file, so nothing can be written under it",
+    ),
+    Case(
+        "features",
+        "--out inside the clean folder",
+        lambda g: ["features", g.clean, "--as-of", "2026-10-31", "--out", g.clean / "enterprises.parquet"],
+        lambda g: (
+            f"{g.clean / 'enterprises.parquet'}: is inside the input folder {g.clean}; write the output elsewhere"
+        ),
+    ),
+    Case(
+        "demo",
+        "--out an existing file",
+        lambda g: ["demo", "--out", g.file, "--region", g.tmp / "region"],
+        lambda g: f"{g.file}: is a file, not a folder to write into",
+    ),
+    Case(
+        "demo",
+        "--out the region folder",
+        lambda g: ["demo", "--out", g.tmp / "region", "--region", g.tmp / "region"],
+        lambda g: f"{g.tmp / 'region'}: is also an input; write the output elsewhere",
+        setup=make_folder("region"),
+    ),
+    # -- model --------------------------------------------------------------------------------------
+    Case(
+        "model train",
+        "--labels-from a features file",
+        lambda g: (
+            [
+                "model",
+                "train",
+                "--clean",
+                g.clean,
+                "--as-of",
+                "2026-10-31",
+                "--out",
+                g.tmp / "m",
+                "--labels-from",
+                g.features,
+            ]
+        ),
+        lambda g: (
+            f"{g.features}: not a training-labels file: it has no column round_month, label, result_code, "
+            "stratum, pi, weight; make one with `xinyong estimate`"
+        ),
+    ),
+    Case(
+        "model train",
+        "--labels-from a missing file",
+        lambda g: (
+            [
+                "model",
+                "train",
+                "--clean",
+                g.clean,
+                "--as-of",
+                "2026-10-31",
+                "--out",
+                g.tmp / "m",
+                "--labels-from",
+                g.tmp / "labels.parquet",
+            ]
+        ),
+        lambda g: f"{g.tmp / 'labels.parquet'}: no such training-labels file; make one with `xinyong estimate`",
+    ),
+    Case(
+        "model train",
+        "--out an existing file",
+        lambda g: ["model", "train", "--table", g.features, "--label", "dishonest_listed", "--out", g.file],
+        lambda g: f"{g.file}: is a file, not a folder to write into",
+    ),
+    Case(
+        "model score",
+        "--model a clean folder",
+        lambda g: ["model", "score", "--model", g.clean, "--table", g.features, "--out", g.tmp / "s.parquet"],
+        lambda g: f"{g.clean / 'model.txt'}: missing; is this a model folder written by `xinyong model train`?",
+    ),
+    Case(
+        "model score",
+        "--model a clean table",
+        lambda g: (
+            [
+                "model",
+                "score",
+                "--model",
+                g.clean / "enterprises.parquet",
+                "--table",
+                g.features,
+                "--out",
+                g.tmp / "s.parquet",
+            ]
+        ),
+        lambda g: (
+            f"{g.clean / 'enterprises.parquet'}: is a file, not a model folder (the folder "
+            "`xinyong model train --out` writes)"
+        ),
+    ),
+    Case(
+        "model score",
+        "--out an existing folder",
+        lambda g: ["model", "score", "--model", MODELS, "--table", g.features, "--out", g.tmp],
+        lambda g: f"{g.tmp}: is a folder, not a file to write",
+    ),
+    Case(
+        "model promote",
+        "a generic-mode model",
+        lambda g: ["model", "promote", "1", "--data-dir", g.store, "--models", g.tmp / "models"],
+        lambda g: (
+            "model version 1: a generic-mode model (trained with --table) cannot be champion; the monthly "
+            "tiers need a region-mode model (`xinyong model train --clean …`)"
+        ),
+    ),
+    Case(
+        "model promote",
+        "--data-dir without a store",
+        lambda g: ["model", "promote", "1", "--data-dir", g.tmp / "data", "--models", g.tmp / "models"],
+        lambda g: (
+            f"{g.tmp / 'data'}: no MLflow store ({g.tmp / 'data' / 'mlflow' / 'mlflow.db'}); train a model "
+            "with `xinyong model train`"
+        ),
+    ),
+    Case(
+        "model promote",
+        "--models an existing file",
+        lambda g: ["model", "promote", "1", "--data-dir", g.tmp / "data", "--models", g.file],
+        lambda g: f"{g.file}: is a file, not a folder to write into",
+    ),
+    # -- tiers --------------------------------------------------------------------------------------
+    Case(
+        "tiers",
+        "features of no firm",
+        lambda g: (
+            [
+                "tiers",
+                "--features",
+                g.tmp / "features-empty.parquet",
+                "--model",
+                MODELS,
+                "--policy",
+                POLICY,
+                "--out",
+                g.tmp / "internal" / "tiers.parquet",
+            ]
+        ),
+        lambda g: f"{g.tmp / 'features-empty.parquet'}: has no enterprises (0 rows), so there is nothing to tier",
+        setup=no_rows_features,
+    ),
+    Case(
+        "tiers",
+        "--features not Parquet",
+        lambda g: (
+            [
+                "tiers",
+                "--features",
+                g.tmp / "features.parquet",
+                "--model",
+                MODELS,
+                "--policy",
+                POLICY,
+                "--out",
+                g.tmp / "internal" / "tiers.parquet",
+            ]
+        ),
+        lambda g: (
+            f"{g.tmp / 'features.parquet'}: not a Parquet file, so not a features file; make one with "
+            "`xinyong features`"
+        ),
+        setup=text_as_parquet,
+    ),
+    Case(
+        "tiers",
+        "--features a clean table",
+        lambda g: (
+            [
+                "tiers",
+                "--features",
+                g.clean / "enterprises.parquet",
+                "--model",
+                MODELS,
+                "--policy",
+                POLICY,
+                "--out",
+                g.tmp / "internal" / "tiers.parquet",
+            ]
+        ),
+        lambda g: (
+            f"{g.clean / 'enterprises.parquet'}: not a features file: it has no column as_of; make one with "
+            "`xinyong features`"
+        ),
+    ),
+    Case(
+        "tiers",
+        "--model a clean table",
+        lambda g: (
+            [
+                "tiers",
+                "--features",
+                g.features,
+                "--model",
+                g.clean / "enterprises.parquet",
+                "--policy",
+                POLICY,
+                "--out",
+                g.tmp / "internal" / "tiers.parquet",
+            ]
+        ),
+        lambda g: (
+            f"{g.clean / 'enterprises.parquet'}: is a file, not a model folder (the folder "
+            "`xinyong model train --out` writes)"
+        ),
+    ),
+    Case(
+        "tiers",
+        "--policy a plans file",
+        lambda g: (
+            [
+                "tiers",
+                "--features",
+                g.features,
+                "--model",
+                MODELS,
+                "--policy",
+                PLANS,
+                "--out",
+                g.tmp / "internal" / "tiers.parquet",
+            ]
+        ),
+        lambda g: f"{PLANS}: not a tier policy: it has division, plan; a policy has only [cutoffs] and [[override]]",
+    ),
+    Case(
+        "tiers",
+        "an unknown option",
+        lambda g: ["tiers", "--feature", g.features],
+        lambda g: "No such option: --feature (Possible options: --features)",
+    ),
+    Case(
+        "tiers",
+        "--out an existing folder",
+        lambda g: (
+            ["tiers", "--features", g.features, "--model", MODELS, "--policy", POLICY, "--out", g.tmp / "internal"]
+        ),
+        lambda g: f"{g.tmp / 'internal'}: is a folder, not a file to write",
+        setup=make_folder("internal"),
+    ),
+    Case(
+        "tiers report",
+        "--current a features file",
+        lambda g: (
+            [
+                "tiers",
+                "report",
+                "--current",
+                g.features,
+                "--previous",
+                g.tiers,
+                "--clean",
+                g.clean,
+                "--out",
+                g.tmp / "internal" / "report.html",
+            ]
+        ),
+        lambda g: not_a_tier_file(g.features),
+    ),
+    Case(
+        "tiers report",
+        "--clean a file",
+        lambda g: (
+            [
+                "tiers",
+                "report",
+                "--current",
+                g.tiers,
+                "--previous",
+                g.tiers,
+                "--clean",
+                g.file,
+                "--out",
+                g.tmp / "internal" / "report.html",
+            ]
+        ),
+        lambda g: f"{g.file}: is a file, not a clean folder; make one with `xinyong ingest`",
+    ),
+    Case(
+        "explain",
+        "--tiers a features file",
+        lambda g: ["explain", "91330802MA296TDX3C", "--tiers", g.features, "--model", MODELS],
+        lambda g: not_a_tier_file(g.features),
+    ),
+    Case(
+        "explain",
+        "--tiers missing",
+        lambda g: ["explain", "91330802MA296TDX3C", "--tiers", g.tmp / "tiers.parquet", "--model", MODELS],
+        lambda g: f"{g.tmp / 'tiers.parquet'}: no such tier file; make one with `xinyong tiers`",
+    ),
+    # -- round --------------------------------------------------------------------------------------
+    *(
+        Case(
+            "round frame",
+            f"--round {text}",
+            lambda g, text=text: (
+                [
+                    "round",
+                    "frame",
+                    "--round",
+                    text,
+                    "--plans",
+                    PLANS,
+                    "--tiers",
+                    g.tiers,
+                    "--clean",
+                    g.clean,
+                    "--out",
+                    g.tmp / "out",
+                ]
+            ),
+            lambda g, text=text: not_a_round("--round", text),
+        )
+        for text in ("R/../R", "<b>x</b>", "330802-2026-12/..", "../../330802-2026-12", "")
+    ),
+    Case(
+        "round frame",
+        "--round with month 13",
+        lambda g: (
+            [
+                "round",
+                "frame",
+                "--round",
+                "330802-2026-13",
+                "--plans",
+                PLANS,
+                "--tiers",
+                g.tiers,
+                "--clean",
+                g.clean,
+                "--out",
+                g.tmp / "out",
+            ]
+        ),
+        lambda g: "--round: '330802-2026-13' is not a round id; its month 13 is not 01 to 12",
+    ),
+    Case(
+        "round frame",
+        "--round of another division than the plans",
+        lambda g: (
+            [
+                "round",
+                "frame",
+                "--round",
+                "330801-2026-12",
+                "--plans",
+                PLANS,
+                "--tiers",
+                g.tiers,
+                "--clean",
+                g.clean,
+                "--out",
+                g.tmp / "out",
+            ]
+        ),
+        lambda g: f"--round: round 330801-2026-12 is of division 330801, but {PLANS} is for division 330802",
+    ),
+    Case(
+        "round frame",
+        "--tiers a features file",
+        lambda g: (
+            [
+                "round",
+                "frame",
+                "--round",
+                DECEMBER,
+                "--plans",
+                PLANS,
+                "--tiers",
+                g.features,
+                "--clean",
+                g.clean,
+                "--out",
+                g.tmp / "out",
+            ]
+        ),
+        lambda g: not_a_tier_file(g.features),
+    ),
+    Case(
+        "round frame",
+        "--out inside the clean folder",
+        lambda g: (
+            [
+                "round",
+                "frame",
+                "--round",
+                DECEMBER,
+                "--plans",
+                PLANS,
+                "--tiers",
+                g.tiers,
+                "--clean",
+                g.clean,
+                "--out",
+                g.clean / "out",
+            ]
+        ),
+        lambda g: f"{g.clean / 'out'}: is inside the input folder {g.clean}; write the output elsewhere",
+    ),
+    Case(
+        "round frame",
+        "--out an existing file",
+        lambda g: (
+            [
+                "round",
+                "frame",
+                "--round",
+                DECEMBER,
+                "--plans",
+                PLANS,
+                "--tiers",
+                g.tiers,
+                "--clean",
+                g.clean,
+                "--out",
+                g.file,
+            ]
+        ),
+        lambda g: f"{g.file}: is a file, not a folder to write into",
+    ),
+    Case(
+        "round commit",
+        "a round not framed",
+        lambda g: ["round", "commit", "--round", DECEMBER, "--randomness", "lottery", "--out", g.tmp / "out"],
+        lambda g: not_framed(g.tmp / "out", "round commit", "framed"),
+    ),
+    Case(
+        "round commit",
+        "a second commitment",
+        lambda g: ["round", "commit", "--round", NOV, "--randomness", "lottery", "--out", g.november],
+        lambda g: f"round {NOV} already has a commitment; a round is committed once",
+    ),
+    Case(
+        "round reveal",
+        "a round not committed",
+        lambda g: ["round", "reveal", "--round", DECEMBER, "--value", "1 2 3", "--out", g.tmp / "out"],
+        lambda g: not_framed(g.tmp / "out", "round reveal", "committed"),
+    ),
+    Case(
+        "round reveal",
+        "a second, different value",
+        lambda g: ["round", "reveal", "--round", NOV, "--value", "a value the operator prefers", "--out", g.november],
+        lambda g: f"round {NOV} already has its public randomness; a second reveal is refused",
+    ),
+    Case(
+        "round reveal",
+        "an empty --value",
+        lambda g: ["round", "reveal", "--round", NOV, "--value", " ", "--out", g.november],
+        lambda g: "--value: the public random value is empty",
+    ),
+    Case(
+        "round draw",
+        "--round with markup",
+        lambda g: ["round", "draw", "--round", "<script>x</script>", "--out", g.tmp / "out"],
+        lambda g: not_a_round("--round", "<script>x</script>"),
+    ),
+    Case(
+        "round draw",
+        "--round left out",
+        lambda g: ["round", "draw", "--out", g.tmp / "out"],
+        lambda g: "Missing option '--round'.",
+    ),
+    Case(
+        "round draw",
+        "a round not revealed",
+        lambda g: ["round", "draw", "--round", DECEMBER, "--out", g.tmp / "out"],
+        lambda g: not_framed(g.tmp / "out", "round draw", "revealed"),
+    ),
+    Case(
+        "round assign",
+        "--clean a file",
+        lambda g: ["round", "assign", "--round", NOV, "--clean", g.file, "--out", g.november],
+        lambda g: f"{g.file}: is a file, not a clean folder; make one with `xinyong ingest`",
+    ),
+    Case(
+        "round assign",
+        "a round not drawn",
+        lambda g: ["round", "assign", "--round", DECEMBER, "--clean", g.clean, "--out", g.tmp / "out"],
+        lambda g: not_framed(g.tmp / "out", "round assign", "drawn"),
+    ),
+    Case(
+        "round finalize",
+        "a round not assigned",
+        lambda g: ["round", "finalize", "--round", DECEMBER, "--out", g.tmp / "out"],
+        lambda g: not_framed(g.tmp / "out", "round finalize", "assigned"),
+    ),
+    Case(
+        "round finalize",
+        "--round a path",
+        lambda g: ["round", "finalize", "--round", "330802-2026-12/../../x", "--out", g.tmp / "out"],
+        lambda g: not_a_round("--round", "330802-2026-12/../../x"),
+    ),
+    Case(
+        "round tasks",
+        "a round not finalised",
+        lambda g: ["round", "tasks", "--round", DECEMBER, "--clean", g.clean, "--out", g.tmp / "out"],
+        lambda g: not_framed(g.tmp / "out", "round tasks", "finalised"),
+    ),
+    Case(
+        "round tasks",
+        "--clean a folder of something else",
+        lambda g: ["round", "tasks", "--round", NOV, "--clean", g.tmp / "raw", "--out", g.november],
+        lambda g: f"{g.tmp / 'raw'}: not a clean folder (it has no manifest.json); make one with `xinyong ingest`",
+        setup=make_folder("raw"),
+    ),
+    Case(
+        "round verify",
+        "--public with a truncated commitment",
+        lambda g: ["round", "verify", "--public", g.tmp / "round"],
+        lambda g: (
+            f"{g.tmp / 'round' / 'commitment.json'}: FAILED commitment.json is JSON (Unterminated string "
+            "starting at: line 1 column 15 (char 14))"
+        ),
+        code=4,
+        setup=spoil_public("commitment.json", lambda data: data[:20]),
+    ),
+    Case(
+        "round verify",
+        "--public with randomness that is not JSON",
+        lambda g: ["round", "verify", "--public", g.tmp / "round"],
+        lambda g: (
+            f"{g.tmp / 'round' / 'randomness.json'}: FAILED randomness.json is JSON (Expecting value: line 1 "
+            "column 1 (char 0))"
+        ),
+        code=4,
+        setup=spoil_public("randomness.json", lambda data: b"the numbers were 1 2 3"),
+    ),
+    Case(
+        "round verify",
+        "--public with a commitment missing its strata",
+        lambda g: ["round", "verify", "--public", g.tmp / "round"],
+        lambda g: f"{g.tmp / 'round' / 'commitment.json'}: FAILED commitment.json has strata as a JSON object",
+        code=4,
+        setup=spoil_public(
+            "commitment.json",
+            lambda data: json.dumps({k: v for k, v in json.loads(data).items() if k != "strata"}).encode(),
+        ),
+    ),
+    Case(
+        "round verify",
+        "--public with a random value that is a number",
+        lambda g: ["round", "verify", "--public", g.tmp / "round"],
+        lambda g: f"{g.tmp / 'round' / 'randomness.json'}: FAILED randomness.json has value as text",
+        code=4,
+        setup=spoil_public("randomness.json", lambda data: json.dumps({**json.loads(data), "value": 7}).encode()),
+    ),
+    Case(
+        "round verify",
+        "--public with a selected firm whose key is a number",
+        lambda g: ["round", "verify", "--public", g.tmp / "round"],
+        lambda g: f"{g.tmp / 'round' / 'selection.jsonl'}: FAILED line 1 has key as text",
+        code=4,
+        setup=spoil_public("selection.jsonl", lambda data: b'{"key":1,"plan":"P01","uscc":"x"}\n' + data),
+    ),
+    Case(
+        "round verify",
+        "--public with a truncated selection",
+        lambda g: ["round", "verify", "--public", g.tmp / "round"],
+        lambda g: (
+            f"{g.tmp / 'round' / 'selection.jsonl'}: FAILED selection.jsonl ends with a newline (is it truncated?)"
+        ),
+        code=4,
+        setup=spoil_public("selection.jsonl", lambda data: data[:-7]),
+    ),
+    Case(
+        "round verify",
+        "--audit a file",
+        lambda g: ["round", "verify", "--audit", g.file],
+        lambda g: f"{g.file}: not a folder; give a round's audit/ folder or its public folder",
+    ),
+    # -- results ------------------------------------------------------------------------------------
+    Case(
+        "results import",
+        "a form whose round id is markup",
+        lambda g: ["results", "import", g.tmp / "form.csv", "--out", g.november, "--today", "2026-12-20"],
+        lambda g: not_a_round(f"{g.tmp / 'form.csv'}: column 抽查批次", "<b>x</b>"),
+        setup=results_form_file("<b>x</b>"),
+    ),
+    Case(
+        "results import",
+        "a form whose round id is a path",
+        lambda g: ["results", "import", g.tmp / "form.csv", "--out", g.november, "--today", "2026-12-20"],
+        lambda g: not_a_round(f"{g.tmp / 'form.csv'}: column 抽查批次", "../../330802-2026-11"),
+        setup=results_form_file("../../330802-2026-11"),
+    ),
+    Case(
+        "results import",
+        "a clean table as the form",
+        lambda g: ["results", "import", g.clean / "enterprises.parquet", "--out", g.november],
+        lambda g: (
+            f"{g.clean / 'enterprises.parquet'}: missing column round (抽查批次), plan (计划编号), team "
+            "(检查人员编号), started (检查开始日期), ended (检查完成日期), codes (检查结果代码)"
+        ),
+    ),
+    Case(
+        "results import",
+        "the form of a round not finalised",
+        lambda g: ["results", "import", g.tmp / "form.csv", "--out", g.tmp / "out", "--today", "2026-12-20"],
+        lambda g: not_framed(g.tmp / "out", "results import", "finalised"),
+        setup=results_form_file(DECEMBER),
+    ),
+    Case(
+        "results status",
+        "--round with markup",
+        lambda g: ["results", "status", "--round", "<b>330802-2026-11</b>", "--out", g.november],
+        lambda g: not_a_round("--round", "<b>330802-2026-11</b>"),
+    ),
+    Case(
+        "results status",
+        "a round not finalised",
+        lambda g: ["results", "status", "--round", DECEMBER, "--out", g.tmp / "out"],
+        lambda g: not_framed(g.tmp / "out", "results status", "finalised"),
+    ),
+    # -- publish ------------------------------------------------------------------------------------
+    Case(
+        "disclose",
+        "--out the work folder itself",
+        lambda g: ["disclose", "--out", g.tmp / "work", "--work", g.tmp / "work", "--clean", g.clean],
+        lambda g: (
+            f"{g.tmp / 'work'}: the work folder {g.tmp / 'work'} would be inside the public site; publish to "
+            f"another folder, e.g. {g.tmp / 'work' / 'public'}"
+        ),
+        setup=make_folder("work"),
+    ),
+    Case(
+        "disclose",
+        "--clean a file",
+        lambda g: ["disclose", "--out", g.tmp / "public", "--work", g.november, "--clean", g.file],
+        lambda g: f"{g.file}: is a file, not a clean folder; make one with `xinyong ingest`",
+    ),
+    Case(
+        "disclose",
+        "a folder under rounds/ named with markup",
+        lambda g: ["disclose", "--out", g.tmp / "public", "--work", g.tmp / "work", "--clean", g.clean],
+        lambda g: not_a_round(str(g.tmp / "work" / "rounds" / "<script>"), "<script>"),
+        setup=make_folder("work", "rounds", "<script>"),
+    ),
+    Case(
+        "disclose",
+        "a work folder without rounds",
+        lambda g: ["disclose", "--out", g.tmp / "public", "--work", g.tmp / "work", "--clean", g.clean],
+        lambda g: f"{g.tmp / 'work'}: no committed rounds to disclose (looked in {g.tmp / 'work' / 'rounds'})",
+        setup=make_folder("work"),
+    ),
+    Case(
+        "log verify",
+        "a bad --key",
+        lambda g: ["log", "verify", g.november / "public", "--key", "bogus"],
+        lambda g: "--key: verifier key is not <name>+<8 hex digits>+<base64 key>",
+    ),
+    Case(
+        "log verify",
+        "--since a missing file",
+        lambda g: ["log", "verify", g.november / "public", "--since", g.tmp / "saved.txt"],
+        lambda g: f"{g.tmp / 'saved.txt'}: no such checkpoint file (--since takes a checkpoint.txt you saved)",
+    ),
+    Case(
+        "log verify",
+        "truncated entries",
+        lambda g: ["log", "verify", g.tmp / "public"],
+        lambda g: "log/entries.jsonl: the last entry is torn (no final newline)",
+        code=4,
+        setup=spoil_log("log/entries.jsonl", lambda data: data[:-9]),
+    ),
+    Case(
+        "log verify",
+        "a checkpoint that is not a signed note",
+        lambda g: ["log", "verify", g.tmp / "public"],
+        lambda g: "log/checkpoint.txt: not a signed note (text, blank line, signature lines)",
+        code=4,
+        setup=spoil_log("log/checkpoint.txt", lambda data: b'{"size": 3}'),
+    ),
+    Case(
+        "log verify",
+        "a signed file entry without its digest",
+        lambda g: ["log", "verify", g.tmp / "site" / "public"],
+        lambda g: "log/entries.jsonl entry 0 (line 1): a file entry has a path and a sha256, both text",
+        code=4,
+        setup=signed_log([{"kind": "file", "path": "rounds/x/commitment.json"}]),
+    ),
+    Case(
+        "log verify",
+        "a signed site entry whose files are a list",
+        lambda g: ["log", "verify", g.tmp / "site" / "public"],
+        lambda g: "log/entries.jsonl entry 0 (line 1): a site entry has files, each path with its sha256 as text",
+        code=4,
+        setup=signed_log([{"kind": "site", "files": ["index.html"]}]),
+    ),
+    Case(
+        "log verify",
+        "a folder without a log",
+        lambda g: ["log", "verify", g.tmp],
+        lambda g: f"{g.tmp}: no transparency log (log/checkpoint.txt is missing)",
+        code=4,
+    ),
+    Case(
+        "log proof",
+        "--index beyond the log",
+        lambda g: ["log", "proof", g.november / "public", "--index", 10_000],
+        lambda g: f"{g.november / 'public'}: leaf 10000 is not in a tree of size {log_size(g.november / 'public')}",
+    ),
+    Case(
+        "log proof",
+        "a folder without a log",
+        lambda g: ["log", "proof", g.tmp, "--index", 0],
+        lambda g: f"{g.tmp}: no transparency log tree (log/tree/0.bin is missing)",
+    ),
+    Case(
+        "estimate",
+        "ROUND a path",
+        lambda g: ["estimate", "../330802-2026-11", "--out", g.november],
+        lambda g: not_a_round("ROUND", "../330802-2026-11"),
+    ),
+    Case(
+        "estimate",
+        "a round not drawn",
+        lambda g: ["estimate", DECEMBER, "--out", g.tmp / "out"],
+        lambda g: not_framed(g.tmp / "out", "estimate", "drawn"),
+    ),
+    Case(
+        "estimate",
+        "a round without results",
+        lambda g: ["estimate", NOV, "--out", g.november],
+        lambda g: f"round {NOV} has no results yet; import them with `xinyong results import`",
+    ),
+]
+
+
+def snapshot(roots: list[Path]) -> dict[Path, tuple[int, int]]:
+    """Every file and folder under ``roots``, with each file's size and modification time."""
+    state: dict[Path, tuple[int, int]] = {}
+    for root in roots:
+        for path in root.rglob("*"):
+            info = path.stat()
+            state[path] = (info.st_size, info.st_mtime_ns) if path.is_file() else (-1, 0)
+    return state
+
+
+def run(
+    args: list[object], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str, str]:
+    """``xinyong ARGS`` as a person runs it: (exit code, stdout, stderr)."""
+    monkeypatch.setattr(sys, "argv", ["xinyong", *map(str, args)])
+    capsys.readouterr()
+    try:
+        main()
+    except SystemExit as exit_:
+        code = exit_.code
+    captured = capsys.readouterr()
+    assert isinstance(code, int)
+    return code, captured.out, captured.err
+
+
+def test_every_command_has_bad_input_cases() -> None:
+    covered = {case.command for case in CASES}
+    assert commands() - covered == set(), "commands without a bad-input case"
+    assert covered - commands() == set(), "cases of commands the app does not have"
+    assert len(commands()) >= 24
+
+
+def test_cases_are_distinct() -> None:
+    assert len({case.id for case in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_a_mistake_is_one_error_line_with_its_exit_code_and_nothing_written(
+    case: Case,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    g = Given(tmp_path, request)
+    if case.setup is not None:
+        case.setup(g)
+    args, message = case.args(g), case.error(g)
+    before = snapshot(g.watched())
+    code, stdout, stderr = run(args, capsys, monkeypatch)
+    assert stderr == f"Error: {message}\n"
+    assert code == case.code
+    assert "Traceback" not in stdout + stderr
+    assert snapshot(g.watched()) == before, "a failed command changed files"

@@ -1,0 +1,81 @@
+"""The stage of a round, read from its files: each step's files move it on, in order, and nothing else does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from xinyong.core.ids import RoundId
+from xinyong.errors import RoundStateError
+from xinyong.rounds.stage import Stage, require, stage_files, stage_of
+from xinyong.workspace.layout import RoundPaths
+
+ROUND = RoundId.parse("330802-2026-12", "ROUND")
+
+
+def reach(paths: RoundPaths, stage: Stage) -> None:
+    """Write the files of every stage up to ``stage`` (their content does not matter to the stage)."""
+    for earlier in Stage:
+        if earlier > stage:
+            break
+        for path in stage_files(paths, earlier):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"")
+
+
+@pytest.mark.parametrize("stage", list(Stage))
+def test_each_stage_is_read_back_from_its_files(stage: Stage, tmp_path: Path) -> None:
+    paths = RoundPaths(tmp_path, ROUND)
+    reach(paths, stage)
+    assert stage_of(paths) == stage
+
+
+def test_the_stages_are_ordered_as_the_steps_run() -> None:
+    assert list(Stage) == sorted(Stage)
+    assert [s.name for s in Stage] == ["NEW", "FRAMED", "COMMITTED", "REVEALED", "DRAWN", "ASSIGNED", "FINALIZED"]
+    assert all(stage_files(RoundPaths(Path("out"), ROUND), s) for s in Stage if s is not Stage.NEW)
+
+
+def test_a_later_file_without_the_earlier_ones_does_not_move_a_round_on(tmp_path: Path) -> None:
+    paths = RoundPaths(tmp_path, ROUND)
+    reach(paths, Stage.COMMITTED)
+    for path in stage_files(paths, Stage.DRAWN) + stage_files(paths, Stage.FINALIZED):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"")
+    assert stage_of(paths) == Stage.COMMITTED  # no randomness.json: not revealed, so not drawn either
+
+
+def test_a_stage_needs_every_one_of_its_files(tmp_path: Path) -> None:
+    paths = RoundPaths(tmp_path, ROUND)
+    reach(paths, Stage.DRAWN)
+    stage_files(paths, Stage.DRAWN)[-1].unlink()  # the selection without π: the draw did not finish
+    assert stage_of(paths) == Stage.REVEALED
+
+
+def test_require_passes_a_round_that_got_that_far_and_returns_its_stage(tmp_path: Path) -> None:
+    paths = RoundPaths(tmp_path, ROUND)
+    reach(paths, Stage.ASSIGNED)
+    assert require(paths, Stage.DRAWN, "round assign") == Stage.ASSIGNED
+    assert require(paths, Stage.ASSIGNED, "round finalize") == Stage.ASSIGNED
+
+
+@pytest.mark.parametrize(
+    ("stage", "needed", "command", "next_step"),
+    [
+        (Stage.NEW, Stage.FRAMED, "round commit", "xinyong round frame"),
+        (Stage.COMMITTED, Stage.REVEALED, "round draw", "xinyong round reveal --value …"),
+        (Stage.DRAWN, Stage.FINALIZED, "round tasks", "xinyong round assign"),
+    ],
+)
+def test_require_names_the_round_its_stage_the_stage_needed_and_the_next_step(
+    stage: Stage, needed: Stage, command: str, next_step: str, tmp_path: Path
+) -> None:
+    paths = RoundPaths(tmp_path, ROUND)
+    reach(paths, stage)
+    with pytest.raises(RoundStateError) as caught:
+        require(paths, needed, command)
+    assert str(caught.value) == (
+        f"{paths.folder}: round 330802-2026-12 is {stage.label}; `xinyong {command}` needs it {needed.label}: "
+        f"run `{next_step}` first"
+    )
