@@ -38,3 +38,8 @@ def test_unit_and_inspector_keys_of_the_same_inputs_differ_by_their_tags() -> No
 def test_a_commitment_that_is_not_64_lower_case_hex_characters_is_refused(commitment: str) -> None:
     with pytest.raises(ValueError, match="the commitment hash is 64 lower-case hex characters"):
         derive_seed(commitment, "31415")
+
+
+def test_batched_inspector_keys_give_the_spec_vector() -> None:
+    keys = inspector_keys(SEED, "P01", "91330802725854134A", ["INS-0001", "INS-0002"])
+    assert keys[0].hex() == "6359213dfcc12edbe53a96199ae03f78ec27d9fe0d339fc73c59899201e5936f"

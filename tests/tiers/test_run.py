@@ -127,6 +127,7 @@ def test_the_tier_report_names_a_score_that_moved(month) -> None:
 def test_the_tier_file_is_marked_internal(month) -> None:
     metadata = pq.read_metadata(month["root"] / "internal" / "tiers.parquet").metadata
     assert metadata[b"xinyong.classification"] == b"internal"
+    assert set(metadata) >= {b"xinyong.notice", b"xinyong.cutoffs", b"xinyong.policy"}  # the keys readers look up
 
 
 def test_tiers_refuse_to_be_written_outside_an_internal_folder(month, tmp_path: Path) -> None:

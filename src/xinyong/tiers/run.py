@@ -68,7 +68,7 @@ def run_tiers(features_path: Path, model_reference: str | Path, policy_path: Pat
     table = tiers.join(
         features.drop("uscc").with_columns(features["uscc"]), on="uscc", how="left", maintain_order="left"
     )
-    metadata = {**INTERNAL_METADATA, "xinyong.cutoffs": json.dumps(cutoffs), "xinyong.tiers.policy": str(policy_path)}
+    metadata = {**INTERNAL_METADATA, "xinyong.cutoffs": json.dumps(cutoffs), "xinyong.policy": str(policy_path)}
     from xinyong.workspace.fsio import atomic_path
 
     with atomic_path(out_path) as tmp:
