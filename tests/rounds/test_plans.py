@@ -112,7 +112,7 @@ def test_verify_names_a_malformed_plans_json(november_round: Path, tmp_path: Pat
     from xinyong.draw.verify import verify_audit
 
     audit = tmp_path / "audit"
-    shutil.copytree(november_round / "rounds" / NOVEMBER / "audit", audit)
+    shutil.copytree(november_round / "rounds" / str(NOVEMBER) / "audit", audit)
     plans = b'[{"id":"P01"}]'
     commitment = CJ({**json.loads((audit / "commitment.json").read_bytes()), "plans_sha256": H(plans)})
     randomness = {**json.loads((audit / "randomness.json").read_bytes()), "commitment": H(commitment)}
