@@ -34,7 +34,7 @@ def small_region(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def round_inputs(default_region: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The default region ingested, with tiers as of the ends of October (for December's round) and
     September (for November's), from the shipped champion."""
-    from xinyong.indicators.features import write_features
+    from xinyong.indicators.run import write_features
     from xinyong.ingest.run import ingest
     from xinyong.tiers.run import run_tiers
 

@@ -20,7 +20,7 @@ from xinyong.draw.verify import verify_audit, verify_public
 from xinyong.errors import UsageError
 from xinyong.estimate.run import estimate_round
 from xinyong.indicators.catalog import catalog
-from xinyong.indicators.features import write_features
+from xinyong.indicators.run import write_features
 from xinyong.ingest.run import TableReport, ingest
 from xinyong.model.estimator import RiskModel
 from xinyong.model.registry import promote

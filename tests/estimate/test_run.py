@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import NOVEMBER
 from xinyong.errors import RoundStateError
 from xinyong.estimate.run import estimate_round
-from xinyong.indicators.features import scan_clean
+from xinyong.indicators.run import scan_clean
 from xinyong.model.labels import read_policy
 from xinyong.model.training import region_table
 from xinyong.results.run import import_results

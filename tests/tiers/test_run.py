@@ -15,7 +15,8 @@ import pytest
 
 from tests.conftest import INGEST_DAY, REPO
 from xinyong.errors import UsageError
-from xinyong.indicators.features import build_features, scan_clean, write_features
+from xinyong.indicators.features import build_features
+from xinyong.indicators.run import scan_clean, write_features
 from xinyong.ingest.run import ingest
 from xinyong.model.estimator import RiskModel
 from xinyong.model.labels import inspection_labels
