@@ -34,8 +34,7 @@ from xinyong.rounds.stage import Stage, stage_of
 from xinyong.rounds.tasks import write_task_lists
 from xinyong.synth import GENERATOR, RegionMetadata, RegionSpec, generate_region, read_metadata
 from xinyong.synth.outcomes import simulate_results
-from xinyong.tiers.report import write_tier_report
-from xinyong.tiers.run import run_tiers
+from xinyong.tiers.run import run_tiers, write_tier_report
 from xinyong.workspace import checks
 from xinyong.workspace.layout import (
     ESTIMATES_HTML,
