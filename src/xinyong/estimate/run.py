@@ -22,7 +22,8 @@ from xinyong.estimate.ht import estimate_rates, training_labels
 from xinyong.model.labels import LabelPolicy, read_policy
 from xinyong.reports.plot import plt, svg
 from xinyong.reports.render import IntervalText, render
-from xinyong.results.run import current_results, read_results
+from xinyong.results.check import current_results
+from xinyong.results.run import read_results
 from xinyong.rounds.stage import Stage, require
 from xinyong.workspace import fsio
 from xinyong.workspace.layout import ESTIMATES_CSV, ESTIMATES_HTML, INCLUSION, TRAINING_LABELS, RoundPaths
