@@ -25,7 +25,7 @@ from xinyong.ingest.run import TableReport, ingest
 from xinyong.model.estimator import RiskModel
 from xinyong.model.registry import promote
 from xinyong.model.run import score_table, train_region
-from xinyong.publish.site import disclose
+from xinyong.publish.run import disclose
 from xinyong.publish.translog import verify_log
 from xinyong.reports.progress import SILENT, Progress
 from xinyong.results.run import import_results
