@@ -29,7 +29,7 @@ from xinyong.core.merkle import leaf_hash, verify_inclusion
 from xinyong.core.uscc import complete
 from xinyong.publish import translog
 from xinyong.publish.checkpoint import b64decode
-from xinyong.publish.site import disclose
+from xinyong.publish.run import disclose
 
 ROUND = "330802-2026-11"
 PLAN = {"id": "P01", "name": "企业公示信息双随机抽查", "items": ["SJ-SC-01"], "departments": ["市场监管"]}

@@ -19,7 +19,8 @@ import pandas as pd
 import polars as pl
 
 from xinyong.indicators.catalog import DAYS_SINCE_CAP, catalog
-from xinyong.indicators.features import build_features, live_spine, scan_clean
+from xinyong.indicators.features import build_features, live_spine
+from xinyong.indicators.run import scan_clean
 from xinyong.ingest import contract
 
 KEYS = ["uscc", "as_of"]

@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from xinyong.indicators.features import build_features, live_spine, scan_clean
+from xinyong.indicators.features import build_features, live_spine
+from xinyong.indicators.run import scan_clean
 from xinyong.model.estimator import THREADS, RiskModel
 from xinyong.tiers.assign import assign_tiers, cutoffs_for
 from xinyong.tiers.policy import read_policy

@@ -23,7 +23,8 @@ import numpy as np
 import polars as pl
 
 from xinyong.indicators.catalog import catalog
-from xinyong.indicators.features import build_features, live_spine, scan_clean
+from xinyong.indicators.features import build_features, live_spine
+from xinyong.indicators.run import scan_clean
 from xinyong.model import metrics
 from xinyong.model.training import region_model
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
 
 from xinyong.core.ids import RoundId
 from xinyong.synth import RegionSpec, generate_region
+from xinyong.workspace.layout import RoundPaths
 
 REPO = Path(__file__).resolve().parent.parent
 INGEST_DAY = dt.date(2026, 11, 27)
@@ -34,7 +36,7 @@ def small_region(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def round_inputs(default_region: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The default region ingested, with tiers as of the ends of October (for December's round) and
     September (for November's), from the shipped champion."""
-    from xinyong.indicators.features import write_features
+    from xinyong.indicators.run import write_features
     from xinyong.ingest.run import ingest
     from xinyong.tiers.run import run_tiers
 
@@ -72,3 +74,37 @@ def november_round(round_inputs: dict, tmp_path_factory: pytest.TempPathFactory)
     assign(out, NOVEMBER, round_inputs["clean"])
     finalize(out, NOVEMBER, accept_unstaffed=True, reason="test round: the generated roster is small")
     return out
+
+
+DECEMBER = RoundId.parse("330802-2026-12", "DECEMBER")
+PLANS = REPO / "plans" / "330802-default.toml"
+
+
+def full_round(out: Path, inputs: dict, value: str = "07 12 19 24 28 33 + 05") -> RoundPaths:
+    """Round 330802-2026-12 (tiers as of October) framed, committed, revealed and drawn into ``out``."""
+    from xinyong.rounds.run import build_frame, commit, draw, reveal
+
+    build_frame(out, DECEMBER, PLANS, inputs["tiers"], inputs["clean"])
+    commit(out, DECEMBER, "福利彩票双色球 2026-12-01 开奖号码")
+    reveal(out, DECEMBER, value)
+    draw(out, DECEMBER)
+    return RoundPaths(out, DECEMBER)
+
+
+@pytest.fixture(scope="session")
+def december_drawn(round_inputs: dict, tmp_path_factory: pytest.TempPathFactory) -> RoundPaths:
+    """Round 330802-2026-12 drawn, teams not yet assigned (tests copy it before changing anything)."""
+    return full_round(tmp_path_factory.mktemp("round") / "out", round_inputs)
+
+
+@pytest.fixture(scope="session")
+def december_staffed(
+    december_drawn: RoundPaths, round_inputs: dict, tmp_path_factory: pytest.TempPathFactory
+) -> RoundPaths:
+    """The drawn December round, copied, with its teams assigned."""
+    from xinyong.rounds.run import assign
+
+    copy = tmp_path_factory.mktemp("staffed") / "out"
+    shutil.copytree(december_drawn.out, copy)
+    assign(copy, DECEMBER, round_inputs["clean"])
+    return RoundPaths(copy, DECEMBER)

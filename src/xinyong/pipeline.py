@@ -20,12 +20,12 @@ from xinyong.draw.verify import verify_audit, verify_public
 from xinyong.errors import UsageError
 from xinyong.estimate.run import estimate_round
 from xinyong.indicators.catalog import catalog
-from xinyong.indicators.features import write_features
+from xinyong.indicators.run import write_features
 from xinyong.ingest.run import TableReport, ingest
 from xinyong.model.estimator import RiskModel
 from xinyong.model.registry import promote
 from xinyong.model.run import score_table, train_region
-from xinyong.publish.site import disclose
+from xinyong.publish.run import disclose
 from xinyong.publish.translog import verify_log
 from xinyong.reports.progress import SILENT, Progress
 from xinyong.results.run import import_results
@@ -34,8 +34,7 @@ from xinyong.rounds.stage import Stage, stage_of
 from xinyong.rounds.tasks import write_task_lists
 from xinyong.synth import GENERATOR, RegionMetadata, RegionSpec, generate_region, read_metadata
 from xinyong.synth.outcomes import simulate_results
-from xinyong.tiers.report import write_tier_report
-from xinyong.tiers.run import run_tiers
+from xinyong.tiers.run import run_tiers, write_tier_report
 from xinyong.workspace import checks
 from xinyong.workspace.layout import (
     ESTIMATES_HTML,

@@ -8,11 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.conftest import INGEST_DAY
 from xinyong.indicators.catalog import catalog
 from xinyong.indicators.features import build_features, live_spine
 from xinyong.ingest import contract
-from xinyong.ingest.run import ingest
 
 AS_OF = dt.date(2025, 12, 31)
 EVENT_DATES = {
@@ -28,10 +26,8 @@ EVENT_DATES = {
 
 
 @pytest.fixture(scope="module")
-def clean_tables(small_region: Path, tmp_path_factory) -> dict[str, pl.DataFrame]:
-    clean = tmp_path_factory.mktemp("clean")
-    ingest(small_region, clean, today=INGEST_DAY)
-    return {t.name: pl.read_parquet(clean / f"{t.name}.parquet") for t in contract.tables()}
+def clean_tables(small_clean: Path) -> dict[str, pl.DataFrame]:
+    return {t.name: pl.read_parquet(small_clean / f"{t.name}.parquet") for t in contract.tables()}
 
 
 def features(tables: dict[str, pl.DataFrame], as_of: dt.date = AS_OF) -> pl.DataFrame:

@@ -65,7 +65,7 @@ def test_tier_rates_rise_on_the_holdout(trained: Path) -> None:
 
 
 def test_model_scores_the_monthly_features(trained: Path, default_clean: Path, tmp_path: Path) -> None:
-    from xinyong.indicators.features import write_features
+    from xinyong.indicators.run import write_features
 
     rows = write_features(default_clean, AS_OF, tmp_path / "f.parquet")
     assert score_table(trained, tmp_path / "f.parquet", tmp_path / "s.parquet") == rows

@@ -13,6 +13,7 @@ from jinja2 import UndefinedError
 from markupsafe import Markup
 
 from tests.conftest import REPO
+from xinyong.core.ids import RoundId
 from xinyong.draw.plans import Plan
 from xinyong.estimate.run import render_html as estimates_page
 from xinyong.publish.site import Round, build_site, public_record
@@ -43,7 +44,7 @@ def a_round(firm: str, plan: str) -> tuple[Round, list[dict]]:
     }
     result = {"id": "R-1", "round": ROUND_ID, "uscc": USCC, "ended": "2026-11-20", "codes": ["1"], "corrects": None}
     record = public_record(result, Plan.from_record(plans[0]), firm, {"SJ-01": "登记事项检查"}, "2026-11-30")
-    return Round(ROUND_ID, files, [result]), [record]
+    return Round(RoundId.parse(ROUND_ID, "test"), files, [result]), [record]
 
 
 def test_a_hostile_firm_or_plan_name_is_text_on_every_public_page() -> None:

@@ -6,11 +6,10 @@ script ever changes it, and `test_plans.py` fails when the committed plans' byte
 
 from __future__ import annotations
 
-from tests.conftest import REPO
+from tests.conftest import PLANS, REPO
 from xinyong.ingest.contract import reference_rows
 from xinyong.rounds.plans import Item, PlanFile, read_plans
 
-PLANS = REPO / "plans" / "330802-default.toml"
 GOLDEN = REPO / "tests" / "rounds" / "golden" / "plans-330802-default.json"
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.rounds.golden_cases import GOLDEN, PLANS, default_plans, reference_items
 from xinyong.draw.plans import CountAllocation, Plan, RatioAllocation, TargetFilter, parse_plans_json, plans_json
-from xinyong.errors import InputFileError, VerificationError
+from xinyong.errors import InputFileError
 from xinyong.rounds.plans import read_plans
 
 
@@ -103,24 +103,32 @@ def test_a_malformed_plans_json_says_what_is_wrong(data: bytes, message: str) ->
     assert str(caught.value) == message
 
 
-def test_verify_names_a_malformed_plans_json(november_round: Path, tmp_path: Path) -> None:
-    """A bundle whose commitment and randomness agree with a plans.json that holds no plans."""
-    import shutil
+def test_the_default_plans_include_a_joint_plan_and_validate() -> None:
+    plan_file = read_plans(PLANS)
+    assert plan_file.division == "330802" and [p.id for p in plan_file.plans] == ["P01", "P02", "P03", "P04", "P05"]
+    assert any(len(p.departments) > 1 for p in plan_file.plans) and all(p.team_size >= 2 for p in plan_file.plans)
 
-    from tests.conftest import NOVEMBER
-    from xinyong.core.canonical import CJ, H
-    from xinyong.draw.verify import verify_audit
 
-    audit = tmp_path / "audit"
-    shutil.copytree(november_round / "rounds" / str(NOVEMBER) / "audit", audit)
-    plans = b'[{"id":"P01"}]'
-    commitment = CJ({**json.loads((audit / "commitment.json").read_bytes()), "plans_sha256": H(plans)})
-    randomness = {**json.loads((audit / "randomness.json").read_bytes()), "commitment": H(commitment)}
-    (audit / "plans.json").write_bytes(plans)
-    (audit / "commitment.json").write_bytes(commitment)
-    (audit / "randomness.json").write_bytes(CJ(randomness))
-    with pytest.raises(VerificationError) as caught:
-        verify_audit(audit)
-    assert str(caught.value) == (
-        f"{audit / 'plans.json'}: FAILED plans.json holds plan objects (plan P01: allocation: not an object)"
-    )
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ("team_size = 2", "team_size = 1", 1),
+            "plan P01: team_size: at least 2, and at least one inspector per department",
+        ),
+        (
+            ('departments = ["市场监管"]', 'departments = ["工商"]', 1),
+            "plan P01: departments: each one of 市场监管/税务/人社/生态环境/应急管理/卫健/住建, no repeats, the lead "
+            "first",
+        ),
+        (('A = "0.002"', 'A = "2.5"', 1), "plan P01: allocation.ratios.A: must be between 0 and 1"),
+        (('mode = "ratio"', 'mode = "share"', 1), "plan P01: allocation.mode: must be ratio or count, not 'share'"),
+    ],
+)
+def test_a_bad_plan_names_the_plan_and_field(tmp_path: Path, change, message: str) -> None:
+    old, new, count = change
+    path = tmp_path / "plans.toml"
+    path.write_text(PLANS.read_text(encoding="utf-8").replace(old, new, count), encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        read_plans(path)
+    assert str(caught.value) == f"{path}: {message}"

@@ -15,7 +15,8 @@ import pytest
 
 from tests.conftest import INGEST_DAY, REPO
 from xinyong.errors import UsageError
-from xinyong.indicators.features import build_features, scan_clean, write_features
+from xinyong.indicators.features import build_features
+from xinyong.indicators.run import scan_clean, write_features
 from xinyong.ingest.run import ingest
 from xinyong.model.estimator import RiskModel
 from xinyong.model.labels import inspection_labels
@@ -112,7 +113,7 @@ def test_c_and_d_firms_have_reasons_in_chinese_and_others_do_not(month) -> None:
 def test_the_tier_report_names_a_score_that_moved(month) -> None:
     import json
 
-    from xinyong.tiers.report import write_tier_report
+    from xinyong.tiers.run import write_tier_report
 
     internal = month["root"] / "internal"
     shifted = month["tiers"].with_columns((pl.col("score") * 0.2).alias("score"))  # last month: far lower scores

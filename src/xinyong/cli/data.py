@@ -50,7 +50,7 @@ def features(
     out_path: Annotated[Path, typer.Option("--out", help="Parquet file: one row per live enterprise.")],
 ) -> None:
     """Build the indicator table (one row per live enterprise), point-in-time."""
-    from xinyong.indicators.features import write_features
+    from xinyong.indicators.run import write_features
 
     rows = write_features(clean_dir, _required_date(as_of), out_path)
     out.print(f"Wrote {rows:,} enterprises × indicators to {out_path}")

@@ -24,7 +24,7 @@ def disclose_command(
     today: Annotated[str | None, typer.Option(help="Publication day (default: today).")] = None,
 ) -> None:
     """Publish every recorded result and each round's draw as a static Chinese site, logged first."""
-    from xinyong.publish.site import disclose
+    from xinyong.publish.run import disclose
 
     result = disclose(work, public_dir, clean, today=_date(today, "--today") or dt.date.today())
     out.print(

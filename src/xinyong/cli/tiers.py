@@ -60,7 +60,7 @@ def tiers_report(
     out_path: Annotated[Path, typer.Option("--out", help="HTML report under an internal/ folder (JSON beside it).")],
 ) -> None:
     """Compare this month's tiers to last month's: migration, shares, PSI alerts, override counts."""
-    from xinyong.tiers.report import write_tier_report
+    from xinyong.tiers.run import write_tier_report
 
     report = write_tier_report(current, previous, clean, out_path)
     alerts = ", ".join(report.alerts) or "none"

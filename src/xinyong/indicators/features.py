@@ -14,35 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
-from pathlib import Path
 
 import polars as pl
 
 from xinyong.core.codes import industry_section
 from xinyong.indicators.catalog import DAYS_SINCE_CAP, Indicator, catalog
-from xinyong.ingest import contract
-from xinyong.workspace import checks
-from xinyong.workspace.layout import clean_table
 
 KEYS = ["uscc", "as_of"]
 Tables = Mapping[str, pl.LazyFrame]
-
-
-def scan_clean(clean_dir: Path) -> dict[str, pl.LazyFrame]:
-    """Lazy scans of every clean table written by ``xinyong ingest``."""
-    checks.clean_folder(clean_dir)
-    return {table.name: pl.scan_parquet(clean_table(clean_dir, table.name)) for table in contract.tables()}
-
-
-def write_features(clean_dir: Path, as_of: dt.date, out: Path) -> int:
-    """``xinyong features``: the indicators of every live enterprise on ``as_of``, to Parquet."""
-    from xinyong.workspace import fsio
-
-    tables = scan_clean(clean_dir)
-    checks.output_file(out, clean_dir)
-    frame = build_features(tables, live_spine(tables, as_of)).collect()
-    fsio.write_parquet(out, frame)
-    return frame.height
 
 
 def live_spine(tables: Tables, as_of: dt.date) -> pl.LazyFrame:

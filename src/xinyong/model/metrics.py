@@ -5,7 +5,7 @@
 - the Brier score and a reliability table (mean prediction against observed rate per bin);
 - observed violation rate per tier with Jeffreys intervals, Beta(x + ½, n − x + ½) (Brown, Cai &
   DasGupta 2001); weighted rates use Kish's effective sample size n_eff = (Σw)² / Σw²;
-- the exact Clopper–Pearson interval (Clopper & Pearson 1934), which :mod:`xinyong.estimate.run`
+- the exact Clopper–Pearson interval (Clopper & Pearson 1934), which :mod:`xinyong.estimate.ht`
   uses on its design-based effective sample sizes;
 - the population stability index PSI = Σ (a − e)·ln(a / e) over explicit bins fixed on the
   training data (deciles, or the categories), unweighted; above 0.25 is the conventional alarm.

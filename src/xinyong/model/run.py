@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from xinyong.errors import UsageError
-from xinyong.indicators.features import scan_clean
+from xinyong.indicators.run import scan_clean
 from xinyong.model import registry
 from xinyong.model import report as model_report
 from xinyong.model.estimator import RiskModel

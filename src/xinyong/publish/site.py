@@ -1,4 +1,4 @@
-"""``xinyong disclose``: the 一公开 site — every published result, and how each round was drawn.
+"""The 一公开 site — every published result, and how each round was drawn — as bytes from data.
 
 What the public sees of every result is fixed (docs/disclosure.md): 检查实施机关, 类型, 抽查计划/事项, the
 firm's name and USCC, 日期 and 结果 (国务院《关于在市场监管领域全面推行部门联合"双随机、一公开"监管的意见》,
@@ -12,15 +12,13 @@ The site is static and self-contained — pages, one script, one stylesheet, and
 script file — so it works opened from disk (file://) and behind any web server.  The pages are the
 public family of templates, ``publish/base.html`` and one per page (:mod:`xinyong.reports.render`);
 the script and the stylesheet are ``publish/static/``, copied as they are.  Building it is
-pure (:func:`build_site` returns path → bytes); :func:`disclose` then logs every new result and the
-manifest of the site's files in the transparency log (:mod:`xinyong.publish.translog`) *before* writing
-them, so no published record is ever without its log entry.
+pure: :func:`build_site` returns path → bytes; :mod:`xinyong.publish.run` reads the rounds, logs and
+writes it.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
@@ -28,33 +26,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
-from pathlib import Path
-
-import polars as pl
 
 from xinyong.core.canonical import records_of
 from xinyong.core.codes import RESULT_LABELS, authority_of, division_name
 from xinyong.core.ids import RoundId
 from xinyong.draw.plans import Plan, parse_plans_json
-from xinyong.errors import UsageError
-from xinyong.publish import translog
 from xinyong.reports.render import render
-from xinyong.results.run import read_results
-from xinyong.rounds.stage import Stage, stage_of
-from xinyong.workspace import checks, fsio
 from xinyong.workspace.layout import (
     COMMITMENT,
     DOWNLOADS,
     INDEX,
     PLANS,
-    PUBLIC,
-    PUBLIC_ROUND_FILES,
     RANDOMNESS,
-    ROUNDS,
     SELECTION,
     SITE_ROUNDS,
-    RoundPaths,
-    clean_table,
 )
 
 # The public fields of a result, in the order of docs/disclosure.md.
@@ -95,12 +80,6 @@ class Round:
         return records_of(self.files[SELECTION]) if SELECTION in self.files else []
 
 
-def read_round(out: Path, round_id: RoundId) -> Round:
-    public = RoundPaths(out, round_id).public
-    files = {name: (public / name).read_bytes() for name in PUBLIC_ROUND_FILES if (public / name).exists()}
-    return Round(round_id, files, read_results(out, round_id))
-
-
 def public_record(record: dict, plan: Plan, firm_name: str, item_names: dict[str, str], published: str) -> dict:
     """The public form of one result record (the public fields of docs/disclosure.md, and its id and round)."""
     division = RoundId.parse(record["round"], f"result {record['id']}").division
@@ -120,67 +99,6 @@ def public_record(record: dict, plan: Plan, firm_name: str, item_names: dict[str
     }
 
 
-@dataclass(frozen=True)
-class Disclosure:
-    records: int  # results on the site, corrections included
-    new: int  # of them, published for the first time
-    rounds: int
-    log_size: int  # entries of the transparency log afterwards
-    site: Path  # the site's index.html
-
-
-def disclose(out: Path, public_dir: Path, clean_dir: Path, *, today: dt.date) -> Disclosure:
-    """Publish every recorded result of every round under ``out`` to the site in ``public_dir``."""
-    checks.clean_folder(clean_dir)
-    checks.output_folder(public_dir, clean_dir)
-    if out.resolve() == public_dir.resolve() or public_dir.resolve() in out.resolve().parents:
-        raise UsageError(
-            f"{public_dir}: the work folder {out} would be inside the public site; publish to another folder, "
-            f"e.g. {out / PUBLIC}"
-        )
-    round_ids = [r for r in work_rounds(out) if stage_of(RoundPaths(out, r)) >= Stage.COMMITTED]
-    if not round_ids:
-        raise UsageError(f"{out}: no committed rounds to disclose (looked in {out / ROUNDS})")
-    divisions = sorted({r.division for r in round_ids})
-    if len(divisions) > 1:
-        raise UsageError(
-            f"{out / ROUNDS}: rounds of {len(divisions)} divisions ({', '.join(divisions)}); a site is one division's"
-        )
-    division = divisions[0]
-    rounds = [read_round(out, r) for r in round_ids]
-    names = dict(pl.read_parquet(clean_table(clean_dir, "enterprises"), columns=["uscc", "name"]).iter_rows())
-    items = dict(pl.read_parquet(clean_table(clean_dir, "inspection_items"), columns=["item_id", "name"]).iter_rows())
-    dates = translog.published_dates(public_dir)
-    records = [
-        public_record(r, rnd.plans[r["plan"]], names.get(r["uscc"], ""), items, dates.get(r["id"], today.isoformat()))
-        for rnd in rounds
-        for r in rnd.results
-    ]
-    site = build_site(division, rounds, records, names)
-    round_files = {f"{SITE_ROUNDS}/{rnd.id}/{name}": data for rnd in rounds for name, data in rnd.files.items()}
-    entries = [translog.file_entry(public_dir, public_dir / path, data) for path, data in round_files.items()]
-    entries += [{"kind": "disclosure", "record": record} for record in records]
-    entries.append(
-        {"kind": "site", "files": {path: hashlib.sha256(data).hexdigest() for path, data in sorted(site.items())}}
-    )
-    appended = translog.append(public_dir, entries, origin=translog.origin_for(division))
-    for path, data in round_files.items():  # already there when the site is OUT/public itself
-        if not (public_dir / path).exists():
-            fsio.write_bytes(public_dir / path, data)
-    for path, data in site.items():
-        fsio.write_bytes(public_dir / path, data)
-    new = sum(1 for r in records if r["记录号"] not in dates)
-    return Disclosure(len(records), new, len(rounds), appended.checkpoint.size, public_dir / INDEX)
-
-
-def work_rounds(out: Path) -> list[RoundId]:
-    """The rounds under the work root ``out``, in order; a folder there that is not a round is an error."""
-    folder = out / ROUNDS
-    found = sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
-    return sorted(RoundId.parse(p.name, str(p)) for p in found)
-
-
-# -- the site (pure) ------------------------------------------------------------------------------
 def build_site(division: str, rounds: list[Round], records: list[dict], names: dict[str, str]) -> dict[str, bytes]:
     """Every page and download of the site, by path."""
     place = division_name(division)

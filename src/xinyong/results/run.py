@@ -1,13 +1,10 @@
 """Inspection results of a round: import from the form inspectors fill in, corrections, and status.
 
 ``import_results`` reads one 抽查检查结果录入表 (xlsx or CSV; :func:`xinyong.ingest.contract.results_form`)
-for one round and checks every row: the round's teams are final; the firm is one of its staffed
-targets; the team is the team that was drawn; each result code is one of the 国家企业信用信息公示系统's
-codes (:data:`xinyong.core.codes.RESULT_LABELS`), none twice, and ``1`` (未发现问题) stands alone; the
-dates are in order, not before the round's month and not in the future.
-One bad row rejects the whole file — all bad rows are listed by row, column and rule, and no result
-is written.  A record's id is the hash of its content, so importing the same file again adds
-nothing.  A result is never overwritten: a correction is a new row naming the record it corrects.
+for one round, validates its columns (:mod:`xinyong.ingest.validate`) and checks every row against
+the round and its past results (:mod:`xinyong.results.check`).  One bad row rejects the whole file —
+all bad rows are listed by row, column and rule in a CSV under ``results/rejected/``, and no result
+is written.  Importing the same file again adds nothing.
 
 ``results_status`` lists, for each staffed target, whether its result is awaited, recorded or
 published, with its due date (the 20th working day after the inspection ended, or after the round's
@@ -24,19 +21,17 @@ from pathlib import Path
 import polars as pl
 
 from xinyong.core.calendar import result_due
-from xinyong.core.canonical import CJ, jsonl, records_of
-from xinyong.core.codes import RESULT_CODES
+from xinyong.core.canonical import jsonl, records_of
 from xinyong.core.ids import RoundId
 from xinyong.errors import CalendarUnavailableError, InputFileError, InputRowError
 from xinyong.ingest.contract import results_form
 from xinyong.ingest.validate import validate_table
 from xinyong.publish import translog
+from xinyong.results.check import PROBLEM_COLUMNS, RoundContext, check_rows, current_results
 from xinyong.rounds.stage import Stage, require
 from xinyong.workspace import fsio
 from xinyong.workspace.layout import ASSIGNMENT, REJECTED, RESULTS_STATUS, RESULTS_STORE, RoundPaths
 from xinyong.workspace.tables import LINE, read_table
-
-PROBLEM_COLUMNS = ("line", "column", "rule", "detail")
 
 
 @dataclass(frozen=True)
@@ -50,12 +45,6 @@ class Imported:
 def read_results(out: Path, round_id: RoundId) -> list[dict]:
     path = RoundPaths(out, round_id).results / RESULTS_STORE
     return records_of(path.read_bytes()) if path.exists() else []
-
-
-def current_results(records: list[dict]) -> dict[tuple[str, str], dict]:
-    """The result in force for each (plan, uscc): the last of its chain of corrections."""
-    corrected = {r["corrects"] for r in records if r["corrects"]}
-    return {(r["plan"], r["uscc"]): r for r in records if r["id"] not in corrected}
 
 
 def import_results(out: Path, path: Path, *, today: dt.date, encoding: str = "utf-8") -> Imported:
@@ -101,98 +90,11 @@ def import_results(out: Path, path: Path, *, today: dt.date, encoding: str = "ut
     return Imported(round_id, len(added), sum(1 for r in added if r["corrects"]), len(new) - len(added))
 
 
-@dataclass(frozen=True)
-class RoundContext:
-    month_start: dt.date
-    month_end: dt.date
-    teams: dict[tuple[str, str], list[str]]  # (plan, uscc) → the drawn team, [] when unstaffed
-
-
 def _round_context(paths: RoundPaths) -> RoundContext:
     teams = {(a["plan"], a["uscc"]): a["team"] for a in records_of((paths.audit / ASSIGNMENT).read_bytes())}
     return RoundContext(paths.round_id.first_day, paths.round_id.last_day, teams)
 
 
-def check_rows(
-    rows: pl.DataFrame, context: RoundContext, existing: list[dict], source: str
-) -> tuple[list[dict], pl.DataFrame]:
-    """The records the rows make, and every rule a row breaks against the round and its past results (pure)."""
-    by_id = {r["id"]: r for r in existing}
-    current = current_results(existing)
-    records, problems = [], []
-    for row in rows.iter_rows(named=True):
-        line, target = row[LINE], (row["plan"], row["uscc"])
-        record = make_record(row, source)
-        problem = _row_problem(row, record, target, context, by_id, current)
-        if problem:
-            problems.append((line, *problem))
-        else:
-            records.append(record)
-    return records, pl.DataFrame(
-        problems, schema={c: pl.Int64 if c == "line" else pl.Utf8 for c in PROBLEM_COLUMNS}, orient="row"
-    )
-
-
-def _row_problem(row: dict, record: dict, target: tuple[str, str], context: RoundContext, by_id: dict, current: dict):
-    if target not in context.teams:
-        return "uscc", "not_a_target", f"{row['uscc']} was not drawn for plan {row['plan']} in this round"
-    drawn = context.teams[target]
-    if not drawn:
-        return "team", "unstaffed", "no team was drawn for this target; it cannot have a result"
-    if sorted(record["team"]) != sorted(drawn):
-        return (
-            "team",
-            "team_mismatch",
-            f"{'、'.join(record['team'])} is not the team drawn for this target ({'、'.join(drawn)})",
-        )
-    codes = row["codes"].split(";")
-    if "1" in codes and len(codes) > 1:
-        return "codes", "codes_exclusive", "1 (未发现问题) cannot be combined with other codes"
-    if len(set(codes)) != len(codes):
-        return "codes", "duplicate_code", f"{row['codes']} repeats a code"
-    if row["started"] < context.month_start:
-        return "started", "before_round", f"{row['started']} is before the round's month ({context.month_start})"
-    if record["id"] in by_id:
-        return None  # the same record again: nothing to do
-    if row["corrects"]:
-        corrected = by_id.get(row["corrects"])
-        if corrected is None or (corrected["plan"], corrected["uscc"]) != target:
-            return "corrects", "unknown_record", f"{row['corrects']} is not a result of this target"
-        if current.get(target, {}).get("id") != row["corrects"]:
-            return (
-                "corrects",
-                "already_corrected",
-                f"{row['corrects']} was already corrected by {current[target]['id']}; correct that one",
-            )
-    elif target in current:
-        return (
-            "corrects",
-            "already_recorded",
-            (
-                f"this target already has result {current[target]['id']}; to change it, "
-                f"fill 更正记录号 with {current[target]['id']}"
-            ),
-        )
-    return None
-
-
-def make_record(row: dict, source: str) -> dict:
-    """A result record; its id is the hash of what it says, so the same row always makes the same record."""
-    content = {
-        "round": row["round"],
-        "plan": row["plan"],
-        "uscc": row["uscc"],
-        "team": sorted(row["team"].split(";")),
-        "started": row["started"].isoformat(),
-        "ended": row["ended"].isoformat(),
-        "codes": sorted(row["codes"].split(";"), key=RESULT_CODES.index),
-        "corrects": row["corrects"],
-        "remarks": row["remarks"] or "",
-    }
-    return {"id": "R-" + hashlib.sha256(CJ(content)).hexdigest()[:16], **content, "source": f"{source} row {row[LINE]}"}
-
-
-# -- status --------------------------------------------------------------------------------------
 def results_status(out: Path, round_id: RoundId, today: dt.date, public_dir: Path | None = None) -> pl.DataFrame:
     """One row per staffed target: 待录入 (awaiting a result), 待公示 (recorded) or 已公示 (in the
     transparency log of ``public_dir``, by default ``OUT/public``), with its due date."""

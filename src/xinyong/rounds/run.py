@@ -25,7 +25,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,14 +33,14 @@ import numpy as np
 import polars as pl
 
 from xinyong.core.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, mth, read_jsonl_table, records_of
-from xinyong.core.codes import industry_section
 from xinyong.core.ids import RoundId
 from xinyong.draw import SPEC
 from xinyong.draw.keys import derive_seed
-from xinyong.draw.plans import Plan, parse_plans_json
+from xinyong.draw.plans import parse_plans_json
 from xinyong.draw.selection import draw_selection, selection_records, stratum_sizes
 from xinyong.errors import RoundStateError, UsageError
 from xinyong.publish import translog
+from xinyong.rounds.frame import frame_records
 from xinyong.rounds.plans import Item, read_plans
 from xinyong.rounds.stage import Stage, require, stage_of
 from xinyong.workspace import checks, fsio
@@ -118,53 +117,6 @@ def build_frame(
     fsio.write_bytes(paths.audit / INSPECTORS, jsonl(roster_records(clean_dir)))
     fsio.write_bytes(paths.audit / EXCLUSIONS, jsonl(exclusions.to_dicts()))  # last: it marks the round framed
     return FrameResult(frame.height, exclusions.height, rebuilt=True)
-
-
-def frame_records(
-    plans: Iterable[Plan], items: Mapping[str, Item], firms: pl.DataFrame, past: pl.DataFrame, round_id: RoundId
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(frame rows, exclusions with reasons) for the live firms with tiers (pure)."""
-    month_start = round_id.first_day
-    frames, excluded = [], []
-    for plan in plans:
-        targets = {items[i].target_type for i in plan.items}
-        eligible = firms
-        if "全部市场主体" not in targets:
-            individual = pl.col("entity_type") == "个体工商户"
-            eligible = eligible.filter(
-                individual if targets == {"个体工商户"} else ~individual if targets == {"企业"} else pl.lit(True)
-            )
-        target = plan.target
-        if target.entity_types is not None:
-            eligible = eligible.filter(pl.col("entity_type").is_in(target.entity_types))
-        if target.industry_sections is not None:
-            eligible = eligible.filter(industry_section(pl.col("industry_code")).is_in(target.industry_sections))
-        if target.grids is not None:
-            eligible = eligible.filter(pl.col("grid").is_in(target.grids))
-        window_start = round_id.months_before(plan.exclusion.months)
-        recent = (
-            past.filter(
-                pl.col("item_id").is_in(plan.items)
-                & (pl.col("inspection_date") >= window_start)
-                & (pl.col("inspection_date") < month_start)
-            )
-            .select("uscc")
-            .unique()
-        )
-        repeat = eligible.join(recent, on="uscc", how="semi").filter(~pl.col("tier").is_in(plan.exclusion.exempt_tiers))
-        excluded.append(
-            repeat.select(
-                pl.lit(plan.id).alias("plan"),
-                "uscc",
-                pl.lit(
-                    f"同一事项{plan.exclusion.months}个月内已抽查 (inspected for this item since {window_start})"
-                ).alias("reason"),
-            )
-        )
-        kept = eligible.join(repeat, on="uscc", how="anti")
-        frames.append(kept.select(pl.lit(plan.id).alias("plan"), pl.col("tier").alias("stratum"), "uscc"))
-    frame = pl.concat(frames).sort(pl.col("plan"), pl.col("uscc"))
-    return frame, pl.concat(excluded).sort("plan", "uscc")
 
 
 def roster_records(clean_dir: Path) -> list[dict]:

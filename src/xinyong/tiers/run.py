@@ -5,6 +5,10 @@ override rules that fired, the top three reasons for every C and D firm (LightGB
 exact per-feature contributions to the margin, Lundberg et al. 2020, computed only where they are
 needed), and the indicators it was computed from.  It is internal: it must be written under an
 ``internal/`` folder, and its Parquet metadata says ``xinyong.classification = internal``.
+
+``xinyong tiers report`` reads this month's and last month's tier files and the clean registry,
+computes the month-on-month figures (:mod:`xinyong.tiers.monitor`) and writes the internal page
+(:mod:`xinyong.tiers.report`) and, beside it, the same figures as JSON.
 """
 
 from __future__ import annotations
@@ -15,12 +19,15 @@ from pathlib import Path
 
 import polars as pl
 
+from xinyong.core.codes import industry_section
 from xinyong.errors import InputFileError, UsageError
 from xinyong.indicators.catalog import by_name
 from xinyong.model.estimator import RiskModel
 from xinyong.tiers.assign import assign_tiers, cutoffs_for, top_reasons
+from xinyong.tiers.monitor import tier_monitoring
 from xinyong.tiers.policy import read_policy
-from xinyong.workspace import checks
+from xinyong.tiers.report import render
+from xinyong.workspace import checks, fsio, layout
 from xinyong.workspace.layout import CHAMPION_DIR, FEATURES, TIERS
 
 INTERNAL_METADATA = {
@@ -125,3 +132,30 @@ def explain(uscc: str, tiers_path: Path, model_reference: str | Path) -> str:
         lines.append("    (none: every indicator lowers or leaves this firm's risk)")
     lines.append("  内部资料，不得公开 — internal, never published")
     return "\n".join(lines)
+
+
+def _read(path: Path) -> pl.DataFrame:
+    checks.table_file(path, layout.TIERS)
+    return pl.read_parquet(path)
+
+
+@dataclass(frozen=True)
+class TierReport:
+    """What :func:`write_tier_report` wrote, and what a caller reports."""
+
+    page: Path  # the HTML report
+    data: Path  # every figure of it as JSON, beside it
+    alerts: tuple[str, ...]  # the score and indicators whose PSI is above the alarm, sorted
+
+
+def write_tier_report(current_path: Path, previous_path: Path, clean_dir: Path, out_path: Path) -> TierReport:
+    require_internal(out_path)
+    checks.output_file(out_path, current_path, previous_path, clean_dir)
+    checks.clean_folder(clean_dir)
+    current, previous = _read(current_path), _read(previous_path)
+    firms = pl.read_parquet(layout.clean_table(clean_dir, "enterprises"), columns=["uscc", "grid", "industry_code"])
+    firms = firms.with_columns(industry_section(pl.col("industry_code")).alias("section"))
+    data = tier_monitoring(current, previous, firms)
+    fsio.write_json(out_path.with_suffix(".json"), data)
+    fsio.write_bytes(out_path, render(data).encode("utf-8"))
+    return TierReport(out_path, out_path.with_suffix(".json"), tuple(data["alerts"]))

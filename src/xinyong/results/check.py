@@ -1,0 +1,116 @@
+"""The rules a row of the results form must keep, and the records the rows make (pure).
+
+A row is checked against its round: the firm is one of the round's staffed targets; the team is
+the team that was drawn; each result code is one of the 国家企业信用信息公示系统's codes
+(:data:`xinyong.core.codes.RESULT_LABELS`), none twice, and ``1`` (未发现问题) stands alone; the
+inspection did not start before the round's month (the other date rules are the form's,
+:mod:`xinyong.ingest.validate`).  A record's id is the hash of its content, so the same row always
+makes the same record.  A result is never overwritten: a correction is a new row naming the record
+it corrects, and the result in force for a target is the last of its chain of corrections.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+import polars as pl
+
+from xinyong.core.canonical import CJ
+from xinyong.core.codes import RESULT_CODES
+from xinyong.workspace.tables import LINE
+
+PROBLEM_COLUMNS = ("line", "column", "rule", "detail")
+
+
+@dataclass(frozen=True)
+class RoundContext:
+    month_start: dt.date
+    month_end: dt.date
+    teams: dict[tuple[str, str], list[str]]  # (plan, uscc) → the drawn team, [] when unstaffed
+
+
+def current_results(records: list[dict]) -> dict[tuple[str, str], dict]:
+    """The result in force for each (plan, uscc): the last of its chain of corrections."""
+    corrected = {r["corrects"] for r in records if r["corrects"]}
+    return {(r["plan"], r["uscc"]): r for r in records if r["id"] not in corrected}
+
+
+def check_rows(
+    rows: pl.DataFrame, context: RoundContext, existing: list[dict], source: str
+) -> tuple[list[dict], pl.DataFrame]:
+    """The records the rows make, and every rule a row breaks against the round and its past results (pure)."""
+    by_id = {r["id"]: r for r in existing}
+    current = current_results(existing)
+    records, problems = [], []
+    for row in rows.iter_rows(named=True):
+        line, target = row[LINE], (row["plan"], row["uscc"])
+        record = make_record(row, source)
+        problem = _row_problem(row, record, target, context, by_id, current)
+        if problem:
+            problems.append((line, *problem))
+        else:
+            records.append(record)
+    return records, pl.DataFrame(
+        problems, schema={c: pl.Int64 if c == "line" else pl.Utf8 for c in PROBLEM_COLUMNS}, orient="row"
+    )
+
+
+def _row_problem(row: dict, record: dict, target: tuple[str, str], context: RoundContext, by_id: dict, current: dict):
+    if target not in context.teams:
+        return "uscc", "not_a_target", f"{row['uscc']} was not drawn for plan {row['plan']} in this round"
+    drawn = context.teams[target]
+    if not drawn:
+        return "team", "unstaffed", "no team was drawn for this target; it cannot have a result"
+    if sorted(record["team"]) != sorted(drawn):
+        return (
+            "team",
+            "team_mismatch",
+            f"{'、'.join(record['team'])} is not the team drawn for this target ({'、'.join(drawn)})",
+        )
+    codes = row["codes"].split(";")
+    if "1" in codes and len(codes) > 1:
+        return "codes", "codes_exclusive", "1 (未发现问题) cannot be combined with other codes"
+    if len(set(codes)) != len(codes):
+        return "codes", "duplicate_code", f"{row['codes']} repeats a code"
+    if row["started"] < context.month_start:
+        return "started", "before_round", f"{row['started']} is before the round's month ({context.month_start})"
+    if record["id"] in by_id:
+        return None  # the same record again: nothing to do
+    if row["corrects"]:
+        corrected = by_id.get(row["corrects"])
+        if corrected is None or (corrected["plan"], corrected["uscc"]) != target:
+            return "corrects", "unknown_record", f"{row['corrects']} is not a result of this target"
+        if current.get(target, {}).get("id") != row["corrects"]:
+            return (
+                "corrects",
+                "already_corrected",
+                f"{row['corrects']} was already corrected by {current[target]['id']}; correct that one",
+            )
+    elif target in current:
+        return (
+            "corrects",
+            "already_recorded",
+            (
+                f"this target already has result {current[target]['id']}; to change it, "
+                f"fill 更正记录号 with {current[target]['id']}"
+            ),
+        )
+    return None
+
+
+def make_record(row: dict, source: str) -> dict:
+    """A result record; its id is the hash of what it says, so the same row always makes the same record."""
+    content = {
+        "round": row["round"],
+        "plan": row["plan"],
+        "uscc": row["uscc"],
+        "team": sorted(row["team"].split(";")),
+        "started": row["started"].isoformat(),
+        "ended": row["ended"].isoformat(),
+        "codes": sorted(row["codes"].split(";"), key=RESULT_CODES.index),
+        "corrects": row["corrects"],
+        "remarks": row["remarks"] or "",
+    }
+    return {"id": "R-" + hashlib.sha256(CJ(content)).hexdigest()[:16], **content, "source": f"{source} row {row[LINE]}"}

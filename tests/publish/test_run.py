@@ -1,0 +1,241 @@
+"""The public site: every result with the public fields of docs/disclosure.md, nothing internal or
+private, a transparency log that names any changed byte, and pages that work in a real browser from
+disk and from a server."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import http.server
+import io
+import json
+import random
+import shutil
+import threading
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from tests.conftest import NOVEMBER
+from tests.publish.mutation import assert_every_change_is_named
+from xinyong.errors import VerificationError
+from xinyong.ingest.contract import results_form
+from xinyong.publish.leaks import find_leaks
+from xinyong.publish.run import disclose
+from xinyong.publish.translog import verify_log
+from xinyong.results.run import import_results, read_results, results_status
+from xinyong.synth.outcomes import simulate_results
+
+TODAY = dt.date(2026, 11, 27)
+PUBLISHED = dt.date(2026, 11, 30)
+
+
+@pytest.fixture(scope="module")
+def site(november_round: Path, round_inputs: dict, tmp_path_factory) -> dict:
+    out = tmp_path_factory.mktemp("site") / "out"
+    shutil.copytree(november_round, out)
+    form = simulate_results(
+        out, NOVEMBER, round_inputs["truth"], round_inputs["clean"], out / "form.xlsx", last_day=TODAY
+    )
+    import_results(out, form, today=TODAY)
+    result = disclose(out, out / "public", round_inputs["clean"], today=PUBLISHED)
+    return {"out": out, "public": out / "public", "result": result, "clean": round_inputs["clean"], "form": form}
+
+
+def copy_of(site: dict, tmp_path: Path) -> dict:
+    out = tmp_path / "out"
+    shutil.copytree(site["out"], out)
+    return {**site, "out": out, "public": out / "public"}
+
+
+def test_every_result_is_published_with_the_public_fields_only(site: dict) -> None:
+    records = json.loads((site["public"] / "downloads/results.json").read_bytes())
+    stored = read_results(site["out"], NOVEMBER)
+    assert len(records) == len(stored) == site["result"].records == site["result"].new > 300
+    assert set(records[0]) == {
+        "记录号",
+        "抽查批次",
+        "检查实施机关",
+        "类型",
+        "抽查计划",
+        "抽查事项",
+        "市场主体名称",
+        "统一社会信用代码",
+        "日期",
+        "结果",
+        "公示日期",
+        "更正记录",
+        "状态",
+    }
+    names = dict(pl.read_parquet(site["clean"] / "enterprises.parquet", columns=["uscc", "name"]).iter_rows())
+    by_id = {r["id"]: r for r in stored}
+    for record in records:
+        own = by_id[record["记录号"]]
+        assert record["统一社会信用代码"] == own["uscc"] and record["市场主体名称"] == names[own["uscc"]]
+        assert record["日期"] == own["ended"] and record["公示日期"] == "2026-11-30" and record["状态"] == "有效"
+    assert {r["检查实施机关"] for r in records} >= {"衢州市柯城区市场监督管理局"}
+    rows = list(
+        csv.DictReader(io.StringIO((site["public"] / "downloads/results.csv").read_bytes().decode("utf-8-sig")))
+    )
+    assert rows == [{k: str(v) for k, v in r.items()} for r in records]
+    assert all(s == "已公示" for s in results_status(site["out"], NOVEMBER, PUBLISHED)["status"])
+
+
+def test_no_tier_score_reason_id_card_or_phone_anywhere_public(site: dict, round_inputs: dict) -> None:
+    assert find_leaks(site["public"], [round_inputs["tiers_september"], round_inputs["tiers"]]) == []
+    roster = pl.read_parquet(site["clean"] / "inspectors.parquet", columns=["id_card_no", "phone"])
+    secrets = set(roster["id_card_no"]) | set(roster["phone"])
+    for path in site["public"].rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert not [s for s in secrets if s in text], path
+            assert "身份证" not in text and "电话" not in text, path
+
+
+def test_published_files_are_readable_by_a_web_server_and_the_key_is_not(site: dict) -> None:
+    import os
+    import stat
+
+    mask = os.umask(0)
+    os.umask(mask)
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in site["public"].rglob("*") if p.is_file()}
+    assert modes == {0o666 & ~mask} and (0o666 & ~mask) & 0o004
+    key = site["out"] / "private" / "transparency-log.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+
+
+def test_every_published_result_has_an_inclusion_proof_by_its_record_id(site: dict) -> None:
+    from xinyong.core.canonical import CJ
+    from xinyong.core.merkle import leaf_hash, verify_inclusion
+    from xinyong.publish.checkpoint import Checkpoint, Verifier, b64decode, open_note
+    from xinyong.publish.translog import prove_inclusion, record_index
+
+    public = site["public"]
+    latest = Checkpoint.parse(
+        open_note((public / "log/checkpoint.txt").read_text(), Verifier.parse((public / "log/key.txt").read_text()))
+    )
+    for record in json.loads((public / "downloads/results.json").read_bytes()):
+        published = {k: v for k, v in record.items() if k != "状态"}
+        proof = prove_inclusion(public, record_index(public, record["记录号"]))
+        assert verify_inclusion(
+            proof["index"],
+            latest.size,
+            leaf_hash(CJ({"kind": "disclosure", "record": published})),
+            [b64decode(h, "p") for h in proof["proof"]],
+            latest.root,
+        )
+
+
+def test_the_log_verifies_and_disclosing_again_changes_nothing(site: dict, tmp_path: Path) -> None:
+    report = verify_log(site["public"])
+    assert report.files == len(
+        [p for p in site["public"].rglob("*") if p.is_file() and "log" not in p.relative_to(site["public"]).parts]
+    )
+    copy = copy_of(site, tmp_path)
+    before = {p: p.read_bytes() for p in copy["public"].rglob("*") if p.is_file()}
+    again = disclose(copy["out"], copy["public"], copy["clean"], today=PUBLISHED + dt.timedelta(days=3))
+    assert again.new == 0 and again.log_size == site["result"].log_size
+    assert {p: p.read_bytes() for p in copy["public"].rglob("*") if p.is_file()} == before
+
+
+def test_a_correction_is_published_beside_the_record_it_corrects(site: dict, tmp_path: Path) -> None:
+    copy = copy_of(site, tmp_path)
+    saved = tmp_path / "checkpoint-before.txt"
+    saved.write_bytes((copy["public"] / "log/checkpoint.txt").read_bytes())
+    target = read_results(copy["out"], NOVEMBER)[0]
+    labels = {c.name: c.label for c in results_form().columns}
+    fix = (
+        pl.read_excel(copy["form"], infer_schema_length=0)
+        .head(1)
+        .with_columns(
+            pl.lit("D" if target["codes"] == ["1"] else "1").alias(labels["codes"]),
+            pl.lit(target["id"]).alias(labels["corrects"]),
+        )
+    )
+    fix.write_csv(tmp_path / "fix.csv", include_bom=True)
+    import_results(copy["out"], tmp_path / "fix.csv", today=TODAY)
+    result = disclose(copy["out"], copy["public"], copy["clean"], today=dt.date(2026, 12, 2))
+    assert result.new == 1
+    records = {r["记录号"]: r for r in json.loads((copy["public"] / "downloads/results.json").read_bytes())}
+    new = next(r for r in records.values() if r["更正记录"] == target["id"])
+    assert records[target["id"]]["状态"] == f"已被 {new['记录号']} 更正" and new["公示日期"] == "2026-12-02"
+    assert records[target["id"]]["公示日期"] == "2026-11-30"  # the original stays as it was published
+    assert verify_log(copy["public"], since=saved).since == site["result"].log_size
+
+
+def test_a_crash_while_publishing_leaves_nothing_public_unlogged_and_a_rerun_finishes(
+    site: dict, tmp_path: Path, monkeypatch
+) -> None:
+    import xinyong.publish.run as disclosing
+
+    copy = copy_of(site, tmp_path)
+    (copy["public"] / "index.html").unlink()
+    real = disclosing.fsio.write_bytes
+
+    def crash_on_the_index(target: Path, data: bytes) -> None:
+        if target.name == "index.html":
+            raise KeyboardInterrupt  # the machine stops here
+        real(target, data)
+
+    monkeypatch.setattr(disclosing.fsio, "write_bytes", crash_on_the_index)
+    with pytest.raises(KeyboardInterrupt):
+        disclose(copy["out"], copy["public"], copy["clean"], today=PUBLISHED)
+    monkeypatch.setattr(disclosing.fsio, "write_bytes", real)
+    with pytest.raises(VerificationError) as caught:  # logged but not yet written: missing, never unlogged
+        verify_log(copy["public"])
+    assert str(caught.value).startswith("index.html: in log entry ")
+    disclose(copy["out"], copy["public"], copy["clean"], today=PUBLISHED)
+    assert verify_log(copy["public"]).size == site["result"].log_size
+
+
+def test_many_random_single_byte_changes_are_each_detected_and_named(site: dict, tmp_path: Path) -> None:
+    assert_every_change_is_named(copy_of(site, tmp_path)["public"], random.Random(20261127), 150)
+
+
+def test_pages_load_search_and_downloads_in_a_real_browser(site: dict) -> None:
+    from tests.browser import ARTIFACTS, page
+
+    public = site["public"]
+    records = json.loads((public / "downloads/results.json").read_bytes())
+    firm = records[0]
+    with page() as (tab, errors):
+        tab.goto((public / "index.html").as_uri())
+        assert "抽查检查结果" in tab.title()
+        tab.fill("#q", firm["市场主体名称"])
+        tab.wait_for_selector("#hits table")
+        assert firm["统一社会信用代码"] in tab.inner_text("#hits")
+        tab.fill("#q", firm["统一社会信用代码"])
+        tab.wait_for_selector("#hits table")
+        hits = tab.locator("#hits tbody tr")
+        assert hits.count() == sum(1 for r in records if r["统一社会信用代码"] == firm["统一社会信用代码"])
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / "disclosure-search.png"), full_page=False)
+        tab.goto((public / "rounds" / f"{NOVEMBER}.html").as_uri())
+        assert tab.locator("table.keys tbody tr").count() == len(
+            (public / "rounds" / str(NOVEMBER) / "selection.jsonl").read_bytes().splitlines()
+        )
+        tab.screenshot(path=str(ARTIFACTS / "disclosure-round.png"), full_page=False)
+        assert errors == []
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(public))
+    handler.log_message = lambda *args: None
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        try:
+            with page() as (tab, errors):
+                tab.goto(base + "index.html")
+                for link, name in (
+                    ("downloads/results.csv", "results.csv"),
+                    ("downloads/results.json", "results.json"),
+                ):
+                    with tab.expect_download() as download:
+                        tab.click(f"a[href='{link}']")
+                    saved = Path(download.value.path())
+                    assert download.value.suggested_filename == name
+                    assert saved.read_bytes() == (public / link).read_bytes()
+                assert errors == []
+        finally:
+            server.shutdown()

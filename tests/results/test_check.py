@@ -1,0 +1,90 @@
+"""The rules of a results-form row against its round, record ids from content, and chains of corrections."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from xinyong.results.check import RoundContext, check_rows, current_results, make_record
+from xinyong.workspace.tables import LINE
+
+CONTEXT = RoundContext(
+    dt.date(2026, 11, 1),
+    dt.date(2026, 11, 30),
+    {("P1", "u1"): ["张三", "李四"], ("P1", "u2"): ["王五", "赵六"], ("P1", "u3"): []},
+)
+
+
+def _row(line: int, uscc: str = "u1", **change: object) -> dict[str, object]:
+    row: dict[str, object] = {
+        LINE: line,
+        "round": "330802-2026-11",
+        "plan": "P1",
+        "uscc": uscc,
+        "team": "李四;张三",
+        "started": dt.date(2026, 11, 3),
+        "ended": dt.date(2026, 11, 4),
+        "codes": "1",
+        "corrects": None,
+        "remarks": None,
+    }
+    return row | change
+
+
+def _check(rows: list[dict[str, object]], existing: list[dict] | None = None) -> tuple[list[dict], list[tuple]]:
+    records, problems = check_rows(pl.DataFrame(rows), CONTEXT, existing or [], "form.xlsx")
+    return records, problems.rows()
+
+
+def test_a_good_row_makes_a_record_whose_id_is_its_content() -> None:
+    records, problems = _check([_row(2, codes="D;B")])
+    assert problems == []
+    (record,) = records
+    assert record["team"] == ["张三", "李四"] and record["codes"] == ["B", "D"]  # in the codes' own order
+    assert record["source"] == "form.xlsx row 2" and record["remarks"] == ""
+    assert record["id"] == make_record(_row(9, codes="B;D", team="张三;李四"), "other.csv")["id"]
+    assert record["id"] != make_record(_row(2, codes="B"), "form.xlsx")["id"]
+
+
+def test_every_broken_rule_is_named_with_its_line_and_column() -> None:
+    _, problems = _check(
+        [
+            _row(2, uscc="u9"),
+            _row(3, uscc="u3"),
+            _row(4, team="张三;王五"),
+            _row(5, uscc="u2", team="王五;赵六", codes="1;A"),
+            _row(6, uscc="u2", team="王五;赵六", codes="B;B"),
+            _row(7, started=dt.date(2026, 10, 31)),
+        ]
+    )
+    assert problems == [
+        (2, "uscc", "not_a_target", "u9 was not drawn for plan P1 in this round"),
+        (3, "team", "unstaffed", "no team was drawn for this target; it cannot have a result"),
+        (4, "team", "team_mismatch", "张三、王五 is not the team drawn for this target (张三、李四)"),
+        (5, "codes", "codes_exclusive", "1 (未发现问题) cannot be combined with other codes"),
+        (6, "codes", "duplicate_code", "B;B repeats a code"),
+        (7, "started", "before_round", "2026-10-31 is before the round's month (2026-11-01)"),
+    ]
+
+
+def test_a_result_is_changed_only_by_correcting_the_one_in_force() -> None:
+    (first,), _ = _check([_row(2)])
+    assert _check([_row(2)], [first]) == ([first], [])  # the same row again: the same record, no problem
+    _, problems = _check([_row(3, codes="A")], [first])
+    assert problems == [
+        (
+            3,
+            "corrects",
+            "already_recorded",
+            f"this target already has result {first['id']}; to change it, fill 更正记录号 with {first['id']}",
+        )
+    ]
+    (second,), problems = _check([_row(3, codes="A", corrects=first["id"])], [first])
+    assert problems == [] and current_results([first, second]) == {("P1", "u1"): second}
+    _, problems = _check([_row(4, codes="E", corrects=first["id"])], [first, second])
+    assert problems == [
+        (4, "corrects", "already_corrected", f"{first['id']} was already corrected by {second['id']}; correct that one")
+    ]
+    _, problems = _check([_row(5, uscc="u2", team="王五;赵六", corrects=first["id"])], [first])
+    assert problems == [(5, "corrects", "unknown_record", f"{first['id']} is not a result of this target")]

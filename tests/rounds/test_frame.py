@@ -1,0 +1,65 @@
+"""A round's frame from hand-made firms: the items' target type, the plan's 定向 target, and the
+repeat-inspection exclusion with its window and exempt tiers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import polars as pl
+
+from xinyong.core.ids import RoundId
+from xinyong.draw.plans import CountAllocation, Plan, RepeatExclusion, TargetFilter
+from xinyong.rounds.frame import frame_records
+from xinyong.rounds.plans import Item
+
+ROUND = RoundId.parse("330802-2026-12", "test")
+ITEMS = {"SJ-01": Item("企业", ("市场监管",)), "SJ-02": Item("全部市场主体", ("市场监管",))}
+FIRMS = pl.DataFrame(
+    {
+        "uscc": ["f1", "f2", "f3", "f4", "f5"],
+        "tier": ["A", "B", "C", "D", "D"],
+        "entity_type": ["有限责任公司", "有限责任公司", "个体工商户", "股份有限公司", "有限责任公司"],
+        "industry_code": ["F5211", "H6210", "F5211", "F5211", "C1311"],
+        "grid": ["G1", "G1", "G1", "G2", "G1"],
+    }
+)
+PAST = pl.DataFrame(
+    {
+        "uscc": ["f1", "f2", "f4", "f5"],
+        "item_id": ["SJ-01", "SJ-01", "SJ-01", "SJ-02"],
+        "inspection_date": [dt.date(2026, 3, 10), dt.date(2025, 11, 30), dt.date(2026, 6, 1), dt.date(2026, 1, 5)],
+    }
+)
+
+
+def _plan(plan_id: str, item: str, **change: object) -> Plan:
+    return replace(Plan(plan_id, plan_id, (item,), ("市场监管",), 2, CountAllocation(1)), **change)
+
+
+def test_only_firms_the_items_and_target_are_for_are_in_the_frame() -> None:
+    plans = [
+        _plan("P01", "SJ-01", exclusion=RepeatExclusion(months=0)),
+        _plan(
+            "P02", "SJ-02", target=TargetFilter(industry_sections=("F",), grids=("G1",)), exclusion=RepeatExclusion(0)
+        ),
+    ]
+    frame, exclusions = frame_records(plans, ITEMS, FIRMS, PAST, ROUND)
+    assert frame.rows() == [
+        ("P01", "A", "f1"),
+        ("P01", "B", "f2"),
+        ("P01", "D", "f4"),
+        ("P01", "D", "f5"),  # 企业 only: the 个体工商户 f3 is not for SJ-01
+        ("P02", "A", "f1"),
+        ("P02", "C", "f3"),  # section F and grid G1 only
+    ]
+    assert exclusions.is_empty()
+
+
+def test_a_firm_inspected_for_the_item_in_the_window_is_left_out_unless_its_tier_is_exempt() -> None:
+    plans = [_plan("P01", "SJ-01", exclusion=RepeatExclusion(months=12, exempt_tiers=("D",)))]
+    frame, exclusions = frame_records(plans, ITEMS, FIRMS, PAST, ROUND)
+    # f1 (March 2026) is in the 12 months from 2025-12-01; f2 (November 2025) is not; f4 is exempt (D);
+    # f5 was inspected for another item.
+    assert frame["uscc"].to_list() == ["f2", "f4", "f5"]
+    assert exclusions.rows() == [("P01", "f1", "同一事项12个月内已抽查 (inspected for this item since 2025-12-01)")]
