@@ -56,7 +56,7 @@ def estimate_rates(strata: pl.DataFrame, outcomes: pl.DataFrame, level: float = 
     return pl.DataFrame(rows)
 
 
-def _domain(part: pl.DataFrame, level: float) -> dict:
+def _domain(part: pl.DataFrame, level: float) -> dict[str, float | int | None]:
     known = part.filter(pl.col("r") > 0)
     total, covered = float(part["N"].sum()), float(known["N"].sum())
     r, x = int(part["r"].sum()), int(part["x"].sum())

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -24,6 +25,11 @@ from xinyong.workspace.tables import LINE
 PROBLEM_COLUMNS = ("line", "column", "rule", "detail")
 
 
+# A result record as stored in results.jsonl (JSON), and (plan, uscc), the target it belongs to.
+Record = dict[str, Any]
+Target = tuple[str, str]
+
+
 @dataclass(frozen=True)
 class RoundContext:
     month_start: dt.date
@@ -31,19 +37,20 @@ class RoundContext:
     teams: dict[tuple[str, str], list[str]]  # (plan, uscc) → the drawn team, [] when unstaffed
 
 
-def current_results(records: list[dict]) -> dict[tuple[str, str], dict]:
+def current_results(records: list[Record]) -> dict[Target, Record]:
     """The result in force for each (plan, uscc): the last of its chain of corrections."""
     corrected = {r["corrects"] for r in records if r["corrects"]}
     return {(r["plan"], r["uscc"]): r for r in records if r["id"] not in corrected}
 
 
 def check_rows(
-    rows: pl.DataFrame, context: RoundContext, existing: list[dict], source: str
-) -> tuple[list[dict], pl.DataFrame]:
+    rows: pl.DataFrame, context: RoundContext, existing: list[Record], source: str
+) -> tuple[list[Record], pl.DataFrame]:
     """The records the rows make, and every rule a row breaks against the round and its past results (pure)."""
     by_id = {r["id"]: r for r in existing}
     current = current_results(existing)
-    records, problems = [], []
+    records: list[Record] = []
+    problems: list[tuple[int, str, str, str]] = []
     for row in rows.iter_rows(named=True):
         line, target = row[LINE], (row["plan"], row["uscc"])
         record = make_record(row, source)
@@ -57,7 +64,14 @@ def check_rows(
     )
 
 
-def _row_problem(row: dict, record: dict, target: tuple[str, str], context: RoundContext, by_id: dict, current: dict):
+def _row_problem(
+    row: dict[str, Any],
+    record: Record,
+    target: Target,
+    context: RoundContext,
+    by_id: dict[str, Record],
+    current: dict[Target, Record],
+) -> tuple[str, str, str] | None:
     if target not in context.teams:
         return "uscc", "not_a_target", f"{row['uscc']} was not drawn for plan {row['plan']} in this round"
     drawn = context.teams[target]
@@ -100,7 +114,7 @@ def _row_problem(row: dict, record: dict, target: tuple[str, str], context: Roun
     return None
 
 
-def make_record(row: dict, source: str) -> dict:
+def make_record(row: dict[str, Any], source: str) -> Record:
     """A result record; its id is the hash of what it says, so the same row always makes the same record."""
     content = {
         "round": row["round"],

@@ -9,6 +9,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import polars as pl
 
 from xinyong.core.codes import TIERS
@@ -16,7 +19,7 @@ from xinyong.indicators.catalog import by_name
 from xinyong.model import metrics
 
 
-def tier_monitoring(current: pl.DataFrame, previous: pl.DataFrame, firms: pl.DataFrame) -> dict:
+def tier_monitoring(current: pl.DataFrame, previous: pl.DataFrame, firms: pl.DataFrame) -> dict[str, Any]:
     """Every figure of the tier report as plain data (pure)."""
     both = previous.select("uscc", pl.col("tier").alias("before")).join(
         current.select("uscc", pl.col("tier").alias("after")), on="uscc"
@@ -63,7 +66,7 @@ def _counts(frame: pl.DataFrame) -> dict[str, int]:
     return {t: int(counts.get(t, 0)) for t in TIERS}
 
 
-def _shares(frame: pl.DataFrame, key: str):
+def _shares(frame: pl.DataFrame, key: str) -> Iterator[tuple[str, dict[str, int], int]]:
     for (group,), part in sorted(frame.group_by(key), key=lambda g: str(g[0][0])):
         counts = dict(part.group_by("tier").len().iter_rows())
         yield str(group), {t: int(counts.get(t, 0)) for t in TIERS}, part.height
