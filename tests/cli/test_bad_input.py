@@ -233,6 +233,14 @@ def _round(command: str, *rest: object) -> Callable[[Given], list[object]]:
     return lambda g: ["round", command, *rest]
 
 
+def _frame(g: Given, *, round_id: str = DECEMBER, tiers: Path | None = None, out: Path | None = None) -> list[object]:
+    """`round frame` with the good inputs but the one given wrong."""
+    return [
+        *("round", "frame", "--round", round_id, "--plans", PLANS),
+        *("--tiers", tiers or g.tiers, "--clean", g.clean, "--out", out or g.tmp / "out"),
+    ]
+
+
 CASES = [
     # -- data ---------------------------------------------------------------------------------------
     Case(
@@ -597,22 +605,7 @@ CASES = [
         Case(
             "round frame",
             f"--round {text}",
-            lambda g, text=text: (
-                [
-                    "round",
-                    "frame",
-                    "--round",
-                    text,
-                    "--plans",
-                    PLANS,
-                    "--tiers",
-                    g.tiers,
-                    "--clean",
-                    g.clean,
-                    "--out",
-                    g.tmp / "out",
-                ]
-            ),
+            lambda g, text=text: _frame(g, round_id=text),
             lambda g, text=text: not_a_round("--round", text),
         )
         for text in ("R/../R", "<b>x</b>", "330802-2026-12/..", "../../330802-2026-12", "")
@@ -620,106 +613,31 @@ CASES = [
     Case(
         "round frame",
         "--round with month 13",
-        lambda g: (
-            [
-                "round",
-                "frame",
-                "--round",
-                "330802-2026-13",
-                "--plans",
-                PLANS,
-                "--tiers",
-                g.tiers,
-                "--clean",
-                g.clean,
-                "--out",
-                g.tmp / "out",
-            ]
-        ),
+        lambda g: _frame(g, round_id="330802-2026-13"),
         lambda g: "--round: '330802-2026-13' is not a round id; its month 13 is not 01 to 12",
     ),
     Case(
         "round frame",
         "--round of another division than the plans",
-        lambda g: (
-            [
-                "round",
-                "frame",
-                "--round",
-                "330801-2026-12",
-                "--plans",
-                PLANS,
-                "--tiers",
-                g.tiers,
-                "--clean",
-                g.clean,
-                "--out",
-                g.tmp / "out",
-            ]
-        ),
+        lambda g: _frame(g, round_id="330801-2026-12"),
         lambda g: f"--round: round 330801-2026-12 is of division 330801, but {PLANS} is for division 330802",
     ),
     Case(
         "round frame",
         "--tiers a features file",
-        lambda g: (
-            [
-                "round",
-                "frame",
-                "--round",
-                DECEMBER,
-                "--plans",
-                PLANS,
-                "--tiers",
-                g.features,
-                "--clean",
-                g.clean,
-                "--out",
-                g.tmp / "out",
-            ]
-        ),
+        lambda g: _frame(g, tiers=g.features),
         lambda g: not_a_tier_file(g.features),
     ),
     Case(
         "round frame",
         "--out inside the clean folder",
-        lambda g: (
-            [
-                "round",
-                "frame",
-                "--round",
-                DECEMBER,
-                "--plans",
-                PLANS,
-                "--tiers",
-                g.tiers,
-                "--clean",
-                g.clean,
-                "--out",
-                g.clean / "out",
-            ]
-        ),
+        lambda g: _frame(g, out=g.clean / "out"),
         lambda g: f"{g.clean / 'out'}: is inside the input folder {g.clean}; write the output elsewhere",
     ),
     Case(
         "round frame",
         "--out an existing file",
-        lambda g: (
-            [
-                "round",
-                "frame",
-                "--round",
-                DECEMBER,
-                "--plans",
-                PLANS,
-                "--tiers",
-                g.tiers,
-                "--clean",
-                g.clean,
-                "--out",
-                g.file,
-            ]
-        ),
+        lambda g: _frame(g, out=g.file),
         lambda g: f"{g.file}: is a file, not a folder to write into",
     ),
     Case(
