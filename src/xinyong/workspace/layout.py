@@ -11,12 +11,12 @@ another name than its writer used.
   the promotion gates, and ``MODEL_CARD.md`` in an export.
 - A **work root** ``OUT`` (the ``--out`` of ``xinyong round``, ``--work`` of ``disclose``) holds each
   round in ``OUT/rounds/<round>/``: ``audit/`` (the auditor bundle of spec §7 and the round's
-  decisions), ``internal/`` (π of every frame record, estimates, training labels — never public),
+  decisions), ``internal/`` (π of every frame record, estimates — never public),
   ``tasks/`` (the task lists) and ``results/`` (the imported results); and the public site in
-  ``OUT/public/``.
+  ``OUT/public/``.  The rounds under ``OUT/rounds/`` are also the system's own inspection history
+  (:mod:`xinyong.rounds.ledger`): nothing else records them, so nothing can drift from them.
 - The **tables handed from one command to the next** (:class:`TableKind`): the features of
-  ``xinyong features``, the tier file of ``xinyong tiers``, the training labels of ``xinyong estimate``,
-  each with the columns its readers need.
+  ``xinyong features`` and the tier file of ``xinyong tiers``, each with the columns its readers need.
 - The **public site**: ``rounds/<round>/`` (the round's public draw files), ``rounds/<round>.html``,
   ``downloads/``, and the transparency log ``log/``; the log's private key lives outside it, in
   ``../private/``.
@@ -56,11 +56,6 @@ class TableKind:
 
 FEATURES = TableKind("features file", ("uscc", "as_of"), "`xinyong features`")
 TIERS = TableKind("tier file", ("uscc", "as_of", "score", "model_tier", "tier", "rules"), "`xinyong tiers`")
-TRAINING_LABELS_TABLE = TableKind(
-    "training-labels file",
-    ("uscc", "round_month", "as_of", "label", "result_code", "stratum", "pi", "weight"),
-    "`xinyong estimate`",
-)
 
 # -- a model folder ---------------------------------------------------------------------------------
 CHAMPION_DIR = Path("models")
@@ -109,6 +104,7 @@ ASSIGNMENT = "assignment.jsonl"
 UNSTAFFED = "unstaffed.jsonl"
 DECISIONS = "decisions.jsonl"
 FINALIZED = "finalized.json"
+REASSIGNMENTS = "reassignments.jsonl"  # after finalisation: each change of a team, with its reason
 # the files of a round that are public, in OUT/public/rounds/<round>/
 PUBLIC_ROUND_FILES = (COMMITMENT, RANDOMNESS, PLANS, SELECTION)
 # internal/
@@ -116,7 +112,6 @@ COMMITTED_RECORD = "committed-files.json"
 INCLUSION = "inclusion.parquet"
 ESTIMATES_CSV = "estimates.csv"
 ESTIMATES_HTML = "estimates.html"
-TRAINING_LABELS = "training-labels.parquet"
 # results/
 RESULTS_STORE = "results.jsonl"
 RESULTS_STATUS = "status.csv"
