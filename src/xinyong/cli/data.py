@@ -43,14 +43,20 @@ def ingest(
     out.print(ingest_summary(reports, out_dir))
 
 
-@app.command(epilog="Example: xinyong features out/demo/clean --as-of 2026-10-31 --out out/demo/features.parquet")
+@app.command(
+    epilog="Example: xinyong features out/demo/clean --as-of 2026-10-31 --work out/demo --out out/demo/features.parquet"
+)
 def features(
     clean_dir: Annotated[Path, typer.Argument(help="Clean folder written by `xinyong ingest`.")],
     as_of: Annotated[str, typer.Option(help="Only records dated on or before this day are used (YYYY-MM-DD).")],
     out_path: Annotated[Path, typer.Option("--out", help="Parquet file: one row per live enterprise.")],
+    work: Annotated[
+        Path | None,
+        typer.Option(help="Work folder (the --out of `xinyong round`): its rounds' inspections count as history."),
+    ] = None,
 ) -> None:
     """Build the indicator table (one row per live enterprise), point-in-time."""
     from xinyong.indicators.run import write_features
 
-    rows = write_features(clean_dir, _required_date(as_of), out_path)
+    rows = write_features(clean_dir, _required_date(as_of), out_path, work)
     out.print(f"Wrote {rows:,} enterprises × indicators to {out_path}")

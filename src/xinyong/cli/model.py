@@ -17,7 +17,8 @@ app.add_typer(model_app, name="model")
 @model_app.command(
     "train",
     epilog=(
-        "Examples: xinyong model train --clean out/demo/clean --as-of 2026-10-31 --out out/demo/model\n\n"
+        "Examples: xinyong model train --clean out/demo/clean --as-of 2026-11-30 --work out/demo "
+        "--out out/demo/model\n\n"
         "xinyong model train --table credit.csv --label default --id customer_id --out out/credit-model"
     ),
 )
@@ -29,13 +30,9 @@ def model_train(
     truth: Annotated[
         Path | None, typer.Option(help="Region mode, evaluation only: a generated region's truth/ for the oracle AUC.")
     ] = None,
-    labels_from: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--labels-from",
-            help="Region mode: training labels of this system's own rounds (written by `xinyong estimate`); "
-            "repeatable.",
-        ),
+    work: Annotated[
+        Path | None,
+        typer.Option(help="Region mode: work folder (the --out of `xinyong round`); its rounds' results are labels."),
     ] = None,
     table: Annotated[Path | None, typer.Option(help="Generic mode: a CSV or Parquet table.")] = None,
     label: Annotated[str | None, typer.Option(help="Generic mode: the 0/1 label column.")] = None,
@@ -61,7 +58,7 @@ def model_train(
             truth_dir=truth,
             data_dir=data_dir,
             progress=Bars(),
-            labels_from=labels_from or [],
+            work=work,
         )
     else:
         if table is None or label is None:
