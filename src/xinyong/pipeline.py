@@ -5,8 +5,10 @@ indicators as of the last day of history → the champion model from ``models/``
 to MLflow, promoted through its gates and exported first if ``models/`` is empty) → a calibrated
 score and a tier for every live firm → last month's round and this month's, drawn, staffed and
 verified, with task lists → last month's results, SIMULATED from the generator's truth and
-imported → the public site and its transparency log, verified → unbiased estimates and the next
-model's training labels.  Scores and tiers are internal: they go under ``OUT/internal/``.
+imported → the public site and its transparency log, verified → unbiased estimates.  Last month's
+finalised round is inspection history for this month's frame and teams (:mod:`xinyong.rounds.ledger`),
+and its results for the next model's labels (``xinyong model train --work``).  Scores and tiers are
+internal: they go under ``OUT/internal/``.
 """
 
 from __future__ import annotations
@@ -45,7 +47,6 @@ from xinyong.workspace.layout import (
     PUBLIC,
     QUARANTINE,
     REPORT_HTML,
-    TRAINING_LABELS,
     RoundPaths,
 )
 
@@ -74,7 +75,7 @@ def run_demo(
     reports = ingest(region, clean, progress=progress)
     as_of = dt.date.fromisoformat(f"{metadata.end_month}-01") + dt.timedelta(days=32)
     as_of = as_of.replace(day=1) - dt.timedelta(days=1)  # the last day of history
-    write_features(clean, as_of, internal / "features.parquet")
+    write_features(clean, as_of, internal / "features.parquet", out_dir)
     outputs = {
         "raw region (generated; truth/ is for evaluation only)": region,
         "clean tables (Parquet, one per table)": clean,
@@ -101,7 +102,7 @@ def run_demo(
     outputs["calibrated risk scores (internal)"] = internal / "scores.parquet"
 
     previous = as_of.replace(day=1) - dt.timedelta(days=1)
-    write_features(clean, previous, internal / "features-previous.parquet")
+    write_features(clean, previous, internal / "features-previous.parquet", out_dir)
     run_tiers(internal / "features-previous.parquet", models_dir, policy, internal / "tiers-previous.parquet")
     run_tiers(internal / "features.parquet", models_dir, policy, internal / "tiers.parquet")
     write_tier_report(
@@ -139,9 +140,6 @@ def run_demo(
     outputs[f"round {last.round_id}: SIMULATED results form (from the generator's truth, for the demo)"] = form
     outputs[f"round {last.round_id}: unbiased violation rates per tier and plan, plot and table (internal)"] = (
         last.internal / ESTIMATES_HTML
-    )
-    outputs[f"round {last.round_id}: training labels with 1/π weights for the next model (internal)"] = (
-        last.internal / TRAINING_LABELS
     )
     outputs["public site (static; open index.html from disk or serve the folder), transparency log verified"] = (
         public / INDEX

@@ -37,7 +37,10 @@ def test_a_change_after_the_commitment_is_refused_by_draw_and_caught_by_verify(
     field = {"frame.jsonl": "frame_root", "plans.json": "plans_sha256", "inspectors.jsonl": "inspectors_root"}[name]
     with pytest.raises(RoundStateError) as caught:
         draw(copy, DECEMBER)
-    assert str(caught.value) == f"{target} changed after the commitment ({field} differs); the draw is refused"
+    assert str(caught.value) == (
+        f"{target}: changed after the commitment ({field} differs); `xinyong round draw` is refused: "
+        "restore it from the auditor bundle (docs/draw-spec.md §7, “Restoring a committed round”)"
+    )
     with pytest.raises(VerificationError):
         verify_audit(paths.audit)
 

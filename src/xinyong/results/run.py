@@ -28,9 +28,10 @@ from xinyong.ingest.contract import results_form
 from xinyong.ingest.validate import validate_table
 from xinyong.publish import translog
 from xinyong.results.check import PROBLEM_COLUMNS, RoundContext, check_rows, current_results
+from xinyong.rounds.staffing import read_staffing
 from xinyong.rounds.stage import Stage, require
 from xinyong.workspace import fsio
-from xinyong.workspace.layout import ASSIGNMENT, REJECTED, RESULTS_STATUS, RESULTS_STORE, RoundPaths
+from xinyong.workspace.layout import REJECTED, RESULTS_STATUS, RESULTS_STORE, RoundPaths
 from xinyong.workspace.tables import LINE, read_table
 
 
@@ -91,8 +92,7 @@ def import_results(out: Path, path: Path, *, today: dt.date, encoding: str = "ut
 
 
 def _round_context(paths: RoundPaths) -> RoundContext:
-    teams = {(a["plan"], a["uscc"]): a["team"] for a in records_of((paths.audit / ASSIGNMENT).read_bytes())}
-    return RoundContext(paths.round_id.first_day, paths.round_id.last_day, teams)
+    return RoundContext(paths.round_id.first_day, paths.round_id.last_day, read_staffing(paths))
 
 
 def results_status(out: Path, round_id: RoundId, today: dt.date, public_dir: Path | None = None) -> pl.DataFrame:
@@ -104,7 +104,7 @@ def results_status(out: Path, round_id: RoundId, today: dt.date, public_dir: Pat
     current = current_results(read_results(out, round_id))
     published = translog.published_dates(public_dir or paths.public_root)
     rows = []
-    for (plan, uscc), team in sorted(context.teams.items()):
+    for (plan, uscc), team in sorted(context.staffing.teams().items()):
         if not team:
             continue
         record = current.get((plan, uscc))
