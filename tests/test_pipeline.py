@@ -64,6 +64,18 @@ def test_demo_runs_from_the_shipped_champion_without_mlflow(default_region: Path
     assert rederive_teams(files) == files["assignment.jsonl"]  # and the teams, spec §6
     assert "DEMO" in json.loads(files["commitment.json"])["randomness"]["source"]
     assert "generate:" not in result.stderr  # the region was already there, so it was not remade
+    # November's finalised round is history for December: no firm drawn again for a plan that does not exempt it.
+    rounds = tmp_path / "out/demo/rounds"
+    november = pl.DataFrame(
+        [json.loads(line) for line in (rounds / "330802-2026-11/audit/assignment.jsonl").read_bytes().splitlines()]
+    ).filter(pl.col("team").list.len() > 0)
+    plans = {p["id"]: p for p in json.loads(files["plans.json"])}
+    frame = pl.DataFrame([json.loads(line) for line in files["frame.jsonl"].splitlines()])
+    again = frame.join(november.select("plan", "uscc"), on=["plan", "uscc"])
+    exempt = [r for r in again.iter_rows(named=True) if r["stratum"] in plans[r["plan"]]["exclusion"]["exempt_tiers"]]
+    assert len(exempt) == again.height, "a firm inspected in November is framed again in December, not exempt"
+    excluded = {json.loads(line)["uscc"] for line in files["exclusions.jsonl"].splitlines()}
+    assert len(excluded & set(november["uscc"])) > 300
 
 
 def test_demo_trains_promotes_and_exports_when_there_is_no_champion(default_region: Path, tmp_path: Path) -> None:

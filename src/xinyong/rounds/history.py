@@ -40,18 +40,18 @@ from xinyong.draw.teams import Target
 
 HISTORY = pl.Schema(
     {
-        "uscc": pl.Utf8,
-        "round_month": pl.Utf8,
-        "item_id": pl.Utf8,
-        "department": pl.Utf8,
-        "inspection_date": pl.Date,
-        "result_code": pl.Utf8,
-        "legacy_tier": pl.Utf8,
-        "inclusion_probability": pl.Float64,
-        "team": pl.List(pl.Utf8),
-        "round": pl.Utf8,
-        "plan": pl.Utf8,
-        "record_id": pl.Utf8,
+        "uscc": pl.String(),
+        "round_month": pl.String(),
+        "item_id": pl.String(),
+        "department": pl.String(),
+        "inspection_date": pl.Date(),
+        "result_code": pl.String(),
+        "legacy_tier": pl.String(),
+        "inclusion_probability": pl.Float64(),
+        "team": pl.List(pl.String()),
+        "round": pl.String(),
+        "plan": pl.String(),
+        "record_id": pl.String(),
     }
 )
 # The key of an inspection: the same firm, the same item, completed the same day.
