@@ -49,7 +49,7 @@ from xinyong.results.check import current_results
 from xinyong.results.run import read_results
 from xinyong.rounds.frame import frame_records
 from xinyong.rounds.history import last_teams
-from xinyong.rounds.ledger import read_history
+from xinyong.rounds.ledger import read_history, work_rounds
 from xinyong.rounds.plans import Item, read_plans
 from xinyong.rounds.staffing import read_staffing
 from xinyong.rounds.stage import COMMITTED_FILES, Stage, check_committed, require, stage_of
@@ -111,6 +111,14 @@ def build_frame(
     checks.table_file(tiers_path, TIERS)
     if stage >= Stage.FRAMED and not rebuild:
         return FrameResult(len(lines_of((paths.audit / FRAME).read_bytes())), None, rebuilt=False)
+    for earlier in (r for r in work_rounds(out) if r.division == round_id.division and r < round_id):
+        reached = stage_of(RoundPaths(out, earlier))
+        if Stage.COMMITTED <= reached < Stage.FINALIZED:  # committed, so it will be drawn: not history yet
+            raise RoundStateError(
+                f"{RoundPaths(out, earlier).folder}: round {earlier} is {reached.label}, not finalised, so its "
+                f"targets are not inspection history yet and round {round_id} could draw them again; finish it "
+                f"first (`{Stage(reached + 1).step} --round {earlier}`)"
+            )
     tiers = pl.read_parquet(tiers_path, columns=["uscc", "tier"])
     firms = pl.read_parquet(
         clean_table(clean_dir, "enterprises"), columns=["uscc", "entity_type", "industry_code", "grid"]

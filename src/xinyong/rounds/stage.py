@@ -127,8 +127,7 @@ def check_committed(paths: RoundPaths, command: str) -> None:
     commitment = paths.audit / layout.COMMITMENT
     if not commitment.is_file():
         return
-    record = paths.internal / layout.COMMITTED_RECORD
-    recorded: dict[str, str] = json.loads(record.read_bytes()) if record.is_file() else {}
+    recorded = _recorded(paths.internal / layout.COMMITTED_RECORD)
     committed: dict[str, object] | None = None
     for name, field in COMMITTED_FILES.items():
         path = paths.audit / name
@@ -146,6 +145,15 @@ def check_committed(paths: RoundPaths, command: str) -> None:
             raise RoundStateError(
                 f"{path}: changed after the commitment ({field} differs); `xinyong {command}` is refused: {RESTORE}"
             )
+
+
+def _recorded(path: Path) -> dict[str, object]:
+    """The commit step's record of the committed files' SHA-256; empty when missing or unreadable."""
+    try:
+        value = json.loads(path.read_bytes()) if path.is_file() else {}
+    except ValueError:
+        value = {}
+    return value if isinstance(value, dict) else {}
 
 
 def _commitment(path: Path, command: str) -> dict[str, object]:
