@@ -75,7 +75,7 @@ def test_demo_runs_from_the_shipped_champion_without_mlflow(default_region: Path
     exempt = [r for r in again.iter_rows(named=True) if r["stratum"] in plans[r["plan"]]["exclusion"]["exempt_tiers"]]
     assert len(exempt) == again.height, "a firm inspected in November is framed again in December, not exempt"
     excluded = {json.loads(line)["uscc"] for line in files["exclusions.jsonl"].splitlines()}
-    assert len(excluded & set(november["uscc"])) > 300
+    assert len(excluded & set(november["uscc"])) > november.height / 2  # most are not in an exempt tier
 
 
 def test_demo_trains_promotes_and_exports_when_there_is_no_champion(default_region: Path, tmp_path: Path) -> None:
