@@ -20,6 +20,8 @@ COMMANDS = (
     "tiers",
     "tiers report",
     "explain",
+    "round preview",
+    "round approve",
     "round assign",
     "round finalize",
     "round frame",
@@ -94,3 +96,25 @@ def test_generate_then_ingest_through_the_cli(tmp_path: Path) -> None:
     assert ingested.returncode == 0, ingested.stderr
     assert "enterprises" in ingested.stdout and "2,000" in ingested.stdout
     assert (tmp_path / "clean" / "manifest.json").is_file()
+
+
+def test_preview_then_approve_through_the_cli(tmp_path: Path) -> None:
+    import hashlib
+    import json
+
+    from tests.rounds.hand_round import ROUND, write_round
+
+    paths = write_round(tmp_path / "out")
+    shown = run("round", "preview", "--round", str(ROUND), "--out", str(paths.out))
+    assert shown.returncode == 0, shown.stderr
+    sha = hashlib.sha256((paths.internal / "preview.json").read_bytes()).hexdigest()
+    lines = shown.stdout.splitlines()
+    assert "  P01   C             3        2  ratio 0.5" in lines and "Errors: 0" in lines
+    assert lines[-2] == f"Wrote {paths.internal / 'preview.xlsx'} and preview.json; preview SHA-256 {sha}"
+    assert lines[-1] == (
+        f"Approve it with: xinyong round approve --round {ROUND} --by NAME --preview {sha} --out {paths.out}"
+    )
+    approved = run("round", "approve", "--round", str(ROUND), "--by", "张三", "--preview", sha, "--out", str(paths.out))
+    assert approved.returncode == 0, approved.stderr
+    approval = json.loads((paths.audit / "approval.json").read_bytes())
+    assert approved.stdout == f"Round {ROUND}: preview {sha} approved by 张三 at {approval['approved_at']}\n"
