@@ -4,9 +4,10 @@ Stages: generate the default region (once; it is deterministic) → ingest and v
 indicators as of the last day of history → the champion model from ``models/`` (trained, logged
 to MLflow, promoted through its gates and exported first if ``models/`` is empty) → a calibrated
 score and a tier for every live firm → last month's round and this month's, framed, previewed,
-approved (by a stand-in labelled as the demo's), committed, drawn, staffed and verified, with task lists → last month's results, SIMULATED from the generator's truth and
-imported → the public site and its transparency log, verified → unbiased estimates and the next
-model's training labels.  Scores and tiers are internal: they go under ``OUT/internal/``.
+approved (by a stand-in labelled as the demo's), committed, drawn, staffed and verified, with task
+lists → last month's results, SIMULATED from the generator's truth and imported → the public site
+and its transparency log, verified → unbiased estimates and the next model's training labels.
+Scores and tiers are internal: they go under ``OUT/internal/``.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from tests.rounds.hand_round import EXCLUDED, P01, P02, ROSTER, ROUND, STRATA, f
 from xinyong.core.canonical import CJ
 from xinyong.draw.plans import CountAllocation, Plan, RatioAllocation
 from xinyong.draw.teams import Inspector
-from xinyong.rounds.preview import Fixed, Preview, fixed_of, preview, report_lines, sheets
+from xinyong.rounds.preview import Finding, Fixed, Preview, fixed_of, preview, report_lines, sheets
 
 FIXED = Fixed("f" * 64, "p" * 64, "i" * 64)
 
@@ -105,7 +105,7 @@ def test_capacity_needed_and_available_per_department_and_level() -> None:
 def test_warnings_name_the_empty_stratum_and_the_pool_the_teams_will_need() -> None:
     result = run()
     assert result.errors == ()
-    assert result.warnings == (
+    assert tuple(w.message for w in result.warnings) == (
         "plan P01: tier D has ratio 1 and min 1 but no firm in the frame",
         "plan P02: tier B has weight 1 but no firm in the frame",
         "plan P02: tier D has weight 1 but no firm in the frame",
@@ -119,7 +119,12 @@ def test_warnings_name_the_empty_stratum_and_the_pool_the_teams_will_need() -> N
 def test_a_count_larger_than_the_frame_is_an_error() -> None:
     oversize = replace(P02, allocation=CountAllocation(5, {"A": "1", "B": "1", "C": "2", "D": "1"}))
     result = run((P01, oversize))
-    assert result.errors == ("plan P02: allocation n = 5 is larger than its frame of 4 firms",)
+    assert result.errors == (
+        Finding(
+            "plan P02: allocation n = 5 is larger than its frame of 4 firms",
+            "计划 P02：按数量抽取 5 户，超过名录户数 4",
+        ),
+    )
 
 
 def test_a_count_the_strata_cannot_give_is_a_warning() -> None:
@@ -129,14 +134,19 @@ def test_a_count_the_strata_cannot_give_is_a_warning() -> None:
     result = run((P01, skewed))
     assert result.errors == ()
     assert "plan P02: allocation n = 4 gives only 2 targets (a stratum has fewer firms than its share)" in (
-        result.warnings
+        w.message for w in result.warnings
     )
 
 
 def test_capacity_below_the_need_at_every_level_is_an_error_per_department() -> None:
     roster = [r for r in ROSTER if r["id"] != "H-CITY"]
     result = run(roster=roster)
-    assert result.errors == ("capacity: 卫健: 3 inspections needed, only 1 available at pool levels ≤ 1",)
+    assert result.errors == (
+        Finding(
+            "capacity: 卫健: 3 inspections needed, only 1 available at pool levels ≤ 1",
+            "执法力量：卫健需要 3 人次，人员库级别 ≤ 1 只有 1 人次",
+        ),
+    )
 
 
 def test_extra_seats_of_a_joint_plan_are_checked_against_its_departments_together() -> None:
@@ -173,3 +183,7 @@ def test_the_printed_table_and_the_sign_off_sheets_carry_the_numbers() -> None:
     strata = book["分层"].filter(pl.col("计划编号") == "P01")
     assert strata["名录户数 N_h"].to_list() == [10, 5, 3, 0] and strata["抽取户数 n_h"].to_list() == [1, 1, 2, 0]
     assert book["问题"]["类别"].to_list() == ["警告"] * len(result.warnings)
+    assert book["问题"]["说明"][0] == "计划 P01：D 类设定了比例 1、最少 1 户，但名录中没有 D 类市场主体"
+    assert book["问题"]["说明"][3] == (
+        "执法力量：市场监管需要 11 人次，级别 0 人员库只有 10 人次；将动用级别 1 的人员库（级别 ≤ 1 共 14 人次）"
+    )

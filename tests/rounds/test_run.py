@@ -17,7 +17,7 @@ from tests.draw.independent import rederive
 from tests.rounds.hand_round import P01, P02, ROUND, write_round
 from xinyong.core.canonical import CJ, H, lines_of, mth
 from xinyong.draw.plans import CountAllocation, plans_json
-from xinyong.errors import RoundStateError, UsageError
+from xinyong.errors import InputFileError, RoundStateError, UsageError
 from xinyong.rounds.run import approve, build_frame, commit, draw, preview_round, reveal
 from xinyong.rounds.stage import Stage, stage_of
 from xinyong.workspace.layout import RoundPaths
@@ -210,7 +210,7 @@ def test_a_preview_with_errors_cannot_be_approved(tmp_path: Path) -> None:
     oversize = replace(P02, allocation=CountAllocation(5, {"A": "1", "B": "1", "C": "2", "D": "1"}))
     paths = write_round(tmp_path, plans=(P01, oversize))
     result, sha = preview_round(tmp_path, ROUND)
-    assert result.errors == ("plan P02: allocation n = 5 is larger than its frame of 4 firms",)
+    assert [e.message for e in result.errors] == ["plan P02: allocation n = 5 is larger than its frame of 4 firms"]
     with pytest.raises(RoundStateError) as caught:
         approve(tmp_path, ROUND, "张三", APPROVED_AT, sha)
     assert str(caught.value) == (
@@ -278,3 +278,23 @@ def test_approve_names_the_preview_and_the_approver(tmp_path: Path) -> None:
     assert str(caught.value) == (
         f"round {ROUND}: preview {sha} is already approved by 张三 at 2026-10-30T01:00:00+00:00"
     )
+
+
+def test_damaged_round_files_are_one_error_naming_the_file(tmp_path: Path) -> None:
+    paths = write_round(tmp_path)
+    (paths.audit / "plans.json").write_bytes(b"not json")
+    with pytest.raises(InputFileError) as caught:
+        preview_round(tmp_path, ROUND)
+    assert str(caught.value) == (
+        f"{paths.audit / 'plans.json'}: damaged, not as xinyong wrote it (JSONDecodeError: Expecting value: line 1 "
+        "column 1 (char 0)); build the frame again with xinyong round frame --rebuild"
+    )
+    write_round(tmp_path)
+    approve_round(tmp_path, ROUND)
+    (paths.audit / "approval.json").write_bytes(b'{"round": "330802-2026-12"}')
+    with pytest.raises(InputFileError) as caught:
+        commit(tmp_path, ROUND, "lottery")
+    assert str(caught.value).startswith(
+        f"{paths.audit / 'approval.json'}: damaged, not as xinyong wrote it (TypeError: "
+    )
+    assert str(caught.value).endswith("; remove it, run xinyong round preview and approve again")

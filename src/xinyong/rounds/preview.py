@@ -129,6 +129,15 @@ class CapacityRow:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """An error or a warning: ``message`` for the command line (English, as its other messages), ``zh``
+    for the sign-off workbook (Chinese, as every sheet a person signs)."""
+
+    message: str
+    zh: str
+
+
+@dataclass(frozen=True)
 class Preview:
     round: str
     fixed: Fixed
@@ -136,8 +145,8 @@ class Preview:
     strata: tuple[StratumRow, ...]
     exclusions: tuple[ExclusionRow, ...]
     capacity: tuple[CapacityRow, ...]
-    errors: tuple[str, ...]
-    warnings: tuple[str, ...]
+    errors: tuple[Finding, ...]
+    warnings: tuple[Finding, ...]
 
     def to_json(self) -> bytes:
         """``internal/preview.json``: canonical JSON, so the same round files give the same bytes."""
@@ -153,8 +162,8 @@ class Preview:
             strata=tuple(StratumRow(**r) for r in raw["strata"]),
             exclusions=tuple(ExclusionRow(**r) for r in raw["exclusions"]),
             capacity=tuple(CapacityRow(**{**r, "departments": tuple(r["departments"])}) for r in raw["capacity"]),
-            errors=tuple(raw["errors"]),
-            warnings=tuple(raw["warnings"]),
+            errors=tuple(Finding(**f) for f in raw["errors"]),
+            warnings=tuple(Finding(**f) for f in raw["warnings"]),
         )
 
 
@@ -169,8 +178,8 @@ def preview(
     """The preview of a framed round: ``frame`` has the frame's plan and stratum columns, ``exclusions``
     the records of ``exclusions.jsonl``, ``roster`` the officers of ``inspectors.jsonl``."""
     sizes = stratum_sizes(frame)
-    errors: list[str] = []
-    warnings: list[str] = []
+    errors: list[Finding] = []
+    warnings: list[Finding] = []
     plan_rows, strata = [], []
     samples: dict[str, int] = {}
     for plan_id, plan in sorted(plans.items(), key=lambda item: item[0].encode("utf-8")):
@@ -182,16 +191,30 @@ def preview(
             share, minimum = _share(allocation, tier)
             strata.append(StratumRow(plan_id, tier, share, minimum, frame_sizes.get(tier, 0), wanted.get(tier, 0)))
             if tier not in frame_sizes and (exact(share) > 0 or minimum > 0):
-                given = f"ratio {share}" if isinstance(allocation, RatioAllocation) else f"weight {share}"
-                given += f" and min {minimum}" if minimum else ""
-                warnings.append(f"plan {plan_id}: tier {tier} has {given} but no firm in the frame")
+                ratio = isinstance(allocation, RatioAllocation)
+                given = (f"ratio {share}" if ratio else f"weight {share}") + (f" and min {minimum}" if minimum else "")
+                zh = (f"比例 {share}" if ratio else f"权重 {share}") + (f"、最少 {minimum} 户" if minimum else "")
+                warnings.append(
+                    Finding(
+                        f"plan {plan_id}: tier {tier} has {given} but no firm in the frame",
+                        f"计划 {plan_id}：{tier} 类设定了{zh}，但名录中没有 {tier} 类市场主体",
+                    )
+                )
         n = allocation.n if isinstance(allocation, CountAllocation) else None
         if n is not None and n > size:
-            errors.append(f"plan {plan_id}: allocation n = {n} is larger than its frame of {size} firms")
+            errors.append(
+                Finding(
+                    f"plan {plan_id}: allocation n = {n} is larger than its frame of {size} firms",
+                    f"计划 {plan_id}：按数量抽取 {n} 户，超过名录户数 {size}",
+                )
+            )
         elif n is not None and samples[plan_id] < n:
             warnings.append(
-                f"plan {plan_id}: allocation n = {n} gives only {samples[plan_id]} targets "
-                "(a stratum has fewer firms than its share)"
+                Finding(
+                    f"plan {plan_id}: allocation n = {n} gives only {samples[plan_id]} targets "
+                    "(a stratum has fewer firms than its share)",
+                    f"计划 {plan_id}：按数量抽取 {n} 户，但受各类名录户数所限只能抽取 {samples[plan_id]} 户",
+                )
             )
         mode = "count" if n is not None else "ratio"
         plan_rows.append(PlanRow(plan_id, plan.name, plan.departments, plan.team_size, mode, n, size, samples[plan_id]))
@@ -256,25 +279,34 @@ def _by_departments(rows: Iterable[CapacityRow]) -> dict[tuple[str, ...], list[C
     return grouped
 
 
-def _capacity_errors(rows: Iterable[CapacityRow]) -> list[str]:
+def _capacity_errors(rows: Iterable[CapacityRow]) -> list[Finding]:
     return [
-        f"capacity: {'+'.join(departments)}: {top.needed} inspections needed, only {top.available} available "
-        f"at pool levels ≤ {top.level}"
+        Finding(
+            f"capacity: {'+'.join(departments)}: {top.needed} inspections needed, only {top.available} available "
+            f"at pool levels ≤ {top.level}",
+            f"执法力量：{'、'.join(departments)}需要 {top.needed} 人次，"
+            f"人员库级别 ≤ {top.level} 只有 {top.available} 人次",
+        )
         for departments, levels in _by_departments(rows).items()
         if (top := levels[-1]).needed > top.available
     ]
 
 
-def _capacity_warnings(rows: Iterable[CapacityRow]) -> list[str]:
+def _capacity_warnings(rows: Iterable[CapacityRow]) -> list[Finding]:
     found = []
     for departments, levels in _by_departments(rows).items():
         local, top = levels[0], levels[-1]
         if local.needed > local.available and top.needed <= top.available:
             enough = next(row for row in levels if row.needed <= row.available)
             found.append(
-                f"capacity: {'+'.join(departments)}: {local.needed} inspections needed, {local.available} available "
-                f"at pool level {local.level}; teams will draw on pool level {enough.level} "
-                f"({enough.available} at levels ≤ {enough.level})"
+                Finding(
+                    f"capacity: {'+'.join(departments)}: {local.needed} inspections needed, {local.available} "
+                    f"available at pool level {local.level}; teams will draw on pool level {enough.level} "
+                    f"({enough.available} at levels ≤ {enough.level})",
+                    f"执法力量：{'、'.join(departments)}需要 {local.needed} 人次，级别 {local.level} 人员库只有 "
+                    f"{local.available} 人次；将动用级别 {enough.level} 的人员库（级别 ≤ {enough.level} 共 "
+                    f"{enough.available} 人次）",
+                )
             )
     return found
 
@@ -302,9 +334,9 @@ def report_lines(p: Preview) -> list[str]:
         for c in p.capacity
     ]
     lines.append(f"Warnings: {len(p.warnings)}")
-    lines += [f"  warning: {w}" for w in p.warnings]
+    lines += [f"  warning: {w.message}" for w in p.warnings]
     lines.append(f"Errors: {len(p.errors)}" + (" (the round cannot be approved)" if p.errors else ""))
-    lines += [f"  error: {e}" for e in p.errors]
+    lines += [f"  error: {e.message}" for e in p.errors]
     return lines
 
 
@@ -386,7 +418,7 @@ def sheets(p: Preview, sha256: str) -> dict[str, pl.DataFrame]:
         "问题": pl.DataFrame(
             {
                 "类别": ["错误"] * len(p.errors) + ["警告"] * len(p.warnings),
-                "说明": [*p.errors, *p.warnings],
+                "说明": [f.zh for f in (*p.errors, *p.warnings)],
             },
             schema={"类别": pl.Utf8, "说明": pl.Utf8},
         ),

@@ -31,9 +31,10 @@ import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import polars as pl
@@ -45,7 +46,7 @@ from xinyong.draw.keys import derive_seed
 from xinyong.draw.plans import parse_plans_json
 from xinyong.draw.selection import draw_selection, selection_records, stratum_sizes
 from xinyong.draw.teams import Inspector
-from xinyong.errors import RoundStateError, UsageError
+from xinyong.errors import InputFileError, RoundStateError, UsageError
 from xinyong.publish import translog
 from xinyong.rounds.frame import check_tiers, frame_records
 from xinyong.rounds.plans import Item, read_plans
@@ -80,6 +81,7 @@ if TYPE_CHECKING:
     from xinyong.draw.teams import Assignment
 
 COMMITTED = (FRAME, PLANS, INSPECTORS)  # the files the commitment fixes
+T = TypeVar("T")
 
 
 # -- frame -------------------------------------------------------------------------------------
@@ -177,9 +179,33 @@ def _publish(paths: RoundPaths, files: dict[str, bytes]) -> None:
 
 
 # -- preview and approve -------------------------------------------------------------------------
+REFRAME = "build the frame again with xinyong round frame --rebuild"
+REPREVIEW = "run xinyong round preview again"
+REAPPROVE = "remove it, run xinyong round preview and approve again"
+
+
+def _parsed(path: Path, parse: Callable[[bytes], T], fix: str) -> T:
+    """``parse`` of the file's bytes; a file that does not parse is one error naming it and the fix."""
+    try:
+        return parse(path.read_bytes())
+    except (ValueError, TypeError, KeyError, pl.exceptions.PolarsError) as exc:
+        raise InputFileError(path, f"damaged, not as xinyong wrote it ({type(exc).__name__}: {exc}); {fix}") from None
+
+
+def _jsonl(data: bytes) -> bytes:
+    """A .jsonl file's bytes, refused unless they are whole lines (:func:`~xinyong.core.canonical.lines_of`)."""
+    lines_of(data)
+    return data
+
+
 def _fixed(paths: RoundPaths) -> Fixed:
     """The hashes of the round's frame, plans and roster as they are on disk now."""
-    return fixed_of(*((paths.audit / name).read_bytes() for name in COMMITTED))
+    audit = paths.audit
+    return fixed_of(
+        _parsed(audit / FRAME, _jsonl, REFRAME),
+        (audit / PLANS).read_bytes(),
+        _parsed(audit / INSPECTORS, _jsonl, REFRAME),
+    )
 
 
 def preview_round(out: Path, round_id: RoundId) -> tuple[Preview, str]:
@@ -190,18 +216,19 @@ def preview_round(out: Path, round_id: RoundId) -> tuple[Preview, str]:
         raise RoundStateError(
             f"round {round_id} is committed; it was previewed and approved before ({paths.audit / APPROVAL})"
         )
+    audit = paths.audit
     result = preview(
         round_id,
         _fixed(paths),
-        read_jsonl_table((paths.audit / FRAME).read_bytes(), FRAME_FIELDS),
-        parse_plans_json((paths.audit / PLANS).read_bytes()),
-        records_of((paths.audit / EXCLUSIONS).read_bytes()),
-        [Inspector.from_record(r) for r in records_of((paths.audit / INSPECTORS).read_bytes())],
+        _parsed(audit / FRAME, lambda data: read_jsonl_table(data, FRAME_FIELDS), REFRAME),
+        _parsed(audit / PLANS, parse_plans_json, REFRAME),
+        _parsed(audit / EXCLUSIONS, records_of, REFRAME),
+        _parsed(audit / INSPECTORS, lambda data: [Inspector.from_record(r) for r in records_of(data)], REFRAME),
     )
     data = result.to_json()
     sha = H(data)
-    approval = paths.audit / APPROVAL
-    if approval.is_file() and Approval.from_json(approval.read_bytes()).preview_sha256 != sha:
+    approval = audit / APPROVAL
+    if approval.is_file() and _parsed(approval, Approval.from_json, REAPPROVE).preview_sha256 != sha:
         approval.unlink()  # it approved another preview
     fsio.write_xlsx(paths.internal / PREVIEW_XLSX, sheets(result, sha))
     fsio.write_bytes(paths.internal / PREVIEW, data)  # last: it marks the round previewed
@@ -219,14 +246,13 @@ def approve(
     name = " ".join(by.split())
     if not name:
         raise UsageError("--by: the approver's name is empty")
-    data = (paths.internal / PREVIEW).read_bytes()
-    sha = H(data)
-    if preview_sha is not None and preview_sha != sha:
+    checked = _parsed(paths.internal / PREVIEW, Preview.from_json, REPREVIEW)
+    sha = H((paths.internal / PREVIEW).read_bytes())
+    if preview_sha is not None and preview_sha.strip().lower() != sha:
         raise UsageError(
             f"--preview: {preview_sha} is not the current preview of round {round_id} ({sha}); "
             "read the current one before approving it"
         )
-    checked = Preview.from_json(data)
     if checked.fixed != _fixed(paths):
         raise RoundStateError(
             f"round {round_id}: the frame, plans or roster changed since the preview; run xinyong round preview again"
@@ -234,11 +260,11 @@ def approve(
     if checked.errors:
         raise RoundStateError(
             f"round {round_id}: the preview has {len(checked.errors)} error(s) and cannot be approved "
-            f"(first: {checked.errors[0]}); correct the plans or the roster, then run xinyong round frame "
+            f"(first: {checked.errors[0].message}); correct the plans or the roster, then run xinyong round frame "
             "--rebuild and xinyong round preview"
         )
     if stage >= Stage.APPROVED:
-        existing = Approval.from_json((paths.audit / APPROVAL).read_bytes())
+        existing = _parsed(paths.audit / APPROVAL, Approval.from_json, REAPPROVE)
         if existing.preview_sha256 == sha and existing.approved_by == name:
             return existing  # approved already, by the same person: nothing changes
         if existing.preview_sha256 == sha:
@@ -265,7 +291,7 @@ def commit(out: Path, round_id: RoundId, randomness_source: str) -> str:
     if require(paths, Stage.APPROVED, "round commit") >= Stage.COMMITTED:
         raise RoundStateError(f"round {round_id} already has a commitment; a round is committed once")
     fixed = _fixed(paths)
-    approval = Approval.from_json((paths.audit / APPROVAL).read_bytes())
+    approval = _parsed(paths.audit / APPROVAL, Approval.from_json, REAPPROVE)
     if approval.fixed != fixed or approval.preview_sha256 != H((paths.internal / PREVIEW).read_bytes()):
         raise RoundStateError(
             f"round {round_id}: no approval of the current frame and plans; run xinyong round preview, then "
