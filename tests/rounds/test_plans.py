@@ -189,6 +189,11 @@ def test_an_unknown_key_anywhere_is_named_with_the_nearest_known_one(
         ),
         ('target = { industry_sections = ["H"] }', 'target = ["H"]', "plan P03: target: must be a table, not ['H']"),
         (
+            'mode = "count", n = 25,',
+            'mode = ["count"], n = 25,',
+            "plan P04: allocation.mode: must be ratio or count, not ['count']",
+        ),
+        (
             'target = { industry_sections = ["H"] }',
             "cross_station = 1",
             "plan P03: cross_station: must be true or false, not 1",

@@ -71,6 +71,7 @@ def test_the_shipped_policy_has_the_three_default_rules() -> None:
         ("[cutoffs]\nvalues = { D = 0.9 }", "cutoffs.values: unknown key 'D' (known keys: A, B, C)"),
         ('[[override]]\nid = "X"\nname = "n"\neffect = "set"\ntier = "C"\nwhen = "age_months < 1"', None),
         ("cutoffs = 3", "cutoffs: must be a table, not 3"),
+        ('[cutoffs]\nsource = ["model"]', "cutoffs.source: must be model, shares or values, not ['model']"),
         (
             'division = "330802"\n[[plan]]\nid = "P01"',
             "not a tier policy: it has division, plan; a policy has only [cutoffs] and [[override]]",

@@ -162,9 +162,9 @@ def _exclusion(path: Path, where: str, value: object, fail: Fail) -> RepeatExclu
 def _allocation(path: Path, where: str, value: object, fail: Fail) -> Allocation:
     allocation = config.table(path, where, value)
     mode = allocation.get("mode")
-    if mode not in ALLOCATION_KEYS:
+    if not isinstance(mode, str) or mode not in ALLOCATION_KEYS:
         raise fail("allocation.mode", f"must be ratio or count, not {mode!r}")
-    config.check_keys(path, where, allocation, ALLOCATION_KEYS[str(mode)])
+    config.check_keys(path, where, allocation, ALLOCATION_KEYS[mode])
     if mode == "ratio":
         if "ratios" not in allocation:
             raise fail("allocation.ratios", f"missing: ratio mode needs a ratio for every tier {', '.join(TIERS)}")

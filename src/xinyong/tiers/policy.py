@@ -28,8 +28,8 @@ OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
 Condition = tuple[str, str, float]  # (indicator, operator, value)
 Source = Literal["model", "shares", "values"]
 Effect = Literal["set", "at_least"]
-SOURCES: dict[object, Source] = {"model": "model", "shares": "shares", "values": "values"}
-EFFECTS: dict[object, Effect] = {"set": "set", "at_least": "at_least"}
+SOURCES: dict[str, Source] = {"model": "model", "shares": "shares", "values": "values"}
+EFFECTS: dict[str, Effect] = {"set": "set", "at_least": "at_least"}
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def read_policy(path: Path) -> Policy:
     config.check_keys(path, "", data, POLICY_KEYS)
     cutoffs = config.table(path, "cutoffs", data.get("cutoffs", {}))
     config.check_keys(path, "cutoffs", cutoffs, CUTOFF_KEYS)
-    source = SOURCES.get(cutoffs.get("source", "model"))
+    source = SOURCES.get(str(cutoffs.get("source", "model")))
     if source is None:
         raise fail("cutoffs.source", f"must be model, shares or values, not {cutoffs['source']!r}")
     shares = _numbers(path, "cutoffs.shares", cutoffs.get("shares", {}), TIERS)
@@ -95,7 +95,7 @@ def read_policy(path: Path) -> Policy:
         if rule_id in seen:
             raise fail(where, "duplicate id")
         seen.add(rule_id)
-        effect, tier = EFFECTS.get(rule["effect"]), rule["tier"]
+        effect, tier = EFFECTS.get(str(rule["effect"])), rule["tier"]
         if effect is None:
             raise fail(where, f"effect must be set or at_least, not {rule['effect']!r}")
         if tier not in TIERS:
@@ -108,7 +108,7 @@ def read_policy(path: Path) -> Policy:
             if not (isinstance(condition, list) and len(condition) == 3):
                 raise fail(where, f"each condition is [indicator, operator, number], got {condition!r}")
             name, op, value = condition
-            if name not in indicators or indicators[name].categorical:
+            if not isinstance(name, str) or name not in indicators or indicators[name].categorical:
                 raise fail(where, f"unknown numeric indicator {name!r}")
             if op not in OPERATORS or not isinstance(value, int | float) or isinstance(value, bool):
                 raise fail(
