@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import json
 import shutil
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -25,9 +24,10 @@ import polars as pl
 import pytest
 import typer
 
+from tests.cli.conftest import run
 from tests.conftest import APPROVED_AT, NOVEMBER, REPO
 from tests.rounds.hand_round import P01, P02, write_round
-from xinyong.cli import app, main
+from xinyong.cli import app
 from xinyong.core.ids import FORM
 from xinyong.draw.plans import CountAllocation
 from xinyong.indicators.catalog import catalog
@@ -1159,21 +1159,6 @@ def snapshot(roots: list[Path]) -> dict[Path, tuple[int, int]]:
     return state
 
 
-def run(
-    args: list[object], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    """``xinyong ARGS`` as a person runs it: (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["xinyong", *map(str, args)])
-    capsys.readouterr()
-    try:
-        main()
-    except SystemExit as exit_:
-        code = exit_.code
-    captured = capsys.readouterr()
-    assert isinstance(code, int)
-    return code, captured.out, captured.err
-
-
 def test_every_command_has_bad_input_cases() -> None:
     covered = {case.command for case in CASES}
     assert commands() - covered == set(), "commands without a bad-input case"
@@ -1198,8 +1183,8 @@ def test_a_mistake_is_one_error_line_with_its_exit_code_and_nothing_written(
         case.setup(g)
     args, message = case.args(g), case.error(g)
     before = snapshot(g.watched())
-    code, stdout, stderr = run(args, capsys, monkeypatch)
-    assert stderr == f"Error: {message}\n"
-    assert code == case.code
-    assert "Traceback" not in stdout + stderr
+    ran = run(args, capsys, monkeypatch)
+    assert ran.err == f"Error: {message}\n"
+    assert ran.code == case.code
+    assert "Traceback" not in ran.out + ran.err
     assert snapshot(g.watched()) == before, "a failed command changed files"
