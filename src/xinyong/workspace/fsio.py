@@ -82,7 +82,7 @@ def write_csv(target: Path, frame: pl.DataFrame, *, bom: bool = False) -> None:
 
 
 # xlsx core properties carry a creation time; a fixed one keeps the same sheets the same bytes
-# (the zip entries' own times are fixed by xlsxwriter).
+# (xlsxwriter gives the zip entries a fixed time of their own).
 XLSX_CREATED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
