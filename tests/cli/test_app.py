@@ -21,6 +21,8 @@ COMMANDS = (
     "tiers",
     "tiers report",
     "explain",
+    "round preview",
+    "round approve",
     "round assign",
     "round finalize",
     "round frame",
