@@ -57,6 +57,15 @@ def round_inputs(default_region: Path, tmp_path_factory: pytest.TempPathFactory)
 
 
 NOVEMBER = RoundId.parse("330802-2026-11", "NOVEMBER")
+APPROVED_AT = dt.datetime(2026, 10, 30, 1, 0, tzinfo=dt.UTC)
+
+
+def approve_round(out: Path, round_id: RoundId, by: str = "测试审批人") -> None:
+    """Preview a framed round and approve that preview, as ``round preview`` and ``round approve --by`` do."""
+    from xinyong.rounds.run import approve, preview_round
+
+    _, sha = preview_round(out, round_id)
+    approve(out, round_id, by, APPROVED_AT, sha)
 
 
 @pytest.fixture(scope="session")
@@ -68,6 +77,7 @@ def november_round(round_inputs: dict, tmp_path_factory: pytest.TempPathFactory)
     build_frame(
         out, NOVEMBER, REPO / "plans" / "330802-default.toml", round_inputs["tiers_september"], round_inputs["clean"]
     )
+    approve_round(out, NOVEMBER)
     commit(out, NOVEMBER, "福利彩票双色球 2026-11-01 开奖号码")
     reveal(out, NOVEMBER, "03 09 14 22 27 31 + 11")
     draw(out, NOVEMBER)
@@ -81,10 +91,11 @@ PLANS = REPO / "plans" / "330802-default.toml"
 
 
 def full_round(out: Path, inputs: dict, value: str = "07 12 19 24 28 33 + 05") -> RoundPaths:
-    """Round 330802-2026-12 (tiers as of October) framed, committed, revealed and drawn into ``out``."""
+    """Round 330802-2026-12 (tiers as of October) framed, approved, committed, revealed and drawn into ``out``."""
     from xinyong.rounds.run import build_frame, commit, draw, reveal
 
     build_frame(out, DECEMBER, PLANS, inputs["tiers"], inputs["clean"])
+    approve_round(out, DECEMBER)
     commit(out, DECEMBER, "福利彩票双色球 2026-12-01 开奖号码")
     reveal(out, DECEMBER, value)
     draw(out, DECEMBER)
@@ -127,10 +138,11 @@ def small_inputs(small_region: Path, tmp_path_factory: pytest.TempPathFactory) -
 
 
 def finalised_round(out: Path, inputs: dict, round_id: RoundId, tiers: Path | None = None) -> RoundPaths:
-    """``round_id`` framed, committed, revealed, drawn, staffed and finalised into ``out``."""
+    """``round_id`` framed, previewed, approved, committed, revealed, drawn, staffed and finalised into ``out``."""
     from xinyong.rounds.run import assign, build_frame, commit, draw, finalize, reveal
 
     build_frame(out, round_id, PLANS, tiers or inputs["tiers"], inputs["clean"])
+    approve_round(out, round_id)
     commit(out, round_id, f"福利彩票双色球 {round_id.month}-01 开奖号码")
     reveal(out, round_id, f"{round_id.month}: 03 09 14 22 27 31 + 11")
     draw(out, round_id)

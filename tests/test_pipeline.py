@@ -13,6 +13,7 @@ import polars as pl
 
 from tests.conftest import REPO
 from tests.draw.independent import rederive, rederive_teams
+from xinyong.core.canonical import H
 from xinyong.indicators.catalog import catalog
 from xinyong.model.estimator import RiskModel
 from xinyong.publish.leaks import find_leaks
@@ -63,6 +64,14 @@ def test_demo_runs_from_the_shipped_champion_without_mlflow(default_region: Path
     assert rederive(files) == files["selection.jsonl"] and len(files["selection.jsonl"].splitlines()) > 400
     assert rederive_teams(files) == files["assignment.jsonl"]  # and the teams, spec §6
     assert "DEMO" in json.loads(files["commitment.json"])["randomness"]["source"]
+    # It was previewed without errors and approved, by a stand-in labelled as the demo's, before the commitment.
+    approval = json.loads(files["approval.json"])
+    preview = (bundle.parent / "internal" / "preview.json").read_bytes()
+    assert approval["approved_by"].startswith("演示审批人 (DEMO") and approval["preview_sha256"] == H(preview)
+    assert (
+        json.loads(preview)["errors"] == []
+        and approval["frame_root"] == json.loads(files["commitment.json"])["frame_root"]
+    )
     assert "generate:" not in result.stderr  # the region was already there, so it was not remade
     # November's finalised round is history for December: no firm drawn again for a plan that does not exempt it.
     rounds = tmp_path / "out/demo/rounds"
