@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong.core.calendar import result_due
+from xinyong.core.calendar import NO_SUPPLEMENT, Supplement, result_due
 from xinyong.core.canonical import jsonl, records_of
 from xinyong.core.ids import RoundId
 from xinyong.errors import CalendarUnavailableError, InputFileError, InputRowError
@@ -95,9 +95,16 @@ def _round_context(paths: RoundPaths) -> RoundContext:
     return RoundContext(paths.round_id.first_day, paths.round_id.last_day, teams)
 
 
-def results_status(out: Path, round_id: RoundId, today: dt.date, public_dir: Path | None = None) -> pl.DataFrame:
+def results_status(
+    out: Path,
+    round_id: RoundId,
+    today: dt.date,
+    public_dir: Path | None = None,
+    supplement: Supplement = NO_SUPPLEMENT,
+) -> pl.DataFrame:
     """One row per staffed target: 待录入 (awaiting a result), 待公示 (recorded) or 已公示 (in the
-    transparency log of ``public_dir``, by default ``OUT/public``), with its due date."""
+    transparency log of ``public_dir``, by default ``OUT/public``), with its due date (on the official
+    calendar, with the workspace's ``supplement`` for years it does not know yet)."""
     paths = RoundPaths(out, round_id)
     require(paths, Stage.FINALIZED, "results status")
     context = _round_context(paths)
@@ -110,7 +117,7 @@ def results_status(out: Path, round_id: RoundId, today: dt.date, public_dir: Pat
         record = current.get((plan, uscc))
         ended = dt.date.fromisoformat(record["ended"]) if record else context.month_end
         try:
-            due = result_due(ended)
+            due = result_due(ended, supplement)
         except CalendarUnavailableError:
             due = None
         state = "待录入" if record is None else "已公示" if record["id"] in published else "待公示"
@@ -139,9 +146,11 @@ def results_status(out: Path, round_id: RoundId, today: dt.date, public_dir: Pat
     )
 
 
-def write_status(out: Path, round_id: RoundId, today: dt.date) -> tuple[pl.DataFrame, Path]:
+def write_status(
+    out: Path, round_id: RoundId, today: dt.date, supplement: Supplement = NO_SUPPLEMENT
+) -> tuple[pl.DataFrame, Path]:
     """The round's status, also written to ``results/status.csv`` (UTF-8 with BOM) for Excel."""
-    status = results_status(out, round_id, today)
+    status = results_status(out, round_id, today, supplement=supplement)
     target = RoundPaths(out, round_id).results / RESULTS_STATUS
     fsio.write_csv(target, status, bom=True)
     return status, target
