@@ -23,15 +23,13 @@ import polars as pl
 import pytest
 import typer
 
-from tests.conftest import NOVEMBER, REPO
+from tests.conftest import CHAMPION, NOVEMBER, PLANS, POLICY
 from xinyong.cli import app, main
 from xinyong.core.ids import FORM
 from xinyong.indicators.catalog import catalog
 from xinyong.ingest.contract import results_form
 
-PLANS = REPO / "plans" / "330802-default.toml"
-POLICY = REPO / "policy.toml"
-MODELS = REPO / "models"
+MODELS = CHAMPION
 DECEMBER = "330802-2026-12"
 NOV = str(NOVEMBER)
 
@@ -203,6 +201,25 @@ def make_folder(*parts: str) -> Callable[[Given], None]:
     return setup
 
 
+def workspace(*extra: str) -> Callable[[Given], None]:
+    """A workspace in ``ws/`` made by `xinyong init`, with ``extra`` lines appended to its xinyong.toml."""
+
+    def setup(g: Given) -> None:
+        from xinyong.workspace.settings import create_workspace
+
+        made = create_workspace(g.tmp / "ws", ["330802"])
+        made.file.write_text(made.file.read_text(encoding="utf-8") + "".join(f"{line}\n" for line in extra), "utf-8")
+
+    return setup
+
+
+def no_workspace(option: str) -> str:
+    return (
+        f"{option}: not given, and there is no workspace to take it from: run in a workspace (a folder with "
+        "xinyong.toml, made by `xinyong init`), or pass --workspace DIR or set XINYONG_WORKSPACE"
+    )
+
+
 def no_rows_features(g: Given) -> None:
     pl.read_parquet(g.features).head(0).write_parquet(g.tmp / "features-empty.parquet")
 
@@ -329,6 +346,106 @@ CASES = [
         lambda g: f"{g.tmp / 'region'}: is also an input; write the output elsewhere",
         setup=make_folder("region"),
     ),
+    # -- workspace ----------------------------------------------------------------------------------
+    Case(
+        "init",
+        "DIR not empty",
+        lambda g: ["init", g.tmp, "--division", "330802"],
+        lambda g: f"{g.tmp}: is not empty; a workspace is made in a new or empty folder",
+    ),
+    Case(
+        "init",
+        "DIR already a workspace",
+        lambda g: ["init", g.tmp / "ws", "--division", "330802"],
+        lambda g: f"{g.tmp / 'ws'}: is already a workspace (it has xinyong.toml); edit that file instead",
+        setup=workspace(),
+    ),
+    Case(
+        "init",
+        "DIR a file",
+        lambda g: ["init", g.file, "--division", "330802"],
+        lambda g: f"{g.file}: is a file, not a folder to make a workspace in",
+    ),
+    Case(
+        "init",
+        "DIR under a file",
+        lambda g: ["init", g.file / "ws", "--division", "330802"],
+        lambda g: f"{g.file / 'ws'}: {g.file} is a file, so nothing can be written under it",
+    ),
+    Case(
+        "init",
+        "--division not a division code",
+        lambda g: ["init", g.tmp / "ws", "--division", "浙江衢州"],
+        lambda g: "--division: '浙江衢州' is not a 6-digit division code (GB/T 2260), e.g. 330802",
+    ),
+    Case(
+        "init",
+        "--division missing",
+        lambda g: ["init", g.tmp / "ws"],
+        lambda g: "Missing option '--division'.",
+    ),
+    Case(
+        "round draw",
+        "--workspace a folder that is not a workspace",
+        lambda g: ["--workspace", g.tmp, "round", "draw", "--round", DECEMBER],
+        lambda g: (
+            f"--workspace: {g.tmp}: not a workspace (it has no xinyong.toml); make one with "
+            "`xinyong init DIR --division CODE`"
+        ),
+    ),
+    Case(
+        "results status",
+        "--workspace a missing folder",
+        lambda g: ["--workspace", g.tmp / "nowhere", "results", "status", "--round", NOV],
+        lambda g: (
+            f"--workspace: {g.tmp / 'nowhere'}: no such workspace folder; make one with "
+            "`xinyong init DIR --division CODE`"
+        ),
+    ),
+    Case(
+        "explain",
+        "--workspace whose xinyong.toml has a misspelt key",
+        lambda g: ["--workspace", g.tmp / "ws", "explain", "91330802MA296TDX3C"],
+        lambda g: f"{g.tmp / 'ws' / 'xinyong.toml'}: unknown key 'folder' (did you mean 'folders'?)",
+        setup=workspace("[folder]", 'clean = "elsewhere"'),
+    ),
+    Case(
+        "round frame",
+        "--workspace of another division",
+        lambda g: [
+            *("--workspace", g.tmp / "ws", "round", "frame", "--round", "330801-2026-12"),
+            *("--tiers", g.tiers, "--clean", g.clean),
+        ],
+        lambda g: (
+            f"--round: round 330801-2026-12 is of division 330801, but the workspace {g.tmp / 'ws'} is for 330802 "
+            "(its xinyong.toml names no plans for 330801)"
+        ),
+        setup=workspace(),
+    ),
+    Case(
+        "round commit",
+        "no --out and no workspace",
+        lambda g: ["round", "commit", "--round", DECEMBER, "--randomness", "福利彩票双色球 2026-12-01 开奖号码"],
+        lambda g: no_workspace("--out"),
+    ),
+    Case(
+        "model promote",
+        "no --data-dir and no workspace",
+        lambda g: ["model", "promote", "1", "--models", g.tmp / "models"],
+        lambda g: no_workspace("--data-dir"),
+    ),
+    Case(
+        "ingest",
+        "no RAW_DIR and no workspace",
+        lambda g: ["ingest", "--out", g.tmp / "clean"],
+        lambda g: no_workspace("RAW_DIR"),
+    ),
+    Case(
+        "log verify",
+        "no PUBLIC_DIR and no workspace",
+        lambda g: ["log", "verify"],
+        lambda g: no_workspace("PUBLIC_DIR"),
+    ),
     # -- model --------------------------------------------------------------------------------------
     Case(
         "model train",
@@ -343,6 +460,8 @@ CASES = [
                 "2026-10-31",
                 "--out",
                 g.tmp / "m",
+                "--data-dir",
+                g.tmp / "data",
                 "--labels-from",
                 g.features,
             ]
@@ -365,6 +484,8 @@ CASES = [
                 "2026-10-31",
                 "--out",
                 g.tmp / "m",
+                "--data-dir",
+                g.tmp / "data",
                 "--labels-from",
                 g.tmp / "labels.parquet",
             ]
@@ -374,7 +495,10 @@ CASES = [
     Case(
         "model train",
         "--out an existing file",
-        lambda g: ["model", "train", "--table", g.features, "--label", "dishonest_listed", "--out", g.file],
+        lambda g: [
+            *("model", "train", "--table", g.features, "--label", "dishonest_listed"),
+            *("--out", g.file, "--data-dir", g.tmp / "data"),
+        ],
         lambda g: f"{g.file}: is a file, not a folder to write into",
     ),
     Case(
@@ -959,9 +1083,11 @@ def snapshot(roots: list[Path]) -> dict[Path, tuple[int, int]]:
 
 
 def run(
-    args: list[object], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    args: list[object], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, cwd: Path
 ) -> tuple[int, str, str]:
-    """``xinyong ARGS`` as a person runs it: (exit code, stdout, stderr)."""
+    """``xinyong ARGS`` as a person runs it in ``cwd``, outside any workspace: (exit code, stdout, stderr)."""
+    monkeypatch.delenv("XINYONG_WORKSPACE", raising=False)
+    monkeypatch.chdir(cwd)
     monkeypatch.setattr(sys, "argv", ["xinyong", *map(str, args)])
     capsys.readouterr()
     try:
@@ -997,7 +1123,7 @@ def test_a_mistake_is_one_error_line_with_its_exit_code_and_nothing_written(
         case.setup(g)
     args, message = case.args(g), case.error(g)
     before = snapshot(g.watched())
-    code, stdout, stderr = run(args, capsys, monkeypatch)
+    code, stdout, stderr = run(args, capsys, monkeypatch, tmp_path)
     assert stderr == f"Error: {message}\n"
     assert code == case.code
     assert "Traceback" not in stdout + stderr
