@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 COMMANDS = (
+    "init",
     "generate",
     "ingest",
     "demo",

@@ -423,6 +423,18 @@ CASES = [
         setup=workspace(),
     ),
     Case(
+        "round frame",
+        "no --plans, no workspace and no plans shipped for the division",
+        lambda g: [
+            *("round", "frame", "--round", "330801-2026-12", "--tiers", g.tiers, "--clean", g.clean),
+            *("--out", g.tmp / "out"),
+        ],
+        lambda g: (
+            "--plans: not given, there is no workspace to take it from, and no plans are shipped for division "
+            "330801: pass --plans FILE, or make a workspace with `xinyong init DIR --division 330801`"
+        ),
+    ),
+    Case(
         "round commit",
         "no --out and no workspace",
         lambda g: ["round", "commit", "--round", DECEMBER, "--randomness", "福利彩票双色球 2026-12-01 开奖号码"],

@@ -134,7 +134,11 @@ def plans_for(given: Path | None, round_id: RoundId) -> Path:
         return found.plans_for(round_id)
     shipped = layout.shipped_plans(round_id.division)
     if not shipped.is_file():
-        needed("--plans")  # no workspace, and no plans shipped for the division
+        raise UsageError(
+            f"--plans: not given, there is no workspace to take it from, and no plans are shipped for division "
+            f"{round_id.division}: pass --plans FILE, or make a workspace with `xinyong init DIR --division "
+            f"{round_id.division}`"
+        )
     return shipped
 
 
