@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import CHAMPION, PLANS, POLICY, REPO
 from tests.draw.independent import rederive, rederive_teams
+from xinyong.core.canonical import H
 from xinyong.errors import UsageError
 from xinyong.indicators.catalog import catalog
 from xinyong.model.estimator import RiskModel
@@ -70,6 +71,14 @@ def test_demo_runs_from_any_folder_on_the_shipped_defaults(default_region: Path,
     assert rederive(files) == files["selection.jsonl"] and len(files["selection.jsonl"].splitlines()) > 400
     assert rederive_teams(files) == files["assignment.jsonl"]  # and the teams, spec §6
     assert "DEMO" in json.loads(files["commitment.json"])["randomness"]["source"]
+    # It was previewed without errors and approved, by a stand-in labelled as the demo's, before the commitment.
+    approval = json.loads(files["approval.json"])
+    preview = (bundle.parent / "internal" / "preview.json").read_bytes()
+    assert approval["approved_by"].startswith("演示审批人 (DEMO") and approval["preview_sha256"] == H(preview)
+    assert (
+        json.loads(preview)["errors"] == []
+        and approval["frame_root"] == json.loads(files["commitment.json"])["frame_root"]
+    )
     assert "generate:" not in result.stderr  # the region was already there, so it was not remade
 
 

@@ -8,9 +8,10 @@ refused.  Stages: generate the default region into ``OUT/raw/`` (once; it is det
 else the shipped one (package data); only when neither was trained on the current indicator catalog
 is one trained, logged to the workspace's MLflow store, promoted through its gates and exported to
 ``OUT/models/`` → a calibrated score and a tier for every live firm under the workspace's policy →
-last month's round and this month's, drawn with the workspace's plans, staffed and verified, with
-task lists → last month's results, SIMULATED from the generator's truth and imported → the public
-site and its transparency log, verified → unbiased estimates and the next model's training labels.
+last month's round and this month's, with the workspace's plans: framed, previewed, approved (by a
+stand-in labelled as the demo's), committed, drawn, staffed and verified, with task lists → last
+month's results, SIMULATED from the generator's truth and imported → the public site and its
+transparency log, verified → unbiased estimates and the next model's training labels.
 Scores and tiers are internal: they go under ``OUT/internal/``.
 """
 
@@ -34,7 +35,7 @@ from xinyong.publish.run import disclose
 from xinyong.publish.translog import verify_log
 from xinyong.reports.progress import SILENT, Progress
 from xinyong.results.run import import_results
-from xinyong.rounds.run import assign, build_frame, commit, draw, finalize, reveal
+from xinyong.rounds.run import approve, assign, build_frame, commit, draw, finalize, preview_round, reveal
 from xinyong.rounds.stage import Stage, stage_of
 from xinyong.rounds.tasks import write_task_lists
 from xinyong.synth import GENERATOR, RegionMetadata, RegionSpec, generate_region, read_metadata
@@ -158,11 +159,14 @@ def run_demo(out_dir: Path, progress: Progress = SILENT, *, region: Path | None 
 
 
 def run_round(out_dir: Path, round_id: RoundId, plans: Path, tiers: Path, clean: Path) -> RoundPaths:
-    """One round to its finalised teams, verified (steps already done are not repeated)."""
+    """One round to its finalised teams, verified (steps already done are not repeated); its preview is
+    approved by the demo's labelled stand-in approver."""
     paths = RoundPaths(out_dir, round_id)
     if stage_of(paths) < Stage.DRAWN:
         if stage_of(paths) < Stage.COMMITTED:
             build_frame(out_dir, round_id, plans, tiers, clean, rebuild=True)
+            preview_round(out_dir, round_id)
+            approve(out_dir, round_id, DEMO_APPROVER, demo_approval_time(round_id))
             commit(out_dir, round_id, DEMO_RANDOMNESS_SOURCE)
         reveal(out_dir, round_id, DEMO_RANDOMNESS_VALUE)
         draw(out_dir, round_id)
@@ -185,6 +189,12 @@ DEMO_RANDOMNESS_SOURCE = (
     "DEMO ONLY: a fixed string stands in for public randomness; real rounds use an announced public draw"
 )
 DEMO_RANDOMNESS_VALUE = "DEMO — not public randomness — 演示用固定值"
+DEMO_APPROVER = "演示审批人 (DEMO: no person approved this round)"
+
+
+def demo_approval_time(round_id: RoundId) -> dt.datetime:
+    """The demo's approval time: 09:00 Beijing time (01:00 UTC) on the day before the round's month."""
+    return dt.datetime.combine(round_id.first_day - dt.timedelta(days=1), dt.time(1, 0), tzinfo=dt.UTC)
 
 
 def usable_champion(models_dir: Path) -> bool:

@@ -4,41 +4,25 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from tests.cli.conftest import run as in_process
 from tests.conftest import CHAMPION, DECEMBER
-from xinyong.cli import main
 from xinyong.workspace.layout import RoundPaths
 from xinyong.workspace.settings import ENVIRONMENT, read_workspace
 
 
-def xinyong(
-    *args: object, cwd: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    """``xinyong ARGS`` run in the folder ``cwd``: (exit code, stdout, stderr)."""
-    monkeypatch.chdir(cwd)
-    monkeypatch.setattr(sys, "argv", ["xinyong", *map(str, args)])
-    capsys.readouterr()
-    try:
-        main()
-    except SystemExit as exit_:
-        code = exit_.code
-    captured = capsys.readouterr()
-    assert isinstance(code, int)
-    return code, captured.out, captured.err
-
-
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.delenv(ENVIRONMENT, raising=False)
-    monkeypatch.setenv("COLUMNS", "200")
+    """``run(*args, cwd=FOLDER)``: ``xinyong ARGS`` in ``FOLDER``: (exit code, stdout, stderr)."""
 
     def call(*args: object, cwd: Path) -> tuple[int, str, str]:
-        return xinyong(*args, cwd=cwd, capsys=capsys, monkeypatch=monkeypatch)
+        monkeypatch.chdir(cwd)
+        ran = in_process(list(args), capsys, monkeypatch)
+        return ran.code, ran.out, ran.err
 
     return call
 

@@ -11,7 +11,8 @@ from xinyong.cli.app import _CLEAN, _OUT, _ROUND, app, out, plans_for
 from xinyong.errors import UsageError
 
 round_app = typer.Typer(
-    help="The verifiable 双随机 draw (xinyong-draw-v1): frame → commit → reveal → draw → verify.", no_args_is_help=True
+    help="The verifiable 双随机 draw (xinyong-draw-v1): frame → preview → approve → commit → reveal → draw → verify.",
+    no_args_is_help=True,
 )
 app.add_typer(round_app, name="round")
 
@@ -45,6 +46,65 @@ def round_frame(
         )
     else:
         out.print(f"Frame of round {round_id} already built ({result.size:,} records); unchanged")
+
+
+@round_app.command("preview", epilog="Example: xinyong round preview --round 330802-2026-12")
+def round_preview(round_id: _ROUND, out_dir: _OUT) -> None:
+    """Check the framed round before the commitment: N_h and n_h per plan and tier, exclusions by
+    reason, inspector capacity; write internal/preview.xlsx (for sign-off) and preview.json."""
+    from xinyong.rounds.preview import report_lines
+    from xinyong.rounds.run import preview_round
+    from xinyong.workspace.layout import PREVIEW, PREVIEW_XLSX, RoundPaths
+
+    result, sha = preview_round(out_dir, round_id)
+    for line in report_lines(result):
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
+    internal = RoundPaths(out_dir, round_id).internal
+    out.print(
+        f"Wrote {internal / PREVIEW_XLSX} and {PREVIEW}; preview SHA-256 {sha}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    if not result.errors:
+        out.print(
+            f"Approve it with: xinyong round approve --round {round_id} --by NAME --preview {sha} --out {out_dir}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+@round_app.command(
+    "approve",
+    epilog="Example: xinyong round approve --round 330802-2026-12 --by 张三",
+)
+def round_approve(
+    round_id: _ROUND,
+    by: Annotated[str, typer.Option("--by", help="Who approves the preview (recorded in audit/approval.json).")],
+    out_dir: _OUT,
+    preview_sha: Annotated[
+        str | None,
+        typer.Option(
+            "--preview",
+            metavar="SHA",
+            help="The SHA-256 of the preview approved, as `xinyong round preview` printed it; refused if not current.",
+        ),
+    ] = None,
+) -> None:
+    """Record who approved the round's current preview, by its hash; commit requires it."""
+    import datetime as dt
+
+    from xinyong.rounds.run import approve
+
+    approval = approve(out_dir, round_id, by, dt.datetime.now(dt.UTC), preview_sha)
+    out.print(
+        f"Round {round_id}: preview {approval.preview_sha256} approved by {approval.approved_by} at "
+        f"{approval.approved_at}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @round_app.command(

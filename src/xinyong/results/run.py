@@ -6,9 +6,8 @@ the round and its past results (:mod:`xinyong.results.check`).  One bad row reje
 all bad rows are listed by row, column and rule in a CSV under ``results/rejected/``, and no result
 is written.  Importing the same file again adds nothing.
 
-``results_status`` lists, for each staffed target, whether its result is awaited, recorded or
-published, with its due date (the 20th working day after the inspection ended, or after the round's
-last day while no result is recorded; :mod:`xinyong.core.calendar`).
+``results_status`` reads a round's teams, results and the log and lists, for each staffed target,
+whether its result is awaited, recorded or published, with its due date (:mod:`xinyong.results.status`).
 """
 
 from __future__ import annotations
@@ -20,14 +19,15 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong.core.calendar import NO_SUPPLEMENT, Supplement, result_due
+from xinyong.core.calendar import NO_SUPPLEMENT, Supplement
 from xinyong.core.canonical import jsonl, records_of
 from xinyong.core.ids import RoundId
-from xinyong.errors import CalendarUnavailableError, InputFileError, InputRowError
+from xinyong.errors import InputFileError, InputRowError
 from xinyong.ingest.contract import results_form
 from xinyong.ingest.validate import validate_table
 from xinyong.publish import translog
 from xinyong.results.check import PROBLEM_COLUMNS, RoundContext, check_rows, current_results
+from xinyong.results.status import status_of
 from xinyong.rounds.stage import Stage, require
 from xinyong.workspace import fsio
 from xinyong.workspace.layout import ASSIGNMENT, REJECTED, RESULTS_STATUS, RESULTS_STORE, RoundPaths
@@ -102,48 +102,14 @@ def results_status(
     public_dir: Path | None = None,
     supplement: Supplement = NO_SUPPLEMENT,
 ) -> pl.DataFrame:
-    """One row per staffed target: 待录入 (awaiting a result), 待公示 (recorded) or 已公示 (in the
-    transparency log of ``public_dir``, by default ``OUT/public``), with its due date (on the official
-    calendar, with the workspace's ``supplement`` for years it does not know yet)."""
+    """One row per staffed target (:func:`xinyong.results.status.status_of`), published meaning in the
+    transparency log of ``public_dir`` (by default ``OUT/public``); due dates on the official calendar,
+    with the workspace's ``supplement`` for years the installed one does not know yet."""
     paths = RoundPaths(out, round_id)
     require(paths, Stage.FINALIZED, "results status")
-    context = _round_context(paths)
     current = current_results(read_results(out, round_id))
     published = translog.published_dates(public_dir or paths.public_root)
-    rows = []
-    for (plan, uscc), team in sorted(context.teams.items()):
-        if not team:
-            continue
-        record = current.get((plan, uscc))
-        ended = dt.date.fromisoformat(record["ended"]) if record else context.month_end
-        try:
-            due = result_due(ended, supplement)
-        except CalendarUnavailableError:
-            due = None
-        state = "待录入" if record is None else "已公示" if record["id"] in published else "待公示"
-        rows.append(
-            {
-                "plan": plan,
-                "uscc": uscc,
-                "status": state,
-                "record": record["id"] if record else None,
-                "ended": record["ended"] if record else None,
-                "due": due,
-                "overdue": None if due is None or state == "已公示" else today > due,
-            }
-        )
-    return pl.DataFrame(
-        rows,
-        schema={
-            "plan": pl.Utf8,
-            "uscc": pl.Utf8,
-            "status": pl.Utf8,
-            "record": pl.Utf8,
-            "ended": pl.Utf8,
-            "due": pl.Date,
-            "overdue": pl.Boolean,
-        },
-    )
+    return status_of(_round_context(paths), current, published, today, supplement)
 
 
 def write_status(

@@ -115,11 +115,4 @@ def results_template(targets: pl.DataFrame) -> pl.DataFrame:
 
 def _write(base: Path, sheet: pl.DataFrame, worksheet: str) -> None:
     fsio.write_csv(base.with_suffix(".csv"), sheet, bom=True)
-    with fsio.atomic_path(base.with_suffix(".xlsx")) as tmp:
-        sheet.write_excel(
-            tmp,
-            worksheet=worksheet,
-            autofit=True,
-            header_format={"bold": True, "bg_color": "#DDEBF7"},
-            freeze_panes=(1, 0),
-        )
+    fsio.write_xlsx(base.with_suffix(".xlsx"), {worksheet: sheet})

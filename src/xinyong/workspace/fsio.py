@@ -7,10 +7,11 @@ here.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -79,3 +80,26 @@ def write_csv(target: Path, frame: pl.DataFrame, *, bom: bool = False) -> None:
     """CSV in UTF-8; ``bom=True`` adds the byte-order mark Excel needs to show Chinese."""
     with atomic_path(target) as tmp:
         frame.write_csv(tmp, include_bom=bom)
+
+
+# xlsx core properties carry a creation time; a fixed one keeps the same sheets the same bytes
+# (xlsxwriter gives the zip entries a fixed time of their own).
+XLSX_CREATED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def write_xlsx(target: Path, sheets: Mapping[str, pl.DataFrame]) -> None:
+    """An xlsx workbook of one worksheet per frame (bold shaded header, frozen first row), byte-stable."""
+    from xlsxwriter import Workbook
+
+    with atomic_path(target) as tmp:
+        workbook = Workbook(tmp)
+        workbook.set_properties({"created": XLSX_CREATED})
+        with workbook:
+            for name, sheet in sheets.items():
+                sheet.write_excel(
+                    workbook,
+                    worksheet=name,
+                    autofit=True,
+                    header_format={"bold": True, "bg_color": "#DDEBF7"},
+                    freeze_panes=(1, 0),
+                )

@@ -18,8 +18,9 @@ another name than its writer used.
   champion): ``model.txt`` (LightGBM), ``metadata.json`` (written last), the report and the holdout
   used by the promotion gates, and ``MODEL_CARD.md`` in an export.
 - A **work root** ``OUT`` (the ``--out`` of ``xinyong round``, ``--work`` of ``disclose``) holds each
-  round in ``OUT/rounds/<round>/``: ``audit/`` (the auditor bundle of spec §7 and the round's
-  decisions), ``internal/`` (π of every frame record, estimates, training labels — never public),
+  round in ``OUT/rounds/<round>/``: ``audit/`` (the auditor bundle of spec §7, the approval of the
+  round's preview and the round's decisions), ``internal/`` (the preview, π of every frame record,
+  estimates, training labels — never public),
   ``tasks/`` (the task lists) and ``results/`` (the imported results); and the public site in
   ``OUT/public/``.
 - The **tables handed from one command to the next** (:class:`TableKind`): the features of
@@ -147,10 +148,13 @@ ASSIGNMENT = "assignment.jsonl"
 UNSTAFFED = "unstaffed.jsonl"
 DECISIONS = "decisions.jsonl"
 FINALIZED = "finalized.json"
+APPROVAL = "approval.json"  # who approved which preview (by its hash), before the commitment
 # the files of a round that are public, in OUT/public/rounds/<round>/
 PUBLIC_ROUND_FILES = (COMMITMENT, RANDOMNESS, PLANS, SELECTION)
 # internal/
 COMMITTED_RECORD = "committed-files.json"
+PREVIEW = "preview.json"  # the checked preview of a framed round (it shows tiers: internal)
+PREVIEW_XLSX = "preview.xlsx"  # the same, for sign-off
 INCLUSION = "inclusion.parquet"
 ESTIMATES_CSV = "estimates.csv"
 ESTIMATES_HTML = "estimates.html"
