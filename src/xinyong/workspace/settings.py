@@ -6,7 +6,8 @@ optional calendar supplement, its towns and stations, and its folders (docs/work
 path in the file is relative to the file's folder, so a workspace can be moved or copied whole.
 
 - **Strict**: an unknown key is an error naming the section and the nearest known key
-  (``difflib.get_close_matches``); a value of the wrong type is an error naming the key.
+  (:func:`xinyong.workspace.config.check_keys`, as for plans and policy); a value of the wrong type
+  is an error naming the key.
 - **Found** by :func:`find_workspace`: the ``--workspace`` option, else the ``XINYONG_WORKSPACE``
   environment variable, else the nearest ``xinyong.toml`` upwards from the folder a command runs in.
   The command line passes the option, the environment and that folder in; nothing here reads the
@@ -21,7 +22,6 @@ path in the file is relative to the file's folder, so a workspace can be moved o
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 import shutil
@@ -35,8 +35,7 @@ from xinyong.core.calendar import NO_SUPPLEMENT, Supplement, known_years
 from xinyong.core.ids import RoundId
 from xinyong.errors import InputFileError, UsageError
 from xinyong.ingest.contract import GRIDS, Town, shipped_towns
-from xinyong.workspace import fsio, layout
-from xinyong.workspace.config import parse_toml
+from xinyong.workspace import config, fsio, layout
 
 ENVIRONMENT = "XINYONG_WORKSPACE"
 # The division whose default plans are the template of every new workspace's plans.
@@ -116,26 +115,26 @@ def read_workspace(root: Path) -> Workspace:
     path = root / layout.WORKSPACE_FILE
     if not path.is_file():
         raise InputFileError(root, f"not a workspace (it has no {layout.WORKSPACE_FILE}); {_MADE}")
-    return parse_workspace(parse_toml(path.read_text(encoding="utf-8"), path), root)
+    return parse_workspace(config.parse_toml(path.read_text(encoding="utf-8"), path), root)
 
 
 def parse_workspace(data: Mapping[str, Any], root: Path) -> Workspace:
     """Check the parsed ``xinyong.toml`` of ``root`` against the schema and resolve its paths."""
     where = root / layout.WORKSPACE_FILE
-    _known(where, "", data, SECTIONS)
+    config.check_keys(where, "", data, SECTIONS)
     if "workspace" not in data:
         raise InputFileError(where, '[workspace]: missing; it names the divisions, e.g. divisions = ["330802"]')
-    head = _table(where, "[workspace]", data["workspace"])
-    _known(where, "[workspace]", head, WORKSPACE_KEYS)
+    head = config.table(where, "[workspace]", data["workspace"])
+    config.check_keys(where, "[workspace]", head, WORKSPACE_KEYS)
     divisions = _divisions(where, head.get("divisions"))
-    plans = _table(where, "[plans]", data.get("plans", {}))
+    plans = config.table(where, "[plans]", data.get("plans", {}))
     for division in plans:
         if division not in divisions:
             raise InputFileError(
                 where, f"[plans] {division}: not a division of this workspace (divisions: {', '.join(divisions)})"
             )
-    folders = _table(where, "[folders]", data.get("folders", {}))
-    _known(where, "[folders]", folders, tuple(FOLDERS))
+    folders = config.table(where, "[folders]", data.get("folders", {}))
+    config.check_keys(where, "[folders]", folders, tuple(FOLDERS))
 
     def path(section: str, key: str, value: object) -> Path:
         if not isinstance(value, str) or not value.strip():
@@ -148,7 +147,7 @@ def parse_workspace(data: Mapping[str, Any], root: Path) -> Workspace:
     calendar = head.get("calendar")
     return Workspace(
         root=root,
-        name=_text(where, "[workspace] name", head.get("name", "")),
+        name=config.text(where, "[workspace] name", head.get("name", "")),
         divisions=divisions,
         plans={d: path("[plans]", d, plans.get(d, layout.workspace_plans(d))) for d in divisions},
         policy=path("[workspace]", "policy", head.get("policy", layout.POLICY_FILE)),
@@ -162,26 +161,6 @@ def parse_workspace(data: Mapping[str, Any], root: Path) -> Workspace:
         history=folder("history"),
         data=folder("data"),
     )
-
-
-def _known(where: Path, section: str, table: Mapping[str, Any], keys: Sequence[str]) -> None:
-    for key in table:
-        if key not in keys:
-            near = difflib.get_close_matches(key, keys, n=1)
-            hint = f" (did you mean {near[0]!r}?)" if near else f" (known keys: {', '.join(keys)})"
-            raise InputFileError(where, f"{section + ': ' if section else ''}unknown key {key!r}{hint}")
-
-
-def _table(where: Path, section: str, value: object) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise InputFileError(where, f"{section}: must be a table, not {value!r}")
-    return value
-
-
-def _text(where: Path, key: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise InputFileError(where, f"{key}: must be text, not {value!r}")
-    return value
 
 
 def _divisions(where: Path, value: object) -> tuple[str, ...]:
@@ -204,13 +183,13 @@ def _towns(where: Path, value: object) -> tuple[Town, ...]:
     towns: list[Town] = []
     for n, row in enumerate(value, start=1):
         section = f"[[town]] {n}"
-        table = _table(where, section, row)
-        _known(where, section, table, TOWN_KEYS)
+        table = config.table(where, section, row)
+        config.check_keys(where, section, table, TOWN_KEYS)
         fields = {}
         for key in TOWN_KEYS:
             if key not in table:
                 raise InputFileError(where, f"{section}: {key}: missing")
-            fields[key] = _text(where, f"{section}: {key}", table[key]).strip()
+            fields[key] = config.text(where, f"{section}: {key}", table[key]).strip()
             if not fields[key]:
                 raise InputFileError(where, f"{section}: {key}: empty")
         town = Town(fields["town"], fields["grid"], fields["station"])
@@ -229,8 +208,8 @@ def read_calendar(path: Path) -> Supplement:
     worked, 调休) as TOML dates or ``YYYY-MM-DD`` text, and optionally the ``notice`` it comes from."""
     if not path.is_file():
         raise InputFileError(path, "no such calendar supplement file ([workspace] calendar in xinyong.toml)")
-    data = parse_toml(path.read_text(encoding="utf-8"), path)
-    _known(path, "", data, ("year",))
+    data = config.parse_toml(path.read_text(encoding="utf-8"), path)
+    config.check_keys(path, "", data, ("year",))
     years = data.get("year", [])
     if not isinstance(years, list):
         raise InputFileError(path, f"[[year]]: must be one [[year]] table per year, not {years!r}")
@@ -238,8 +217,8 @@ def read_calendar(path: Path) -> Supplement:
     found: dict[int, tuple[frozenset[dt.date], frozenset[dt.date]]] = {}
     for n, raw in enumerate(years, start=1):
         section = f"[[year]] {n}"
-        table = _table(path, section, raw)
-        _known(path, section, table, CALENDAR_YEAR_KEYS)
+        table = config.table(path, section, raw)
+        config.check_keys(path, section, table, CALENDAR_YEAR_KEYS)
         year = table.get("year")
         if not isinstance(year, int) or isinstance(year, bool):
             raise InputFileError(path, f"{section}: year: must be a year such as 2027, not {year!r}")
@@ -249,7 +228,7 @@ def read_calendar(path: Path) -> Supplement:
             )
         if year in found:
             raise InputFileError(path, f"{section}: year {year} is listed twice")
-        _text(path, f"{section}: notice", table.get("notice", ""))
+        config.text(path, f"{section}: notice", table.get("notice", ""))
         holidays = _days(path, section, "holidays", table.get("holidays", []), year, weekend=False)
         workdays = _days(path, section, "workdays", table.get("workdays", []), year, weekend=True)
         both = sorted(holidays & workdays)
