@@ -23,6 +23,13 @@ class Ran:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def _no_workspace_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands of a test find only the workspace it names or makes, never one the person running the
+    tests has set in ``XINYONG_WORKSPACE``."""
+    monkeypatch.delenv("XINYONG_WORKSPACE", raising=False)
+
+
 def run(args: list[object], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Ran:
     """``xinyong ARGS``: its exit code, stdout and stderr."""
     monkeypatch.setattr(sys, "argv", ["xinyong", *map(str, args)])

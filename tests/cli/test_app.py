@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 COMMANDS = (
+    "init",
     "generate",
     "ingest",
     "demo",

@@ -25,7 +25,7 @@ import pytest
 import typer
 
 from tests.cli.conftest import run
-from tests.conftest import APPROVED_AT, NOVEMBER, REPO
+from tests.conftest import APPROVED_AT, CHAMPION, NOVEMBER, PLANS, POLICY
 from tests.rounds.hand_round import P01, P02, write_round
 from xinyong.cli import app
 from xinyong.core.ids import FORM
@@ -34,9 +34,7 @@ from xinyong.indicators.catalog import catalog
 from xinyong.ingest.contract import results_form
 from xinyong.rounds.run import approve, preview_round
 
-PLANS = REPO / "plans" / "330802-default.toml"
-POLICY = REPO / "policy.toml"
-MODELS = REPO / "models"
+MODELS = CHAMPION
 DECEMBER = "330802-2026-12"
 NOV = str(NOVEMBER)
 
@@ -232,6 +230,25 @@ def make_folder(*parts: str) -> Callable[[Given], None]:
     return setup
 
 
+def workspace(*extra: str) -> Callable[[Given], None]:
+    """A workspace in ``ws/`` made by `xinyong init`, with ``extra`` lines appended to its xinyong.toml."""
+
+    def setup(g: Given) -> None:
+        from xinyong.workspace.settings import create_workspace
+
+        made = create_workspace(g.tmp / "ws", ["330802"])
+        made.file.write_text(made.file.read_text(encoding="utf-8") + "".join(f"{line}\n" for line in extra), "utf-8")
+
+    return setup
+
+
+def no_workspace(option: str) -> str:
+    return (
+        f"{option}: not given, and there is no workspace to take it from: run in a workspace (a folder with "
+        "xinyong.toml, made by `xinyong init`), or pass --workspace DIR or set XINYONG_WORKSPACE"
+    )
+
+
 def no_rows_features(g: Given) -> None:
     pl.read_parquet(g.features).head(0).write_parquet(g.tmp / "features-empty.parquet")
 
@@ -415,13 +432,125 @@ CASES = [
         lambda g: f"{g.tmp / 'region'}: is also an input; write the output elsewhere",
         setup=make_folder("region"),
     ),
+    # -- workspace ----------------------------------------------------------------------------------
+    Case(
+        "init",
+        "DIR not empty",
+        lambda g: ["init", g.tmp, "--division", "330802"],
+        lambda g: f"{g.tmp}: is not empty; a workspace is made in a new or empty folder",
+    ),
+    Case(
+        "init",
+        "DIR already a workspace",
+        lambda g: ["init", g.tmp / "ws", "--division", "330802"],
+        lambda g: f"{g.tmp / 'ws'}: is already a workspace (it has xinyong.toml); edit that file instead",
+        setup=workspace(),
+    ),
+    Case(
+        "init",
+        "DIR a file",
+        lambda g: ["init", g.file, "--division", "330802"],
+        lambda g: f"{g.file}: is a file, not a folder to make a workspace in",
+    ),
+    Case(
+        "init",
+        "DIR under a file",
+        lambda g: ["init", g.file / "ws", "--division", "330802"],
+        lambda g: f"{g.file / 'ws'}: {g.file} is a file, so nothing can be written under it",
+    ),
+    Case(
+        "init",
+        "--division not a division code",
+        lambda g: ["init", g.tmp / "ws", "--division", "浙江衢州"],
+        lambda g: "--division: '浙江衢州' is not a 6-digit division code (GB/T 2260), e.g. 330802",
+    ),
+    Case(
+        "init",
+        "--division missing",
+        lambda g: ["init", g.tmp / "ws"],
+        lambda g: "Missing option '--division'.",
+    ),
+    Case(
+        "round draw",
+        "--workspace a folder that is not a workspace",
+        lambda g: ["--workspace", g.tmp, "round", "draw", "--round", DECEMBER],
+        lambda g: (
+            f"--workspace: {g.tmp}: not a workspace (it has no xinyong.toml); make one with "
+            "`xinyong init DIR --division CODE`"
+        ),
+    ),
+    Case(
+        "results status",
+        "--workspace a missing folder",
+        lambda g: ["--workspace", g.tmp / "nowhere", "results", "status", "--round", NOV],
+        lambda g: (
+            f"--workspace: {g.tmp / 'nowhere'}: no such workspace folder; make one with "
+            "`xinyong init DIR --division CODE`"
+        ),
+    ),
+    Case(
+        "explain",
+        "--workspace whose xinyong.toml has a misspelt key",
+        lambda g: ["--workspace", g.tmp / "ws", "explain", "91330802MA296TDX3C"],
+        lambda g: f"{g.tmp / 'ws' / 'xinyong.toml'}: unknown key 'folder' (did you mean 'folders'?)",
+        setup=workspace("[folder]", 'clean = "elsewhere"'),
+    ),
+    Case(
+        "round frame",
+        "--workspace of another division",
+        lambda g: [
+            *("--workspace", g.tmp / "ws", "round", "frame", "--round", "330801-2026-12"),
+            *("--tiers", g.tiers, "--clean", g.clean),
+        ],
+        lambda g: (
+            f"--round: round 330801-2026-12 is of division 330801, but the workspace {g.tmp / 'ws'} is for 330802 "
+            "(its xinyong.toml names no plans for 330801)"
+        ),
+        setup=workspace(),
+    ),
+    Case(
+        "round frame",
+        "no --plans, no workspace and no plans shipped for the division",
+        lambda g: [
+            *("round", "frame", "--round", "330801-2026-12", "--tiers", g.tiers, "--clean", g.clean),
+            *("--out", g.tmp / "out"),
+        ],
+        lambda g: (
+            "--plans: not given, there is no workspace to take it from, and no plans are shipped for division "
+            "330801: pass --plans FILE, or make a workspace with `xinyong init DIR --division 330801`"
+        ),
+    ),
+    Case(
+        "round commit",
+        "no --out and no workspace",
+        lambda g: ["round", "commit", "--round", DECEMBER, "--randomness", "福利彩票双色球 2026-12-01 开奖号码"],
+        lambda g: no_workspace("--out"),
+    ),
+    Case(
+        "model promote",
+        "no --data-dir and no workspace",
+        lambda g: ["model", "promote", "1", "--models", g.tmp / "models"],
+        lambda g: no_workspace("--data-dir"),
+    ),
+    Case(
+        "ingest",
+        "no RAW_DIR and no workspace",
+        lambda g: ["ingest", "--out", g.tmp / "clean"],
+        lambda g: no_workspace("RAW_DIR"),
+    ),
+    Case(
+        "log verify",
+        "no PUBLIC_DIR and no workspace",
+        lambda g: ["log", "verify"],
+        lambda g: no_workspace("PUBLIC_DIR"),
+    ),
     # -- model --------------------------------------------------------------------------------------
     Case(
         "model train",
         "--work a missing folder",
         lambda g: [
             *("model", "train", "--clean", g.clean, "--as-of", "2026-10-31"),
-            *("--out", g.tmp / "m", "--work", g.tmp / "nowhere"),
+            *("--out", g.tmp / "m", "--data-dir", g.tmp / "data", "--work", g.tmp / "nowhere"),
         ],
         lambda g: f"{g.tmp / 'nowhere'}: no such work folder; give the --out folder of `xinyong round`",
     ),
@@ -430,14 +559,17 @@ CASES = [
         "--work a file",
         lambda g: [
             *("model", "train", "--clean", g.clean, "--as-of", "2026-10-31"),
-            *("--out", g.tmp / "m", "--work", g.file),
+            *("--out", g.tmp / "m", "--data-dir", g.tmp / "data", "--work", g.file),
         ],
         lambda g: f"{g.file}: is a file, not a work folder; give the --out folder of `xinyong round`",
     ),
     Case(
         "model train",
         "--out an existing file",
-        lambda g: ["model", "train", "--table", g.features, "--label", "dishonest_listed", "--out", g.file],
+        lambda g: [
+            *("model", "train", "--table", g.features, "--label", "dishonest_listed"),
+            *("--out", g.file, "--data-dir", g.tmp / "data"),
+        ],
         lambda g: f"{g.file}: is a file, not a folder to write into",
     ),
     Case(
@@ -1229,6 +1361,7 @@ def test_a_mistake_is_one_error_line_with_its_exit_code_and_nothing_written(
         case.setup(g)
     args, message = case.args(g), case.error(g)
     before = snapshot(g.watched())
+    monkeypatch.chdir(tmp_path)  # in no workspace: the cases that need one name it
     ran = run(args, capsys, monkeypatch)
     assert ran.err == f"Error: {message}\n"
     assert ran.code == case.code

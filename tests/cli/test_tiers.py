@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from tests.cli.conftest import Ran
-from tests.conftest import REPO
+from tests.conftest import CHAMPION, POLICY
 from xinyong.indicators.run import write_features
 
 
@@ -26,9 +26,7 @@ def test_tiers_then_report_then_explain(
     xinyong: Callable[..., Ran], features: Path, round_inputs: dict, tmp_path: Path
 ) -> None:
     tiers = tmp_path / "internal" / "tiers.parquet"
-    ran = xinyong(
-        "tiers", "--features", features, "--model", REPO / "models", "--policy", REPO / "policy.toml", "--out", tiers
-    )
+    ran = xinyong("tiers", "--features", features, "--model", CHAMPION, "--policy", POLICY, "--out", tiers)
     table = pl.read_parquet(tiers)
     counts = ", ".join(f"{t} {n:,}" for t, n in table.group_by("tier").len().sort("tier").iter_rows())
     assert ran.out.startswith(f"Tiers {counts}; override rules fired: ")
@@ -43,7 +41,7 @@ def test_tiers_then_report_then_explain(
     assert report.is_file() and report.with_suffix(".json").is_file()
 
     firm = table.filter(pl.col("tier") == "D").row(0, named=True)
-    ran = xinyong("explain", firm["uscc"], "--tiers", tiers, "--model", REPO / "models")
+    ran = xinyong("explain", firm["uscc"], "--tiers", tiers, "--model", CHAMPION)
     assert ran.out.startswith(f"{firm['uscc']}  信用风险分类 tier D  (模型 model {firm['model_tier']}, ")
     assert f"规则 rules: {firm['rules'] or '无 none'}" in ran.out
     assert ran.out.rstrip().endswith("内部资料，不得公开 — internal, never published")

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.conftest import REPO, finalised_round
+from tests.conftest import CHAMPION, POLICY, finalised_round
 from xinyong.core.canonical import records_of
 from xinyong.core.ids import RoundId
 from xinyong.draw.plans import parse_plans_json
@@ -41,7 +41,7 @@ def months(small_inputs: dict, tmp_path_factory: pytest.TempPathFactory) -> Path
         internal = out / "internal" / round_id.month
         (out / "internal").mkdir(parents=True, exist_ok=True)
         write_features(clean, round_id.first_day - dt.timedelta(days=1), internal / "features.parquet", out)
-        run_tiers(internal / "features.parquet", REPO / "models", REPO / "policy.toml", internal / "tiers.parquet")
+        run_tiers(internal / "features.parquet", CHAMPION, POLICY, internal / "tiers.parquet")
         finalised_round(out, small_inputs, round_id, internal / "tiers.parquet")
         write_task_lists(out, round_id, clean)
         form = out / f"form-{round_id.month}.xlsx"

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import POLICY
 from xinyong.errors import InputFileError
 from xinyong.tiers.policy import read_policy
 
 
 def test_the_shipped_policy_has_the_three_default_rules() -> None:
-    policy = read_policy(REPO / "policy.toml")
+    policy = read_policy(POLICY)
     assert policy.source == "model"
     assert [(r.id, r.effect, r.tier) for r in policy.overrides] == [
         ("R1", "set", "D"),

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _OUT, _ROUND, app, out
+from xinyong.cli.app import _CLEAN, _OUT, _ROUND, app, out, plans_for
 from xinyong.errors import UsageError
 
 round_app = typer.Typer(
@@ -23,25 +23,26 @@ app.add_typer(round_app, name="round")
 
 @round_app.command(
     "frame",
-    epilog=(
-        "Example: xinyong round frame --round 330802-2026-12 --plans plans/330802-default.toml "
-        "--tiers out/demo/internal/tiers.parquet --clean out/demo/clean --out out/demo"
-    ),
+    epilog=("Example: xinyong round frame --round 330802-2026-12 --tiers internal/tiers.parquet"),
 )
 def round_frame(
     round_id: _ROUND,
-    plans: Annotated[Path, typer.Option(help="Round plans TOML.")],
     tiers_path: Annotated[Path, typer.Option("--tiers", help="This month's internal tier file (the strata).")],
-    clean: Annotated[Path, typer.Option(help="Clean folder (registry, past inspections, roster).")],
-    out_dir: Annotated[
-        Path, typer.Option("--out", help="Output root: the round goes under it, and its finalised rounds are history.")
-    ] = Path("out"),
+    clean: _CLEAN,
+    out_dir: _OUT,
+    plans: Annotated[
+        Path | None,
+        typer.Option(
+            help="Round plans TOML.",
+            show_default="the workspace's plans of the round's division, else the shipped ones of it",
+        ),
+    ] = None,
     rebuild: Annotated[bool, typer.Option(help="Build the frame again (only before the commitment).")] = False,
 ) -> None:
     """Build the frame after exclusions, with the round's plans and roster."""
     from xinyong.rounds.run import build_frame
 
-    result = build_frame(out_dir, round_id, plans, tiers_path, clean, rebuild=rebuild)
+    result = build_frame(out_dir, round_id, plans_for(plans, round_id), tiers_path, clean, rebuild=rebuild)
     if result.rebuilt:
         out.print(
             f"Frame of round {round_id}: {result.size:,} (plan, firm) records; {result.excluded:,} excluded "
@@ -51,8 +52,8 @@ def round_frame(
         out.print(f"Frame of round {round_id} already built ({result.size:,} records); unchanged")
 
 
-@round_app.command("preview", epilog="Example: xinyong round preview --round 330802-2026-12 --out out/demo")
-def round_preview(round_id: _ROUND, out_dir: _OUT = Path("out")) -> None:
+@round_app.command("preview", epilog="Example: xinyong round preview --round 330802-2026-12")
+def round_preview(round_id: _ROUND, out_dir: _OUT) -> None:
     """Check the framed round before the commitment: N_h and n_h per plan and tier, exclusions by
     reason, inspector capacity; write internal/preview.xlsx (for sign-off) and preview.json."""
     from xinyong.rounds.preview import report_lines
@@ -80,12 +81,12 @@ def round_preview(round_id: _ROUND, out_dir: _OUT = Path("out")) -> None:
 
 @round_app.command(
     "approve",
-    epilog="Example: xinyong round approve --round 330802-2026-12 --by 张三 --out out/demo",
+    epilog="Example: xinyong round approve --round 330802-2026-12 --by 张三",
 )
 def round_approve(
     round_id: _ROUND,
     by: Annotated[str, typer.Option("--by", help="Who approves the preview (recorded in audit/approval.json).")],
-    out_dir: _OUT = Path("out"),
+    out_dir: _OUT,
     preview_sha: Annotated[
         str | None,
         typer.Option(
@@ -120,7 +121,7 @@ def round_commit(
     randomness: Annotated[
         str, typer.Option(help="How and when the public random value will be obtained (published in the commitment).")
     ],
-    out_dir: _OUT = Path("out"),
+    out_dir: _OUT,
 ) -> None:
     """Fix and publish the commitment before any randomness exists."""
     from xinyong.rounds.run import commit
@@ -135,7 +136,7 @@ def round_commit(
 def round_reveal(
     round_id: _ROUND,
     value: Annotated[str, typer.Option(help="The public random value, exactly as announced.")],
-    out_dir: _OUT = Path("out"),
+    out_dir: _OUT,
 ) -> None:
     """Accept the round's public random value (once) and derive the seed."""
     from xinyong.rounds.run import reveal
@@ -144,7 +145,7 @@ def round_reveal(
 
 
 @round_app.command("draw", epilog="Example: xinyong round draw --round 330802-2026-12 --out out/demo")
-def round_draw(round_id: _ROUND, out_dir: _OUT = Path("out")) -> None:
+def round_draw(round_id: _ROUND, out_dir: _OUT) -> None:
     """Select the targets: the smallest keys of every (plan, stratum)."""
     from xinyong.rounds.run import draw
 
@@ -158,8 +159,8 @@ def round_draw(round_id: _ROUND, out_dir: _OUT = Path("out")) -> None:
 )
 def round_assign(
     round_id: _ROUND,
-    clean: Annotated[Path, typer.Option(help="Clean folder (firms' stations, legal representatives, past teams).")],
-    out_dir: _OUT = Path("out"),
+    clean: _CLEAN,
+    out_dir: _OUT,
 ) -> None:
     """Draw the inspector teams (spec §6) from eligibility lists the rules alone decide (until finalised)."""
     from xinyong.rounds.run import assign
@@ -178,7 +179,7 @@ def round_assign(
 )
 def round_finalize(
     round_id: _ROUND,
-    out_dir: _OUT = Path("out"),
+    out_dir: _OUT,
     accept_unstaffed: Annotated[
         bool, typer.Option(help="Finalise although some targets are unstaffed (logged).")
     ] = False,
@@ -202,7 +203,7 @@ def round_reassign(
     uscc: Annotated[str, typer.Option(help="The target firm's USCC.")],
     inspector: Annotated[str, typer.Option(help="The team member who cannot act (recusal, leave, illness).")],
     reason: Annotated[str, typer.Option(help="Why, e.g. '回避：…' (logged with the reassignment).")],
-    out_dir: _OUT = Path("out"),
+    out_dir: _OUT,
 ) -> None:
     """After finalisation: replace one member of a target's team by the next eligible inspector of the draw, logged."""
     from xinyong.rounds.run import reassign
@@ -220,8 +221,8 @@ def round_reassign(
 )
 def round_tasks(
     round_id: _ROUND,
-    clean: Annotated[Path, typer.Option(help="Clean folder (firm names and addresses).")],
-    out_dir: _OUT = Path("out"),
+    clean: _CLEAN,
+    out_dir: _OUT,
 ) -> None:
     """Write the drawn round's task lists per department (xlsx, and CSV with BOM)."""
     from xinyong.rounds.tasks import write_task_lists

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
+from xinyong.core.calendar import NO_SUPPLEMENT, Supplement
 from xinyong.core.canonical import jsonl, records_of
 from xinyong.core.ids import RoundId
 from xinyong.errors import InputFileError, InputRowError
@@ -94,18 +95,28 @@ def _round_context(paths: RoundPaths) -> RoundContext:
     return RoundContext(paths.round_id.first_day, paths.round_id.last_day, read_staffing(paths))
 
 
-def results_status(out: Path, round_id: RoundId, today: dt.date, public_dir: Path | None = None) -> pl.DataFrame:
+def results_status(
+    out: Path,
+    round_id: RoundId,
+    today: dt.date,
+    public_dir: Path | None = None,
+    supplement: Supplement = NO_SUPPLEMENT,
+) -> pl.DataFrame:
     """One row per staffed target (:func:`xinyong.results.status.status_of`), published meaning in the
-    transparency log of ``public_dir`` (by default ``OUT/public``)."""
+    transparency log of ``public_dir`` (by default ``OUT/public``); due dates on the official calendar,
+    with the workspace's ``supplement`` for years the installed one does not know yet."""
     paths = RoundPaths(out, round_id)
     require(paths, Stage.FINALIZED, "results status")
     current = current_results(read_results(out, round_id))
-    return status_of(_round_context(paths), current, translog.published_dates(public_dir or paths.public_root), today)
+    published = translog.published_dates(public_dir or paths.public_root)
+    return status_of(_round_context(paths), current, published, today, supplement)
 
 
-def write_status(out: Path, round_id: RoundId, today: dt.date) -> tuple[pl.DataFrame, Path]:
+def write_status(
+    out: Path, round_id: RoundId, today: dt.date, supplement: Supplement = NO_SUPPLEMENT
+) -> tuple[pl.DataFrame, Path]:
     """The round's status, also written to ``results/status.csv`` (UTF-8 with BOM) for Excel."""
-    status = results_status(out, round_id, today)
+    status = results_status(out, round_id, today, supplement=supplement)
     target = RoundPaths(out, round_id).results / RESULTS_STATUS
     fsio.write_csv(target, status, bom=True)
     return status, target

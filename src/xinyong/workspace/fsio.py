@@ -28,6 +28,7 @@ def _umask() -> int:
 # mkstemp makes 0600 files; a finished file gets the mode any new file gets (0644 under umask 022),
 # so a web server or a colleague can read a published page or a task list.
 FILE_MODE = 0o666 & ~_umask()
+DIR_MODE = 0o777 & ~_umask()  # the same for a folder staged with mkdtemp (0700) and renamed into place
 
 
 @contextmanager
