@@ -2,12 +2,13 @@
 
 :func:`build_world` takes a generated region through every step once — ingest, features, tiers, then
 round 330802-2026-11: frame, commit, reveal, draw, assign, finalize, tasks, results import and
-disclose, in a work folder whose transparency log has its key already — keeping the output folder as it was just before each step (its *base*) and just after it
-(its *reference*, the bytes of an uninterrupted run), and counting the file replacements each step
-makes.  :meth:`Killer.kill` runs one step on a copy of its base in a subprocess whose ``os.replace``
-and ``os.rename`` (the primitives :mod:`xinyong.workspace.fsio` renames with) are wrapped by the
-runner below — no hook in production code — to SIGKILL the process just before or just after its
-N-th replacement.  The tests run the step again in-process and compare.
+disclose, in a work folder whose transparency log has its key already — keeping the output folder
+as it was just before each step (its *base*) and just after it (its *reference*, the bytes of an
+uninterrupted run), and counting the file replacements each step makes.  :meth:`Killer.kill` runs
+one step on a copy of its base in a subprocess whose ``os.replace`` and ``os.rename`` (the
+primitives :mod:`xinyong.workspace.fsio` renames with) are wrapped by the runner below — no hook in
+production code — to SIGKILL the process just before or just after its N-th replacement.  The tests
+run the step again in-process and compare.
 """
 
 from __future__ import annotations
