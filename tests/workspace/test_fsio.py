@@ -50,3 +50,43 @@ def test_staged_files_move_in_with_the_marker_last(tmp_path: Path, monkeypatch: 
     fsio.publish_staged(staging, out, last="manifest.json")
     assert moved[-1] == "manifest.json" and sorted(moved) == ["a.parquet", "b.csv", "manifest.json"]
     assert (out / "sub" / "b.csv").read_text() == "sub/b.csv"
+
+
+def test_a_staged_move_cut_short_leaves_no_old_marker_beside_new_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    staging, out = tmp_path / "staging", tmp_path / "out"
+    for folder, text in ((out, "old"), (staging, "new")):
+        for name in ("manifest.json", "a.parquet", "b.parquet"):
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text)
+    real = os.replace
+
+    def cut_short(source: str, target: str) -> None:
+        if Path(target).name == "b.parquet":
+            raise KeyboardInterrupt  # the machine stops here
+        real(source, target)
+
+    monkeypatch.setattr(fsio.os, "replace", cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        fsio.publish_staged(staging, out, last="manifest.json")
+    assert (out / "a.parquet").read_text() == "new" and (out / "b.parquet").read_text() == "old"
+    assert not (out / "manifest.json").exists()  # so no reader takes the mix for a finished output
+
+
+def test_a_durable_write_flushes_the_file_and_its_folder_and_a_mode_can_be_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flushed: list[str] = []
+    real = os.fsync
+
+    def fsync(descriptor: int) -> None:
+        flushed.append(os.readlink(f"/proc/self/fd/{descriptor}"))
+        real(descriptor)
+
+    monkeypatch.setattr(fsio.os, "fsync", fsync)
+    fsio.write_bytes(tmp_path / "key", b"secret", durable=True, mode=0o600)
+    assert len(flushed) == 2 and Path(flushed[0]).name.startswith(".key.") and flushed[1] == str(tmp_path)
+    assert stat.S_IMODE((tmp_path / "key").stat().st_mode) == 0o600
+    fsio.write_bytes(tmp_path / "page", b"x")
+    assert len(flushed) == 2  # an ordinary write is not flushed
