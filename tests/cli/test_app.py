@@ -94,3 +94,22 @@ def test_generate_then_ingest_through_the_cli(tmp_path: Path) -> None:
     assert ingested.returncode == 0, ingested.stderr
     assert "enterprises" in ingested.stdout and "2,000" in ingested.stdout
     assert (tmp_path / "clean" / "manifest.json").is_file()
+
+
+def test_commit_shows_the_exact_description_it_committed(small_world, tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from tests.crash import ROUND
+
+    out = shutil.copytree(small_world.bases["commit"], tmp_path / "out")
+    result = run(
+        "round", "commit", "--round", str(ROUND), "--randomness", ' 福利彩票\u200b双色球 "11-01"\n', "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    committed = json.loads((out / "rounds" / str(ROUND) / "audit" / "commitment.json").read_bytes())
+    assert committed["randomness"]["source"] == '福利彩票双色球 "11-01"'
+    assert result.stdout.splitlines()[1] == (
+        "Randomness description committed (normalised: NFC, trimmed, zero-width characters removed): "
+        '"福利彩票双色球 \\"11-01\\""'
+    )

@@ -104,7 +104,7 @@ def test_a_step_holds_the_rounds_lock_and_gets_its_stage(tmp_path: Path) -> None
 
     @changes_round(Stage.COMMITTED, "round test")
     def step(out: Path, round_id: RoundId, word: str) -> str:
-        assert lock._held[(paths.folder / "round.lock").absolute()] == 1  # held while the step runs
+        assert lock._held[(paths.folder / "round.lock").resolve()] == 1  # held while the step runs
         return f"{round_id} {word}"
 
     assert step(tmp_path, ROUND, "ok") == f"{ROUND} ok" and not lock._held

@@ -68,7 +68,7 @@ def test_in_this_process_it_is_refused_while_another_holds_it_and_taken_once_tha
 
 def test_a_lock_is_re_entrant_within_a_process_and_released_after(tmp_path: Path) -> None:
     lock_file = tmp_path / "sub" / "x.lock"
-    with lock.held(lock_file, "the thing"), lock.held(lock_file, "the thing"):
+    with lock.held(lock_file, "the thing"), lock.held(tmp_path / "sub" / ".." / "sub" / "x.lock", "the thing"):
         pass
     other = holder(lock_file)  # released: another process takes it
     assert other.stdout is not None and other.stdout.readline() == "held\n"

@@ -35,7 +35,7 @@ _held: dict[Path, int] = {}  # the locks this process holds, each with how many 
 def held(lock_file: Path, what: str, *, tidy: Path | None = None) -> Iterator[None]:
     """Hold the lock ``lock_file`` (created if missing) for the block; a :class:`BusyError` about ``what``
     when another process holds it.  Once taken, the debris of killed writers under ``tidy`` is removed."""
-    key = lock_file.absolute()
+    key = lock_file.resolve()  # one lock however its path is spelled
     if key in _held:
         _held[key] += 1
         try:
