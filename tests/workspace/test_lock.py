@@ -64,6 +64,7 @@ def test_in_this_process_it_is_refused_while_another_holds_it_and_taken_once_tha
     other.wait()
     with lock.held(lock_file, "round 330802-2026-11"):
         assert lock_file.read_text() == f"{os.getpid()}\n"
+    assert lock_file.read_text() == ""  # released: held by nobody
 
 
 def test_a_lock_is_re_entrant_within_a_process_and_released_after(tmp_path: Path) -> None:

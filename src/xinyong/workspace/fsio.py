@@ -89,7 +89,7 @@ def remove_debris(folder: Path) -> list[Path]:
     removed = []
     for path in sorted(folder.rglob(".*.tmp")) if folder.is_dir() else []:
         found = TEMPORARY.fullmatch(path.name)
-        if found is None or _running(int(found["pid"])):
+        if found is None or running(int(found["pid"])):
             continue
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
@@ -99,7 +99,8 @@ def remove_debris(folder: Path) -> list[Path]:
     return removed
 
 
-def _running(pid: int) -> bool:
+def running(pid: int) -> bool:
+    """Whether process ``pid`` is running (this one is)."""
     if pid == os.getpid():
         return True
     try:

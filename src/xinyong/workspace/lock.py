@@ -8,7 +8,9 @@ its clean folder's; a second process that asks for a held lock is refused at onc
 
 The lock is the kernel's (``flock(2)`` on the lock file): it belongs to the open file, so it is
 released when its holder ends, however it ends — a killed step never leaves a stale lock behind, and
-the next run simply takes it. The lock file stays, holding the pid of its last holder. Within one
+the next run simply takes it. The lock file stays; it holds its holder's pid while it is held, and
+is emptied when the lock is released (a killed holder's pid stays, and is not reported: that process
+is gone). Within one
 process a lock is re-entrant (a step holding its round's lock appends to the log, whose lock it may
 also hold already), and locks are always taken in one order — round, then log — so two steps never
 wait for each other.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,10 +49,7 @@ def held(lock_file: Path, what: str, *, tidy: Path | None = None) -> Iterator[No
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o666)  # as any new file, under the umask
     try:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BusyError(what, _holder(descriptor)) from None
+        _take(descriptor, what)
         os.ftruncate(descriptor, 0)
         os.pwrite(descriptor, f"{os.getpid()}\n".encode("ascii"), 0)
         _held[key] = 1
@@ -59,11 +59,34 @@ def held(lock_file: Path, what: str, *, tidy: Path | None = None) -> Iterator[No
             yield
         finally:
             del _held[key]
+            os.ftruncate(descriptor, 0)  # held by nobody: no pid
     finally:
         os.close(descriptor)  # releases the lock
 
 
+# A holder writes its pid the moment it has the lock; a process refused in that instant looks again,
+# for at most this long, rather than name no holder or a former one.
+_ATTEMPTS, _PAUSE = 50, 0.002
+
+
+def _take(descriptor: int, what: str) -> None:
+    """Take the lock at once, or raise a BusyError naming the process that holds it."""
+    for _ in range(_ATTEMPTS):
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pid = _holder(descriptor)
+            if pid is not None:
+                raise BusyError(what, pid) from None
+        time.sleep(_PAUSE)
+    raise BusyError(what, None)
+
+
 def _holder(descriptor: int) -> int | None:
-    """The pid a lock file records (None while its holder has not written it yet)."""
-    text = os.pread(descriptor, 32, 0).decode("ascii", errors="replace").strip()
-    return int(text) if text.isdigit() else None
+    """The pid a lock file records, if that process is running (not yet written, or a former holder's: None)."""
+    words = os.pread(descriptor, 32, 0).decode("ascii", errors="replace").split()
+    if not words or not words[0].isdigit():
+        return None
+    pid = int(words[0])
+    return pid if fsio.running(pid) else None
