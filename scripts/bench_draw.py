@@ -2,7 +2,8 @@
 
 The frame is synthetic (10^7 distinct USCC-shaped codes, tiers 40/30/20/10%); the steps are the
 project's own: writing frame.jsonl (with fresh salts) and the plan and roster files as `round frame`
-does, then `rounds.commit` (Merkle root of 10^7 lines), `rounds.reveal` and `rounds.draw` (10^7
+does, then `rounds.preview_round` and `rounds.approve` (the checks before the commitment, timed
+apart), `rounds.commit` (Merkle root of 10^7 lines), `rounds.reveal` and `rounds.draw` (10^7
 SHA-256 keys, stratified selection, the public and internal files). Beside it, in the same run, a
 plain `hashlib` loop over the same key inputs gives the raw SHA-256 rate.
 
@@ -12,6 +13,7 @@ plain `hashlib` loop over the same key inputs gives the raw SHA-256 rate.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -23,10 +25,11 @@ import numpy as np
 import polars as pl
 
 from xinyong.core.canonical import CJ, FRAME_FIELDS, jsonl, jsonl_table
+from xinyong.core.ids import RoundId
 from xinyong.rounds import run as rounds
 from xinyong.workspace import fsio
 
-ROUND = "330802-2026-12"
+ROUND = RoundId.parse("330802-2026-12", "ROUND")
 PLANS = [
     {
         "allocation": {
@@ -65,9 +68,28 @@ def main() -> None:
     fsio.write_bytes(paths.audit / "plans.json", CJ(PLANS))
     fsio.write_bytes(
         paths.audit / "inspectors.jsonl",
-        jsonl([{"capacity": 5, "department": "市场监管", "id": f"INS-{i:05d}", "level": 0} for i in range(1, 301)]),
+        jsonl(
+            {
+                "capacity": 5,
+                "cert_expiry": "2027-12-31",
+                "declared": [],
+                "department": "市场监管",
+                "division": "330802",
+                "id": f"INS-{i:05d}",
+                "level": 0,
+                "qualifications": ["SJ-SC-01"],
+                "station": "S1",
+            }
+            for i in range(1, 301)
+        ),
     )
+    fsio.write_bytes(paths.audit / "exclusions.jsonl", b"")
     t_frame = time.perf_counter() - start
+
+    start = time.perf_counter()
+    _, sha = rounds.preview_round(out, ROUND)
+    rounds.approve(out, ROUND, "benchmark", dt.datetime.now(dt.UTC), sha)
+    t_preview = time.perf_counter() - start
 
     start = time.perf_counter()
     rounds.commit(out, ROUND, "benchmark")
@@ -93,7 +115,7 @@ def main() -> None:
     print(f"frame of {n:,} records (one plan, four tiers); {selection.height:,} selected")
     print(
         f"  frame files: {t_frame:6.1f} s   commit (Merkle root): {t_commit:6.1f} s   draw: {t_draw:6.1f} s   total "
-        f"{total:6.1f} s (limit 60 s)"
+        f"{total:6.1f} s (limit 60 s); preview and approval before the commitment: {t_preview:6.1f} s"
     )
     print(
         f"  keys/s: xinyong unit_keys {ours_rate:,.0f}; plain hashlib loop {plain_rate:,.0f} (ratio "

@@ -40,7 +40,7 @@ def main() -> None:
         ).write_csv(table)
 
         start = time.perf_counter()
-        trained = train_generic(table, "default", Path(scratch) / "model", track=False)
+        trained = train_generic(table, "default", Path(scratch) / "model")
         ours_seconds = time.perf_counter() - start
         split = generic_split(table, "default")
 

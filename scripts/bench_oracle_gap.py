@@ -38,9 +38,7 @@ def main() -> None:
             root = Path(tmp)
             generate_region(root / "raw", RegionSpec(seed=seed))
             ingest(root / "raw", root / "clean", today=dt.date(2026, 11, 27))
-            train_region(
-                root / "clean", dt.date(2026, 10, 31), root / "model", truth_dir=root / "raw" / "truth", track=False
-            )
+            train_region(root / "clean", dt.date(2026, 10, 31), root / "model", truth_dir=root / "raw" / "truth")
             report = load_report(root / "model")
         oracle, rates = report["oracle"], report["overall"]
         row = [f"{seed:>9}"]

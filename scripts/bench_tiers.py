@@ -28,8 +28,7 @@ from xinyong.model.estimator import THREADS, RiskModel
 from xinyong.tiers.assign import assign_tiers, cutoffs_for
 from xinyong.tiers.policy import read_policy
 from xinyong.tiers.run import reason_columns
-
-ROOT = Path(__file__).resolve().parent.parent
+from xinyong.workspace.layout import SHIPPED_CHAMPION, SHIPPED_POLICY
 
 
 def main() -> None:
@@ -40,8 +39,8 @@ def main() -> None:
     )
     parser.add_argument("--rows", type=int, default=10_000_000)
     args = parser.parse_args()
-    model = RiskModel.load(ROOT / "models")
-    policy = read_policy(ROOT / "policy.toml")
+    model = RiskModel.load(SHIPPED_CHAMPION)
+    policy = read_policy(SHIPPED_POLICY)
 
     tables = scan_clean(args.clean)
     base = build_features(tables, live_spine(tables, dt.date(2026, 10, 31))).collect()

@@ -10,9 +10,13 @@ import pytest
 
 from xinyong.core.ids import RoundId
 from xinyong.synth import RegionSpec, generate_region
-from xinyong.workspace.layout import RoundPaths
+from xinyong.workspace.layout import SHIPPED_CHAMPION, SHIPPED_POLICY, RoundPaths, shipped_plans
 
 REPO = Path(__file__).resolve().parent.parent
+# The shipped defaults (package data): the default plans of the default region, the policy, the champion.
+PLANS = shipped_plans("330802")
+POLICY = SHIPPED_POLICY
+CHAMPION = SHIPPED_CHAMPION
 INGEST_DAY = dt.date(2026, 11, 27)
 SMALL = RegionSpec(enterprises=3_000, months=24, seed=11)
 
@@ -47,7 +51,7 @@ def round_inputs(default_region: Path, tmp_path_factory: pytest.TempPathFactory)
         features = root / "internal" / f"features-{as_of}.parquet"
         write_features(root / "clean", as_of, features)
         tiers[as_of] = root / "internal" / f"tiers-{as_of}.parquet"
-        run_tiers(features, REPO / "models", REPO / "policy.toml", tiers[as_of])
+        run_tiers(features, CHAMPION, POLICY, tiers[as_of])
     return {
         "clean": root / "clean",
         "tiers": tiers[dt.date(2026, 10, 31)],
@@ -57,6 +61,15 @@ def round_inputs(default_region: Path, tmp_path_factory: pytest.TempPathFactory)
 
 
 NOVEMBER = RoundId.parse("330802-2026-11", "NOVEMBER")
+APPROVED_AT = dt.datetime(2026, 10, 30, 1, 0, tzinfo=dt.UTC)
+
+
+def approve_round(out: Path, round_id: RoundId, by: str = "测试审批人") -> None:
+    """Preview a framed round and approve that preview, as ``round preview`` and ``round approve --by`` do."""
+    from xinyong.rounds.run import approve, preview_round
+
+    _, sha = preview_round(out, round_id)
+    approve(out, round_id, by, APPROVED_AT, sha)
 
 
 @pytest.fixture(scope="session")
@@ -65,9 +78,8 @@ def november_round(round_inputs: dict, tmp_path_factory: pytest.TempPathFactory)
     from xinyong.rounds.run import assign, build_frame, commit, draw, finalize, reveal
 
     out = tmp_path_factory.mktemp("november") / "out"
-    build_frame(
-        out, NOVEMBER, REPO / "plans" / "330802-default.toml", round_inputs["tiers_september"], round_inputs["clean"]
-    )
+    build_frame(out, NOVEMBER, PLANS, round_inputs["tiers_september"], round_inputs["clean"])
+    approve_round(out, NOVEMBER)
     commit(out, NOVEMBER, "福利彩票双色球 2026-11-01 开奖号码")
     reveal(out, NOVEMBER, "03 09 14 22 27 31 + 11")
     draw(out, NOVEMBER)
@@ -77,14 +89,14 @@ def november_round(round_inputs: dict, tmp_path_factory: pytest.TempPathFactory)
 
 
 DECEMBER = RoundId.parse("330802-2026-12", "DECEMBER")
-PLANS = REPO / "plans" / "330802-default.toml"
 
 
 def full_round(out: Path, inputs: dict, value: str = "07 12 19 24 28 33 + 05") -> RoundPaths:
-    """Round 330802-2026-12 (tiers as of October) framed, committed, revealed and drawn into ``out``."""
+    """Round 330802-2026-12 (tiers as of October) framed, approved, committed, revealed and drawn into ``out``."""
     from xinyong.rounds.run import build_frame, commit, draw, reveal
 
     build_frame(out, DECEMBER, PLANS, inputs["tiers"], inputs["clean"])
+    approve_round(out, DECEMBER)
     commit(out, DECEMBER, "福利彩票双色球 2026-12-01 开奖号码")
     reveal(out, DECEMBER, value)
     draw(out, DECEMBER)

@@ -1,7 +1,7 @@
 """A small world of every step, and a runner that SIGKILLs a step at its N-th file replacement.
 
 :func:`build_world` takes a generated region through every step once — ingest, features, tiers, then
-round 330802-2026-11: frame, commit, reveal, draw, assign, finalize, tasks, results import and
+round 330802-2026-11: frame, preview, approve, commit, reveal, draw, assign, finalize, tasks, results import and
 disclose, in a work folder whose transparency log has its key already — keeping the output folder
 as it was just before each step (its *base*) and just after it (its *reference*, the bytes of an
 uninterrupted run), and counting the file replacements each step makes.  :meth:`Killer.kill` runs
@@ -26,16 +26,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xinyong.core.ids import RoundId
-from xinyong.workspace.layout import PUBLIC, private_key
+from xinyong.workspace.layout import PUBLIC, SHIPPED_CHAMPION, SHIPPED_POLICY, private_key, shipped_plans
 
 REPO = Path(__file__).resolve().parent.parent
 ROUND = RoundId.parse("330802-2026-11", "ROUND")
-PLANS = REPO / "plans" / "330802-default.toml"
+PLANS = shipped_plans("330802")
 STALE_DAY = dt.date(2026, 10, 20)  # the day of the clean folder the ingest step replaces
 INGEST_DAY = dt.date(2026, 11, 27)
 INSPECTED_BY = dt.date(2026, 11, 25)
 IMPORT_DAY = dt.date(2026, 11, 28)
 DISCLOSE_DAY = dt.date(2026, 11, 30)
+APPROVER, APPROVED_AT = "测试审批人", dt.datetime(2026, 10, 30, 1, 0, tzinfo=dt.UTC)
 RANDOMNESS = "福利彩票双色球 2026-11-01 开奖号码"
 VALUE = "03 09 14 22 27 31 + 11"
 REASON = "test round: the generated roster is small"
@@ -69,6 +70,18 @@ def _frame(w: Where) -> object:
     from xinyong.rounds.run import build_frame
 
     return build_frame(w.out, ROUND, PLANS, w.tiers, w.clean)
+
+
+def _preview(w: Where) -> object:
+    from xinyong.rounds.run import preview_round
+
+    return preview_round(w.out, ROUND)
+
+
+def _approve(w: Where) -> object:
+    from xinyong.rounds.run import approve
+
+    return approve(w.out, ROUND, APPROVER, APPROVED_AT)
 
 
 def _commit(w: Where) -> object:
@@ -123,6 +136,8 @@ def _disclose(w: Where) -> object:
 STEPS: dict[str, Callable[[Where], object]] = {
     "ingest": _ingest,
     "frame": _frame,
+    "preview": _preview,
+    "approve": _approve,
     "commit": _commit,
     "reveal": _reveal,
     "draw": _draw,
@@ -170,7 +185,7 @@ def build_world(root: Path, raw: Path) -> World:
     clean, tiers, form = root / "clean", root / "internal" / "tiers.parquet", root / "form.xlsx"
     ingest(raw, clean, today=INGEST_DAY)
     write_features(clean, dt.date(2026, 10, 31), root / "internal" / "features.parquet")
-    run_tiers(root / "internal" / "features.parquet", REPO / "models", REPO / "policy.toml", tiers)
+    run_tiers(root / "internal" / "features.parquet", SHIPPED_CHAMPION, SHIPPED_POLICY, tiers)
     bases, references, counts = {}, {}, {}
     bases["ingest"] = root / "stale-clean"
     ingest(raw, bases["ingest"], today=STALE_DAY)

@@ -21,12 +21,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from tests.conftest import approve_round
 from tests.crash import PLANS, RANDOMNESS, ROUND, VALUE, World, environment
 from xinyong.draw.verify import verify_audit
 from xinyong.ingest.contract import results_form
 from xinyong.publish import translog
 from xinyong.results.run import read_results
-from xinyong.rounds.run import draw, reveal
+from xinyong.rounds.run import commit, draw, reveal
 from xinyong.rounds.stage import Stage, changing, stage_of
 from xinyong.workspace.layout import RoundPaths
 
@@ -165,13 +166,21 @@ def test_a_frame_rebuilt_while_committing_leaves_a_round_that_draws_and_verifies
     committing = ["round", "commit", "--round", ROUND, "--randomness", RANDOMNESS, "--out", out]
     rebuilt, committed = at_once(frame, committing)
     assert {rebuilt.code, committed.code} <= {0, 2, 5}, (rebuilt, committed)
-    if rebuilt.code == 2:  # the commitment came first: the frame stays as committed
-        assert rebuilt.stderr == (
-            f"Error: round {ROUND} is committed; its frame, plans and roster can no longer change\n"
-        )
-    if stage_of(RoundPaths(out, ROUND)) < Stage.COMMITTED:  # the commit met the frame's lock: commit again
-        assert committed.stderr == busy(f"round {ROUND}", rebuilt)
-        subprocess.run([sys.executable, "-m", "xinyong.cli", *map(str, committing)], env=environment(), check=True)
+    if rebuilt.code != 0:  # the commitment came first (or held the lock): the frame stays as committed
+        assert rebuilt.stderr in {
+            f"Error: round {ROUND} is committed; its frame, plans and roster can no longer change\n",
+            busy(f"round {ROUND}", committed),
+        }
+        assert committed.code == 0
+    elif committed.code != 0:  # the new frame came first: it has no approval yet, or it held the lock
+        assert committed.stderr in {
+            busy(f"round {ROUND}", rebuilt),
+            f"Error: {RoundPaths(out, ROUND).folder}: round {ROUND} is framed; `xinyong round commit` needs it "
+            "approved: run `xinyong round preview` first\n",
+        }, committed
+    if stage_of(RoundPaths(out, ROUND)) < Stage.COMMITTED:  # approve the new frame, then commit it
+        approve_round(out, ROUND)
+        commit(out, ROUND, RANDOMNESS)
     reveal(out, ROUND, VALUE)
     draw(out, ROUND)
     verify_audit(RoundPaths(out, ROUND).audit)
@@ -183,13 +192,13 @@ def test_a_step_on_a_round_another_process_is_changing_is_refused_with_its_pid(
 ) -> None:
     out = copy_of(small_world, "commit", tmp_path, 0)
     command = ["round", "commit", "--round", ROUND, "--randomness", RANDOMNESS, "--out", out]
-    with changing(RoundPaths(out, ROUND), Stage.FRAMED, "round commit"):
+    with changing(RoundPaths(out, ROUND), Stage.APPROVED, "round commit"):
         (refused,) = at_once(command)
     assert (refused.code, refused.stderr) == (
         5,
         f"Error: round {ROUND} is being changed by another process (pid {os.getpid()})\n",
     )
-    assert stage_of(RoundPaths(out, ROUND)) == Stage.FRAMED  # nothing was changed
+    assert stage_of(RoundPaths(out, ROUND)) == Stage.APPROVED  # nothing was changed
     (done,) = at_once(command)
     assert done.code == 0 and done.stdout.splitlines()[1] == f'Randomness description committed: "{RANDOMNESS}"'
 

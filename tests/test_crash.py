@@ -1,8 +1,8 @@
 """The kill-point harness: every step, SIGKILLed at a file replacement, is finished by running it again.
 
-Each step of a month (:data:`tests.crash.STEPS`: ingest, frame, commit, reveal, draw, assign,
-finalize, tasks, results import, disclose) runs on a copy of the folder it writes, in a subprocess
-killed just before or just after its N-th file replacement.  Then the same step runs again, as a
+Each step of a month (:data:`tests.crash.STEPS`: ingest, frame, preview, approve, commit, reveal,
+draw, assign, finalize, tasks, results import, disclose) runs on a copy of the folder it writes, in
+a subprocess killed just before or just after its N-th file replacement.  Then the same step runs again, as a
 person would after a crash, and the folder must hold exactly the bytes of an uninterrupted run
 (what differs between two uninterrupted runs by design masked: a frame's fresh salts, the time of
 a decision or an import), no temporary file, and a transparency log that verifies.  Right after the
@@ -31,7 +31,9 @@ from xinyong.workspace.layout import MANIFEST, RoundPaths
 # The stage a round is at before each round step, and the one the step brings it to.
 STAGES = {
     "frame": (Stage.NEW, Stage.FRAMED),
-    "commit": (Stage.FRAMED, Stage.COMMITTED),
+    "preview": (Stage.FRAMED, Stage.PREVIEWED),
+    "approve": (Stage.PREVIEWED, Stage.APPROVED),
+    "commit": (Stage.APPROVED, Stage.COMMITTED),
     "reveal": (Stage.COMMITTED, Stage.REVEALED),
     "draw": (Stage.REVEALED, Stage.DRAWN),
     "assign": (Stage.DRAWN, Stage.ASSIGNED),

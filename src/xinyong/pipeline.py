@@ -1,12 +1,18 @@
-"""``xinyong demo``: the monthly job end to end on the embedded default region.
+"""``xinyong demo``: the monthly job end to end on the embedded default region, in a workspace of its own.
 
-Stages: generate the default region (once; it is deterministic) → ingest and validate →
-indicators as of the last day of history → the champion model from ``models/`` (trained, logged
-to MLflow, promoted through its gates and exported first if ``models/`` is empty) → a calibrated
-score and a tier for every live firm → last month's round and this month's, drawn, staffed and
-verified, with task lists → last month's results, SIMULATED from the generator's truth and
-imported → the public site and its transparency log, verified → unbiased estimates and the next
-model's training labels.  Scores and tiers are internal: they go under ``OUT/internal/``.
+The demo's folder ``OUT`` is a workspace (:mod:`xinyong.workspace.settings`), made on the first run
+like ``xinyong init OUT --division 330802`` would make it and reused after, so nothing depends on
+the folder the demo is run from; a folder that is neither new, empty nor the demo's own workspace is
+refused.  Stages: generate the default region into ``OUT/raw/`` (once; it is deterministic)
+→ ingest and validate → indicators as of the last day of history → the champion: the workspace's,
+else the shipped one (package data); only when neither was trained on the current indicator catalog
+is one trained, logged to the workspace's MLflow store, promoted through its gates and exported to
+``OUT/models/`` → a calibrated score and a tier for every live firm under the workspace's policy →
+last month's round and this month's, with the workspace's plans: framed, previewed, approved (by a
+stand-in labelled as the demo's), committed, drawn, staffed and verified, with task lists → last
+month's results, SIMULATED from the generator's truth and imported → the public site and its
+transparency log, verified → unbiased estimates and the next model's training labels.
+Scores and tiers are internal: they go under ``OUT/internal/``.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from xinyong.publish.run import disclose
 from xinyong.publish.translog import verify_log
 from xinyong.reports.progress import SILENT, Progress
 from xinyong.results.run import import_results
-from xinyong.rounds.run import assign, build_frame, commit, draw, finalize, reveal
+from xinyong.rounds.run import approve, assign, build_frame, commit, draw, finalize, preview_round, reveal
 from xinyong.rounds.stage import Stage, stage_of
 from xinyong.rounds.tasks import write_task_lists
 from xinyong.synth import GENERATOR, RegionMetadata, RegionSpec, generate_region, read_metadata
@@ -41,84 +47,89 @@ from xinyong.workspace.layout import (
     INCLUSION,
     INDEX,
     MANIFEST,
+    MLFLOW,
     MODEL_FILE,
-    PUBLIC,
     QUARANTINE,
     REPORT_HTML,
     TRAINING_LABELS,
+    WORKSPACE_FILE,
     RoundPaths,
 )
+from xinyong.workspace.settings import Workspace, create_workspace, read_workspace
+
+DEMO_NAME = "演示 DEMO: the generated default region"
 
 
 @dataclass(frozen=True)
 class DemoResult:
+    workspace: Workspace
     ingest: dict[str, TableReport]
     outputs: dict[str, Path]  # what a person opens, by description
 
 
-def run_demo(
-    region: Path,
-    out_dir: Path,
-    progress: Progress = SILENT,
-    *,
-    models_dir: Path = Path("models"),
-    data_dir: Path = Path("data"),
-    policy: Path = Path("policy.toml"),
-    plans: Path = Path("plans/330802-default.toml"),
-) -> DemoResult:
-    """Run every stage on the default region."""
-    checks.output_folder(out_dir, region)
+def demo_workspace(out_dir: Path) -> Workspace:
+    """The demo's workspace in ``out_dir``: made when the folder is new or empty, else the one made before."""
+    if not (out_dir / WORKSPACE_FILE).is_file():
+        if out_dir.is_dir() and any(out_dir.iterdir()):
+            raise UsageError(
+                f"{out_dir}: is not empty and not the demo's workspace (it has no {WORKSPACE_FILE}); "
+                "give the demo a new or empty folder"
+            )
+        return create_workspace(out_dir, [DEFAULT_DIVISION], DEMO_NAME)
+    found = read_workspace(out_dir)
+    if found.name != DEMO_NAME:
+        raise UsageError(
+            f"{out_dir}: is the workspace {found.name or ', '.join(found.divisions)}, not the demo's; the demo "
+            "writes a generated region and DEMO rounds, so give it a folder of its own"
+        )
+    return found
+
+
+def run_demo(out_dir: Path, progress: Progress = SILENT, *, region: Path | None = None) -> DemoResult:
+    """Run every stage on the default region, in the demo's workspace ``out_dir`` (``region``: the raw
+    folder of the default region, generated there if missing; default the workspace's ``raw/``)."""
+    checks.output_folder(out_dir, *([] if region is None else [region]))
+    ws = demo_workspace(out_dir)
+    region = ws.raw if region is None else region
     metadata = ensure_region(region, progress)
-    clean = out_dir / "clean"
-    internal = out_dir / "internal"
-    reports = ingest(region, clean, progress=progress)
+    clean, internal = ws.clean, ws.internal
+    reports = ingest(region, clean, progress=progress, towns=ws.towns)
     as_of = dt.date.fromisoformat(f"{metadata.end_month}-01") + dt.timedelta(days=32)
     as_of = as_of.replace(day=1) - dt.timedelta(days=1)  # the last day of history
     write_features(clean, as_of, internal / "features.parquet")
     outputs = {
+        "the demo's workspace (its settings: plans, policy, model, folders)": ws.file,
         "raw region (generated; truth/ is for evaluation only)": region,
         "clean tables (Parquet, one per table)": clean,
         "quarantined rows with file, line, column, rule": clean / QUARANTINE,
         "ingest manifest (rows in = accepted + quarantined)": clean / MANIFEST,
         f"indicators of every live firm as of {as_of} (internal)": internal / "features.parquet",
     }
-    if not _usable_champion(models_dir):
-        trained = train_region(
-            clean, as_of, internal / "model", truth_dir=region / "truth", data_dir=data_dir, progress=progress
-        )
-        if trained.version is None:
-            raise UsageError(f"the demo model was not registered in MLflow under {data_dir}")
-        gates = promote(data_dir, trained.version, models_dir)
-        if not all(g.passed for g in gates):
-            failed = ", ".join(g.name for g in gates if not g.passed)
-            raise UsageError(
-                f"the demo model failed its promotion gates ({failed}); see {internal / 'model' / REPORT_HTML}"
-            )
-        outputs["model validation report (internal)"] = internal / "model" / REPORT_HTML
-        outputs["MLflow store (runs and registry)"] = data_dir / "mlflow"
-    score_table(models_dir, internal / "features.parquet", internal / "scores.parquet")
-    outputs["champion model (text model, metadata, model card)"] = models_dir
+    champion = ws.champion
+    if not usable_champion(champion):
+        outputs["model validation report (internal)"] = train_champion(ws, as_of, region / "truth", progress)
+        outputs["MLflow store (runs and registry)"] = ws.data / MLFLOW
+        champion = ws.models
+    score_table(champion, internal / "features.parquet", internal / "scores.parquet")
+    outputs["champion model (text model, metadata, model card)"] = champion
     outputs["calibrated risk scores (internal)"] = internal / "scores.parquet"
 
     previous = as_of.replace(day=1) - dt.timedelta(days=1)
     write_features(clean, previous, internal / "features-previous.parquet")
-    run_tiers(internal / "features-previous.parquet", models_dir, policy, internal / "tiers-previous.parquet")
-    run_tiers(internal / "features.parquet", models_dir, policy, internal / "tiers.parquet")
-    write_tier_report(
-        internal / "tiers.parquet", internal / "tiers-previous.parquet", clean, internal / "tier-report.html"
-    )
-    outputs[f"tiers A/B/C/D with rules and reasons, as of {as_of} (internal)"] = internal / "tiers.parquet"
+    run_tiers(internal / "features-previous.parquet", champion, ws.policy, internal / "tiers-previous.parquet")
+    run_tiers(internal / "features.parquet", champion, ws.policy, ws.tiers)
+    write_tier_report(ws.tiers, internal / "tiers-previous.parquet", clean, internal / "tier-report.html")
+    outputs[f"tiers A/B/C/D with rules and reasons, as of {as_of} (internal)"] = ws.tiers
     outputs["tier monitoring report, this month against last (internal)"] = internal / "tier-report.html"
 
     # Data end with October.  November's round (drawn on September's tiers) has been inspected;
     # its results are SIMULATED from the generator's truth.  December's round is being planned.
     division = metadata.division
-    november = RoundId(division, as_of.replace(day=1)).months_before(-1)
-    last = run_round(out_dir, RoundId(division, november), plans, internal / "tiers-previous.parquet", clean)
-    this = run_round(
-        out_dir, RoundId(division, last.round_id.months_before(-1)), plans, internal / "tiers.parquet", clean
-    )
-    write_task_lists(out_dir, this.round_id, clean)
+    november = RoundId(division, RoundId(division, as_of.replace(day=1)).months_before(-1))
+    december = RoundId(division, november.months_before(-1))
+    last = run_round(ws.out, november, ws.plans_for(november), internal / "tiers-previous.parquet", clean)
+    this = run_round(ws.out, december, ws.plans_for(december), ws.tiers, clean)
+    write_task_lists(ws.out, this.round_id, clean)
     outputs[f"round {this.round_id}: task lists per department (xlsx, CSV with BOM)"] = this.tasks
     outputs[f"round {this.round_id}: auditor bundle (spec §7), verified"] = this.audit
     outputs[f"round {this.round_id}: inclusion probability of every frame record (internal)"] = (
@@ -128,14 +139,12 @@ def run_demo(
     demo_day = last.round_id.last_day
     form = last.simulated_form
     if not form.exists():
-        simulate_results(
-            out_dir, last.round_id, region / "truth", clean, form, last_day=demo_day - dt.timedelta(days=3)
-        )
-    import_results(out_dir, form, today=demo_day)
-    public = out_dir / PUBLIC
-    disclose(out_dir, public, clean, today=demo_day)
+        simulate_results(ws.out, last.round_id, region / "truth", clean, form, last_day=demo_day - dt.timedelta(days=3))
+    import_results(ws.out, form, today=demo_day)
+    public = ws.public
+    disclose(ws.out, public, clean, today=demo_day)
     verify_log(public)
-    estimate_round(out_dir, last.round_id)
+    estimate_round(ws.out, last.round_id)
     outputs[f"round {last.round_id}: SIMULATED results form (from the generator's truth, for the demo)"] = form
     outputs[f"round {last.round_id}: unbiased violation rates per tier and plan, plot and table (internal)"] = (
         last.internal / ESTIMATES_HTML
@@ -146,15 +155,18 @@ def run_demo(
     outputs["public site (static; open index.html from disk or serve the folder), transparency log verified"] = (
         public / INDEX
     )
-    return DemoResult(reports, outputs)
+    return DemoResult(ws, reports, outputs)
 
 
 def run_round(out_dir: Path, round_id: RoundId, plans: Path, tiers: Path, clean: Path) -> RoundPaths:
-    """One round to its finalised teams, verified (steps already done are not repeated)."""
+    """One round to its finalised teams, verified (steps already done are not repeated); its preview is
+    approved by the demo's labelled stand-in approver."""
     paths = RoundPaths(out_dir, round_id)
     if stage_of(paths) < Stage.DRAWN:
         if stage_of(paths) < Stage.COMMITTED:
             build_frame(out_dir, round_id, plans, tiers, clean, rebuild=True)
+            preview_round(out_dir, round_id)
+            approve(out_dir, round_id, DEMO_APPROVER, demo_approval_time(round_id))
             commit(out_dir, round_id, DEMO_RANDOMNESS_SOURCE)
         reveal(out_dir, round_id, DEMO_RANDOMNESS_VALUE)
         draw(out_dir, round_id)
@@ -172,17 +184,41 @@ def run_round(out_dir: Path, round_id: RoundId, plans: Path, tiers: Path, clean:
 
 
 DEFAULT_REGION = RegionSpec()
+DEFAULT_DIVISION = "330802"  # the generated region's (衢州市柯城区)
 DEMO_RANDOMNESS_SOURCE = (
     "DEMO ONLY: a fixed string stands in for public randomness; real rounds use an announced public draw"
 )
 DEMO_RANDOMNESS_VALUE = "DEMO — not public randomness — 演示用固定值"
+DEMO_APPROVER = "演示审批人 (DEMO: no person approved this round)"
 
 
-def _usable_champion(models_dir: Path) -> bool:
-    """A champion exported to ``models/`` that was trained on the current indicator catalog."""
+def demo_approval_time(round_id: RoundId) -> dt.datetime:
+    """The demo's approval time: 09:00 Beijing time (01:00 UTC) on the day before the round's month."""
+    return dt.datetime.combine(round_id.first_day - dt.timedelta(days=1), dt.time(1, 0), tzinfo=dt.UTC)
+
+
+def usable_champion(models_dir: Path) -> bool:
+    """A champion in ``models_dir`` that was trained on the current indicator catalog."""
     if not (models_dir / MODEL_FILE).is_file():
         return False
     return RiskModel.load(models_dir).features_ == [i.name for i in catalog()]
+
+
+def train_champion(ws: Workspace, as_of: dt.date, truth_dir: Path, progress: Progress = SILENT) -> Path:
+    """Train the model on the workspace's clean tables, log it to its MLflow store, promote it through its
+    gates and export it to the workspace's ``models/``; returns the validation report.
+
+    This is how the shipped champion is made: ``xinyong/defaults/models/`` is this export for the default
+    region, as of the last day of its history (docs: ``xinyong/defaults/models/README.md``)."""
+    model_dir = ws.internal / "model"
+    trained = train_region(ws.clean, as_of, model_dir, truth_dir=truth_dir, data_dir=ws.data, progress=progress)
+    if trained.version is None:
+        raise UsageError(f"the demo model was not registered in MLflow under {ws.data}")
+    gates = promote(ws.data, trained.version, ws.models)
+    if not all(g.passed for g in gates):
+        failed = ", ".join(g.name for g in gates if not g.passed)
+        raise UsageError(f"the demo model failed its promotion gates ({failed}); see {model_dir / REPORT_HTML}")
+    return model_dir / REPORT_HTML
 
 
 def ensure_region(region: Path, progress: Progress = SILENT, spec: RegionSpec = DEFAULT_REGION) -> RegionMetadata:

@@ -11,11 +11,11 @@ without a case here fails :func:`test_every_command_has_bad_input_cases`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import shutil
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -24,15 +24,17 @@ import polars as pl
 import pytest
 import typer
 
-from tests.conftest import NOVEMBER, REPO
-from xinyong.cli import app, main
+from tests.cli.conftest import run
+from tests.conftest import APPROVED_AT, CHAMPION, NOVEMBER, PLANS, POLICY
+from tests.rounds.hand_round import P01, P02, write_round
+from xinyong.cli import app
 from xinyong.core.ids import FORM
+from xinyong.draw.plans import CountAllocation
 from xinyong.indicators.catalog import catalog
 from xinyong.ingest.contract import results_form
+from xinyong.rounds.run import approve, preview_round
 
-PLANS = REPO / "plans" / "330802-default.toml"
-POLICY = REPO / "policy.toml"
-MODELS = REPO / "models"
+MODELS = CHAMPION
 DECEMBER = "330802-2026-12"
 NOV = str(NOVEMBER)
 
@@ -204,6 +206,25 @@ def make_folder(*parts: str) -> Callable[[Given], None]:
     return setup
 
 
+def workspace(*extra: str) -> Callable[[Given], None]:
+    """A workspace in ``ws/`` made by `xinyong init`, with ``extra`` lines appended to its xinyong.toml."""
+
+    def setup(g: Given) -> None:
+        from xinyong.workspace.settings import create_workspace
+
+        made = create_workspace(g.tmp / "ws", ["330802"])
+        made.file.write_text(made.file.read_text(encoding="utf-8") + "".join(f"{line}\n" for line in extra), "utf-8")
+
+    return setup
+
+
+def no_workspace(option: str) -> str:
+    return (
+        f"{option}: not given, and there is no workspace to take it from: run in a workspace (a folder with "
+        "xinyong.toml, made by `xinyong init`), or pass --workspace DIR or set XINYONG_WORKSPACE"
+    )
+
+
 def no_rows_features(g: Given) -> None:
     pl.read_parquet(g.features).head(0).write_parquet(g.tmp / "features-empty.parquet")
 
@@ -234,12 +255,60 @@ def _round(command: str, *rest: object) -> Callable[[Given], list[object]]:
     return lambda g: ["round", command, *rest]
 
 
-def _frame(g: Given, *, round_id: str = DECEMBER, tiers: Path | None = None, out: Path | None = None) -> list[object]:
+def _frame(
+    g: Given,
+    *,
+    round_id: str = DECEMBER,
+    plans: Path = PLANS,
+    tiers: Path | None = None,
+    out: Path | None = None,
+) -> list[object]:
     """`round frame` with the good inputs but the one given wrong."""
     return [
-        *("round", "frame", "--round", round_id, "--plans", PLANS),
+        *("round", "frame", "--round", round_id, "--plans", plans),
         *("--tiers", tiers or g.tiers, "--clean", g.clean, "--out", out or g.tmp / "out"),
     ]
+
+
+def plans_with(old: str, new: str) -> Callable[[Given], None]:
+    """The default plans with one typo: ``g.tmp / plans.toml``."""
+
+    def setup(g: Given) -> None:
+        (g.tmp / "plans.toml").write_text(PLANS.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+    return setup
+
+
+def tiers_with(change: pl.Expr) -> Callable[[Given], None]:
+    """This month's tier file with one column changed: ``g.tmp / internal / tiers.parquet``."""
+
+    def setup(g: Given) -> None:
+        (g.tmp / "internal").mkdir()
+        pl.read_parquet(g.tiers).with_columns(change).write_parquet(g.tmp / "internal" / "tiers.parquet")
+
+    return setup
+
+
+def hand_round(step: str, **given: object) -> Callable[[Given], None]:
+    """The hand-made December round (:mod:`tests.rounds.hand_round`) in ``g.tmp / out``, taken to ``step``:
+    framed, previewed, approved, or approved and then its frame changed."""
+
+    def setup(g: Given) -> None:
+        paths = write_round(g.tmp / "out", **given)
+        if step == "framed":
+            return
+        _, sha = preview_round(paths.out, paths.round_id)
+        if step in ("approved", "changed after approval"):
+            approve(paths.out, paths.round_id, "张三", APPROVED_AT, sha)
+        if step in ("changed", "changed after approval"):
+            frame = paths.audit / "frame.jsonl"
+            frame.write_bytes(b"".join(frame.read_bytes().splitlines(keepends=True)[1:]))
+
+    return setup
+
+
+def preview_sha(g: Given) -> str:
+    return hashlib.sha256((g.tmp / "out" / "rounds" / DECEMBER / "internal" / "preview.json").read_bytes()).hexdigest()
 
 
 CASES = [
@@ -330,6 +399,118 @@ CASES = [
         lambda g: f"{g.tmp / 'region'}: is also an input; write the output elsewhere",
         setup=make_folder("region"),
     ),
+    # -- workspace ----------------------------------------------------------------------------------
+    Case(
+        "init",
+        "DIR not empty",
+        lambda g: ["init", g.tmp, "--division", "330802"],
+        lambda g: f"{g.tmp}: is not empty; a workspace is made in a new or empty folder",
+    ),
+    Case(
+        "init",
+        "DIR already a workspace",
+        lambda g: ["init", g.tmp / "ws", "--division", "330802"],
+        lambda g: f"{g.tmp / 'ws'}: is already a workspace (it has xinyong.toml); edit that file instead",
+        setup=workspace(),
+    ),
+    Case(
+        "init",
+        "DIR a file",
+        lambda g: ["init", g.file, "--division", "330802"],
+        lambda g: f"{g.file}: is a file, not a folder to make a workspace in",
+    ),
+    Case(
+        "init",
+        "DIR under a file",
+        lambda g: ["init", g.file / "ws", "--division", "330802"],
+        lambda g: f"{g.file / 'ws'}: {g.file} is a file, so nothing can be written under it",
+    ),
+    Case(
+        "init",
+        "--division not a division code",
+        lambda g: ["init", g.tmp / "ws", "--division", "浙江衢州"],
+        lambda g: "--division: '浙江衢州' is not a 6-digit division code (GB/T 2260), e.g. 330802",
+    ),
+    Case(
+        "init",
+        "--division missing",
+        lambda g: ["init", g.tmp / "ws"],
+        lambda g: "Missing option '--division'.",
+    ),
+    Case(
+        "round draw",
+        "--workspace a folder that is not a workspace",
+        lambda g: ["--workspace", g.tmp, "round", "draw", "--round", DECEMBER],
+        lambda g: (
+            f"--workspace: {g.tmp}: not a workspace (it has no xinyong.toml); make one with "
+            "`xinyong init DIR --division CODE`"
+        ),
+    ),
+    Case(
+        "results status",
+        "--workspace a missing folder",
+        lambda g: ["--workspace", g.tmp / "nowhere", "results", "status", "--round", NOV],
+        lambda g: (
+            f"--workspace: {g.tmp / 'nowhere'}: no such workspace folder; make one with "
+            "`xinyong init DIR --division CODE`"
+        ),
+    ),
+    Case(
+        "explain",
+        "--workspace whose xinyong.toml has a misspelt key",
+        lambda g: ["--workspace", g.tmp / "ws", "explain", "91330802MA296TDX3C"],
+        lambda g: f"{g.tmp / 'ws' / 'xinyong.toml'}: unknown key 'folder' (did you mean 'folders'?)",
+        setup=workspace("[folder]", 'clean = "elsewhere"'),
+    ),
+    Case(
+        "round frame",
+        "--workspace of another division",
+        lambda g: [
+            *("--workspace", g.tmp / "ws", "round", "frame", "--round", "330801-2026-12"),
+            *("--tiers", g.tiers, "--clean", g.clean),
+        ],
+        lambda g: (
+            f"--round: round 330801-2026-12 is of division 330801, but the workspace {g.tmp / 'ws'} is for 330802 "
+            "(its xinyong.toml names no plans for 330801)"
+        ),
+        setup=workspace(),
+    ),
+    Case(
+        "round frame",
+        "no --plans, no workspace and no plans shipped for the division",
+        lambda g: [
+            *("round", "frame", "--round", "330801-2026-12", "--tiers", g.tiers, "--clean", g.clean),
+            *("--out", g.tmp / "out"),
+        ],
+        lambda g: (
+            "--plans: not given, there is no workspace to take it from, and no plans are shipped for division "
+            "330801: pass --plans FILE, or make a workspace with `xinyong init DIR --division 330801`"
+        ),
+    ),
+    Case(
+        "round commit",
+        "no --out and no workspace",
+        lambda g: ["round", "commit", "--round", DECEMBER, "--randomness", "福利彩票双色球 2026-12-01 开奖号码"],
+        lambda g: no_workspace("--out"),
+    ),
+    Case(
+        "model promote",
+        "no --data-dir and no workspace",
+        lambda g: ["model", "promote", "1", "--models", g.tmp / "models"],
+        lambda g: no_workspace("--data-dir"),
+    ),
+    Case(
+        "ingest",
+        "no RAW_DIR and no workspace",
+        lambda g: ["ingest", "--out", g.tmp / "clean"],
+        lambda g: no_workspace("RAW_DIR"),
+    ),
+    Case(
+        "log verify",
+        "no PUBLIC_DIR and no workspace",
+        lambda g: ["log", "verify"],
+        lambda g: no_workspace("PUBLIC_DIR"),
+    ),
     # -- model --------------------------------------------------------------------------------------
     Case(
         "model train",
@@ -344,6 +525,8 @@ CASES = [
                 "2026-10-31",
                 "--out",
                 g.tmp / "m",
+                "--data-dir",
+                g.tmp / "data",
                 "--labels-from",
                 g.features,
             ]
@@ -366,6 +549,8 @@ CASES = [
                 "2026-10-31",
                 "--out",
                 g.tmp / "m",
+                "--data-dir",
+                g.tmp / "data",
                 "--labels-from",
                 g.tmp / "labels.parquet",
             ]
@@ -375,7 +560,10 @@ CASES = [
     Case(
         "model train",
         "--out an existing file",
-        lambda g: ["model", "train", "--table", g.features, "--label", "dishonest_listed", "--out", g.file],
+        lambda g: [
+            *("model", "train", "--table", g.features, "--label", "dishonest_listed"),
+            *("--out", g.file, "--data-dir", g.tmp / "data"),
+        ],
         lambda g: f"{g.file}: is a file, not a folder to write into",
     ),
     Case(
@@ -642,10 +830,158 @@ CASES = [
         lambda g: f"{g.file}: is a file, not a folder to write into",
     ),
     Case(
+        "round frame",
+        "--plans with `targets` for `target`",
+        lambda g: _frame(g, plans=g.tmp / "plans.toml"),
+        lambda g: f"{g.tmp / 'plans.toml'}: plan P03: unknown key 'targets' (did you mean 'target'?)",
+        setup=plans_with("target = { industry_sections", "targets = { industry_sections"),
+    ),
+    Case(
+        "round frame",
+        "--plans with a ratio table without D",
+        lambda g: _frame(g, plans=g.tmp / "plans.toml"),
+        lambda g: (
+            f"{g.tmp / 'plans.toml'}: plan P02: allocation.ratios: no ratio for tier D; name every tier A, B, C, D "
+            '(write "0" to draw none of a tier)'
+        ),
+        setup=plans_with('C = "0.0085", D = "0.021" }', 'C = "0.0085" }'),
+    ),
+    Case(
+        "round frame",
+        "--tiers more than two months old",
+        lambda g: _frame(g, tiers=g.tmp / "internal" / "tiers.parquet"),
+        lambda g: (
+            f"{g.tmp / 'internal' / 'tiers.parquet'}: tiers as of 2026-08-31 are more than 2 months older than round "
+            f"{DECEMBER}; tier the firms as of 2026-10-01 or later"
+        ),
+        setup=tiers_with(pl.lit(dt.date(2026, 8, 31)).alias("as_of")),
+    ),
+    Case(
+        "round frame",
+        "--tiers of another division",
+        lambda g: _frame(g, tiers=g.tmp / "internal" / "tiers.parquet"),
+        lambda g: (
+            f"{g.tmp / 'internal' / 'tiers.parquet'}: a tier file of division 330803 "
+            f"({pl.read_parquet(g.tiers).height:,} of {pl.read_parquet(g.tiers).height:,} firms' USCCs, positions "
+            f"3–8), not of round {DECEMBER}'s division 330802"
+        ),
+        setup=tiers_with(pl.concat_str(pl.col("uscc").str.slice(0, 2), pl.lit("330803"), pl.col("uscc").str.slice(8))),
+    ),
+    Case(
+        "round preview",
+        "a round not framed",
+        lambda g: ["round", "preview", "--round", DECEMBER, "--out", g.tmp / "out"],
+        lambda g: not_framed(g.tmp / "out", "round preview", "framed"),
+    ),
+    Case(
+        "round preview",
+        "--round with markup",
+        lambda g: ["round", "preview", "--round", "<i>330802-2026-12</i>", "--out", g.tmp / "out"],
+        lambda g: not_a_round("--round", "<i>330802-2026-12</i>"),
+    ),
+    Case(
+        "round preview",
+        "a committed round",
+        lambda g: ["round", "preview", "--round", NOV, "--out", g.november],
+        lambda g: (
+            f"round {NOV} is committed; it was previewed and approved before "
+            f"({g.november / 'rounds' / NOV / 'audit' / 'approval.json'})"
+        ),
+    ),
+    Case(
+        "round approve",
+        "a round not previewed",
+        lambda g: ["round", "approve", "--round", DECEMBER, "--by", "张三", "--out", g.tmp / "out"],
+        lambda g: stage(g.tmp / "out", DECEMBER, "framed", "round approve", "previewed", "round preview"),
+        setup=hand_round("framed"),
+    ),
+    Case(
+        "round approve",
+        "--by left out",
+        lambda g: ["round", "approve", "--round", DECEMBER, "--out", g.tmp / "out"],
+        lambda g: "Missing option '--by'.",
+    ),
+    Case(
+        "round approve",
+        "an empty --by",
+        lambda g: ["round", "approve", "--round", DECEMBER, "--by", "  ", "--out", g.tmp / "out"],
+        lambda g: "--by: the approver's name is empty",
+        setup=hand_round("previewed"),
+    ),
+    Case(
+        "round approve",
+        "--preview another hash",
+        lambda g: [
+            "round",
+            "approve",
+            "--round",
+            DECEMBER,
+            "--by",
+            "张三",
+            "--preview",
+            "ab" * 32,
+            "--out",
+            g.tmp / "out",
+        ],
+        lambda g: (
+            f"--preview: {'ab' * 32} is not the current preview of round {DECEMBER} ({preview_sha(g)}); read the "
+            "current one before approving it"
+        ),
+        setup=hand_round("previewed"),
+    ),
+    Case(
+        "round approve",
+        "a preview with an oversize count",
+        lambda g: ["round", "approve", "--round", DECEMBER, "--by", "张三", "--out", g.tmp / "out"],
+        lambda g: (
+            f"round {DECEMBER}: the preview has 1 error(s) and cannot be approved (first: plan P02: allocation n = 50 "
+            "is larger than its frame of 4 firms); correct the plans or the roster, then run xinyong round frame "
+            "--rebuild and xinyong round preview"
+        ),
+        setup=hand_round(
+            "previewed", plans=(P01, replace(P02, allocation=CountAllocation(50, P02.allocation.weights)))
+        ),
+    ),
+    Case(
+        "round approve",
+        "a frame changed since the preview",
+        lambda g: ["round", "approve", "--round", DECEMBER, "--by", "张三", "--out", g.tmp / "out"],
+        lambda g: (
+            f"round {DECEMBER}: the frame, plans or roster changed since the preview; run xinyong round preview again"
+        ),
+        setup=hand_round("changed"),
+    ),
+    Case(
+        "round approve",
+        "a committed round",
+        lambda g: ["round", "approve", "--round", NOV, "--by", "张三", "--out", g.november],
+        lambda g: (
+            f"round {NOV} is committed; its approval is closed "
+            f"({g.november / 'rounds' / NOV / 'audit' / 'approval.json'})"
+        ),
+    ),
+    Case(
         "round commit",
         "a round not framed",
         lambda g: ["round", "commit", "--round", DECEMBER, "--randomness", "lottery", "--out", g.tmp / "out"],
-        lambda g: not_framed(g.tmp / "out", "round commit", "framed"),
+        lambda g: not_framed(g.tmp / "out", "round commit", "approved"),
+    ),
+    Case(
+        "round commit",
+        "a round not approved",
+        lambda g: ["round", "commit", "--round", DECEMBER, "--randomness", "lottery", "--out", g.tmp / "out"],
+        lambda g: stage(g.tmp / "out", DECEMBER, "previewed", "round commit", "approved", "round approve --by NAME"),
+        setup=hand_round("previewed"),
+    ),
+    Case(
+        "round commit",
+        "a frame changed after the approval",
+        lambda g: ["round", "commit", "--round", DECEMBER, "--randomness", "lottery", "--out", g.tmp / "out"],
+        lambda g: (
+            f"round {DECEMBER}: no approval of the current frame and plans; run xinyong round preview, then "
+            "xinyong round approve --by NAME"
+        ),
+        setup=hand_round("changed after approval"),
     ),
     Case(
         "round commit",
@@ -990,21 +1326,6 @@ def snapshot(roots: list[Path]) -> dict[Path, tuple[int, int]]:
     return state
 
 
-def run(
-    args: list[object], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    """``xinyong ARGS`` as a person runs it: (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["xinyong", *map(str, args)])
-    capsys.readouterr()
-    try:
-        main()
-    except SystemExit as exit_:
-        code = exit_.code
-    captured = capsys.readouterr()
-    assert isinstance(code, int)
-    return code, captured.out, captured.err
-
-
 def test_every_command_has_bad_input_cases() -> None:
     covered = {case.command for case in CASES}
     assert commands() - covered == set(), "commands without a bad-input case"
@@ -1029,8 +1350,9 @@ def test_a_mistake_is_one_error_line_with_its_exit_code_and_nothing_written(
         case.setup(g)
     args, message = case.args(g), case.error(g)
     before = snapshot(g.watched())
-    code, stdout, stderr = run(args, capsys, monkeypatch)
-    assert stderr == f"Error: {message}\n"
-    assert code == case.code
-    assert "Traceback" not in stdout + stderr
+    monkeypatch.chdir(tmp_path)  # in no workspace: the cases that need one name it
+    ran = run(args, capsys, monkeypatch)
+    assert ran.err == f"Error: {message}\n"
+    assert ran.code == case.code
+    assert "Traceback" not in ran.out + ran.err
     assert snapshot(g.watched()) == before, "a failed command changed files"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from xinyong.core.calendar import add_workdays, is_workday, known_years, result_due
+from xinyong.core.calendar import Supplement, add_workdays, is_workday, known_years, result_due
 from xinyong.errors import CalendarUnavailableError
 
 D = dt.date
@@ -31,5 +31,21 @@ def test_a_year_the_package_does_not_know_is_a_clear_error() -> None:
         result_due(D(2026, 12, 14))
     assert str(caught.value) == (
         "no official working-day calendar for 2027 yet: chinese-calendar 1.11.0 covers 2004–2026; "
-        "upgrade it once the State Council publishes 2027's holiday notice"
+        "upgrade it once the State Council publishes 2027's holiday notice, or enter the notice in the workspace's "
+        "calendar supplement (docs/workspace.md)"
     )
+
+
+def test_a_supplement_gives_the_calendar_of_a_year_the_package_does_not_know() -> None:
+    # A 2027 notice as an office would enter it: 元旦 Friday 1/1 off, Sunday 2/7 worked (调休), 春节 2/8–2/12 off.
+    supplement = Supplement(
+        years=frozenset({2027}),
+        holidays=frozenset({D(2027, 1, 1), *(D(2027, 2, d) for d in range(8, 13))}),
+        workdays=frozenset({D(2027, 2, 7)}),
+    )
+    assert not is_workday(D(2027, 1, 1), supplement) and is_workday(D(2027, 1, 4), supplement)
+    assert not is_workday(D(2027, 1, 2), supplement)  # an ordinary Saturday
+    assert is_workday(D(2027, 2, 7), supplement) and not is_workday(D(2027, 2, 8), supplement)
+    # 2026-12-14 + 20 working days: 12/15–12/31 are 13 (the package's 2026), then 1/4–1/8 and 1/11–1/12.
+    assert result_due(D(2026, 12, 14), supplement) == D(2027, 1, 12)
+    assert is_workday(D(2026, 10, 10), supplement)  # a year the package knows is the package's

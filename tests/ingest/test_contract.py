@@ -27,3 +27,14 @@ def test_labels_are_unique_per_table_so_chinese_headers_map_back() -> None:
 def test_reference_lists_are_complete() -> None:
     assert len(contract.industry_codes()) == 97  # GB/T 4754-2017 has 97 divisions (大类)
     assert len(contract.towns()) == 18  # the default region: 18 乡镇(街道) (README)
+    assert len(contract.stations()) == 7 and contract.shipped_towns()[0] == contract.Town(
+        "府山街道", "西", "府山市场监管所"
+    )
+
+
+def test_a_listed_set_of_towns_is_what_the_registry_is_checked_against() -> None:
+    listed = (contract.Town("一号街道", "东", "一号所"), contract.Town("二号镇", "西", "一号所"))
+    registry = contract.tables(listed)[0]
+    assert registry.column("town").allowed == ("一号街道", "二号镇")
+    assert registry.column("station").allowed == ("一号所",)
+    assert contract.tables()[0].column("town").allowed == contract.towns()  # none listed: the shipped ones

@@ -131,6 +131,24 @@ def test_quarantine_keeps_the_row_as_read(small_region: Path, tmp_path: Path) ->
     }
 
 
+def test_a_workspace_list_of_towns_replaces_the_shipped_one(small_region: Path, tmp_path: Path) -> None:
+    """A workspace that lists its towns (xinyong.toml [[town]]): a registry row of a town it does not
+    list is quarantined, as is one of a station none of its towns has."""
+    listed = tuple(t for t in contract.shipped_towns() if t.town != "府山街道")  # 白云街道 keeps 府山市场监管所
+    listed = tuple(contract.Town(t.town, t.grid, "白云所") if t.town == "白云街道" else t for t in listed)
+    ingest(small_region, tmp_path / "clean", today=INGEST_DAY, towns=listed)
+    firms = pl.read_parquet(small_region / "enterprises.parquet")
+    rejected = pl.read_csv(tmp_path / "clean" / "quarantine" / "enterprises.csv", infer_schema=False)
+    expected = firms.filter(pl.col("town") == "府山街道").height + firms.filter(pl.col("town") == "白云街道").height
+    assert rejected.height == expected > 0
+    assert set(zip(rejected["column"], rejected["rule"], strict=True)) == {
+        ("town", "allowed_values"),
+        ("station", "allowed_values"),
+    }
+    assert set(rejected.filter(pl.col("column") == "town")["value"]) == {"府山街道"}
+    assert set(rejected.filter(pl.col("column") == "station")["value"]) == {"府山市场监管所"}
+
+
 def test_gbk_csv_needs_the_encoding_and_then_reads(small_region: Path, tmp_path: Path) -> None:
     raw = write_csv_region(read_all(small_region, TABLES), tmp_path / "raw", encoding="gbk")
     with pytest.raises(InputFileError) as caught:

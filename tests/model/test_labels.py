@@ -62,6 +62,7 @@ def test_unlabelled_weight_moves_to_the_labelled_rows_of_its_class_only() -> Non
         ("violation = []\nno_violation = ['1']", "violation must be a non-empty list of result codes"),
         ("violation = ['A', 'Z']\nno_violation = ['1']", "violation: unknown result code Z"),
         ("violation = ['A']\nno_violation = ['1', 'A']", "code A is both a violation and not"),
+        ("violation = ['A']\nno_violaton = ['1']", "unknown key 'no_violaton' (did you mean 'no_violation'?)"),
     ],
 )
 def test_bad_policy_is_a_clear_error(tmp_path: Path, text: str, message: str) -> None:

@@ -29,12 +29,12 @@ def default_clean(default_region: Path, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def trained(default_clean: Path, default_region: Path, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("model") / "m"
-    train_region(default_clean, AS_OF, out, truth_dir=default_region / "truth", track=False)
+    train_region(default_clean, AS_OF, out, truth_dir=default_region / "truth")
     return out
 
 
 def test_training_twice_gives_byte_identical_model_files(default_clean: Path, trained: Path, tmp_path: Path) -> None:
-    train_region(default_clean, AS_OF, tmp_path / "again", track=False)
+    train_region(default_clean, AS_OF, tmp_path / "again")
     for name in ("model.txt", "metadata.json"):
         assert (tmp_path / "again" / name).read_bytes() == (trained / name).read_bytes(), name
 
@@ -75,7 +75,7 @@ def test_model_scores_the_monthly_features(trained: Path, default_clean: Path, t
 
 def test_region_training_needs_enough_months(default_clean: Path, tmp_path: Path) -> None:
     with pytest.raises(UsageError) as caught:
-        train_region(default_clean, dt.date(2024, 6, 30), tmp_path / "m", track=False)
+        train_region(default_clean, dt.date(2024, 6, 30), tmp_path / "m")
     assert str(caught.value) == "out-of-time training needs at least 15 months of labels, got 8"
 
 
@@ -97,7 +97,7 @@ def _credit_table(path: Path, n: int = 3000) -> Path:
 
 def test_generic_mode_trains_on_any_table(tmp_path: Path) -> None:
     table = _credit_table(tmp_path / "credit.csv")
-    trained = train_generic(table, "default", tmp_path / "m", id_column="customer", track=False)
+    trained = train_generic(table, "default", tmp_path / "m", id_column="customer")
     assert trained.holdout.naive.auc > 0.6 and trained.run_id is None and trained.version is None
     metadata = json.loads((tmp_path / "m" / "metadata.json").read_text(encoding="utf-8"))
     assert metadata["features"] == ["income", "purpose"] and metadata["categories"]["purpose"] == [
@@ -112,10 +112,10 @@ def test_generic_mode_trains_on_any_table(tmp_path: Path) -> None:
 def test_generic_mode_errors_name_the_file_and_column(tmp_path: Path) -> None:
     table = _credit_table(tmp_path / "credit.csv")
     with pytest.raises(InputFileError) as caught:
-        train_generic(table, "bad", tmp_path / "m", track=False)
+        train_generic(table, "bad", tmp_path / "m")
     assert str(caught.value) == f"{table}: no label column 'bad'; columns are customer, income, purpose, default"
     with pytest.raises(InputFileError) as caught:
-        train_generic(table, "purpose", tmp_path / "m", track=False)
+        train_generic(table, "purpose", tmp_path / "m")
     assert (
         str(caught.value)
         == f"{table}: label column 'purpose' must hold two values 0/1, found ['car', 'education', 'home']"

@@ -1,4 +1,4 @@
-"""The golden plans: ``plans/330802-default.toml`` with the shipped 抽查事项清单, as ``plans.json``.
+"""The golden plans: the shipped ``defaults/plans/330802-default.toml`` with the 抽查事项清单, as ``plans.json``.
 
 `scripts/regen_golden.py` writes `tests/rounds/golden/plans-330802-default.json` from this; only that
 script ever changes it, and `test_plans.py` fails when the committed plans' bytes move.

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from pathlib import Path
 
 import polars as pl
+import pytest
 
 from xinyong.core.ids import RoundId
 from xinyong.draw.plans import CountAllocation, Plan, RepeatExclusion, TargetFilter
-from xinyong.rounds.frame import frame_records
+from xinyong.errors import InputFileError
+from xinyong.rounds.frame import check_tiers, frame_records
 from xinyong.rounds.plans import Item
 
 ROUND = RoundId.parse("330802-2026-12", "test")
@@ -63,3 +66,44 @@ def test_a_firm_inspected_for_the_item_in_the_window_is_left_out_unless_its_tier
     # f5 was inspected for another item.
     assert frame["uscc"].to_list() == ["f2", "f4", "f5"]
     assert exclusions.rows() == [("P01", "f1", "同一事项12个月内已抽查 (inspected for this item since 2025-12-01)")]
+
+
+# -- the tier file must fit the round: one as-of date, at most two months old, of the round's division --
+def _tiers(as_of: dt.date, *divisions: str) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"uscc": [f"91{d}MA{i:08d}" for i, d in enumerate(divisions)], "as_of": [as_of] * len(divisions)}
+    )
+
+
+@pytest.mark.parametrize(
+    "as_of", [dt.date(2026, 10, 1), dt.date(2026, 10, 31), dt.date(2026, 11, 30), dt.date(2026, 12, 31)]
+)
+def test_tiers_of_the_two_months_before_or_of_the_round_month_fit(as_of: dt.date) -> None:
+    check_tiers(Path("t.parquet"), _tiers(as_of, "330802", "330802", "330803"), ROUND)
+
+
+@pytest.mark.parametrize(
+    ("tiers", "problem"),
+    [
+        (
+            _tiers(dt.date(2026, 9, 30), "330802"),
+            "tiers as of 2026-09-30 are more than 2 months older than round 330802-2026-12; tier the firms as of "
+            "2026-10-01 or later",
+        ),
+        (_tiers(dt.date(2027, 1, 1), "330802"), "tiers as of 2027-01-01 are after the month of round 330802-2026-12"),
+        (
+            _tiers(dt.date(2026, 10, 31), "330802", "330803", "330803"),
+            "a tier file of division 330803 (2 of 3 firms' USCCs, positions 3–8), not of round 330802-2026-12's "
+            "division 330802",
+        ),
+        (
+            pl.concat([_tiers(dt.date(2026, 10, 31), "330802"), _tiers(dt.date(2026, 11, 30), "330802")]),
+            "firms tiered as of 2 dates (2026-10-31 … 2026-11-30); a tier file is of one day",
+        ),
+        (_tiers(dt.date(2026, 10, 31)), "has no firms (0 rows), so there is nothing to frame"),
+    ],
+)
+def test_a_tier_file_that_does_not_fit_the_round_is_refused(tiers: pl.DataFrame, problem: str) -> None:
+    with pytest.raises(InputFileError) as caught:
+        check_tiers(Path("t.parquet"), tiers, ROUND)
+    assert str(caught.value) == f"t.parquet: {problem}"

@@ -87,3 +87,145 @@ def test_a_bad_plan_names_the_plan_and_field(tmp_path: Path, change, message: st
     with pytest.raises(InputFileError) as caught:
         read_plans(path)
     assert str(caught.value) == f"{path}: {message}"
+
+
+# -- a closed schema: typos are refused with the nearest known key, never ignored (issue 12) ---------
+def _changed(tmp_path: Path, old: str, new: str) -> Path:
+    text = PLANS.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "plans.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        # `targets` once turned the restaurants-only P03 into a plan of all firms (frame 11,104 → 17,000)
+        (
+            'target = { industry_sections = ["H"] }',
+            'targets = { industry_sections = ["H"] }',
+            "plan P03: unknown key 'targets' (did you mean 'target'?)",
+        ),
+        # `exclusions` dropped the tier exemptions
+        (
+            'exclusion = { months = 12, exempt_tiers = ["C", "D"] }',
+            'exclusions = { months = 12, exempt_tiers = ["C", "D"] }',
+            "plan P03: unknown key 'exclusions' (did you mean 'exclusion'?)",
+        ),
+        # `cross_staton` dropped 所所交叉
+        ("team_size = 2\ntarget", "team_size = 2\ncross_staton = true\ntarget", None),
+        # `minimum` was committed as a meaningless key
+        (
+            "min = { D = 1 } }",
+            "minimum = { D = 1 } }",
+            "plan P01: allocation: unknown key 'minimum' (did you mean 'min'?)",
+        ),
+        # a ratio table without D: D got only its min of 1
+        (
+            'C = "0.017", D = "0.042" }',
+            'C = "0.017" }',
+            'plan P01: allocation.ratios: no ratio for tier D; name every tier A, B, C, D (write "0" to draw none '
+            "of a tier)",
+        ),
+        (
+            'weights = { A = "1", B = "2", C = "4", D = "8" } }\nexclusion = { months = 12, exempt_tiers = [] }',
+            'weights = { A = "1", B = "2", C = "4" } }\nexclusion = { months = 12, exempt_tiers = [] }',
+            'plan P04: allocation.weights: no weight for tier D; name every tier A, B, C, D (write "0" to draw none '
+            "of a tier)",
+        ),
+        (
+            'industry_sections = ["H"]',
+            'industry_section = ["H"]',
+            "plan P03: target: unknown key 'industry_section' (did you mean 'industry_sections'?)",
+        ),
+        (
+            "exclusion = { months = 12, exempt_tiers = [] }",
+            "exclusion = { month = 12, exempt_tiers = [] }",
+            "plan P04: exclusion: unknown key 'month' (did you mean 'months'?)",
+        ),
+        ('mode = "count", n = 25,', 'mode = "count", n = 25, min = { D = 1 },', None),
+        ('division = "330802"', 'divison = "330802"', "unknown key 'divison' (did you mean 'division'?)"),
+        ('name = "企业公示信息双随机抽查"', 'name = "企业公示信息双随机抽查"\nowner = "张三"', None),
+        ('ratios = { A = "0.002",', 'ratios = { E = "0.1", A = "0.002",', None),
+    ],
+)
+def test_an_unknown_key_anywhere_is_named_with_the_nearest_known_one(
+    tmp_path: Path, old: str, new: str, message: str | None
+) -> None:
+    path = _changed(tmp_path, old, new)
+    expected = {
+        "cross_staton": "plan P03: unknown key 'cross_staton' (did you mean 'cross_station'?)",
+        "min = { D": "plan P04: allocation: unknown key 'min' (known keys: mode, n, weights)",
+        "owner": "plan P01: unknown key 'owner' (known keys: id, name, items, departments, team_size, allocation, "
+        "target, exclusion, cross_station)",
+        "E = ": "plan P01: allocation.ratios: unknown key 'E' (known keys: A, B, C, D)",
+    }
+    message = message or next(text for key, text in expected.items() if key in new)
+    with pytest.raises(InputFileError) as caught:
+        read_plans(path, reference_items())
+    assert str(caught.value) == f"{path}: {message}"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("team_size = 2", 'team_size = "2"', "plan P01: team_size: must be a whole number, not '2'"),
+        (
+            'items = ["SJ-SC-01"]',
+            'items = "SJ-SC-01"',
+            "plan P01: items: must be a list of text values, not 'SJ-SC-01'",
+        ),
+        ('division = "330802"', "division = 330802", "division: must be text, not 330802"),
+        (
+            'mode = "count", n = 25,',
+            'mode = "count", n = 25.0,',
+            "plan P04: allocation.n: must be a whole number, not 25.0",
+        ),
+        (
+            "exclusion = { months = 12, exempt_tiers = [] }",
+            'exclusion = { months = 12, exempt_tiers = "D" }',
+            "plan P04: exclusion.exempt_tiers: must be a list of text values, not 'D'",
+        ),
+        ('target = { industry_sections = ["H"] }', 'target = ["H"]', "plan P03: target: must be a table, not ['H']"),
+        (
+            'mode = "count", n = 25,',
+            'mode = ["count"], n = 25,',
+            "plan P04: allocation.mode: must be ratio or count, not ['count']",
+        ),
+        (
+            'target = { industry_sections = ["H"] }',
+            "cross_station = 1",
+            "plan P03: cross_station: must be true or false, not 1",
+        ),
+        (
+            'mode = "count", n = 25,',
+            'mode = "count",',
+            "plan P04: allocation.n: missing: count mode needs the number of targets n",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_type_names_the_field(tmp_path: Path, old: str, new: str, message: str) -> None:
+    path = _changed(tmp_path, old, new)
+    with pytest.raises(InputFileError) as caught:
+        read_plans(path, reference_items())
+    assert str(caught.value) == f"{path}: {message}"
+
+
+def test_a_single_plan_table_is_not_an_array_of_plans(tmp_path: Path) -> None:
+    path = tmp_path / "plans.toml"
+    path.write_text('division = "330802"\n[plan]\nid = "P01"\n', encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        read_plans(path)
+    assert str(caught.value) == f"{path}: plan: must be an array of tables [[plan]], not {{'id': 'P01'}}"
+
+
+def test_cross_station_is_settable_from_the_plans_file(tmp_path: Path) -> None:
+    path = _changed(
+        tmp_path,
+        'team_size = 2\ntarget = { industry_sections = ["H"] }',
+        'team_size = 2\ncross_station = true\ntarget = { industry_sections = ["H"] }',
+    )
+    p03 = next(p for p in read_plans(path, reference_items()).plans if p.id == "P03")
+    assert p03.cross_station and p03.to_record()["cross_station"] is True
+    assert not any(p.cross_station for p in default_plans().plans)  # and the default plans.json is unchanged

@@ -3,19 +3,25 @@ independent implementation of the spec re-derives the demo round."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from tests.conftest import DECEMBER, PLANS
+from tests.conftest import APPROVED_AT, DECEMBER, PLANS, approve_round
 from tests.draw.independent import rederive
-from xinyong.errors import RoundStateError
-from xinyong.rounds.run import build_frame, commit, draw, reveal
+from tests.rounds.hand_round import P01, P02, ROUND, write_round
+from xinyong.core.canonical import CJ, H, lines_of, mth
+from xinyong.draw.plans import CountAllocation, plans_json
+from xinyong.errors import InputFileError, RoundStateError, UsageError
+from xinyong.rounds.run import approve, build_frame, commit, draw, preview_round, reveal
+from xinyong.rounds.stage import Stage, stage_of
 from xinyong.workspace.layout import RoundPaths
 
 
@@ -59,12 +65,23 @@ def test_rerunning_finished_steps_gives_byte_identical_files(december_drawn: Rou
     assert {p.name: p.read_bytes() for p in december_drawn.audit.iterdir()} == before
 
 
-@pytest.mark.parametrize(("step", "needed"), [("draw", "revealed"), ("reveal", "committed"), ("commit", "framed")])
+@pytest.mark.parametrize(
+    ("step", "needed"),
+    [
+        ("draw", "revealed"),
+        ("reveal", "committed"),
+        ("commit", "approved"),
+        ("approve", "previewed"),
+        ("preview", "framed"),
+    ],
+)
 def test_steps_out_of_order_are_refused(step: str, needed: str, tmp_path: Path) -> None:
     call = {
         "draw": lambda: draw(tmp_path, DECEMBER),
         "reveal": lambda: reveal(tmp_path, DECEMBER, "1 2 3"),
         "commit": lambda: commit(tmp_path, DECEMBER, "lottery"),
+        "approve": lambda: approve(tmp_path, DECEMBER, "张三", APPROVED_AT),
+        "preview": lambda: preview_round(tmp_path, DECEMBER),
     }[step]
     with pytest.raises(RoundStateError) as caught:
         call()
@@ -81,6 +98,13 @@ def test_second_commit_and_second_reveal_are_refused(round_inputs: dict, tmp_pat
     assert built.rebuilt and built.size == len((audit / "frame.jsonl").read_bytes().splitlines()) > 0
     assert built.excluded == len((audit / "exclusions.jsonl").read_bytes().splitlines())
     assert (kept.rebuilt, kept.size, kept.excluded) == (False, built.size, None)
+    approve_round(tmp_path, DECEMBER)
+    paths = RoundPaths(tmp_path, DECEMBER)
+    build_frame(tmp_path, DECEMBER, PLANS, round_inputs["tiers"], round_inputs["clean"], rebuild=True)
+    # the new frame (new salts) is not the one approved: its preview and approval are gone
+    assert not any(p.exists() for p in (paths.internal / "preview.json", paths.audit / "approval.json"))
+    assert stage_of(paths) == Stage.FRAMED
+    approve_round(tmp_path, DECEMBER)
     commit(tmp_path, DECEMBER, "lottery")
     with pytest.raises(RoundStateError) as caught:
         commit(tmp_path, DECEMBER, "another lottery")
@@ -128,6 +152,154 @@ def test_unstaffed_targets_need_an_explicit_logged_decision(
     assert json.loads((audit / "decisions.jsonl").read_bytes().splitlines()[-1])["reason"] == "报上级统筹"
     assert (audit / "finalized.json").read_bytes() == decision.to_json()
     assert finalize(copy, DECEMBER) == decision  # once decided, the decision is read back
+
+
+# -- preview and approval, before the commitment (issue 12), on the hand-made round ----------------
+def test_commit_needs_an_approval_of_the_current_preview(tmp_path: Path) -> None:
+    paths = write_round(tmp_path)
+    with pytest.raises(RoundStateError) as caught:
+        commit(tmp_path, ROUND, "lottery")
+    assert str(caught.value) == (
+        f"{paths.folder}: round {ROUND} is framed; `xinyong round commit` needs it approved: "
+        "run `xinyong round preview` first"
+    )
+    result, sha = preview_round(tmp_path, ROUND)
+    assert result.errors == () and sha == H((paths.internal / "preview.json").read_bytes())
+    with pytest.raises(RoundStateError) as caught:
+        commit(tmp_path, ROUND, "lottery")
+    assert str(caught.value).endswith("needs it approved: run `xinyong round approve --by NAME` first")
+    approval = approve(tmp_path, ROUND, "  张三 ", APPROVED_AT, sha)
+    audit = paths.audit
+    assert (audit / "approval.json").read_bytes() == CJ(
+        {
+            "approved_at": "2026-10-30T01:00:00+00:00",
+            "approved_by": "张三",
+            "frame_root": mth(lines_of((audit / "frame.jsonl").read_bytes())),
+            "inspectors_root": mth(lines_of((audit / "inspectors.jsonl").read_bytes())),
+            "plans_sha256": H((audit / "plans.json").read_bytes()),
+            "preview_sha256": sha,
+            "round": str(ROUND),
+        }
+    )
+    commit(tmp_path, ROUND, "lottery")
+    commitment = json.loads((audit / "commitment.json").read_bytes())
+    assert (commitment["frame_root"], commitment["plans_sha256"], commitment["inspectors_root"]) == (
+        approval.frame_root,
+        approval.plans_sha256,
+        approval.inspectors_root,
+    )
+    with pytest.raises(RoundStateError) as caught:
+        preview_round(tmp_path, ROUND)
+    assert str(caught.value) == (
+        f"round {ROUND} is committed; it was previewed and approved before ({audit / 'approval.json'})"
+    )
+    with pytest.raises(RoundStateError) as caught:
+        approve(tmp_path, ROUND, "李四", APPROVED_AT)
+    assert str(caught.value) == f"round {ROUND} is committed; its approval is closed ({audit / 'approval.json'})"
+
+
+def test_the_preview_is_the_same_bytes_every_time(tmp_path: Path) -> None:
+    paths = write_round(tmp_path)
+    _, sha = preview_round(tmp_path, ROUND)
+    first = {name: (paths.internal / name).read_bytes() for name in ("preview.json", "preview.xlsx")}
+    _, again = preview_round(tmp_path, ROUND)
+    assert again == sha and {name: (paths.internal / name).read_bytes() for name in first} == first
+    sheet = pl.read_excel(paths.internal / "preview.xlsx", sheet_name="分层")
+    assert sheet.columns[:3] == ["计划编号", "抽查计划", "信用风险分类"] and sheet.height == 8
+
+
+def test_a_preview_with_errors_cannot_be_approved(tmp_path: Path) -> None:
+    oversize = replace(P02, allocation=CountAllocation(5, {"A": "1", "B": "1", "C": "2", "D": "1"}))
+    paths = write_round(tmp_path, plans=(P01, oversize))
+    result, sha = preview_round(tmp_path, ROUND)
+    assert [e.message for e in result.errors] == ["plan P02: allocation n = 5 is larger than its frame of 4 firms"]
+    with pytest.raises(RoundStateError) as caught:
+        approve(tmp_path, ROUND, "张三", APPROVED_AT, sha)
+    assert str(caught.value) == (
+        f"round {ROUND}: the preview has 1 error(s) and cannot be approved (first: plan P02: allocation n = 5 is "
+        "larger than its frame of 4 firms); correct the plans or the roster, then run xinyong round frame --rebuild "
+        "and xinyong round preview"
+    )
+    assert not (paths.audit / "approval.json").exists()
+
+
+def test_files_changed_after_the_preview_need_a_new_preview(tmp_path: Path) -> None:
+    paths = write_round(tmp_path)
+    _, sha = preview_round(tmp_path, ROUND)
+    (paths.audit / "plans.json").write_bytes(plans_json((P01, replace(P02, team_size=3))))
+    with pytest.raises(RoundStateError) as caught:
+        approve(tmp_path, ROUND, "张三", APPROVED_AT, sha)
+    assert str(caught.value) == (
+        f"round {ROUND}: the frame, plans or roster changed since the preview; run xinyong round preview again"
+    )
+    _, new = preview_round(tmp_path, ROUND)
+    assert new != sha and approve(tmp_path, ROUND, "张三", APPROVED_AT, new).preview_sha256 == new
+
+
+def test_files_changed_after_the_approval_refuse_the_commit(tmp_path: Path) -> None:
+    paths = write_round(tmp_path)
+    approve_round(tmp_path, ROUND)
+    frame = paths.audit / "frame.jsonl"
+    frame.write_bytes(b"".join(frame.read_bytes().splitlines(keepends=True)[1:]))  # one firm fewer
+    with pytest.raises(RoundStateError) as caught:
+        commit(tmp_path, ROUND, "lottery")
+    assert str(caught.value) == (
+        f"round {ROUND}: no approval of the current frame and plans; run xinyong round preview, then "
+        "xinyong round approve --by NAME"
+    )
+    assert not (paths.audit / "commitment.json").exists() and not paths.public_root.exists()
+    preview_round(tmp_path, ROUND)  # a preview of other files withdraws the approval of the old ones
+    assert not (paths.audit / "approval.json").exists() and stage_of(paths) == Stage.PREVIEWED
+
+
+def test_a_new_preview_of_the_same_files_keeps_the_approval(tmp_path: Path) -> None:
+    paths = write_round(tmp_path)
+    approve_round(tmp_path, ROUND)
+    before = (paths.audit / "approval.json").read_bytes()
+    preview_round(tmp_path, ROUND)
+    assert (paths.audit / "approval.json").read_bytes() == before and stage_of(paths) == Stage.APPROVED
+
+
+def test_approve_names_the_preview_and_the_approver(tmp_path: Path) -> None:
+    write_round(tmp_path)
+    _, sha = preview_round(tmp_path, ROUND)
+    with pytest.raises(UsageError) as caught:
+        approve(tmp_path, ROUND, "张三", APPROVED_AT, "0" * 64)
+    assert str(caught.value) == (
+        f"--preview: {'0' * 64} is not the current preview of round {ROUND} ({sha}); read the current one before "
+        "approving it"
+    )
+    with pytest.raises(UsageError) as caught:
+        approve(tmp_path, ROUND, " \u3000 ", APPROVED_AT)
+    assert str(caught.value) == "--by: the approver's name is empty"
+    first = approve(tmp_path, ROUND, "张三", APPROVED_AT)
+    later = APPROVED_AT + dt.timedelta(hours=2)
+    assert approve(tmp_path, ROUND, "张三", later) == first  # approved already: unchanged
+    with pytest.raises(RoundStateError) as caught:
+        approve(tmp_path, ROUND, "李四", later)
+    assert str(caught.value) == (
+        f"round {ROUND}: preview {sha} is already approved by 张三 at 2026-10-30T01:00:00+00:00"
+    )
+
+
+def test_damaged_round_files_are_one_error_naming_the_file(tmp_path: Path) -> None:
+    paths = write_round(tmp_path)
+    (paths.audit / "plans.json").write_bytes(b"not json")
+    with pytest.raises(InputFileError) as caught:
+        preview_round(tmp_path, ROUND)
+    assert str(caught.value) == (
+        f"{paths.audit / 'plans.json'}: damaged, not as xinyong wrote it (JSONDecodeError: Expecting value: line 1 "
+        "column 1 (char 0)); build the frame again with xinyong round frame --rebuild"
+    )
+    write_round(tmp_path)
+    approve_round(tmp_path, ROUND)
+    (paths.audit / "approval.json").write_bytes(b'{"round": "330802-2026-12"}')
+    with pytest.raises(InputFileError) as caught:
+        commit(tmp_path, ROUND, "lottery")
+    assert str(caught.value).startswith(
+        f"{paths.audit / 'approval.json'}: damaged, not as xinyong wrote it (TypeError: "
+    )
+    assert str(caught.value).endswith("; remove it, run xinyong round preview and approve again")
 
 
 # -- on the small world (tests/crash.py): the randomness description, and steps cut short -------------

@@ -34,7 +34,10 @@ def test_each_stage_is_read_back_from_its_files(stage: Stage, tmp_path: Path) ->
 
 def test_the_stages_are_ordered_as_the_steps_run() -> None:
     assert list(Stage) == sorted(Stage)
-    assert [s.name for s in Stage] == ["NEW", "FRAMED", "COMMITTED", "REVEALED", "DRAWN", "ASSIGNED", "FINALIZED"]
+    assert [s.name for s in Stage] == [
+        *("NEW", "FRAMED", "PREVIEWED", "APPROVED", "COMMITTED"),
+        *("REVEALED", "DRAWN", "ASSIGNED", "FINALIZED"),
+    ]
     assert all(stage_files(RoundPaths(Path("out"), ROUND), s) for s in Stage if s is not Stage.NEW)
 
 
@@ -45,6 +48,13 @@ def test_a_later_file_without_the_earlier_ones_does_not_move_a_round_on(tmp_path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"")
     assert stage_of(paths) == Stage.COMMITTED  # no randomness.json: not revealed, so not drawn either
+
+
+def test_an_approval_without_a_preview_does_not_make_a_round_approved(tmp_path: Path) -> None:
+    paths = RoundPaths(tmp_path, ROUND)
+    reach(paths, Stage.APPROVED)
+    stage_files(paths, Stage.PREVIEWED)[-1].unlink()  # preview.json gone: the approval approves nothing
+    assert stage_of(paths) == Stage.FRAMED
 
 
 def test_a_stage_needs_every_one_of_its_files(tmp_path: Path) -> None:
@@ -64,7 +74,9 @@ def test_require_passes_a_round_that_got_that_far_and_returns_its_stage(tmp_path
 @pytest.mark.parametrize(
     ("stage", "needed", "command", "next_step"),
     [
-        (Stage.NEW, Stage.FRAMED, "round commit", "xinyong round frame"),
+        (Stage.NEW, Stage.FRAMED, "round preview", "xinyong round frame"),
+        (Stage.FRAMED, Stage.APPROVED, "round commit", "xinyong round preview"),
+        (Stage.PREVIEWED, Stage.APPROVED, "round commit", "xinyong round approve --by NAME"),
         (Stage.COMMITTED, Stage.REVEALED, "round draw", "xinyong round reveal --value …"),
         (Stage.DRAWN, Stage.FINALIZED, "round tasks", "xinyong round assign"),
     ],

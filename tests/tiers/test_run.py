@@ -13,7 +13,7 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from tests.conftest import INGEST_DAY, REPO
+from tests.conftest import CHAMPION, INGEST_DAY, POLICY
 from xinyong.errors import UsageError
 from xinyong.indicators.features import build_features
 from xinyong.indicators.run import scan_clean, write_features
@@ -35,8 +35,8 @@ def month(default_region: Path, tmp_path_factory) -> dict:
     write_features(root / "clean", AS_OF, root / "internal" / "features.parquet")
     summary = run_tiers(
         root / "internal" / "features.parquet",
-        REPO / "models",
-        REPO / "policy.toml",
+        CHAMPION,
+        POLICY,
         root / "internal" / "tiers.parquet",
     )
     return {"root": root, "summary": summary, "tiers": pl.read_parquet(root / "internal" / "tiers.parquet")}
@@ -135,8 +135,8 @@ def test_tiers_refuse_to_be_written_outside_an_internal_folder(month, tmp_path: 
     with pytest.raises(UsageError) as caught:
         run_tiers(
             month["root"] / "internal" / "features.parquet",
-            REPO / "models",
-            REPO / "policy.toml",
+            CHAMPION,
+            POLICY,
             tmp_path / "public" / "t.parquet",
         )
     assert (
@@ -148,8 +148,8 @@ def test_tiers_refuse_to_be_written_outside_an_internal_folder(month, tmp_path: 
 def test_weighted_violation_rate_rises_a_to_d_on_the_holdout(month, default_region: Path) -> None:
     """Acceptance: on the model's holdout months, 1/π-weighted observed rates rise strictly A→D, as the truth does."""
     tables = scan_clean(month["root"] / "clean")
-    model = RiskModel.load(REPO / "models")
-    policy = read_policy(REPO / "policy.toml")
+    model = RiskModel.load(CHAMPION)
+    policy = read_policy(POLICY)
     holdout = model.metadata_["split"]["holdout"]
     labels = (
         inspection_labels(tables["inspections"], label_policy()).filter(pl.col("round_month").is_in(holdout)).collect()
@@ -201,7 +201,7 @@ def test_explain_prints_tier_rules_and_reasons(month) -> None:
             "--tiers",
             str(month["root"] / "internal" / "tiers.parquet"),
             "--model",
-            str(REPO / "models"),
+            str(CHAMPION),
         ],
         capture_output=True,
         text=True,

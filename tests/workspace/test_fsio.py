@@ -90,3 +90,21 @@ def test_a_durable_write_flushes_the_file_and_its_folder_and_a_mode_can_be_asked
     assert stat.S_IMODE((tmp_path / "key").stat().st_mode) == 0o600
     fsio.write_bytes(tmp_path / "page", b"x")
     assert len(flushed) == 2  # an ordinary write is not flushed
+
+
+def test_an_xlsx_of_the_same_sheets_is_the_same_bytes_whenever_it_is_written(tmp_path: Path) -> None:
+    import zipfile
+
+    sheets = {
+        "计划": pl.DataFrame({"计划编号": ["P01", "P02"], "抽取户数": [156, 104]}),
+        "问题": pl.DataFrame({"说明": ["无"]}),
+    }
+    fsio.write_xlsx(tmp_path / "a.xlsx", sheets)
+    fsio.write_xlsx(tmp_path / "b.xlsx", sheets)
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    # no clock inside: xlsxwriter would stamp the creation time with now(), the zip entries a fixed 1980-01-31
+    core = zipfile.ZipFile(tmp_path / "a.xlsx").read("docProps/core.xml").decode()
+    assert '<dcterms:created xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z</dcterms:created>' in core
+    assert {info.date_time for info in zipfile.ZipFile(tmp_path / "a.xlsx").infolist()} == {(1980, 1, 31, 0, 0, 0)}
+    assert pl.read_excel(tmp_path / "b.xlsx", sheet_name="计划").equals(sheets["计划"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx", "b.xlsx"]

@@ -3,7 +3,8 @@
 One module per command group; each registers its commands on :data:`xinyong.cli.app.app` when imported.
 """
 
-from xinyong.cli import data, demo, estimate, model, publish, results, rounds, tiers  # noqa: F401  (registers the commands)
+# Importing each module registers its commands.
+from xinyong.cli import data, demo, estimate, model, publish, results, rounds, tiers, workspace  # noqa: F401
 from xinyong.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -3,12 +3,22 @@
 No logic lives here.  Every :class:`~xinyong.errors.XinyongError` becomes ``Error: …`` on stderr
 with its exit code and no traceback; so does a mistake the parser finds (a missing or unknown option,
 argument or command: exit code 2).  Typer carries its own copy of Click, so those are Typer's exceptions.
+
+The workspace (:mod:`xinyong.workspace.settings`) is found here and nowhere else: ``xinyong --workspace
+W …``, else ``XINYONG_WORKSPACE``, else the nearest ``xinyong.toml`` upwards from the current folder —
+looked for once, and only when an option left out takes its default from it.  The options that do
+are declared once below (``_OUT``, ``_CLEAN``, ``_POLICY``, …): an option given wins; without a
+workspace, the tier policy, the plans and the champion model fall back to the shipped defaults, and
+every other such option must be given.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +28,8 @@ from rich.console import Console
 from xinyong import __version__
 from xinyong.core.ids import RoundId
 from xinyong.errors import UsageError, XinyongError
+from xinyong.workspace import layout
+from xinyong.workspace.settings import ENVIRONMENT, Workspace, find_workspace
 
 app = typer.Typer(
     name="xinyong",
@@ -64,13 +76,165 @@ _ROUND = Annotated[
 _ROUND_ARGUMENT = Annotated[
     RoundId, typer.Argument(parser=_round_argument, metavar="ROUND", help="Round id, e.g. 330802-2026-11.")
 ]
-_OUT = Annotated[Path, typer.Option("--out", help="Output root (rounds/ and public/ go under it).")]
+
+
+# -- the workspace ----------------------------------------------------------------------------------
+@dataclass
+class _Invocation:
+    """This run's ``--workspace`` and, once looked for, its workspace (None: there is none)."""
+
+    option: Path | None = None
+    looked: bool = False
+    found: Workspace | None = None
+
+
+_invocation = _Invocation()
+
+
+def workspace() -> Workspace | None:
+    """The workspace of this command: looked for once, from the option, the environment and the current folder."""
+    if not _invocation.looked:
+        _invocation.found = find_workspace(_invocation.option, os.environ, Path.cwd())
+        _invocation.looked = True
+    return _invocation.found
+
+
+def needed(option: str) -> Workspace:
+    """The workspace that gives ``option`` its default; one error line when there is none."""
+    found = workspace()
+    if found is None:
+        raise UsageError(
+            f"{option}: not given, and there is no workspace to take it from: run in a workspace (a folder with "
+            f"{layout.WORKSPACE_FILE}, made by `xinyong init`), or pass --workspace DIR or set {ENVIRONMENT}"
+        )
+    return found
+
+
+def _from_workspace(option: str, setting: Callable[[Workspace], Path]) -> Callable[[], Path]:
+    """A default taken from the workspace, which must exist."""
+    return lambda: setting(needed(option))
+
+
+def _or_shipped(setting: Callable[[Workspace], Path], shipped: Path) -> Callable[[], Path]:
+    """A default taken from the workspace when there is one, else the shipped default."""
+
+    def default() -> Path:
+        found = workspace()
+        return shipped if found is None else setting(found)
+
+    return default
+
+
+def plans_for(given: Path | None, round_id: RoundId) -> Path:
+    """``--plans`` given, else the workspace's plans of the round's division, else the shipped ones of it."""
+    if given is not None:
+        return given
+    found = workspace()
+    if found is not None:
+        return found.plans_for(round_id)
+    shipped = layout.shipped_plans(round_id.division)
+    if not shipped.is_file():
+        raise UsageError(
+            f"--plans: not given, there is no workspace to take it from, and no plans are shipped for division "
+            f"{round_id.division}: pass --plans FILE, or make a workspace with `xinyong init DIR --division "
+            f"{round_id.division}`"
+        )
+    return shipped
+
+
+def _shown(text: str) -> str:
+    return f"the workspace's {text}"
+
+
+_OUT = Annotated[
+    Path,
+    typer.Option(
+        "--out",
+        default_factory=_from_workspace("--out", lambda w: w.out),
+        show_default=_shown("work root"),
+        help="Output root (rounds/ and public/ go under it).",
+    ),
+]
+_CLEAN = Annotated[
+    Path,
+    typer.Option(
+        "--clean",
+        default_factory=_from_workspace("--clean", lambda w: w.clean),
+        show_default=_shown("clean/"),
+        help="Clean folder written by `xinyong ingest`.",
+    ),
+]
+_POLICY = Annotated[
+    Path,
+    typer.Option(
+        "--policy",
+        default_factory=_or_shipped(lambda w: w.policy, layout.SHIPPED_POLICY),
+        show_default=_shown("policy.toml, else the shipped one"),
+        help="Tier policy TOML: cut-offs and override rules.",
+    ),
+]
+_CHAMPION = Annotated[
+    Path,
+    typer.Option(
+        "--model",
+        default_factory=_or_shipped(lambda w: w.champion, layout.SHIPPED_CHAMPION),
+        show_default=_shown("champion (models/), else the shipped one"),
+        help="A model folder: the champion `xinyong model promote` exported, or the --out of `xinyong model train`.",
+    ),
+]
+_MODELS = Annotated[
+    Path,
+    typer.Option(
+        "--models",
+        default_factory=_from_workspace("--models", lambda w: w.models),
+        show_default=_shown("models/"),
+        help="Where the champion is exported.",
+    ),
+]
+_DATA_DIR = Annotated[
+    Path,
+    typer.Option(
+        "--data-dir",
+        default_factory=_from_workspace("--data-dir", lambda w: w.data),
+        show_default=_shown("data/"),
+        help="Data folder holding the MLflow store (mlflow/).",
+    ),
+]
+_PUBLIC_ARGUMENT = Annotated[
+    Path,
+    typer.Argument(
+        default_factory=_from_workspace("PUBLIC_DIR", lambda w: w.public),
+        show_default=_shown("public/"),
+        metavar="PUBLIC_DIR",
+        help="A published site folder (with log/).",
+    ),
+]
+_TIERS_FILE = Annotated[
+    Path,
+    typer.Option(
+        "--tiers",
+        default_factory=_from_workspace("--tiers", lambda w: w.tiers),
+        show_default=_shown("internal/tiers.parquet"),
+        help="A tier file from `xinyong tiers`.",
+    ),
+]
 
 
 @app.callback(invoke_without_command=True)
 def _root(
     version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+    workspace_option: Annotated[
+        Path | None,
+        typer.Option(
+            "--workspace",
+            metavar="DIR",
+            show_default=f"${ENVIRONMENT}, else the nearest {layout.WORKSPACE_FILE} upwards",
+            help="The workspace whose files and folders are the defaults (made by `xinyong init`).",
+        ),
+    ] = None,
 ) -> None:
+    global _invocation
+    _invocation = _Invocation(workspace_option)
     if version:
         out.print(f"xinyong {__version__}")
         raise typer.Exit()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _date, _required_date, app, out
+from xinyong.cli.app import _date, _from_workspace, _required_date, app, out, workspace
 
 
 @app.command(epilog="Example: xinyong generate --out data/region --enterprises 60000 --seed 7")
@@ -27,10 +27,26 @@ def generate(
     out.print(f"Wrote {sum(metadata.rows.values()):,} rows in {len(metadata.rows)} tables to {out_dir}")
 
 
-@app.command(epilog="Example: xinyong ingest data/region --out out/clean --encoding gbk")
+@app.command(epilog="Example: xinyong ingest raw --out clean --encoding gbk")
 def ingest(
-    raw_dir: Annotated[Path, typer.Argument(help="Folder with one file per table (.parquet, .csv or .xlsx).")],
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for clean Parquet, quarantine/ and manifest.json.")],
+    raw_dir: Annotated[
+        Path,
+        typer.Argument(
+            default_factory=_from_workspace("RAW_DIR", lambda w: w.raw),
+            show_default="the workspace's raw/",
+            metavar="RAW_DIR",
+            help="Folder with one file per table (.parquet, .csv or .xlsx).",
+        ),
+    ],
+    out_dir: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            default_factory=_from_workspace("--out", lambda w: w.clean),
+            show_default="the workspace's clean/",
+            help="Folder for clean Parquet, quarantine/ and manifest.json.",
+        ),
+    ],
     encoding: Annotated[str, typer.Option(help="Encoding of CSV files, e.g. utf-8 or gbk.")] = "utf-8",
     today: Annotated[str | None, typer.Option(help="Judge future dates against this day (default: today).")] = None,
 ) -> None:
@@ -39,13 +55,23 @@ def ingest(
     from xinyong.reports.progress import Bars
     from xinyong.reports.summary import ingest_summary
 
-    reports = run(raw_dir, out_dir, encoding=encoding, today=_date(today, "--today"), progress=Bars())
+    found = workspace()
+    towns = found.towns if found is not None else ()
+    reports = run(raw_dir, out_dir, encoding=encoding, today=_date(today, "--today"), progress=Bars(), towns=towns)
     out.print(ingest_summary(reports, out_dir))
 
 
-@app.command(epilog="Example: xinyong features out/demo/clean --as-of 2026-10-31 --out out/demo/features.parquet")
+@app.command(epilog="Example: xinyong features clean --as-of 2026-10-31 --out internal/features.parquet")
 def features(
-    clean_dir: Annotated[Path, typer.Argument(help="Clean folder written by `xinyong ingest`.")],
+    clean_dir: Annotated[
+        Path,
+        typer.Argument(
+            default_factory=_from_workspace("CLEAN_DIR", lambda w: w.clean),
+            show_default="the workspace's clean/",
+            metavar="CLEAN_DIR",
+            help="Clean folder written by `xinyong ingest`.",
+        ),
+    ],
     as_of: Annotated[str, typer.Option(help="Only records dated on or before this day are used (YYYY-MM-DD).")],
     out_path: Annotated[Path, typer.Option("--out", help="Parquet file: one row per live enterprise.")],
 ) -> None:

@@ -10,10 +10,10 @@ import typer
 from xinyong.cli.app import _OUT, _ROUND_ARGUMENT, app, out
 
 
-@app.command("estimate", epilog="Example: xinyong estimate 330802-2026-11 --out out/demo")
+@app.command("estimate", epilog="Example: xinyong estimate 330802-2026-11")
 def estimate_command(
     round_id: _ROUND_ARGUMENT,
-    out_dir: _OUT = Path("out"),
+    out_dir: _OUT,
     labels: Annotated[Path | None, typer.Option(help="Label policy TOML (default: shipped).")] = None,
 ) -> None:
     """Unbiased violation rates per tier, plan and overall (stratified Horvitz–Thompson), naive beside."""

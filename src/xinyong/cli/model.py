@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _required_date, app, out
+from xinyong.cli.app import _CHAMPION, _DATA_DIR, _MODELS, _required_date, app, needed, out
 from xinyong.errors import GateError, UsageError
 
 model_app = typer.Typer(help="Train, score and promote the credit-risk model.", no_args_is_help=True)
@@ -17,13 +17,17 @@ app.add_typer(model_app, name="model")
 @model_app.command(
     "train",
     epilog=(
-        "Examples: xinyong model train --clean out/demo/clean --as-of 2026-10-31 --out out/demo/model\n\n"
+        "Examples: xinyong model train --as-of 2026-10-31 --out internal/model\n\n"
         "xinyong model train --table credit.csv --label default --id customer_id --out out/credit-model"
     ),
 )
 def model_train(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for model.txt, metadata.json and the report.")],
-    clean: Annotated[Path | None, typer.Option(help="Region mode: the clean folder.")] = None,
+    data_dir: _DATA_DIR,
+    clean: Annotated[
+        Path | None,
+        typer.Option(help="Region mode: the clean folder.", show_default="the workspace's clean/ unless --table"),
+    ] = None,
     as_of: Annotated[str | None, typer.Option(help="Region mode: use labels finished by this day.")] = None,
     labels: Annotated[Path | None, typer.Option(help="Region mode: label policy TOML (default: shipped).")] = None,
     truth: Annotated[
@@ -44,14 +48,15 @@ def model_train(
         str | None, typer.Option("--time", help="Generic mode: split out of time on this column.")
     ] = None,
     weight: Annotated[str | None, typer.Option(help="Generic mode: a weight column (e.g. 1/π).")] = None,
-    data_dir: Annotated[Path, typer.Option(help="Project data folder holding the MLflow store.")] = Path("data"),
 ) -> None:
     """Train a LightGBM model (monotone, calibrated, 1/π-weighted), log it to MLflow and register it."""
     from xinyong.model.run import train_generic, train_region
     from xinyong.reports.progress import Bars
 
-    if (clean is None) == (table is None):
+    if clean is not None and table is not None:
         raise UsageError("give either --clean and --as-of (region mode) or --table and --label (generic mode)")
+    if table is None and clean is None:
+        clean = needed("--clean").clean
     if clean is not None:
         trained = train_region(
             clean,
@@ -85,15 +90,14 @@ def model_train(
 
 @model_app.command(
     "score",
-    epilog="Example: xinyong model score --model models --table out/demo/features.parquet --out "
-    "out/demo/internal/scores.parquet",
+    epilog="Example: xinyong model score --table internal/features.parquet --out internal/scores.parquet",
 )
 def model_score(
-    model: Annotated[Path, typer.Option(help="A model folder (e.g. models/ or the --out of model train).")],
     table: Annotated[Path, typer.Option(help="CSV or Parquet with the model's feature columns.")],
     out_path: Annotated[
         Path, typer.Option("--out", help="Output .parquet or .csv with the id and the calibrated score.")
     ],
+    model: _CHAMPION,
     id_column: Annotated[
         str | None, typer.Option("--id", help="Id column to carry over (default: the model's).")
     ] = None,
@@ -110,10 +114,10 @@ def model_score(
 )
 def model_promote(
     version: Annotated[str, typer.Argument(help="Registered model version to make champion.")],
+    models_dir: _MODELS,
+    data_dir: _DATA_DIR,
     force: Annotated[bool, typer.Option(help="Promote even if a gate fails; the override is recorded.")] = False,
     reason: Annotated[str, typer.Option(help="Why --force was needed (recorded).")] = "",
-    models_dir: Annotated[Path, typer.Option("--models", help="Where the champion is exported.")] = Path("models"),
-    data_dir: Annotated[Path, typer.Option(help="Project data folder holding the MLflow store.")] = Path("data"),
 ) -> None:
     """Move the `champion` alias to VERSION if its gates pass, and export it to models/."""
     from xinyong.model.registry import promote

@@ -8,19 +8,30 @@ from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _date, app, out
+from xinyong.cli.app import _CLEAN, _PUBLIC_ARGUMENT, _date, _from_workspace, app, out
 from xinyong.errors import UsageError
 
 
-@app.command(
-    "disclose", epilog="Example: xinyong disclose --out out/demo/public --work out/demo --clean out/demo/clean"
-)
+@app.command("disclose", epilog="Example: xinyong disclose --out public --work . --clean clean")
 def disclose_command(
     public_dir: Annotated[
-        Path, typer.Option("--out", help="The public site folder (its log's private key goes beside it).")
+        Path,
+        typer.Option(
+            "--out",
+            default_factory=_from_workspace("--out", lambda w: w.public),
+            show_default="the workspace's public/",
+            help="The public site folder (its log's private key goes beside it).",
+        ),
     ],
-    work: Annotated[Path, typer.Option(help="The rounds' output root (the --out of `xinyong round`).")] = Path("out"),
-    clean: Annotated[Path, typer.Option(help="Clean folder (firm and item names).")] = Path("out/clean"),
+    work: Annotated[
+        Path,
+        typer.Option(
+            default_factory=_from_workspace("--work", lambda w: w.out),
+            show_default="the workspace's work root",
+            help="The rounds' output root (the --out of `xinyong round`).",
+        ),
+    ],
+    clean: _CLEAN,
     today: Annotated[
         str | None,
         typer.Option(
@@ -61,7 +72,7 @@ app.add_typer(log_app, name="log")
 
 @log_app.command("verify", epilog="Example: xinyong log verify out/demo/public --since saved-checkpoint.txt")
 def log_verify(
-    public_dir: Annotated[Path, typer.Argument(help="A published site folder (with log/).")],
+    public_dir: _PUBLIC_ARGUMENT,
     since: Annotated[
         Path | None, typer.Option(help="A checkpoint you saved earlier: prove the log only grew since.")
     ] = None,
@@ -88,7 +99,7 @@ def log_verify(
     ),
 )
 def log_proof(
-    public_dir: Annotated[Path, typer.Argument(help="A published site folder (with log/).")],
+    public_dir: _PUBLIC_ARGUMENT,
     record: Annotated[str | None, typer.Option(help="Inclusion proof of this published result (its 记录号).")] = None,
     index: Annotated[int | None, typer.Option(help="Inclusion proof of the entry at this index (0-based).")] = None,
     old: Annotated[int | None, typer.Option("--from", help="Consistency proof from this earlier tree size.")] = None,

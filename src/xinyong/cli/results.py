@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _OUT, _ROUND, _date, app, out
+from xinyong.cli.app import _OUT, _ROUND, _date, app, out, workspace
 
 results_app = typer.Typer(
     help="Inspection results of a round: import the filled-in forms, see what is due.", no_args_is_help=True
@@ -16,10 +16,10 @@ results_app = typer.Typer(
 app.add_typer(results_app, name="results")
 
 
-@results_app.command("import", epilog="Example: xinyong results import 330802-2026-11-检查结果.xlsx --out out/demo")
+@results_app.command("import", epilog="Example: xinyong results import 330802-2026-11-检查结果.xlsx")
 def results_import(
     form: Annotated[Path, typer.Argument(help="The 抽查检查结果录入表 of one round (.xlsx or .csv).")],
-    out_dir: _OUT = Path("out"),
+    out_dir: _OUT,
     encoding: Annotated[str, typer.Option(help="Encoding of a CSV form, e.g. utf-8 or gbk.")] = "utf-8",
     today: Annotated[str | None, typer.Option(help="Judge future dates against this day (default: today).")] = None,
 ) -> None:
@@ -33,17 +33,19 @@ def results_import(
     )
 
 
-@results_app.command("status", epilog="Example: xinyong results status --round 330802-2026-11 --out out/demo")
+@results_app.command("status", epilog="Example: xinyong results status --round 330802-2026-11")
 def results_status_command(
     round_id: _ROUND,
-    out_dir: _OUT = Path("out"),
+    out_dir: _OUT,
     today: Annotated[str | None, typer.Option(help="Judge deadlines on this day (default: today).")] = None,
 ) -> None:
     """Pending, overdue and published results, with due dates in official working days."""
+    from xinyong.core.calendar import NO_SUPPLEMENT
     from xinyong.reports.summary import results_summary
     from xinyong.results.run import write_status
 
     day = _date(today, "--today") or dt.date.today()
-    status, target = write_status(out_dir, round_id, day)
+    found = workspace()
+    status, target = write_status(out_dir, round_id, day, found.supplement() if found else NO_SUPPLEMENT)
     out.print(results_summary(status, round_id, day))
     out.print(f"Every target with its status and due date: {target}")

@@ -7,34 +7,38 @@ from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _OUT, _ROUND, app, out
+from xinyong.cli.app import _CLEAN, _OUT, _ROUND, app, out, plans_for
 from xinyong.errors import UsageError
 
 round_app = typer.Typer(
-    help="The verifiable 双随机 draw (xinyong-draw-v1): frame → commit → reveal → draw → verify.", no_args_is_help=True
+    help="The verifiable 双随机 draw (xinyong-draw-v1): frame → preview → approve → commit → reveal → draw → verify.",
+    no_args_is_help=True,
 )
 app.add_typer(round_app, name="round")
 
 
 @round_app.command(
     "frame",
-    epilog=(
-        "Example: xinyong round frame --round 330802-2026-12 --plans plans/330802-default.toml "
-        "--tiers out/demo/internal/tiers.parquet --clean out/demo/clean --out out/demo"
-    ),
+    epilog=("Example: xinyong round frame --round 330802-2026-12 --tiers internal/tiers.parquet"),
 )
 def round_frame(
     round_id: _ROUND,
-    plans: Annotated[Path, typer.Option(help="Round plans TOML.")],
     tiers_path: Annotated[Path, typer.Option("--tiers", help="This month's internal tier file (the strata).")],
-    clean: Annotated[Path, typer.Option(help="Clean folder (registry, past inspections, roster).")],
-    out_dir: _OUT = Path("out"),
+    clean: _CLEAN,
+    out_dir: _OUT,
+    plans: Annotated[
+        Path | None,
+        typer.Option(
+            help="Round plans TOML.",
+            show_default="the workspace's plans of the round's division, else the shipped ones of it",
+        ),
+    ] = None,
     rebuild: Annotated[bool, typer.Option(help="Build the frame again (only before the commitment).")] = False,
 ) -> None:
     """Build the frame after exclusions, with the round's plans and roster."""
     from xinyong.rounds.run import build_frame
 
-    result = build_frame(out_dir, round_id, plans, tiers_path, clean, rebuild=rebuild)
+    result = build_frame(out_dir, round_id, plans_for(plans, round_id), tiers_path, clean, rebuild=rebuild)
     if result.rebuilt:
         out.print(
             f"Frame of round {round_id}: {result.size:,} (plan, firm) records; {result.excluded:,} excluded "
@@ -42,6 +46,65 @@ def round_frame(
         )
     else:
         out.print(f"Frame of round {round_id} already built ({result.size:,} records); unchanged")
+
+
+@round_app.command("preview", epilog="Example: xinyong round preview --round 330802-2026-12")
+def round_preview(round_id: _ROUND, out_dir: _OUT) -> None:
+    """Check the framed round before the commitment: N_h and n_h per plan and tier, exclusions by
+    reason, inspector capacity; write internal/preview.xlsx (for sign-off) and preview.json."""
+    from xinyong.rounds.preview import report_lines
+    from xinyong.rounds.run import preview_round
+    from xinyong.workspace.layout import PREVIEW, PREVIEW_XLSX, RoundPaths
+
+    result, sha = preview_round(out_dir, round_id)
+    for line in report_lines(result):
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
+    internal = RoundPaths(out_dir, round_id).internal
+    out.print(
+        f"Wrote {internal / PREVIEW_XLSX} and {PREVIEW}; preview SHA-256 {sha}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    if not result.errors:
+        out.print(
+            f"Approve it with: xinyong round approve --round {round_id} --by NAME --preview {sha} --out {out_dir}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+@round_app.command(
+    "approve",
+    epilog="Example: xinyong round approve --round 330802-2026-12 --by 张三",
+)
+def round_approve(
+    round_id: _ROUND,
+    by: Annotated[str, typer.Option("--by", help="Who approves the preview (recorded in audit/approval.json).")],
+    out_dir: _OUT,
+    preview_sha: Annotated[
+        str | None,
+        typer.Option(
+            "--preview",
+            metavar="SHA",
+            help="The SHA-256 of the preview approved, as `xinyong round preview` printed it; refused if not current.",
+        ),
+    ] = None,
+) -> None:
+    """Record who approved the round's current preview, by its hash; commit requires it."""
+    import datetime as dt
+
+    from xinyong.rounds.run import approve
+
+    approval = approve(out_dir, round_id, by, dt.datetime.now(dt.UTC), preview_sha)
+    out.print(
+        f"Round {round_id}: preview {approval.preview_sha256} approved by {approval.approved_by} at "
+        f"{approval.approved_at}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @round_app.command(
@@ -58,7 +121,7 @@ def round_commit(
             "committed in Unicode NFC, trimmed, without zero-width characters)."
         ),
     ],
-    out_dir: _OUT = Path("out"),
+    out_dir: _OUT,
 ) -> None:
     """Fix and publish the commitment before any randomness exists, and show the description it commits."""
     from xinyong.rounds.run import commit
@@ -76,7 +139,7 @@ def round_commit(
 def round_reveal(
     round_id: _ROUND,
     value: Annotated[str, typer.Option(help="The public random value, exactly as announced.")],
-    out_dir: _OUT = Path("out"),
+    out_dir: _OUT,
 ) -> None:
     """Accept the round's public random value (once) and derive the seed."""
     from xinyong.rounds.run import reveal
@@ -85,7 +148,7 @@ def round_reveal(
 
 
 @round_app.command("draw", epilog="Example: xinyong round draw --round 330802-2026-12 --out out/demo")
-def round_draw(round_id: _ROUND, out_dir: _OUT = Path("out")) -> None:
+def round_draw(round_id: _ROUND, out_dir: _OUT) -> None:
     """Select the targets: the smallest keys of every (plan, stratum)."""
     from xinyong.rounds.run import draw
 
@@ -99,8 +162,8 @@ def round_draw(round_id: _ROUND, out_dir: _OUT = Path("out")) -> None:
 )
 def round_assign(
     round_id: _ROUND,
-    clean: Annotated[Path, typer.Option(help="Clean folder (firms' stations, legal representatives, past teams).")],
-    out_dir: _OUT = Path("out"),
+    clean: _CLEAN,
+    out_dir: _OUT,
 ) -> None:
     """Draw the inspector teams (spec §6) from eligibility lists the rules alone decide."""
     from xinyong.rounds.run import assign
@@ -119,7 +182,7 @@ def round_assign(
 )
 def round_finalize(
     round_id: _ROUND,
-    out_dir: _OUT = Path("out"),
+    out_dir: _OUT,
     accept_unstaffed: Annotated[
         bool, typer.Option(help="Finalise although some targets are unstaffed (logged).")
     ] = False,
@@ -137,8 +200,8 @@ def round_finalize(
 )
 def round_tasks(
     round_id: _ROUND,
-    clean: Annotated[Path, typer.Option(help="Clean folder (firm names and addresses).")],
-    out_dir: _OUT = Path("out"),
+    clean: _CLEAN,
+    out_dir: _OUT,
 ) -> None:
     """Write the drawn round's task lists per department (xlsx, and CSV with BOM)."""
     from xinyong.rounds.tasks import write_task_lists

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import app, out
+from xinyong.cli.app import _CHAMPION, _CLEAN, _POLICY, _TIERS_FILE, app, out
 from xinyong.errors import UsageError
 
 tiers_app = typer.Typer(help="Credit-risk tiers A/B/C/D (internal).")
@@ -16,18 +16,15 @@ app.add_typer(tiers_app, name="tiers")
 
 @tiers_app.callback(
     invoke_without_command=True,
-    epilog=(
-        "Example: xinyong tiers --features out/demo/internal/features.parquet --model champion "
-        "--policy policy.toml --out out/demo/internal/tiers.parquet"
-    ),
+    epilog=("Example: xinyong tiers --features internal/features.parquet --out internal/tiers.parquet"),
 )
 def tiers(
     ctx: typer.Context,
+    model: _CHAMPION,
+    policy: _POLICY,
     features_path: Annotated[
         Path | None, typer.Option("--features", help="Indicators from `xinyong features`.")
     ] = None,
-    model: Annotated[str, typer.Option(help="`champion` (models/) or a model folder.")] = "champion",
-    policy: Annotated[Path, typer.Option(help="Tier policy TOML: cut-offs and override rules.")] = Path("policy.toml"),
     out_path: Annotated[
         Path | None, typer.Option("--out", help="Tier file (.parquet) under an internal/ folder.")
     ] = None,
@@ -48,16 +45,15 @@ def tiers(
 @tiers_app.command(
     "report",
     epilog=(
-        "Example: xinyong tiers report --current out/demo/internal/tiers.parquet --previous "
-        "out/demo/internal/tiers-previous.parquet "
-        "--clean out/demo/clean --out out/demo/internal/tier-report.html"
+        "Example: xinyong tiers report --current internal/tiers.parquet --previous "
+        "internal/tiers-previous.parquet --out internal/tier-report.html"
     ),
 )
 def tiers_report(
     current: Annotated[Path, typer.Option(help="This month's tier file.")],
     previous: Annotated[Path, typer.Option(help="Last month's tier file.")],
-    clean: Annotated[Path, typer.Option(help="Clean folder (for grids and industries).")],
     out_path: Annotated[Path, typer.Option("--out", help="HTML report under an internal/ folder (JSON beside it).")],
+    clean: _CLEAN,
 ) -> None:
     """Compare this month's tiers to last month's: migration, shares, PSI alerts, override counts."""
     from xinyong.tiers.run import write_tier_report
@@ -67,15 +63,11 @@ def tiers_report(
     out.print(f"Tier report → {out_path}; PSI alerts: {alerts}")
 
 
-@app.command(epilog="Example: xinyong explain 91330802MA2X8K4N1B --tiers out/demo/internal/tiers.parquet")
+@app.command(epilog="Example: xinyong explain 91330802MA2X8K4N1B --tiers internal/tiers.parquet")
 def explain(
     uscc: Annotated[str, typer.Argument(help="The enterprise's 统一社会信用代码.")],
-    tiers_path: Annotated[Path, typer.Option("--tiers", help="A tier file from `xinyong tiers`.")] = Path(
-        "out/demo/internal/tiers.parquet"
-    ),
-    model: Annotated[
-        str, typer.Option(help="`champion` (models/) or the model folder the tiers came from.")
-    ] = "champion",
+    tiers_path: _TIERS_FILE,
+    model: _CHAMPION,
 ) -> None:
     """Print a firm's tier, the override rules that fired and the top three reasons (internal)."""
     from xinyong.tiers.run import explain as run

@@ -22,7 +22,7 @@ from typing import Any
 Sizes = Mapping[str, int]
 
 
-def exact(value: str) -> Fraction:
+def exact(value: object) -> Fraction:
     """A decimal string as an exact fraction; anything else is refused."""
     if not isinstance(value, str):
         raise ValueError(f'decimals are written as strings, e.g. "0.05": {value!r}')

@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from xinyong.draw.keys import inspector_keys
 from xinyong.draw.plans import Plan
@@ -48,6 +49,21 @@ class Inspector:
     qualifications: frozenset[str]
     station: str
     division: str  # GB/T 2260 code of where the officer may act: 330802 a district, 330800 a city
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Inspector:
+        """An inspector of the round's ``inspectors.jsonl`` (spec §3, with what eligibility reads)."""
+        expiry = record.get("cert_expiry")
+        return cls(
+            record["id"],
+            record["department"],
+            record["level"],
+            record["capacity"],
+            dt.date.fromisoformat(expiry) if expiry else None,
+            frozenset(record.get("qualifications", [])),
+            record.get("station", ""),
+            record["division"],
+        )
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ departments of a district already keep: market registration (市场监管), tax 
 and social security (人社), courts (法院), ecology and environment (生态环境), 12315 complaints, and
 past 双随机 rounds. Enumerations come from the reference lists shipped in ``xinyong/reference/``
 (GB/T 4754-2017 industry divisions, the default region's towns) and from :mod:`xinyong.core.codes`
-(tiers, result codes, departments).
+(tiers, result codes, departments).  A workspace that lists its own towns and stations
+(``[[town]]`` in ``xinyong.toml``, :mod:`xinyong.workspace.settings`) is checked against those
+instead of the default region's: :func:`tables` takes them.
 """
 
 from __future__ import annotations
@@ -123,14 +125,29 @@ def industry_codes() -> tuple[str, ...]:
     return tuple(row["code"] for row in reference_rows("industries.csv"))
 
 
-@cache
-def towns() -> tuple[str, ...]:
-    return tuple(row["town"] for row in reference_rows("towns.csv"))
+@dataclass(frozen=True)
+class Town:
+    """A town (乡镇/街道) of a district, with its supervision grid and its market-supervision station."""
+
+    town: str
+    grid: str
+    station: str
 
 
 @cache
-def stations() -> tuple[str, ...]:
-    return tuple(sorted({row["station"] for row in reference_rows("towns.csv")}))
+def shipped_towns() -> tuple[Town, ...]:
+    """The default region's towns (``reference/towns.csv``)."""
+    return tuple(Town(row["town"], row["grid"], row["station"]) for row in reference_rows("towns.csv"))
+
+
+def towns(listed: tuple[Town, ...] = ()) -> tuple[str, ...]:
+    """The names of the ``listed`` towns, or of the shipped ones when none are listed."""
+    return tuple(t.town for t in listed or shipped_towns())
+
+
+def stations(listed: tuple[Town, ...] = ()) -> tuple[str, ...]:
+    """The stations of the ``listed`` towns (or the shipped ones), sorted."""
+    return tuple(sorted({t.station for t in listed or shipped_towns()}))
 
 
 def reference_rows(filename: str) -> list[dict[str, str]]:
@@ -193,8 +210,9 @@ def results_form() -> Table:
 
 
 @cache
-def tables() -> tuple[Table, ...]:
-    """Every raw table, in the order ingest validates them (referenced tables first)."""
+def tables(listed: tuple[Town, ...] = ()) -> tuple[Table, ...]:
+    """Every raw table, in the order ingest validates them (referenced tables first); a registry's town
+    and station must be of the ``listed`` towns (a workspace's), or of the shipped ones when none are."""
     date: Kind = "date"
     return (
         Table(
@@ -212,9 +230,9 @@ def tables() -> tuple[Table, ...]:
                 ),
                 _money("registered_capital", "注册资本(万元)", "注册资本或资金数额，万元，≥ 0"),
                 Column("established", "成立日期", date, "营业执照成立日期"),
-                Column("town", "乡镇(街道)", "string", "住所所在乡镇(街道)", allowed=towns()),
+                Column("town", "乡镇(街道)", "string", "住所所在乡镇(街道)", allowed=towns(listed)),
                 Column("grid", "监管网格", "string", "东/南/西/北", allowed=GRIDS),
-                Column("station", "属地市场监管所", "string", "住所所属市场监管所", allowed=stations()),
+                Column("station", "属地市场监管所", "string", "住所所属市场监管所", allowed=stations(listed)),
                 Column("status", "登记状态", "string", "存续/吊销/注销/迁出", allowed=STATUSES),
                 Column("status_date", "状态变更日期", date, "吊销、注销或迁出日期；存续为空", required=False),
                 Column(

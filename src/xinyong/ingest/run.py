@@ -58,17 +58,20 @@ def ingest(
     encoding: str = "utf-8",
     today: dt.date | None = None,
     progress: Progress = SILENT,
+    towns: tuple[contract.Town, ...] = (),
 ) -> dict[str, TableReport]:
-    """Validate every contract table in ``raw_dir`` and write the clean folder ``out_dir``."""
+    """Validate every contract table in ``raw_dir`` and write the clean folder ``out_dir``; the registry's
+    towns and stations are checked against ``towns`` (a workspace's), or the shipped list when none are given."""
     if not raw_dir.is_dir():
         raise UsageError(f"{raw_dir}: not a folder of raw tables")
     checks.output_folder(out_dir, raw_dir)
     today = today or dt.date.today()
-    files = {t.name: find_table_file(raw_dir, t) for t in contract.tables()}
+    tables = contract.tables(towns)
+    files = {t.name: find_table_file(raw_dir, t) for t in tables}
     with lock.held(out_dir / CLEAN_LOCK, f"clean folder {out_dir}", tidy=out_dir):
         staging = fsio.staging_folder(out_dir, "ingest")
         try:
-            reports = _ingest_tables(files, staging, encoding, today, progress)
+            reports = _ingest_tables(tables, files, staging, encoding, today, progress)
             fsio.write_json(staging / MANIFEST, _manifest(reports, today, encoding))
             fsio.publish_staged(staging, out_dir, last=MANIFEST)
         finally:
@@ -77,13 +80,18 @@ def ingest(
 
 
 def _ingest_tables(
-    files: dict[str, Path], staging: Path, encoding: str, today: dt.date, progress: Progress
+    tables: tuple[contract.Table, ...],
+    files: dict[str, Path],
+    staging: Path,
+    encoding: str,
+    today: dt.date,
+    progress: Progress,
 ) -> dict[str, TableReport]:
     known: dict[str, pl.Series] = {}
-    referenced = {c.references for t in contract.tables() for c in t.columns if c.references}
+    referenced = {c.references for t in tables for c in t.columns if c.references}
     reports = {}
     with progress.task("ingest: validating tables", total=len(files)) as bar:
-        for table in contract.tables():
+        for table in tables:
             path = files[table.name]
             needed = [ref.split(".")[1] for ref in sorted(referenced) if ref.split(".")[0] == table.name]
             accepted, quarantined, rows = _validate_in_batches(

@@ -24,7 +24,7 @@ import polars as pl
 
 from xinyong.core.codes import RESULT_CODES
 from xinyong.errors import InputFileError
-from xinyong.workspace.config import parse_toml, read_toml
+from xinyong.workspace import config
 
 
 @dataclass(frozen=True)
@@ -42,24 +42,30 @@ class LabelPolicy:
         return None
 
 
+LABEL_KEYS = ("violation", "no_violation")
+
+
 def read_policy(path: Path | None = None) -> LabelPolicy:
-    """The label policy from ``path``, or the shipped default; unknown codes are an error."""
+    """The label policy from ``path``, or the shipped default; unknown keys and codes are an error."""
     if path is None:
         where = Path("labels.toml")
-        data = parse_toml(resources.files("xinyong.reference").joinpath("labels.toml").read_text("utf-8"), where)
+        data = config.parse_toml(resources.files("xinyong.reference").joinpath("labels.toml").read_text("utf-8"), where)
     else:
-        where, data = path, read_toml(path, "label policy")
-    for key in ("violation", "no_violation"):
+        where, data = path, config.read_toml(path, "label policy")
+    config.check_keys(where, "", data, LABEL_KEYS)
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in LABEL_KEYS:
         codes = data.get(key)
         if not isinstance(codes, list) or not codes:
             raise InputFileError(where, f"{key} must be a non-empty list of result codes")
-        unknown = sorted(set(map(str, codes)) - set(RESULT_CODES))
+        lists[key] = tuple(map(str, codes))
+        unknown = sorted(set(lists[key]) - set(RESULT_CODES))
         if unknown:
             raise InputFileError(where, f"{key}: unknown result code {', '.join(unknown)}")
-    both = sorted(set(data["violation"]) & set(data["no_violation"]))
+    both = sorted(set(lists["violation"]) & set(lists["no_violation"]))
     if both:
         raise InputFileError(where, f"code {', '.join(both)} is both a violation and not")
-    return LabelPolicy(tuple(map(str, data["violation"])), tuple(map(str, data["no_violation"])))
+    return LabelPolicy(lists["violation"], lists["no_violation"])
 
 
 def inspection_labels(inspections: pl.LazyFrame, policy: LabelPolicy) -> pl.LazyFrame:

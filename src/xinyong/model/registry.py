@@ -1,6 +1,6 @@
 """MLflow tracking and the model registry: every training run logged, a champion promoted through gates.
 
-Tracking uses an embedded SQLite store inside the project's data folder (``data/mlflow/``) with an
+Tracking uses an embedded SQLite store inside a workspace's data folder (``data/mlflow/``) with an
 explicit artifact location beside it, unless ``MLFLOW_TRACKING_URI`` names another store.  Each run
 logs its parameters, metrics, training-data hash, the LightGBM model with signature and input
 example, the validation report and feature importance, and registers a model version.
@@ -13,7 +13,8 @@ example, the validation report and feature importance, and registers a model ver
 3. the score PSI (holdout against training) is below 0.25.
 
 ``--force`` overrides failed gates and records that it did, on the version and in the export.
-The champion is exported to ``models/``, from which the monthly job runs without MLflow.
+The champion is exported to a workspace's ``models/``, from which the monthly job runs without MLflow
+(the champion shipped with the package, ``xinyong/defaults/models/``, is one such export).
 """
 
 from __future__ import annotations
@@ -202,7 +203,7 @@ def _champion_bundle(client) -> Path | None:
 
 
 def _export(bundle: Path, models_dir: Path, version: str, run_id: str, gates: list[Gate], forced: bool) -> None:
-    """Write models/: the text model, its metadata (with the promotion record) and the model card."""
+    """Write ``models_dir``: the text model, its metadata (with the promotion record) and the model card."""
     staging = Path(tempfile.mkdtemp(prefix=".promote-", dir=models_dir.parent if models_dir.parent.exists() else None))
     try:
         shutil.copy2(bundle / MODEL_FILE, staging / MODEL_FILE)

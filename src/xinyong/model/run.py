@@ -1,8 +1,9 @@
 """``xinyong model train`` and ``xinyong model score``: the edges around the pure model code.
 
 Training writes a model folder — ``model.txt``, ``metadata.json``, ``report.json``,
-``report.html``, ``importance.csv`` and ``holdout.parquet`` (for promotion gates) — then logs the
-run to MLflow and registers a version.  The folder is staged and moved into place whole.
+``report.html``, ``importance.csv`` and ``holdout.parquet`` (for promotion gates) — then, given a
+data folder (a workspace's ``data/``), logs the run to its MLflow store and registers a version.  The
+folder is staged and moved into place whole.
 """
 
 from __future__ import annotations
@@ -106,8 +107,7 @@ def train_region(
     *,
     labels: Path | None = None,
     truth_dir: Path | None = None,
-    data_dir: Path = Path("data"),
-    track: bool = True,
+    data_dir: Path | None = None,
     progress: Progress = SILENT,
     labels_from: Sequence[Path] = (),
 ) -> Trained:
@@ -134,7 +134,7 @@ def train_region(
         },
     }
     extra["overall"] = model_report.overall_rates(table[LABEL].to_numpy(), table[WEIGHT].to_numpy(), population)
-    return _train(split, region_model(), out_dir, extra, truth, data_dir, track, f"region as of {as_of}", progress)
+    return _train(split, region_model(), out_dir, extra, truth, data_dir, f"region as of {as_of}", progress)
 
 
 def train_generic(
@@ -145,8 +145,7 @@ def train_generic(
     id_column: str | None = None,
     time_column: str | None = None,
     weight_column: str | None = None,
-    data_dir: Path = Path("data"),
-    track: bool = True,
+    data_dir: Path | None = None,
     progress: Progress = SILENT,
 ) -> Trained:
     """Train on any CSV/Parquet table with a 0/1 label column."""
@@ -159,7 +158,7 @@ def train_generic(
         "id_column": id_column,
         "split": {"by": time_column or "fixed scramble of row numbers", "shares": [0.6, 0.2, 0.2]},
     }
-    return _train(split, generic_model(split), out_dir, extra, None, data_dir, track, f"generic {table.name}", progress)
+    return _train(split, generic_model(split), out_dir, extra, None, data_dir, f"generic {table.name}", progress)
 
 
 def _train(
@@ -168,8 +167,7 @@ def _train(
     out_dir: Path,
     extra: dict,
     truth: np.ndarray | None,
-    data_dir: Path,
-    track: bool,
+    data_dir: Path | None,
     run_name: str,
     progress: Progress,
 ) -> Trained:
@@ -237,7 +235,7 @@ def _train(
         shutil.rmtree(staging, ignore_errors=True)
 
     run_id = version = None
-    if track:
+    if data_dir is not None:  # logged to the MLflow store in data_dir/mlflow (or MLFLOW_TRACKING_URI's)
         with progress.task("model: MLflow run and registry", total=1) as bar:
             params = {
                 **model.lightgbm_params(model.features_),

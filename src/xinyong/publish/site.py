@@ -32,6 +32,7 @@ from xinyong.core.codes import RESULT_LABELS, authority_of, division_name
 from xinyong.core.ids import RoundId
 from xinyong.draw.plans import Plan, parse_plans_json
 from xinyong.reports.render import render
+from xinyong.results.check import Record
 from xinyong.workspace.layout import (
     COMMITMENT,
     DOWNLOADS,
@@ -42,6 +43,8 @@ from xinyong.workspace.layout import (
     SITE_ROUNDS,
 )
 
+# A result as the public sees it: the public fields (all text), by their Chinese names.
+PublicRecord = dict[str, str]
 # The public fields of a result, in the order of docs/disclosure.md.
 FIELDS = (
     "检查实施机关",
@@ -61,7 +64,7 @@ FIELDS = (
 class Round:
     id: RoundId
     files: dict[str, bytes]  # its public files (PUBLIC_ROUND_FILES) that exist, as published
-    results: list[dict]  # every record, corrections included, in the order entered
+    results: list[Record]  # every record, corrections included, in the order entered
 
     @cached_property
     def plans(self) -> dict[str, Plan]:
@@ -72,15 +75,17 @@ class Round:
         return self.files[COMMITMENT]
 
     @property
-    def randomness(self) -> dict | None:
+    def randomness(self) -> dict[str, str] | None:
         return json.loads(self.files[RANDOMNESS]) if RANDOMNESS in self.files else None
 
     @cached_property
-    def selection(self) -> list[dict]:
+    def selection(self) -> list[dict[str, str]]:
         return records_of(self.files[SELECTION]) if SELECTION in self.files else []
 
 
-def public_record(record: dict, plan: Plan, firm_name: str, item_names: dict[str, str], published: str) -> dict:
+def public_record(
+    record: Record, plan: Plan, firm_name: str, item_names: dict[str, str], published: str
+) -> PublicRecord:
     """The public form of one result record (the public fields of docs/disclosure.md, and its id and round)."""
     division = RoundId.parse(record["round"], f"result {record['id']}").division
     return {
@@ -99,7 +104,9 @@ def public_record(record: dict, plan: Plan, firm_name: str, item_names: dict[str
     }
 
 
-def build_site(division: str, rounds: list[Round], records: list[dict], names: dict[str, str]) -> dict[str, bytes]:
+def build_site(
+    division: str, rounds: list[Round], records: list[PublicRecord], names: dict[str, str]
+) -> dict[str, bytes]:
     """Every page and download of the site, by path."""
     place = division_name(division)
     corrected = {r["更正记录"]: r["记录号"] for r in records if r["更正记录"]}
@@ -124,7 +131,7 @@ def build_site(division: str, rounds: list[Round], records: list[dict], names: d
     return site
 
 
-def _csv(rows: list[dict]) -> bytes:
+def _csv(rows: list[PublicRecord]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=["记录号", "抽查批次", *FIELDS, "状态"], lineterminator="\r\n")
     writer.writeheader()
@@ -132,7 +139,7 @@ def _csv(rows: list[dict]) -> bytes:
     return "\ufeff".encode("utf-8") + buffer.getvalue().encode("utf-8")  # Excel needs the BOM to read UTF-8
 
 
-def _json(rows: list[dict]) -> bytes:
+def _json(rows: list[PublicRecord]) -> bytes:
     return (json.dumps(rows, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
@@ -173,7 +180,7 @@ class RoundPage:
     results: list[list[str]]
 
 
-def _index(place: str, rounds: list[Round], records: list[dict]) -> str:
+def _index(place: str, rounds: list[Round], records: list[PublicRecord]) -> str:
     by_round_plan: defaultdict[tuple[str, str], int] = defaultdict(int)
     for r in records:
         by_round_plan[(r["抽查批次"], r["抽查计划"])] += 1
@@ -196,7 +203,7 @@ def _index(place: str, rounds: list[Round], records: list[dict]) -> str:
     return render("publish/index.html", page=IndexPage(place, months))
 
 
-def _round_page(place: str, rnd: Round, records: list[dict], names: dict[str, str]) -> str:
+def _round_page(place: str, rnd: Round, records: list[PublicRecord], names: dict[str, str]) -> str:
     randomness = None
     if rnd.randomness:
         source = json.loads(rnd.commitment)["randomness"]["source"]

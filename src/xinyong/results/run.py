@@ -8,9 +8,8 @@ is written.  Importing the same file again adds nothing.  An import holds the ro
 (:func:`xinyong.rounds.stage.changing`): a second import of the same round at the same time is
 refused with the pid of the first, never merged with it, so no result is lost; run it again.
 
-``results_status`` lists, for each staffed target, whether its result is awaited, recorded or
-published, with its due date (the 20th working day after the inspection ended, or after the round's
-last day while no result is recorded; :mod:`xinyong.core.calendar`).
+``results_status`` reads a round's teams, results and the log and lists, for each staffed target,
+whether its result is awaited, recorded or published, with its due date (:mod:`xinyong.results.status`).
 """
 
 from __future__ import annotations
@@ -22,14 +21,15 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong.core.calendar import result_due
+from xinyong.core.calendar import NO_SUPPLEMENT, Supplement
 from xinyong.core.canonical import jsonl, records_of
 from xinyong.core.ids import RoundId
-from xinyong.errors import CalendarUnavailableError, InputFileError, InputRowError
+from xinyong.errors import InputFileError, InputRowError
 from xinyong.ingest.contract import results_form
 from xinyong.ingest.validate import validate_table
 from xinyong.publish import translog
 from xinyong.results.check import PROBLEM_COLUMNS, RoundContext, check_rows, current_results
+from xinyong.results.status import status_of
 from xinyong.rounds.stage import Stage, changing, require
 from xinyong.workspace import fsio
 from xinyong.workspace.layout import ASSIGNMENT, REJECTED, RESULTS_STATUS, RESULTS_STORE, RoundPaths
@@ -99,53 +99,28 @@ def _round_context(paths: RoundPaths) -> RoundContext:
     return RoundContext(paths.round_id.first_day, paths.round_id.last_day, teams)
 
 
-def results_status(out: Path, round_id: RoundId, today: dt.date, public_dir: Path | None = None) -> pl.DataFrame:
-    """One row per staffed target: 待录入 (awaiting a result), 待公示 (recorded) or 已公示 (in the
-    transparency log of ``public_dir``, by default ``OUT/public``), with its due date."""
+def results_status(
+    out: Path,
+    round_id: RoundId,
+    today: dt.date,
+    public_dir: Path | None = None,
+    supplement: Supplement = NO_SUPPLEMENT,
+) -> pl.DataFrame:
+    """One row per staffed target (:func:`xinyong.results.status.status_of`), published meaning in the
+    transparency log of ``public_dir`` (by default ``OUT/public``); due dates on the official calendar,
+    with the workspace's ``supplement`` for years the installed one does not know yet."""
     paths = RoundPaths(out, round_id)
     require(paths, Stage.FINALIZED, "results status")
-    context = _round_context(paths)
     current = current_results(read_results(out, round_id))
     published = translog.published_dates(public_dir or paths.public_root)
-    rows = []
-    for (plan, uscc), team in sorted(context.teams.items()):
-        if not team:
-            continue
-        record = current.get((plan, uscc))
-        ended = dt.date.fromisoformat(record["ended"]) if record else context.month_end
-        try:
-            due = result_due(ended)
-        except CalendarUnavailableError:
-            due = None
-        state = "待录入" if record is None else "已公示" if record["id"] in published else "待公示"
-        rows.append(
-            {
-                "plan": plan,
-                "uscc": uscc,
-                "status": state,
-                "record": record["id"] if record else None,
-                "ended": record["ended"] if record else None,
-                "due": due,
-                "overdue": None if due is None or state == "已公示" else today > due,
-            }
-        )
-    return pl.DataFrame(
-        rows,
-        schema={
-            "plan": pl.Utf8,
-            "uscc": pl.Utf8,
-            "status": pl.Utf8,
-            "record": pl.Utf8,
-            "ended": pl.Utf8,
-            "due": pl.Date,
-            "overdue": pl.Boolean,
-        },
-    )
+    return status_of(_round_context(paths), current, published, today, supplement)
 
 
-def write_status(out: Path, round_id: RoundId, today: dt.date) -> tuple[pl.DataFrame, Path]:
+def write_status(
+    out: Path, round_id: RoundId, today: dt.date, supplement: Supplement = NO_SUPPLEMENT
+) -> tuple[pl.DataFrame, Path]:
     """The round's status, also written to ``results/status.csv`` (UTF-8 with BOM) for Excel."""
-    status = results_status(out, round_id, today)
+    status = results_status(out, round_id, today, supplement=supplement)
     target = RoundPaths(out, round_id).results / RESULTS_STATUS
     fsio.write_csv(target, status, bom=True)
     return status, target

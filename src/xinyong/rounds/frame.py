@@ -4,18 +4,28 @@ For each plan, the live firms with a tier are narrowed to the items' target type
 全部市场主体) and to the plan's target (entity types, industry sections, grids); a firm inspected for
 one of the plan's items within the plan's exclusion window before the round's month is left out,
 with its reason, unless its tier is exempt.  The frame's stratum is the firm's tier.
+
+The tier file must fit the round (issue 12; :func:`check_tiers`): it is of one as-of date, no more than
+two months before the round's month (tiers of 2026-10 or later for round 2026-12) and not after it,
+and of the round's division: more of its firms have that division at positions 3–8 of their USCC
+(GB 32100-2015) than any other (a firm that moved in keeps its code, so not all of them need to).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import polars as pl
 
 from xinyong.core.codes import industry_section
 from xinyong.core.ids import RoundId
 from xinyong.draw.plans import Plan
+from xinyong.errors import InputFileError
 from xinyong.rounds.plans import Item
+
+MAX_TIER_AGE_MONTHS = 2
 
 
 def frame_records(
@@ -63,3 +73,33 @@ def frame_records(
         frames.append(kept.select(pl.lit(plan.id).alias("plan"), pl.col("tier").alias("stratum"), "uscc"))
     frame = pl.concat(frames).sort(pl.col("plan"), pl.col("uscc"))
     return frame, pl.concat(excluded).sort("plan", "uscc")
+
+
+def check_tiers(path: Path, tiers: pl.DataFrame, round_id: RoundId) -> None:
+    """Refuse a tier file (``uscc``, ``as_of``) of another division, or too old or too new for the round."""
+    if tiers.is_empty():
+        raise InputFileError(path, "has no firms (0 rows), so there is nothing to frame")
+    dates: list[dt.date] = tiers["as_of"].unique().sort().to_list()
+    if len(dates) > 1:
+        raise InputFileError(
+            path, f"firms tiered as of {len(dates)} dates ({dates[0]} … {dates[-1]}); a tier file is of one day"
+        )
+    as_of = dates[0]
+    earliest = round_id.months_before(MAX_TIER_AGE_MONTHS)
+    if as_of < earliest:
+        raise InputFileError(
+            path,
+            f"tiers as of {as_of} are more than {MAX_TIER_AGE_MONTHS} months older than round {round_id}; "
+            f"tier the firms as of {earliest} or later",
+        )
+    if as_of > round_id.last_day:
+        raise InputFileError(path, f"tiers as of {as_of} are after the month of round {round_id}")
+    found = tiers.select(pl.col("uscc").str.slice(2, 6).alias("division")).group_by("division").len()
+    counts: dict[str, int] = dict(found.iter_rows())
+    top = max(counts, key=lambda division: (counts[division], division == round_id.division))
+    if top != round_id.division:
+        raise InputFileError(
+            path,
+            f"a tier file of division {top} ({counts[top]:,} of {tiers.height:,} firms' USCCs, positions 3–8), "
+            f"not of round {round_id}'s division {round_id.division}",
+        )

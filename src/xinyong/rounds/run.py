@@ -1,9 +1,15 @@
-"""``xinyong round``: frame → commit → reveal → draw → assign → finalize, each step refusing to run out of order.
+"""``xinyong round``: frame → preview → approve → commit → reveal → draw → assign → finalize, in order only.
 
 The order is the one the public draw contract demands (docs/draw-spec.md §4): the frame and
 everything that decides the draw (plans, roster) are fixed and published as a commitment *before*
 any randomness exists; the public random value is accepted once; only then is the seed derived and
-the draw made.  The step a round has reached is read from its files:
+the draw made.  Before the irrevocable commitment the framed round is checked and signed off
+(issue 12): ``preview`` writes what the draw would take and what it needs
+(:mod:`xinyong.rounds.preview`, ``internal/preview.json`` and ``.xlsx``), ``approve`` records who
+approved which preview (``audit/approval.json``), and ``commit`` requires an approval of the
+current frame, plans and roster.  ``frame --rebuild`` removes the approval and the preview of the
+frame it replaces, and a preview that differs from the approved one removes the approval: an
+approval is only ever of the files on disk.  The step a round has reached is read from its files:
 
 - ``OUT/rounds/<round>/audit/``: the auditor bundle of spec §7 (byte-exact as hashed), plus the
   reasons (``exclusions.jsonl``: who was left out of the frame and why; ``eligibility-exclusions.jsonl``
@@ -33,9 +39,10 @@ import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import polars as pl
@@ -46,14 +53,17 @@ from xinyong.draw import SPEC
 from xinyong.draw.keys import derive_seed
 from xinyong.draw.plans import parse_plans_json
 from xinyong.draw.selection import draw_selection, selection_records, stratum_sizes
-from xinyong.errors import RoundStateError, UsageError
+from xinyong.draw.teams import Inspector
+from xinyong.errors import InputFileError, RoundStateError, UsageError
 from xinyong.publish import translog
-from xinyong.rounds.frame import frame_records
+from xinyong.rounds.frame import check_tiers, frame_records
 from xinyong.rounds.plans import Item, PlanFile, read_plans
+from xinyong.rounds.preview import Approval, Fixed, Preview, fixed_of, preview, sheets
 from xinyong.rounds.randomness import normal_description
 from xinyong.rounds.stage import Stage, changes_round, changing, require
 from xinyong.workspace import checks, fsio
 from xinyong.workspace.layout import (
+    APPROVAL,
     ASSIGNMENT,
     COMMITMENT,
     COMMITTED_RECORD,
@@ -66,6 +76,8 @@ from xinyong.workspace.layout import (
     INCLUSION,
     INSPECTORS,
     PLANS,
+    PREVIEW,
+    PREVIEW_XLSX,
     RANDOMNESS,
     SELECTION,
     TIERS,
@@ -78,6 +90,7 @@ if TYPE_CHECKING:
     from xinyong.draw.teams import Assignment
 
 COMMITTED = (FRAME, PLANS, INSPECTORS)  # the files the commitment fixes
+T = TypeVar("T")
 
 
 # -- frame -------------------------------------------------------------------------------------
@@ -107,20 +120,25 @@ def build_frame(
     plan_file = read_plans(plans_path, items)
     round_id.require_division(plan_file.division, "--round", str(plans_path))
     checks.table_file(tiers_path, TIERS)
+    tiers = pl.read_parquet(tiers_path, columns=["uscc", "as_of", "tier"])
+    check_tiers(tiers_path, tiers, round_id)
     with changing(paths, Stage.NEW, "round frame") as stage:
         if stage >= Stage.COMMITTED or _logged(paths, COMMITMENT) is not None:
             raise RoundStateError(f"round {round_id} is committed; its frame, plans and roster can no longer change")
         if stage >= Stage.FRAMED and not rebuild:
             return FrameResult(len(lines_of((paths.audit / FRAME).read_bytes())), None, rebuilt=False)
-        (paths.audit / EXCLUSIONS).unlink(missing_ok=True)  # the round is not framed until the new frame is written
-        return _write_frame(paths, plan_file, items, tiers_path, clean_dir)
+        # A new frame is not the one previewed and approved: both go, the approval (a later stage) first,
+        # and the round is not framed again until the new frame is whole (exclusions.jsonl, written last).
+        for stale in (paths.audit / APPROVAL, paths.internal / PREVIEW, paths.internal / PREVIEW_XLSX):
+            stale.unlink(missing_ok=True)
+        (paths.audit / EXCLUSIONS).unlink(missing_ok=True)
+        return _write_frame(paths, plan_file, items, tiers.drop("as_of"), clean_dir)
 
 
 def _write_frame(
-    paths: RoundPaths, plan_file: PlanFile, items: dict[str, Item], tiers_path: Path, clean_dir: Path
+    paths: RoundPaths, plan_file: PlanFile, items: dict[str, Item], tiers: pl.DataFrame, clean_dir: Path
 ) -> FrameResult:
     round_id, plans = paths.round_id, plan_file.plans
-    tiers = pl.read_parquet(tiers_path, columns=["uscc", "tier"])
     firms = pl.read_parquet(
         clean_table(clean_dir, "enterprises"), columns=["uscc", "entity_type", "industry_code", "grid"]
     )
@@ -197,6 +215,115 @@ def _logged(paths: RoundPaths, name: str) -> tuple[str, int] | None:
     return translog.logged_files(paths.public_root).get((paths.public / name).relative_to(paths.public_root).as_posix())
 
 
+# -- preview and approve -------------------------------------------------------------------------
+REFRAME = "build the frame again with xinyong round frame --rebuild"
+REPREVIEW = "run xinyong round preview again"
+REAPPROVE = "remove it, run xinyong round preview and approve again"
+
+
+def _parsed(path: Path, parse: Callable[[bytes], T], fix: str) -> T:
+    """``parse`` of the file's bytes; a file that does not parse is one error naming it and the fix."""
+    try:
+        return parse(path.read_bytes())
+    except (ValueError, TypeError, KeyError, pl.exceptions.PolarsError) as exc:
+        raise InputFileError(path, f"damaged, not as xinyong wrote it ({type(exc).__name__}: {exc}); {fix}") from None
+
+
+def _jsonl(data: bytes) -> bytes:
+    """A .jsonl file's bytes, refused unless they are whole lines (:func:`~xinyong.core.canonical.lines_of`)."""
+    lines_of(data)
+    return data
+
+
+def _fixed(paths: RoundPaths) -> Fixed:
+    """The hashes of the round's frame, plans and roster as they are on disk now."""
+    audit = paths.audit
+    return fixed_of(
+        _parsed(audit / FRAME, _jsonl, REFRAME),
+        (audit / PLANS).read_bytes(),
+        _parsed(audit / INSPECTORS, _jsonl, REFRAME),
+    )
+
+
+@changes_round(Stage.FRAMED, "round preview")
+def preview_round(out: Path, round_id: RoundId) -> tuple[Preview, str]:
+    """Check the framed round and write ``internal/preview.xlsx`` and ``preview.json``; returns the
+    preview and the SHA-256 of ``preview.json``'s bytes, which an approval names."""
+    paths = RoundPaths(out, round_id)
+    if require(paths, Stage.FRAMED, "round preview") >= Stage.COMMITTED:
+        raise RoundStateError(
+            f"round {round_id} is committed; it was previewed and approved before ({paths.audit / APPROVAL})"
+        )
+    audit = paths.audit
+    result = preview(
+        round_id,
+        _fixed(paths),
+        _parsed(audit / FRAME, lambda data: read_jsonl_table(data, FRAME_FIELDS), REFRAME),
+        _parsed(audit / PLANS, parse_plans_json, REFRAME),
+        _parsed(audit / EXCLUSIONS, records_of, REFRAME),
+        _parsed(audit / INSPECTORS, lambda data: [Inspector.from_record(r) for r in records_of(data)], REFRAME),
+    )
+    data = result.to_json()
+    sha = H(data)
+    approval = audit / APPROVAL
+    if approval.is_file() and _parsed(approval, Approval.from_json, REAPPROVE).preview_sha256 != sha:
+        approval.unlink()  # it approved another preview
+    fsio.write_xlsx(paths.internal / PREVIEW_XLSX, sheets(result, sha))
+    fsio.write_bytes(paths.internal / PREVIEW, data)  # last: it marks the round previewed
+    return result, sha
+
+
+@changes_round(Stage.PREVIEWED, "round approve")
+def approve(
+    out: Path, round_id: RoundId, by: str, approved_at: dt.datetime, preview_sha: str | None = None
+) -> Approval:
+    """Record that ``by`` approved the round's current preview (``preview_sha``, when given, must be it)."""
+    paths = RoundPaths(out, round_id)
+    stage = require(paths, Stage.PREVIEWED, "round approve")
+    if stage >= Stage.COMMITTED:
+        raise RoundStateError(f"round {round_id} is committed; its approval is closed ({paths.audit / APPROVAL})")
+    name = " ".join(by.split())
+    if not name:
+        raise UsageError("--by: the approver's name is empty")
+    checked = _parsed(paths.internal / PREVIEW, Preview.from_json, REPREVIEW)
+    sha = H((paths.internal / PREVIEW).read_bytes())
+    if preview_sha is not None and preview_sha.strip().lower() != sha:
+        raise UsageError(
+            f"--preview: {preview_sha} is not the current preview of round {round_id} ({sha}); "
+            "read the current one before approving it"
+        )
+    if checked.fixed != _fixed(paths):
+        raise RoundStateError(
+            f"round {round_id}: the frame, plans or roster changed since the preview; run xinyong round preview again"
+        )
+    if checked.errors:
+        raise RoundStateError(
+            f"round {round_id}: the preview has {len(checked.errors)} error(s) and cannot be approved "
+            f"(first: {checked.errors[0].message}); correct the plans or the roster, then run xinyong round frame "
+            "--rebuild and xinyong round preview"
+        )
+    if stage >= Stage.APPROVED:
+        existing = _parsed(paths.audit / APPROVAL, Approval.from_json, REAPPROVE)
+        if existing.preview_sha256 == sha and existing.approved_by == name:
+            return existing  # approved already, by the same person: nothing changes
+        if existing.preview_sha256 == sha:
+            raise RoundStateError(
+                f"round {round_id}: preview {sha} is already approved by {existing.approved_by} "
+                f"at {existing.approved_at}"
+            )
+    approval = Approval(
+        round=str(round_id),
+        preview_sha256=sha,
+        frame_root=checked.fixed.frame_root,
+        plans_sha256=checked.fixed.plans_sha256,
+        inspectors_root=checked.fixed.inspectors_root,
+        approved_by=name,
+        approved_at=approved_at.astimezone(dt.UTC).replace(microsecond=0).isoformat(),
+    )
+    fsio.write_bytes(paths.audit / APPROVAL, approval.to_json())
+    return approval
+
+
 # -- commit ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Committed:
@@ -210,7 +337,7 @@ class Committed:
         return CJ(self.source).decode("utf-8")
 
 
-@changes_round(Stage.FRAMED, "round commit")
+@changes_round(Stage.APPROVED, "round commit")
 def commit(out: Path, round_id: RoundId, randomness_source: str) -> Committed:
     """Fix and publish the commitment (spec §4.1), with the randomness description in its normal form.
 
@@ -219,20 +346,26 @@ def commit(out: Path, round_id: RoundId, randomness_source: str) -> Committed:
     """
     source = normal_description(randomness_source)
     paths = RoundPaths(out, round_id)
-    if require(paths, Stage.FRAMED, "round commit") >= Stage.COMMITTED:
+    if require(paths, Stage.APPROVED, "round commit") >= Stage.COMMITTED:
         existing = (paths.audit / COMMITMENT).read_bytes()
         if json.loads(existing)["randomness"] == {"source": source}:
             return Committed(H(existing), source, source != randomness_source)
         raise RoundStateError(f"round {round_id} already has a commitment; a round is committed once")
-    frame_bytes = (paths.audit / FRAME).read_bytes()
-    frame = read_jsonl_table(frame_bytes, FRAME_FIELDS)
+    fixed = _fixed(paths)
+    approval = _parsed(paths.audit / APPROVAL, Approval.from_json, REAPPROVE)
+    if approval.fixed != fixed or approval.preview_sha256 != H((paths.internal / PREVIEW).read_bytes()):
+        raise RoundStateError(
+            f"round {round_id}: no approval of the current frame and plans; run xinyong round preview, then "
+            "xinyong round approve --by NAME"
+        )
+    frame = read_jsonl_table((paths.audit / FRAME).read_bytes(), FRAME_FIELDS)
     commitment = {
         "spec": SPEC,
         "round": str(round_id),
-        "frame_root": mth(lines_of(frame_bytes)),
+        "frame_root": fixed.frame_root,
         "frame_size": frame.height,
-        "plans_sha256": H((paths.audit / PLANS).read_bytes()),
-        "inspectors_root": mth(lines_of((paths.audit / INSPECTORS).read_bytes())),
+        "plans_sha256": fixed.plans_sha256,
+        "inspectors_root": fixed.inspectors_root,
         "strata": stratum_sizes(frame),
         "randomness": {"source": source},
     }
@@ -301,7 +434,6 @@ def draw(out: Path, round_id: RoundId) -> pl.DataFrame:
 def assign(out: Path, round_id: RoundId, clean_dir: Path) -> list[Assignment]:
     """Eligibility lists and teams for the drawn targets; returns the assignments (with reasons)."""
     from xinyong.draw.teams import (
-        Inspector,
         assign_teams,
         declared_by,
         jurisdiction_exclusions,
@@ -317,19 +449,7 @@ def assign(out: Path, round_id: RoundId, clean_dir: Path) -> list[Assignment]:
     seed = derive_seed(H(commitment_bytes), json.loads((paths.audit / RANDOMNESS).read_bytes())["value"])
     plans = parse_plans_json((paths.audit / PLANS).read_bytes())
     records = records_of((paths.audit / INSPECTORS).read_bytes())
-    roster = {
-        r["id"]: Inspector(
-            r["id"],
-            r["department"],
-            r["level"],
-            r["capacity"],
-            dt.date.fromisoformat(r["cert_expiry"]) if r.get("cert_expiry") else None,
-            frozenset(r.get("qualifications", [])),
-            r.get("station", ""),
-            r["division"],
-        )
-        for r in records
-    }
+    roster = {r["id"]: Inspector.from_record(r) for r in records}
     declared = declared_by({r["id"]: r.get("declared", []) for r in records})
     selected = records_of((paths.audit / SELECTION).read_bytes())
     inspection_day = round_id.last_day

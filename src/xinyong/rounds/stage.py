@@ -1,7 +1,9 @@
 """Which step a round has reached, read from its files, and the one check every step makes with it.
 
-The steps are DESIGN.md's and spec §4's order: the frame, plans and roster are fixed (FRAMED) and
-published as a commitment (COMMITTED) before any randomness exists; the public random value is
+The steps are DESIGN.md's and spec §4's order: the frame, plans and roster are fixed (FRAMED),
+checked (PREVIEWED: ``internal/preview.json``) and that preview signed off by a named person
+(APPROVED: ``audit/approval.json``), then published as a commitment (COMMITTED) before any
+randomness exists; the public random value is
 accepted once (REVEALED); only then are the targets drawn (DRAWN), the teams drawn (ASSIGNED) and
 closed by a logged decision (FINALIZED).  A round has reached a stage when every file that stage's
 step writes exists, and every earlier stage's too — so a stray file of a later step never moves a
@@ -36,11 +38,13 @@ class Stage(IntEnum):
 
     NEW = 0
     FRAMED = 1
-    COMMITTED = 2
-    REVEALED = 3
-    DRAWN = 4
-    ASSIGNED = 5
-    FINALIZED = 6
+    PREVIEWED = 2
+    APPROVED = 3
+    COMMITTED = 4
+    REVEALED = 5
+    DRAWN = 6
+    ASSIGNED = 7
+    FINALIZED = 8
 
     @property
     def label(self) -> str:
@@ -55,6 +59,8 @@ class Stage(IntEnum):
 _LABELS = {
     Stage.NEW: "not framed",
     Stage.FRAMED: "framed",
+    Stage.PREVIEWED: "previewed",
+    Stage.APPROVED: "approved",
     Stage.COMMITTED: "committed",
     Stage.REVEALED: "revealed",
     Stage.DRAWN: "drawn",
@@ -64,6 +70,8 @@ _LABELS = {
 _STEPS = {
     Stage.NEW: "",
     Stage.FRAMED: "xinyong round frame",
+    Stage.PREVIEWED: "xinyong round preview",
+    Stage.APPROVED: "xinyong round approve --by NAME",
     Stage.COMMITTED: "xinyong round commit",
     Stage.REVEALED: "xinyong round reveal --value …",
     Stage.DRAWN: "xinyong round draw",
@@ -83,6 +91,8 @@ def stage_files(paths: RoundPaths, stage: Stage) -> tuple[Path, ...]:
             audit / layout.INSPECTORS,
             audit / layout.EXCLUSIONS,
         ),
+        Stage.PREVIEWED: (internal / layout.PREVIEW_XLSX, internal / layout.PREVIEW),
+        Stage.APPROVED: (audit / layout.APPROVAL,),
         Stage.COMMITTED: (audit / layout.COMMITMENT,),
         Stage.REVEALED: (audit / layout.RANDOMNESS,),
         Stage.DRAWN: (audit / layout.SELECTION, internal / layout.INCLUSION),

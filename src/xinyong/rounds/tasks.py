@@ -9,18 +9,14 @@ numbers, which officers show at the door — and never an ID-card number or a ph
 of the lists carries a tier or score.  A round must be finalised (`xinyong round finalize`) first.
 
 The lists are written holding the round's lock and are the same bytes every time they are written
-(each xlsx is dated by the decision that finalised the round, not by the clock), so a run cut short
-is finished by running it again.
+(:func:`xinyong.workspace.fsio.write_xlsx`), so a run cut short is finished by running it again.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from pathlib import Path
 
 import polars as pl
-from xlsxwriter import Workbook
 
 from xinyong.core.canonical import records_of
 from xinyong.core.ids import RoundId
@@ -28,7 +24,7 @@ from xinyong.draw.plans import parse_plans_json
 from xinyong.ingest import contract
 from xinyong.rounds.stage import Stage, changes_round, require
 from xinyong.workspace import checks, fsio
-from xinyong.workspace.layout import ASSIGNMENT, FINALIZED, PLANS, SELECTION, RoundPaths, clean_table
+from xinyong.workspace.layout import ASSIGNMENT, PLANS, SELECTION, RoundPaths, clean_table
 
 HEADERS = {
     "round": "抽查批次",
@@ -91,19 +87,18 @@ def write_task_lists(out: Path, round_id: RoundId, clean_dir: Path) -> dict[str,
                 }
             )
     table = pl.DataFrame(rows).join(firms, on="uscc", how="left").sort("department", "plan", "key")
-    created = dt.datetime.fromisoformat(json.loads((paths.audit / FINALIZED).read_bytes())["decided_at"])
     counts = {}
     for (department,), part in table.group_by("department", maintain_order=True):
-        _write(paths.task_list(department), part.select(list(HEADERS)).rename(HEADERS), "检查任务清单", created)
+        _write(paths.task_list(department), part.select(list(HEADERS)).rename(HEADERS), "检查任务清单")
         counts[department] = part.height
     per_target = table.unique(["plan", "uscc"], maintain_order=True)
     for (inspector,), part in (
         per_target.explode("team_ids").drop_nulls("team_ids").group_by("team_ids", maintain_order=True)
     ):
-        _write(paths.inspector_list(inspector), part.select(list(HEADERS)).rename(HEADERS), "个人检查任务", created)
+        _write(paths.inspector_list(inspector), part.select(list(HEADERS)).rename(HEADERS), "个人检查任务")
     notices = per_target.filter(pl.col("team") != "").select(list(NOTICE)).rename(NOTICE)
-    _write(paths.notices, notices, "检查告知", created)
-    _write(paths.results_form, results_template(per_target.filter(pl.col("team") != "")), "检查结果", created)
+    _write(paths.notices, notices, "检查告知")
+    _write(paths.results_form, results_template(per_target.filter(pl.col("team") != "")), "检查结果")
     return counts
 
 
@@ -122,17 +117,6 @@ def results_template(targets: pl.DataFrame) -> pl.DataFrame:
     return filled.select(form.column_names).rename({c.name: c.label for c in form.columns})
 
 
-def _write(base: Path, sheet: pl.DataFrame, worksheet: str, created: dt.datetime) -> None:
+def _write(base: Path, sheet: pl.DataFrame, worksheet: str) -> None:
     fsio.write_csv(base.with_suffix(".csv"), sheet, bom=True)
-    with fsio.atomic_path(base.with_suffix(".xlsx")) as tmp:
-        # polars' own workbook options (text stays text, never a formula), and a fixed creation date
-        book = Workbook(tmp, {"strings_to_formulas": False, "nan_inf_to_errors": True})
-        book.set_properties({"created": created})
-        sheet.write_excel(
-            book,
-            worksheet=worksheet,
-            autofit=True,
-            header_format={"bold": True, "bg_color": "#DDEBF7"},
-            freeze_panes=(1, 0),
-        )
-        book.close()
+    fsio.write_xlsx(base.with_suffix(".xlsx"), {worksheet: sheet})

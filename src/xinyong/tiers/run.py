@@ -28,20 +28,13 @@ from xinyong.tiers.monitor import tier_monitoring
 from xinyong.tiers.policy import read_policy
 from xinyong.tiers.report import render
 from xinyong.workspace import checks, fsio, layout
-from xinyong.workspace.layout import CHAMPION_DIR, FEATURES, TIERS
+from xinyong.workspace.layout import FEATURES, TIERS
 
 INTERNAL_METADATA = {
     "xinyong.classification": "internal",
     "xinyong.notice": "内部资料，不得公开 — internal, never published",
 }
 REASONS_FOR = ("C", "D")
-
-
-def resolve_model(reference: str | Path) -> Path:
-    """``champion`` means the exported champion in ``models/``; anything else is a model folder."""
-    folder = CHAMPION_DIR if str(reference) == "champion" else Path(reference)
-    checks.model_folder(folder)
-    return folder
 
 
 def require_internal(path: Path) -> None:
@@ -56,10 +49,12 @@ class TierSummary:
     cutoffs: list[float]
 
 
-def run_tiers(features_path: Path, model_reference: str | Path, policy_path: Path, out_path: Path) -> TierSummary:
+def run_tiers(features_path: Path, model_dir: Path, policy_path: Path, out_path: Path) -> TierSummary:
+    """Tier every firm of ``features_path`` with the model folder ``model_dir`` under the policy."""
     require_internal(out_path)
     checks.output_file(out_path, features_path)
-    model = RiskModel.load(resolve_model(model_reference))
+    checks.model_folder(model_dir)
+    model = RiskModel.load(model_dir)
     policy = read_policy(policy_path)
     checks.table_file(features_path, FEATURES)
     features = pl.read_parquet(features_path)
@@ -100,14 +95,15 @@ def reason_columns(model: RiskModel, features: pl.DataFrame, tiers: pl.DataFrame
     return [full[c] for c in reasons.columns]
 
 
-def explain(uscc: str, tiers_path: Path, model_reference: str | Path) -> str:
+def explain(uscc: str, tiers_path: Path, model_dir: Path) -> str:
     """Tier, model tier, rules and top reasons of one firm, in Chinese labels."""
     checks.table_file(tiers_path, TIERS)
     table = pl.read_parquet(tiers_path)
     row = table.filter(pl.col("uscc") == uscc)
     if row.is_empty():
         raise UsageError(f"{uscc} is not in {tiers_path} (not a live firm on its as-of date?)")
-    model = RiskModel.load(resolve_model(model_reference))
+    checks.model_folder(model_dir)
+    model = RiskModel.load(model_dir)
     labels = {name: indicator.label for name, indicator in by_name().items()}
     reasons = top_reasons(model.contributions(row.select(model.features_)), row, model.features_, labels).row(
         0, named=True

@@ -14,12 +14,13 @@ what must survive a power cut once it is acted on (the transparency log signs on
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ def _umask() -> int:
 # mkstemp makes 0600 files; a finished file gets the mode any new file gets (0644 under umask 022),
 # so a web server or a colleague can read a published page or a task list.
 FILE_MODE = 0o666 & ~_umask()
+DIR_MODE = 0o777 & ~_umask()  # the same for a folder staged with mkdtemp (0700) and renamed into place
 
 
 TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]+)\.[^.]+\.tmp")
@@ -148,3 +150,26 @@ def write_csv(target: Path, frame: pl.DataFrame, *, bom: bool = False) -> None:
     """CSV in UTF-8; ``bom=True`` adds the byte-order mark Excel needs to show Chinese."""
     with atomic_path(target) as tmp:
         frame.write_csv(tmp, include_bom=bom)
+
+
+# xlsx core properties carry a creation time; a fixed one keeps the same sheets the same bytes
+# (xlsxwriter gives the zip entries a fixed time of their own).
+XLSX_CREATED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def write_xlsx(target: Path, sheets: Mapping[str, pl.DataFrame]) -> None:
+    """An xlsx workbook of one worksheet per frame (bold shaded header, frozen first row), byte-stable."""
+    from xlsxwriter import Workbook
+
+    with atomic_path(target) as tmp:
+        workbook = Workbook(tmp)
+        workbook.set_properties({"created": XLSX_CREATED})
+        with workbook:
+            for name, sheet in sheets.items():
+                sheet.write_excel(
+                    workbook,
+                    worksheet=name,
+                    autofit=True,
+                    header_format={"bold": True, "bg_color": "#DDEBF7"},
+                    freeze_panes=(1, 0),
+                )

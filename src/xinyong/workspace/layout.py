@@ -7,12 +7,21 @@ another name than its writer used.
 - A **clean folder** (``xinyong ingest --out``): ``<table>.parquet`` per contract table,
   ``quarantine/<table>.csv`` with every rejected row, and ``manifest.json`` (written last), and
   ``ingest.lock``, the lock ``ingest`` holds while it writes the folder.
-- A **model folder** (``xinyong model train --out``; ``models/`` holds the exported champion):
-  ``model.txt`` (LightGBM), ``metadata.json`` (written last), the report and the holdout used by
-  the promotion gates, and ``MODEL_CARD.md`` in an export.
+- A **workspace** (``xinyong init``; docs/workspace.md): ``xinyong.toml`` and, by default, beside it
+  ``policy.toml``, ``plans/<division>.toml``, ``models/`` (the office's exported champion), ``raw/``
+  (the departments' exports), ``clean/``, ``internal/`` (features, scores, ``tiers.parquet``),
+  ``history/``, ``data/`` (``data/mlflow/``), and the work root's ``rounds/``, ``public/`` and
+  ``private/``; :mod:`xinyong.workspace.settings` reads it.
+- The **shipped defaults** (package data, ``xinyong/defaults/``): the tier policy, the default plans
+  of a division (``plans/<division>-default.toml``) and the champion model (``models/``), used where
+  no workspace names its own.
+- A **model folder** (``xinyong model train --out``; a workspace's ``models/`` holds the exported
+  champion): ``model.txt`` (LightGBM), ``metadata.json`` (written last), the report and the holdout
+  used by the promotion gates, and ``MODEL_CARD.md`` in an export.
 - A **work root** ``OUT`` (the ``--out`` of ``xinyong round``, ``--work`` of ``disclose``) holds each
-  round in ``OUT/rounds/<round>/``: ``audit/`` (the auditor bundle of spec §7 and the round's
-  decisions), ``internal/`` (π of every frame record, estimates, training labels — never public),
+  round in ``OUT/rounds/<round>/``: ``audit/`` (the auditor bundle of spec §7, the approval of the
+  round's preview and the round's decisions), ``internal/`` (the preview, π of every frame record,
+  estimates, training labels — never public),
   ``tasks/`` (the task lists) and ``results/`` (the imported results), with ``round.lock``, the lock
   held by the step changing the round; and the public site in ``OUT/public/``.
 - The **tables handed from one command to the next** (:class:`TableKind`): the features of
@@ -26,6 +35,7 @@ another name than its writer used.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from xinyong.core.ids import RoundId
@@ -64,8 +74,37 @@ TRAINING_LABELS_TABLE = TableKind(
     "`xinyong estimate`",
 )
 
+# -- a workspace ------------------------------------------------------------------------------------
+WORKSPACE_FILE = "xinyong.toml"
+POLICY_FILE = "policy.toml"
+PLANS_DIR = "plans"
+MODELS = "models"
+RAW = "raw"
+CLEAN = "clean"
+INTERNAL = "internal"
+HISTORY = "history"
+DATA = "data"
+MLFLOW = "mlflow"
+TIERS_FILE = "tiers.parquet"  # the month's tier file in a workspace's internal/ (`xinyong explain` reads it)
+
+
+def workspace_plans(division: str) -> str:
+    """A workspace's plans of ``division``, relative to its root."""
+    return f"{PLANS_DIR}/{division}.toml"
+
+
+# -- the shipped defaults (package data) ------------------------------------------------------------
+SHIPPED = Path(str(resources.files("xinyong.defaults")))
+SHIPPED_POLICY = SHIPPED / POLICY_FILE
+SHIPPED_CHAMPION = SHIPPED / MODELS
+
+
+def shipped_plans(division: str) -> Path:
+    """The default plans shipped for ``division`` (only some divisions have them)."""
+    return SHIPPED / PLANS_DIR / f"{division}-default.toml"
+
+
 # -- a model folder ---------------------------------------------------------------------------------
-CHAMPION_DIR = Path("models")
 MODEL_FILE = "model.txt"
 METADATA_FILE = "metadata.json"
 MODEL_CARD = "MODEL_CARD.md"
@@ -112,10 +151,13 @@ ASSIGNMENT = "assignment.jsonl"
 UNSTAFFED = "unstaffed.jsonl"
 DECISIONS = "decisions.jsonl"
 FINALIZED = "finalized.json"
+APPROVAL = "approval.json"  # who approved which preview (by its hash), before the commitment
 # the files of a round that are public, in OUT/public/rounds/<round>/
 PUBLIC_ROUND_FILES = (COMMITMENT, RANDOMNESS, PLANS, SELECTION)
 # internal/
 COMMITTED_RECORD = "committed-files.json"
+PREVIEW = "preview.json"  # the checked preview of a framed round (it shows tiers: internal)
+PREVIEW_XLSX = "preview.xlsx"  # the same, for sign-off
 INCLUSION = "inclusion.parquet"
 ESTIMATES_CSV = "estimates.csv"
 ESTIMATES_HTML = "estimates.html"

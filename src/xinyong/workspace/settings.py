@@ -1,0 +1,394 @@
+"""An office's workspace: ``xinyong.toml``, its strict schema, where it is found, and how a new one is made.
+
+Rule (issue 12): a workspace is a folder with a ``xinyong.toml`` naming the office's divisions (GB/T
+2260 codes), its plans (one file per division), its tier policy, its champion model folder, an
+optional calendar supplement, its towns and stations, and its folders (docs/workspace.md).  Every
+path in the file is relative to the file's folder, so a workspace can be moved or copied whole.
+
+- **Strict**: an unknown key is an error naming the section and the nearest known key
+  (:func:`xinyong.workspace.config.check_keys`, as for plans and policy); a value of the wrong type
+  is an error naming the key.
+- **Found** by :func:`find_workspace`: the ``--workspace`` option, else the ``XINYONG_WORKSPACE``
+  environment variable, else the nearest ``xinyong.toml`` upwards from the folder a command runs in.
+  The command line passes the option, the environment and that folder in; nothing here reads the
+  current directory or the environment itself.
+- **Made** by :func:`create_workspace` (``xinyong init``): the folders, the shipped policy and plans
+  copied in for the office to edit (the plans renamed for each division), and ``xinyong.toml``,
+  staged beside the target and renamed into place whole, into a new or empty folder only.
+- **Defaults**: a workspace's champion is its own ``models/`` once ``xinyong model promote`` has
+  exported one there, and the shipped champion until then (:attr:`Workspace.champion`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xinyong.core.calendar import NO_SUPPLEMENT, Supplement, known_years
+from xinyong.core.ids import RoundId
+from xinyong.errors import InputFileError, UsageError
+from xinyong.ingest.contract import GRIDS, Town, shipped_towns
+from xinyong.workspace import config, fsio, layout
+
+ENVIRONMENT = "XINYONG_WORKSPACE"
+# The division whose default plans are the template of every new workspace's plans.
+TEMPLATE_DIVISION = "330802"
+# [folders]: each folder of a workspace and its default, relative to the workspace.
+FOLDERS = {
+    "raw": layout.RAW,
+    "clean": layout.CLEAN,
+    "internal": layout.INTERNAL,
+    "out": ".",
+    "history": layout.HISTORY,
+    "data": layout.DATA,
+}
+WORKSPACE_KEYS = ("name", "divisions", "policy", "models", "calendar")
+SECTIONS = ("workspace", "plans", "folders", "town")
+TOWN_KEYS = ("town", "grid", "station")
+CALENDAR_YEAR_KEYS = ("year", "notice", "holidays", "workdays")
+_DIVISION = re.compile(r"[0-9]{6}")
+_MADE = "make one with `xinyong init DIR --division CODE`"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A read ``xinyong.toml``: every path absolute, under ``root`` unless the file says otherwise."""
+
+    root: Path
+    name: str
+    divisions: tuple[str, ...]
+    plans: Mapping[str, Path]  # division → its plans TOML
+    policy: Path
+    models: Path  # where `xinyong model promote` exports the office's champion
+    calendar: Path | None  # a calendar supplement (years the installed calendar does not know yet)
+    towns: tuple[Town, ...]  # empty: the shipped list of the data contract
+    raw: Path
+    clean: Path
+    internal: Path
+    out: Path  # the work root: rounds/, public/ and private/
+    history: Path
+    data: Path  # the MLflow store lives in data/mlflow/
+
+    @property
+    def file(self) -> Path:
+        return self.root / layout.WORKSPACE_FILE
+
+    @property
+    def public(self) -> Path:
+        return self.out / layout.PUBLIC
+
+    @property
+    def tiers(self) -> Path:
+        """The month's tier file, ``internal/tiers.parquet``."""
+        return self.internal / layout.TIERS_FILE
+
+    @property
+    def champion(self) -> Path:
+        """The office's exported champion, or the shipped one while the office has exported none."""
+        return self.models if (self.models / layout.MODEL_FILE).is_file() else layout.SHIPPED_CHAMPION
+
+    def supplement(self) -> Supplement:
+        """The workspace's calendar supplement (:func:`read_calendar`); none when it names no file."""
+        return NO_SUPPLEMENT if self.calendar is None else read_calendar(self.calendar)
+
+    def plans_for(self, round_id: RoundId) -> Path:
+        """The plans of the round's division; a division the workspace does not name is a usage error."""
+        if round_id.division not in self.plans:
+            raise UsageError(
+                f"--round: round {round_id} is of division {round_id.division}, but the workspace {self.root} is "
+                f"for {', '.join(self.divisions)} (its {layout.WORKSPACE_FILE} names no plans for "
+                f"{round_id.division})"
+            )
+        return self.plans[round_id.division]
+
+
+# -- reading ----------------------------------------------------------------------------------------
+def read_workspace(root: Path) -> Workspace:
+    """The workspace whose ``xinyong.toml`` is in ``root``."""
+    path = root / layout.WORKSPACE_FILE
+    if not path.is_file():
+        raise InputFileError(root, f"not a workspace (it has no {layout.WORKSPACE_FILE}); {_MADE}")
+    return parse_workspace(config.parse_toml(path.read_text(encoding="utf-8"), path), root)
+
+
+def parse_workspace(data: Mapping[str, Any], root: Path) -> Workspace:
+    """Check the parsed ``xinyong.toml`` of ``root`` against the schema and resolve its paths."""
+    where = root / layout.WORKSPACE_FILE
+    config.check_keys(where, "", data, SECTIONS)
+    if "workspace" not in data:
+        raise InputFileError(where, '[workspace]: missing; it names the divisions, e.g. divisions = ["330802"]')
+    head = config.table(where, "[workspace]", data["workspace"])
+    config.check_keys(where, "[workspace]", head, WORKSPACE_KEYS)
+    divisions = _divisions(where, head.get("divisions"))
+    plans = config.table(where, "[plans]", data.get("plans", {}))
+    for division in plans:
+        if division not in divisions:
+            raise InputFileError(
+                where, f"[plans] {division}: not a division of this workspace (divisions: {', '.join(divisions)})"
+            )
+    folders = config.table(where, "[folders]", data.get("folders", {}))
+    config.check_keys(where, "[folders]", folders, tuple(FOLDERS))
+
+    def path(section: str, key: str, value: object) -> Path:
+        if not isinstance(value, str) or not value.strip():
+            raise InputFileError(where, f"{section} {key}: must be a path (text), not {value!r}")
+        return root / value
+
+    def folder(key: str) -> Path:
+        return path("[folders]", key, folders.get(key, FOLDERS[key]))
+
+    calendar = head.get("calendar")
+    return Workspace(
+        root=root,
+        name=config.text(where, "[workspace] name", head.get("name", "")),
+        divisions=divisions,
+        plans={d: path("[plans]", d, plans.get(d, layout.workspace_plans(d))) for d in divisions},
+        policy=path("[workspace]", "policy", head.get("policy", layout.POLICY_FILE)),
+        models=path("[workspace]", "models", head.get("models", layout.MODELS)),
+        calendar=None if calendar is None else path("[workspace]", "calendar", calendar),
+        towns=_towns(where, data.get("town", [])),
+        raw=folder("raw"),
+        clean=folder("clean"),
+        internal=folder("internal"),
+        out=folder("out"),
+        history=folder("history"),
+        data=folder("data"),
+    )
+
+
+def _divisions(where: Path, value: object) -> tuple[str, ...]:
+    key = "[workspace] divisions"
+    if value is None:
+        raise InputFileError(where, f'{key}: missing; name the office\'s division codes, e.g. divisions = ["330802"]')
+    if not isinstance(value, list) or not value:
+        raise InputFileError(where, f"{key}: must be a list of 6-digit division codes (GB/T 2260), not {value!r}")
+    for code in value:
+        if not isinstance(code, str) or not _DIVISION.fullmatch(code):
+            raise InputFileError(where, f'{key}: {code!r} is not a 6-digit division code (GB/T 2260), e.g. "330802"')
+    if len(set(value)) != len(value):
+        raise InputFileError(where, f"{key}: names a division twice")
+    return tuple(value)
+
+
+def _towns(where: Path, value: object) -> tuple[Town, ...]:
+    if not isinstance(value, list):
+        raise InputFileError(where, f"[[town]]: must be one [[town]] table per town, not {value!r}")
+    towns: list[Town] = []
+    for n, row in enumerate(value, start=1):
+        section = f"[[town]] {n}"
+        table = config.table(where, section, row)
+        config.check_keys(where, section, table, TOWN_KEYS)
+        fields = {}
+        for key in TOWN_KEYS:
+            if key not in table:
+                raise InputFileError(where, f"{section}: {key}: missing")
+            fields[key] = config.text(where, f"{section}: {key}", table[key]).strip()
+            if not fields[key]:
+                raise InputFileError(where, f"{section}: {key}: empty")
+        town = Town(fields["town"], fields["grid"], fields["station"])
+        if town.grid not in GRIDS:
+            raise InputFileError(where, f"{section}: grid: must be one of {'/'.join(GRIDS)}, not {town.grid!r}")
+        if any(t.town == town.town for t in towns):
+            raise InputFileError(where, f"{section}: town {town.town} is listed twice")
+        towns.append(town)
+    return tuple(towns)
+
+
+# -- the calendar supplement ------------------------------------------------------------------------
+def read_calendar(path: Path) -> Supplement:
+    """A calendar supplement: one ``[[year]]`` per State Council holiday notice of a year the installed
+    chinese-calendar does not know, with its ``holidays`` (weekdays off) and ``workdays`` (weekend days
+    worked, 调休) as TOML dates or ``YYYY-MM-DD`` text, and optionally the ``notice`` it comes from."""
+    if not path.is_file():
+        raise InputFileError(path, "no such calendar supplement file ([workspace] calendar in xinyong.toml)")
+    data = config.parse_toml(path.read_text(encoding="utf-8"), path)
+    config.check_keys(path, "", data, ("year",))
+    years = data.get("year", [])
+    if not isinstance(years, list):
+        raise InputFileError(path, f"[[year]]: must be one [[year]] table per year, not {years!r}")
+    first, last = known_years()
+    found: dict[int, tuple[frozenset[dt.date], frozenset[dt.date]]] = {}
+    for n, raw in enumerate(years, start=1):
+        section = f"[[year]] {n}"
+        table = config.table(path, section, raw)
+        config.check_keys(path, section, table, CALENDAR_YEAR_KEYS)
+        year = table.get("year")
+        if not isinstance(year, int) or isinstance(year, bool):
+            raise InputFileError(path, f"{section}: year: must be a year such as 2027, not {year!r}")
+        if first <= year <= last:
+            raise InputFileError(
+                path, f"{section}: year {year}: the installed chinese-calendar covers {first}–{last} already"
+            )
+        if year in found:
+            raise InputFileError(path, f"{section}: year {year} is listed twice")
+        config.text(path, f"{section}: notice", table.get("notice", ""))
+        holidays = _days(path, section, "holidays", table.get("holidays", []), year, weekend=False)
+        workdays = _days(path, section, "workdays", table.get("workdays", []), year, weekend=True)
+        both = sorted(holidays & workdays)
+        if both:
+            raise InputFileError(path, f"{section}: {both[0]} is both a holiday and a working day")
+        found[year] = (holidays, workdays)
+    return Supplement(
+        years=frozenset(found),
+        holidays=frozenset(d for h, _ in found.values() for d in h),
+        workdays=frozenset(d for _, w in found.values() for d in w),
+    )
+
+
+def _days(where: Path, section: str, key: str, value: object, year: int, *, weekend: bool) -> frozenset[dt.date]:
+    if not isinstance(value, list):
+        raise InputFileError(where, f"{section}: {key}: must be a list of dates, not {value!r}")
+    days: set[dt.date] = set()
+    for item in value:
+        day = item if isinstance(item, dt.date) and not isinstance(item, dt.datetime) else None
+        if isinstance(item, str):
+            try:
+                day = dt.date.fromisoformat(item)
+            except ValueError:
+                day = None
+        if day is None:
+            raise InputFileError(where, f"{section}: {key}: not a date YYYY-MM-DD: {item!r}")
+        if day.year != year:
+            raise InputFileError(where, f"{section}: {key}: {day} is not in {year}")
+        if (day.weekday() >= 5) != weekend:
+            kind = "a weekend day is off anyway" if not weekend else "a weekday is a working day anyway"
+            raise InputFileError(where, f"{section}: {key}: {day} is a {day:%A}: {kind}")
+        days.add(day)
+    return frozenset(days)
+
+
+# -- finding ----------------------------------------------------------------------------------------
+def find_workspace(option: Path | None, environ: Mapping[str, str], cwd: Path) -> Workspace | None:
+    """The workspace a command works in: ``--workspace``, else ``XINYONG_WORKSPACE``, else the nearest
+    ``xinyong.toml`` upwards from ``cwd``; None when there is none.  A relative path is taken from ``cwd``
+    (and ``..`` folded in: ``cwd`` itself is absolute)."""
+    if option is not None:
+        return _named(Path(os.path.normpath(cwd / option)), "--workspace")
+    if environ.get(ENVIRONMENT):
+        return _named(Path(os.path.normpath(cwd / environ[ENVIRONMENT])), ENVIRONMENT)
+    for folder in (cwd, *cwd.parents):
+        if (folder / layout.WORKSPACE_FILE).is_file():
+            return read_workspace(folder)
+    return None
+
+
+def _named(root: Path, source: str) -> Workspace:
+    if root.name == layout.WORKSPACE_FILE and root.is_file():
+        root = root.parent
+    if not root.is_dir():
+        raise UsageError(f"{source}: {root}: no such workspace folder; {_MADE}")
+    if not (root / layout.WORKSPACE_FILE).is_file():
+        raise UsageError(f"{source}: {root}: not a workspace (it has no {layout.WORKSPACE_FILE}); {_MADE}")
+    return read_workspace(root)
+
+
+# -- making -----------------------------------------------------------------------------------------
+def create_workspace(root: Path, divisions: Sequence[str], name: str = "") -> Workspace:
+    """A new workspace in ``root`` (a new or empty folder): folders, the shipped policy and plans, ``xinyong.toml``."""
+    _check_new(root, divisions)
+    towns = shipped_towns() if set(divisions) <= {TEMPLATE_DIVISION} else ()
+    root.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.", suffix=".init", dir=root.parent))
+    try:
+        for folder in (*(f for f in FOLDERS.values() if f != "."), layout.MODELS, layout.ROUNDS, layout.PUBLIC):
+            (staging / folder).mkdir(parents=True, exist_ok=True)
+        (staging / layout.DATA / layout.MLFLOW).mkdir(parents=True, exist_ok=True)
+        (staging / layout.PRIVATE).mkdir(mode=0o700)
+        fsio.write_bytes(staging / layout.POLICY_FILE, layout.SHIPPED_POLICY.read_bytes())
+        for division in divisions:
+            fsio.write_bytes(staging / layout.workspace_plans(division), plans_for_division(division).encode("utf-8"))
+        fsio.write_bytes(staging / layout.WORKSPACE_FILE, render_settings(divisions, name, towns).encode("utf-8"))
+        os.chmod(staging, fsio.DIR_MODE)
+        os.replace(staging, root)  # an empty folder (checked above) is replaced whole
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return read_workspace(root)
+
+
+def _check_new(root: Path, divisions: Sequence[str]) -> None:
+    if (root / layout.WORKSPACE_FILE).is_file():
+        raise UsageError(f"{root}: is already a workspace (it has {layout.WORKSPACE_FILE}); edit that file instead")
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"{root}: is a file, not a folder to make a workspace in")
+    if root.is_dir() and any(root.iterdir()):
+        raise UsageError(f"{root}: is not empty; a workspace is made in a new or empty folder")
+    for parent in root.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UsageError(f"{root}: {parent} is a file, so nothing can be written under it")
+            break
+    if not divisions:
+        raise UsageError("--division: give the office's division code (GB/T 2260), e.g. --division 330802")
+    for code in divisions:
+        if not _DIVISION.fullmatch(code):
+            raise UsageError(f"--division: {code!r} is not a 6-digit division code (GB/T 2260), e.g. 330802")
+    if len(set(divisions)) != len(divisions):
+        raise UsageError("--division: names a division twice")
+
+
+def plans_for_division(division: str) -> str:
+    """The shipped default plans as a new workspace's plans of ``division``: the division's own where
+    one is shipped, else the template division's with its ``division`` line changed."""
+    shipped = layout.shipped_plans(division)
+    if shipped.is_file():
+        return shipped.read_text(encoding="utf-8")
+    text = layout.shipped_plans(TEMPLATE_DIVISION).read_text(encoding="utf-8")
+    line = f'division = "{TEMPLATE_DIVISION}"\n'
+    if text.count(line) != 1:
+        raise AssertionError(f"the shipped plans of {TEMPLATE_DIVISION} have no single {line!r}")  # a packaging bug
+    header = (
+        f"# Copied by `xinyong init` from the shipped default plans of division {TEMPLATE_DIVISION} for division\n"
+        f"# {division}: size the plans for this division before its first round (`xinyong round frame`).\n"
+    )
+    return header + text.replace(line, f'division = "{division}"\n')
+
+
+def render_settings(divisions: Sequence[str], name: str, towns: Sequence[Town]) -> str:
+    """The ``xinyong.toml`` of a new workspace, every key written out with its default."""
+
+    def quoted(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    lines = [
+        "# The xinyong workspace of one office (docs/workspace.md). Paths are relative to this file's folder.",
+        "# Every command run in this folder or below it, with --workspace or with XINYONG_WORKSPACE set",
+        "# takes its default files and folders from here; an option given on the command line wins.",
+        "",
+        "[workspace]",
+        f"name = {quoted(name)}",
+        "divisions = [" + ", ".join(quoted(d) for d in divisions) + "]",
+        f"policy = {quoted(layout.POLICY_FILE)}  # the tier policy (docs/tiers.md)",
+        f"models = {quoted(layout.MODELS)}  # the champion `xinyong model promote` exports; the shipped one until then",
+        '# calendar = "calendar.toml"  # official holidays of years chinese-calendar does not know yet',
+        "",
+        "[plans]  # the round plans of each division",
+        *(f"{quoted(d)} = {quoted(layout.workspace_plans(d))}" for d in divisions),
+        "",
+        "[folders]",
+        *(f"{key} = {quoted(default)}" for key, default in FOLDERS.items()),
+        "",
+    ]
+    if towns:
+        lines.append(
+            "# The towns (乡镇/街道) of the divisions, their grid and market-supervision station; ingest checks"
+        )
+        lines.append("# the registry's town and station against them.")
+        for town in towns:
+            lines += ["[[town]]", *(f"{key} = {quoted(getattr(town, key))}" for key in TOWN_KEYS), ""]
+    else:
+        lines += [
+            "# List the towns (乡镇/街道) of the divisions, with their grid and station, before the first ingest:",
+            "# [[town]]",
+            '# town = "府山街道"',
+            '# grid = "西"',
+            '# station = "府山市场监管所"',
+            "",
+        ]
+    return "\n".join(lines)

@@ -1,0 +1,26 @@
+"""``xinyong estimate`` as a person runs it (cli/estimate.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from tests.cli.conftest import Ran
+from tests.conftest import NOVEMBER
+from xinyong.results.run import import_results
+from xinyong.workspace.layout import ESTIMATES_CSV, ESTIMATES_HTML, TRAINING_LABELS, RoundPaths
+
+
+def test_estimate_prints_the_rates_and_writes_them_internally(
+    xinyong: Callable[..., Ran], november_copy: Path, november_form: Path
+) -> None:
+    import_results(november_copy, november_form, today=dt.date(2026, 11, 28))
+    ran = xinyong("estimate", NOVEMBER, "--out", november_copy)
+    internal = RoundPaths(november_copy, NOVEMBER).internal
+    estimates = pl.read_csv(internal / ESTIMATES_CSV)
+    assert f"Violation rates, round {NOVEMBER} (INTERNAL: per tier)" in ran.out
+    assert estimates.height >= 5 and all(f" {domain} " in f" {ran.out} " for domain in estimates[:, 0].to_list())
+    assert (internal / ESTIMATES_HTML).is_file() and (internal / TRAINING_LABELS).is_file()

@@ -1,0 +1,115 @@
+"""``xinyong round …`` as a person runs it, step by step (cli/rounds.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from tests.cli.conftest import Ran
+from tests.conftest import DECEMBER, NOVEMBER, PLANS
+from xinyong.core.canonical import H, records_of
+from xinyong.workspace.layout import APPROVAL, ASSIGNMENT, COMMITMENT, FRAME, PREVIEW, SELECTION, RoundPaths
+
+
+def test_a_round_from_frame_to_task_lists(xinyong: Callable[..., Ran], round_inputs: dict, tmp_path: Path) -> None:
+    out, clean, paths = tmp_path / "out", round_inputs["clean"], RoundPaths(tmp_path / "out", DECEMBER)
+    r = ("--round", DECEMBER, "--out", out)
+    ran = xinyong("round", "frame", *r, "--plans", PLANS, "--tiers", round_inputs["tiers"], "--clean", clean)
+    size = len(records_of((paths.audit / FRAME).read_bytes()))
+    assert ran.out.startswith(f"Frame of round {DECEMBER}: {size:,} (plan, firm) records; ")
+    again = xinyong("round", "frame", *r, "--plans", PLANS, "--tiers", round_inputs["tiers"], "--clean", clean)
+    assert again.out == f"Frame of round {DECEMBER} already built ({size:,} records); unchanged\n"
+
+    ran = xinyong("round", "preview", *r)
+    sha = H((paths.internal / PREVIEW).read_bytes())
+    assert "Errors: 0" in ran.out.splitlines() and f"preview SHA-256 {sha}" in ran.out
+    ran = xinyong("round", "approve", *r, "--by", "张三", "--preview", sha)
+    approval = json.loads((paths.audit / APPROVAL).read_bytes())
+    assert ran.out == f"Round {DECEMBER}: preview {sha} approved by 张三 at {approval['approved_at']}\n"
+
+    ran = xinyong("round", "commit", *r, "--randomness", "福利彩票双色球 2026-12-01 开奖号码")
+    assert ran.out == (
+        f"Committed round {DECEMBER}: C = {H((paths.audit / COMMITMENT).read_bytes())}\n"
+        'Randomness description committed: "福利彩票双色球 2026-12-01 开奖号码"\n'
+    )
+    ran = xinyong("round", "reveal", *r, "--value", "07 12 19 24 28 33 + 05")
+    assert ran.out.startswith(f"Seed of round {DECEMBER}: ") and len(ran.out.split()[-1]) == 64
+
+    ran = xinyong("round", "draw", *r)
+    selected = records_of((paths.audit / SELECTION).read_bytes())
+    per_plan = pl.DataFrame(selected).group_by("plan").len().sort("plan")
+    assert (
+        ran.out.split()
+        == (
+            f"Drew {len(selected):,} targets for round {DECEMBER}: "
+            + ", ".join(f"{p} {n}" for p, n in per_plan.iter_rows())
+        ).split()
+    )
+
+    ran = xinyong("round", "assign", *r, "--clean", clean)
+    teams = records_of((paths.audit / ASSIGNMENT).read_bytes())
+    unstaffed = sum(1 for a in teams if not a["team"])
+    assert ran.out.startswith(
+        f"Teams for round {DECEMBER}: {len(teams) - unstaffed:,} staffed, {unstaffed:,} unstaffed"
+    )
+    assert unstaffed == 0  # December's roster staffs every target, so no decision is needed
+    ran = xinyong("round", "finalize", *r)
+    assert ran.out == f"Round {DECEMBER} finalised: all targets staffed\n"
+
+    ran = xinyong("round", "tasks", *r, "--clean", clean)
+    assert ran.out.startswith("Task lists: ")
+    counts = dict(pair.split() for pair in ran.out.removeprefix("Task lists: ").strip().split(", "))
+    assert "市场监管" in counts
+    for department, n in counts.items():
+        assert pl.read_csv(paths.task_list(department).with_suffix(".csv")).height == int(n)
+        assert paths.task_list(department).with_suffix(".xlsx").is_file()
+
+
+def test_verify_re_derives_a_round_from_its_audit_bundle_and_from_its_public_files(
+    xinyong: Callable[..., Ran], november_round: Path
+) -> None:
+    paths = RoundPaths(november_round, NOVEMBER)
+    for option, folder in (("--audit", paths.audit), ("--public", paths.public)):
+        ran = xinyong("round", "verify", option, folder)
+        lines = ran.out.splitlines()
+        assert lines[-1] == f"Verified {folder}: {len(lines) - 1} checks passed"
+        assert len(lines) > 3 and all(line.startswith("  ✔ ") for line in lines[:-1])
+
+
+def test_preview_prints_the_table_and_the_approve_command(xinyong: Callable[..., Ran], tmp_path: Path) -> None:
+    from tests.rounds.hand_round import ROUND, write_round
+
+    paths = write_round(tmp_path / "out")
+    ran = xinyong("round", "preview", "--round", ROUND, "--out", paths.out)
+    sha = H((paths.internal / PREVIEW).read_bytes())
+    lines = ran.out.splitlines()
+    assert lines[:3] == [
+        f"Preview of round {ROUND} (internal: it shows tiers)",
+        "  plan  tier        N_h      n_h  allocation",
+        "  P01   A            10        1  ratio 0.1",
+    ]
+    assert "  卫健  ≤0  3 / 1  short" in lines and "Errors: 0" in lines
+    assert lines[-2:] == [
+        f"Wrote {paths.internal / 'preview.xlsx'} and preview.json; preview SHA-256 {sha}",
+        f"Approve it with: xinyong round approve --round {ROUND} --by NAME --preview {sha} --out {paths.out}",
+    ]
+
+
+def test_commit_shows_the_exact_description_it_committed(
+    xinyong: Callable[..., Ran], small_world, tmp_path: Path
+) -> None:
+    import shutil
+
+    from tests.crash import ROUND
+
+    out = shutil.copytree(small_world.bases["commit"], tmp_path / "out")
+    ran = xinyong("round", "commit", "--round", ROUND, "--randomness", ' 福利彩票\u200b双色球 "11-01"\n', "--out", out)
+    committed = json.loads((RoundPaths(out, ROUND).audit / COMMITMENT).read_bytes())
+    assert committed["randomness"]["source"] == '福利彩票双色球 "11-01"'
+    assert ran.out.splitlines()[1] == (
+        "Randomness description committed (normalised: NFC, trimmed, zero-width characters removed): "
+        '"福利彩票双色球 \\"11-01\\""'
+    )

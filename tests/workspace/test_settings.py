@@ -1,0 +1,320 @@
+"""``xinyong.toml``: a strict schema, found from the option, the environment or upwards, made whole by init."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PLANS, POLICY
+from xinyong.core.calendar import Supplement
+from xinyong.core.ids import RoundId
+from xinyong.errors import InputFileError, UsageError
+from xinyong.ingest.contract import Town, shipped_towns
+from xinyong.rounds.plans import read_plans
+from xinyong.workspace.layout import SHIPPED_CHAMPION
+from xinyong.workspace.settings import (
+    ENVIRONMENT,
+    create_workspace,
+    find_workspace,
+    parse_workspace,
+    plans_for_division,
+    read_calendar,
+    read_workspace,
+)
+
+MINIMAL = {"workspace": {"divisions": ["330802"]}}
+
+
+def test_a_new_workspace_has_its_folders_the_shipped_policy_and_plans_and_reads_back(tmp_path: Path) -> None:
+    made = create_workspace(tmp_path / "kc", ["330802"], "柯城区")
+    root = tmp_path / "kc"
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == [
+        "clean",
+        "data",
+        "data/mlflow",
+        "history",
+        "internal",
+        "models",
+        "plans",
+        "plans/330802.toml",
+        "policy.toml",
+        "private",
+        "public",
+        "raw",
+        "rounds",
+        "xinyong.toml",
+    ]
+    assert (root / "policy.toml").read_bytes() == POLICY.read_bytes()
+    assert (root / "plans" / "330802.toml").read_bytes() == PLANS.read_bytes()
+    assert stat.S_IMODE((root / "private").stat().st_mode) == 0o700
+    assert made == read_workspace(root)
+    assert (
+        made.name == "柯城区" and made.divisions == ("330802",) and made.plans == {"330802": root / "plans/330802.toml"}
+    )
+    assert (made.policy, made.models, made.calendar) == (root / "policy.toml", root / "models", None)
+    assert (made.raw, made.clean, made.internal, made.out) == (root / "raw", root / "clean", root / "internal", root)
+    assert (made.history, made.data, made.public) == (root / "history", root / "data", root / "public")
+    assert made.towns == shipped_towns() and len(made.towns) == 18
+    assert made.champion == SHIPPED_CHAMPION  # until the office exports its own
+    (made.models / "model.txt").write_text("a model\n", encoding="utf-8")
+    assert made.champion == made.models
+    assert not [p for p in tmp_path.iterdir() if p.name != "kc"]  # no staging folder left behind
+
+
+def test_another_division_gets_the_default_plans_renamed_and_no_towns(tmp_path: Path) -> None:
+    made = create_workspace(tmp_path / "ws", ["330803", "330881"])
+    assert made.name == "" and made.towns == ()
+    for division in ("330803", "330881"):
+        plans = read_plans(made.plans[division])
+        assert plans.division == division and plans.plans == read_plans(PLANS).plans
+    assert plans_for_division("330803").startswith(
+        "# Copied by `xinyong init` from the shipped default plans of division 330802 for division\n# 330803: "
+    )
+    assert made.plans_for(RoundId.parse("330881-2027-01", "ROUND")) == tmp_path / "ws" / "plans" / "330881.toml"
+    with pytest.raises(UsageError) as caught:
+        made.plans_for(RoundId.parse("330802-2027-01", "ROUND"))
+    assert str(caught.value) == (
+        f"--round: round 330802-2027-01 is of division 330802, but the workspace {tmp_path / 'ws'} is for "
+        "330803, 330881 (its xinyong.toml names no plans for 330802)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("setup", "divisions", "message"),
+    [
+        ("workspace", ["330802"], "{root}: is already a workspace (it has xinyong.toml); edit that file instead"),
+        ("full", ["330802"], "{root}: is not empty; a workspace is made in a new or empty folder"),
+        ("file", ["330802"], "{root}: is a file, not a folder to make a workspace in"),
+        ("", [], "--division: give the office's division code (GB/T 2260), e.g. --division 330802"),
+        ("", ["33080"], "--division: '33080' is not a 6-digit division code (GB/T 2260), e.g. 330802"),
+        ("", ["330802", "330802"], "--division: names a division twice"),
+    ],
+)
+def test_init_refuses(tmp_path: Path, setup: str, divisions: list[str], message: str) -> None:
+    root = tmp_path / "ws"
+    if setup == "workspace":
+        create_workspace(root, ["330802"])
+    elif setup == "full":
+        root.mkdir()
+        (root / "notes.txt").write_text("x\n", encoding="utf-8")
+    elif setup == "file":
+        root.write_text("x\n", encoding="utf-8")
+    before = sorted(tmp_path.rglob("*"))
+    with pytest.raises(UsageError) as caught:
+        create_workspace(root, divisions)
+    assert str(caught.value) == message.format(root=root)
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_an_empty_folder_becomes_a_workspace(tmp_path: Path) -> None:
+    (tmp_path / "ws").mkdir()
+    assert create_workspace(tmp_path / "ws", ["330802"]).file.is_file()
+
+
+def test_defaults_fill_every_key_but_the_divisions(tmp_path: Path) -> None:
+    ws = parse_workspace(MINIMAL, tmp_path)
+    assert ws.plans == {"330802": tmp_path / "plans" / "330802.toml"} and ws.out == tmp_path and ws.towns == ()
+    custom = parse_workspace(
+        {
+            "workspace": {"divisions": ["330802"], "policy": "config/policy.toml", "calendar": "calendar.toml"},
+            "plans": {"330802": "config/kc.toml"},
+            "folders": {"out": "work", "clean": "/srv/clean"},
+            "town": [{"town": "府山街道", "grid": "西", "station": "府山所"}],
+        },
+        tmp_path,
+    )
+    assert custom.policy == tmp_path / "config/policy.toml" and custom.calendar == tmp_path / "calendar.toml"
+    assert custom.plans == {"330802": tmp_path / "config/kc.toml"} and custom.clean == Path("/srv/clean")
+    assert custom.out == tmp_path / "work" and custom.public == tmp_path / "work" / "public"
+    assert custom.towns == (Town("府山街道", "西", "府山所"),)
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        ({"workspace": {"divisions": ["330802"]}, "folder": {}}, "unknown key 'folder' (did you mean 'folders'?)"),
+        (
+            {"workspace": {"divisions": ["330802"], "polcy": "p.toml"}},
+            "[workspace]: unknown key 'polcy' (did you mean 'policy'?)",
+        ),
+        (
+            {"workspace": {"divisions": ["330802"]}, "folders": {"cleen": "c"}},
+            "[folders]: unknown key 'cleen' (did you mean 'clean'?)",
+        ),
+        (
+            {"workspace": {"divisions": ["330802"]}, "folders": {"xyz": "c"}},
+            "[folders]: unknown key 'xyz' (known keys: raw, clean, internal, out, history, data)",
+        ),
+        (
+            {**MINIMAL, "town": [{"town": "府山街道", "grid": "西", "stations": "府山所"}]},
+            "[[town]] 1: unknown key 'stations' (did you mean 'station'?)",
+        ),
+        ({"folders": {}}, '[workspace]: missing; it names the divisions, e.g. divisions = ["330802"]'),
+        (
+            {"workspace": {"name": "柯城区"}},
+            '[workspace] divisions: missing; name the office\'s division codes, e.g. divisions = ["330802"]',
+        ),
+        (
+            {"workspace": {"divisions": "330802"}},
+            "[workspace] divisions: must be a list of 6-digit division codes (GB/T 2260), not '330802'",
+        ),
+        (
+            {"workspace": {"divisions": [330802]}},
+            '[workspace] divisions: 330802 is not a 6-digit division code (GB/T 2260), e.g. "330802"',
+        ),
+        ({"workspace": {"divisions": ["330802", "330802"]}}, "[workspace] divisions: names a division twice"),
+        ({"workspace": []}, "[workspace]: must be a table, not []"),
+        ({"workspace": {"divisions": ["330802"], "name": 7}}, "[workspace] name: must be text, not 7"),
+        ({"workspace": {"divisions": ["330802"], "policy": ""}}, "[workspace] policy: must be a path (text), not ''"),
+        ({**MINIMAL, "folders": {"clean": 3}}, "[folders] clean: must be a path (text), not 3"),
+        (
+            {**MINIMAL, "plans": {"330803": "plans/330803.toml"}},
+            "[plans] 330803: not a division of this workspace (divisions: 330802)",
+        ),
+        ({**MINIMAL, "town": {"town": "x"}}, "[[town]]: must be one [[town]] table per town, not {'town': 'x'}"),
+        ({**MINIMAL, "town": [{"town": "府山街道", "grid": "西"}]}, "[[town]] 1: station: missing"),
+        ({**MINIMAL, "town": [{"town": " ", "grid": "西", "station": "s"}]}, "[[town]] 1: town: empty"),
+        (
+            {**MINIMAL, "town": [{"town": "府山街道", "grid": "中", "station": "s"}]},
+            "[[town]] 1: grid: must be one of 东/南/西/北, not '中'",
+        ),
+        (
+            {**MINIMAL, "town": [{"town": "府山街道", "grid": "西", "station": "s"}] * 2},
+            "[[town]] 2: town 府山街道 is listed twice",
+        ),
+    ],
+)
+def test_a_bad_settings_file_is_one_error_naming_the_key(tmp_path: Path, data: dict, problem: str) -> None:
+    with pytest.raises(InputFileError) as caught:
+        parse_workspace(data, tmp_path)
+    assert str(caught.value) == f"{tmp_path / 'xinyong.toml'}: {problem}"
+
+
+def test_a_workspace_is_found_from_the_option_then_the_environment_then_upwards(tmp_path: Path) -> None:
+    first = create_workspace(tmp_path / "first", ["330802"], "first")
+    second = create_workspace(tmp_path / "second", ["330802"], "second")
+    below = first.root / "rounds" / "330802-2026-12"
+    below.mkdir(parents=True)
+    assert find_workspace(None, {}, below) == first
+    assert find_workspace(None, {ENVIRONMENT: str(second.root)}, below) == second
+    assert find_workspace(Path("second"), {ENVIRONMENT: str(first.root)}, tmp_path) == second  # relative: from cwd
+    assert find_workspace(second.file, {}, tmp_path) == second  # the file itself names its folder
+    assert find_workspace(None, {ENVIRONMENT: ""}, tmp_path) is None  # an empty variable is no variable
+    assert find_workspace(None, {}, tmp_path) is None
+
+
+@pytest.mark.parametrize("source", ["--workspace", ENVIRONMENT])
+def test_a_named_workspace_that_is_not_one_is_an_error(tmp_path: Path, source: str) -> None:
+    def find(path: Path) -> None:
+        if source == "--workspace":
+            find_workspace(path, {}, tmp_path)
+        else:
+            find_workspace(None, {ENVIRONMENT: str(path)}, tmp_path)
+
+    with pytest.raises(UsageError) as caught:
+        find(tmp_path / "nowhere")
+    assert str(caught.value) == (
+        f"{source}: {tmp_path / 'nowhere'}: no such workspace folder; make one with `xinyong init DIR --division CODE`"
+    )
+    with pytest.raises(UsageError) as caught:
+        find(tmp_path)
+    assert str(caught.value) == (
+        f"{source}: {tmp_path}: not a workspace (it has no xinyong.toml); make one with "
+        "`xinyong init DIR --division CODE`"
+    )
+
+
+def test_a_broken_settings_file_found_upwards_is_named(tmp_path: Path) -> None:
+    (tmp_path / "xinyong.toml").write_text("[workspace\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    with pytest.raises(InputFileError) as caught:
+        find_workspace(None, {}, tmp_path / "sub")
+    assert str(caught.value).startswith(f"{tmp_path / 'xinyong.toml'}: not valid TOML (")
+
+
+def test_reading_a_folder_without_settings_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError) as caught:
+        read_workspace(tmp_path)
+    assert str(caught.value) == (
+        f"{tmp_path}: not a workspace (it has no xinyong.toml); make one with `xinyong init DIR --division CODE`"
+    )
+
+
+def test_a_crash_while_making_leaves_no_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xinyong.workspace import settings
+
+    def broken(*args: object) -> str:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(settings, "render_settings", broken)
+    with pytest.raises(OSError):
+        create_workspace(tmp_path / "ws", ["330802"])
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    assert create_workspace(tmp_path / "ws", ["330802"]).file.is_file()
+    assert os.listdir(tmp_path) == ["ws"]
+
+
+NOTICE_2027 = """# 国务院办公厅关于2027年部分节假日安排的通知 (as an office would enter it)
+[[year]]
+year = 2027
+notice = "国办发明电〔2026〕…号"
+holidays = [2027-01-01, "2027-02-08"]
+workdays = [2027-02-07]
+"""
+
+
+def test_a_calendar_supplement_is_read_from_the_file_the_workspace_names(tmp_path: Path) -> None:
+    (tmp_path / "calendar.toml").write_text(NOTICE_2027, encoding="utf-8")
+    ws = parse_workspace({"workspace": {"divisions": ["330802"], "calendar": "calendar.toml"}}, tmp_path)
+    supplement = ws.supplement()
+    assert supplement.years == {2027}
+    assert supplement.holidays == {dt.date(2027, 1, 1), dt.date(2027, 2, 8)}
+    assert supplement.workdays == {dt.date(2027, 2, 7)}
+    assert parse_workspace(MINIMAL, tmp_path).supplement() == Supplement()
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[[years]]\nyear = 2027\n", "unknown key 'years' (did you mean 'year'?)"),
+        ("[[year]]\nyear = 2027\nholiday = []\n", "[[year]] 1: unknown key 'holiday' (did you mean 'holidays'?)"),
+        ("[[year]]\nyear = 2026\n", "[[year]] 1: year 2026: the installed chinese-calendar covers 2004–2026 already"),
+        ('[[year]]\nyear = "2027"\n', "[[year]] 1: year: must be a year such as 2027, not '2027'"),
+        ("[[year]]\nyear = 2027\n[[year]]\nyear = 2027\n", "[[year]] 2: year 2027 is listed twice"),
+        (
+            '[[year]]\nyear = 2027\nholidays = ["2027-13-01"]\n',
+            "[[year]] 1: holidays: not a date YYYY-MM-DD: '2027-13-01'",
+        ),
+        ("[[year]]\nyear = 2027\nholidays = [2028-01-03]\n", "[[year]] 1: holidays: 2028-01-03 is not in 2027"),
+        (
+            "[[year]]\nyear = 2027\nholidays = [2027-01-02]\n",
+            "[[year]] 1: holidays: 2027-01-02 is a Saturday: a weekend day is off anyway",
+        ),
+        (
+            "[[year]]\nyear = 2027\nworkdays = [2027-01-04]\n",
+            "[[year]] 1: workdays: 2027-01-04 is a Monday: a weekday is a working day anyway",
+        ),
+        (
+            "[[year]]\nyear = 2027\nworkdays = 2027-02-07\n",
+            "[[year]] 1: workdays: must be a list of dates, not datetime.date(2027, 2, 7)",
+        ),
+    ],
+)
+def test_a_bad_calendar_supplement_is_one_error(tmp_path: Path, text: str, problem: str) -> None:
+    (tmp_path / "calendar.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        read_calendar(tmp_path / "calendar.toml")
+    assert str(caught.value) == f"{tmp_path / 'calendar.toml'}: {problem}"
+
+
+def test_a_missing_calendar_supplement_is_named(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError) as caught:
+        read_calendar(tmp_path / "calendar.toml")
+    assert str(caught.value) == (
+        f"{tmp_path / 'calendar.toml'}: no such calendar supplement file ([workspace] calendar in xinyong.toml)"
+    )
