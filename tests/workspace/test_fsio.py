@@ -108,3 +108,13 @@ def test_an_xlsx_of_the_same_sheets_is_the_same_bytes_whenever_it_is_written(tmp
     assert {info.date_time for info in zipfile.ZipFile(tmp_path / "a.xlsx").infolist()} == {(1980, 1, 31, 0, 0, 0)}
     assert pl.read_excel(tmp_path / "b.xlsx", sheet_name="计划").equals(sheets["计划"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx", "b.xlsx"]
+
+
+def test_text_in_an_xlsx_is_never_a_formula(tmp_path: Path) -> None:
+    import zipfile
+
+    names = pl.DataFrame({"市场主体名称": ['=HYPERLINK("http://example.invalid","点此")', "=1+1", "+86 某公司"]})
+    fsio.write_xlsx(tmp_path / "t.xlsx", {"清单": names})
+    sheet = zipfile.ZipFile(tmp_path / "t.xlsx").read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet  # no cell holds a formula
+    assert pl.read_excel(tmp_path / "t.xlsx", sheet_name="清单").equals(names)

@@ -162,7 +162,8 @@ def write_xlsx(target: Path, sheets: Mapping[str, pl.DataFrame]) -> None:
     from xlsxwriter import Workbook
 
     with atomic_path(target) as tmp:
-        workbook = Workbook(tmp)
+        # as polars' own workbooks: text stays text (a firm named "=HYPERLINK(…)" is no formula), NaN an error
+        workbook = Workbook(tmp, {"strings_to_formulas": False, "nan_inf_to_errors": True})
         workbook.set_properties({"created": XLSX_CREATED})
         with workbook:
             for name, sheet in sheets.items():
