@@ -120,3 +120,12 @@ def december_staffed(
     shutil.copytree(december_drawn.out, copy)
     assign(copy, DECEMBER, round_inputs["clean"])
     return RoundPaths(copy, DECEMBER)
+
+
+@pytest.fixture(scope="session")
+def small_world(small_region: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The small region taken through every step of round 330802-2026-11 once, with the output folder
+    before and after each step (:mod:`tests.crash`)."""
+    from tests.crash import build_world
+
+    return build_world(tmp_path_factory.mktemp("small-world"), small_region)

@@ -31,7 +31,10 @@ def test_a_round_from_frame_to_task_lists(xinyong: Callable[..., Ran], round_inp
     assert ran.out == f"Round {DECEMBER}: preview {sha} approved by 张三 at {approval['approved_at']}\n"
 
     ran = xinyong("round", "commit", *r, "--randomness", "福利彩票双色球 2026-12-01 开奖号码")
-    assert ran.out == f"Committed round {DECEMBER}: C = {H((paths.audit / COMMITMENT).read_bytes())}\n"
+    assert ran.out == (
+        f"Committed round {DECEMBER}: C = {H((paths.audit / COMMITMENT).read_bytes())}\n"
+        'Randomness description committed: "福利彩票双色球 2026-12-01 开奖号码"\n'
+    )
     ran = xinyong("round", "reveal", *r, "--value", "07 12 19 24 28 33 + 05")
     assert ran.out.startswith(f"Seed of round {DECEMBER}: ") and len(ran.out.split()[-1]) == 64
 
@@ -93,3 +96,20 @@ def test_preview_prints_the_table_and_the_approve_command(xinyong: Callable[...,
         f"Wrote {paths.internal / 'preview.xlsx'} and preview.json; preview SHA-256 {sha}",
         f"Approve it with: xinyong round approve --round {ROUND} --by NAME --preview {sha} --out {paths.out}",
     ]
+
+
+def test_commit_shows_the_exact_description_it_committed(
+    xinyong: Callable[..., Ran], small_world, tmp_path: Path
+) -> None:
+    import shutil
+
+    from tests.crash import ROUND
+
+    out = shutil.copytree(small_world.bases["commit"], tmp_path / "out")
+    ran = xinyong("round", "commit", "--round", ROUND, "--randomness", ' 福利彩票\u200b双色球 "11-01"\n', "--out", out)
+    committed = json.loads((RoundPaths(out, ROUND).audit / COMMITMENT).read_bytes())
+    assert committed["randomness"]["source"] == '福利彩票双色球 "11-01"'
+    assert ran.out.splitlines()[1] == (
+        "Randomness description committed (normalised: NFC, trimmed, zero-width characters removed): "
+        '"福利彩票双色球 \\"11-01\\""'
+    )

@@ -9,16 +9,28 @@ closed by a logged decision (FINALIZED).  A round has reached a stage when every
 step writes exists, and every earlier stage's too — so a stray file of a later step never moves a
 round on.  Each step writes the file that marks its stage last, so a crash leaves the round where
 it was.  :func:`require` is the one place a step asks "has this round got that far?".
+
+A step that changes a round asks it holding the round's lock (:func:`changing`, or the decorator
+:func:`changes_round`; :mod:`xinyong.workspace.lock`), so that two processes never change one round
+at once: the second is refused with the pid of the first.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import IntEnum
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
+from xinyong.core.ids import RoundId
 from xinyong.errors import RoundStateError
-from xinyong.workspace import layout
+from xinyong.workspace import layout, lock
 from xinyong.workspace.layout import RoundPaths
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class Stage(IntEnum):
@@ -110,3 +122,33 @@ def require(paths: RoundPaths, needed: Stage, command: str) -> Stage:
             f"{needed.label}: run `{Stage(current + 1).step}` first"
         )
     return current
+
+
+@contextmanager
+def changing(paths: RoundPaths, needed: Stage, command: str) -> Iterator[Stage]:
+    """Hold the round's lock for the block and yield its stage, which must have reached ``needed``.
+
+    A round without its folder has no files and nothing to lock: unless ``needed`` is NEW (``round
+    frame``, which makes the folder), it is refused as :func:`require` refuses it, and nothing is
+    written.  The temporary files killed steps left in the round's folder are removed.
+    """
+    if needed > Stage.NEW and not paths.folder.is_dir():
+        require(paths, needed, command)
+    with lock.held(paths.folder / layout.ROUND_LOCK, f"round {paths.round_id}", tidy=paths.folder):
+        yield require(paths, needed, command)
+
+
+def changes_round(
+    needed: Stage, command: str
+) -> Callable[[Callable[Concatenate[Path, RoundId, P], R]], Callable[Concatenate[Path, RoundId, P], R]]:
+    """A step ``step(out, round_id, …)`` run holding its round's lock (:func:`changing`)."""
+
+    def decorate(step: Callable[Concatenate[Path, RoundId, P], R]) -> Callable[Concatenate[Path, RoundId, P], R]:
+        @functools.wraps(step)
+        def locked(out: Path, round_id: RoundId, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            with changing(RoundPaths(out, round_id), needed, command):
+                return step(out, round_id, *args, **kwargs)
+
+        return locked
+
+    return decorate

@@ -7,6 +7,9 @@ plan (联合抽查) appears on the list of every department of the plan,
 which names the lead department.  The firm's notice says who will inspect — names and 执法证
 numbers, which officers show at the door — and never an ID-card number or a phone number.  None
 of the lists carries a tier or score.  A round must be finalised (`xinyong round finalize`) first.
+
+The lists are written holding the round's lock and are the same bytes every time they are written
+(:func:`xinyong.workspace.fsio.write_xlsx`), so a run cut short is finished by running it again.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from xinyong.core.canonical import records_of
 from xinyong.core.ids import RoundId
 from xinyong.draw.plans import parse_plans_json
 from xinyong.ingest import contract
-from xinyong.rounds.stage import Stage, require
+from xinyong.rounds.stage import Stage, changes_round, require
 from xinyong.workspace import checks, fsio
 from xinyong.workspace.layout import ASSIGNMENT, PLANS, SELECTION, RoundPaths, clean_table
 
@@ -50,6 +53,7 @@ NOTICE = {
 }
 
 
+@changes_round(Stage.FINALIZED, "round tasks")
 def write_task_lists(out: Path, round_id: RoundId, clean_dir: Path) -> dict[str, int]:
     """One xlsx and one CSV per department under ``OUT/rounds/<round>/tasks/``; returns rows per department."""
     paths = RoundPaths(out, round_id)
