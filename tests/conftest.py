@@ -156,3 +156,12 @@ def finalised_round(out: Path, inputs: dict, round_id: RoundId, tiers: Path | No
 def small_november(small_inputs: dict, tmp_path_factory: pytest.TempPathFactory) -> RoundPaths:
     """Round 330802-2026-11 on the small region, finalised (tests copy its OUT before changing anything)."""
     return finalised_round(tmp_path_factory.mktemp("small-november") / "out", small_inputs, NOVEMBER)
+
+
+@pytest.fixture(scope="session")
+def small_world(small_region: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The small region taken through every step of round 330802-2026-11 once, with the output folder
+    before and after each step (:mod:`tests.crash`)."""
+    from tests.crash import build_world
+
+    return build_world(tmp_path_factory.mktemp("small-world"), small_region)

@@ -67,3 +67,15 @@ class VerificationError(XinyongError):
     """Published or audit files do not re-derive: the message names the file and the check."""
 
     exit_code = 4
+
+
+class BusyError(XinyongError):
+    """Another process is changing the same round, transparency log or clean folder (it holds its lock);
+    nothing was changed: run the command again once that process has finished."""
+
+    exit_code = 5
+
+    def __init__(self, what: str, pid: int | None) -> None:
+        self.what = what
+        self.pid = pid
+        super().__init__(f"{what} is being changed by another process (pid {pid if pid is not None else 'unknown'})")

@@ -996,6 +996,15 @@ CASES = [
         lambda g: f"round {NOV} already has a commitment; a round is committed once",
     ),
     Case(
+        "round commit",
+        "--randomness only white space and zero-width characters",
+        lambda g: ["round", "commit", "--round", NOV, "--randomness", " \u200b\u3000\ufeff ", "--out", g.november],
+        lambda g: (
+            "--randomness: the description of the public random value is empty; say how and when it will be "
+            "obtained, e.g. '福利彩票双色球 2026-12-01 开奖号码'"
+        ),
+    ),
+    Case(
         "round reveal",
         "a round not committed",
         lambda g: ["round", "reveal", "--round", DECEMBER, "--value", "1 2 3", "--out", g.tmp / "out"],
@@ -1244,6 +1253,25 @@ CASES = [
         setup=make_folder("work"),
     ),
     Case(
+        "disclose",
+        "--today before the clock's date",
+        lambda g: [
+            "disclose",
+            "--out",
+            g.tmp / "public",
+            "--work",
+            g.november,
+            "--clean",
+            g.clean,
+            "--today",
+            "2026-01-05",
+        ],
+        lambda g: (
+            f"--today: 2026-01-05 is before today ({dt.date.today()}); a result's 公示日期 is the day it is "
+            "published, so a demo or test may only move it later"
+        ),
+    ),
+    Case(
         "log verify",
         "a bad --key",
         lambda g: ["log", "verify", g.november / "public", "--key", "bogus"],
@@ -1328,10 +1356,13 @@ CASES = [
 
 
 def snapshot(roots: list[Path]) -> dict[Path, tuple[int, int]]:
-    """Every file and folder under ``roots``, with each file's size and modification time."""
+    """Every file and folder under ``roots``, with each file's size and modification time; lock files
+    (``*.lock``, which record the pid of the last step that held them) are not outputs and are left out."""
     state: dict[Path, tuple[int, int]] = {}
     for root in roots:
         for path in root.rglob("*"):
+            if path.suffix == ".lock":
+                continue
             info = path.stat()
             state[path] = (info.st_size, info.st_mtime_ns) if path.is_file() else (-1, 0)
     return state

@@ -31,7 +31,10 @@ def test_a_round_from_frame_to_task_lists(xinyong: Callable[..., Ran], round_inp
     assert ran.out == f"Round {DECEMBER}: preview {sha} approved by 张三 at {approval['approved_at']}\n"
 
     ran = xinyong("round", "commit", *r, "--randomness", "福利彩票双色球 2026-12-01 开奖号码")
-    assert ran.out == f"Committed round {DECEMBER}: C = {H((paths.audit / COMMITMENT).read_bytes())}\n"
+    assert ran.out == (
+        f"Committed round {DECEMBER}: C = {H((paths.audit / COMMITMENT).read_bytes())}\n"
+        'Randomness description committed: "福利彩票双色球 2026-12-01 开奖号码"\n'
+    )
     ran = xinyong("round", "reveal", *r, "--value", "07 12 19 24 28 33 + 05")
     assert ran.out.startswith(f"Seed of round {DECEMBER}: ") and len(ran.out.split()[-1]) == 64
 
@@ -116,3 +119,20 @@ def test_reassign_replaces_a_member_by_the_next_candidate_and_says_what_to_do_ne
     )
     again = xinyong("round", "reassign", "--round", NOVEMBER, "--out", out, *target, "--reason", "回避：近亲属")
     assert again.out == ran.out and len(records_of((paths.audit / "reassignments.jsonl").read_bytes())) == 1
+
+
+def test_commit_shows_the_exact_description_it_committed(
+    xinyong: Callable[..., Ran], small_world, tmp_path: Path
+) -> None:
+    import shutil
+
+    from tests.crash import ROUND
+
+    out = shutil.copytree(small_world.bases["commit"], tmp_path / "out")
+    ran = xinyong("round", "commit", "--round", ROUND, "--randomness", ' 福利彩票\u200b双色球 "11-01"\n', "--out", out)
+    committed = json.loads((RoundPaths(out, ROUND).audit / COMMITMENT).read_bytes())
+    assert committed["randomness"]["source"] == '福利彩票双色球 "11-01"'
+    assert ran.out.splitlines()[1] == (
+        "Randomness description committed (normalised: NFC, trimmed, zero-width characters removed): "
+        '"福利彩票双色球 \\"11-01\\""'
+    )

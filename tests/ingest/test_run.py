@@ -191,7 +191,8 @@ def test_missing_column_is_a_whole_file_error_and_writes_nothing(small_region: P
     with pytest.raises(InputFileError) as caught:
         ingest(raw, clean, today=INGEST_DAY)
     assert str(caught.value) == f"{raw / 'penalties.csv'}: missing column severity (情节)"
-    assert sorted(p.name for p in clean.iterdir()) == ["keep.txt"]
+    assert sorted(p.name for p in clean.iterdir()) == ["ingest.lock", "keep.txt"]
+    assert (clean / "ingest.lock").read_bytes() == b""  # the lock ingest held, empty once released
 
 
 def test_failed_ingest_leaves_the_previous_clean_folder_intact(small_region: Path, tmp_path: Path) -> None:

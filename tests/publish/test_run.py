@@ -239,3 +239,31 @@ def test_pages_load_search_and_downloads_in_a_real_browser(site: dict) -> None:
                 assert errors == []
         finally:
             server.shutdown()
+
+
+def test_a_disclosure_dated_before_an_inspection_ended_or_before_the_log_is_refused(
+    small_world, tmp_path: Path
+) -> None:
+    from tests.crash import DISCLOSE_DAY, ROUND
+    from xinyong.errors import UsageError
+
+    out = Path(shutil.copytree(small_world.bases["disclose"], tmp_path / "out"))
+    day = dt.date(2026, 11, 10)
+    late = next(r for r in read_results(out, ROUND) if r["ended"] > day.isoformat())
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    with pytest.raises(UsageError) as caught:
+        disclose(out, out / "public", small_world.clean, today=day)
+    assert str(caught.value) == (
+        f"round {ROUND}: result {late['id']} ({late['plan']} {late['uscc']}) ended on {late['ended']}, after the "
+        f"disclosure date {day}; a result is published on or after the day its inspection ended"
+    )
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+    disclose(out, out / "public", small_world.clean, today=DISCLOSE_DAY)
+    with pytest.raises(UsageError) as caught:
+        disclose(out, out / "public", small_world.clean, today=DISCLOSE_DAY - dt.timedelta(days=1))
+    assert str(caught.value) == (
+        f"{out / 'public' / 'log'}: the disclosure date 2026-11-29 is before 2026-11-30, the latest 公示日期 in the "
+        "transparency log; publication dates never go back"
+    )
+    assert disclose(out, out / "public", small_world.clean, today=DISCLOSE_DAY + dt.timedelta(days=3)).new == 0
+    assert verify_log(out / "public").size > 0

@@ -145,3 +145,100 @@ def test_a_crash_after_the_entries_rename_is_finished_on_the_next_append(site: P
     translog.append(site, [], origin=ORIGIN)
     assert (site / "log/checkpoint.txt").read_bytes() == latest
     assert translog.verify_log(site).size == 8
+
+
+def crash_on(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Make the log's next write of the file ``name`` (a path under the public folder) never happen."""
+    real = translog.fsio.write_bytes
+
+    def write_bytes(target: Path, data: bytes, **options: object) -> None:
+        if target.as_posix().endswith(name):
+            monkeypatch.setattr(translog.fsio, "write_bytes", real)
+            raise KeyboardInterrupt  # the machine stops here
+        real(target, data, **options)
+
+    monkeypatch.setattr(translog.fsio, "write_bytes", write_bytes)
+
+
+def test_the_log_signs_only_what_it_has_flushed_to_disk(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    writes: list[tuple[str, object]] = []
+    real = translog.fsio.write_bytes
+
+    def write_bytes(target: Path, data: bytes, **options: object) -> None:
+        writes.append((target.relative_to(site).as_posix(), options.get("durable")))
+        real(target, data, **options)
+
+    monkeypatch.setattr(translog.fsio, "write_bytes", write_bytes)
+    translog.append(site, [{"kind": "note", "n": 1}], origin=ORIGIN)
+    names = [name for name, _ in writes]
+    assert names[0] == "log/entries.jsonl" and names[-2:] == ["log/checkpoints/9.txt", "log/checkpoint.txt"]
+    assert set(names[1:-2]) == {f"log/tree/{k}.bin" for k in range(4)}  # 9 leaves: 9, 4, 2, 1 complete subtrees
+    assert all(durable for _, durable in writes)
+
+
+@pytest.mark.parametrize("cut", ["log/tree/0.bin", "log/checkpoints/9.txt", "log/checkpoint.txt"])
+def test_an_append_cut_short_is_signed_by_the_next_append_of_any_step_and_its_rerun_logs_nothing_twice(
+    site: Path, monkeypatch: pytest.MonkeyPatch, cut: str
+) -> None:
+    first = [{"kind": "note", "n": 1}]
+    crash_on(monkeypatch, cut)
+    with pytest.raises(KeyboardInterrupt):
+        translog.append(site, first, origin=ORIGIN)
+    with pytest.raises(VerificationError) as caught:  # the entry is on disk, but no checkpoint signs it yet
+        translog.verify_log(site)
+    assert str(caught.value) == "log/entries.jsonl: 9 entries, but the latest checkpoint (log/checkpoint.txt) signs 8"
+    other = translog.append(site, [{"kind": "note", "n": 2}], origin=ORIGIN)  # another step, before the re-run
+    assert other.checkpoint.size == 10 and translog.verify_log(site).size == 10
+    again = translog.append(site, first, origin=ORIGIN)  # the step cut short, run again
+    assert again.indices == [8] and again.checkpoint.size == 10
+    signed = 4 if cut == "log/checkpoint.txt" else 3  # checkpoints 2, 8 and 10, and 9 when it was written
+    assert translog.verify_log(site) == translog.LogReport(ORIGIN, 10, signed, 3, None)
+
+
+def test_an_append_cut_short_and_run_again_signs_what_an_uninterrupted_one_signs(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    whole = tmp_path / "whole"
+    shutil.copytree(site.parent, whole)
+    translog.append(whole / "public", [{"kind": "note", "n": 1}], origin=ORIGIN)
+    crash_on(monkeypatch, "log/checkpoints/9.txt")
+    with pytest.raises(KeyboardInterrupt):
+        translog.append(site, [{"kind": "note", "n": 1}], origin=ORIGIN)
+    translog.append(site, [{"kind": "note", "n": 1}], origin=ORIGIN)
+    log = sorted(p.relative_to(site).as_posix() for p in (site / "log").rglob("*"))
+    assert log == sorted(p.relative_to(whole / "public").as_posix() for p in (whole / "public" / "log").rglob("*"))
+    assert all((site / name).read_bytes() == (whole / "public" / name).read_bytes() for name in log if "." in name)
+
+
+def test_stale_temporary_files_are_removed_by_the_next_writer_and_real_unlogged_files_still_fail(
+    site: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    pid = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True).stdout)
+    stale = site / "rounds/330802-2026-11" / f".selection.jsonl.{pid}.k1ll3d00.tmp"
+    stale.write_text("half a selection")
+    with pytest.raises(VerificationError) as caught:
+        translog.verify_log(site)
+    assert str(caught.value) == f"{stale.relative_to(site).as_posix()}: published but not in the transparency log"
+    translog.append(site, [], origin=ORIGIN)  # whatever step next holds the log's lock
+    assert not stale.exists() and translog.verify_log(site).size == 8
+    (site / "rounds/330802-2026-11/selection.jsonl").write_text("a real file nobody logged\n")
+    translog.append(site, [], origin=ORIGIN)
+    with pytest.raises(VerificationError) as caught:
+        translog.verify_log(site)
+    assert str(caught.value) == "rounds/330802-2026-11/selection.jsonl: published but not in the transparency log"
+
+
+def test_a_log_cut_short_is_not_appended_to(site: Path) -> None:
+    entries = site / "log/entries.jsonl"
+    entries.write_bytes(b"".join(entries.read_bytes().splitlines(keepends=True)[:5]))
+    with pytest.raises(VerificationError) as caught:
+        translog.append(site, [{"kind": "note", "n": 1}], origin=ORIGIN)
+    assert str(caught.value) == (
+        "log/entries.jsonl: 5 entries, but the latest checkpoint (log/checkpoint.txt) signs 8; restore the log "
+        "before appending to it"
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import replace
@@ -500,3 +501,111 @@ def test_damaged_round_files_are_one_error_naming_the_file(tmp_path: Path) -> No
         f"{paths.audit / 'approval.json'}: damaged, not as xinyong wrote it (TypeError: "
     )
     assert str(caught.value).endswith("; remove it, run xinyong round preview and approve again")
+
+
+# -- on the small world (tests/crash.py): the randomness description, and steps cut short -------------
+def base(world, step: str, tmp_path: Path) -> Path:
+    """A copy of the small world's work folder as it is just before ``step``."""
+    return Path(shutil.copytree(world.bases[step], tmp_path / "out"))
+
+
+def cut_short_at(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """The round steps' next write of a file called ``name`` never happens: the machine stops there."""
+    import xinyong.rounds.run as steps
+
+    real = steps.fsio.write_bytes
+
+    def write_bytes(target: Path, data: bytes, **options: object) -> None:
+        if target.name == name:
+            monkeypatch.setattr(steps.fsio, "write_bytes", real)
+            raise KeyboardInterrupt
+        real(target, data, **options)
+
+    monkeypatch.setattr(steps.fsio, "write_bytes", write_bytes)
+
+
+def test_every_salt_is_sixteen_bytes_as_32_hex_digits(small_world, tmp_path: Path) -> None:
+    from tests.crash import ROUND
+
+    frame = (RoundPaths(small_world.references["frame"], ROUND).audit / "frame.jsonl").read_bytes()
+    salts = [json.loads(line)["salt"] for line in frame.splitlines()]
+    assert len(salts) > 2000 and all(re.fullmatch("[0-9a-f]{32}", s) for s in salts)  # ~1 in 256 ended in 00
+    assert len(set(salts)) == len(salts)
+
+
+def test_commit_normalises_the_description_and_shows_what_it_committed(small_world, tmp_path: Path) -> None:
+    from tests.crash import ROUND
+
+    out = base(small_world, "commit", tmp_path)
+    committed = commit(out, ROUND, "\ufeff 福利彩票双色球\u200b 2026-11-01 开奖号码\u3000\n")
+    assert (committed.source, committed.normalised) == ("福利彩票双色球 2026-11-01 开奖号码", True)
+    assert committed.source_json == '"福利彩票双色球 2026-11-01 开奖号码"'
+    data = (RoundPaths(out, ROUND).audit / "commitment.json").read_bytes()
+    assert b'"randomness":{"source":"\xe7\xa6\x8f' in data and committed.c == hashlib.sha256(data).hexdigest()
+    again = commit(out, ROUND, "福利彩票双色球 2026-11-01 开奖号码")  # the same words: the commitment it made
+    assert (again.c, again.normalised) == (committed.c, False)
+    with pytest.raises(RoundStateError) as caught:
+        commit(out, ROUND, "福利彩票双色球 2026-11-02 开奖号码")
+    assert str(caught.value) == f"round {ROUND} already has a commitment; a round is committed once"
+
+
+def test_a_commit_cut_short_after_logging_is_finished_by_its_rerun_and_cannot_be_redone_otherwise(
+    small_world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.crash import PLANS, RANDOMNESS, ROUND
+    from xinyong.publish.translog import logged_files, verify_log
+
+    out = base(small_world, "commit", tmp_path)
+    paths = RoundPaths(out, ROUND)
+    cut_short_at(monkeypatch, "commitment.json")  # logged, then killed before the public and audit files
+    with pytest.raises(KeyboardInterrupt):
+        commit(out, ROUND, RANDOMNESS)
+    assert not (paths.audit / "commitment.json").exists()
+    with pytest.raises(RoundStateError) as caught:  # the log says committed: the frame stays as committed
+        build_frame(out, ROUND, PLANS, small_world.tiers, small_world.clean, rebuild=True)
+    assert str(caught.value) == f"round {ROUND} is committed; its frame, plans and roster can no longer change"
+    with pytest.raises(RoundStateError) as caught:
+        commit(out, ROUND, "another lottery")
+    assert str(caught.value) == (
+        f"{paths.public / 'commitment.json'}: the transparency log already holds another commitment.json of round "
+        f"{ROUND} (entry {logged_files(paths.public_root)[f'rounds/{ROUND}/commitment.json'][1]}); a published "
+        "document never changes: run the step again with the inputs it was first run with"
+    )
+    commit(out, ROUND, RANDOMNESS)
+    reference = RoundPaths(small_world.references["commit"], ROUND)
+    assert (paths.audit / "commitment.json").read_bytes() == (reference.audit / "commitment.json").read_bytes()
+    assert verify_log(paths.public_root).size == verify_log(reference.public_root).size
+
+
+def test_a_reveal_cut_short_after_logging_takes_no_second_value(
+    small_world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.crash import ROUND, VALUE
+    from xinyong.publish.translog import verify_log
+
+    out = base(small_world, "reveal", tmp_path)
+    cut_short_at(monkeypatch, "randomness.json")
+    with pytest.raises(KeyboardInterrupt):
+        reveal(out, ROUND, VALUE)
+    with pytest.raises(RoundStateError) as caught:
+        reveal(out, ROUND, "a value the operator likes better")
+    assert "the transparency log already holds another randomness.json of round" in str(caught.value)
+    assert reveal(out, ROUND, VALUE) == reveal(small_world.references["reveal"], ROUND, VALUE)
+    verify_log(out / "public")
+
+
+def test_a_finalize_cut_short_after_logging_its_decision_keeps_that_one_decision(
+    small_world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.crash import REASON, ROUND
+    from xinyong.rounds.run import finalize
+
+    out = base(small_world, "finalize", tmp_path)
+    audit = RoundPaths(out, ROUND).audit
+    cut_short_at(monkeypatch, "finalized.json")
+    with pytest.raises(KeyboardInterrupt):
+        finalize(out, ROUND, accept_unstaffed=True, reason=REASON)
+    logged = (audit / "decisions.jsonl").read_bytes()
+    decision = finalize(out, ROUND, accept_unstaffed=True, reason=REASON)
+    assert (audit / "decisions.jsonl").read_bytes() == logged and len(logged.splitlines()) == 1
+    assert (audit / "finalized.json").read_bytes() + b"\n" == logged == decision.to_json() + b"\n"

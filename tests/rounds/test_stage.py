@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,34 @@ def test_a_round_without_a_commitment_has_nothing_to_check(tmp_path: Path) -> No
     (paths.audit / FRAME).write_bytes(b"anything before the commitment\n")
     check_committed(paths, "round commit")
     assert require(paths, Stage.FRAMED, "round commit") == Stage.FRAMED
+
+
+def test_a_step_on_a_round_without_its_folder_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+    from xinyong.rounds.stage import changing
+
+    paths = RoundPaths(tmp_path / "out", ROUND)
+    with pytest.raises(RoundStateError) as caught, changing(paths, Stage.COMMITTED, "round reveal"):
+        pass
+    assert str(caught.value) == (
+        f"{paths.folder}: round {ROUND} is not framed; `xinyong round reveal` needs it committed: "
+        "run `xinyong round frame` first"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_step_holds_the_rounds_lock_and_gets_its_stage(tmp_path: Path) -> None:
+    from xinyong.rounds.stage import changes_round, changing
+    from xinyong.workspace import lock
+
+    paths = RoundPaths(tmp_path, ROUND)
+    reach(paths, Stage.REVEALED)
+
+    @changes_round(Stage.COMMITTED, "round test")
+    def step(out: Path, round_id: RoundId, word: str) -> str:
+        assert lock._held[(paths.folder / "round.lock").resolve()] == 1  # held while the step runs
+        return f"{round_id} {word}"
+
+    assert step(tmp_path, ROUND, "ok") == f"{ROUND} ok" and not lock._held
+    with changing(paths, Stage.FRAMED, "round test") as stage:
+        assert stage == Stage.REVEALED
+        assert (paths.folder / "round.lock").read_text() == f"{os.getpid()}\n"

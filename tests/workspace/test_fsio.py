@@ -52,6 +52,46 @@ def test_staged_files_move_in_with_the_marker_last(tmp_path: Path, monkeypatch: 
     assert (out / "sub" / "b.csv").read_text() == "sub/b.csv"
 
 
+def test_a_staged_move_cut_short_leaves_no_old_marker_beside_new_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    staging, out = tmp_path / "staging", tmp_path / "out"
+    for folder, text in ((out, "old"), (staging, "new")):
+        for name in ("manifest.json", "a.parquet", "b.parquet"):
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text)
+    real = os.replace
+
+    def cut_short(source: str, target: str) -> None:
+        if Path(target).name == "b.parquet":
+            raise KeyboardInterrupt  # the machine stops here
+        real(source, target)
+
+    monkeypatch.setattr(fsio.os, "replace", cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        fsio.publish_staged(staging, out, last="manifest.json")
+    assert (out / "a.parquet").read_text() == "new" and (out / "b.parquet").read_text() == "old"
+    assert not (out / "manifest.json").exists()  # so no reader takes the mix for a finished output
+
+
+def test_a_durable_write_flushes_the_file_and_its_folder_and_a_mode_can_be_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flushed: list[str] = []
+    real = os.fsync
+
+    def fsync(descriptor: int) -> None:
+        flushed.append(os.readlink(f"/proc/self/fd/{descriptor}"))
+        real(descriptor)
+
+    monkeypatch.setattr(fsio.os, "fsync", fsync)
+    fsio.write_bytes(tmp_path / "key", b"secret", durable=True, mode=0o600)
+    assert len(flushed) == 2 and Path(flushed[0]).name.startswith(".key.") and flushed[1] == str(tmp_path)
+    assert stat.S_IMODE((tmp_path / "key").stat().st_mode) == 0o600
+    fsio.write_bytes(tmp_path / "page", b"x")
+    assert len(flushed) == 2  # an ordinary write is not flushed
+
+
 def test_an_xlsx_of_the_same_sheets_is_the_same_bytes_whenever_it_is_written(tmp_path: Path) -> None:
     import zipfile
 
@@ -68,3 +108,13 @@ def test_an_xlsx_of_the_same_sheets_is_the_same_bytes_whenever_it_is_written(tmp
     assert {info.date_time for info in zipfile.ZipFile(tmp_path / "a.xlsx").infolist()} == {(1980, 1, 31, 0, 0, 0)}
     assert pl.read_excel(tmp_path / "b.xlsx", sheet_name="计划").equals(sheets["计划"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx", "b.xlsx"]
+
+
+def test_text_in_an_xlsx_is_never_a_formula(tmp_path: Path) -> None:
+    import zipfile
+
+    names = pl.DataFrame({"市场主体名称": ['=HYPERLINK("http://example.invalid","点此")', "=1+1", "+86 某公司"]})
+    fsio.write_xlsx(tmp_path / "t.xlsx", {"清单": names})
+    sheet = zipfile.ZipFile(tmp_path / "t.xlsx").read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet  # no cell holds a formula
+    assert pl.read_excel(tmp_path / "t.xlsx", sheet_name="清单").equals(names)

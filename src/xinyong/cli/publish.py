@@ -32,16 +32,36 @@ def disclose_command(
         ),
     ],
     clean: _CLEAN,
-    today: Annotated[str | None, typer.Option(help="Publication day (default: today).")] = None,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            help="For demos and tests only: publish as of this day, today or later (default: today, from the clock)."
+        ),
+    ] = None,
 ) -> None:
-    """Publish every recorded result and each round's draw as a static Chinese site, logged first."""
+    """Publish every recorded result and each round's draw as a static Chinese site, logged first.
+
+    The 公示日期 of a result published now is today's date, from the clock.
+    """
     from xinyong.publish.run import disclose
 
-    result = disclose(work, public_dir, clean, today=_date(today, "--today") or dt.date.today())
+    result = disclose(work, public_dir, clean, today=_publication_day(today))
     out.print(
         f"Published {result.records:,} results ({result.new:,} new) of {result.rounds} rounds; "
         f"transparency log at {result.log_size:,} entries. Open {result.site}"
     )
+
+
+def _publication_day(value: str | None) -> dt.date:
+    """Today, from the clock; ``--today`` may move it later for a demo or a test, never earlier."""
+    clock = dt.date.today()
+    day = _date(value, "--today") or clock
+    if day < clock:
+        raise UsageError(
+            f"--today: {day} is before today ({clock}); a result's 公示日期 is the day it is published, so a "
+            "demo or test may only move it later"
+        )
+    return day
 
 
 log_app = typer.Typer(

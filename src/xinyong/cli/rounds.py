@@ -119,14 +119,21 @@ def round_approve(
 def round_commit(
     round_id: _ROUND,
     randomness: Annotated[
-        str, typer.Option(help="How and when the public random value will be obtained (published in the commitment).")
+        str,
+        typer.Option(
+            help="How and when the public random value will be obtained (published in the commitment; "
+            "committed in Unicode NFC, trimmed, without zero-width characters)."
+        ),
     ],
     out_dir: _OUT,
 ) -> None:
-    """Fix and publish the commitment before any randomness exists."""
+    """Fix and publish the commitment before any randomness exists, and show the description it commits."""
     from xinyong.rounds.run import commit
 
-    out.print(f"Committed round {round_id}: C = {commit(out_dir, round_id, randomness)}")
+    committed = commit(out_dir, round_id, randomness)
+    out.print(f"Committed round {round_id}: C = {committed.c}")
+    normalised = " (normalised: NFC, trimmed, zero-width characters removed)" if committed.normalised else ""
+    out.print(f"Randomness description committed{normalised}: {committed.source_json}", markup=False, highlight=False)
 
 
 @round_app.command(

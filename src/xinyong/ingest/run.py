@@ -10,7 +10,11 @@ first), and writes
 - ``CLEAN_DIR/manifest.json``: per table ``input_rows = accepted + quarantined``.
 
 Whole-file problems (a missing table or column, an unreadable file) stop the run before anything
-in CLEAN_DIR changes: outputs are staged in a temporary folder and renamed into place at the end.
+in CLEAN_DIR changes: outputs are staged in a temporary folder and renamed into place at the end,
+the old manifest removed first and the new one moved in last, so a run cut short leaves a folder
+without a manifest, which every reader refuses, and running it again finishes it.  One ingest at a
+time writes a clean folder (its lock, ``ingest.lock``; :mod:`xinyong.workspace.lock`), and the
+staging folders of killed runs are removed when it is taken.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +33,8 @@ from xinyong.errors import InputFileError, UsageError
 from xinyong.ingest import contract
 from xinyong.ingest.validate import describe_duplicates, validate_table
 from xinyong.reports.progress import SILENT, Progress
-from xinyong.workspace import checks, fsio
-from xinyong.workspace.layout import MANIFEST, clean_table, quarantine_table
+from xinyong.workspace import checks, fsio, lock
+from xinyong.workspace.layout import CLEAN_LOCK, MANIFEST, clean_table, quarantine_table
 from xinyong.workspace.tables import LINE, find_table_file, read_table_batches
 
 # Parquet tables longer than this are validated a batch at a time: at 10^7 firms the annual
@@ -65,14 +68,14 @@ def ingest(
     today = today or dt.date.today()
     tables = contract.tables(towns)
     files = {t.name: find_table_file(raw_dir, t) for t in tables}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".ingest-", dir=out_dir))
-    try:
-        reports = _ingest_tables(tables, files, staging, encoding, today, progress)
-        fsio.write_json(staging / MANIFEST, _manifest(reports, today, encoding))
-        fsio.publish_staged(staging, out_dir, last=MANIFEST)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with lock.held(out_dir / CLEAN_LOCK, f"clean folder {out_dir}", tidy=out_dir):
+        staging = fsio.staging_folder(out_dir, "ingest")
+        try:
+            reports = _ingest_tables(tables, files, staging, encoding, today, progress)
+            fsio.write_json(staging / MANIFEST, _manifest(reports, today, encoding))
+            fsio.publish_staged(staging, out_dir, last=MANIFEST)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return reports
 
 

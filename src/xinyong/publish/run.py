@@ -3,7 +3,13 @@
 :func:`disclose` reads the committed rounds (their public files and results) and the clean registry,
 builds the site (:mod:`xinyong.publish.site`), then logs every new result and the manifest of the
 site's files in the transparency log (:mod:`xinyong.publish.translog`) *before* writing them, so no
-published record is ever without its log entry.
+published record is ever without its log entry.  It holds the log's lock from reading the log to
+the last page written, and it can be cut short anywhere and run again: what is already logged keeps
+its entry and its date, and the site is written whole.
+
+The 公示日期 of a result is the day ``disclose`` runs (``today``, read from the clock by the command
+line; docs/disclosure.md).  Publication dates never go back: a day before the end of an inspection
+about to be published, or before the latest 公示日期 already in the log, is refused.
 """
 
 from __future__ import annotations
@@ -23,7 +29,16 @@ from xinyong.results.run import read_results
 from xinyong.rounds.ledger import work_rounds
 from xinyong.rounds.stage import Stage, check_committed, stage_of
 from xinyong.workspace import checks, fsio
-from xinyong.workspace.layout import INDEX, PUBLIC, PUBLIC_ROUND_FILES, ROUNDS, SITE_ROUNDS, RoundPaths, clean_table
+from xinyong.workspace.layout import (
+    INDEX,
+    LOG,
+    PUBLIC,
+    PUBLIC_ROUND_FILES,
+    ROUNDS,
+    SITE_ROUNDS,
+    RoundPaths,
+    clean_table,
+)
 
 
 def read_round(out: Path, round_id: RoundId) -> Round:
@@ -61,10 +76,24 @@ def disclose(out: Path, public_dir: Path, clean_dir: Path, *, today: dt.date) ->
             f"{out / ROUNDS}: rounds of {len(divisions)} divisions ({', '.join(divisions)}); a site is one division's"
         )
     division = divisions[0]
-    rounds = [read_round(out, r) for r in round_ids]
     names = dict(pl.read_parquet(clean_table(clean_dir, "enterprises"), columns=["uscc", "name"]).iter_rows())
     items = dict(pl.read_parquet(clean_table(clean_dir, "inspection_items"), columns=["item_id", "name"]).iter_rows())
+    with translog.locked(public_dir):
+        return _disclose(out, public_dir, round_ids, division, names, items, today)
+
+
+def _disclose(
+    out: Path,
+    public_dir: Path,
+    round_ids: list[RoundId],
+    division: str,
+    names: dict[str, str],
+    items: dict[str, str],
+    today: dt.date,
+) -> Disclosure:
+    rounds = [read_round(out, r) for r in round_ids]
     dates = translog.published_dates(public_dir)
+    _check_day(public_dir, rounds, dates, today)
     records = [
         public_record(r, rnd.plans[r["plan"]], names.get(r["uscc"], ""), items, dates.get(r["id"], today.isoformat()))
         for rnd in rounds
@@ -85,3 +114,21 @@ def disclose(out: Path, public_dir: Path, clean_dir: Path, *, today: dt.date) ->
         fsio.write_bytes(public_dir / path, data)
     new = sum(1 for r in records if r["记录号"] not in dates)
     return Disclosure(len(records), new, len(rounds), appended.checkpoint.size, public_dir / INDEX)
+
+
+def _check_day(public_dir: Path, rounds: list[Round], dates: dict[str, str], today: dt.date) -> None:
+    """Refuse a publication day before the latest one in the log, or before a new result's inspection ended."""
+    latest = max(dates.values(), default=None)
+    if latest is not None and today.isoformat() < latest:
+        raise UsageError(
+            f"{public_dir / LOG}: the disclosure date {today} is before {latest}, the latest 公示日期 in the "
+            "transparency log; publication dates never go back"
+        )
+    for rnd in rounds:
+        for record in rnd.results:
+            if record["id"] not in dates and record["ended"] > today.isoformat():
+                raise UsageError(
+                    f"round {rnd.id}: result {record['id']} ({record['plan']} {record['uscc']}) ended on "
+                    f"{record['ended']}, after the disclosure date {today}; a result is published on or after "
+                    "the day its inspection ended"
+                )

@@ -12,22 +12,25 @@ any entry and the consistency proof between any two checkpoints with O(log n) re
 the private key lives outside the public folder (``<public>/../private/``), made on first use
 with mode 0600.
 
-An append is atomic: new checkpoint and proof files are written under names nothing refers to
-yet, then the entries file is replaced by rename, then the latest checkpoint.  A crash before the
-entries rename leaves the log as it was; after it, the next open finishes the rename from the
-signed checkpoint file already on disk.  Callers log a document before they publish it, so a
-published record always has its entry.  Appends are serialised by a lock file beside the key.
+An append writes the entries file (by rename), then the tree's levels, each flushed to disk, and
+only then signs a checkpoint of them and writes it, as ``checkpoints/<size>.txt`` and then
+``checkpoint.txt``: the log never signs a tree it has not durably written.  An append cut short
+(a crash, a SIGKILL) leaves entries that no checkpoint signs yet; ``log verify`` reports them until
+the next append — the same command run again, or any other — signs them.  An entry already in the log
+is recognised by its bytes, so a step run again after a crash logs nothing twice.  Callers log a
+document before they publish it, so a published record always has its entry.  One process at a
+time appends or writes into the public folder: the log's lock (:func:`locked`,
+:mod:`xinyong.workspace.lock`) beside its private key, held by callers for their whole step; a
+second process is refused with the pid of the first.
 
 ``verify_log`` checks all of it and names the first file, entry or line that is wrong.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import itertools
 import json
-import os
 import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -38,7 +41,7 @@ from xinyong.core.canonical import CJ
 from xinyong.core.merkle import Hash, StoredLevel, Tree, leaf_hash, verify_consistency, verify_inclusion
 from xinyong.errors import InputFileError, UsageError, VerificationError
 from xinyong.publish.checkpoint import Checkpoint, NoteError, Signer, Verifier, b64, open_note
-from xinyong.workspace import fsio
+from xinyong.workspace import fsio, lock
 from xinyong.workspace.layout import (
     LOG,
     LOG_CHECKPOINT,
@@ -57,7 +60,7 @@ def origin_for(division: str) -> str:
 
 
 def load_signer(key_path: Path, origin: str) -> Signer:
-    """The log's signing key; created (mode 0600) when missing.  A readable-by-others key is refused."""
+    """The log's signing key; created (mode 0600, atomically) when missing.  A readable-by-others key is refused."""
     if key_path.exists():
         mode = stat.S_IMODE(key_path.stat().st_mode)
         if mode & 0o077:
@@ -70,9 +73,7 @@ def load_signer(key_path: Path, origin: str) -> Signer:
             raise UsageError(f"{key_path}: not a signer key: {error}") from None
     key_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     signer = Signer.generate(origin)
-    descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(str(signer) + "\n")
+    fsio.write_bytes(key_path, (str(signer) + "\n").encode("ascii"), durable=True, mode=0o600)
     return signer
 
 
@@ -82,46 +83,63 @@ class Appended:
     checkpoint: Checkpoint
 
 
-def append(public_dir: Path, entries: list[dict], *, origin: str, key_path: Path | None = None) -> Appended:
-    """Append the entries not already in the log; sign a new checkpoint when any is new."""
+@contextmanager
+def locked(public_dir: Path, key_path: Path | None = None) -> Iterator[Path]:
+    """Hold the log's lock (beside its private key) for the block; yields the key's path.
+
+    Everything written into ``public_dir`` is written holding it — the log's files, and the documents
+    logged in it — so the temporary files found there once it is taken are a killed writer's, and go.
+    """
     key_path = key_path or private_key(public_dir)
     if public_dir.resolve() in key_path.resolve().parents:
         raise UsageError(f"{key_path}: the log's private key must not be inside the public folder {public_dir}")
-    with _locked(key_path.parent / LOG_LOCK):
-        lines = _recover(public_dir)
-        signer = load_signer(key_path, origin)
+    key_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with lock.held(key_path.parent / LOG_LOCK, f"transparency log {public_dir / LOG}", tidy=public_dir):
+        yield key_path
+
+
+def append(public_dir: Path, entries: list[dict], *, origin: str, key_path: Path | None = None) -> Appended:
+    """Append the entries not already in the log; sign a checkpoint of every entry not yet signed.
+
+    The entries and the tree are written to disk (and flushed) before the checkpoint that signs them
+    is made; an append cut short leaves entries no checkpoint signs yet, which the next append (the
+    same step run again, or any other) signs — an entry already in the log is recognised by its bytes
+    and not added twice.
+    """
+    with locked(public_dir, key_path) as key:
+        lines = _lines(public_dir)
+        written = len(lines)
+        signed = _latest(public_dir) if (public_dir / LOG_CHECKPOINT).exists() else None
+        if signed is not None and signed.size > written:
+            raise VerificationError(
+                f"{LOG_ENTRIES}: {written} entries, but the latest checkpoint ({LOG_CHECKPOINT}) signs "
+                f"{signed.size}; restore the log before appending to it"
+            )
         known = {line: i for i, line in enumerate(lines)}
-        tree = Tree([leaf_hash(line) for line in lines])
-        first, indices = len(lines), []
+        indices = []
         for entry in entries:
             line = CJ(entry)
             if line not in known:
                 known[line] = len(lines)
                 lines.append(line)
-                tree.append(leaf_hash(line))
             indices.append(known[line])
-        if len(lines) == first and (public_dir / LOG_CHECKPOINT).exists():
-            return Appended(indices, _latest(public_dir))
-        checkpoint = Checkpoint(_origin(public_dir, signer), len(lines), tree.root())
-        note = signer.sign(checkpoint.text()).encode("utf-8")
-        fsio.write_bytes(public_dir / LOG_KEY, (str(signer.verifier) + "\n").encode("ascii"))
+        if signed is not None and signed.size == len(lines):
+            return Appended(indices, signed)
+        signer = load_signer(key, origin)
+        tree = Tree([leaf_hash(line) for line in lines])
+        if len(lines) > written:
+            fsio.write_bytes(public_dir / LOG_ENTRIES, b"".join(line + b"\n" for line in lines), durable=True)
         for k, level in enumerate(tree.levels):  # complete subtrees only grow: older bytes stay as they were
-            fsio.write_bytes(public_dir / LOG_TREE / f"{k}.bin", b"".join(level))
-        fsio.write_bytes(public_dir / LOG_CHECKPOINTS / f"{checkpoint.size}.txt", note)
-        fsio.write_bytes(public_dir / LOG_ENTRIES, b"".join(line + b"\n" for line in lines))
-        fsio.write_bytes(public_dir / LOG_CHECKPOINT, note)
+            fsio.write_bytes(public_dir / LOG_TREE / f"{k}.bin", b"".join(level), durable=True)
+        verifier = (str(signer.verifier) + "\n").encode("ascii")
+        if not (public_dir / LOG_KEY).is_file() or (public_dir / LOG_KEY).read_bytes() != verifier:
+            fsio.write_bytes(public_dir / LOG_KEY, verifier, durable=True)
+        # Only now, with every entry and hash it covers on disk, is the checkpoint signed.
+        checkpoint = Checkpoint(signed.origin if signed else signer.name, len(lines), tree.root())
+        note = signer.sign(checkpoint.text()).encode("utf-8")  # Ed25519 is deterministic: a re-run signs alike
+        fsio.write_bytes(public_dir / LOG_CHECKPOINTS / f"{checkpoint.size}.txt", note, durable=True)
+        fsio.write_bytes(public_dir / LOG_CHECKPOINT, note, durable=True)
         return Appended(indices, checkpoint)
-
-
-@contextmanager
-def _locked(lock: Path) -> Iterator[None]:
-    lock.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with open(lock, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _lines(public_dir: Path) -> list[bytes]:
@@ -130,27 +148,19 @@ def _lines(public_dir: Path) -> list[bytes]:
     return path.read_bytes().split(b"\n")[:-1] if path.exists() else []
 
 
-def _recover(public_dir: Path) -> list[bytes]:
-    """The entries; finishes an append that crashed between the entries rename and the checkpoint's."""
-    lines = _lines(public_dir)
-    signed = public_dir / LOG_CHECKPOINTS / f"{len(lines)}.txt"
-    if lines and signed.exists() and (public_dir / LOG_CHECKPOINT).read_bytes() != signed.read_bytes():
-        fsio.write_bytes(public_dir / LOG_CHECKPOINT, signed.read_bytes())
-    return lines
-
-
 def _latest(public_dir: Path) -> Checkpoint:
     verifier = Verifier.parse((public_dir / LOG_KEY).read_text(encoding="ascii"))
     return Checkpoint.parse(open_note((public_dir / LOG_CHECKPOINT).read_text(encoding="utf-8"), verifier))
 
 
-def _origin(public_dir: Path, signer: Signer) -> str:
-    return _latest(public_dir).origin if (public_dir / LOG_CHECKPOINT).exists() else signer.name
-
-
 # -- reading and proving ------------------------------------------------------------------------
 def entries(public_dir: Path) -> list[dict]:
     return [json.loads(line) for line in _lines(public_dir)]
+
+
+def logged_files(public_dir: Path) -> dict[str, tuple[str, int]]:
+    """Each document logged as a ``file`` entry: its path in the site → (its SHA-256, the entry's index)."""
+    return {e["path"]: (e["sha256"], index) for index, e in enumerate(entries(public_dir)) if e.get("kind") == "file"}
 
 
 def published_dates(public_dir: Path) -> dict[str, str]:

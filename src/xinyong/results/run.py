@@ -4,7 +4,9 @@
 for one round, validates its columns (:mod:`xinyong.ingest.validate`) and checks every row against
 the round and its past results (:mod:`xinyong.results.check`).  One bad row rejects the whole file —
 all bad rows are listed by row, column and rule in a CSV under ``results/rejected/``, and no result
-is written.  Importing the same file again adds nothing.
+is written.  Importing the same file again adds nothing.  An import holds the round's lock
+(:func:`xinyong.rounds.stage.changing`): a second import of the same round at the same time is
+refused with the pid of the first, never merged with it, so no result is lost; run it again.
 
 ``results_status`` reads a round's teams, results and the log and lists, for each staffed target,
 whether its result is awaited, recorded or published, with its due date (:mod:`xinyong.results.status`).
@@ -29,7 +31,7 @@ from xinyong.publish import translog
 from xinyong.results.check import PROBLEM_COLUMNS, RoundContext, check_rows, current_results
 from xinyong.results.status import status_of
 from xinyong.rounds.staffing import read_staffing
-from xinyong.rounds.stage import Stage, require
+from xinyong.rounds.stage import Stage, changing, require
 from xinyong.workspace import fsio
 from xinyong.workspace.layout import REJECTED, RESULTS_STATUS, RESULTS_STORE, RoundPaths
 from xinyong.workspace.tables import LINE, read_table
@@ -60,35 +62,37 @@ def import_results(out: Path, path: Path, *, today: dt.date, encoding: str = "ut
         )
     round_id = RoundId.parse(str(rounds[0]), f"{path}: column {form.column('round').label}")
     paths = RoundPaths(out, round_id)
-    require(paths, Stage.FINALIZED, "results import")
-    checked = validate_table(raw, form, today, {})
-    existing = read_results(out, round_id)
-    # validate_table keeps the accepted rows in file order; their lines are the ones not quarantined.
-    lines = raw[LINE].filter(~raw[LINE].is_in(checked.quarantined["line"].implode()))
-    rows = checked.accepted.with_columns(lines.alias(LINE))
-    new, row_problems = check_rows(rows, _round_context(paths), existing, path.name)
-    problems = pl.concat([checked.quarantined.select(PROBLEM_COLUMNS).cast({"line": pl.Int64}), row_problems]).sort(
-        "line"
-    )
-    if problems.height:
-        report = paths.results / REJECTED / f"{path.stem}-{hashlib.sha256(path.read_bytes()).hexdigest()[:8]}.csv"
-        fsio.write_csv(report, problems, bom=True)
-        first = problems.row(0, named=True)
-        label = form.column(first["column"]).label if first["column"] in form.column_names else first["column"]
-        raise InputRowError(
-            path,
-            first["line"],
-            label,
-            first["rule"],
-            f"{first['detail']} ({problems['line'].n_unique()} rows rejected, all listed in {report}; nothing was "
-            "imported)",
+    with changing(paths, Stage.FINALIZED, "results import"):  # one import of a round at a time
+        checked = validate_table(raw, form, today, {})
+        existing = read_results(out, round_id)
+        # validate_table keeps the accepted rows in file order; their lines are the ones not quarantined.
+        lines = raw[LINE].filter(~raw[LINE].is_in(checked.quarantined["line"].implode()))
+        rows = checked.accepted.with_columns(lines.alias(LINE))
+        new, row_problems = check_rows(rows, _round_context(paths), existing, path.name)
+        problems = pl.concat([checked.quarantined.select(PROBLEM_COLUMNS).cast({"line": pl.Int64}), row_problems]).sort(
+            "line"
         )
-    known = {r["id"] for r in existing}
-    added = [r for r in new if r["id"] not in known]
-    if added:
-        stamp = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-        fsio.write_bytes(paths.results / RESULTS_STORE, jsonl(existing + [{**r, "imported_at": stamp} for r in added]))
-    return Imported(round_id, len(added), sum(1 for r in added if r["corrects"]), len(new) - len(added))
+        if problems.height:
+            report = paths.results / REJECTED / f"{path.stem}-{hashlib.sha256(path.read_bytes()).hexdigest()[:8]}.csv"
+            fsio.write_csv(report, problems, bom=True)
+            first = problems.row(0, named=True)
+            label = form.column(first["column"]).label if first["column"] in form.column_names else first["column"]
+            raise InputRowError(
+                path,
+                first["line"],
+                label,
+                first["rule"],
+                f"{first['detail']} ({problems['line'].n_unique()} rows rejected, all listed in {report}; nothing was "
+                "imported)",
+            )
+        known = {r["id"] for r in existing}
+        added = [r for r in new if r["id"] not in known]
+        if added:
+            stamp = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+            fsio.write_bytes(
+                paths.results / RESULTS_STORE, jsonl(existing + [{**r, "imported_at": stamp} for r in added])
+            )
+        return Imported(round_id, len(added), sum(1 for r in added if r["corrects"]), len(new) - len(added))
 
 
 def _round_context(paths: RoundPaths) -> RoundContext:

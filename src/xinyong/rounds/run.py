@@ -28,6 +28,14 @@ Once finalised, a round's teams are drawn no more (``assign`` is refused): a tea
 ``reassign``.  The past inspections the frame excludes and the last teams rotation keeps away are the
 whole inspection history — the clean folder's and every finalised round's under ``OUT``
 (:mod:`xinyong.rounds.ledger`).
+
+Each step holds the round's lock while it runs (:func:`xinyong.rounds.stage.changes_round`; a second
+process is refused with the pid of the first) and can be cut short anywhere — a crash, a SIGKILL —
+and then run again: it writes the file that marks its stage last, so a round cut short is still at
+its earlier stage, and the step run again finishes with the files an uninterrupted run writes.  A
+document already in the transparency log is recognised by its bytes, so a commitment, a randomness
+or a selection logged just before the crash is not logged twice, and one logged with other bytes
+is refused: a round whose commitment is logged is committed, whatever its audit files say.
 """
 
 from __future__ import annotations
@@ -58,10 +66,11 @@ from xinyong.results.run import read_results
 from xinyong.rounds.frame import check_tiers, frame_records
 from xinyong.rounds.history import last_teams
 from xinyong.rounds.ledger import read_history, work_rounds
-from xinyong.rounds.plans import Item, read_plans
+from xinyong.rounds.plans import Item, PlanFile, read_plans
 from xinyong.rounds.preview import Approval, Fixed, Preview, fixed_of, preview, sheets
+from xinyong.rounds.randomness import normal_description
 from xinyong.rounds.staffing import read_staffing
-from xinyong.rounds.stage import COMMITTED_FILES, Stage, check_committed, require, stage_of
+from xinyong.rounds.stage import COMMITTED_FILES, Stage, changes_round, changing, require, stage_of
 from xinyong.workspace import checks, fsio
 from xinyong.workspace.layout import (
     APPROVAL,
@@ -106,12 +115,12 @@ class FrameResult:
 def build_frame(
     out: Path, round_id: RoundId, plans_path: Path, tiers_path: Path, clean_dir: Path, *, rebuild: bool = False
 ) -> FrameResult:
-    """The frame of every plan after exclusions (spec §1), with the round's roster (§3)."""
+    """The frame of every plan after exclusions (spec §1), with the round's roster (§3).
+
+    A frame cut short is no frame (its last file, ``exclusions.jsonl``, marks it) and is built again,
+    with fresh salts; the salts of a finished frame never change unless ``rebuild`` asks for it.
+    """
     paths = RoundPaths(out, round_id)
-    stage = stage_of(paths)
-    if (paths.audit / COMMITMENT).is_file():
-        check_committed(paths, "round frame")  # a damaged committed round is named as such, not re-framed
-        raise RoundStateError(f"round {round_id} is committed; its frame, plans and roster can no longer change")
     checks.output_folder(out, clean_dir)
     checks.clean_folder(clean_dir)
     items = {
@@ -120,35 +129,50 @@ def build_frame(
     }
     # With the items, each plan carries which department carries out which item: committed with the plans.
     plan_file = read_plans(plans_path, items)
-    division, plans = plan_file.division, plan_file.plans
-    round_id.require_division(division, "--round", str(plans_path))
+    round_id.require_division(plan_file.division, "--round", str(plans_path))
     checks.table_file(tiers_path, TIERS)
     tiers = pl.read_parquet(tiers_path, columns=["uscc", "as_of", "tier"])
     check_tiers(tiers_path, tiers, round_id)
-    if stage >= Stage.FRAMED and not rebuild:
-        return FrameResult(len(lines_of((paths.audit / FRAME).read_bytes())), None, rebuilt=False)
-    for earlier in (r for r in work_rounds(out) if r.division == round_id.division and r < round_id):
-        reached = stage_of(RoundPaths(out, earlier))
-        if Stage.COMMITTED <= reached < Stage.FINALIZED:  # committed, so it will be drawn: not history yet
+    _earlier_rounds_finalised(paths)
+    with changing(paths, Stage.NEW, "round frame") as stage:
+        if stage >= Stage.COMMITTED or _logged(paths, COMMITMENT) is not None:
+            raise RoundStateError(f"round {round_id} is committed; its frame, plans and roster can no longer change")
+        if stage >= Stage.FRAMED and not rebuild:
+            return FrameResult(len(lines_of((paths.audit / FRAME).read_bytes())), None, rebuilt=False)
+        # A new frame is not the one previewed and approved: both go, the approval (a later stage) first,
+        # and the round is not framed again until the new frame is whole (exclusions.jsonl, written last).
+        for stale in (paths.audit / APPROVAL, paths.internal / PREVIEW, paths.internal / PREVIEW_XLSX):
+            stale.unlink(missing_ok=True)
+        (paths.audit / EXCLUSIONS).unlink(missing_ok=True)
+        return _write_frame(paths, plan_file, items, tiers.drop("as_of"), clean_dir)
+
+
+def _earlier_rounds_finalised(paths: RoundPaths) -> None:
+    """Refuse to frame a month while an earlier committed round under the same work root is not finalised:
+    its targets are not inspection history yet, so the new frame could draw them again."""
+    round_id = paths.round_id
+    for earlier in (r for r in work_rounds(paths.out) if r.division == round_id.division and r < round_id):
+        reached = stage_of(RoundPaths(paths.out, earlier))
+        if Stage.COMMITTED <= reached < Stage.FINALIZED:
             raise RoundStateError(
-                f"{RoundPaths(out, earlier).folder}: round {earlier} is {reached.label}, not finalised, so its "
+                f"{RoundPaths(paths.out, earlier).folder}: round {earlier} is {reached.label}, not finalised, so its "
                 f"targets are not inspection history yet and round {round_id} could draw them again; finish it "
                 f"first (`{Stage(reached + 1).step} --round {earlier}`)"
             )
-    # A new frame is not the one previewed and approved: both go, the approval (a later stage) first.
-    for stale in (paths.audit / APPROVAL, paths.internal / PREVIEW, paths.internal / PREVIEW_XLSX):
-        stale.unlink(missing_ok=True)
-    tiers = tiers.drop("as_of")
+
+
+def _write_frame(
+    paths: RoundPaths, plan_file: PlanFile, items: dict[str, Item], tiers: pl.DataFrame, clean_dir: Path
+) -> FrameResult:
+    round_id, plans = paths.round_id, plan_file.plans
     firms = pl.read_parquet(
         clean_table(clean_dir, "enterprises"), columns=["uscc", "entity_type", "industry_code", "grid"]
     )
-    past = read_history(clean_dir, out, "round frame").select("uscc", "item_id", "inspection_date")
+    past = read_history(clean_dir, paths.out, "round frame").select("uscc", "item_id", "inspection_date")
     frame, exclusions = frame_records(plans, items, tiers.join(firms, on="uscc", how="left"), past, round_id)
-    salts = (
-        pl.Series(np.frombuffer(os.urandom(16 * frame.height), dtype="S16")).bin.encode("hex")
-        if frame.height
-        else pl.Series([], dtype=pl.Utf8)
-    )
+    # 16 fresh bytes per record, as 32 hex digits (the hex text is cut, never the bytes: numpy's bytes
+    # type drops trailing zero bytes, which would leave a salt of a zero-ending draw short)
+    salts = pl.Series(np.frombuffer(os.urandom(16 * frame.height).hex().encode("ascii"), dtype="S32").astype("U32"))
     frame = frame.with_columns(salts.alias("salt")).select("plan", "salt", "stratum", "uscc")
     fsio.write_bytes(paths.audit / FRAME, jsonl_table(frame, FRAME_FIELDS))
     fsio.write_bytes(paths.audit / PLANS, plan_file.to_json())
@@ -190,12 +214,31 @@ def roster_records(clean_dir: Path) -> list[dict]:
 
 
 def _publish(paths: RoundPaths, files: dict[str, bytes]) -> None:
-    """Log each public file in the transparency log first, then write it: nothing is public unlogged."""
+    """Log each public file in the transparency log first, then write it: nothing is public unlogged.
+
+    A file already logged with these bytes (a step cut short after its append) is not logged again; one
+    logged with other bytes is refused, for a published document never changes.
+    """
     public_root = paths.public_root
     entries = [translog.file_entry(public_root, paths.public / name, data) for name, data in files.items()]
-    translog.append(public_root, entries, origin=translog.origin_for(paths.round_id.division))
-    for name, data in files.items():
-        fsio.write_bytes(paths.public / name, data)
+    with translog.locked(public_root):
+        logged = translog.logged_files(public_root)
+        for name, entry in zip(files, entries, strict=True):
+            digest, index = logged.get(entry["path"], (entry["sha256"], -1))
+            if digest != entry["sha256"]:
+                raise RoundStateError(
+                    f"{paths.public / name}: the transparency log already holds another {name} of round "
+                    f"{paths.round_id} (entry {index}); a published document never changes: run the step again "
+                    "with the inputs it was first run with"
+                )
+        translog.append(public_root, entries, origin=translog.origin_for(paths.round_id.division))
+        for name, data in files.items():
+            fsio.write_bytes(paths.public / name, data)
+
+
+def _logged(paths: RoundPaths, name: str) -> tuple[str, int] | None:
+    """The SHA-256 and entry index of the round's public file ``name`` in the transparency log, if logged."""
+    return translog.logged_files(paths.public_root).get((paths.public / name).relative_to(paths.public_root).as_posix())
 
 
 # -- preview and approve -------------------------------------------------------------------------
@@ -228,6 +271,7 @@ def _fixed(paths: RoundPaths) -> Fixed:
     )
 
 
+@changes_round(Stage.FRAMED, "round preview")
 def preview_round(out: Path, round_id: RoundId) -> tuple[Preview, str]:
     """Check the framed round and write ``internal/preview.xlsx`` and ``preview.json``; returns the
     preview and the SHA-256 of ``preview.json``'s bytes, which an approval names."""
@@ -255,6 +299,7 @@ def preview_round(out: Path, round_id: RoundId) -> tuple[Preview, str]:
     return result, sha
 
 
+@changes_round(Stage.PREVIEWED, "round approve")
 def approve(
     out: Path, round_id: RoundId, by: str, approved_at: dt.datetime, preview_sha: str | None = None
 ) -> Approval:
@@ -306,9 +351,31 @@ def approve(
 
 
 # -- commit ------------------------------------------------------------------------------------
-def commit(out: Path, round_id: RoundId, randomness_source: str) -> str:
+@dataclass(frozen=True)
+class Committed:
+    c: str  # C = H(commitment.json), hex
+    source: str  # the randomness description as committed (normalised)
+    normalised: bool  # the description given was not already in its normal form
+
+    @property
+    def source_json(self) -> str:
+        """The description exactly as it is in ``commitment.json``: a canonical JSON string."""
+        return CJ(self.source).decode("utf-8")
+
+
+@changes_round(Stage.APPROVED, "round commit")
+def commit(out: Path, round_id: RoundId, randomness_source: str) -> Committed:
+    """Fix and publish the commitment (spec §4.1), with the randomness description in its normal form.
+
+    Run again with the same description, a finished commit reports its commitment; with another it is
+    refused, for a round is committed once.
+    """
+    source = normal_description(randomness_source)
     paths = RoundPaths(out, round_id)
     if require(paths, Stage.APPROVED, "round commit") >= Stage.COMMITTED:
+        existing = (paths.audit / COMMITMENT).read_bytes()
+        if json.loads(existing)["randomness"] == {"source": source}:
+            return Committed(H(existing), source, source != randomness_source)
         raise RoundStateError(f"round {round_id} already has a commitment; a round is committed once")
     fixed = _fixed(paths)
     approval = _parsed(paths.audit / APPROVAL, Approval.from_json, REAPPROVE)
@@ -326,7 +393,7 @@ def commit(out: Path, round_id: RoundId, randomness_source: str) -> str:
         "plans_sha256": fixed.plans_sha256,
         "inspectors_root": fixed.inspectors_root,
         "strata": stratum_sizes(frame),
-        "randomness": {"source": randomness_source},
+        "randomness": {"source": source},
     }
     data = CJ(commitment)
     # The files' own hashes, so that `draw` can tell quickly that nothing changed since (internal).
@@ -334,10 +401,11 @@ def commit(out: Path, round_id: RoundId, randomness_source: str) -> str:
     fsio.write_json(paths.internal / COMMITTED_RECORD, committed)
     _publish(paths, {COMMITMENT: data, PLANS: (paths.audit / PLANS).read_bytes()})
     fsio.write_bytes(paths.audit / COMMITMENT, data)  # last: its presence marks the round committed
-    return H(data)
+    return Committed(H(data), source, source != randomness_source)
 
 
 # -- reveal ------------------------------------------------------------------------------------
+@changes_round(Stage.COMMITTED, "round reveal")
 def reveal(out: Path, round_id: RoundId, value: str) -> str:
     paths = RoundPaths(out, round_id)
     stage = require(paths, Stage.COMMITTED, "round reveal")
@@ -356,6 +424,7 @@ def reveal(out: Path, round_id: RoundId, value: str) -> str:
 
 
 # -- draw --------------------------------------------------------------------------------------
+@changes_round(Stage.REVEALED, "round draw")
 def draw(out: Path, round_id: RoundId) -> pl.DataFrame:
     paths = RoundPaths(out, round_id)
     require(paths, Stage.REVEALED, "round draw")
@@ -385,6 +454,7 @@ def draw(out: Path, round_id: RoundId) -> pl.DataFrame:
 
 
 # -- assign (spec §6) ---------------------------------------------------------------------------
+@changes_round(Stage.DRAWN, "round assign")
 def assign(out: Path, round_id: RoundId, clean_dir: Path) -> list[Assignment]:
     """Eligibility lists and teams for the drawn targets; returns the assignments (with reasons)."""
     from xinyong.draw.teams import (
@@ -456,6 +526,7 @@ class Decision:
         return cls(**{**record, "unstaffed": tuple(record["unstaffed"])})
 
 
+@changes_round(Stage.ASSIGNED, "round finalize")
 def finalize(out: Path, round_id: RoundId, *, accept_unstaffed: bool = False, reason: str = "") -> Decision:
     """Close the round's assignment; unstaffed targets need an explicit decision, which is logged."""
     paths = RoundPaths(out, round_id)
@@ -478,7 +549,12 @@ def finalize(out: Path, round_id: RoundId, *, accept_unstaffed: bool = False, re
         decided_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     )
     log = paths.audit / DECISIONS
-    fsio.write_bytes(log, (log.read_bytes() if log.exists() else b"") + decision.to_json() + b"\n")
+    logged = log.read_bytes() if log.exists() else b""
+    last = Decision.from_json(lines_of(logged)[-1]) if logged else None
+    if last is not None and asdict(last) == {**asdict(decision), "decided_at": last.decided_at}:
+        decision = last  # logged by a run cut short before finalized.json: that decision stands
+    else:
+        fsio.write_bytes(log, logged + decision.to_json() + b"\n")
     fsio.write_bytes(record_path, decision.to_json())
     return decision
 
@@ -490,13 +566,15 @@ def _seed(paths: RoundPaths) -> bytes:
 
 
 # -- reassign (after finalisation) ------------------------------------------------------------------
+@changes_round(Stage.FINALIZED, "round reassign")
 def reassign(
     out: Path, round_id: RoundId, plan_id: str, uscc: str, inspector: str, reason: str, *, today: dt.date
 ) -> Reassignment:
     """Replace ``inspector`` on the team of (plan, uscc) of a finalised round by the next candidate of the draw
     (:func:`xinyong.draw.reassign.replacement`), from ``today`` on.  The change is logged in the transparency
     log (the target and the hash of the record: teams are not public), then appended to
-    ``audit/reassignments.jsonl``.  The same reassignment asked again returns the one on record."""
+    ``audit/reassignments.jsonl``.  The same reassignment asked again returns the one on record, so a run cut
+    short between the log and the file is finished by running it again the same day."""
     from xinyong.draw.reassign import Reassignment, replaced, replacement
 
     paths = RoundPaths(out, round_id)

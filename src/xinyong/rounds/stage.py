@@ -14,19 +14,31 @@ Once a round is committed, the files the commitment fixes (the frame, the plans 
 as committed, byte for byte: :func:`require` checks them (:func:`check_committed`) before any step on a
 committed round — reveal, draw, assign, finalize, reassign, tasks, results, estimate, disclose — and refuses
 the step, naming the file, when one is missing or changed; docs/draw-spec.md §7 says how to restore it.
+
+A step that changes a round asks it holding the round's lock (:func:`changing`, or the decorator
+:func:`changes_round`; :mod:`xinyong.workspace.lock`), so that two processes never change one round
+at once: the second is refused with the pid of the first.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import IntEnum
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from xinyong.core.canonical import H, lines_of, mth
+from xinyong.core.ids import RoundId
 from xinyong.errors import RoundStateError
-from xinyong.workspace import layout
+from xinyong.workspace import layout, lock
 from xinyong.workspace.layout import RoundPaths
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class Stage(IntEnum):
@@ -120,6 +132,36 @@ def require(paths: RoundPaths, needed: Stage, command: str) -> Stage:
             f"{needed.label}: run `{Stage(current + 1).step}` first"
         )
     return current
+
+
+@contextmanager
+def changing(paths: RoundPaths, needed: Stage, command: str) -> Iterator[Stage]:
+    """Hold the round's lock for the block and yield its stage, which must have reached ``needed``.
+
+    A round without its folder has no files and nothing to lock: unless ``needed`` is NEW (``round
+    frame``, which makes the folder), it is refused as :func:`require` refuses it, and nothing is
+    written.  The temporary files killed steps left in the round's folder are removed.
+    """
+    if needed > Stage.NEW and not paths.folder.is_dir():
+        require(paths, needed, command)
+    with lock.held(paths.folder / layout.ROUND_LOCK, f"round {paths.round_id}", tidy=paths.folder):
+        yield require(paths, needed, command)
+
+
+def changes_round(
+    needed: Stage, command: str
+) -> Callable[[Callable[Concatenate[Path, RoundId, P], R]], Callable[Concatenate[Path, RoundId, P], R]]:
+    """A step ``step(out, round_id, …)`` run holding its round's lock (:func:`changing`)."""
+
+    def decorate(step: Callable[Concatenate[Path, RoundId, P], R]) -> Callable[Concatenate[Path, RoundId, P], R]:
+        @functools.wraps(step)
+        def locked(out: Path, round_id: RoundId, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            with changing(RoundPaths(out, round_id), needed, command):
+                return step(out, round_id, *args, **kwargs)
+
+        return locked
+
+    return decorate
 
 
 # The files the commitment fixes, and the field of commitment.json that commits each (spec §4).

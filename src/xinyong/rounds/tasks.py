@@ -8,6 +8,9 @@ which names the lead department.  The firm's notice says who will inspect — na
 numbers, which officers show at the door — and never an ID-card number or a phone number.  None
 of the lists carries a tier or score.  A round must be finalised (`xinyong round finalize`) first.  The
 teams are the teams on record (:mod:`xinyong.rounds.staffing`): after a reassignment, run it again.
+
+The lists are written holding the round's lock and are the same bytes every time they are written
+(:func:`xinyong.workspace.fsio.write_xlsx`), so a run cut short is finished by running it again.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from xinyong.core.ids import RoundId
 from xinyong.draw.plans import parse_plans_json
 from xinyong.ingest import contract
 from xinyong.rounds.staffing import read_staffing
-from xinyong.rounds.stage import Stage, require
+from xinyong.rounds.stage import Stage, changes_round, require
 from xinyong.workspace import checks, fsio
 from xinyong.workspace.layout import PLANS, SELECTION, RoundPaths, clean_table
 
@@ -52,6 +55,7 @@ NOTICE = {
 }
 
 
+@changes_round(Stage.FINALIZED, "round tasks")
 def write_task_lists(out: Path, round_id: RoundId, clean_dir: Path) -> dict[str, int]:
     """One xlsx and one CSV per department under ``OUT/rounds/<round>/tasks/``; returns rows per department."""
     paths = RoundPaths(out, round_id)

@@ -3,6 +3,13 @@
 ``os.replace`` is atomic on POSIX within one file system, so a reader (or a crash) sees either
 the old file or the complete new one, never a torn one.  Every file xinyong writes goes through
 here.
+
+A process killed mid-write leaves its temporary file (``.<name>.<pid>.<random>.tmp``, or a staging
+folder named the same way) behind; the name carries the writer's pid so that
+:func:`remove_debris` can tell the debris of a writer that is no longer running from a write in
+progress, and the step that next holds the folder's lock (:mod:`xinyong.workspace.lock`) removes it.
+A ``durable`` write also flushes the file and its folder to disk (``fsync``) before returning, for
+what must survive a power cut once it is acted on (the transparency log signs only what is on disk).
 """
 
 from __future__ import annotations
@@ -10,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
+import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -31,38 +40,99 @@ FILE_MODE = 0o666 & ~_umask()
 DIR_MODE = 0o777 & ~_umask()  # the same for a folder staged with mkdtemp (0700) and renamed into place
 
 
+TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]+)\.[^.]+\.tmp")
+
+
+def _temporary_name(name: str) -> tuple[str, str]:
+    """The prefix and suffix of a temporary file or folder for ``name`` written by this process."""
+    return f".{name}.{os.getpid()}.", ".tmp"
+
+
 @contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path; on success it replaces ``target``, on failure it is removed."""
+def atomic_path(target: Path, *, durable: bool = False, mode: int = FILE_MODE) -> Iterator[Path]:
+    """Yield a temporary path; on success it replaces ``target`` (with ``mode``), on failure it is removed."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    prefix, suffix = _temporary_name(target.name)
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        os.chmod(tmp_path, FILE_MODE)
+        os.chmod(tmp_path, mode)
+        if durable:
+            _sync(tmp_path)
         os.replace(tmp_path, target)
+        if durable:
+            _sync(target.parent)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
 
 
+def _sync(path: Path) -> None:
+    """Flush a file's bytes, or a folder's entries, to disk."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def staging_folder(parent: Path, name: str) -> Path:
+    """A new empty folder in ``parent`` to stage an output in, named as temporary files are."""
+    parent.mkdir(parents=True, exist_ok=True)
+    prefix, suffix = _temporary_name(name)
+    return Path(tempfile.mkdtemp(prefix=prefix, suffix=suffix, dir=parent))
+
+
+def remove_debris(folder: Path) -> list[Path]:
+    """Remove the temporary files and staging folders under ``folder`` whose writer is no longer running
+    (a process killed mid-write); returns what was removed."""
+    removed = []
+    for path in sorted(folder.rglob(".*.tmp")) if folder.is_dir() else []:
+        found = TEMPORARY.fullmatch(path.name)
+        if found is None or running(int(found["pid"])):
+            continue
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` is running (this one is)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 def publish_staged(staging: Path, out_dir: Path, last: str | None = None) -> None:
     """Move every file of ``staging`` into ``out_dir`` keeping sub-folders, ``last`` (a name) last.
 
-    Each rename is atomic; writing the file that marks the output complete (a manifest) last
-    means a reader who finds it also finds everything it describes.
+    Each rename is atomic; the old marker (``last``, a manifest) is removed first and the new one is
+    moved in last, so a reader who finds it also finds everything it describes, and a move cut short
+    leaves a folder without its marker, which readers refuse, rather than old files mixed with new.
     """
     staged = sorted(p for p in staging.rglob("*") if p.is_file())
     staged.sort(key=lambda p: p.name == last)
+    if last is not None:
+        (out_dir / last).unlink(missing_ok=True)
     for path in staged:
         target = out_dir / path.relative_to(staging)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, target)
 
 
-def write_bytes(target: Path, data: bytes) -> None:
-    with atomic_path(target) as tmp:
+def write_bytes(target: Path, data: bytes, *, durable: bool = False, mode: int = FILE_MODE) -> None:
+    with atomic_path(target, durable=durable, mode=mode) as tmp:
         tmp.write_bytes(data)
 
 
@@ -92,7 +162,8 @@ def write_xlsx(target: Path, sheets: Mapping[str, pl.DataFrame]) -> None:
     from xlsxwriter import Workbook
 
     with atomic_path(target) as tmp:
-        workbook = Workbook(tmp)
+        # as polars' own workbooks: text stays text (a firm named "=HYPERLINK(…)" is no formula), NaN an error
+        workbook = Workbook(tmp, {"strings_to_formulas": False, "nan_inf_to_errors": True})
         workbook.set_properties({"created": XLSX_CREATED})
         with workbook:
             for name, sheet in sheets.items():

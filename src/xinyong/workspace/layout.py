@@ -5,7 +5,8 @@ from this module, so that a layout changes in one line and a reader can never lo
 another name than its writer used.
 
 - A **clean folder** (``xinyong ingest --out``): ``<table>.parquet`` per contract table,
-  ``quarantine/<table>.csv`` with every rejected row, and ``manifest.json`` (written last).
+  ``quarantine/<table>.csv`` with every rejected row, and ``manifest.json`` (written last), and
+  ``ingest.lock``, the lock ``ingest`` holds while it writes the folder.
 - A **workspace** (``xinyong init``; docs/workspace.md): ``xinyong.toml`` and, by default, beside it
   ``policy.toml``, ``plans/<division>.toml``, ``models/`` (the office's exported champion), ``raw/``
   (the departments' exports), ``clean/``, ``internal/`` (features, scores, ``tiers.parquet``),
@@ -22,14 +23,15 @@ another name than its writer used.
   round in ``OUT/rounds/<round>/``: ``audit/`` (the auditor bundle of spec §7, the approval of the
   round's preview and the round's decisions), ``internal/`` (the preview, π of every frame record,
   estimates — never public),
-  ``tasks/`` (the task lists) and ``results/`` (the imported results); and the public site in
-  ``OUT/public/``.  The rounds under ``OUT/rounds/`` are also the system's own inspection history
-  (:mod:`xinyong.rounds.ledger`): nothing else records them, so nothing can drift from them.
+  ``tasks/`` (the task lists) and ``results/`` (the imported results), with ``round.lock``, the lock
+  held by the step changing the round; and the public site in ``OUT/public/``.  The rounds under
+  ``OUT/rounds/`` are also the system's own inspection history (:mod:`xinyong.rounds.ledger`): nothing
+  else records them, so nothing can drift from them.
 - The **tables handed from one command to the next** (:class:`TableKind`): the features of
   ``xinyong features`` and the tier file of ``xinyong tiers``, each with the columns its readers need.
 - The **public site**: ``rounds/<round>/`` (the round's public draw files), ``rounds/<round>.html``,
-  ``downloads/``, and the transparency log ``log/``; the log's private key lives outside it, in
-  ``../private/``.
+  ``downloads/``, and the transparency log ``log/``; the log's private key, and the lock held while
+  the log and its site change, live outside it, in ``../private/``.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from xinyong.core.ids import RoundId
 # -- a clean folder ---------------------------------------------------------------------------------
 MANIFEST = "manifest.json"
 QUARANTINE = "quarantine"
+CLEAN_LOCK = "ingest.lock"  # held by `xinyong ingest` while it writes the folder (xinyong.workspace.lock)
 
 
 def clean_table(folder: Path, table: str) -> Path:
@@ -129,6 +132,7 @@ def private_key(public_dir: Path) -> Path:
 
 # -- a round ----------------------------------------------------------------------------------------
 ROUNDS = "rounds"
+ROUND_LOCK = "round.lock"  # OUT/rounds/<round>/round.lock: held by the step changing the round
 # audit/: the auditor bundle (spec §7) and what decided the teams
 FRAME = "frame.jsonl"
 PLANS = "plans.json"
