@@ -123,6 +123,42 @@ def december_staffed(
 
 
 @pytest.fixture(scope="session")
+def small_inputs(small_region: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The small region (3,000 firms) ingested, with tiers as of the end of October from the shipped champion:
+    rounds on it take a second, for tests of the round steps that need no default-sized region."""
+    from xinyong.indicators.run import write_features
+    from xinyong.ingest.run import ingest
+    from xinyong.tiers.run import run_tiers
+
+    root = tmp_path_factory.mktemp("small-inputs")
+    ingest(small_region, root / "clean", today=INGEST_DAY)
+    features = root / "internal" / "features.parquet"
+    write_features(root / "clean", dt.date(2026, 10, 31), features)
+    run_tiers(features, CHAMPION, POLICY, root / "internal" / "tiers.parquet")
+    return {"clean": root / "clean", "tiers": root / "internal" / "tiers.parquet", "truth": small_region / "truth"}
+
+
+def finalised_round(out: Path, inputs: dict, round_id: RoundId, tiers: Path | None = None) -> RoundPaths:
+    """``round_id`` framed, previewed, approved, committed, revealed, drawn, staffed and finalised into ``out``."""
+    from xinyong.rounds.run import assign, build_frame, commit, draw, finalize, reveal
+
+    build_frame(out, round_id, PLANS, tiers or inputs["tiers"], inputs["clean"])
+    approve_round(out, round_id)
+    commit(out, round_id, f"福利彩票双色球 {round_id.month}-01 开奖号码")
+    reveal(out, round_id, f"{round_id.month}: 03 09 14 22 27 31 + 11")
+    draw(out, round_id)
+    assign(out, round_id, inputs["clean"])
+    finalize(out, round_id, accept_unstaffed=True, reason="test round: the generated roster is small")
+    return RoundPaths(out, round_id)
+
+
+@pytest.fixture(scope="session")
+def small_november(small_inputs: dict, tmp_path_factory: pytest.TempPathFactory) -> RoundPaths:
+    """Round 330802-2026-11 on the small region, finalised (tests copy its OUT before changing anything)."""
+    return finalised_round(tmp_path_factory.mktemp("small-november") / "out", small_inputs, NOVEMBER)
+
+
+@pytest.fixture(scope="session")
 def small_world(small_region: Path, tmp_path_factory: pytest.TempPathFactory):
     """The small region taken through every step of round 330802-2026-11 once, with the output folder
     before and after each step (:mod:`tests.crash`)."""

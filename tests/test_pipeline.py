@@ -80,6 +80,18 @@ def test_demo_runs_from_any_folder_on_the_shipped_defaults(default_region: Path,
         and approval["frame_root"] == json.loads(files["commitment.json"])["frame_root"]
     )
     assert "generate:" not in result.stderr  # the region was already there, so it was not remade
+    # November's finalised round is history for December: no firm drawn again for a plan that does not exempt it.
+    rounds = demo / "rounds"
+    november = pl.DataFrame(
+        [json.loads(line) for line in (rounds / "330802-2026-11/audit/assignment.jsonl").read_bytes().splitlines()]
+    ).filter(pl.col("team").list.len() > 0)
+    plans = {p["id"]: p for p in json.loads(files["plans.json"])}
+    frame = pl.DataFrame([json.loads(line) for line in files["frame.jsonl"].splitlines()])
+    again = frame.join(november.select("plan", "uscc"), on=["plan", "uscc"])
+    exempt = [r for r in again.iter_rows(named=True) if r["stratum"] in plans[r["plan"]]["exclusion"]["exempt_tiers"]]
+    assert len(exempt) == again.height, "a firm inspected in November is framed again in December, not exempt"
+    excluded = {json.loads(line)["uscc"] for line in files["exclusions.jsonl"].splitlines()}
+    assert len(excluded & set(november["uscc"])) > november.height / 2  # most are not in an exempt tier
 
 
 def test_the_champion_is_trained_and_exported_into_the_workspace(round_inputs: dict, tmp_path: Path) -> None:

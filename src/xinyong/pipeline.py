@@ -11,8 +11,9 @@ is one trained, logged to the workspace's MLflow store, promoted through its gat
 last month's round and this month's, with the workspace's plans: framed, previewed, approved (by a
 stand-in labelled as the demo's), committed, drawn, staffed and verified, with task lists → last
 month's results, SIMULATED from the generator's truth and imported → the public site and its
-transparency log, verified → unbiased estimates and the next model's training labels.
-Scores and tiers are internal: they go under ``OUT/internal/``.
+transparency log, verified → unbiased estimates.  Last month's finalised round is inspection history
+for this month's frame and teams (:mod:`xinyong.rounds.ledger`), and its results for the next model's
+labels (``xinyong model train --work``).  Scores and tiers are internal: they go under ``OUT/internal/``.
 """
 
 from __future__ import annotations
@@ -51,7 +52,6 @@ from xinyong.workspace.layout import (
     MODEL_FILE,
     QUARANTINE,
     REPORT_HTML,
-    TRAINING_LABELS,
     WORKSPACE_FILE,
     RoundPaths,
 )
@@ -96,7 +96,7 @@ def run_demo(out_dir: Path, progress: Progress = SILENT, *, region: Path | None 
     reports = ingest(region, clean, progress=progress, towns=ws.towns)
     as_of = dt.date.fromisoformat(f"{metadata.end_month}-01") + dt.timedelta(days=32)
     as_of = as_of.replace(day=1) - dt.timedelta(days=1)  # the last day of history
-    write_features(clean, as_of, internal / "features.parquet")
+    write_features(clean, as_of, internal / "features.parquet", ws.out)
     outputs = {
         "the demo's workspace (its settings: plans, policy, model, folders)": ws.file,
         "raw region (generated; truth/ is for evaluation only)": region,
@@ -115,7 +115,7 @@ def run_demo(out_dir: Path, progress: Progress = SILENT, *, region: Path | None 
     outputs["calibrated risk scores (internal)"] = internal / "scores.parquet"
 
     previous = as_of.replace(day=1) - dt.timedelta(days=1)
-    write_features(clean, previous, internal / "features-previous.parquet")
+    write_features(clean, previous, internal / "features-previous.parquet", ws.out)
     run_tiers(internal / "features-previous.parquet", champion, ws.policy, internal / "tiers-previous.parquet")
     run_tiers(internal / "features.parquet", champion, ws.policy, ws.tiers)
     write_tier_report(ws.tiers, internal / "tiers-previous.parquet", clean, internal / "tier-report.html")
@@ -148,9 +148,6 @@ def run_demo(out_dir: Path, progress: Progress = SILENT, *, region: Path | None 
     outputs[f"round {last.round_id}: SIMULATED results form (from the generator's truth, for the demo)"] = form
     outputs[f"round {last.round_id}: unbiased violation rates per tier and plan, plot and table (internal)"] = (
         last.internal / ESTIMATES_HTML
-    )
-    outputs[f"round {last.round_id}: training labels with 1/π weights for the next model (internal)"] = (
-        last.internal / TRAINING_LABELS
     )
     outputs["public site (static; open index.html from disk or serve the folder), transparency log verified"] = (
         public / INDEX

@@ -198,6 +198,30 @@ def results_form_file(round_id: str) -> Callable[[Given], None]:
     return setup
 
 
+def staffed_target(g: Given) -> tuple[dict, list[str]]:
+    """The first staffed target of the shared November round, and its team."""
+    lines = (g.november / "rounds" / NOV / "audit" / "assignment.jsonl").read_bytes().splitlines()
+    record = next(r for r in map(json.loads, lines) if r["team"])
+    return record, record["team"]
+
+
+def reassign_target(g: Given) -> list[object]:
+    """`round reassign` of the shared November round's first staffed target, up to --inspector."""
+    record, _ = staffed_target(g)
+    return [
+        "round",
+        "reassign",
+        "--round",
+        NOV,
+        "--out",
+        g.november,
+        "--plan",
+        record["plan"],
+        "--uscc",
+        record["uscc"],
+    ]
+
+
 def make_folder(*parts: str) -> Callable[[Given], None]:
     def setup(g: Given) -> None:
         g.tmp.joinpath(*parts).mkdir(parents=True)
@@ -368,6 +392,15 @@ CASES = [
     ),
     Case(
         "features",
+        "--work a missing folder",
+        lambda g: [
+            *("features", g.clean, "--as-of", "2026-10-31", "--out", g.tmp / "f.parquet"),
+            *("--work", g.tmp / "nowhere"),
+        ],
+        lambda g: f"{g.tmp / 'nowhere'}: no such work folder; give the --out folder of `xinyong round`",
+    ),
+    Case(
+        "features",
         "--out an existing folder",
         lambda g: ["features", g.clean, "--as-of", "2026-10-31", "--out", g.tmp],
         lambda g: f"{g.tmp}: is a folder, not a file to write",
@@ -514,48 +547,21 @@ CASES = [
     # -- model --------------------------------------------------------------------------------------
     Case(
         "model train",
-        "--labels-from a features file",
-        lambda g: (
-            [
-                "model",
-                "train",
-                "--clean",
-                g.clean,
-                "--as-of",
-                "2026-10-31",
-                "--out",
-                g.tmp / "m",
-                "--data-dir",
-                g.tmp / "data",
-                "--labels-from",
-                g.features,
-            ]
-        ),
-        lambda g: (
-            f"{g.features}: not a training-labels file: it has no column round_month, label, result_code, "
-            "stratum, pi, weight; make one with `xinyong estimate`"
-        ),
+        "--work a missing folder",
+        lambda g: [
+            *("model", "train", "--clean", g.clean, "--as-of", "2026-10-31"),
+            *("--out", g.tmp / "m", "--data-dir", g.tmp / "data", "--work", g.tmp / "nowhere"),
+        ],
+        lambda g: f"{g.tmp / 'nowhere'}: no such work folder; give the --out folder of `xinyong round`",
     ),
     Case(
         "model train",
-        "--labels-from a missing file",
-        lambda g: (
-            [
-                "model",
-                "train",
-                "--clean",
-                g.clean,
-                "--as-of",
-                "2026-10-31",
-                "--out",
-                g.tmp / "m",
-                "--data-dir",
-                g.tmp / "data",
-                "--labels-from",
-                g.tmp / "labels.parquet",
-            ]
-        ),
-        lambda g: f"{g.tmp / 'labels.parquet'}: no such training-labels file; make one with `xinyong estimate`",
+        "--work a file",
+        lambda g: [
+            *("model", "train", "--clean", g.clean, "--as-of", "2026-10-31"),
+            *("--out", g.tmp / "m", "--data-dir", g.tmp / "data", "--work", g.file),
+        ],
+        lambda g: f"{g.file}: is a file, not a work folder; give the --out folder of `xinyong round`",
     ),
     Case(
         "model train",
@@ -1036,9 +1042,12 @@ CASES = [
     ),
     Case(
         "round assign",
-        "--clean a file",
-        lambda g: ["round", "assign", "--round", NOV, "--clean", g.file, "--out", g.november],
-        lambda g: f"{g.file}: is a file, not a clean folder; make one with `xinyong ingest`",
+        "a finalised round",
+        lambda g: ["round", "assign", "--round", NOV, "--clean", g.clean, "--out", g.november],
+        lambda g: (
+            f"{g.november / 'rounds' / NOV}: round {NOV} is finalised; teams change only by `xinyong round reassign "
+            f"--round {NOV} --plan … --uscc … --inspector … --reason '…'`, which is logged"
+        ),
     ),
     Case(
         "round assign",
@@ -1057,6 +1066,39 @@ CASES = [
         "--round a path",
         lambda g: ["round", "finalize", "--round", "330802-2026-12/../../x", "--out", g.tmp / "out"],
         lambda g: not_a_round("--round", "330802-2026-12/../../x"),
+    ),
+    Case(
+        "round reassign",
+        "a round not finalised",
+        lambda g: [
+            *("round", "reassign", "--round", DECEMBER, "--plan", "P01", "--uscc", "91330802MA296TDX3C"),
+            *("--inspector", "INS-00062", "--reason", "回避：近亲属", "--out", g.tmp / "out"),
+        ],
+        lambda g: not_framed(g.tmp / "out", "round reassign", "finalised"),
+    ),
+    Case(
+        "round reassign",
+        "--uscc not drawn for the plan",
+        lambda g: [
+            *("round", "reassign", "--round", NOV, "--plan", "P01", "--uscc", "91330802MA00000000"),
+            *("--inspector", "INS-00062", "--reason", "回避：近亲属", "--out", g.november),
+        ],
+        lambda g: f"--plan, --uscc: 91330802MA00000000 was not drawn for plan P01 in round {NOV}",
+    ),
+    Case(
+        "round reassign",
+        "--inspector not on the team",
+        lambda g: [*reassign_target(g), "--inspector", "INS-99999", "--reason", "回避：近亲属"],
+        lambda g: (
+            f"--inspector: INS-99999 is not on the team of {staffed_target(g)[0]['plan']} "
+            f"{staffed_target(g)[0]['uscc']} ({'、'.join(staffed_target(g)[1])})"
+        ),
+    ),
+    Case(
+        "round reassign",
+        "--reason blank",
+        lambda g: [*reassign_target(g), "--inspector", staffed_target(g)[1][0], "--reason", "  "],
+        lambda g: "--reason: a reassignment needs its reason (e.g. '回避：…'), which is logged",
     ),
     Case(
         "round tasks",

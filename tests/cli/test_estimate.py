@@ -11,7 +11,7 @@ import polars as pl
 from tests.cli.conftest import Ran
 from tests.conftest import NOVEMBER
 from xinyong.results.run import import_results
-from xinyong.workspace.layout import ESTIMATES_CSV, ESTIMATES_HTML, TRAINING_LABELS, RoundPaths
+from xinyong.workspace.layout import ESTIMATES_CSV, ESTIMATES_HTML, RoundPaths
 
 
 def test_estimate_prints_the_rates_and_writes_them_internally(
@@ -23,4 +23,4 @@ def test_estimate_prints_the_rates_and_writes_them_internally(
     estimates = pl.read_csv(internal / ESTIMATES_CSV)
     assert f"Violation rates, round {NOVEMBER} (INTERNAL: per tier)" in ran.out
     assert estimates.height >= 5 and all(f" {domain} " in f" {ran.out} " for domain in estimates[:, 0].to_list())
-    assert (internal / ESTIMATES_HTML).is_file() and (internal / TRAINING_LABELS).is_file()
+    assert (internal / ESTIMATES_HTML).is_file()

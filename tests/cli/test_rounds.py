@@ -98,6 +98,29 @@ def test_preview_prints_the_table_and_the_approve_command(xinyong: Callable[...,
     ]
 
 
+def test_reassign_replaces_a_member_by_the_next_candidate_and_says_what_to_do_next(
+    xinyong: Callable[..., Ran], small_november: RoundPaths, tmp_path: Path
+) -> None:
+    import shutil
+
+    out = Path(shutil.copytree(small_november.out, tmp_path / "out"))
+    paths = RoundPaths(out, NOVEMBER)
+    record = next(r for r in records_of((paths.audit / ASSIGNMENT).read_bytes()) if r["team"])
+    target = ("--plan", record["plan"], "--uscc", record["uscc"], "--inspector", record["team"][0])
+    ran = xinyong("round", "reassign", "--round", NOVEMBER, "--out", out, *target, "--reason", "回避：近亲属")
+    (change,) = records_of((paths.audit / "reassignments.jsonl").read_bytes())
+    assert (
+        ran.out.split()
+        == (
+            f"Round {NOVEMBER}, {record['plan']} {record['uscc']}: {record['team'][0]} replaced by {change['joining']} "
+            f"from {change['effective']} (team {'、'.join(change['team'])}; logged); run `xinyong round tasks` for the "
+            "new lists"
+        ).split()
+    )
+    again = xinyong("round", "reassign", "--round", NOVEMBER, "--out", out, *target, "--reason", "回避：近亲属")
+    assert again.out == ran.out and len(records_of((paths.audit / "reassignments.jsonl").read_bytes())) == 1
+
+
 def test_commit_shows_the_exact_description_it_committed(
     xinyong: Callable[..., Ran], small_world, tmp_path: Path
 ) -> None:

@@ -44,7 +44,7 @@ def test_init_makes_a_workspace_and_says_where_everything_is(run, tmp_path: Path
 def test_a_month_in_a_workspace_run_from_a_sub_folder_takes_every_default_from_it(
     run, small_region: Path, tmp_path: Path
 ) -> None:
-    """ingest → features → tiers → round frame → explain, run in ``history/`` with only the options that
+    """ingest → features → tiers → round frame → explain, run in a sub-folder with only the options that
     name this month's files: the raw, clean and work folders, the policy, the plans and the champion come
     from the workspace found upwards (the champion: the shipped one, as the office has exported none)."""
     assert run("init", "ws", "--division", "330802", cwd=tmp_path)[0] == 0
@@ -54,7 +54,8 @@ def test_a_month_in_a_workspace_run_from_a_sub_folder_takes_every_default_from_i
     ws.policy.write_text(ws.policy.read_text("utf-8").replace('source = "model"', 'source = "shares"'), "utf-8")
     plans = ws.plans["330802"]
     plans.write_text(plans.read_text("utf-8").replace("企业公示信息双随机抽查", "本局企业公示信息抽查"), "utf-8")
-    here = ws.history
+    here = ws.root / "notes"  # a folder of the office's own, inside the workspace
+    here.mkdir()
 
     code, _, stderr = run("ingest", "--today", "2026-11-27", cwd=here)
     assert (code, stderr) == (0, "") and (ws.clean / "manifest.json").is_file()

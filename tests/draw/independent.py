@@ -129,3 +129,46 @@ def teams(targets, eligible, roster, plans, seed):
             left[i] -= 1
         out[(plan, uscc)] = team
     return out
+
+
+def rederive_reassignments(files):
+    """The reassignments.jsonl bytes the bundle's drawn teams and eligibility lists imply for the members who
+    left (each line's ``leaving``, ``reason`` and ``effective`` as recorded; spec §6, "Reassignment")."""
+    c = hashlib.sha256(files["commitment.json"]).hexdigest()
+    seed = sha(b"xinyong-draw-v1/seed\n" + c.encode() + b"\n" + json.loads(files["randomness.json"])["value"].encode())
+    roster = {
+        r["id"]: (r["department"], r["level"], r["capacity"])
+        for r in map(json.loads, files["inspectors.jsonl"].split(b"\n")[:-1])
+    }
+    eligible = {
+        (e["plan"], e["uscc"]): e["eligible"] for e in map(json.loads, files["eligibility.jsonl"].split(b"\n")[:-1])
+    }
+    now = {(a["plan"], a["uscc"]): a["team"] for a in map(json.loads, files["assignment.jsonl"].split(b"\n")[:-1])}
+    gone = {}
+    rows = []
+    for r in map(json.loads, files["reassignments.jsonl"].split(b"\n")[:-1]):
+        target, leaving = (r["plan"], r["uscc"]), r["leaving"]
+        team = now[target]
+        load = {}
+        for members in now.values():
+            for m in members:
+                load[m] = load.get(m, 0) + 1
+        dept = roster[leaving][0]
+        needed = None if any(roster[m][0] == dept for m in team if m != leaving) else dept
+        gone.setdefault(target, set()).add(leaving)
+        cands = [
+            i
+            for i in eligible[target]
+            if i not in team
+            and i not in gone[target]
+            and load.get(i, 0) < roster[i][2]
+            and needed in (None, roster[i][0])
+        ]
+        key = lambda i, t=target: (  # noqa: E731
+            roster[i][1],
+            sha(b"xinyong-draw-v1/inspector\n" + seed + t[0].encode() + b"\n" + t[1].encode() + b"\n" + i.encode()),
+        )
+        pick = min(cands, key=key)
+        now[target] = [pick if m == leaving else m for m in team]
+        rows.append({**r, "joining": pick, "team": now[target]})
+    return b"".join(cj(r) + b"\n" for r in rows)

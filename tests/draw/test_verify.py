@@ -1,18 +1,22 @@
 """Verifying a round from its audit bundle and its public files: a real round verifies, and a changed
-frame, plan, roster, key or team member is named."""
+frame, plan, roster, key or team member is named, and so is a reassignment that did not take the next
+eligible candidate."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DECEMBER
+from tests.conftest import DECEMBER, NOVEMBER
+from xinyong.core.canonical import CJ, records_of
 from xinyong.draw.verify import verify_audit, verify_public
 from xinyong.errors import RoundStateError, VerificationError
-from xinyong.rounds.run import draw
+from xinyong.rounds.run import draw, reassign
+from xinyong.rounds.staffing import read_staffing
 from xinyong.workspace.layout import RoundPaths
 
 
@@ -37,7 +41,10 @@ def test_a_change_after_the_commitment_is_refused_by_draw_and_caught_by_verify(
     field = {"frame.jsonl": "frame_root", "plans.json": "plans_sha256", "inspectors.jsonl": "inspectors_root"}[name]
     with pytest.raises(RoundStateError) as caught:
         draw(copy, DECEMBER)
-    assert str(caught.value) == f"{target} changed after the commitment ({field} differs); the draw is refused"
+    assert str(caught.value) == (
+        f"{target}: changed after the commitment ({field} differs); `xinyong round draw` is refused: "
+        "restore it from the auditor bundle (docs/draw-spec.md §7, “Restoring a committed round”)"
+    )
     with pytest.raises(VerificationError):
         verify_audit(paths.audit)
 
@@ -100,4 +107,32 @@ def test_verify_names_a_malformed_plans_json(november_round: Path, tmp_path: Pat
         verify_audit(audit)
     assert str(caught.value) == (
         f"{audit / 'plans.json'}: FAILED plans.json holds plan objects (plan P01: allocation: not an object)"
+    )
+
+
+def test_verify_catches_a_reassignment_that_did_not_take_the_next_candidate(
+    small_november: RoundPaths, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(small_november.out, out)
+    paths = RoundPaths(out, NOVEMBER)
+    target, team = next((t, team) for t, team in sorted(read_staffing(paths).teams().items()) if team)
+    change = reassign(paths.out, NOVEMBER, *target, team[0], "病假", today=dt.date(2026, 11, 5))
+    assert (
+        verify_audit(paths.audit)[-1]
+        == "reassignments.jsonl: each of 1 replacements is the next eligible candidate by key"
+    )
+    eligible = next(
+        e["eligible"]
+        for e in records_of((paths.audit / "eligibility.jsonl").read_bytes())
+        if (e["plan"], e["uscc"]) == target
+    )
+    other = next(i for i in eligible if i not in (*team, change.joining))
+    record = {**change.record(), "joining": other, "team": [other, *team[1:]]}
+    (paths.audit / "reassignments.jsonl").write_bytes(CJ(record) + b"\n")
+    with pytest.raises(VerificationError) as caught:
+        verify_audit(paths.audit)
+    assert str(caught.value) == (
+        f"{paths.audit / 'reassignments.jsonl'}: FAILED line 1 ({target[0]} {target[1]}): {other} replaces "
+        f"{team[0]}; the next eligible candidate by key is {change.joining}"
     )

@@ -20,6 +20,7 @@ def test_default_policy_follows_design() -> None:
 def test_labels_carry_pi_weight_and_the_day_before_their_month() -> None:
     inspections = pl.DataFrame(
         {
+            "record_id": ["JC-1", "JC-2", "JC-3"],
             "uscc": ["X", "Y", "Z"],
             "round_month": ["2025-03", "2025-03", "2025-04"],
             "result_code": ["A", "1", "6"],
@@ -34,6 +35,22 @@ def test_labels_carry_pi_weight_and_the_day_before_their_month() -> None:
     ]  # code 6: no label
 
 
+def test_a_record_is_one_label_though_it_covers_several_items() -> None:
+    # A joint plan's result in the inspection history: one row per item, one record id.
+    inspections = pl.DataFrame(
+        {
+            "record_id": ["R-1", "R-1", "JC-7"],
+            "uscc": ["X", "X", "X"],
+            "round_month": ["2026-11", "2026-11", "2026-11"],
+            "result_code": ["A", "A", "1"],
+            "inclusion_probability": [0.25, 0.25, 0.5],
+            "legacy_tier": ["C", "C", "C"],
+        }
+    ).lazy()
+    rows = inspection_labels(inspections, read_policy()).collect()
+    assert sorted(zip(rows["label"], rows["weight"], strict=True)) == [(0, 2.0), (1, 4.0)]
+
+
 def test_a_results_codes_map_to_one_label_by_the_policy() -> None:
     policy = read_policy()
     assert [policy.label_of(c) for c in (["1"], ["B", "D"], ["6"], ["F", "B"])] == [0, 1, None, 1]
@@ -42,6 +59,7 @@ def test_a_results_codes_map_to_one_label_by_the_policy() -> None:
 def test_unlabelled_weight_moves_to_the_labelled_rows_of_its_class_only() -> None:
     inspections = pl.DataFrame(
         {
+            "record_id": ["JC-1", "JC-2", "JC-3", "JC-4", "JC-5"],
             "uscc": ["P", "Q", "R", "S", "T"],
             "round_month": ["2025-03"] * 5,
             "result_code": ["A", "6", "1", "1", "6"],

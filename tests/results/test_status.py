@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from xinyong.draw.reassign import Staffing
 from xinyong.results.check import RoundContext
 from xinyong.results.status import due_date, status_of
 
 NOVEMBER = RoundContext(
     dt.date(2026, 11, 1),
     dt.date(2026, 11, 30),
-    {
-        ("P01", "A"): ["INS-1", "INS-2"],
-        ("P01", "B"): ["INS-1", "INS-3"],
-        ("P01", "C"): ["INS-2", "INS-3"],
-        ("P02", "D"): [],
-    },
+    Staffing(
+        {
+            ("P01", "A"): ["INS-1", "INS-2"],
+            ("P01", "B"): ["INS-1", "INS-3"],
+            ("P01", "C"): ["INS-2", "INS-3"],
+            ("P02", "D"): [],
+        }
+    ),
 )
 
 
@@ -43,7 +46,7 @@ def test_a_target_is_overdue_the_day_after_its_due_date() -> None:
 
 def test_a_due_date_past_the_known_calendar_is_unknown() -> None:
     assert due_date(dt.date(2026, 12, 21)) is None  # due in 2027: not in the installed calendar yet
-    context = RoundContext(dt.date(2026, 12, 1), dt.date(2026, 12, 31), {("P01", "A"): ["INS-1", "INS-2"]})
+    context = RoundContext(dt.date(2026, 12, 1), dt.date(2026, 12, 31), Staffing({("P01", "A"): ["INS-1", "INS-2"]}))
     status = status_of(context, {}, set(), dt.date(2027, 3, 1))
     assert status.row(0, named=True) == {
         "plan": "P01",

@@ -1,28 +1,38 @@
-"""The stage of a round, read from its files: each step's files move it on, in order, and nothing else does."""
+"""The stage of a round, read from its files: each step's files move it on, in order, and nothing else does;
+once committed, every step first checks that the committed files are as committed."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 
 import pytest
 
+from xinyong.core.canonical import CJ, H, mth
 from xinyong.core.ids import RoundId
 from xinyong.errors import RoundStateError
-from xinyong.rounds.stage import Stage, require, stage_files, stage_of
-from xinyong.workspace.layout import RoundPaths
+from xinyong.rounds.stage import COMMITTED_FILES, Stage, check_committed, require, stage_files, stage_of
+from xinyong.workspace.layout import COMMITMENT, COMMITTED_RECORD, FRAME, PLANS, RoundPaths
 
 ROUND = RoundId.parse("330802-2026-12", "ROUND")
 
 
 def reach(paths: RoundPaths, stage: Stage) -> None:
-    """Write the files of every stage up to ``stage`` (their content does not matter to the stage)."""
+    """Write the files of every stage up to ``stage`` (their content does not matter to the stage), and
+    the commit step's record of the committed files' hashes once committed."""
     for earlier in Stage:
         if earlier > stage:
             break
         for path in stage_files(paths, earlier):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(b"")
+    if stage >= Stage.COMMITTED:
+        (paths.internal / COMMITTED_RECORD).parent.mkdir(parents=True, exist_ok=True)
+        (paths.internal / COMMITTED_RECORD).write_text(
+            json.dumps({name: hashlib.sha256(b"").hexdigest() for name in COMMITTED_FILES})
+        )
 
 
 @pytest.mark.parametrize("stage", list(Stage))
@@ -92,6 +102,57 @@ def test_require_names_the_round_its_stage_the_stage_needed_and_the_next_step(
         f"{paths.folder}: round 330802-2026-12 is {stage.label}; `xinyong {command}` needs it {needed.label}: "
         f"run `{next_step}` first"
     )
+
+
+def committed_round(tmp_path: Path, *, record: bool) -> RoundPaths:
+    """A committed round of real little files, with or without the commit step's record of their hashes."""
+    paths = RoundPaths(tmp_path, ROUND)
+    reach(paths, Stage.APPROVED)
+    files = {FRAME: b'{"plan":"P01","salt":"00","stratum":"B","uscc":"X"}\n', PLANS: b"[]"}
+    for name, data in files.items():
+        (paths.audit / name).write_bytes(data)
+    frame, plans = ((paths.audit / name).read_bytes() for name in (FRAME, PLANS))
+    commitment = {"frame_root": mth(frame.splitlines()), "plans_sha256": H(plans), "inspectors_root": mth([])}
+    (paths.audit / COMMITMENT).write_bytes(CJ(commitment))
+    if record:
+        paths.internal.mkdir(parents=True, exist_ok=True)
+        (paths.internal / COMMITTED_RECORD).write_text(
+            json.dumps({n: hashlib.sha256((paths.audit / n).read_bytes()).hexdigest() for n in COMMITTED_FILES})
+        )
+    return paths
+
+
+@pytest.mark.parametrize("record", [True, False], ids=["with the commit record", "a copied bundle"])
+def test_every_step_on_a_committed_round_refuses_a_changed_or_missing_committed_file(
+    record: bool, tmp_path: Path
+) -> None:
+    paths = committed_round(tmp_path, record=record)
+    assert require(paths, Stage.COMMITTED, "round reveal") == Stage.COMMITTED
+    restore = "restore it from the auditor bundle (docs/draw-spec.md §7, “Restoring a committed round”)"
+    (paths.audit / PLANS).write_bytes(b"[ ]")
+    with pytest.raises(RoundStateError) as caught:
+        require(paths, Stage.COMMITTED, "round reveal")
+    assert str(caught.value) == (
+        f"{paths.audit / PLANS}: changed after the commitment (plans_sha256 differs); "
+        f"`xinyong round reveal` is refused: {restore}"
+    )
+    (paths.audit / PLANS).write_bytes(b"[]")
+    (paths.audit / FRAME).unlink()  # the round now reads as not framed: the check still names the file
+    assert stage_of(paths) == Stage.NEW
+    with pytest.raises(RoundStateError) as caught:
+        require(paths, Stage.FINALIZED, "results import")
+    assert str(caught.value) == (
+        f"{paths.audit / FRAME}: missing, but round {ROUND} is committed; `xinyong results import` is refused: "
+        f"{restore}"
+    )
+
+
+def test_a_round_without_a_commitment_has_nothing_to_check(tmp_path: Path) -> None:
+    paths = RoundPaths(tmp_path, ROUND)
+    reach(paths, Stage.FRAMED)
+    (paths.audit / FRAME).write_bytes(b"anything before the commitment\n")
+    check_committed(paths, "round commit")
+    assert require(paths, Stage.FRAMED, "round commit") == Stage.FRAMED
 
 
 def test_a_step_on_a_round_without_its_folder_is_refused_and_writes_nothing(tmp_path: Path) -> None:

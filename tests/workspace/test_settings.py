@@ -36,7 +36,6 @@ def test_a_new_workspace_has_its_folders_the_shipped_policy_and_plans_and_reads_
         "clean",
         "data",
         "data/mlflow",
-        "history",
         "internal",
         "models",
         "plans",
@@ -57,7 +56,7 @@ def test_a_new_workspace_has_its_folders_the_shipped_policy_and_plans_and_reads_
     )
     assert (made.policy, made.models, made.calendar) == (root / "policy.toml", root / "models", None)
     assert (made.raw, made.clean, made.internal, made.out) == (root / "raw", root / "clean", root / "internal", root)
-    assert (made.history, made.data, made.public) == (root / "history", root / "data", root / "public")
+    assert (made.data, made.public) == (root / "data", root / "public")
     assert made.towns == shipped_towns() and len(made.towns) == 18
     assert made.champion == SHIPPED_CHAMPION  # until the office exports its own
     (made.models / "model.txt").write_text("a model\n", encoding="utf-8")
@@ -147,7 +146,7 @@ def test_defaults_fill_every_key_but_the_divisions(tmp_path: Path) -> None:
         ),
         (
             {"workspace": {"divisions": ["330802"]}, "folders": {"xyz": "c"}},
-            "[folders]: unknown key 'xyz' (known keys: raw, clean, internal, out, history, data)",
+            "[folders]: unknown key 'xyz' (known keys: raw, clean, internal, out, data)",
         ),
         (
             {**MINIMAL, "town": [{"town": "府山街道", "grid": "西", "stations": "府山所"}]},

@@ -209,6 +209,23 @@ _PUBLIC_ARGUMENT = Annotated[
         help="A published site folder (with log/).",
     ),
 ]
+
+
+def _work_root() -> Path | None:
+    """The workspace's work root, when there is a workspace: its finalised rounds are inspection history."""
+    found = workspace()
+    return None if found is None else found.out
+
+
+_WORK = Annotated[
+    Path | None,
+    typer.Option(
+        "--work",
+        default_factory=_work_root,
+        show_default=_shown("work root (none without a workspace)"),
+        help="Work folder (the --out of `xinyong round`): its finalised rounds' inspections are history too.",
+    ),
+]
 _TIERS_FILE = Annotated[
     Path,
     typer.Option(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _date, _from_workspace, _required_date, app, out, workspace
+from xinyong.cli.app import _WORK, _date, _from_workspace, _required_date, app, out, workspace
 
 
 @app.command(epilog="Example: xinyong generate --out data/region --enterprises 60000 --seed 7")
@@ -74,9 +74,10 @@ def features(
     ],
     as_of: Annotated[str, typer.Option(help="Only records dated on or before this day are used (YYYY-MM-DD).")],
     out_path: Annotated[Path, typer.Option("--out", help="Parquet file: one row per live enterprise.")],
+    work: _WORK,
 ) -> None:
     """Build the indicator table (one row per live enterprise), point-in-time."""
     from xinyong.indicators.run import write_features
 
-    rows = write_features(clean_dir, _required_date(as_of), out_path)
+    rows = write_features(clean_dir, _required_date(as_of), out_path, work)
     out.print(f"Wrote {rows:,} enterprises × indicators to {out_path}")

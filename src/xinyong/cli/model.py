@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _CHAMPION, _DATA_DIR, _MODELS, _required_date, app, needed, out
+from xinyong.cli.app import _CHAMPION, _DATA_DIR, _MODELS, _WORK, _required_date, app, needed, out
 from xinyong.errors import GateError, UsageError
 
 model_app = typer.Typer(help="Train, score and promote the credit-risk model.", no_args_is_help=True)
@@ -24,6 +24,7 @@ app.add_typer(model_app, name="model")
 def model_train(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for model.txt, metadata.json and the report.")],
     data_dir: _DATA_DIR,
+    work: _WORK,
     clean: Annotated[
         Path | None,
         typer.Option(help="Region mode: the clean folder.", show_default="the workspace's clean/ unless --table"),
@@ -32,14 +33,6 @@ def model_train(
     labels: Annotated[Path | None, typer.Option(help="Region mode: label policy TOML (default: shipped).")] = None,
     truth: Annotated[
         Path | None, typer.Option(help="Region mode, evaluation only: a generated region's truth/ for the oracle AUC.")
-    ] = None,
-    labels_from: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--labels-from",
-            help="Region mode: training labels of this system's own rounds (written by `xinyong estimate`); "
-            "repeatable.",
-        ),
     ] = None,
     table: Annotated[Path | None, typer.Option(help="Generic mode: a CSV or Parquet table.")] = None,
     label: Annotated[str | None, typer.Option(help="Generic mode: the 0/1 label column.")] = None,
@@ -66,7 +59,7 @@ def model_train(
             truth_dir=truth,
             data_dir=data_dir,
             progress=Bars(),
-            labels_from=labels_from or [],
+            work=work,
         )
     else:
         if table is None or label is None:

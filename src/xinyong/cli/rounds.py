@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,10 @@ from xinyong.cli.app import _CLEAN, _OUT, _ROUND, app, out, plans_for
 from xinyong.errors import UsageError
 
 round_app = typer.Typer(
-    help="The verifiable 双随机 draw (xinyong-draw-v1): frame → preview → approve → commit → reveal → draw → verify.",
+    help=(
+        "The verifiable 双随机 draw (xinyong-draw-v1): frame → preview → approve → commit → reveal → draw → "
+        "assign → finalize → tasks, reassign after finalisation, verify."
+    ),
     no_args_is_help=True,
 )
 app.add_typer(round_app, name="round")
@@ -165,7 +169,7 @@ def round_assign(
     clean: _CLEAN,
     out_dir: _OUT,
 ) -> None:
-    """Draw the inspector teams (spec §6) from eligibility lists the rules alone decide."""
+    """Draw the inspector teams (spec §6) from eligibility lists the rules alone decide (until finalised)."""
     from xinyong.rounds.run import assign
 
     result = assign(out_dir, round_id, clean)
@@ -193,6 +197,30 @@ def round_finalize(
 
     decision = finalize(out_dir, round_id, accept_unstaffed=accept_unstaffed, reason=reason)
     out.print(f"Round {round_id} finalised: {decision.decision}" + (f" ({decision.reason})" if decision.reason else ""))
+
+
+@round_app.command(
+    "reassign",
+    epilog="Example: xinyong round reassign --round 330802-2026-12 --plan P01 --uscc 91330802MA296TDX3C "
+    "--inspector INS-00062 --reason '回避：与该企业法定代表人系近亲属' --out out/demo",
+)
+def round_reassign(
+    round_id: _ROUND,
+    plan: Annotated[str, typer.Option(help="The target's plan, e.g. P01.")],
+    uscc: Annotated[str, typer.Option(help="The target firm's USCC.")],
+    inspector: Annotated[str, typer.Option(help="The team member who cannot act (recusal, leave, illness).")],
+    reason: Annotated[str, typer.Option(help="Why, e.g. '回避：…' (logged with the reassignment).")],
+    out_dir: _OUT,
+) -> None:
+    """After finalisation: replace one member of a target's team by the next eligible inspector of the draw, logged."""
+    from xinyong.rounds.run import reassign
+
+    change = reassign(out_dir, round_id, plan, uscc, inspector, reason, today=dt.date.today())
+    out.print(
+        f"Round {round_id}, {plan} {uscc}: {change.leaving} replaced by {change.joining} from {change.effective} "
+        f"(team {'、'.join(change.team)}; logged); run `xinyong round tasks` for the new lists",
+        markup=False,
+    )
 
 
 @round_app.command(

@@ -3,7 +3,9 @@
 ``verify_audit`` takes the auditor bundle and recomputes everything: the frame's order and root, the
 plans' and roster's hashes, the stratum sizes, the commitment hash, the seed, the allocation and the
 selection, byte for byte — and, once the bundle has teams (``assignment.jsonl``), the teams of §6
-from ``eligibility.jsonl`` and the committed roster.  ``verify_public`` takes the public files and
+from ``eligibility.jsonl`` and the committed roster, and that every reassignment since
+(``reassignments.jsonl``) replaced the member who left by the next eligible candidate of the draw
+(:mod:`xinyong.draw.reassign`).  ``verify_public`` takes the public files and
 checks what they allow: the commitment hash, the seed derivation, every published key, and that each
 plan has as many selected firms as its allocation gives for the committed stratum sizes.  Both
 return the list of checks made; the first failed check raises :class:`VerificationError`.  Every file
@@ -24,7 +26,9 @@ from xinyong.core.canonical import CJ, H, jsonl, lines_of, mth
 from xinyong.draw import SPEC
 from xinyong.draw.keys import derive_seed, unit_key
 from xinyong.draw.plans import Plan, parse_plans_json
+from xinyong.draw.reassign import Reassignment, Staffing, replaced, replacement
 from xinyong.draw.selection import draw_selection, selection_records, stratum_sizes
+from xinyong.draw.teams import Inspector, assign_teams
 from xinyong.errors import InputFileError, VerificationError
 from xinyong.workspace.layout import (
     ASSIGNMENT,
@@ -34,6 +38,7 @@ from xinyong.workspace.layout import (
     INSPECTORS,
     PLANS,
     RANDOMNESS,
+    REASSIGNMENTS,
     SELECTION,
 )
 
@@ -227,7 +232,6 @@ def _plans(folder: Path, data: bytes) -> dict[str, Plan]:
 
 def _verify_teams(folder: Path, data: dict[str, bytes], plans: dict[str, Plan], seed: bytes) -> list[str]:
     """Spec §6 from eligibility.jsonl, inspectors.jsonl and the selection: the teams, byte for byte."""
-    from xinyong.draw.teams import Inspector, assign_teams
 
     checks: list[str] = []
     eligibility = _records(folder, ELIGIBILITY, _read(folder, ELIGIBILITY), ELIGIBLE)
@@ -257,7 +261,45 @@ def _verify_teams(folder: Path, data: dict[str, bytes], plans: dict[str, Plan], 
         "assignment.jsonl re-derived byte for byte",
         folder / ASSIGNMENT,
     )
+    if (folder / REASSIGNMENTS).exists():
+        drawn = {(a.plan, a.uscc): a.team for a in result}
+        checks.append(_verify_reassignments(folder, Staffing(drawn), eligible, roster, plans, seed))
     return checks
+
+
+def _verify_reassignments(
+    folder: Path,
+    staffing: Staffing,
+    eligible: Mapping[tuple[str, str], list[str]],
+    roster: Mapping[str, Inspector],
+    plans: Mapping[str, Plan],
+    seed: bytes,
+) -> str:
+    """Each reassignment, in order: its member was on the team then, and its replacement is the next candidate."""
+    file = folder / REASSIGNMENTS
+    changes: list[Reassignment] = []
+    for number, line in enumerate(_lines(folder, REASSIGNMENTS, _read(folder, REASSIGNMENTS)), start=1):
+        try:
+            change = Reassignment.from_record(json.loads(line))
+        except ValueError as error:
+            raise VerificationError(f"{file}: FAILED line {number} is a reassignment ({error})") from None
+        where = f"line {number} ({change.plan} {change.uscc})"
+        if change.target not in staffing.drawn or change.leaving not in staffing.team(change.target):
+            raise VerificationError(f"{file}: FAILED {where}: {change.leaving} was on the target's team then")
+        if changes and change.effective < changes[-1].effective:
+            raise VerificationError(f"{file}: FAILED {where}: dated after the reassignment before it")
+        expected = replacement(
+            staffing, change.target, change.leaving, eligible[change.target], roster, plans[change.plan], seed
+        )
+        team = staffing.team(change.target)
+        if change.joining != expected or change.team != replaced(team, change.leaving, str(expected)):
+            raise VerificationError(
+                f"{file}: FAILED {where}: {change.joining} replaces {change.leaving}; the next eligible candidate "
+                f"by key is {expected or 'nobody'}"
+            )
+        changes.append(change)
+        staffing = Staffing(staffing.drawn, tuple(changes))
+    return f"reassignments.jsonl: each of {len(changes)} replacements is the next eligible candidate by key"
 
 
 def verify_public(folder: Path) -> list[str]:

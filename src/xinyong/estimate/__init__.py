@@ -1,1 +1,1 @@
-"""Estimate: stratified Horvitz–Thompson violation rates of a round, and its 1/π-weighted training labels."""
+"""Estimate: stratified Horvitz–Thompson violation rates of a round."""

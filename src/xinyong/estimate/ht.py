@@ -15,18 +15,15 @@ Clopper–Pearson interval on the effective sample size n* = p(1−p)/v, capped 
 violations over labelled inspections, with its Clopper–Pearson interval — is shown beside it: it
 over-weights the high-risk tiers the sampler favours, so it is biased.
 
-Pure: frames in, frames out.  :func:`training_labels` shapes a round's labelled outcomes with their
-1/π weights as the next model's training labels.  The edge is :mod:`xinyong.estimate.run`.
+Pure: frames in, frames out.  The edge is :mod:`xinyong.estimate.run`.  (The next model learns from a
+round's results through the inspection history, :mod:`xinyong.rounds.history`, each with its π.)
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import polars as pl
 
-from xinyong.core.ids import RoundId
 from xinyong.model.metrics import clopper_pearson
 
 
@@ -83,19 +80,3 @@ def _domain(part: pl.DataFrame, level: float) -> dict[str, float | int | None]:
         "naive_low": naive.low,
         "naive_high": naive.high,
     }
-
-
-def training_labels(drawn: pl.DataFrame, round_id: RoundId) -> pl.DataFrame:
-    """Every drawn unit with a result, shaped like :func:`xinyong.model.labels.inspection_outcomes`: the
-    label (null when the code says nothing), π and the weight 1/π."""
-    as_of = round_id.first_day - dt.timedelta(days=1)
-    return drawn.filter(pl.col("result_code").is_not_null()).select(
-        "uscc",
-        pl.lit(round_id.month).alias("round_month"),
-        pl.lit(as_of).alias("as_of"),
-        pl.col("y").alias("label"),
-        "result_code",
-        "stratum",
-        pl.col("pi_value").alias("pi"),
-        (1.0 / pl.col("pi_value")).alias("weight"),
-    )

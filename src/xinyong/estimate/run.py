@@ -1,9 +1,8 @@
 """``xinyong estimate``: read a round, estimate its rates (:mod:`xinyong.estimate.ht`), write them.
 
 :func:`estimate_round` reads a round, writes the estimates (internal: they are per tier; a CSV and
-the page of the internal template ``reports/estimates.html``, :mod:`xinyong.reports.render`) and the
-round's labelled outcomes with their 1/π weights, the training labels of the next model
-(``xinyong model train --labels-from``).
+the page of the internal template ``reports/estimates.html``, :mod:`xinyong.reports.render`).  The
+round's results reach the next model through the inspection history (``xinyong model train --work``).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from markupsafe import Markup
 
 from xinyong.core.ids import RoundId
 from xinyong.errors import RoundStateError
-from xinyong.estimate.ht import estimate_rates, training_labels
+from xinyong.estimate.ht import estimate_rates
 from xinyong.model.labels import LabelPolicy, read_policy
 from xinyong.reports.plot import plt, svg
 from xinyong.reports.render import IntervalText, render
@@ -26,7 +25,7 @@ from xinyong.results.check import current_results
 from xinyong.results.run import read_results
 from xinyong.rounds.stage import Stage, require
 from xinyong.workspace import fsio
-from xinyong.workspace.layout import ESTIMATES_CSV, ESTIMATES_HTML, INCLUSION, TRAINING_LABELS, RoundPaths
+from xinyong.workspace.layout import ESTIMATES_CSV, ESTIMATES_HTML, INCLUSION, RoundPaths
 
 
 def round_outcomes(out: Path, round_id: RoundId, policy: LabelPolicy) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -47,14 +46,13 @@ def round_outcomes(out: Path, round_id: RoundId, policy: LabelPolicy) -> tuple[p
 
 
 def estimate_round(out: Path, round_id: RoundId, labels: Path | None = None) -> pl.DataFrame:
-    """Estimate a round's rates; write them and the next model's training labels (internal)."""
+    """Estimate a round's rates and write them (internal)."""
     policy = read_policy(labels)
     strata, drawn = round_outcomes(out, round_id, policy)
     estimates = estimate_rates(strata, drawn.select("plan", "stratum", "y"))
     paths = RoundPaths(out, round_id)
     fsio.write_csv(paths.internal / ESTIMATES_CSV, estimates, bom=True)
     fsio.write_bytes(paths.internal / ESTIMATES_HTML, render_html(estimates, round_id).encode("utf-8"))
-    fsio.write_parquet(paths.internal / TRAINING_LABELS, training_labels(drawn, round_id))
     return estimates
 
 

@@ -28,6 +28,9 @@ Every indicator is computed **point-in-time** for a pair (enterprise, as-of date
 dated on or before the as-of date are used, windows end at it, and a listing removed after it
 still counts as in force. `xinyong features CLEAN_DIR --as-of DATE --out F.parquet` writes one
 row per enterprise alive on that date. Training uses the day before each inspection's month.
+The `inspections` indicators count the inspection history: the clean `inspections` table and, with
+`--work OUT`, the completed inspections of every round finalised under `OUT`, each inspection once
+(`docs/disclosure.md`, "The inspection history").
 
 **Direction** is the expected effect on risk and becomes a LightGBM monotone constraint:
 `+1` more means riskier, `−1` more means safer, `0` unconstrained (categorical indicators are

@@ -1,8 +1,10 @@
 """``xinyong features``: read the clean tables, compute the indicators (:mod:`xinyong.indicators.features`), write them.
 
 The edge of the stage: :func:`scan_clean` opens every clean table written by ``xinyong ingest``
-lazily; :func:`write_features` computes the indicators of every live enterprise on a day and
-writes them to Parquet (atomically, :mod:`xinyong.workspace.fsio`).
+lazily — its ``inspections`` being the whole inspection history, the clean folder's and, with a work
+folder, every round this system finalised there (:mod:`xinyong.rounds.ledger`), each inspection once;
+:func:`write_features` computes the indicators of every live enterprise on a day and writes them to
+Parquet (atomically, :mod:`xinyong.workspace.fsio`).
 """
 
 from __future__ import annotations
@@ -18,15 +20,24 @@ from xinyong.workspace import checks, fsio
 from xinyong.workspace.layout import clean_table
 
 
-def scan_clean(clean_dir: Path) -> dict[str, pl.LazyFrame]:
-    """Lazy scans of every clean table written by ``xinyong ingest``."""
+def scan_clean(clean_dir: Path, work: Path | None = None, command: str = "features") -> dict[str, pl.LazyFrame]:
+    """Lazy scans of every clean table written by ``xinyong ingest``; ``inspections`` is the completed
+    inspections of the history (:func:`xinyong.rounds.history.completed`), with the rounds under ``work``."""
+    from xinyong.rounds.history import completed
+    from xinyong.rounds.ledger import read_history
+
     checks.clean_folder(clean_dir)
-    return {table.name: pl.scan_parquet(clean_table(clean_dir, table.name)) for table in contract.tables()}
+    if work is not None:
+        checks.work_folder(work)
+    tables = {table.name: pl.scan_parquet(clean_table(clean_dir, table.name)) for table in contract.tables()}
+    tables["inspections"] = completed(read_history(clean_dir, work, command)).lazy()
+    return tables
 
 
-def write_features(clean_dir: Path, as_of: dt.date, out: Path) -> int:
-    """``xinyong features``: the indicators of every live enterprise on ``as_of``, to Parquet."""
-    tables = scan_clean(clean_dir)
+def write_features(clean_dir: Path, as_of: dt.date, out: Path, work: Path | None = None) -> int:
+    """``xinyong features``: the indicators of every live enterprise on ``as_of``, to Parquet; with
+    ``work``, the inspections of its rounds count beside the clean folder's."""
+    tables = scan_clean(clean_dir, work)
     checks.output_file(out, clean_dir)
     frame = build_features(tables, live_spine(tables, as_of)).collect()
     fsio.write_parquet(out, frame)

@@ -4,7 +4,9 @@ A result code maps to violation yes (1), no (0) or unknown (no label) through a 
 (``reference/labels.toml`` by default).  Each label keeps the π with which its inspection was
 drawn, so that weighting by 1/π turns the inspected firms back into the population they were
 drawn from (Horvitz & Thompson 1952).  Features for a label are taken as of the day before its
-inspection month, so a label never sees its own month.
+inspection month, so a label never sees its own month.  A label is one inspection record: a result of
+this system's own rounds covers every item of its plan (one row per item in the inspection history,
+:mod:`xinyong.rounds.history`) and gives one label.
 
 Inspections with no label (unreachable firms above all, code 6) are not missing at random:
 firms that cannot be found break the rules more often.  Dropping them would bias every weighted
@@ -83,7 +85,8 @@ def inspection_outcomes(inspections: pl.LazyFrame, policy: LabelPolicy) -> pl.La
     )
     month_start = (pl.col("round_month") + "-01").str.to_date("%Y-%m-%d")
     return (
-        inspections.with_columns(label.alias("label"), month_start.dt.offset_by("-1d").alias("as_of"))
+        inspections.unique("record_id", keep="first", maintain_order=True)
+        .with_columns(label.alias("label"), month_start.dt.offset_by("-1d").alias("as_of"))
         .select(
             "uscc",
             "round_month",

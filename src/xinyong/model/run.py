@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,6 @@ from xinyong.workspace.layout import (
     METADATA_FILE,
     REPORT_HTML,
     REPORT_JSON,
-    TRAINING_LABELS_TABLE,
     clean_table,
 )
 
@@ -109,17 +108,14 @@ def train_region(
     truth_dir: Path | None = None,
     data_dir: Path | None = None,
     progress: Progress = SILENT,
-    labels_from: Sequence[Path] = (),
+    work: Path | None = None,
 ) -> Trained:
-    """Train on the region's labelled inspections up to ``as_of``, out of time, plus the outcomes of
-    this system's own rounds in ``labels_from`` (``xinyong estimate`` writes them)."""
+    """Train on the region's labelled inspections up to ``as_of``, out of time; with ``work`` (the ``--out``
+    of ``xinyong round``), the results of the rounds there too (:mod:`xinyong.rounds.ledger`)."""
     checks.output_folder(out_dir, clean_dir)
-    for path in labels_from:
-        checks.table_file(path, TRAINING_LABELS_TABLE)
+    policy = read_policy(labels)
     with progress.task("model: features and labels", total=1) as bar:
-        table = region_table(
-            scan_clean(clean_dir), read_policy(labels), as_of, [pl.scan_parquet(p) for p in labels_from]
-        )
+        table = region_table(scan_clean(clean_dir, work, "model train"), policy, as_of)
         bar.advance()
     split = split_by_month(table)
     truth = _truth_for(split.holdout, truth_dir) if truth_dir else None

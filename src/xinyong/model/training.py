@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,20 +63,15 @@ def data_hash(frame: pl.DataFrame) -> str:
 
 
 # -- region mode -------------------------------------------------------------------------------
-def region_table(tables, policy: LabelPolicy, as_of: dt.date, extra: Sequence[pl.LazyFrame] = ()) -> pl.DataFrame:
+def region_table(tables, policy: LabelPolicy, as_of: dt.date) -> pl.DataFrame:
     """Labelled inspections finished by ``as_of`` with their point-in-time features and
     nonresponse-adjusted 1/π weights (:func:`xinyong.model.labels.adjust_for_nonresponse`).
 
-    ``extra`` are outcomes of this system's own rounds (``xinyong estimate`` writes them), in the
-    shape of :func:`xinyong.model.labels.inspection_outcomes`.
+    The inspections are the history :func:`xinyong.indicators.run.scan_clean` gives: with a work folder,
+    the results of this system's own rounds too, each with the π it was drawn with.
     """
     month_end = pl.col("as_of").dt.offset_by("1d").dt.month_end()
-    outcomes = inspection_outcomes(tables["inspections"], policy)
-    if extra:
-        outcomes = pl.concat(
-            [outcomes, *(e.select(outcomes.collect_schema().names()).cast(outcomes.collect_schema()) for e in extra)]
-        )
-    outcomes = outcomes.filter(month_end <= as_of)
+    outcomes = inspection_outcomes(tables["inspections"], policy).filter(month_end <= as_of)
     features = build_features(tables, outcomes.select("uscc", "as_of"))
     table = adjust_for_nonresponse(
         outcomes.join(features, on=["uscc", "as_of"], how="left").collect(), NONRESPONSE_CLASSES

@@ -26,7 +26,8 @@ from xinyong.errors import UsageError
 from xinyong.publish import translog
 from xinyong.publish.site import Round, build_site, public_record
 from xinyong.results.run import read_results
-from xinyong.rounds.stage import Stage, stage_of
+from xinyong.rounds.ledger import work_rounds
+from xinyong.rounds.stage import Stage, check_committed, stage_of
 from xinyong.workspace import checks, fsio
 from xinyong.workspace.layout import (
     INDEX,
@@ -64,6 +65,8 @@ def disclose(out: Path, public_dir: Path, clean_dir: Path, *, today: dt.date) ->
             f"{public_dir}: the work folder {out} would be inside the public site; publish to another folder, "
             f"e.g. {out / PUBLIC}"
         )
+    for round_id in work_rounds(out):  # nothing is published while a committed round's files are damaged
+        check_committed(RoundPaths(out, round_id), "disclose")
     round_ids = [r for r in work_rounds(out) if stage_of(RoundPaths(out, r)) >= Stage.COMMITTED]
     if not round_ids:
         raise UsageError(f"{out}: no committed rounds to disclose (looked in {out / ROUNDS})")
@@ -129,10 +132,3 @@ def _check_day(public_dir: Path, rounds: list[Round], dates: dict[str, str], tod
                     f"{record['ended']}, after the disclosure date {today}; a result is published on or after "
                     "the day its inspection ended"
                 )
-
-
-def work_rounds(out: Path) -> list[RoundId]:
-    """The rounds under the work root ``out``, in order; a folder there that is not a round is an error."""
-    folder = out / ROUNDS
-    found = sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
-    return sorted(RoundId.parse(p.name, str(p)) for p in found)

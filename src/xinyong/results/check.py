@@ -1,7 +1,10 @@
 """The rules a row of the results form must keep, and the records the rows make (pure).
 
 A row is checked against its round: the firm is one of the round's staffed targets; the team is
-the team that was drawn; each result code is one of the 国家企业信用信息公示系统's codes
+the team on record for the target on the day the inspection started — the drawn team or, from the
+day of a reassignment (``xinyong round reassign``) on, the new one
+(:class:`xinyong.draw.reassign.Staffing`); a correction comes from the team that recorded the result
+it corrects; each result code is one of the 国家企业信用信息公示系统's codes
 (:data:`xinyong.core.codes.RESULT_LABELS`), none twice, and ``1`` (未发现问题) stands alone; the
 inspection did not start before the round's month (the other date rules are the form's,
 :mod:`xinyong.ingest.validate`).  A record's id is the hash of its content, so the same row always
@@ -20,6 +23,7 @@ import polars as pl
 
 from xinyong.core.canonical import CJ
 from xinyong.core.codes import RESULT_CODES
+from xinyong.draw.reassign import Staffing
 from xinyong.workspace.tables import LINE
 
 PROBLEM_COLUMNS = ("line", "column", "rule", "detail")
@@ -34,7 +38,7 @@ Target = tuple[str, str]
 class RoundContext:
     month_start: dt.date
     month_end: dt.date
-    teams: dict[tuple[str, str], list[str]]  # (plan, uscc) → the drawn team, [] when unstaffed
+    staffing: Staffing  # the drawn teams ([] when unstaffed) and the reassignments since
 
 
 def current_results(records: list[Record]) -> dict[Target, Record]:
@@ -72,16 +76,17 @@ def _row_problem(
     by_id: dict[str, Record],
     current: dict[Target, Record],
 ) -> tuple[str, str, str] | None:
-    if target not in context.teams:
+    if target not in context.staffing.drawn:
         return "uscc", "not_a_target", f"{row['uscc']} was not drawn for plan {row['plan']} in this round"
-    drawn = context.teams[target]
-    if not drawn:
+    on_record = context.staffing.team(target, row["started"])
+    if not on_record:
         return "team", "unstaffed", "no team was drawn for this target; it cannot have a result"
-    if sorted(record["team"]) != sorted(drawn):
+    if sorted(record["team"]) != sorted(on_record):
         return (
             "team",
             "team_mismatch",
-            f"{'、'.join(record['team'])} is not the team drawn for this target ({'、'.join(drawn)})",
+            f"{'、'.join(record['team'])} is not the team on record for this target on {row['started']} "
+            f"({'、'.join(on_record)})",
         )
     codes = row["codes"].split(";")
     if "1" in codes and len(codes) > 1:
@@ -96,6 +101,13 @@ def _row_problem(
         corrected = by_id.get(row["corrects"])
         if corrected is None or (corrected["plan"], corrected["uscc"]) != target:
             return "corrects", "unknown_record", f"{row['corrects']} is not a result of this target"
+        if sorted(corrected["team"]) != sorted(record["team"]):
+            return (
+                "team",
+                "correction_team",
+                f"{'、'.join(record['team'])} did not record {row['corrects']} ({'、'.join(corrected['team'])} did); "
+                "a correction comes from the team that inspected",
+            )
         if current.get(target, {}).get("id") != row["corrects"]:
             return (
                 "corrects",

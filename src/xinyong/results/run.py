@@ -30,9 +30,10 @@ from xinyong.ingest.validate import validate_table
 from xinyong.publish import translog
 from xinyong.results.check import PROBLEM_COLUMNS, RoundContext, check_rows, current_results
 from xinyong.results.status import status_of
+from xinyong.rounds.staffing import read_staffing
 from xinyong.rounds.stage import Stage, changing, require
 from xinyong.workspace import fsio
-from xinyong.workspace.layout import ASSIGNMENT, REJECTED, RESULTS_STATUS, RESULTS_STORE, RoundPaths
+from xinyong.workspace.layout import REJECTED, RESULTS_STATUS, RESULTS_STORE, RoundPaths
 from xinyong.workspace.tables import LINE, read_table
 
 
@@ -95,8 +96,7 @@ def import_results(out: Path, path: Path, *, today: dt.date, encoding: str = "ut
 
 
 def _round_context(paths: RoundPaths) -> RoundContext:
-    teams = {(a["plan"], a["uscc"]): a["team"] for a in records_of((paths.audit / ASSIGNMENT).read_bytes())}
-    return RoundContext(paths.round_id.first_day, paths.round_id.last_day, teams)
+    return RoundContext(paths.round_id.first_day, paths.round_id.last_day, read_staffing(paths))
 
 
 def results_status(

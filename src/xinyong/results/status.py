@@ -48,7 +48,7 @@ def status_of(
 ) -> pl.DataFrame:
     """One row per staffed target, sorted by (plan, uscc): its state, record, end date, due date, overdue."""
     rows = []
-    for (plan, uscc), team in sorted(context.teams.items()):
+    for (plan, uscc), team in sorted(context.staffing.teams().items()):
         if not team:
             continue
         record = current.get((plan, uscc))

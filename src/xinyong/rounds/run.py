@@ -1,4 +1,4 @@
-"""``xinyong round``: frame → preview → approve → commit → reveal → draw → assign → finalize, in order only.
+"""``xinyong round``: frame → preview → approve → commit → reveal → draw → assign → finalize (→ reassign), in order.
 
 The order is the one the public draw contract demands (docs/draw-spec.md §4): the frame and
 everything that decides the draw (plans, roster) are fixed and published as a commitment *before*
@@ -13,7 +13,8 @@ approval is only ever of the files on disk.  The step a round has reached is rea
 
 - ``OUT/rounds/<round>/audit/``: the auditor bundle of spec §7 (byte-exact as hashed), plus the
   reasons (``exclusions.jsonl``: who was left out of the frame and why; ``eligibility-exclusions.jsonl``
-  and ``unstaffed.jsonl``) and the decision that closed the teams (``decisions.jsonl``, ``finalized.json``);
+  and ``unstaffed.jsonl``), the decision that closed the teams (``decisions.jsonl``, ``finalized.json``) and,
+  after it, every change of a team (``reassignments.jsonl``: who left, who joined by the draw's order, why);
 - ``OUT/rounds/<round>/internal/inclusion.parquet``: π for every frame record, for estimation;
 - ``OUT/public/rounds/<round>/``: ``commitment.json``, ``randomness.json``, ``plans.json`` and the
   selected firms with their keys, without strata — each logged in the transparency log of
@@ -23,6 +24,10 @@ approval is only ever of the files on disk.  The step a round has reached is rea
 The names come from :mod:`xinyong.workspace.layout`, the stage a round has reached and the check
 each step makes of it from :mod:`xinyong.rounds.stage`.  A finished step re-run gives
 byte-identical files; a frame, plan or roster changed after the commitment is detected and refused.
+Once finalised, a round's teams are drawn no more (``assign`` is refused): a team changes only by
+``reassign``.  The past inspections the frame excludes and the last teams rotation keeps away are the
+whole inspection history — the clean folder's and every finalised round's under ``OUT``
+(:mod:`xinyong.rounds.ledger`).
 
 Each step holds the round's lock while it runs (:func:`xinyong.rounds.stage.changes_round`; a second
 process is refused with the pid of the first) and can be cut short anywhere — a crash, a SIGKILL —
@@ -47,7 +52,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 import polars as pl
 
-from xinyong.core.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, mth, read_jsonl_table, records_of
+from xinyong.core.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, read_jsonl_table, records_of
 from xinyong.core.ids import RoundId
 from xinyong.draw import SPEC
 from xinyong.draw.keys import derive_seed
@@ -56,11 +61,16 @@ from xinyong.draw.selection import draw_selection, selection_records, stratum_si
 from xinyong.draw.teams import Inspector
 from xinyong.errors import InputFileError, RoundStateError, UsageError
 from xinyong.publish import translog
+from xinyong.results.check import current_results
+from xinyong.results.run import read_results
 from xinyong.rounds.frame import check_tiers, frame_records
+from xinyong.rounds.history import last_teams
+from xinyong.rounds.ledger import read_history, work_rounds
 from xinyong.rounds.plans import Item, PlanFile, read_plans
 from xinyong.rounds.preview import Approval, Fixed, Preview, fixed_of, preview, sheets
 from xinyong.rounds.randomness import normal_description
-from xinyong.rounds.stage import Stage, changes_round, changing, require
+from xinyong.rounds.staffing import read_staffing
+from xinyong.rounds.stage import COMMITTED_FILES, Stage, changes_round, changing, require, stage_of
 from xinyong.workspace import checks, fsio
 from xinyong.workspace.layout import (
     APPROVAL,
@@ -79,6 +89,7 @@ from xinyong.workspace.layout import (
     PREVIEW,
     PREVIEW_XLSX,
     RANDOMNESS,
+    REASSIGNMENTS,
     SELECTION,
     TIERS,
     UNSTAFFED,
@@ -87,9 +98,9 @@ from xinyong.workspace.layout import (
 )
 
 if TYPE_CHECKING:
+    from xinyong.draw.reassign import Reassignment
     from xinyong.draw.teams import Assignment
 
-COMMITTED = (FRAME, PLANS, INSPECTORS)  # the files the commitment fixes
 T = TypeVar("T")
 
 
@@ -122,6 +133,7 @@ def build_frame(
     checks.table_file(tiers_path, TIERS)
     tiers = pl.read_parquet(tiers_path, columns=["uscc", "as_of", "tier"])
     check_tiers(tiers_path, tiers, round_id)
+    _earlier_rounds_finalised(paths)
     with changing(paths, Stage.NEW, "round frame") as stage:
         if stage >= Stage.COMMITTED or _logged(paths, COMMITMENT) is not None:
             raise RoundStateError(f"round {round_id} is committed; its frame, plans and roster can no longer change")
@@ -135,6 +147,20 @@ def build_frame(
         return _write_frame(paths, plan_file, items, tiers.drop("as_of"), clean_dir)
 
 
+def _earlier_rounds_finalised(paths: RoundPaths) -> None:
+    """Refuse to frame a month while an earlier committed round under the same work root is not finalised:
+    its targets are not inspection history yet, so the new frame could draw them again."""
+    round_id = paths.round_id
+    for earlier in (r for r in work_rounds(paths.out) if r.division == round_id.division and r < round_id):
+        reached = stage_of(RoundPaths(paths.out, earlier))
+        if Stage.COMMITTED <= reached < Stage.FINALIZED:
+            raise RoundStateError(
+                f"{RoundPaths(paths.out, earlier).folder}: round {earlier} is {reached.label}, not finalised, so its "
+                f"targets are not inspection history yet and round {round_id} could draw them again; finish it "
+                f"first (`{Stage(reached + 1).step} --round {earlier}`)"
+            )
+
+
 def _write_frame(
     paths: RoundPaths, plan_file: PlanFile, items: dict[str, Item], tiers: pl.DataFrame, clean_dir: Path
 ) -> FrameResult:
@@ -142,7 +168,7 @@ def _write_frame(
     firms = pl.read_parquet(
         clean_table(clean_dir, "enterprises"), columns=["uscc", "entity_type", "industry_code", "grid"]
     )
-    past = pl.read_parquet(clean_table(clean_dir, "inspections"), columns=["uscc", "item_id", "inspection_date"])
+    past = read_history(clean_dir, paths.out, "round frame").select("uscc", "item_id", "inspection_date")
     frame, exclusions = frame_records(plans, items, tiers.join(firms, on="uscc", how="left"), past, round_id)
     # 16 fresh bytes per record, as 32 hex digits (the hex text is cut, never the bytes: numpy's bytes
     # type drops trailing zero bytes, which would leave a salt of a zero-ending draw short)
@@ -371,7 +397,7 @@ def commit(out: Path, round_id: RoundId, randomness_source: str) -> Committed:
     }
     data = CJ(commitment)
     # The files' own hashes, so that `draw` can tell quickly that nothing changed since (internal).
-    committed = {name: hashlib.sha256((paths.audit / name).read_bytes()).hexdigest() for name in COMMITTED}
+    committed = {name: hashlib.sha256((paths.audit / name).read_bytes()).hexdigest() for name in COMMITTED_FILES}
     fsio.write_json(paths.internal / COMMITTED_RECORD, committed)
     _publish(paths, {COMMITMENT: data, PLANS: (paths.audit / PLANS).read_bytes()})
     fsio.write_bytes(paths.audit / COMMITMENT, data)  # last: its presence marks the round committed
@@ -403,8 +429,6 @@ def draw(out: Path, round_id: RoundId) -> pl.DataFrame:
     paths = RoundPaths(out, round_id)
     require(paths, Stage.REVEALED, "round draw")
     commitment_bytes = (paths.audit / COMMITMENT).read_bytes()
-    commitment = json.loads(commitment_bytes)
-    _unchanged_since_commitment(paths, commitment)
     frame = read_jsonl_table((paths.audit / FRAME).read_bytes(), FRAME_FIELDS)
     plans = parse_plans_json((paths.audit / PLANS).read_bytes())
     sizes = stratum_sizes(frame)
@@ -442,18 +466,20 @@ def assign(out: Path, round_id: RoundId, clean_dir: Path) -> list[Assignment]:
     )
 
     paths = RoundPaths(out, round_id)
-    require(paths, Stage.DRAWN, "round assign")
+    if require(paths, Stage.DRAWN, "round assign") >= Stage.FINALIZED:
+        raise RoundStateError(
+            f"{paths.folder}: round {round_id} is finalised; teams change only by `xinyong round reassign "
+            f"--round {round_id} --plan … --uscc … --inspector … --reason '…'`, which is logged"
+        )
     checks.clean_folder(clean_dir)
-    commitment_bytes = (paths.audit / COMMITMENT).read_bytes()
-    _unchanged_since_commitment(paths, json.loads(commitment_bytes))
-    seed = derive_seed(H(commitment_bytes), json.loads((paths.audit / RANDOMNESS).read_bytes())["value"])
+    seed = _seed(paths)
     plans = parse_plans_json((paths.audit / PLANS).read_bytes())
     records = records_of((paths.audit / INSPECTORS).read_bytes())
     roster = {r["id"]: Inspector.from_record(r) for r in records}
     declared = declared_by({r["id"]: r.get("declared", []) for r in records})
     selected = records_of((paths.audit / SELECTION).read_bytes())
     inspection_day = round_id.last_day
-    firms = _firms(clean_dir, {r["uscc"] for r in selected}, round_id.first_day)
+    firms = _firms(clean_dir, out, sorted({r["uscc"] for r in selected}), round_id.first_day)
     eligible, exclusions = {}, []
     pools = {}
     for plan_id, plan in plans.items():
@@ -533,40 +559,84 @@ def finalize(out: Path, round_id: RoundId, *, accept_unstaffed: bool = False, re
     return decision
 
 
-def _firms(clean_dir: Path, usccs: set[str], month: dt.date) -> dict:
+def _seed(paths: RoundPaths) -> bytes:
+    """The round's seed (spec §4) from its commitment and randomness."""
+    commitment = H((paths.audit / COMMITMENT).read_bytes())
+    return derive_seed(commitment, json.loads((paths.audit / RANDOMNESS).read_bytes())["value"])
+
+
+# -- reassign (after finalisation) ------------------------------------------------------------------
+@changes_round(Stage.FINALIZED, "round reassign")
+def reassign(
+    out: Path, round_id: RoundId, plan_id: str, uscc: str, inspector: str, reason: str, *, today: dt.date
+) -> Reassignment:
+    """Replace ``inspector`` on the team of (plan, uscc) of a finalised round by the next candidate of the draw
+    (:func:`xinyong.draw.reassign.replacement`), from ``today`` on.  The change is logged in the transparency
+    log (the target and the hash of the record: teams are not public), then appended to
+    ``audit/reassignments.jsonl``.  The same reassignment asked again returns the one on record, so a run cut
+    short between the log and the file is finished by running it again the same day."""
+    from xinyong.draw.reassign import Reassignment, replaced, replacement
+
+    paths = RoundPaths(out, round_id)
+    require(paths, Stage.FINALIZED, "round reassign")
+    staffing = read_staffing(paths)
+    target = (plan_id, uscc)
+    if target not in staffing.drawn:
+        raise UsageError(f"--plan, --uscc: {uscc} was not drawn for plan {plan_id} in round {round_id}")
+    reason = reason.strip()
+    done = next((r for r in staffing.reassignments if r.target == target and r.leaving == inspector), None)
+    if done is not None and done.reason == reason:
+        return done
+    if not reason:
+        raise UsageError("--reason: a reassignment needs its reason (e.g. '回避：…'), which is logged")
+    team = staffing.team(target)
+    if inspector not in team:
+        on_record = "、".join(team) if team else "none: the target is unstaffed"
+        raise UsageError(f"--inspector: {inspector} is not on the team of {plan_id} {uscc} ({on_record})")
+    result = current_results(read_results(out, round_id)).get(target)
+    if result is not None:
+        raise RoundStateError(
+            f"{plan_id} {uscc} already has result {result['id']}; the team that inspected stays on record"
+        )
+    if staffing.reassignments and today < staffing.reassignments[-1].effective:
+        raise RoundStateError(
+            f"{paths.audit / REASSIGNMENTS}: the last reassignment took effect on "
+            f"{staffing.reassignments[-1].effective}, after today ({today}); check the clock"
+        )
+    roster = {r["id"]: Inspector.from_record(r) for r in records_of((paths.audit / INSPECTORS).read_bytes())}
+    eligible = {(e["plan"], e["uscc"]): e["eligible"] for e in records_of((paths.audit / ELIGIBILITY).read_bytes())}
+    plan = parse_plans_json((paths.audit / PLANS).read_bytes())[plan_id]
+    joining = replacement(staffing, target, inspector, eligible[target], roster, plan, _seed(paths))
+    if joining is None:
+        raise RoundStateError(
+            f"{plan_id} {uscc}: no eligible inspector with capacity is left to replace {inspector} "
+            f"({roster[inspector].department}); the team stays on record as it is"
+        )
+    change = Reassignment(plan_id, uscc, inspector, joining, replaced(team, inspector, joining), reason, today)
+    line = CJ(change.record())
+    entry = {
+        "kind": "reassignment",
+        "plan": plan_id,
+        "round": str(round_id),
+        "sha256": hashlib.sha256(line).hexdigest(),
+        "uscc": uscc,
+    }
+    translog.append(paths.public_root, [entry], origin=translog.origin_for(round_id.division))
+    log = paths.audit / REASSIGNMENTS
+    fsio.write_bytes(log, (log.read_bytes() if log.exists() else b"") + line + b"\n")
+    return change
+
+
+def _firms(clean_dir: Path, out: Path, usccs: list[str], month: dt.date) -> dict:
+    """The drawn firms as eligibility reads them: station, legal representative and the team that last
+    inspected them before the round's month, from the whole inspection history (:mod:`xinyong.rounds.ledger`)."""
     from xinyong.draw.teams import Firm
 
     registry = pl.read_parquet(
         clean_table(clean_dir, "enterprises"), columns=["uscc", "legal_rep_id", "station"]
-    ).filter(pl.col("uscc").is_in(list(usccs)))
-    past = pl.read_parquet(
-        clean_table(clean_dir, "inspections"), columns=["uscc", "inspection_date", "inspector_1", "inspector_2"]
-    )
-    last = (
-        past.filter(pl.col("uscc").is_in(list(usccs)) & (pl.col("inspection_date") < month))
-        .sort("inspection_date")
-        .group_by("uscc")
-        .last()
-    )
-    teams = {r["uscc"]: frozenset({r["inspector_1"], r["inspector_2"]}) for r in last.iter_rows(named=True)}
+    ).filter(pl.col("uscc").is_in(usccs))
+    teams = last_teams(read_history(clean_dir, out, "round assign"), usccs, month)
     return {
         r["uscc"]: Firm(r["uscc"], r["legal_rep_id"], r["station"], teams.get(r["uscc"], frozenset()))
         for r in registry.iter_rows(named=True)
     }
-
-
-def _unchanged_since_commitment(paths: RoundPaths, commitment: dict) -> None:
-    """Refuse when a committed file differs from what was committed (its roots are re-checked by verify)."""
-    fields = {FRAME: "frame_root", PLANS: "plans_sha256", INSPECTORS: "inspectors_root"}
-    record = paths.internal / COMMITTED_RECORD
-    committed = json.loads(record.read_text(encoding="utf-8")) if record.is_file() else {}
-    for name in COMMITTED:
-        data = (paths.audit / name).read_bytes()
-        if name in committed:
-            same = hashlib.sha256(data).hexdigest() == committed[name]
-        else:  # no record (e.g. a copied bundle): recompute the committed root itself
-            same = (H(data) if name == PLANS else mth(lines_of(data))) == commitment[fields[name]]
-        if not same:
-            raise RoundStateError(
-                f"{paths.audit / name} changed after the commitment ({fields[name]} differs); the draw is refused"
-            )

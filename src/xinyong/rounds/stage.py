@@ -10,6 +10,11 @@ step writes exists, and every earlier stage's too — so a stray file of a later
 round on.  Each step writes the file that marks its stage last, so a crash leaves the round where
 it was.  :func:`require` is the one place a step asks "has this round got that far?".
 
+Once a round is committed, the files the commitment fixes (the frame, the plans and the roster) must stay
+as committed, byte for byte: :func:`require` checks them (:func:`check_committed`) before any step on a
+committed round — reveal, draw, assign, finalize, reassign, tasks, results, estimate, disclose — and refuses
+the step, naming the file, when one is missing or changed; docs/draw-spec.md §7 says how to restore it.
+
 A step that changes a round asks it holding the round's lock (:func:`changing`, or the decorator
 :func:`changes_round`; :mod:`xinyong.workspace.lock`), so that two processes never change one round
 at once: the second is refused with the pid of the first.
@@ -18,12 +23,15 @@ at once: the second is refused with the pid of the first.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import IntEnum
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
+from xinyong.core.canonical import H, lines_of, mth
 from xinyong.core.ids import RoundId
 from xinyong.errors import RoundStateError
 from xinyong.workspace import layout, lock
@@ -114,7 +122,9 @@ def stage_of(paths: RoundPaths) -> Stage:
 
 def require(paths: RoundPaths, needed: Stage, command: str) -> Stage:
     """The round's stage when it has reached ``needed``; else a :class:`RoundStateError` that names the
-    round, the stage it is in, the stage ``command`` needs and the step to run next."""
+    round, the stage it is in, the stage ``command`` needs and the step to run next.  A committed round's
+    committed files are checked first (:func:`check_committed`)."""
+    check_committed(paths, command)
     current = stage_of(paths)
     if current < needed:
         raise RoundStateError(
@@ -152,3 +162,67 @@ def changes_round(
         return locked
 
     return decorate
+
+
+# The files the commitment fixes, and the field of commitment.json that commits each (spec §4).
+COMMITTED_FILES = {layout.FRAME: "frame_root", layout.PLANS: "plans_sha256", layout.INSPECTORS: "inspectors_root"}
+RESTORE = "restore it from the auditor bundle (docs/draw-spec.md §7, “Restoring a committed round”)"
+
+
+def check_committed(paths: RoundPaths, command: str) -> None:
+    """Nothing when the round has no commitment or its committed files are as committed; else a
+    :class:`RoundStateError` naming the first file missing or changed and the step refused.
+
+    The commit step records each file's SHA-256 (``internal/committed-files.json``); without that record
+    (a bundle copied elsewhere) each file's committed root or hash is recomputed from the file itself.
+    """
+    commitment = paths.audit / layout.COMMITMENT
+    if not commitment.is_file():
+        return
+    recorded = _recorded(paths.internal / layout.COMMITTED_RECORD)
+    committed: dict[str, object] | None = None
+    for name, field in COMMITTED_FILES.items():
+        path = paths.audit / name
+        if not path.is_file():
+            raise RoundStateError(
+                f"{path}: missing, but round {paths.round_id} is committed; `xinyong {command}` is refused: {RESTORE}"
+            )
+        data = path.read_bytes()
+        if name in recorded:
+            same = hashlib.sha256(data).hexdigest() == recorded[name]
+        else:
+            committed = committed or _commitment(commitment, command)
+            same = _committed_value(name, data) == committed.get(field)
+        if not same:
+            raise RoundStateError(
+                f"{path}: changed after the commitment ({field} differs); `xinyong {command}` is refused: {RESTORE}"
+            )
+
+
+def _recorded(path: Path) -> dict[str, object]:
+    """The commit step's record of the committed files' SHA-256; empty when missing or unreadable."""
+    try:
+        value = json.loads(path.read_bytes()) if path.is_file() else {}
+    except ValueError:
+        value = {}
+    return value if isinstance(value, dict) else {}
+
+
+def _commitment(path: Path, command: str) -> dict[str, object]:
+    try:
+        value = json.loads(path.read_bytes())
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise RoundStateError(f"{path}: not a commitment (a JSON object); `xinyong {command}` is refused: {RESTORE}")
+    return value
+
+
+def _committed_value(name: str, data: bytes) -> str | None:
+    """What the commitment holds for a committed file: H of plans.json, MTH of the others' lines."""
+    if name == layout.PLANS:
+        return H(data)
+    try:
+        return mth(lines_of(data))
+    except ValueError:  # not a .jsonl file any more (no final newline)
+        return None

@@ -6,7 +6,8 @@ the inspectors to add dates and result codes and hand back to `xinyong results i
 plan (联合抽查) appears on the list of every department of the plan,
 which names the lead department.  The firm's notice says who will inspect — names and 执法证
 numbers, which officers show at the door — and never an ID-card number or a phone number.  None
-of the lists carries a tier or score.  A round must be finalised (`xinyong round finalize`) first.
+of the lists carries a tier or score.  A round must be finalised (`xinyong round finalize`) first.  The
+teams are the teams on record (:mod:`xinyong.rounds.staffing`): after a reassignment, run it again.
 
 The lists are written holding the round's lock and are the same bytes every time they are written
 (:func:`xinyong.workspace.fsio.write_xlsx`), so a run cut short is finished by running it again.
@@ -22,9 +23,10 @@ from xinyong.core.canonical import records_of
 from xinyong.core.ids import RoundId
 from xinyong.draw.plans import parse_plans_json
 from xinyong.ingest import contract
+from xinyong.rounds.staffing import read_staffing
 from xinyong.rounds.stage import Stage, changes_round, require
 from xinyong.workspace import checks, fsio
-from xinyong.workspace.layout import ASSIGNMENT, PLANS, SELECTION, RoundPaths, clean_table
+from xinyong.workspace.layout import PLANS, SELECTION, RoundPaths, clean_table
 
 HEADERS = {
     "round": "抽查批次",
@@ -60,7 +62,7 @@ def write_task_lists(out: Path, round_id: RoundId, clean_dir: Path) -> dict[str,
     require(paths, Stage.FINALIZED, "round tasks")
     checks.clean_folder(clean_dir)
     selection = records_of((paths.audit / SELECTION).read_bytes())
-    teams = {(a["plan"], a["uscc"]): a["team"] for a in records_of((paths.audit / ASSIGNMENT).read_bytes())}
+    teams = read_staffing(paths).teams()
     roster = pl.read_parquet(clean_table(clean_dir, "inspectors"), columns=["inspector_id", "name", "cert_no"])
     people = {r["inspector_id"]: f"{r['name']}({r['cert_no']})" for r in roster.iter_rows(named=True)}
     plans = parse_plans_json((paths.audit / PLANS).read_bytes())

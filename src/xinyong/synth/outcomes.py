@@ -17,12 +17,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from xinyong.core.canonical import records_of
 from xinyong.core.ids import RoundId
 from xinyong.ingest.contract import results_form
+from xinyong.rounds.staffing import read_staffing
 from xinyong.synth.inspections import _VIOLATION_SHARES, VIOLATION_CODES
 from xinyong.workspace import fsio
-from xinyong.workspace.layout import ASSIGNMENT, RoundPaths, clean_table
+from xinyong.workspace.layout import RoundPaths, clean_table
 
 SIMULATED = "模拟结果（演示用，据生成数据的真实违法倾向抽样，非真实检查）"
 
@@ -39,16 +39,11 @@ def simulate_results(
 ) -> Path:
     """Write the round's results form, filled in as if inspected by ``last_day``; returns its path."""
     paths = RoundPaths(out, round_id)
-    teams = {
-        (a["plan"], a["uscc"]): a["team"] for a in records_of((paths.audit / ASSIGNMENT).read_bytes()) if a["team"]
-    }
+    staffing = read_staffing(paths)
+    staffed = sorted(target for target, team in staffing.teams().items() if team)
     _, propensity = true_propensity(truth_dir, round_id)
     names = pl.read_parquet(clean_table(clean_dir, "enterprises"), columns=["uscc", "name"])
-    rows = pl.DataFrame(
-        [(plan, uscc, ";".join(team)) for (plan, uscc), team in sorted(teams.items())],
-        schema={"plan": pl.Utf8, "uscc": pl.Utf8, "team": pl.Utf8},
-        orient="row",
-    )
+    rows = pl.DataFrame(staffed, schema={"plan": pl.Utf8, "uscc": pl.Utf8}, orient="row")
     rows = rows.join(propensity, on="uscc", how="left").join(names, on="uscc", how="left")
     stream = int.from_bytes(hashlib.sha256(str(round_id).encode()).digest()[:8], "big")
     rng = np.random.default_rng([seed, stream])
@@ -61,6 +56,10 @@ def simulate_results(
     span = max((last_day - month_start).days - 3, 1)
     started = [month_start + dt.timedelta(days=int(d)) for d in rng.integers(0, span, n)]
     ended = [s + dt.timedelta(days=int(d)) for s, d in zip(started, rng.integers(0, 4, n), strict=True)]
+    # The team on record the day each inspection starts (a reassignment may fall inside the month).
+    targets = rows.select("plan", "uscc").iter_rows()
+    on_record = [";".join(staffing.team(t, day)) for t, day in zip(targets, started, strict=True)]
+    rows = rows.with_columns(pl.Series("team", on_record, pl.Utf8))
     form = rows.select(
         pl.lit(str(round_id)).alias("round"),
         "plan",

@@ -7,8 +7,9 @@ person sees ``Error: <path>: <what is wrong>`` and nothing is left half-written 
   an input itself or inside an input folder (the output would overwrite it, or be read back as input);
 - nothing is written under a path whose parent is a file;
 - a clean folder is one ``xinyong ingest`` wrote: ``manifest.json`` and one Parquet file per
-  contract table (:mod:`xinyong.workspace.layout`); a model folder is a folder, not a file;
-- a table of a given kind (features, tiers, training labels) is a Parquet file with the columns its
+  contract table (:mod:`xinyong.workspace.layout`); a model folder is a folder, not a file; a work
+  folder (the ``--out`` of ``xinyong round``) is an existing folder;
+- a table of a given kind (features, tiers) is a Parquet file with the columns its
   readers use — read from the Parquet schema, without reading the data.
 """
 
@@ -70,6 +71,15 @@ def clean_folder(path: Path) -> None:
     for table in contract.tables():
         if not clean_table(path, table.name).is_file():
             raise InputFileError(clean_table(path, table.name), "missing; run `xinyong ingest` into this folder first")
+
+
+def work_folder(path: Path) -> None:
+    """``path`` is a work root: the ``--out`` folder of ``xinyong round``, whose rounds are inspection history."""
+    made = "give the --out folder of `xinyong round`"
+    if not path.exists():
+        raise InputFileError(path, f"no such work folder; {made}")
+    if not path.is_dir():
+        raise InputFileError(path, f"is a file, not a work folder; {made}")
 
 
 def model_folder(path: Path) -> None:

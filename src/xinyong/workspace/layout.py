@@ -10,8 +10,9 @@ another name than its writer used.
 - A **workspace** (``xinyong init``; docs/workspace.md): ``xinyong.toml`` and, by default, beside it
   ``policy.toml``, ``plans/<division>.toml``, ``models/`` (the office's exported champion), ``raw/``
   (the departments' exports), ``clean/``, ``internal/`` (features, scores, ``tiers.parquet``),
-  ``history/``, ``data/`` (``data/mlflow/``), and the work root's ``rounds/``, ``public/`` and
-  ``private/``; :mod:`xinyong.workspace.settings` reads it.
+  ``data/`` (``data/mlflow/``), and the work root's ``rounds/``, ``public/`` and ``private/``
+  (its rounds are the office's own inspection history, read from them: :mod:`xinyong.rounds.ledger`);
+  :mod:`xinyong.workspace.settings` reads it.
 - The **shipped defaults** (package data, ``xinyong/defaults/``): the tier policy, the default plans
   of a division (``plans/<division>-default.toml``) and the champion model (``models/``), used where
   no workspace names its own.
@@ -21,12 +22,13 @@ another name than its writer used.
 - A **work root** ``OUT`` (the ``--out`` of ``xinyong round``, ``--work`` of ``disclose``) holds each
   round in ``OUT/rounds/<round>/``: ``audit/`` (the auditor bundle of spec §7, the approval of the
   round's preview and the round's decisions), ``internal/`` (the preview, π of every frame record,
-  estimates, training labels — never public),
+  estimates — never public),
   ``tasks/`` (the task lists) and ``results/`` (the imported results), with ``round.lock``, the lock
-  held by the step changing the round; and the public site in ``OUT/public/``.
+  held by the step changing the round; and the public site in ``OUT/public/``.  The rounds under
+  ``OUT/rounds/`` are also the system's own inspection history (:mod:`xinyong.rounds.ledger`): nothing
+  else records them, so nothing can drift from them.
 - The **tables handed from one command to the next** (:class:`TableKind`): the features of
-  ``xinyong features``, the tier file of ``xinyong tiers``, the training labels of ``xinyong estimate``,
-  each with the columns its readers need.
+  ``xinyong features`` and the tier file of ``xinyong tiers``, each with the columns its readers need.
 - The **public site**: ``rounds/<round>/`` (the round's public draw files), ``rounds/<round>.html``,
   ``downloads/``, and the transparency log ``log/``; the log's private key, and the lock held while
   the log and its site change, live outside it, in ``../private/``.
@@ -68,11 +70,6 @@ class TableKind:
 
 FEATURES = TableKind("features file", ("uscc", "as_of"), "`xinyong features`")
 TIERS = TableKind("tier file", ("uscc", "as_of", "score", "model_tier", "tier", "rules"), "`xinyong tiers`")
-TRAINING_LABELS_TABLE = TableKind(
-    "training-labels file",
-    ("uscc", "round_month", "as_of", "label", "result_code", "stratum", "pi", "weight"),
-    "`xinyong estimate`",
-)
 
 # -- a workspace ------------------------------------------------------------------------------------
 WORKSPACE_FILE = "xinyong.toml"
@@ -82,7 +79,6 @@ MODELS = "models"
 RAW = "raw"
 CLEAN = "clean"
 INTERNAL = "internal"
-HISTORY = "history"
 DATA = "data"
 MLFLOW = "mlflow"
 TIERS_FILE = "tiers.parquet"  # the month's tier file in a workspace's internal/ (`xinyong explain` reads it)
@@ -151,6 +147,7 @@ ASSIGNMENT = "assignment.jsonl"
 UNSTAFFED = "unstaffed.jsonl"
 DECISIONS = "decisions.jsonl"
 FINALIZED = "finalized.json"
+REASSIGNMENTS = "reassignments.jsonl"  # after finalisation: each change of a team, with its reason
 APPROVAL = "approval.json"  # who approved which preview (by its hash), before the commitment
 # the files of a round that are public, in OUT/public/rounds/<round>/
 PUBLIC_ROUND_FILES = (COMMITMENT, RANDOMNESS, PLANS, SELECTION)
@@ -161,7 +158,6 @@ PREVIEW_XLSX = "preview.xlsx"  # the same, for sign-off
 INCLUSION = "inclusion.parquet"
 ESTIMATES_CSV = "estimates.csv"
 ESTIMATES_HTML = "estimates.html"
-TRAINING_LABELS = "training-labels.parquet"
 # results/
 RESULTS_STORE = "results.jsonl"
 RESULTS_STATUS = "status.csv"

@@ -46,7 +46,6 @@ FOLDERS = {
     "clean": layout.CLEAN,
     "internal": layout.INTERNAL,
     "out": ".",
-    "history": layout.HISTORY,
     "data": layout.DATA,
 }
 WORKSPACE_KEYS = ("name", "divisions", "policy", "models", "calendar")
@@ -73,7 +72,6 @@ class Workspace:
     clean: Path
     internal: Path
     out: Path  # the work root: rounds/, public/ and private/
-    history: Path
     data: Path  # the MLflow store lives in data/mlflow/
 
     @property
@@ -158,7 +156,6 @@ def parse_workspace(data: Mapping[str, Any], root: Path) -> Workspace:
         clean=folder("clean"),
         internal=folder("internal"),
         out=folder("out"),
-        history=folder("history"),
         data=folder("data"),
     )
 
