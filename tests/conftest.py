@@ -18,6 +18,8 @@ PLANS = shipped_plans("330802")
 POLICY = SHIPPED_POLICY
 CHAMPION = SHIPPED_CHAMPION
 INGEST_DAY = dt.date(2026, 11, 27)
+# The clock of steps that record when they ran (finalize, results import), injected as the CLI injects the real one.
+NOW = dt.datetime(2026, 11, 30, 1, 0, tzinfo=dt.UTC)
 SMALL = RegionSpec(enterprises=3_000, months=24, seed=11)
 
 
@@ -84,7 +86,7 @@ def november_round(round_inputs: dict, tmp_path_factory: pytest.TempPathFactory)
     reveal(out, NOVEMBER, "03 09 14 22 27 31 + 11")
     draw(out, NOVEMBER)
     assign(out, NOVEMBER, round_inputs["clean"])
-    finalize(out, NOVEMBER, accept_unstaffed=True, reason="test round: the generated roster is small")
+    finalize(out, NOVEMBER, accept_unstaffed=True, reason="test round: the generated roster is small", now=NOW)
     return out
 
 
@@ -148,7 +150,7 @@ def finalised_round(out: Path, inputs: dict, round_id: RoundId, tiers: Path | No
     reveal(out, round_id, f"{round_id.month}: 03 09 14 22 27 31 + 11")
     draw(out, round_id)
     assign(out, round_id, inputs["clean"])
-    finalize(out, round_id, accept_unstaffed=True, reason="test round: the generated roster is small")
+    finalize(out, round_id, accept_unstaffed=True, reason="test round: the generated roster is small", now=NOW)
     return RoundPaths(out, round_id)
 
 

@@ -93,9 +93,16 @@ def run_demo(out_dir: Path, progress: Progress = SILENT, *, region: Path | None 
     region = ws.raw if region is None else region
     metadata = ensure_region(region, progress)
     clean, internal = ws.clean, ws.internal
-    reports = ingest(region, clean, progress=progress, towns=ws.towns)
     as_of = dt.date.fromisoformat(f"{metadata.end_month}-01") + dt.timedelta(days=32)
     as_of = as_of.replace(day=1) - dt.timedelta(days=1)  # the last day of history
+    # Data end with October.  November's round (drawn on September's tiers) has been inspected;
+    # its results are SIMULATED from the generator's truth.  December's round is being planned, on
+    # the demo's "today": November's last day.
+    division = metadata.division
+    november = RoundId(division, RoundId(division, as_of.replace(day=1)).months_before(-1))
+    december = RoundId(division, november.months_before(-1))
+    demo_day = november.last_day
+    reports = ingest(region, clean, today=demo_day, progress=progress, towns=ws.towns)
     write_features(clean, as_of, internal / "features.parquet", ws.out)
     outputs = {
         "the demo's workspace (its settings: plans, policy, model, folders)": ws.file,
@@ -122,11 +129,6 @@ def run_demo(out_dir: Path, progress: Progress = SILENT, *, region: Path | None 
     outputs[f"tiers A/B/C/D with rules and reasons, as of {as_of} (internal)"] = ws.tiers
     outputs["tier monitoring report, this month against last (internal)"] = internal / "tier-report.html"
 
-    # Data end with October.  November's round (drawn on September's tiers) has been inspected;
-    # its results are SIMULATED from the generator's truth.  December's round is being planned.
-    division = metadata.division
-    november = RoundId(division, RoundId(division, as_of.replace(day=1)).months_before(-1))
-    december = RoundId(division, november.months_before(-1))
     last = run_round(ws.out, november, ws.plans_for(november), internal / "tiers-previous.parquet", clean)
     this = run_round(ws.out, december, ws.plans_for(december), ws.tiers, clean)
     write_task_lists(ws.out, this.round_id, clean)
@@ -136,11 +138,10 @@ def run_demo(out_dir: Path, progress: Progress = SILENT, *, region: Path | None 
         this.internal / INCLUSION
     )
 
-    demo_day = last.round_id.last_day
     form = last.simulated_form
     if not form.exists():
         simulate_results(ws.out, last.round_id, region / "truth", clean, form, last_day=demo_day - dt.timedelta(days=3))
-    import_results(ws.out, form, today=demo_day)
+    import_results(ws.out, form, today=demo_day, now=demo_clock(demo_day))
     public = ws.public
     disclose(ws.out, public, clean, today=demo_day)
     verify_log(public)
@@ -159,11 +160,12 @@ def run_round(out_dir: Path, round_id: RoundId, plans: Path, tiers: Path, clean:
     """One round to its finalised teams, verified (steps already done are not repeated); its preview is
     approved by the demo's labelled stand-in approver."""
     paths = RoundPaths(out_dir, round_id)
+    eve = round_id.first_day - dt.timedelta(days=1)  # a round is planned, approved and closed the day before its month
     if stage_of(paths) < Stage.DRAWN:
         if stage_of(paths) < Stage.COMMITTED:
             build_frame(out_dir, round_id, plans, tiers, clean, rebuild=True)
             preview_round(out_dir, round_id)
-            approve(out_dir, round_id, DEMO_APPROVER, demo_approval_time(round_id))
+            approve(out_dir, round_id, DEMO_APPROVER, demo_clock(eve))
             commit(out_dir, round_id, DEMO_RANDOMNESS_SOURCE)
         reveal(out_dir, round_id, DEMO_RANDOMNESS_VALUE)
         draw(out_dir, round_id)
@@ -174,6 +176,7 @@ def run_round(out_dir: Path, round_id: RoundId, plans: Path, tiers: Path, clean:
     finalize(
         out_dir,
         round_id,
+        now=demo_clock(eve),
         accept_unstaffed=True,
         reason="DEMO: the generated roster is small; real rounds escalate or decide explicitly",
     )
@@ -189,9 +192,9 @@ DEMO_RANDOMNESS_VALUE = "DEMO — not public randomness — 演示用固定值"
 DEMO_APPROVER = "演示审批人 (DEMO: no person approved this round)"
 
 
-def demo_approval_time(round_id: RoundId) -> dt.datetime:
-    """The demo's approval time: 09:00 Beijing time (01:00 UTC) on the day before the round's month."""
-    return dt.datetime.combine(round_id.first_day - dt.timedelta(days=1), dt.time(1, 0), tzinfo=dt.UTC)
+def demo_clock(day: dt.date) -> dt.datetime:
+    """The demo's clock on ``day``: 09:00 Beijing time (01:00 UTC), so its outputs do not depend on when it runs."""
+    return dt.datetime.combine(day, dt.time(1, 0), tzinfo=dt.UTC)
 
 
 def usable_champion(models_dir: Path) -> bool:

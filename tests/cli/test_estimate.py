@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from tests.cli.conftest import Ran
-from tests.conftest import NOVEMBER
+from tests.conftest import NOVEMBER, NOW
 from xinyong.results.run import import_results
 from xinyong.workspace.layout import ESTIMATES_CSV, ESTIMATES_HTML, RoundPaths
 
@@ -17,7 +17,7 @@ from xinyong.workspace.layout import ESTIMATES_CSV, ESTIMATES_HTML, RoundPaths
 def test_estimate_prints_the_rates_and_writes_them_internally(
     xinyong: Callable[..., Ran], november_copy: Path, november_form: Path
 ) -> None:
-    import_results(november_copy, november_form, today=dt.date(2026, 11, 28))
+    import_results(november_copy, november_form, today=dt.date(2026, 11, 28), now=NOW)
     ran = xinyong("estimate", NOVEMBER, "--out", november_copy)
     internal = RoundPaths(november_copy, NOVEMBER).internal
     estimates = pl.read_csv(internal / ESTIMATES_CSV)

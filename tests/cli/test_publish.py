@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.cli.conftest import Ran
+from tests.conftest import NOW
 from xinyong.core.merkle import verify_consistency, verify_inclusion
 from xinyong.results.run import import_results
 
@@ -20,7 +21,7 @@ def _decode(text: str) -> bytes:
 def test_disclose_then_verify_and_prove_the_log(
     xinyong: Callable[..., Ran], november_copy: Path, november_form: Path, round_inputs: dict
 ) -> None:
-    added = import_results(november_copy, november_form, today=dt.date(2026, 11, 28)).added
+    added = import_results(november_copy, november_form, today=dt.date(2026, 11, 28), now=NOW).added
     public = november_copy / "public"
     ran = xinyong(
         "disclose", "--out", public, "--work", november_copy, "--clean", round_inputs["clean"]

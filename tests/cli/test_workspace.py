@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from tests.cli.conftest import run as in_process
-from tests.conftest import CHAMPION, DECEMBER
+from tests.conftest import CHAMPION, DECEMBER, NOW
 from xinyong.workspace.layout import RoundPaths
 from xinyong.workspace.settings import ENVIRONMENT, read_workspace
 
@@ -134,7 +134,7 @@ def test_results_status_counts_deadlines_with_the_workspace_calendar_supplement(
     assert run("init", "ws", "--division", "330802", cwd=tmp_path)[0] == 0
     ws = read_workspace(tmp_path / "ws")
     shutil.copytree(december_staffed.out, ws.out, dirs_exist_ok=True)
-    finalize(ws.out, DECEMBER, accept_unstaffed=True, reason="test round: the generated roster is small")
+    finalize(ws.out, DECEMBER, accept_unstaffed=True, reason="test round: the generated roster is small", now=NOW)
     status = ws.out / "rounds" / str(DECEMBER) / "results" / "status.csv"
 
     code, stdout, stderr = run("results", "status", "--round", DECEMBER, "--today", "2027-01-05", cwd=ws.root)

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.conftest import NOVEMBER
+from tests.conftest import NOVEMBER, NOW
 from xinyong.errors import RoundStateError
 from xinyong.estimate.run import estimate_round
 from xinyong.results.run import import_results
@@ -28,7 +28,7 @@ def estimated(november_round: Path, round_inputs: dict, tmp_path_factory) -> Pat
     form = simulate_results(
         out, NOVEMBER, round_inputs["truth"], round_inputs["clean"], out / "form.xlsx", last_day=dt.date(2026, 11, 27)
     )
-    import_results(out, form, today=dt.date(2026, 11, 27))
+    import_results(out, form, today=dt.date(2026, 11, 27), now=NOW)
     estimate_round(out, NOVEMBER)
     return out
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.conftest import NOVEMBER
+from tests.conftest import NOVEMBER, NOW
 from tests.publish.mutation import assert_every_change_is_named
 from xinyong.errors import VerificationError
 from xinyong.ingest.contract import results_form
@@ -39,7 +39,7 @@ def site(november_round: Path, round_inputs: dict, tmp_path_factory) -> dict:
     form = simulate_results(
         out, NOVEMBER, round_inputs["truth"], round_inputs["clean"], out / "form.xlsx", last_day=TODAY
     )
-    import_results(out, form, today=TODAY)
+    import_results(out, form, today=TODAY, now=NOW)
     result = disclose(out, out / "public", round_inputs["clean"], today=PUBLISHED)
     return {"out": out, "public": out / "public", "result": result, "clean": round_inputs["clean"], "form": form}
 
@@ -155,7 +155,7 @@ def test_a_correction_is_published_beside_the_record_it_corrects(site: dict, tmp
         )
     )
     fix.write_csv(tmp_path / "fix.csv", include_bom=True)
-    import_results(copy["out"], tmp_path / "fix.csv", today=TODAY)
+    import_results(copy["out"], tmp_path / "fix.csv", today=TODAY, now=NOW)
     result = disclose(copy["out"], copy["public"], copy["clean"], today=dt.date(2026, 12, 2))
     assert result.new == 1
     records = {r["记录号"]: r for r in json.loads((copy["public"] / "downloads/results.json").read_bytes())}

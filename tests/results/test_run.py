@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.conftest import NOVEMBER
+from tests.conftest import NOVEMBER, NOW
 from xinyong.errors import InputFileError, InputRowError, RoundStateError
 from xinyong.ingest.contract import results_form
 from xinyong.results.run import current_results, import_results, read_results, results_status, write_status
@@ -46,10 +46,10 @@ def as_csv(form: Path, path: Path, change=None) -> Path:
 def test_a_filled_in_form_imports_once_and_again_changes_nothing(out: Path, form: Path) -> None:
     rows = pl.read_excel(form, infer_schema_length=0)
     assert (rows[LABELS["remarks"]] == SIMULATED).all() and rows.height > 300
-    first = import_results(out, form, today=TODAY)
+    first = import_results(out, form, today=TODAY, now=NOW)
     assert (first.added, first.corrections, first.unchanged) == (rows.height, 0, 0)
     store = (RoundPaths(out, NOVEMBER).results / "results.jsonl").read_bytes()
-    again = import_results(out, form, today=TODAY)
+    again = import_results(out, form, today=TODAY, now=NOW)
     assert (again.added, again.unchanged) == (0, rows.height)
     assert (RoundPaths(out, NOVEMBER).results / "results.jsonl").read_bytes() == store
 
@@ -69,7 +69,7 @@ def test_the_prefilled_form_from_the_task_lists_imports_once_filled_in(
     )
     filled.write_excel(tmp_path / "filled.xlsx")
     assert (
-        import_results(out, tmp_path / "filled.xlsx", today=TODAY).added
+        import_results(out, tmp_path / "filled.xlsx", today=TODAY, now=NOW).added
         == blank.height
         == results_status(out, NOVEMBER, TODAY).height
     )
@@ -96,7 +96,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(out: Path, form: Path,
 
     bad = as_csv(form, tmp_path / "bad.csv", spoil)
     with pytest.raises(InputRowError) as caught:
-        import_results(out, bad, today=TODAY)
+        import_results(out, bad, today=TODAY, now=NOW)
     report = next((RoundPaths(out, NOVEMBER).results / "rejected").glob("bad-*.csv"))
     assert str(caught.value) == (
         f"{bad}: row 2, column '检查结果代码': codes_exclusive: 1 (未发现问题) cannot be combined with other codes "
@@ -115,7 +115,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(out: Path, form: Path,
 
 
 def test_a_correction_is_a_new_record_and_the_old_one_stays(out: Path, form: Path, tmp_path: Path) -> None:
-    import_results(out, form, today=TODAY)
+    import_results(out, form, today=TODAY, now=NOW)
     records = read_results(out, NOVEMBER)
     target = records[0]
     first_row = pl.read_excel(form, infer_schema_length=0).head(1)
@@ -124,7 +124,7 @@ def test_a_correction_is_a_new_record_and_the_old_one_stays(out: Path, form: Pat
         form, tmp_path / "fix.csv", lambda f: first_row.with_columns(pl.lit(changed_code).alias(LABELS["codes"]))
     )
     with pytest.raises(InputRowError) as caught:
-        import_results(out, unmarked, today=TODAY)
+        import_results(out, unmarked, today=TODAY, now=NOW)
     assert (
         f"already_recorded: this target already has result {target['id']}; to change it, fill 更正记录号 with "
         f"{target['id']}" in str(caught.value)
@@ -136,7 +136,7 @@ def test_a_correction_is_a_new_record_and_the_old_one_stays(out: Path, form: Pat
             pl.lit(changed_code).alias(LABELS["codes"]), pl.lit(target["id"]).alias(LABELS["corrects"])
         ),
     )
-    result = import_results(out, marked, today=TODAY)
+    result = import_results(out, marked, today=TODAY, now=NOW)
     assert (result.added, result.corrections) == (1, 1)
     after = read_results(out, NOVEMBER)
     assert (
@@ -149,10 +149,10 @@ def test_a_correction_is_a_new_record_and_the_old_one_stays(out: Path, form: Pat
 
 def test_optional_columns_may_be_left_out_but_required_ones_may_not(out: Path, form: Path, tmp_path: Path) -> None:
     slim = as_csv(form, tmp_path / "slim.csv", lambda f: f.drop(LABELS["name"], LABELS["corrects"], LABELS["remarks"]))
-    assert import_results(out, slim, today=TODAY).added > 300
+    assert import_results(out, slim, today=TODAY, now=NOW).added > 300
     broken = as_csv(form, tmp_path / "broken.csv", lambda f: f.drop(LABELS["team"]))
     with pytest.raises(InputFileError) as caught:
-        import_results(out, broken, today=TODAY)
+        import_results(out, broken, today=TODAY, now=NOW)
     assert str(caught.value) == f"{broken}: missing column team (检查人员编号)"
 
 
@@ -168,7 +168,7 @@ def test_a_file_of_several_rounds_or_an_unknown_round_is_refused(out: Path, form
         ),
     )
     with pytest.raises(InputFileError) as caught:
-        import_results(out, mixed, today=TODAY)
+        import_results(out, mixed, today=TODAY, now=NOW)
     assert (
         str(caught.value)
         == f"{mixed}: holds rows of 2 rounds (330802-2026-11, 330802-2026-12); import one file per round"
@@ -177,7 +177,7 @@ def test_a_file_of_several_rounds_or_an_unknown_round_is_refused(out: Path, form
         form, tmp_path / "unknown.csv", lambda f: f.with_columns(pl.lit("330802-2026-10").alias(LABELS["round"]))
     )
     with pytest.raises(RoundStateError) as caught:
-        import_results(out, unknown, today=TODAY)
+        import_results(out, unknown, today=TODAY, now=NOW)
     assert str(caught.value) == (
         f"{out / 'rounds' / '330802-2026-10'}: round 330802-2026-10 is not framed; `xinyong results import` needs it "
         "finalised: run `xinyong round frame` first"
@@ -189,7 +189,7 @@ def test_status_counts_twenty_working_days_from_each_inspection(out: Path, form:
     assert set(before["status"]) == {"待录入"} and before["due"].max() == dt.date(
         2026, 12, 28
     )  # 11/30 + 20 working days
-    import_results(out, form, today=TODAY)
+    import_results(out, form, today=TODAY, now=NOW)
     after = results_status(out, NOVEMBER, TODAY)
     assert set(after["status"]) == {"待公示"} and not after["overdue"].any()
     late, written = write_status(out, NOVEMBER, dt.date(2026, 12, 31))

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.conftest import CHAMPION, POLICY, finalised_round
+from tests.conftest import CHAMPION, NOW, POLICY, finalised_round
 from xinyong.core.canonical import records_of
 from xinyong.core.ids import RoundId
 from xinyong.draw.plans import parse_plans_json
@@ -46,7 +46,7 @@ def months(small_inputs: dict, tmp_path_factory: pytest.TempPathFactory) -> Path
         write_task_lists(out, round_id, clean)
         form = out / f"form-{round_id.month}.xlsx"
         simulate_results(out, round_id, small_inputs["truth"], clean, form, last_day=round_id.last_day)
-        import_results(out, form, today=round_id.last_day)
+        import_results(out, form, today=round_id.last_day, now=NOW)
         disclose(out, out / "public", clean, today=round_id.last_day)
     verify_log(out / "public")
     return out

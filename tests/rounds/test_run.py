@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.conftest import APPROVED_AT, DECEMBER, NOVEMBER, PLANS, approve_round
+from tests.conftest import APPROVED_AT, DECEMBER, NOVEMBER, NOW, PLANS, approve_round
 from tests.draw.independent import rederive, rederive_reassignments
 from tests.rounds.hand_round import P01, P02, ROUND, write_round
 from xinyong.core.canonical import CJ, H, lines_of, mth
@@ -159,7 +159,7 @@ def test_unstaffed_targets_need_an_explicit_logged_decision(
         )
         unstaffed = (audit / "unstaffed.jsonl").read_bytes().splitlines()
     with pytest.raises(RoundStateError) as caught:
-        finalize(copy, DECEMBER)
+        finalize(copy, DECEMBER, now=NOW)
     assert str(caught.value).startswith(f"round {DECEMBER} has {len(unstaffed)} unstaffed targets (e.g. ")
     assert str(caught.value).endswith("finalise only with --accept-unstaffed --reason '…', which is logged")
     with pytest.raises(RoundStateError) as caught:
@@ -168,11 +168,11 @@ def test_unstaffed_targets_need_an_explicit_logged_decision(
         f"{RoundPaths(copy, DECEMBER).folder}: round {DECEMBER} is assigned; `xinyong round tasks` needs it finalised: "
         "run `xinyong round finalize` first"
     )
-    decision = finalize(copy, DECEMBER, accept_unstaffed=True, reason="报上级统筹")
+    decision = finalize(copy, DECEMBER, accept_unstaffed=True, reason="报上级统筹", now=NOW)
     assert decision.decision == "accepted unstaffed targets" and len(decision.unstaffed) == len(unstaffed)
     assert json.loads((audit / "decisions.jsonl").read_bytes().splitlines()[-1])["reason"] == "报上级统筹"
     assert (audit / "finalized.json").read_bytes() == decision.to_json()
-    assert finalize(copy, DECEMBER) == decision  # once decided, the decision is read back
+    assert finalize(copy, DECEMBER, now=NOW) == decision  # once decided, the decision is read back
 
 
 # -- after finalisation: teams change only by reassignment; a damaged committed round is refused ----------
@@ -212,12 +212,12 @@ STEPS: dict[str, Callable[[RoundPaths, dict], object]] = {
     "round reveal": lambda p, i: reveal(p.out, p.round_id, f"{p.round_id.month}: 03 09 14 22 27 31 + 11"),
     "round draw": lambda p, i: draw(p.out, p.round_id),
     "round assign": lambda p, i: assign(p.out, p.round_id, i["clean"]),
-    "round finalize": lambda p, i: finalize(p.out, p.round_id),
+    "round finalize": lambda p, i: finalize(p.out, p.round_id, now=NOW),
     "round reassign": lambda p, i: reassign(
         p.out, p.round_id, *first_staffed(p)[0], first_staffed(p)[1][0], "病假", today=NOV_DAY
     ),
     "round tasks": lambda p, i: write_task_lists(p.out, p.round_id, i["clean"]),
-    "results import": lambda p, i: import_results(p.out, p.out / "form.xlsx", today=p.round_id.last_day),
+    "results import": lambda p, i: import_results(p.out, p.out / "form.xlsx", today=p.round_id.last_day, now=NOW),
     "results status": lambda p, i: results_status(p.out, p.round_id, p.round_id.last_day),
     "estimate": lambda p, i: estimate_round(p.out, p.round_id),
     "disclose": lambda p, i: disclose(p.out, p.out / "public", i["clean"], today=p.round_id.last_day),
@@ -268,7 +268,7 @@ def test_the_next_month_is_not_framed_while_a_committed_round_before_it_is_not_f
     )
     assert not RoundPaths(out, DECEMBER).folder.exists()
     assign(out, NOVEMBER, small_inputs["clean"])
-    finalize(out, NOVEMBER, accept_unstaffed=True, reason="test round")
+    finalize(out, NOVEMBER, accept_unstaffed=True, reason="test round", now=NOW)
     assert build_frame(out, DECEMBER, PLANS, small_inputs["tiers"], small_inputs["clean"]).excluded > 0
 
 
@@ -343,7 +343,7 @@ def test_a_reassignment_takes_the_next_candidate_is_logged_and_verifies(
         paths.out / "form.xlsx",
         last_day=NOVEMBER.last_day,
     )
-    assert import_results(paths.out, form, today=NOVEMBER.last_day).added == len(
+    assert import_results(paths.out, form, today=NOVEMBER.last_day, now=NOW).added == len(
         [t for t in read_staffing(paths).teams().values() if t]
     )
     # Once the target has a result, its team stays as it inspected.
@@ -604,8 +604,8 @@ def test_a_finalize_cut_short_after_logging_its_decision_keeps_that_one_decision
     audit = RoundPaths(out, ROUND).audit
     cut_short_at(monkeypatch, "finalized.json")
     with pytest.raises(KeyboardInterrupt):
-        finalize(out, ROUND, accept_unstaffed=True, reason=REASON)
+        finalize(out, ROUND, accept_unstaffed=True, reason=REASON, now=NOW)
     logged = (audit / "decisions.jsonl").read_bytes()
-    decision = finalize(out, ROUND, accept_unstaffed=True, reason=REASON)
+    decision = finalize(out, ROUND, accept_unstaffed=True, reason=REASON, now=NOW)
     assert (audit / "decisions.jsonl").read_bytes() == logged and len(logged.splitlines()) == 1
     assert (audit / "finalized.json").read_bytes() + b"\n" == logged == decision.to_json() + b"\n"

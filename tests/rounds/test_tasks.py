@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from tests.conftest import DECEMBER
+from tests.conftest import DECEMBER, NOW
 from xinyong.workspace.layout import RoundPaths
 
 
@@ -21,7 +21,7 @@ def test_task_lists_notices_and_personal_lists(
 
     copy = tmp_path / "out"
     shutil.copytree(december_staffed.out, copy)
-    finalize(copy, DECEMBER, accept_unstaffed=True, reason="test")
+    finalize(copy, DECEMBER, accept_unstaffed=True, reason="test", now=NOW)
     audit = RoundPaths(copy, DECEMBER).audit
     counts = write_task_lists(copy, DECEMBER, round_inputs["clean"])
     selection = [json.loads(line) for line in (audit / "selection.jsonl").read_bytes().splitlines()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -57,7 +58,14 @@ def ingest(
 
     found = workspace()
     towns = found.towns if found is not None else ()
-    reports = run(raw_dir, out_dir, encoding=encoding, today=_date(today, "--today"), progress=Bars(), towns=towns)
+    reports = run(
+        raw_dir,
+        out_dir,
+        encoding=encoding,
+        today=_date(today, "--today") or dt.date.today(),
+        progress=Bars(),
+        towns=towns,
+    )
     out.print(ingest_summary(reports, out_dir))
 
 

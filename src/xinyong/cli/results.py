@@ -26,7 +26,9 @@ def results_import(
     """Check every row (round, target, team, codes, dates); import all of them or none."""
     from xinyong.results.run import import_results
 
-    result = import_results(out_dir, form, today=_date(today, "--today") or dt.date.today(), encoding=encoding)
+    result = import_results(
+        out_dir, form, today=_date(today, "--today") or dt.date.today(), now=dt.datetime.now(dt.UTC), encoding=encoding
+    )
     out.print(
         f"Round {result.round}: {result.added} new results ({result.corrections} corrections), {result.unchanged} "
         "already imported"

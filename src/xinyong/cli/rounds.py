@@ -195,7 +195,9 @@ def round_finalize(
     """Close the teams of a round; unstaffed targets need an explicit, logged decision."""
     from xinyong.rounds.run import finalize
 
-    decision = finalize(out_dir, round_id, accept_unstaffed=accept_unstaffed, reason=reason)
+    decision = finalize(
+        out_dir, round_id, now=dt.datetime.now(dt.UTC), accept_unstaffed=accept_unstaffed, reason=reason
+    )
     out.print(f"Round {round_id} finalised: {decision.decision}" + (f" ({decision.reason})" if decision.reason else ""))
 
 

@@ -56,7 +56,7 @@ def ingest(
     out_dir: Path,
     *,
     encoding: str = "utf-8",
-    today: dt.date | None = None,
+    today: dt.date,
     progress: Progress = SILENT,
     towns: tuple[contract.Town, ...] = (),
 ) -> dict[str, TableReport]:
@@ -65,7 +65,6 @@ def ingest(
     if not raw_dir.is_dir():
         raise UsageError(f"{raw_dir}: not a folder of raw tables")
     checks.output_folder(out_dir, raw_dir)
-    today = today or dt.date.today()
     tables = contract.tables(towns)
     files = {t.name: find_table_file(raw_dir, t) for t in tables}
     with lock.held(out_dir / CLEAN_LOCK, f"clean folder {out_dir}", tidy=out_dir):

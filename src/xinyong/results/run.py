@@ -50,8 +50,9 @@ def read_results(out: Path, round_id: RoundId) -> list[dict]:
     return records_of(path.read_bytes()) if path.exists() else []
 
 
-def import_results(out: Path, path: Path, *, today: dt.date, encoding: str = "utf-8") -> Imported:
-    """Validate ``path`` completely, then append its new records to the round's store."""
+def import_results(out: Path, path: Path, *, today: dt.date, now: dt.datetime, encoding: str = "utf-8") -> Imported:
+    """Validate ``path`` completely (future dates judged against ``today``), then append its new records to the
+    round's store, stamped with ``now``."""
     form = results_form()
     raw = read_table(path, form, encoding, optional_may_be_absent=True)
     rounds = raw["round"].drop_nulls().unique().to_list()
@@ -88,7 +89,7 @@ def import_results(out: Path, path: Path, *, today: dt.date, encoding: str = "ut
         known = {r["id"] for r in existing}
         added = [r for r in new if r["id"] not in known]
         if added:
-            stamp = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+            stamp = now.astimezone(dt.UTC).replace(microsecond=0).isoformat()
             fsio.write_bytes(
                 paths.results / RESULTS_STORE, jsonl(existing + [{**r, "imported_at": stamp} for r in added])
             )

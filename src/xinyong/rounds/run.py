@@ -527,8 +527,10 @@ class Decision:
 
 
 @changes_round(Stage.ASSIGNED, "round finalize")
-def finalize(out: Path, round_id: RoundId, *, accept_unstaffed: bool = False, reason: str = "") -> Decision:
-    """Close the round's assignment; unstaffed targets need an explicit decision, which is logged."""
+def finalize(
+    out: Path, round_id: RoundId, *, now: dt.datetime, accept_unstaffed: bool = False, reason: str = ""
+) -> Decision:
+    """Close the round's assignment at ``now``; unstaffed targets need an explicit decision, which is logged."""
     paths = RoundPaths(out, round_id)
     record_path = paths.audit / FINALIZED
     if require(paths, Stage.ASSIGNED, "round finalize") >= Stage.FINALIZED:
@@ -546,7 +548,7 @@ def finalize(out: Path, round_id: RoundId, *, accept_unstaffed: bool = False, re
         unstaffed=tuple(f"{u['plan']} {u['uscc']}" for u in unstaffed),
         decision="accepted unstaffed targets" if unstaffed else "all targets staffed",
         reason=reason,
-        decided_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        decided_at=now.astimezone(dt.UTC).replace(microsecond=0).isoformat(),
     )
     log = paths.audit / DECISIONS
     logged = log.read_bytes() if log.exists() else b""
