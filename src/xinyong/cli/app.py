@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -142,69 +142,64 @@ def plans_for(given: Path | None, round_id: RoundId) -> Path:
     return shipped
 
 
-def _shown(text: str) -> str:
-    return f"the workspace's {text}"
+def _defaulted(flag: str, default: Callable[[], Path | None], shown: str, help: str) -> Any:
+    """An option whose default comes from the workspace (``shown`` says which of its settings, in --help)."""
+    return typer.Option(flag, default_factory=default, show_default=f"the workspace's {shown}", help=help)
 
 
 _OUT = Annotated[
     Path,
-    typer.Option(
+    _defaulted(
         "--out",
-        default_factory=_from_workspace("--out", lambda w: w.out),
-        show_default=_shown("work root"),
-        help="Output root (rounds/ and public/ go under it).",
+        _from_workspace("--out", lambda w: w.out),
+        "work root",
+        "Output root (rounds/ and public/ go under it).",
     ),
 ]
 _CLEAN = Annotated[
     Path,
-    typer.Option(
-        "--clean",
-        default_factory=_from_workspace("--clean", lambda w: w.clean),
-        show_default=_shown("clean/"),
-        help="Clean folder written by `xinyong ingest`.",
+    _defaulted(
+        "--clean", _from_workspace("--clean", lambda w: w.clean), "clean/", "Clean folder written by `xinyong ingest`."
     ),
 ]
 _POLICY = Annotated[
     Path,
-    typer.Option(
+    _defaulted(
         "--policy",
-        default_factory=_or_shipped(lambda w: w.policy, layout.SHIPPED_POLICY),
-        show_default=_shown("policy.toml, else the shipped one"),
-        help="Tier policy TOML: cut-offs and override rules.",
+        _or_shipped(lambda w: w.policy, layout.SHIPPED_POLICY),
+        "policy.toml, else the shipped one",
+        "Tier policy TOML: cut-offs and override rules.",
     ),
 ]
 _CHAMPION = Annotated[
     Path,
-    typer.Option(
+    _defaulted(
         "--model",
-        default_factory=_or_shipped(lambda w: w.champion, layout.SHIPPED_CHAMPION),
-        show_default=_shown("champion (models/), else the shipped one"),
-        help="A model folder: the champion `xinyong model promote` exported, or the --out of `xinyong model train`.",
+        _or_shipped(lambda w: w.champion, layout.SHIPPED_CHAMPION),
+        "champion (models/), else the shipped one",
+        "A model folder: the champion `xinyong model promote` exported, or the --out of `xinyong model train`.",
     ),
 ]
 _MODELS = Annotated[
     Path,
-    typer.Option(
-        "--models",
-        default_factory=_from_workspace("--models", lambda w: w.models),
-        show_default=_shown("models/"),
-        help="Where the champion is exported.",
+    _defaulted(
+        "--models", _from_workspace("--models", lambda w: w.models), "models/", "Where the champion is exported."
     ),
 ]
 _DATA_DIR = Annotated[
     Path,
-    typer.Option(
+    _defaulted(
         "--data-dir",
-        default_factory=_from_workspace("--data-dir", lambda w: w.data),
-        show_default=_shown("data/"),
-        help="Data folder holding the MLflow store (mlflow/).",
+        _from_workspace("--data-dir", lambda w: w.data),
+        "data/",
+        "Data folder holding the MLflow store (mlflow/).",
     ),
 ]
 _PUBLIC_ARGUMENT = Annotated[
     Path,
     typer.Argument(
         default_factory=_from_workspace("PUBLIC_DIR", lambda w: w.public),
-        show_default=_shown("public/"),
+        show_default="the workspace's public/",
         metavar="PUBLIC_DIR",
         help="A published site folder (with log/).",
     ),
@@ -219,20 +214,20 @@ def _work_root() -> Path | None:
 
 _WORK = Annotated[
     Path | None,
-    typer.Option(
+    _defaulted(
         "--work",
-        default_factory=_work_root,
-        show_default=_shown("work root (none without a workspace)"),
-        help="Work folder (the --out of `xinyong round`): its finalised rounds' inspections are history too.",
+        _work_root,
+        "work root (none without a workspace)",
+        "Work folder (the --out of `xinyong round`): its finalised rounds' inspections are history too.",
     ),
 ]
 _TIERS_FILE = Annotated[
     Path,
-    typer.Option(
+    _defaulted(
         "--tiers",
-        default_factory=_from_workspace("--tiers", lambda w: w.tiers),
-        show_default=_shown("internal/tiers.parquet"),
-        help="A tier file from `xinyong tiers`.",
+        _from_workspace("--tiers", lambda w: w.tiers),
+        "internal/tiers.parquet",
+        "A tier file from `xinyong tiers`.",
     ),
 ]
 
