@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import APPROVED_AT, DECEMBER, NOVEMBER, NOW, PLANS, approve_round
 from tests.draw.independent import rederive, rederive_reassignments
 from tests.rounds.hand_round import P01, P02, ROUND, write_round
-from xinyong.core.canonical import CJ, H, lines_of, mth
+from xinyong.core.canonical import CJ, H, lines_of, mth, records_of
 from xinyong.draw.plans import CountAllocation, plans_json
 from xinyong.draw.verify import verify_audit
 from xinyong.errors import InputFileError, RoundStateError, UsageError
@@ -42,7 +42,7 @@ from xinyong.rounds.run import (
     reveal,
 )
 from xinyong.rounds.staffing import read_staffing
-from xinyong.rounds.stage import Stage, stage_of
+from xinyong.rounds.stage import Stage, record_written, stage_of
 from xinyong.rounds.tasks import write_task_lists
 from xinyong.synth.outcomes import simulate_results
 from xinyong.workspace.layout import RoundPaths
@@ -157,6 +157,7 @@ def test_unstaffed_targets_need_an_explicit_logged_decision(
         (audit / "unstaffed.jsonl").write_bytes(
             rb'{"plan":"P03","reason":"\u536b\u5065: 0 eligible","uscc":"X"}' + b"\n"
         )
+        record_written(RoundPaths(copy, DECEMBER), "unstaffed.jsonl")  # as if assign had written it
         unstaffed = (audit / "unstaffed.jsonl").read_bytes().splitlines()
     with pytest.raises(RoundStateError) as caught:
         finalize(copy, DECEMBER, now=NOW)
@@ -609,3 +610,50 @@ def test_a_finalize_cut_short_after_logging_its_decision_keeps_that_one_decision
     decision = finalize(out, ROUND, accept_unstaffed=True, reason=REASON, now=NOW)
     assert (audit / "decisions.jsonl").read_bytes() == logged and len(logged.splitlines()) == 1
     assert (audit / "finalized.json").read_bytes() + b"\n" == logged == decision.to_json() + b"\n"
+
+
+@pytest.mark.parametrize("name", ["commitment.json", "randomness.json", "selection.jsonl", "assignment.jsonl"])
+def test_a_later_step_refuses_an_audit_file_changed_since_the_step_that_wrote_it(
+    name: str, small_november: RoundPaths, small_inputs: dict, tmp_path: Path
+) -> None:
+    paths = copy_round(small_november, tmp_path)
+    damaged = paths.audit / name
+    damaged.write_bytes(damaged.read_bytes().replace(b"}", b', "x":1}', 1))
+    before = files_under(paths.out)
+    with pytest.raises(RoundStateError) as caught:
+        write_task_lists(paths.out, NOVEMBER, small_inputs["clean"])
+    assert str(caught.value) == (
+        f"{damaged}: changed since the step that wrote it; `xinyong round tasks` is refused: "
+        "restore it from the auditor bundle (docs/draw-spec.md §7, “Restoring a committed round”)"
+    )
+    damaged.unlink()
+    with pytest.raises(RoundStateError) as caught:
+        write_task_lists(paths.out, NOVEMBER, small_inputs["clean"])
+    assert str(caught.value).startswith(f"{damaged}: missing, but round {NOVEMBER} is committed; ")
+    assert {p: b for p, b in files_under(paths.out).items() if p != damaged} == {
+        p: b for p, b in before.items() if p != damaged
+    }
+
+
+def test_assign_again_before_finalize_gives_the_teams_drawn(
+    december_staffed: RoundPaths, round_inputs: dict, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(december_staffed.out, out)
+    paths = RoundPaths(out, DECEMBER)
+    clean = tmp_path / "clean"
+    shutil.copytree(round_inputs["clean"], clean)
+    # Each drawn team has just inspected its target: drawn afresh, rotation would change every team.
+    teams = [a for a in records_of((paths.audit / "assignment.jsonl").read_bytes()) if a["team"]][:5]
+    past = pl.read_parquet(clean / "inspections.parquet")
+    extra = past.head(len(teams)).with_columns(
+        pl.Series("uscc", [a["uscc"] for a in teams]),
+        pl.Series("inspector_1", [a["team"][0] for a in teams]),
+        pl.Series("inspector_2", [a["team"][1] for a in teams]),
+        pl.lit(dt.date(2026, 11, 20)).alias("inspection_date"),
+    )
+    pl.concat([past, extra]).write_parquet(clean / "inspections.parquet")
+    before = files_under(paths.audit)
+    again = assign(out, DECEMBER, clean)
+    assert files_under(paths.audit) == before
+    assert [a.record() for a in again] == records_of((paths.audit / "assignment.jsonl").read_bytes())

@@ -70,7 +70,7 @@ from xinyong.rounds.plans import Item, PlanFile, read_plans
 from xinyong.rounds.preview import Approval, Fixed, Preview, fixed_of, preview, sheets
 from xinyong.rounds.randomness import normal_description
 from xinyong.rounds.staffing import read_staffing
-from xinyong.rounds.stage import COMMITTED_FILES, Stage, changes_round, changing, require, stage_of
+from xinyong.rounds.stage import COMMITTED_FILES, Stage, changes_round, changing, record_written, require, stage_of
 from xinyong.workspace import checks, fsio
 from xinyong.workspace.layout import (
     APPROVAL,
@@ -375,6 +375,7 @@ def commit(out: Path, round_id: RoundId, randomness_source: str) -> Committed:
     if require(paths, Stage.APPROVED, "round commit") >= Stage.COMMITTED:
         existing = (paths.audit / COMMITMENT).read_bytes()
         if json.loads(existing)["randomness"] == {"source": source}:
+            record_written(paths, COMMITMENT)  # a run cut short before the record: finish it
             return Committed(H(existing), source, source != randomness_source)
         raise RoundStateError(f"round {round_id} already has a commitment; a round is committed once")
     fixed = _fixed(paths)
@@ -401,6 +402,7 @@ def commit(out: Path, round_id: RoundId, randomness_source: str) -> Committed:
     fsio.write_json(paths.internal / COMMITTED_RECORD, committed)
     _publish(paths, {COMMITMENT: data, PLANS: (paths.audit / PLANS).read_bytes()})
     fsio.write_bytes(paths.audit / COMMITMENT, data)  # last: its presence marks the round committed
+    record_written(paths, COMMITMENT)
     return Committed(H(data), source, source != randomness_source)
 
 
@@ -416,10 +418,12 @@ def reveal(out: Path, round_id: RoundId, value: str) -> str:
     existing = paths.audit / RANDOMNESS
     if stage >= Stage.REVEALED:
         if existing.read_bytes() == data:
+            record_written(paths, RANDOMNESS)
             return derive_seed(c, value).hex()
         raise RoundStateError(f"round {round_id} already has its public randomness; a second reveal is refused")
     _publish(paths, {RANDOMNESS: data})
     fsio.write_bytes(existing, data)
+    record_written(paths, RANDOMNESS)
     return derive_seed(c, value).hex()
 
 
@@ -450,6 +454,7 @@ def draw(out: Path, round_id: RoundId) -> pl.DataFrame:
         .drop("salt")
     )
     fsio.write_parquet(paths.internal / INCLUSION, inclusion)  # last: it marks the round drawn
+    record_written(paths, SELECTION)
     return selection
 
 
@@ -466,11 +471,15 @@ def assign(out: Path, round_id: RoundId, clean_dir: Path) -> list[Assignment]:
     )
 
     paths = RoundPaths(out, round_id)
-    if require(paths, Stage.DRAWN, "round assign") >= Stage.FINALIZED:
+    stage = require(paths, Stage.DRAWN, "round assign")
+    if stage >= Stage.FINALIZED:
         raise RoundStateError(
             f"{paths.folder}: round {round_id} is finalised; teams change only by `xinyong round reassign "
             f"--round {round_id} --plan … --uscc … --inspector … --reason '…'`, which is logged"
         )
+    if stage >= Stage.ASSIGNED:  # teams are drawn once: a run again gives the teams drawn, whatever changed since
+        record_written(paths, *ASSIGNED_FILES)
+        return _assigned(paths)
     checks.clean_folder(clean_dir)
     seed = _seed(paths)
     plans = parse_plans_json((paths.audit / PLANS).read_bytes())
@@ -504,7 +513,22 @@ def assign(out: Path, round_id: RoundId, clean_dir: Path) -> list[Assignment]:
     )
     unstaffed = [{"plan": a.plan, "reason": a.reason, "uscc": a.uscc} for a in ordered if not a.team]
     fsio.write_bytes(paths.audit / UNSTAFFED, jsonl(unstaffed))  # last: it marks the round assigned
+    record_written(paths, *ASSIGNED_FILES)
     return ordered
+
+
+ASSIGNED_FILES = (ELIGIBILITY, ASSIGNMENT, ELIGIBILITY_EXCLUSIONS, UNSTAFFED)
+
+
+def _assigned(paths: RoundPaths) -> list[Assignment]:
+    """The teams a finished ``round assign`` drew, with the reasons of the unstaffed ones."""
+    from xinyong.draw.teams import Assignment
+
+    reasons = {(u["plan"], u["uscc"]): u["reason"] for u in records_of((paths.audit / UNSTAFFED).read_bytes())}
+    return [
+        Assignment(a["plan"], a["uscc"], a["team"], reasons.get((a["plan"], a["uscc"])))
+        for a in records_of((paths.audit / ASSIGNMENT).read_bytes())
+    ]
 
 
 @dataclass(frozen=True)
@@ -534,6 +558,7 @@ def finalize(
     paths = RoundPaths(out, round_id)
     record_path = paths.audit / FINALIZED
     if require(paths, Stage.ASSIGNED, "round finalize") >= Stage.FINALIZED:
+        record_written(paths, DECISIONS, FINALIZED)
         return Decision.from_json(record_path.read_bytes())
     unstaffed = records_of((paths.audit / UNSTAFFED).read_bytes())
     if unstaffed and not (accept_unstaffed and reason.strip()):
@@ -558,6 +583,7 @@ def finalize(
     else:
         fsio.write_bytes(log, logged + decision.to_json() + b"\n")
     fsio.write_bytes(record_path, decision.to_json())
+    record_written(paths, DECISIONS, FINALIZED)
     return decision
 
 
@@ -588,6 +614,7 @@ def reassign(
     reason = reason.strip()
     done = next((r for r in staffing.reassignments if r.target == target and r.leaving == inspector), None)
     if done is not None and done.reason == reason:
+        record_written(paths, REASSIGNMENTS)
         return done
     if not reason:
         raise UsageError("--reason: a reassignment needs its reason (e.g. '回避：…'), which is logged")
@@ -626,6 +653,7 @@ def reassign(
     translog.append(paths.public_root, [entry], origin=translog.origin_for(round_id.division))
     log = paths.audit / REASSIGNMENTS
     fsio.write_bytes(log, (log.read_bytes() if log.exists() else b"") + line + b"\n")
+    record_written(paths, REASSIGNMENTS)
     return change
 
 

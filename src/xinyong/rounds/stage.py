@@ -34,7 +34,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from xinyong.core.canonical import H, lines_of, mth
 from xinyong.core.ids import RoundId
 from xinyong.errors import RoundStateError
-from xinyong.workspace import layout, lock
+from xinyong.workspace import fsio, layout, lock
 from xinyong.workspace.layout import RoundPaths
 
 P = ParamSpec("P")
@@ -174,12 +174,19 @@ def check_committed(paths: RoundPaths, command: str) -> None:
     :class:`RoundStateError` naming the first file missing or changed and the step refused.
 
     The commit step records each file's SHA-256 (``internal/committed-files.json``); without that record
-    (a bundle copied elsewhere) each file's committed root or hash is recomputed from the file itself.
+    (a bundle copied elsewhere) each file's committed root or hash is recomputed from the file itself.  Every
+    later step adds the files it writes (the commitment, randomness, selection, eligibility, teams,
+    decisions, reassignments: :func:`record_written`), so those too are refused when changed or missing.
     """
     commitment = paths.audit / layout.COMMITMENT
-    if not commitment.is_file():
-        return
     recorded = _recorded(paths.internal / layout.COMMITTED_RECORD)
+    if not commitment.is_file():
+        if layout.COMMITMENT in recorded:  # committed once: a lost commitment does not make the round new again
+            raise RoundStateError(
+                f"{commitment}: missing, but round {paths.round_id} is committed; `xinyong {command}` is refused: "
+                f"{RESTORE}"
+            )
+        return
     committed: dict[str, object] | None = None
     for name, field in COMMITTED_FILES.items():
         path = paths.audit / name
@@ -197,6 +204,28 @@ def check_committed(paths: RoundPaths, command: str) -> None:
             raise RoundStateError(
                 f"{path}: changed after the commitment ({field} differs); `xinyong {command}` is refused: {RESTORE}"
             )
+    for name, digest in recorded.items():  # what the steps after the commitment wrote, as they wrote it
+        if name in COMMITTED_FILES:
+            continue
+        path = paths.audit / name
+        if not path.is_file():
+            raise RoundStateError(
+                f"{path}: missing, but round {paths.round_id} is committed; `xinyong {command}` is refused: {RESTORE}"
+            )
+        if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            raise RoundStateError(
+                f"{path}: changed since the step that wrote it; `xinyong {command}` is refused: {RESTORE}"
+            )
+
+
+def record_written(paths: RoundPaths, *names: str) -> None:
+    """Add the SHA-256 of audit files a step wrote to the round's record (``internal/committed-files.json``), so
+    that every later step refuses them changed or missing (:func:`check_committed`)."""
+    record = paths.internal / layout.COMMITTED_RECORD
+    written = {name: hashlib.sha256((paths.audit / name).read_bytes()).hexdigest() for name in names}
+    recorded = _recorded(record)
+    if any(recorded.get(name) != digest for name, digest in written.items()):
+        fsio.write_json(record, {**recorded, **written})
 
 
 def _recorded(path: Path) -> dict[str, object]:
