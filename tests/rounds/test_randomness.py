@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xinyong.errors import UsageError
-from xinyong.rounds.randomness import ZERO_WIDTH, normal_description
+from xinyong.rounds.randomness import invisible, normal_description
 
 EMPTY = (
     "--randomness: the description of the public random value is empty; say how and when it will be obtained, "
@@ -25,7 +25,22 @@ def test_the_same_words_typed_differently_commit_the_same_text() -> None:
     assert normal_description(typed) == normal_description(plain) == plain
 
 
-@pytest.mark.parametrize("blank", ["", " ", "\t\n", "\u3000", "\u200b", " \ufeff\u2060 ", "\u200c\u200d"])
+@pytest.mark.parametrize(
+    "blank",
+    [
+        "",
+        " ",
+        "\t\n",
+        "\u3000",
+        "\u200b",
+        " \ufeff\u2060 ",
+        "\u200c\u200d",
+        "\u200e",
+        "\u200f\u00ad",
+        "\u2062\u180e\u034f",
+        "\x00",
+    ],
+)
 def test_an_empty_or_blank_description_is_refused(blank: str) -> None:
     with pytest.raises(UsageError) as caught:
         normal_description(blank)
@@ -39,5 +54,10 @@ def test_the_normal_form_is_nfc_trimmed_without_zero_width_characters_and_stable
     except UsageError:
         return
     assert normal == unicodedata.normalize("NFC", normal) == normal.strip()
-    assert not set(normal) & set(ZERO_WIDTH)
+    assert not any(invisible(c) for c in normal)
     assert normal_description(normal) == normal
+
+
+def test_invisible_characters_inside_the_words_are_removed_and_visible_ones_kept() -> None:
+    assert normal_description("双色\u200e球\u00ad 2026\u2062-12") == "双色球 2026-12"
+    assert normal_description("a\u0301 b") == "á b"  # a combining accent shows: it is composed, not removed

@@ -122,7 +122,7 @@ def round_commit(
         str,
         typer.Option(
             help="How and when the public random value will be obtained (published in the commitment; "
-            "committed in Unicode NFC, trimmed, without zero-width characters)."
+            "committed in Unicode NFC, trimmed, without invisible characters)."
         ),
     ],
     out_dir: _OUT,
