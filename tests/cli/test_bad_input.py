@@ -1195,6 +1195,18 @@ CASES = [
     ),
     Case(
         "results import",
+        "a form that does not exist",
+        lambda g: ["results", "import", g.tmp / "none.csv", "--out", g.november],
+        lambda g: f"{g.tmp / 'none.csv'}: no such file",
+    ),
+    Case(
+        "results import",
+        "a folder as the form",
+        lambda g: ["results", "import", g.tmp, "--out", g.november],
+        lambda g: f"{g.tmp}: is a folder, not a table file",
+    ),
+    Case(
+        "results import",
         "a clean table as the form",
         lambda g: ["results", "import", g.clean / "enterprises.parquet", "--out", g.november],
         lambda g: (

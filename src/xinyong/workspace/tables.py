@@ -42,6 +42,10 @@ def read_table(
 
     With ``optional_may_be_absent`` (forms people fill in) a missing optional column reads as empty.
     """
+    if path.is_dir():
+        raise InputFileError(path, "is a folder, not a table file")
+    if not path.is_file():
+        raise InputFileError(path, "no such file")
     if path.suffix == ".parquet":
         frame, first_line = _read_parquet(path), 1
     elif path.suffix == ".csv":
