@@ -223,7 +223,10 @@ def test_stale_temporary_files_are_removed_by_the_next_writer_and_real_unlogged_
     stale.write_text("half a selection")
     with pytest.raises(VerificationError) as caught:
         translog.verify_log(site)
-    assert str(caught.value) == f"{stale.relative_to(site).as_posix()}: published but not in the transparency log"
+    assert str(caught.value) == (
+        f"{stale.relative_to(site).as_posix()}: a temporary file a step killed while writing left behind, not in the "
+        "transparency log; run that step (or xinyong disclose) again, which removes it, then verify again"
+    )
     translog.append(site, [], origin=ORIGIN)  # whatever step next holds the log's lock
     assert not stale.exists() and translog.verify_log(site).size == 8
     (site / "rounds/330802-2026-11/selection.jsonl").write_text("a real file nobody logged\n")

@@ -423,6 +423,11 @@ def _check_files(public_dir: Path, logged: list[dict]) -> int:
         if relative.startswith(f"{LOG}/"):
             continue
         if relative not in expected:
+            if fsio.TEMPORARY.fullmatch(path.name):
+                raise VerificationError(
+                    f"{relative}: a temporary file a step killed while writing left behind, not in the transparency "
+                    "log; run that step (or xinyong disclose) again, which removes it, then verify again"
+                )
             raise VerificationError(f"{relative}: published but not in the transparency log")
         digest, index = expected.pop(relative)
         if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
