@@ -90,8 +90,9 @@ def test_preview_prints_the_table_and_the_approve_command(xinyong: Callable[...,
     ran = xinyong("round", "preview", "--round", ROUND, "--out", paths.out)
     sha = H((paths.internal / PREVIEW).read_bytes())
     lines = ran.out.splitlines()
-    assert lines[:3] == [
+    assert lines[:4] == [
         f"Preview of round {ROUND} (internal: it shows tiers)",
+        f"Tiers as of 2026-10-31, division 330802: 1,000 firms (tier file SHA-256 {'t' * 64})",
         "  plan  tier        N_h      n_h  allocation",
         "  P01   A            10        1  ratio 0.1",
     ]

@@ -21,7 +21,8 @@ from pathlib import Path
 from xinyong.core.canonical import jsonl
 from xinyong.core.ids import RoundId
 from xinyong.draw.plans import CountAllocation, Plan, RatioAllocation, plans_json
-from xinyong.workspace.layout import EXCLUSIONS, FRAME, INSPECTORS, PLANS, RoundPaths
+from xinyong.rounds.preview import TiersUsed
+from xinyong.workspace.layout import EXCLUSIONS, FRAME, INSPECTORS, PLANS, TIERS_USED, RoundPaths
 
 ROUND = RoundId.parse("330802-2026-12", "ROUND")
 P01 = Plan(
@@ -46,6 +47,10 @@ EXCLUDED = {
     ("P01", "同一事项12个月内已抽查 (inspected for this item since 2025-12-01)"): 2,
     ("P02", "同一事项12个月内已抽查 (inspected for this item since 2025-12-01)"): 1,
 }
+
+
+# The tier file the hand-made round was framed on.
+TIERS = TiersUsed("2026-10-31", "330802", 1_000, "t" * 64)
 
 
 def officer(id_: str, department: str, level: int, capacity: int, **rest: object) -> dict[str, object]:
@@ -101,6 +106,8 @@ def write_round(
     (paths.audit / FRAME).write_bytes(jsonl(change(frame_rows())))
     (paths.audit / PLANS).write_bytes(plans_json(plans))
     (paths.audit / INSPECTORS).write_bytes(jsonl(sorted(roster, key=lambda r: str(r["id"]))))
+    paths.internal.mkdir(parents=True, exist_ok=True)
+    (paths.internal / TIERS_USED).write_bytes(TIERS.to_json())
     excluded = [
         {"plan": plan, "reason": reason, "uscc": f"91330802EX{plan}{i:05d}"}
         for (plan, reason), count in EXCLUDED.items()

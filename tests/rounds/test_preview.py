@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import polars as pl
 
-from tests.rounds.hand_round import EXCLUDED, P01, P02, ROSTER, ROUND, STRATA, frame_rows
+from tests.rounds.hand_round import EXCLUDED, P01, P02, ROSTER, ROUND, STRATA, TIERS, frame_rows
 from xinyong.core.canonical import CJ
 from xinyong.draw.plans import CountAllocation, Plan, RatioAllocation
 from xinyong.draw.teams import Inspector
@@ -25,7 +25,7 @@ def run(plans: tuple[Plan, ...] = (P01, P02), roster: list[dict[str, object]] = 
     frame = pl.DataFrame(rows, schema={"plan": pl.Utf8, "salt": pl.Utf8, "stratum": pl.Utf8, "uscc": pl.Utf8})
     exclusions = [{"plan": p, "reason": r, "uscc": f"X{i}"} for (p, r), n in EXCLUDED.items() for i in range(n)]
     return preview(
-        ROUND, FIXED, frame, {p.id: p for p in plans}, exclusions, [Inspector.from_record(r) for r in roster]
+        ROUND, FIXED, TIERS, frame, {p.id: p for p in plans}, exclusions, [Inspector.from_record(r) for r in roster]
     )
 
 
@@ -179,7 +179,14 @@ def test_the_printed_table_and_the_sign_off_sheets_carry_the_numbers() -> None:
     assert lines[-1] == "Errors: 0"
     book = sheets(result, "s" * 64)
     assert list(book) == ["核对", "计划", "分层", "排除", "执法力量", "问题"]
-    assert book["核对"].row(1) == ("预览哈希 (SHA-256)", "s" * 64)
+    assert book["核对"].rows()[1:6] == [
+        ("分级基准日", "2026-10-31"),
+        ("分级地区（行政区划代码）", "330802"),
+        ("分级户数", "1,000"),
+        ("分级文件哈希 (SHA-256)", "t" * 64),
+        ("预览哈希 (SHA-256)", "s" * 64),
+    ]
+    assert lines[1] == f"Tiers as of 2026-10-31, division 330802: 1,000 firms (tier file SHA-256 {'t' * 64})"
     strata = book["分层"].filter(pl.col("计划编号") == "P01")
     assert strata["名录户数 N_h"].to_list() == [10, 5, 3, 0] and strata["抽取户数 n_h"].to_list() == [1, 1, 2, 0]
     assert book["问题"]["类别"].to_list() == ["警告"] * len(result.warnings)

@@ -138,9 +138,28 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class TiersUsed:
+    """The tier file a round was framed on (``internal/tiers-used.json``): its as-of day, the division of its
+    firms, how many, and its SHA-256 — so the approver sees which tiers the strata come from."""
+
+    as_of: str
+    division: str
+    firms: int
+    sha256: str
+
+    def to_json(self) -> bytes:
+        return CJ(asdict(self))
+
+    @classmethod
+    def from_json(cls, data: bytes) -> TiersUsed:
+        return cls(**json.loads(data))
+
+
+@dataclass(frozen=True)
 class Preview:
     round: str
     fixed: Fixed
+    tiers: TiersUsed
     plans: tuple[PlanRow, ...]
     strata: tuple[StratumRow, ...]
     exclusions: tuple[ExclusionRow, ...]
@@ -158,6 +177,7 @@ class Preview:
         return cls(
             round=raw["round"],
             fixed=Fixed(**raw["fixed"]),
+            tiers=TiersUsed(**raw["tiers"]),
             plans=tuple(PlanRow(**{**r, "departments": tuple(r["departments"])}) for r in raw["plans"]),
             strata=tuple(StratumRow(**r) for r in raw["strata"]),
             exclusions=tuple(ExclusionRow(**r) for r in raw["exclusions"]),
@@ -170,6 +190,7 @@ class Preview:
 def preview(
     round_id: RoundId,
     fixed: Fixed,
+    tiers: TiersUsed,
     frame: pl.DataFrame,
     plans: Mapping[str, Plan],
     exclusions: Iterable[Mapping[str, str]],
@@ -227,7 +248,7 @@ def preview(
     errors += _capacity_errors(capacity)
     warnings += _capacity_warnings(capacity)
     return Preview(
-        str(round_id), fixed, tuple(plan_rows), tuple(strata), excluded, capacity, tuple(errors), tuple(warnings)
+        str(round_id), fixed, tiers, tuple(plan_rows), tuple(strata), excluded, capacity, tuple(errors), tuple(warnings)
     )
 
 
@@ -313,7 +334,12 @@ def _capacity_warnings(rows: Iterable[CapacityRow]) -> list[Finding]:
 
 def report_lines(p: Preview) -> list[str]:
     """The preview as the lines ``xinyong round preview`` prints."""
-    lines = [f"Preview of round {p.round} (internal: it shows tiers)", "  plan  tier        N_h      n_h  allocation"]
+    lines = [
+        f"Preview of round {p.round} (internal: it shows tiers)",
+        f"Tiers as of {p.tiers.as_of}, division {p.tiers.division}: {p.tiers.firms:,} firms "
+        f"(tier file SHA-256 {p.tiers.sha256})",
+        "  plan  tier        N_h      n_h  allocation",
+    ]
     by_plan: dict[str, list[StratumRow]] = {}
     for row in p.strata:
         by_plan.setdefault(row.plan, []).append(row)
@@ -352,6 +378,10 @@ def sheets(p: Preview, sha256: str) -> dict[str, pl.DataFrame]:
             {
                 "项目": [
                     "抽查批次",
+                    "分级基准日",
+                    "分级地区（行政区划代码）",
+                    "分级户数",
+                    "分级文件哈希 (SHA-256)",
                     "预览哈希 (SHA-256)",
                     "名录根哈希",
                     "计划哈希",
@@ -362,6 +392,10 @@ def sheets(p: Preview, sha256: str) -> dict[str, pl.DataFrame]:
                 ],
                 "内容": [
                     p.round,
+                    p.tiers.as_of,
+                    p.tiers.division,
+                    f"{p.tiers.firms:,}",
+                    p.tiers.sha256,
                     sha256,
                     p.fixed.frame_root,
                     p.fixed.plans_sha256,

@@ -67,7 +67,7 @@ from xinyong.rounds.frame import check_tiers, frame_records
 from xinyong.rounds.history import last_teams
 from xinyong.rounds.ledger import read_history, work_rounds
 from xinyong.rounds.plans import Item, PlanFile, read_plans
-from xinyong.rounds.preview import Approval, Fixed, Preview, fixed_of, preview, sheets
+from xinyong.rounds.preview import Approval, Fixed, Preview, TiersUsed, fixed_of, preview, sheets
 from xinyong.rounds.randomness import normal_description
 from xinyong.rounds.staffing import read_staffing
 from xinyong.rounds.stage import COMMITTED_FILES, Stage, changes_round, changing, record_written, require, stage_of
@@ -92,6 +92,7 @@ from xinyong.workspace.layout import (
     REASSIGNMENTS,
     SELECTION,
     TIERS,
+    TIERS_USED,
     UNSTAFFED,
     RoundPaths,
     clean_table,
@@ -133,6 +134,7 @@ def build_frame(
     checks.table_file(tiers_path, TIERS)
     tiers = pl.read_parquet(tiers_path, columns=["uscc", "as_of", "tier"])
     check_tiers(tiers_path, tiers, round_id)
+    used = TiersUsed(str(tiers["as_of"][0]), round_id.division, tiers.height, H(tiers_path.read_bytes()))
     _earlier_rounds_finalised(paths)
     with changing(paths, Stage.NEW, "round frame") as stage:
         if stage >= Stage.COMMITTED or _logged(paths, COMMITMENT) is not None:
@@ -144,7 +146,7 @@ def build_frame(
         for stale in (paths.audit / APPROVAL, paths.internal / PREVIEW, paths.internal / PREVIEW_XLSX):
             stale.unlink(missing_ok=True)
         (paths.audit / EXCLUSIONS).unlink(missing_ok=True)
-        return _write_frame(paths, plan_file, items, tiers.drop("as_of"), clean_dir)
+        return _write_frame(paths, plan_file, items, tiers.drop("as_of"), used, clean_dir)
 
 
 def _earlier_rounds_finalised(paths: RoundPaths) -> None:
@@ -162,7 +164,12 @@ def _earlier_rounds_finalised(paths: RoundPaths) -> None:
 
 
 def _write_frame(
-    paths: RoundPaths, plan_file: PlanFile, items: dict[str, Item], tiers: pl.DataFrame, clean_dir: Path
+    paths: RoundPaths,
+    plan_file: PlanFile,
+    items: dict[str, Item],
+    tiers: pl.DataFrame,
+    used: TiersUsed,
+    clean_dir: Path,
 ) -> FrameResult:
     round_id, plans = paths.round_id, plan_file.plans
     firms = pl.read_parquet(
@@ -177,6 +184,7 @@ def _write_frame(
     fsio.write_bytes(paths.audit / FRAME, jsonl_table(frame, FRAME_FIELDS))
     fsio.write_bytes(paths.audit / PLANS, plan_file.to_json())
     fsio.write_bytes(paths.audit / INSPECTORS, jsonl(roster_records(clean_dir)))
+    fsio.write_bytes(paths.internal / TIERS_USED, used.to_json())
     fsio.write_bytes(paths.audit / EXCLUSIONS, jsonl(exclusions.to_dicts()))  # last: it marks the round framed
     return FrameResult(frame.height, exclusions.height, rebuilt=True)
 
@@ -284,6 +292,7 @@ def preview_round(out: Path, round_id: RoundId) -> tuple[Preview, str]:
     result = preview(
         round_id,
         _fixed(paths),
+        _parsed(paths.internal / TIERS_USED, TiersUsed.from_json, REFRAME),
         _parsed(audit / FRAME, lambda data: read_jsonl_table(data, FRAME_FIELDS), REFRAME),
         _parsed(audit / PLANS, parse_plans_json, REFRAME),
         _parsed(audit / EXCLUSIONS, records_of, REFRAME),

@@ -155,6 +155,7 @@ PUBLIC_ROUND_FILES = (COMMITMENT, RANDOMNESS, PLANS, SELECTION)
 COMMITTED_RECORD = "committed-files.json"
 PREVIEW = "preview.json"  # the checked preview of a framed round (it shows tiers: internal)
 PREVIEW_XLSX = "preview.xlsx"  # the same, for sign-off
+TIERS_USED = "tiers-used.json"  # which tier file the frame was built on (as-of day, division, SHA-256), for the preview
 INCLUSION = "inclusion.parquet"
 ESTIMATES_CSV = "estimates.csv"
 ESTIMATES_HTML = "estimates.html"
