@@ -27,7 +27,9 @@ import polars as pl
 from xinyong.core.canonical import CJ, FRAME_FIELDS, jsonl, jsonl_table
 from xinyong.core.ids import RoundId
 from xinyong.rounds import run as rounds
+from xinyong.rounds.preview import TiersUsed
 from xinyong.workspace import fsio
+from xinyong.workspace.layout import TIERS_USED
 
 ROUND = RoundId.parse("330802-2026-12", "ROUND")
 PLANS = [
@@ -70,7 +72,7 @@ def main() -> None:
         paths.audit / "inspectors.jsonl",
         jsonl(
             {
-                "capacity": 5,
+                "capacity": 1000,  # 300 officers × 1,000 ≥ the 2 × 112,988 seats the draw needs
                 "cert_expiry": "2027-12-31",
                 "declared": [],
                 "department": "市场监管",
@@ -83,6 +85,8 @@ def main() -> None:
             for i in range(1, 301)
         ),
     )
+    used = TiersUsed("2026-10-31", ROUND.division, n, "0" * 64)  # as `round frame` records its tier file
+    fsio.write_bytes(paths.internal / TIERS_USED, used.to_json())
     fsio.write_bytes(paths.audit / "exclusions.jsonl", b"")
     t_frame = time.perf_counter() - start
 

@@ -657,3 +657,15 @@ def test_assign_again_before_finalize_gives_the_teams_drawn(
     again = assign(out, DECEMBER, clean)
     assert files_under(paths.audit) == before
     assert [a.record() for a in again] == records_of((paths.audit / "assignment.jsonl").read_bytes())
+
+
+def test_preview_of_a_round_whose_tier_record_is_missing_is_one_error(tmp_path: Path) -> None:
+    from tests.rounds.hand_round import ROUND, write_round
+
+    paths = write_round(tmp_path / "out")
+    (paths.internal / "tiers-used.json").unlink()
+    with pytest.raises(InputFileError) as caught:
+        preview_round(paths.out, ROUND)
+    assert str(caught.value) == (
+        f"{paths.internal / 'tiers-used.json'}: missing; build the frame again with xinyong round frame --rebuild"
+    )

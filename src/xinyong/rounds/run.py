@@ -256,7 +256,9 @@ REAPPROVE = "remove it, run xinyong round preview and approve again"
 
 
 def _parsed(path: Path, parse: Callable[[bytes], T], fix: str) -> T:
-    """``parse`` of the file's bytes; a file that does not parse is one error naming it and the fix."""
+    """``parse`` of the file's bytes; a file missing or that does not parse is one error naming it and the fix."""
+    if not path.is_file():
+        raise InputFileError(path, f"missing; {fix}")
     try:
         return parse(path.read_bytes())
     except (ValueError, TypeError, KeyError, pl.exceptions.PolarsError) as exc:
