@@ -76,7 +76,6 @@ from xinyong.workspace.layout import (
     APPROVAL,
     ASSIGNMENT,
     COMMITMENT,
-    COMMITTED_RECORD,
     DECISIONS,
     ELIGIBILITY,
     ELIGIBILITY_EXCLUSIONS,
@@ -408,9 +407,8 @@ def commit(out: Path, round_id: RoundId, randomness_source: str) -> Committed:
         "randomness": {"source": source},
     }
     data = CJ(commitment)
-    # The files' own hashes, so that `draw` can tell quickly that nothing changed since (internal).
-    committed = {name: hashlib.sha256((paths.audit / name).read_bytes()).hexdigest() for name in COMMITTED_FILES}
-    fsio.write_json(paths.internal / COMMITTED_RECORD, committed)
+    # The files' own hashes, so that every later step can tell quickly that nothing changed since (internal).
+    record_written(paths, *COMMITTED_FILES)
     _publish(paths, {COMMITMENT: data, PLANS: (paths.audit / PLANS).read_bytes()})
     fsio.write_bytes(paths.audit / COMMITMENT, data)  # last: its presence marks the round committed
     record_written(paths, COMMITMENT)
