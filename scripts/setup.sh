@@ -17,19 +17,24 @@ case "${1:-}" in
   *) echo "usage: scripts/setup.sh [--test]" >&2; exit 2 ;;
 esac
 
-# Browser tests drive Debian's Chromium (browser downloads are blocked) and need a CJK font to
-# render Chinese; install both from the system's packages when they are missing.
+# System packages, from Debian's registry when they are missing (as root; otherwise say what to install):
+# - always: a CJK font and Pango, which WeasyPrint needs to typeset the Chinese 检查告知书 PDFs;
+# - with --test: Debian's Chromium for the browser tests (browser downloads are blocked), and
+#   LibreOffice Calc and Poppler, which render the xlsx task lists and PDFs to PNG pages in the tests.
+missing=()
+ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ -n "$extras" ]; then
-  missing=()
   command -v chromium >/dev/null || missing+=(chromium)
-  ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
-  if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    else
-      echo "scripts/setup.sh: the tests need ${missing[*]}; install them with apt-get (as root)" >&2
-      exit 1
-    fi
+  command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
+  command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "scripts/setup.sh: xinyong needs ${missing[*]}; install them with apt-get (as root)" >&2
+    exit 1
   fi
 fi
 
