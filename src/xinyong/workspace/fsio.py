@@ -14,7 +14,6 @@ what must survive a power cut once it is acted on (the transparency log signs on
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -26,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+
+from xinyong.workspace import sheets
 
 
 def _umask() -> int:
@@ -147,30 +148,33 @@ def write_parquet(target: Path, frame: pl.DataFrame) -> None:
 
 
 def write_csv(target: Path, frame: pl.DataFrame, *, bom: bool = False) -> None:
-    """CSV in UTF-8; ``bom=True`` adds the byte-order mark Excel needs to show Chinese."""
-    with atomic_path(target) as tmp:
-        frame.write_csv(tmp, include_bom=bom)
+    """A CSV for people to open in a spreadsheet: UTF-8 (``bom=True`` adds the byte-order mark Excel needs
+    to show Chinese), text cells escaped so that none is a formula and none turns into a number
+    (:func:`xinyong.workspace.sheets.csv_bytes`)."""
+    write_bytes(target, sheets.csv_bytes(frame, bom=bom))
 
 
-# xlsx core properties carry a creation time; a fixed one keeps the same sheets the same bytes
-# (xlsxwriter gives the zip entries a fixed time of their own).
-XLSX_CREATED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+def write_xlsx(target: Path, workbook: Mapping[str, pl.DataFrame | sheets.Sheet]) -> None:
+    """An xlsx workbook of one worksheet per frame or :class:`~xinyong.workspace.sheets.Sheet`, laid out for
+    screen and A4 paper, text never a formula, byte-stable (:func:`xinyong.workspace.sheets.workbook`)."""
+    write_bytes(target, sheets.workbook(workbook))
 
 
-def write_xlsx(target: Path, sheets: Mapping[str, pl.DataFrame]) -> None:
-    """An xlsx workbook of one worksheet per frame (bold shaded header, frozen first row), byte-stable."""
-    from xlsxwriter import Workbook
+# The formats a table output (``--out FILE``) can take, by suffix: Parquet and CSV for programs (the CSV
+# plain UTF-8, its cells as they are), xlsx for people.
+TABLE_FORMATS = (".parquet", ".csv", ".xlsx")
 
-    with atomic_path(target) as tmp:
-        # as polars' own workbooks: text stays text (a firm named "=HYPERLINK(…)" is no formula), NaN an error
-        workbook = Workbook(tmp, {"strings_to_formulas": False, "nan_inf_to_errors": True})
-        workbook.set_properties({"created": XLSX_CREATED})
-        with workbook:
-            for name, sheet in sheets.items():
-                sheet.write_excel(
-                    workbook,
-                    worksheet=name,
-                    autofit=True,
-                    header_format={"bold": True, "bg_color": "#DDEBF7"},
-                    freeze_panes=(1, 0),
-                )
+
+def write_table(target: Path, frame: pl.DataFrame) -> None:
+    """``frame`` in the format the suffix of ``target`` names (one of :data:`TABLE_FORMATS`; the caller checked
+    it with :func:`xinyong.workspace.checks.output_file`)."""
+    suffix = target.suffix.lower()
+    if suffix == ".parquet":
+        write_parquet(target, frame)
+    elif suffix == ".csv":
+        with atomic_path(target) as tmp:
+            frame.write_csv(tmp)
+    elif suffix == ".xlsx":
+        write_xlsx(target, {"数据": frame})
+    else:
+        raise AssertionError(f"{target}: unchecked output format {suffix!r}")  # a caller skipped the check
