@@ -599,6 +599,26 @@ CASES = [
         ),
     ),
     Case(
+        "features",
+        "--out named for a format it does not write",
+        lambda g: ["features", g.clean, "--as-of", "2026-10-31", "--out", g.tmp / "f.xlsx"],
+        lambda g: f"{g.tmp / 'f.xlsx'}: '.xlsx' is not a format it writes; name it .parquet or .csv, e.g. f.parquet",
+    ),
+    Case(
+        "features",
+        "--out without a suffix",
+        lambda g: ["features", g.clean, "--as-of", "2026-10-31", "--out", g.tmp / "features"],
+        lambda g: f"{g.tmp / 'features'}: the name has no suffix; name it .parquet or .csv, e.g. features.parquet",
+    ),
+    Case(
+        "model score",
+        "--out named for a format it does not write",
+        lambda g: ["model", "score", "--model", MODELS, "--table", g.features, "--out", g.tmp / "s.json"],
+        lambda g: (
+            f"{g.tmp / 's.json'}: '.json' is not a format it writes; name it .parquet, .csv or .xlsx, e.g. s.parquet"
+        ),
+    ),
+    Case(
         "model score",
         "--out an existing folder",
         lambda g: ["model", "score", "--model", MODELS, "--table", g.features, "--out", g.tmp],
@@ -647,6 +667,18 @@ CASES = [
         ),
         lambda g: f"{g.tmp / 'features-empty.parquet'}: has no enterprises (0 rows), so there is nothing to tier",
         setup=no_rows_features,
+    ),
+    Case(
+        "tiers",
+        "--out a CSV",
+        lambda g: [
+            *("tiers", "--features", g.features, "--model", MODELS, "--policy", POLICY),
+            *("--out", g.tmp / "internal" / "tiers.csv"),
+        ],
+        lambda g: (
+            f"{g.tmp / 'internal' / 'tiers.csv'}: '.csv' is not a format it writes; name it .parquet, "
+            "e.g. tiers.parquet"
+        ),
     ),
     Case(
         "tiers",
@@ -763,6 +795,17 @@ CASES = [
             ]
         ),
         lambda g: not_a_tier_file(g.features),
+    ),
+    Case(
+        "tiers report",
+        "--out a JSON file (the report's data goes beside the page)",
+        lambda g: [
+            *("tiers", "report", "--current", g.tiers, "--previous", g.tiers, "--clean", g.clean),
+            *("--out", g.tmp / "internal" / "report.json"),
+        ],
+        lambda g: (
+            f"{g.tmp / 'internal' / 'report.json'}: '.json' is not a format it writes; name it .html, e.g. report.html"
+        ),
     ),
     Case(
         "tiers report",

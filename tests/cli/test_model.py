@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from polars.testing import assert_frame_equal
 import pytest
 
 from tests.cli.conftest import Ran
@@ -56,3 +57,7 @@ def test_train_on_a_table_of_ones_own_then_score_it(
     assert ran.out.split() == f"Scored 2,000 rows → {scores}".split()
     scored = pl.read_parquet(scores).join(pl.read_csv(table), on="id")
     assert scored.columns[:2] == ["id", "score"] and scored.select(pl.corr("score", "x")).item() > 0.9
+    for name, read in (("scores.csv", pl.read_csv), ("scores.xlsx", pl.read_excel)):  # the format the name says
+        xinyong("model", "score", "--model", model, "--table", table, "--out", tmp_path / name)
+        # (an xlsx number keeps 16 significant digits)
+        assert_frame_equal(read(tmp_path / name), pl.read_parquet(scores), check_exact=False, rel_tol=1e-15)

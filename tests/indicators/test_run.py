@@ -24,6 +24,8 @@ def test_every_live_firm_gets_one_row_of_catalog_columns(small_clean: Path, tmp_
     assert written.height == rows == live.height > 0
     assert written.columns == ["uscc", "as_of", *(i.name for i in catalog())]
     assert written["uscc"].to_list() == live["uscc"].to_list() and set(written["as_of"]) == {AS_OF}
+    write_features(small_clean, AS_OF, tmp_path / "features.csv")  # a CSV when the name says so
+    assert pl.read_csv(tmp_path / "features.csv", try_parse_dates=True).equals(written)
 
 
 def test_features_are_not_written_into_the_clean_folder(small_clean: Path) -> None:

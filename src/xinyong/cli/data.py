@@ -81,7 +81,12 @@ def features(
         ),
     ],
     as_of: Annotated[str, typer.Option(help="Only records dated on or before this day are used (YYYY-MM-DD).")],
-    out_path: Annotated[Path, typer.Option("--out", help="Parquet file: one row per live enterprise.")],
+    out_path: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Output .parquet (what `xinyong tiers` reads) or .csv: one row per live enterprise."
+        ),
+    ],
     work: _WORK,
 ) -> None:
     """Build the indicator table (one row per live enterprise), point-in-time."""

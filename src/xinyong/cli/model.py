@@ -88,7 +88,7 @@ def model_train(
 def model_score(
     table: Annotated[Path, typer.Option(help="CSV or Parquet with the model's feature columns.")],
     out_path: Annotated[
-        Path, typer.Option("--out", help="Output .parquet or .csv with the id and the calibrated score.")
+        Path, typer.Option("--out", help="Output .parquet, .csv or .xlsx with the id and the calibrated score.")
     ],
     model: _CHAMPION,
     id_column: Annotated[

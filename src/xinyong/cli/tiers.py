@@ -52,7 +52,9 @@ def tiers(
 def tiers_report(
     current: Annotated[Path, typer.Option(help="This month's tier file.")],
     previous: Annotated[Path, typer.Option(help="Last month's tier file.")],
-    out_path: Annotated[Path, typer.Option("--out", help="HTML report under an internal/ folder (JSON beside it).")],
+    out_path: Annotated[
+        Path, typer.Option("--out", help="HTML report (.html) under an internal/ folder (JSON beside it).")
+    ],
     clean: _CLEAN,
 ) -> None:
     """Compare this month's tiers to last month's: migration, shares, PSI alerts, override counts."""

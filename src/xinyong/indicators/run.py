@@ -34,11 +34,15 @@ def scan_clean(clean_dir: Path, work: Path | None = None, command: str = "featur
     return tables
 
 
+# A features file for `xinyong tiers` (Parquet), or for any other program (CSV).
+FEATURE_FORMATS = (".parquet", ".csv")
+
+
 def write_features(clean_dir: Path, as_of: dt.date, out: Path, work: Path | None = None) -> int:
-    """``xinyong features``: the indicators of every live enterprise on ``as_of``, to Parquet; with
-    ``work``, the inspections of its rounds count beside the clean folder's."""
+    """``xinyong features``: the indicators of every live enterprise on ``as_of``, to Parquet or CSV (as the
+    suffix of ``out`` says); with ``work``, the inspections of its rounds count beside the clean folder's."""
     tables = scan_clean(clean_dir, work)
-    checks.output_file(out, clean_dir)
+    checks.output_file(out, clean_dir, formats=FEATURE_FORMATS)
     frame = build_features(tables, live_spine(tables, as_of)).collect()
-    fsio.write_parquet(out, frame)
+    fsio.write_table(out, frame)
     return frame.height

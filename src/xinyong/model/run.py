@@ -282,8 +282,9 @@ def _population_truth(clean_dir: Path, truth_dir: Path, months: list[str]) -> fl
 
 
 def score_table(model_dir: Path, table: Path, out: Path, id_column: str | None = None) -> int:
-    """Write the id column (when known) and the calibrated ``score`` for every row of ``table``."""
-    checks.output_file(out, table, model_dir)
+    """Write the id column (when known) and the calibrated ``score`` for every row of ``table``, in the format
+    the suffix of ``out`` names (:data:`xinyong.workspace.fsio.TABLE_FORMATS`)."""
+    checks.output_file(out, table, model_dir, formats=fsio.TABLE_FORMATS)
     checks.model_folder(model_dir)
     model = RiskModel.load(model_dir)
     frame = read_any(table)
@@ -297,7 +298,7 @@ def score_table(model_dir: Path, table: Path, out: Path, id_column: str | None =
     result = (
         pl.DataFrame([frame[id_column], scores]) if id_column and id_column in frame.columns else pl.DataFrame([scores])
     )
-    fsio.write_parquet(out, result) if out.suffix == ".parquet" else fsio.write_csv(out, result)
+    fsio.write_table(out, result)
     return result.height
 
 

@@ -52,7 +52,7 @@ class TierSummary:
 def run_tiers(features_path: Path, model_dir: Path, policy_path: Path, out_path: Path) -> TierSummary:
     """Tier every firm of ``features_path`` with the model folder ``model_dir`` under the policy."""
     require_internal(out_path)
-    checks.output_file(out_path, features_path)
+    checks.output_file(out_path, features_path, formats=(".parquet",))
     checks.model_folder(model_dir)
     model = RiskModel.load(model_dir)
     policy = read_policy(policy_path)
@@ -146,7 +146,7 @@ class TierReport:
 
 def write_tier_report(current_path: Path, previous_path: Path, clean_dir: Path, out_path: Path) -> TierReport:
     require_internal(out_path)
-    checks.output_file(out_path, current_path, previous_path, clean_dir)
+    checks.output_file(out_path, current_path, previous_path, clean_dir, formats=(".html",))
     checks.clean_folder(clean_dir)
     current, previous = _read(current_path), _read(previous_path)
     firms = pl.read_parquet(layout.clean_table(clean_dir, "enterprises"), columns=["uscc", "grid", "industry_code"])

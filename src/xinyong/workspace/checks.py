@@ -5,6 +5,8 @@ person sees ``Error: <path>: <what is wrong>`` and nothing is left half-written 
 
 - an output folder is not an existing file, an output file not an existing folder, and neither is
   an input itself or inside an input folder (the output would overwrite it, or be read back as input);
+- an output file's suffix names a format the command writes (``.parquet``, ``.csv``, ``.xlsx``, ``.html``):
+  a file is written in the format its name says, or refused;
 - nothing is written under a path whose parent is a file;
 - a clean folder is one ``xinyong ingest`` wrote: ``manifest.json`` and one Parquet file per
   contract table (:mod:`xinyong.workspace.layout`); a model folder is a folder, not a file; a work
@@ -32,11 +34,16 @@ def output_folder(path: Path, *inputs: Path) -> None:
     _apart(path, inputs)
 
 
-def output_file(path: Path, *inputs: Path) -> None:
-    """``path`` can be written as an output file, apart from the ``inputs``."""
+def output_file(path: Path, *inputs: Path, formats: tuple[str, ...] = ()) -> None:
+    """``path`` can be written as an output file, apart from the ``inputs``, and (when ``formats`` are
+    given) its suffix names one of them: a file is written in the format its name says, or not at all."""
     _writable(path)
     if path.is_dir():
         raise UsageError(f"{path}: is a folder, not a file to write")
+    if formats and path.suffix.lower() not in formats:
+        named = f"{path.suffix!r} is not a format it writes" if path.suffix else "the name has no suffix"
+        allowed = " or ".join([", ".join(formats[:-1]), formats[-1]] if len(formats) > 1 else formats)
+        raise UsageError(f"{path}: {named}; name it {allowed}, e.g. {path.with_suffix(formats[0]).name}")
     _apart(path, inputs)
 
 
