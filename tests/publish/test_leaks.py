@@ -79,3 +79,26 @@ def test_parquet_columns_are_scanned(tmp_path: Path, internal: Path) -> None:
     leaks = find_leaks(folder, [internal])
     assert leaks[0] == f"{folder / 'x.parquet'}: column 'p_violation_probability' names internal data"
     assert any("is an internal score" in leak for leak in leaks)
+
+
+def test_spreadsheets_are_scanned_as_people_see_them(tmp_path: Path, internal: Path) -> None:
+    from xinyong.workspace import sheets
+
+    grades = pl.DataFrame({"统一社会信用代码": TIERS["uscc"], "等级": TIERS["tier"]})
+    folder = tmp_path / "public"
+    folder.mkdir()
+    (folder / "list.xlsx").write_bytes(sheets.workbook({"清单": sheets.Sheet(grades, title=("某某名单", "说明"))}))
+    (folder / "title.xlsx").write_bytes(
+        sheets.workbook({"清单": sheets.Sheet(grades.head(1), title=("信用风险分类",))})
+    )
+    digits = grades.with_columns(
+        pl.col("统一社会信用代码").str.replace("MA", "00").str.replace("X", "7")
+    )  # all digits: ="…" in a CSV
+    (folder / "list.csv").write_bytes(sheets.csv_bytes(digits))
+    internal_digits = tmp_path / "internal" / "digits.parquet"
+    TIERS.with_columns(pl.col("uscc").str.replace("MA", "00").str.replace("X", "7")).write_parquet(internal_digits)
+    assert find_leaks(folder, [internal, internal_digits]) == [
+        f"{folder / 'list.csv'}: column '等级' holds the firms' internal tiers",
+        f"{folder / 'list.xlsx'}: column '等级' holds the firms' internal tiers",
+        f"{folder / 'title.xlsx'}: text mentions '信用风险分类'",
+    ]

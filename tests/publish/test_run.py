@@ -4,11 +4,9 @@ disk and from a server."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import http.server
-import io
 import json
 import random
 import shutil
@@ -27,6 +25,7 @@ from xinyong.publish.run import disclose
 from xinyong.publish.translog import verify_log
 from xinyong.results.run import import_results, read_results, results_status
 from xinyong.synth.outcomes import simulate_results
+from xinyong.workspace.sheets import plain_csv
 
 TODAY = dt.date(2026, 11, 27)
 PUBLISHED = dt.date(2026, 11, 30)
@@ -76,10 +75,11 @@ def test_every_result_is_published_with_the_public_fields_only(site: dict) -> No
         assert record["统一社会信用代码"] == own["uscc"] and record["市场主体名称"] == names[own["uscc"]]
         assert record["日期"] == own["ended"] and record["公示日期"] == "2026-11-30" and record["状态"] == "有效"
     assert {r["检查实施机关"] for r in records} >= {"衢州市柯城区市场监督管理局"}
-    rows = list(
-        csv.DictReader(io.StringIO((site["public"] / "downloads/results.csv").read_bytes().decode("utf-8-sig")))
-    )
-    assert rows == [{k: str(v) for k, v in r.items()} for r in records]
+    downloads = site["public"] / "downloads"
+    shown = [{k: str(v) for k, v in r.items()} for r in records]
+    as_csv = pl.read_csv(downloads / "results.csv", infer_schema=False, empty_string_is_null=False)
+    assert plain_csv(as_csv).to_dicts() == shown  # the CSV is the records, spreadsheet-escaped
+    assert pl.read_excel(downloads / "results.xlsx", infer_schema_length=0).fill_null("").to_dicts() == shown
     assert all(s == "已公示" for s in results_status(site["out"], NOVEMBER, PUBLISHED)["status"])
 
 
@@ -228,6 +228,7 @@ def test_pages_load_search_and_downloads_in_a_real_browser(site: dict) -> None:
             with page() as (tab, errors):
                 tab.goto(base + "index.html")
                 for link, name in (
+                    ("downloads/results.xlsx", "results.xlsx"),
                     ("downloads/results.csv", "results.csv"),
                     ("downloads/results.json", "results.json"),
                 ):

@@ -5,10 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
+import polars as pl
+
+from tests import office
 from xinyong.core.ids import RoundId
 from xinyong.draw.plans import Plan
-from xinyong.publish.site import FIELDS, Round, build_site, public_record
+from xinyong.publish.site import DOWNLOAD_COLUMNS, FIELDS, Round, build_site, public_record
+from xinyong.workspace.sheets import plain_csv
 
 ROUND = RoundId.parse("330802-2026-11", "test")
 USCC = "91330802MA2ABCDE1X"
@@ -62,3 +67,35 @@ def test_a_corrected_result_stays_published_and_says_by_which_record() -> None:
     rows = list(csv.DictReader(io.StringIO(site["downloads/results.csv"].decode("utf-8-sig"))))
     assert [(r["记录号"], r["状态"]) for r in rows] == [("R-1", "已被 R-2 更正"), ("R-2", "有效")]
     assert {"index.html", f"rounds/{ROUND}.html", "assets/site.js", "data/records.js"} <= set(site)
+
+
+def test_every_download_is_xlsx_csv_and_json_and_a_spreadsheet_shows_each_as_published(tmp_path: Path) -> None:
+    digits, hostile = "913308021420021123", '=HYPERLINK("http://example.invalid","点此领奖")'
+    files = {"plans.json": json.dumps([JOINT], ensure_ascii=False).encode(), "commitment.json": b"{}"}
+    record = {**FIRST, "uscc": digits, "corrects": None}
+    shown = [public_record(record, Plan.from_record(JOINT), hostile, {}, "2026-11-30")]
+    site = build_site("330802", [Round(ROUND, files, [record])], shown, {digits: hostile})
+    assert {p for p in site if p.startswith("downloads/")} == {
+        f"downloads/{name}.{kind}" for name in ("results", str(ROUND)) for kind in ("xlsx", "csv", "json")
+    }
+    published = [{c: r[c] for c in DOWNLOAD_COLUMNS} for r in json.loads(site["downloads/results.json"])]
+    assert published[0]["统一社会信用代码"] == digits and published[0]["市场主体名称"] == hostile
+    for name in ("results", str(ROUND)):
+        (tmp_path / f"{name}.xlsx").write_bytes(site[f"downloads/{name}.xlsx"])
+        (tmp_path / f"{name}.csv").write_bytes(site[f"downloads/{name}.csv"])
+        xlsx = pl.read_excel(tmp_path / f"{name}.xlsx", infer_schema_length=0).fill_null("")
+        assert xlsx.to_dicts() == published  # text cells, exactly as published
+        raw = site[f"downloads/{name}.csv"].decode("utf-8-sig")
+        assert f'"=""{digits}"""' in raw and "\"'=HYPERLINK(" in raw  # kept text, not run
+        assert (
+            plain_csv(pl.read_csv(tmp_path / f"{name}.csv", infer_schema=False, empty_string_is_null=False)).to_dicts()
+            == published
+        )
+    # LibreOffice opens both as an office would: the USCC keeps its 18 digits, the name is no formula
+    opened = office.convert([tmp_path / "results.csv"], "xlsx", tmp_path / "from-csv", office.CSV_UTF8)[0]
+    row = pl.read_excel(opened, infer_schema_length=0).row(0, named=True)
+    assert row["统一社会信用代码"] == digits and row["市场主体名称"] == f"'{hostile}"
+    printed = office.convert([tmp_path / "results.xlsx"], "pdf", tmp_path / "printed")[0]
+    assert office.pages(printed) == 1 and office.a4(printed) == "landscape"
+    assert digits in office.text(printed, 1) and "HYPERLINK" in office.text(printed, 1)
+    office.picture(printed, 1, "public-results-xlsx")

@@ -9,6 +9,9 @@ reports:
   [0, 1], shorter numbers such as a plan's 0.0085 would match one by chance);
 - a column of A/B/C/D letters beside USCCs that reproduces the firms' internal tiers.
 
+Tables are read as a person would see them: an xlsx sheet under its header row (the first row with the
+most cells; title lines above it are read as text), a CSV with its spreadsheet escaping undone
+(:func:`xinyong.workspace.sheets.plain_csv`: ``="…"`` around an all-digit USCC, ``'`` before a leading ``=``).
 It is used by the tests on every public artifact the project writes.
 """
 
@@ -20,6 +23,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
+
+from xinyong.workspace.sheets import plain_csv
 
 FORBIDDEN_NAMES = re.compile(
     r"(^|[^a-z])(tier|tiers|score|scores|probability|proba|reason|reasons|risk_level|model_tier)([^a-z]|$)"
@@ -51,13 +56,17 @@ def _internal(files: Sequence[Path]) -> tuple[set[str], dict[str, str]]:
 
 def _scan(path: Path, scores: set[str], tiers: dict[str, str]) -> list[str]:
     suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        problems = []
+        for titles, frame in _sheets(path):
+            problems += _text(" ".join(titles), scores)
+            problems += _frame(frame, tiers, scores, frame.write_csv())
+        return problems
     if suffix in (".csv", ".parquet", ".jsonl", ".json"):
         frame = _table(path)
         if frame is not None:
-            problems = [f"column {c!r} names internal data" for c in frame.columns if FORBIDDEN_NAMES.search(c)]
-            problems += _tier_columns(frame, tiers)
             text = path.read_text(encoding="utf-8-sig", errors="replace") if suffix != ".parquet" else frame.write_csv()
-            return problems + _numbers(text, scores)
+            return _frame(frame, tiers, scores, text)
         if suffix == ".json":
             text = path.read_text(encoding="utf-8")
             keys = _json_keys(json.loads(text))
@@ -65,11 +74,34 @@ def _scan(path: Path, scores: set[str], tiers: dict[str, str]) -> list[str]:
                 text, scores
             )
     if suffix in TEXT_SUFFIXES:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        visible = re.sub(r"<[^>]+>", " ", text)
-        words = sorted({m.group(0).strip() for m in FORBIDDEN_NAMES.finditer(visible)})
-        return [f"text mentions {w!r}" for w in words] + _numbers(text, scores)
+        return _text(path.read_text(encoding="utf-8", errors="replace"), scores)
     return []
+
+
+def _frame(frame: pl.DataFrame, tiers: dict[str, str], scores: set[str], text: str) -> list[str]:
+    problems = [f"column {c!r} names internal data" for c in frame.columns if FORBIDDEN_NAMES.search(c)]
+    return problems + _tier_columns(frame, tiers) + _numbers(text, scores)
+
+
+def _text(text: str, scores: set[str]) -> list[str]:
+    visible = re.sub(r"<[^>]+>", " ", text)
+    words = sorted({m.group(0).strip() for m in FORBIDDEN_NAMES.finditer(visible)})
+    return [f"text mentions {w!r}" for w in words] + _numbers(text, scores)
+
+
+def _sheets(path: Path) -> list[tuple[list[str], pl.DataFrame]]:
+    """Each sheet of an xlsx as its title lines and its table under the header row (all text)."""
+    found = []
+    for sheet in pl.read_excel(path, sheet_id=0, has_header=False, infer_schema_length=0).values():
+        filled = sheet.select(pl.sum_horizontal(pl.all().is_not_null())).to_series().to_list()
+        if not filled:
+            continue
+        top = filled.index(max(filled))
+        titles = [str(v) for row in sheet.head(top).rows() for v in row if v is not None]
+        header = [f"{v}" if v is not None else f"column {i + 1}" for i, v in enumerate(sheet.row(top))]
+        header = [h if header.index(h) == i else f"{h} ({i + 1})" for i, h in enumerate(header)]
+        found.append((titles, pl.DataFrame(sheet.slice(top + 1).rows(), schema=header, orient="row")))
+    return found
 
 
 def _table(path: Path) -> pl.DataFrame | None:
@@ -77,7 +109,7 @@ def _table(path: Path) -> pl.DataFrame | None:
         if path.suffix.lower() == ".parquet":
             return pl.read_parquet(path)
         if path.suffix.lower() == ".csv":
-            return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+            return plain_csv(pl.read_csv(path, infer_schema=False, encoding="utf8-lossy"))
         if path.suffix.lower() == ".jsonl":
             return pl.read_ndjson(path, infer_schema_length=None)
         data = json.loads(path.read_text(encoding="utf-8"))

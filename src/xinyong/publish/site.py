@@ -8,6 +8,12 @@ tier, no model output, no inspector's ID-card number or phone.  For each round t
 also shows its commitment, its public randomness and the selected firms with their keys, and says
 in plain words how anyone can check the draw.
 
+Every download is offered three ways: xlsx (text cells: a USCC stays 18 characters, a firm named
+``=HYPERLINK(…)`` is a name), CSV for spreadsheets (UTF-8 with a BOM, its cells made safe:
+:func:`xinyong.workspace.sheets.csv_bytes` — ``="…"`` around an all-digit USCC, ``'`` before a leading
+``=``, ``+``, ``-`` or ``@``), and JSON, the records exactly as published, for programs.  None of them is an
+input whose bytes a verifier re-derives: the log records their hashes in the site's manifest.
+
 The site is static and self-contained — pages, one script, one stylesheet, and the records as a
 script file — so it works opened from disk (file://) and behind any web server.  The pages are the
 public family of templates, ``publish/base.html`` and one per page (:mod:`xinyong.reports.render`);
@@ -18,14 +24,14 @@ writes it.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
+
+import polars as pl
 
 from xinyong.core.canonical import records_of
 from xinyong.core.codes import RESULT_LABELS, authority_of, division_name
@@ -42,6 +48,7 @@ from xinyong.workspace.layout import (
     SELECTION,
     SITE_ROUNDS,
 )
+from xinyong.workspace.sheets import csv_bytes, workbook
 
 # A result as the public sees it: the public fields (all text), by their Chinese names.
 PublicRecord = dict[str, str]
@@ -119,28 +126,31 @@ def build_site(
         "data/records.js": (
             "window.XINYONG_RECORDS = " + json.dumps(shown, ensure_ascii=False, indent=0) + ";\n"
         ).encode("utf-8"),
-        f"{DOWNLOADS}/results.csv": _csv(shown),
-        f"{DOWNLOADS}/results.json": _json(shown),
+        **_downloads("results", shown),
         INDEX: _index(place, rounds, shown).encode("utf-8"),
     }
     for rnd in rounds:
         mine = [r for r in shown if r["抽查批次"] == str(rnd.id)]
-        site[f"{DOWNLOADS}/{rnd.id}.csv"] = _csv(mine)
-        site[f"{DOWNLOADS}/{rnd.id}.json"] = _json(mine)
+        site |= _downloads(str(rnd.id), mine)
         site[f"{SITE_ROUNDS}/{rnd.id}.html"] = _round_page(place, rnd, mine, names).encode("utf-8")
     return site
 
 
-def _csv(rows: list[PublicRecord]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=["记录号", "抽查批次", *FIELDS, "状态"], lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return "\ufeff".encode("utf-8") + buffer.getvalue().encode("utf-8")  # Excel needs the BOM to read UTF-8
+# The columns of a download: a result's public fields with its id, its round and whether it is in force.
+DOWNLOAD_COLUMNS = ("记录号", "抽查批次", *FIELDS, "状态")
+DOWNLOAD_SHEET = "抽查检查结果"
 
 
-def _json(rows: list[PublicRecord]) -> bytes:
-    return (json.dumps(rows, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def _downloads(name: str, rows: list[PublicRecord]) -> dict[str, bytes]:
+    """The results ``rows`` as ``downloads/<name>``.xlsx, .csv and .json."""
+    table = pl.DataFrame(
+        {c: [r[c] for r in rows] for c in DOWNLOAD_COLUMNS}, schema=dict.fromkeys(DOWNLOAD_COLUMNS, pl.Utf8)
+    )
+    return {
+        f"{DOWNLOADS}/{name}.xlsx": workbook({DOWNLOAD_SHEET: table}),
+        f"{DOWNLOADS}/{name}.csv": csv_bytes(table),
+        f"{DOWNLOADS}/{name}.json": (json.dumps(rows, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+    }
 
 
 @dataclass(frozen=True)
