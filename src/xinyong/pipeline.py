@@ -131,8 +131,8 @@ def run_demo(out_dir: Path, progress: Progress = SILENT, *, region: Path | None 
 
     last = run_round(ws.out, november, ws.plans_for(november), internal / "tiers-previous.parquet", clean)
     this = run_round(ws.out, december, ws.plans_for(december), ws.tiers, clean)
-    write_task_lists(ws.out, this.round_id, clean)
-    outputs[f"round {this.round_id}: task lists per department (xlsx, CSV with BOM)"] = this.tasks
+    write_task_lists(ws.out, this.round_id, clean, supplement=ws.supplement(), contact=ws.contact)
+    outputs[f"round {this.round_id}: task lists, a 检查告知书 PDF per firm, the results form"] = this.tasks
     outputs[f"round {this.round_id}: auditor bundle (spec §7), verified"] = this.audit
     outputs[f"round {this.round_id}: inclusion probability of every frame record (internal)"] = (
         this.internal / INCLUSION

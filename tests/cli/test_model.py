@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-from polars.testing import assert_frame_equal
 import pytest
+from polars.testing import assert_frame_equal
 
 from tests.cli.conftest import Ran
 

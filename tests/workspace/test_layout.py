@@ -29,9 +29,15 @@ def test_task_lists_and_forms_are_named_for_the_round(tmp_path: Path) -> None:
     paths = RoundPaths(tmp_path, ROUND)
     assert paths.task_list("市场监管").name == "330802-2026-12-市场监管"
     assert (
-        paths.inspector_list("INS-00001").relative_to(paths.tasks).as_posix() == "inspectors/330802-2026-12-INS-00001"
+        paths.inspector_list("INS-00001", "张三").relative_to(paths.tasks).as_posix()
+        == "inspectors/330802-2026-12-INS-00001-张三"
     )
     assert paths.notices.name == "330802-2026-12-告知清单"
+    notice = paths.notice("P01", "91330802MA2X8K4N1B", "衢州/某某:公司\u202e.")
+    assert (
+        notice.relative_to(paths.tasks).as_posix() == "告知书/330802-2026-12-P01-91330802MA2X8K4N1B-衢州_某某_公司_.pdf"
+    )
+    assert paths.notice("P01", "X", "衢" * 100).name == f"330802-2026-12-P01-X-{'衢' * 40}.pdf"  # 255 bytes at most
     assert paths.results_form.name == "330802-2026-12-检查结果录入表"
     assert paths.simulated_form.parent == paths.results and "模拟" in paths.simulated_form.name
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _CLEAN, _OUT, _ROUND, app, out, plans_for
+from xinyong.cli.app import _CLEAN, _OUT, _ROUND, app, out, plans_for, workspace
 from xinyong.errors import UsageError
 
 round_app = typer.Typer(
@@ -233,10 +233,19 @@ def round_tasks(
     clean: _CLEAN,
     out_dir: _OUT,
 ) -> None:
-    """Write the drawn round's task lists per department (xlsx, and CSV with BOM)."""
+    """Write the finalised round's task lists per department and inspector (xlsx, and CSV with BOM), a 检查告知书
+    PDF per firm and the results form."""
+    from xinyong.core.calendar import NO_SUPPLEMENT
     from xinyong.rounds.tasks import write_task_lists
 
-    counts = write_task_lists(out_dir, round_id, clean)
+    found = workspace()
+    counts = write_task_lists(
+        out_dir,
+        round_id,
+        clean,
+        supplement=found.supplement() if found else NO_SUPPLEMENT,
+        contact=found.contact if found else "",
+    )
     out.print("Task lists: " + ", ".join(f"{d} {n}" for d, n in counts.items()))
 
 

@@ -58,9 +58,9 @@ def _scan(path: Path, scores: set[str], tiers: dict[str, str]) -> list[str]:
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         problems = []
-        for titles, frame in _sheets(path):
+        for titles, sheet in _sheets(path):
             problems += _text(" ".join(titles), scores)
-            problems += _frame(frame, tiers, scores, frame.write_csv())
+            problems += _frame(sheet, tiers, scores, sheet.write_csv())
         return problems
     if suffix in (".csv", ".parquet", ".jsonl", ".json"):
         frame = _table(path)

@@ -6,7 +6,9 @@ Every HTML page xinyong writes is rendered here (issue 11: no HTML assembled in 
   ``src/xinyong/publish/templates/`` on the layout ``publish/base.html``;
 - ``reports/…`` — the internal pages (model validation, tier monitoring, estimates), templates in
   ``src/xinyong/reports/templates/`` on the layout ``reports/base.html``, which carries the
-  "内部资料 INTERNAL" banner.
+  "内部资料 INTERNAL" banner;
+- ``rounds/…`` — the documents of a round printed on paper: the 检查告知书 each firm is given
+  (:mod:`xinyong.rounds.notice`, rendered to PDF), templates in ``src/xinyong/rounds/templates/``.
 
 Autoescaping is on for every ``.html`` template, so a firm name with ``&``, quotes or angle brackets is text, never
 markup; the one deliberate exception is the SVG that matplotlib draws (:func:`xinyong.reports.plot.svg`
@@ -22,7 +24,11 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, PrefixLoader, StrictUndefined, select_autoescape
 
-FAMILIES = {"publish": "xinyong.publish", "reports": "xinyong.reports"}  # template prefix → package
+FAMILIES = {  # template prefix → package
+    "publish": "xinyong.publish",
+    "reports": "xinyong.reports",
+    "rounds": "xinyong.rounds",
+}
 
 
 @cache

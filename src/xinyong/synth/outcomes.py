@@ -73,6 +73,5 @@ def simulate_results(
         pl.lit(SIMULATED).alias("remarks"),
     )
     labels = {c.name: c.label for c in results_form().columns}
-    with fsio.atomic_path(target) as tmp:
-        form.rename(labels).write_excel(tmp, worksheet="检查结果（模拟）", autofit=True)
+    fsio.write_xlsx(target, {"检查结果（模拟）": form.rename(labels)})
     return target

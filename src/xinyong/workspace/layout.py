@@ -22,11 +22,10 @@ another name than its writer used.
 - A **work root** ``OUT`` (the ``--out`` of ``xinyong round``, ``--work`` of ``disclose``) holds each
   round in ``OUT/rounds/<round>/``: ``audit/`` (the auditor bundle of spec §7, the approval of the
   round's preview and the round's decisions), ``internal/`` (the preview, π of every frame record,
-  estimates — never public),
-  ``tasks/`` (the task lists) and ``results/`` (the imported results), with ``round.lock``, the lock
-  held by the step changing the round; and the public site in ``OUT/public/``.  The rounds under
-  ``OUT/rounds/`` are also the system's own inspection history (:mod:`xinyong.rounds.ledger`): nothing
-  else records them, so nothing can drift from them.
+  estimates — never public), ``tasks/`` (the task lists, the firms' notices and the results form) and
+  ``results/`` (the imported results), with ``round.lock``, the lock held by the step changing the round;
+  and the public site in ``OUT/public/``.  The rounds under ``OUT/rounds/`` are also the system's own
+  inspection history (:mod:`xinyong.rounds.ledger`): nothing else records them, so nothing can drift from them.
 - The **tables handed from one command to the next** (:class:`TableKind`): the features of
   ``xinyong features`` and the tier file of ``xinyong tiers``, each with the columns its readers need.
 - The **public site**: ``rounds/<round>/`` (the round's public draw files), ``rounds/<round>.html``,
@@ -36,6 +35,7 @@ another name than its writer used.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -163,6 +163,18 @@ ESTIMATES_HTML = "estimates.html"
 RESULTS_STORE = "results.jsonl"
 RESULTS_STATUS = "status.csv"
 REJECTED = "rejected"
+# tasks/: the lists (xlsx and CSV), the results form, inspectors/ (each inspector's list), and
+NOTICES = "告知书"  # one 检查告知书 PDF per firm
+FILE_PART_LENGTH = 40  # characters of a name in a file name (a CJK character is 3 bytes of the 255 a name may have)
+
+
+def file_part(text: str) -> str:
+    """``text`` (a person's or a firm's name) as part of a file name: no path separator, no character a file
+    system or Windows refuses, no control or invisible character, at most :data:`FILE_PART_LENGTH` characters."""
+    kept = "".join(
+        "_" if ch in '/\\:*?"<>|' or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text
+    )
+    return kept.strip(" .")[:FILE_PART_LENGTH] or "_"
 
 
 @dataclass(frozen=True)
@@ -206,17 +218,22 @@ class RoundPaths:
         """A department's task list, without its suffix (it is written as .xlsx and .csv)."""
         return self.tasks / f"{self.round_id}-{department}"
 
-    def inspector_list(self, inspector: str) -> Path:
-        return self.tasks / "inspectors" / f"{self.round_id}-{inspector}"
+    def inspector_list(self, inspector: str, name: str) -> Path:
+        """An inspector's own task list, named by id and name, without its suffix (.xlsx and .csv)."""
+        return self.tasks / "inspectors" / f"{self.round_id}-{inspector}-{file_part(name)}"
 
     @property
     def notices(self) -> Path:
-        """The per-firm notice of who will inspect (告知清单)."""
+        """The list of the firms' notices, who will inspect each (告知清单), without its suffix."""
         return self.tasks / f"{self.round_id}-告知清单"
+
+    def notice(self, plan: str, uscc: str, firm: str) -> Path:
+        """The 检查告知书 of one target, a PDF named by plan, USCC and firm."""
+        return self.tasks / NOTICES / f"{self.round_id}-{plan}-{uscc}-{file_part(firm)}.pdf"
 
     @property
     def results_form(self) -> Path:
-        """The results form pre-filled with every staffed target and its team."""
+        """The results form pre-filled with every staffed target and its team, without its suffix (.xlsx)."""
         return self.tasks / f"{self.round_id}-检查结果录入表"
 
     @property

@@ -48,7 +48,7 @@ FOLDERS = {
     "out": ".",
     "data": layout.DATA,
 }
-WORKSPACE_KEYS = ("name", "divisions", "policy", "models", "calendar")
+WORKSPACE_KEYS = ("name", "divisions", "policy", "models", "calendar", "contact")
 SECTIONS = ("workspace", "plans", "folders", "town")
 TOWN_KEYS = ("town", "grid", "station")
 CALENDAR_YEAR_KEYS = ("year", "notice", "holidays", "workdays")
@@ -67,6 +67,7 @@ class Workspace:
     policy: Path
     models: Path  # where `xinyong model promote` exports the office's champion
     calendar: Path | None  # a calendar supplement (years the installed calendar does not know yet)
+    contact: str  # whom a firm contacts about an inspection (on each 检查告知书); "" leaves lines to fill in
     towns: tuple[Town, ...]  # empty: the shipped list of the data contract
     raw: Path
     clean: Path
@@ -151,6 +152,7 @@ def parse_workspace(data: Mapping[str, Any], root: Path) -> Workspace:
         policy=path("[workspace]", "policy", head.get("policy", layout.POLICY_FILE)),
         models=path("[workspace]", "models", head.get("models", layout.MODELS)),
         calendar=None if calendar is None else path("[workspace]", "calendar", calendar),
+        contact=config.text(where, "[workspace] contact", head.get("contact", "")).strip(),
         towns=_towns(where, data.get("town", [])),
         raw=folder("raw"),
         clean=folder("clean"),
@@ -364,6 +366,7 @@ def render_settings(divisions: Sequence[str], name: str, towns: Sequence[Town]) 
         f"policy = {quoted(layout.POLICY_FILE)}  # the tier policy (docs/tiers.md)",
         f"models = {quoted(layout.MODELS)}  # the champion `xinyong model promote` exports; the shipped one until then",
         '# calendar = "calendar.toml"  # official holidays of years chinese-calendar does not know yet',
+        '# contact = "信用监管科 张三，电话 0570-0000000"  # on every 检查告知书: whom a firm contacts (回避 requests)',
         "",
         "[plans]  # the round plans of each division",
         *(f"{quoted(d)} = {quoted(layout.workspace_plans(d))}" for d in divisions),

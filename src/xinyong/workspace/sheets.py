@@ -182,7 +182,7 @@ class _Styles:
                 spec |= {"num_format": "yyyy-mm-dd"}
             elif kind == "datetime":
                 spec |= {"num_format": "yyyy-mm-dd hh:mm:ss"}
-            elif not locked:
+            if not locked:
                 spec |= {"bg_color": "#FFF9E5"}  # a cell to fill in
             self._made[key] = self._book.add_format(spec)
         return self._made[key]
