@@ -3,6 +3,7 @@ cells for the rest, a legend of every result code, and a page LibreOffice prints
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -10,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from tests import office
 from xinyong.core.codes import RESULT_LABELS
@@ -46,6 +48,26 @@ def test_the_form_is_the_contracts_with_the_targets_filled_in_and_the_rest_open(
     assert entries["检查完成日期"].date and entries["检查完成日期"].not_before == dt.date(2026, 12, 1)
     codes = sheets[CODES_SHEET].frame
     assert dict(codes.iter_rows()) == RESULT_LABELS
+
+
+def test_team_members_names_stand_beside_their_ids_where_the_form_has_the_column(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from xinyong.ingest.contract import Column
+    from xinyong.rounds import form as module
+
+    contract = results_form()
+    if "team_names" not in contract.column_names:  # the column the results import reads as information only
+        at = contract.column_names.index("team") + 1
+        names = Column("team_names", "检查人员姓名", "string", "仅供核对", required=False)
+        contract = dataclasses.replace(contract, columns=(*contract.columns[:at], names, *contract.columns[at:]))
+        monkeypatch.setattr(module, "results_form", lambda: contract)
+    rows = form_sheets(TARGETS, dt.date(2026, 12, 1))[FORM_SHEET].frame
+    assert rows.select("检查人员编号", "检查人员姓名").rows() == [
+        ("INS-00003;INS-00004", "王五、赵六"),
+        ("INS-00001;INS-00002", "张三、李四"),
+    ]
+    assert "检查人员姓名" not in [e.column for e in form_sheets(TARGETS, dt.date(2026, 12, 1))[FORM_SHEET].entries]
 
 
 def test_the_written_form_protects_its_prefilled_columns_and_prints(november_tasks: RoundPaths, tmp_path: Path) -> None:

@@ -335,7 +335,12 @@ def test_a_reassignment_takes_the_next_candidate_is_logged_and_verifies(
     )
     # The task lists name the new team; results are accepted from the team on record on their day.
     write_task_lists(paths.out, NOVEMBER, small_inputs["clean"])
-    assert paths.inspector_list(change.joining).with_suffix(".csv").is_file()
+    joining = (
+        pl.read_parquet(small_inputs["clean"] / "inspectors.parquet")
+        .filter(pl.col("inspector_id") == change.joining)["name"]
+        .item()
+    )
+    assert paths.inspector_list(change.joining, joining).with_suffix(".csv").is_file()
     form = simulate_results(
         paths.out,
         NOVEMBER,

@@ -130,6 +130,13 @@ def test_defaults_fill_every_key_but_the_divisions(tmp_path: Path) -> None:
     assert custom.plans == {"330802": tmp_path / "config/kc.toml"} and custom.clean == Path("/srv/clean")
     assert custom.out == tmp_path / "work" and custom.public == tmp_path / "work" / "public"
     assert custom.towns == (Town("府山街道", "西", "府山所"),)
+    assert (
+        ws.contact == ""
+        and parse_workspace(
+            {"workspace": {"divisions": ["330802"], "contact": " 信用监管科 张三，电话 0570-0000000 "}}, tmp_path
+        ).contact
+        == "信用监管科 张三，电话 0570-0000000"
+    )  # on every 检查告知书
 
 
 @pytest.mark.parametrize(
@@ -168,6 +175,10 @@ def test_defaults_fill_every_key_but_the_divisions(tmp_path: Path) -> None:
         ({"workspace": {"divisions": ["330802", "330802"]}}, "[workspace] divisions: names a division twice"),
         ({"workspace": []}, "[workspace]: must be a table, not []"),
         ({"workspace": {"divisions": ["330802"], "name": 7}}, "[workspace] name: must be text, not 7"),
+        (
+            {"workspace": {"divisions": ["330802"], "contact": ["张三"]}},
+            "[workspace] contact: must be text, not ['张三']",
+        ),
         ({"workspace": {"divisions": ["330802"], "policy": ""}}, "[workspace] policy: must be a path (text), not ''"),
         ({**MINIMAL, "folders": {"clean": 3}}, "[folders] clean: must be a path (text), not 3"),
         (

@@ -1,4 +1,4 @@
-"""The 检查告知书: the one-page notice a drawn firm is given before a 双随机 inspection, as PDF (bytes out, no file touched).
+"""The 检查告知书: the one-page notice a drawn firm gets before a 双随机 inspection, as PDF (no file touched).
 
 What it says, and why:
 
