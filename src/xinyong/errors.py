@@ -60,7 +60,12 @@ class RoundStateError(XinyongError):
 
 
 class CalendarUnavailableError(XinyongError):
-    """The official calendar of a year is not in the installed chinese-calendar yet."""
+    """The official calendar of ``year`` is neither in the installed chinese-calendar nor in the workspace's
+    calendar supplement."""
+
+    def __init__(self, year: int, problem: str) -> None:
+        self.year = year
+        super().__init__(problem)
 
 
 class VerificationError(XinyongError):

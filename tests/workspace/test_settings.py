@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import stat
 from pathlib import Path
@@ -10,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PLANS, POLICY
+from tests.core.test_calendar import FIXTURE_2027, NOTICE_2026
+from tests.workspace.notices import FIXTURE_2027 as FIXTURE_2027_TOML
+from tests.workspace.notices import NOTICE_2026 as NOTICE_2026_TOML
 from xinyong.core.calendar import Supplement
 from xinyong.core.ids import RoundId
 from xinyong.errors import InputFileError, UsageError
@@ -258,53 +260,89 @@ def test_a_crash_while_making_leaves_no_workspace(tmp_path: Path, monkeypatch: p
     assert os.listdir(tmp_path) == ["ws"]
 
 
-NOTICE_2027 = """# 国务院办公厅关于2027年部分节假日安排的通知 (as an office would enter it)
-[[year]]
-year = 2027
-notice = "国办发明电〔2026〕…号"
-holidays = [2027-01-01, "2027-02-08"]
-workdays = [2027-02-07]
-"""
-
-
 def test_a_calendar_supplement_is_read_from_the_file_the_workspace_names(tmp_path: Path) -> None:
-    (tmp_path / "calendar.toml").write_text(NOTICE_2027, encoding="utf-8")
+    """The real 2026 notice (which the package knows too, and agrees with) and the 2027 test fixture, as TOML."""
+    (tmp_path / "calendar.toml").write_text(NOTICE_2026_TOML + FIXTURE_2027_TOML, encoding="utf-8")
     ws = parse_workspace({"workspace": {"divisions": ["330802"], "calendar": "calendar.toml"}}, tmp_path)
-    supplement = ws.supplement()
-    assert supplement.years == {2027}
-    assert supplement.holidays == {dt.date(2027, 1, 1), dt.date(2027, 2, 8)}
-    assert supplement.workdays == {dt.date(2027, 2, 7)}
+    assert ws.supplement() == Supplement((NOTICE_2026, FIXTURE_2027))
     assert parse_workspace(MINIMAL, tmp_path).supplement() == Supplement()
+
+
+_HEAD = '[[year]]\nyear = 2027\nnotice = "国办发明电〔2026〕X号"\npublished = 2026-11-01\n'
+_FIRST = "[[year]] 1 (2027)"
+
+
+def _with(old: str, new: str) -> str:
+    """The 2027 fixture with one line changed."""
+    assert FIXTURE_2027_TOML.count(old) == 1
+    return FIXTURE_2027_TOML.replace(old, new)
 
 
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
         ("[[years]]\nyear = 2027\n", "unknown key 'years' (did you mean 'year'?)"),
-        ("[[year]]\nyear = 2027\nholiday = []\n", "[[year]] 1: unknown key 'holiday' (did you mean 'holidays'?)"),
-        ("[[year]]\nyear = 2026\n", "[[year]] 1: year 2026: the installed chinese-calendar covers 2004–2026 already"),
+        (_HEAD + "holidays = []\n", f"{_FIRST}: unknown key 'holidays' (did you mean 'holiday'?)"),
         ('[[year]]\nyear = "2027"\n', "[[year]] 1: year: must be a year such as 2027, not '2027'"),
-        ("[[year]]\nyear = 2027\n[[year]]\nyear = 2027\n", "[[year]] 2: year 2027 is listed twice"),
         (
-            '[[year]]\nyear = 2027\nholidays = ["2027-13-01"]\n',
-            "[[year]] 1: holidays: not a date YYYY-MM-DD: '2027-13-01'",
-        ),
-        ("[[year]]\nyear = 2027\nholidays = [2028-01-03]\n", "[[year]] 1: holidays: 2028-01-03 is not in 2027"),
-        (
-            "[[year]]\nyear = 2027\nholidays = [2027-01-02]\n",
-            "[[year]] 1: holidays: 2027-01-02 is a Saturday: a weekend day is off anyway",
+            "[[year]]\nyear = 2027\n",
+            f"{_FIRST}: notice: missing (the notice's number (文号), e.g. 国办发明电〔2025〕7号)",
         ),
         (
-            "[[year]]\nyear = 2027\nworkdays = [2027-01-04]\n",
-            "[[year]] 1: workdays: 2027-01-04 is a Monday: a weekday is a working day anyway",
+            _HEAD.replace("2026-11-01", '"2026-11-31"'),
+            f"{_FIRST}: published: not a date YYYY-MM-DD: '2026-11-31'",
         ),
         (
-            "[[year]]\nyear = 2027\nworkdays = 2027-02-07\n",
-            "[[year]] 1: workdays: must be a list of dates, not datetime.date(2027, 2, 7)",
+            _HEAD,
+            f"{_FIRST}: holiday: no 元旦、春节、清明节、劳动节、端午节、中秋节、国庆节: a notice arranges every "
+            "holiday of 《全国年节及纪念日放假办法》",
+        ),
+        (
+            _HEAD + '[[year.holiday]]\nname = "元旦"\nstrat = 2027-01-01\n',
+            f"{_FIRST}: [[year.holiday]] 1: unknown key 'strat' (did you mean 'start'?)",
+        ),
+        (
+            _HEAD + '[[year.holiday]]\nname = "元旦"\nstart = 2027-01-01\n',
+            f"{_FIRST}: [[year.holiday]] 1 (元旦): end: missing (the last day off, e.g. 2026-02-23)",
+        ),
+        (
+            _with('name = "清明节"', 'name = "清明"'),
+            f"{_FIRST}: [[year.holiday]] 3 (清明): name: '清明' is not a holiday of 《全国年节及纪念日放假办法》 "
+            "(did you mean '清明节'?)",
+        ),
+        (
+            _with("end = 2027-02-14", "end = 2028-02-14"),
+            f"{_FIRST}: [[year.holiday]] 2 (春节): end: 2028-02-14 is not in 2027",
+        ),
+        (
+            _with("end = 2027-02-14", "end = 2027-02-14\ndays = 7"),
+            f"{_FIRST}: [[year.holiday]] 2 (春节): days: 7, but 2027-02-06–2027-02-14 is 9 days; check both",
+        ),
+        (
+            _with("workdays = [2027-02-20]", "workdays = [2027-02-22]"),
+            f"{_FIRST}: [[year.holiday]] 2 (春节): workdays: 2027-02-22 is a 周一: a weekday is a working day anyway "
+            "(调休上班 is a weekend day)",
+        ),
+        (
+            _with("workdays = [2027-02-20]", "workdays = 2027-02-20"),
+            f"{_FIRST}: [[year.holiday]] 2 (春节): workdays: must be a list of dates, not datetime.date(2027, 2, 20)",
+        ),
+        (
+            _with("start = 2027-04-03", "start = 2027-02-13"),
+            f"{_FIRST}: [[year.holiday]] 3 (清明节): start: 2027-02-13 is inside holiday 2 (春节, "
+            "2027-02-06–2027-02-14)",
+        ),
+        (FIXTURE_2027_TOML * 2, "[[year]] 2 (2027): year 2027 is listed twice"),
+        (
+            NOTICE_2026_TOML.replace("end = 2026-10-07\ndays = 7", "end = 2026-10-08\ndays = 8"),
+            "[[year]] 1 (2026): disagrees with chinese-calendar 1.11.0, which knows 2026: 2026-10-08 (周四) is a "
+            "day off by this notice but a working day in chinese-calendar 1.11.0",
         ),
     ],
 )
-def test_a_bad_calendar_supplement_is_one_error(tmp_path: Path, text: str, problem: str) -> None:
+def test_a_bad_calendar_supplement_is_one_error_naming_the_notice_the_holiday_and_the_key(
+    tmp_path: Path, text: str, problem: str
+) -> None:
     (tmp_path / "calendar.toml").write_text(text, encoding="utf-8")
     with pytest.raises(InputFileError) as caught:
         read_calendar(tmp_path / "calendar.toml")

@@ -31,7 +31,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xinyong.core.calendar import NO_SUPPLEMENT, Supplement, known_years
+from xinyong.core.calendar import (
+    NO_SUPPLEMENT,
+    Holiday,
+    Notice,
+    NoticeError,
+    Supplement,
+    check_notice,
+    package,
+    package_difference,
+    package_knows,
+)
 from xinyong.core.ids import RoundId
 from xinyong.errors import InputFileError, UsageError
 from xinyong.ingest.contract import GRIDS, Town, shipped_towns
@@ -51,7 +61,15 @@ FOLDERS = {
 WORKSPACE_KEYS = ("name", "divisions", "policy", "models", "calendar")
 SECTIONS = ("workspace", "plans", "folders", "town")
 TOWN_KEYS = ("town", "grid", "station")
-CALENDAR_YEAR_KEYS = ("year", "notice", "holidays", "workdays")
+CALENDAR_YEAR_KEYS = ("year", "notice", "published", "source", "holiday")
+CALENDAR_HOLIDAY_KEYS = ("name", "start", "end", "days", "workdays")
+CALENDAR_HINTS = {
+    "notice": "the notice's number (文号), e.g. 国办发明电〔2025〕7号",
+    "published": "the date the notice bears, e.g. 2025-11-04",
+    "name": "the holiday as the notice names it, e.g. 春节",
+    "start": "the first day off, e.g. 2026-02-15",
+    "end": "the last day off, e.g. 2026-02-23",
+}
 _DIVISION = re.compile(r"[0-9]{6}")
 _MADE = "make one with `xinyong init DIR --division CODE`"
 
@@ -200,65 +218,102 @@ def _towns(where: Path, value: object) -> tuple[Town, ...]:
 
 # -- the calendar supplement ------------------------------------------------------------------------
 def read_calendar(path: Path) -> Supplement:
-    """A calendar supplement: one ``[[year]]`` per State Council holiday notice of a year the installed
-    chinese-calendar does not know, with its ``holidays`` (weekdays off) and ``workdays`` (weekend days
-    worked, 调休) as TOML dates or ``YYYY-MM-DD`` text, and optionally the ``notice`` it comes from."""
+    """A calendar supplement: one ``[[year]]`` per State Council holiday notice (docs/workspace.md), with its
+    ``notice`` (文号), ``published`` (the date it bears), optionally its ``source``, and one ``[[year.holiday]]``
+    per item — ``name``, ``start``, ``end``, optionally ``days`` (its "共N天") and ``workdays`` (调休上班) — dates as
+    TOML dates or ``YYYY-MM-DD`` text.  Each notice is checked (:func:`xinyong.core.calendar.check_notice`), and
+    one of a year the installed chinese-calendar knows must agree with it
+    (:func:`~xinyong.core.calendar.package_difference`)."""
     if not path.is_file():
         raise InputFileError(path, "no such calendar supplement file ([workspace] calendar in xinyong.toml)")
     data = config.parse_toml(path.read_text(encoding="utf-8"), path)
     config.check_keys(path, "", data, ("year",))
     years = data.get("year", [])
     if not isinstance(years, list):
-        raise InputFileError(path, f"[[year]]: must be one [[year]] table per year, not {years!r}")
-    first, last = known_years()
-    found: dict[int, tuple[frozenset[dt.date], frozenset[dt.date]]] = {}
+        raise InputFileError(path, f"[[year]]: must be one [[year]] table per notice, not {years!r}")
+    notices: list[Notice] = []
     for n, raw in enumerate(years, start=1):
-        section = f"[[year]] {n}"
-        table = config.table(path, section, raw)
-        config.check_keys(path, section, table, CALENDAR_YEAR_KEYS)
-        year = table.get("year")
-        if not isinstance(year, int) or isinstance(year, bool):
-            raise InputFileError(path, f"{section}: year: must be a year such as 2027, not {year!r}")
-        if first <= year <= last:
+        notice, section = _notice(path, n, raw)
+        if any(earlier.year == notice.year for earlier in notices):
+            raise InputFileError(path, f"{section}: year {notice.year} is listed twice")
+        try:
+            check_notice(notice)
+        except NoticeError as exc:
+            where = section if exc.holiday is None else _holiday_section(section, exc.holiday, notice)
+            raise InputFileError(path, f"{where}: {exc.key}: {exc.problem}") from None
+        difference = package_difference(notice) if package_knows(notice.year) else None
+        if difference:
             raise InputFileError(
-                path, f"{section}: year {year}: the installed chinese-calendar covers {first}–{last} already"
+                path, f"{section}: disagrees with {package()}, which knows {notice.year}: {difference}"
             )
-        if year in found:
-            raise InputFileError(path, f"{section}: year {year} is listed twice")
-        config.text(path, f"{section}: notice", table.get("notice", ""))
-        holidays = _days(path, section, "holidays", table.get("holidays", []), year, weekend=False)
-        workdays = _days(path, section, "workdays", table.get("workdays", []), year, weekend=True)
-        both = sorted(holidays & workdays)
-        if both:
-            raise InputFileError(path, f"{section}: {both[0]} is both a holiday and a working day")
-        found[year] = (holidays, workdays)
-    return Supplement(
-        years=frozenset(found),
-        holidays=frozenset(d for h, _ in found.values() for d in h),
-        workdays=frozenset(d for _, w in found.values() for d in w),
+        notices.append(notice)
+    return Supplement(tuple(notices))
+
+
+def _holiday_section(section: str, n: int, notice: Notice) -> str:
+    return f"{section}: [[year.holiday]] {n} ({notice.holidays[n - 1].name})"
+
+
+def _notice(path: Path, n: int, raw: object) -> tuple[Notice, str]:
+    section = f"[[year]] {n}"
+    table = config.table(path, section, raw)
+    year = table.get("year")
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise InputFileError(path, f"{section}: year: must be a year such as 2027, not {year!r}")
+    section = f"{section} ({year})"
+    config.check_keys(path, section, table, CALENDAR_YEAR_KEYS)
+    for key in ("notice", "published"):
+        if key not in table:
+            raise InputFileError(path, f"{section}: {key}: missing ({CALENDAR_HINTS[key]})")
+    holidays = table.get("holiday", [])
+    if not isinstance(holidays, list):
+        raise InputFileError(
+            path, f"{section}: holiday: must be one [[year.holiday]] table per holiday, not {holidays!r}"
+        )
+    parsed = []
+    for m, raw_item in enumerate(holidays, start=1):
+        where = f"{section}: [[year.holiday]] {m}"
+        item = config.table(path, where, raw_item)
+        config.check_keys(path, where, item, CALENDAR_HOLIDAY_KEYS)
+        name = config.text(path, f"{where}: name", item.get("name", "")).strip()
+        where += f" ({name})" if name else ""
+        for key in ("name", "start", "end"):
+            if not item.get(key):
+                raise InputFileError(path, f"{where}: {key}: missing ({CALENDAR_HINTS[key]})")
+        stated = item.get("days")
+        if stated is not None:
+            stated = config.whole(path, f"{where}: days", stated)
+        workdays = item.get("workdays", [])
+        if not isinstance(workdays, list):
+            raise InputFileError(path, f"{where}: workdays: must be a list of dates, not {workdays!r}")
+        parsed.append(
+            Holiday(
+                name,
+                _day(path, f"{where}: start", item["start"]),
+                _day(path, f"{where}: end", item["end"]),
+                tuple(_day(path, f"{where}: workdays", day) for day in workdays),
+                stated,
+            )
+        )
+    notice = Notice(
+        year,
+        config.text(path, f"{section}: notice", table["notice"]).strip(),
+        _day(path, f"{section}: published", table["published"]),
+        tuple(parsed),
+        config.text(path, f"{section}: source", table.get("source", "")).strip(),
     )
+    return notice, section
 
 
-def _days(where: Path, section: str, key: str, value: object, year: int, *, weekend: bool) -> frozenset[dt.date]:
-    if not isinstance(value, list):
-        raise InputFileError(where, f"{section}: {key}: must be a list of dates, not {value!r}")
-    days: set[dt.date] = set()
-    for item in value:
-        day = item if isinstance(item, dt.date) and not isinstance(item, dt.datetime) else None
-        if isinstance(item, str):
-            try:
-                day = dt.date.fromisoformat(item)
-            except ValueError:
-                day = None
-        if day is None:
-            raise InputFileError(where, f"{section}: {key}: not a date YYYY-MM-DD: {item!r}")
-        if day.year != year:
-            raise InputFileError(where, f"{section}: {key}: {day} is not in {year}")
-        if (day.weekday() >= 5) != weekend:
-            kind = "a weekend day is off anyway" if not weekend else "a weekday is a working day anyway"
-            raise InputFileError(where, f"{section}: {key}: {day} is a {day:%A}: {kind}")
-        days.add(day)
-    return frozenset(days)
+def _day(where: Path, key: str, value: object) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InputFileError(where, f"{key}: not a date YYYY-MM-DD: {value!r}")
 
 
 # -- finding ----------------------------------------------------------------------------------------
