@@ -21,7 +21,7 @@ def rows(shown: str) -> list[list[str]]:
     return [[cell.strip() for cell in line.split("│")[1:-1]] for line in shown.splitlines() if line.startswith("│")]
 
 
-def test_results_summary_counts_states_lists_the_overdue_and_says_when_a_deadline_is_unknown() -> None:
+def test_results_summary_counts_states_lists_the_overdue_and_never_hides_an_unknown_deadline() -> None:
     status = pl.DataFrame(
         {
             "plan": ["P01", "P01", "P02"],
@@ -31,11 +31,19 @@ def test_results_summary_counts_states_lists_the_overdue_and_says_when_a_deadlin
             "overdue": [True, False, False],
         }
     )
-    assert rows(text(results_summary(status, "330802-2026-11", dt.date(2026, 11, 27)))) == [
-        ["待录入", "2", "1", "2026-11-20 (1 unknown: no official calendar yet)"],
+    shown = text(results_summary(status, "330802-2026-11", dt.date(2026, 11, 27)))
+    assert shown.splitlines()[0].rstrip() == "轮次 330802-2026-11 检查结果（2026-11-27）"
+    assert [cell.strip() for cell in shown.splitlines()[2].split("┃")[1:-1]] == [
+        "状态",
+        "目标数",
+        "逾期",
+        "最晚公示截止日期",
+    ]
+    assert rows(shown) == [
+        ["待录入", "2", "1", "未知（1 项截止日期未知）"],  # not 2026-11-20: the unknown one is later than that
         ["待公示", "0", "0", "—"],
         ["已公示", "1", "0", "2026-12-01"],
-        ["overdue P01 91330802725854134A", "待录入", "", "2026-11-20"],
+        ["逾期 P01 91330802725854134A", "待录入", "", "2026-11-20"],
     ]
 
 

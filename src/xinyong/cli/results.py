@@ -41,13 +41,18 @@ def results_status_command(
     out_dir: _OUT,
     today: Annotated[str | None, typer.Option(help="Judge deadlines on this day (default: today).")] = None,
 ) -> None:
-    """Pending, overdue and published results, with due dates in official working days."""
+    """Pending, overdue and published results, with due dates in official working days (unknown ones counted)."""
     from xinyong.core.calendar import NO_SUPPLEMENT
     from xinyong.reports.summary import results_summary
     from xinyong.results.run import write_status
+    from xinyong.results.status import unknown_note
 
     day = _date(today, "--today") or dt.date.today()
     found = workspace()
-    status, target = write_status(out_dir, round_id, day, found.supplement() if found else NO_SUPPLEMENT)
+    supplement = found.supplement() if found else NO_SUPPLEMENT
+    status, target = write_status(out_dir, round_id, day, supplement)
     out.print(results_summary(status, round_id, day))
-    out.print(f"Every target with its status and due date: {target}")
+    note = unknown_note(status, supplement)
+    if note:
+        out.print(note, markup=False, soft_wrap=True)
+    out.print(f"每个目标的状态与公示截止日期：{target}", markup=False, soft_wrap=True)

@@ -28,10 +28,11 @@ def ingest_summary(reports: Mapping[str, TableReport], out_dir: Path) -> RichTab
 
 
 def results_summary(status: pl.DataFrame, round_id: RoundId, today: dt.date) -> RichTable:
-    """Counts per state, then every overdue target, and a note when a due date is unknown."""
-    table = RichTable(title=f"Results of round {round_id} on {today}", title_justify="left")
-    for header in ("status", "targets", "overdue", "latest due"):
-        table.add_column(header, justify="left" if header == "status" else "right")
+    """Counts per state, the latest due date (未知 when any is unknown: it is later than every known one), then every
+    overdue target."""
+    table = RichTable(title=f"轮次 {round_id} 检查结果（{today}）", title_justify="left")
+    for header in ("状态", "目标数", "逾期", "最晚公示截止日期"):
+        table.add_column(header, justify="left" if header == "状态" else "right")
     for state in ("待录入", "待公示", "已公示"):
         part = status.filter(pl.col("status") == state)
         unknown = part["due"].null_count()
@@ -40,10 +41,10 @@ def results_summary(status: pl.DataFrame, round_id: RoundId, today: dt.date) -> 
             state,
             f"{part.height:,}",
             f"{part['overdue'].sum():,}",
-            (str(latest) if latest else "—") + (f" ({unknown} unknown: no official calendar yet)" if unknown else ""),
+            f"未知（{unknown} 项截止日期未知）" if unknown else str(latest) if latest else "—",
         )
     for row in status.filter(pl.col("overdue")).head(50).iter_rows(named=True):
-        table.add_row(f"  overdue {row['plan']} {row['uscc']}", row["status"], "", str(row["due"]))
+        table.add_row(f"  逾期 {row['plan']} {row['uscc']}", row["status"], "", str(row["due"]))
     return table
 
 

@@ -9,7 +9,8 @@ is written.  Importing the same file again adds nothing.  An import holds the ro
 refused with the pid of the first, never merged with it, so no result is lost; run it again.
 
 ``results_status`` reads a round's teams, results and the log and lists, for each staffed target,
-whether its result is awaited, recorded or published, with its due date (:mod:`xinyong.results.status`).
+whether its result is awaited, recorded or published, with its due date or, where the official calendar of
+that time is not out yet, the year that is missing (:mod:`xinyong.results.status`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from xinyong.ingest.contract import results_form
 from xinyong.ingest.validate import validate_table
 from xinyong.publish import translog
 from xinyong.results.check import PROBLEM_COLUMNS, RoundContext, check_rows, current_results
-from xinyong.results.status import status_of
+from xinyong.results.status import status_of, status_table
 from xinyong.rounds.staffing import read_staffing
 from xinyong.rounds.stage import Stage, changing, require
 from xinyong.workspace import fsio
@@ -120,8 +121,9 @@ def results_status(
 def write_status(
     out: Path, round_id: RoundId, today: dt.date, supplement: Supplement = NO_SUPPLEMENT
 ) -> tuple[pl.DataFrame, Path]:
-    """The round's status, also written to ``results/status.csv`` (UTF-8 with BOM) for Excel."""
+    """The round's status, also written to ``results/status.csv`` (UTF-8 with BOM, Chinese headers and values) for
+    Excel (:func:`xinyong.results.status.status_table`)."""
     status = results_status(out, round_id, today, supplement=supplement)
     target = RoundPaths(out, round_id).results / RESULTS_STATUS
-    fsio.write_csv(target, status, bom=True)
+    fsio.write_csv(target, status_table(status, round_id.last_day), bom=True)
     return status, target
