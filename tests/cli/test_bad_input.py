@@ -24,6 +24,7 @@ import polars as pl
 import pytest
 import typer
 
+import xinyong
 from tests.cli.conftest import run
 from tests.conftest import APPROVED_AT, CHAMPION, NOVEMBER, PLANS, POLICY
 from tests.rounds.hand_round import P01, P02, write_round
@@ -240,6 +241,14 @@ def workspace(*extra: str) -> Callable[[Given], None]:
         made.file.write_text(made.file.read_text(encoding="utf-8") + "".join(f"{line}\n" for line in extra), "utf-8")
 
     return setup
+
+
+def in_package(path: Path) -> str:
+    package = Path(xinyong.__file__).resolve().parent
+    return (
+        f"{path}: is inside the installed xinyong package ({package}), whose shipped defaults are package data that no "
+        "command changes; write the output elsewhere (a workspace's models/ for a champion)"
+    )
 
 
 def no_workspace(option: str) -> str:
@@ -573,6 +582,15 @@ CASES = [
         lambda g: f"{g.file}: is a file, not a folder to write into",
     ),
     Case(
+        "model train",
+        "--out inside the package",
+        lambda g: [
+            *("model", "train", "--table", g.features, "--label", "dishonest_listed"),
+            *("--out", MODELS / "experiment", "--data-dir", g.tmp / "data"),
+        ],
+        lambda g: in_package(MODELS / "experiment"),
+    ),
+    Case(
         "model score",
         "--model a clean folder",
         lambda g: ["model", "score", "--model", g.clean, "--table", g.features, "--out", g.tmp / "s.parquet"],
@@ -606,12 +624,52 @@ CASES = [
     ),
     Case(
         "model promote",
-        "a generic-mode model",
+        "a generic-mode model's version without --generic",
         lambda g: ["model", "promote", "1", "--data-dir", g.store, "--models", g.tmp / "models"],
         lambda g: (
-            "model version 1: a generic-mode model (trained with --table) cannot be champion; the monthly "
-            "tiers need a region-mode model (`xinyong model train --clean …`)"
+            f"model version 1 of xinyong-risk is not in the registry at sqlite:///{g.store.resolve()}/mlflow/"
+            "mlflow.db (a generic-mode model is promoted with --generic)"
         ),
+    ),
+    Case(
+        "model promote",
+        "--generic without --models",
+        lambda g: ["model", "promote", "1", "--generic", "--data-dir", g.store],
+        lambda g: (
+            "--models: give the folder to export a generic-mode champion to; the workspace's models/ holds the "
+            "regulator's champion"
+        ),
+    ),
+    Case(
+        "model promote",
+        "--generic into the workspace's models/",
+        lambda g: [
+            "--workspace",
+            g.tmp / "ws",
+            "model",
+            "promote",
+            "1",
+            "--generic",
+            "--models",
+            g.tmp / "ws" / "models",
+        ],
+        lambda g: (
+            f"--models: {g.tmp / 'ws' / 'models'} is the workspace's models/, which holds the regulator's champion; "
+            "export a generic-mode model to a folder of its own"
+        ),
+        setup=workspace(),
+    ),
+    Case(
+        "model promote",
+        "--force without --reason",
+        lambda g: ["model", "promote", "1", "--generic", "--force", "--data-dir", g.store, "--models", g.tmp / "m"],
+        lambda g: "--force needs --reason '…': why the gates are overridden is recorded with the champion",
+    ),
+    Case(
+        "model promote",
+        "--models the shipped champion (package data)",
+        lambda g: ["model", "promote", "1", "--data-dir", g.store, "--models", MODELS],
+        lambda g: in_package(MODELS),
     ),
     Case(
         "model promote",
