@@ -60,7 +60,7 @@ class RoundStateError(XinyongError):
 
 
 class CalendarUnavailableError(XinyongError):
-    """The official calendar of ``year`` is neither in the installed chinese-calendar nor in the workspace's
+    """The official calendar of a year is neither in the installed chinese-calendar nor in the workspace's
     calendar supplement."""
 
     def __init__(self, year: int, problem: str) -> None:
