@@ -28,6 +28,7 @@ import xinyong
 from tests.cli.conftest import run
 from tests.conftest import APPROVED_AT, CHAMPION, NOVEMBER, PLANS, POLICY
 from tests.rounds.hand_round import P01, P02, write_round
+from tests.workspace.notices import FIXTURE_2027, NOTICE_2026
 from xinyong.cli import app
 from xinyong.core.ids import FORM
 from xinyong.draw.plans import CountAllocation
@@ -249,6 +250,20 @@ def in_package(path: Path) -> str:
         f"{path}: is inside the installed xinyong package ({package}), whose shipped defaults are package data that no "
         "command changes; write the output elsewhere (a workspace's models/ for a champion)"
     )
+
+
+def calendar_supplement(text: str) -> Callable[[Given], None]:
+    """A workspace in ``ws/`` whose xinyong.toml names ``calendar.toml``, holding ``text``."""
+
+    def setup(g: Given) -> None:
+        from xinyong.workspace.settings import create_workspace
+
+        made = create_workspace(g.tmp / "ws", ["330802"])
+        settings = made.file.read_text(encoding="utf-8")
+        made.file.write_text(settings.replace('# calendar = "calendar.toml"', 'calendar = "calendar.toml"'), "utf-8")
+        (made.root / "calendar.toml").write_text(text, encoding="utf-8")
+
+    return setup
 
 
 def no_workspace(option: str) -> str:
@@ -1290,6 +1305,28 @@ CASES = [
         "a round not finalised",
         lambda g: ["results", "status", "--round", DECEMBER, "--out", g.tmp / "out"],
         lambda g: not_framed(g.tmp / "out", "results status", "finalised"),
+    ),
+    Case(
+        "results status",
+        "a calendar supplement with a weekday as a make-up working day",
+        lambda g: ["--workspace", g.tmp / "ws", "results", "status", "--round", NOV],
+        lambda g: (
+            f"{g.tmp / 'ws' / 'calendar.toml'}: [[year]] 1 (2027): [[year.holiday]] 2 (春节): workdays: 2027-02-22 is "
+            "a 周一: a weekday is a working day anyway (调休上班 is a weekend day)"
+        ),
+        setup=calendar_supplement(FIXTURE_2027.replace("workdays = [2027-02-20]", "workdays = [2027-02-22]")),
+    ),
+    Case(
+        "results status",
+        "a calendar supplement that disagrees with chinese-calendar",
+        lambda g: ["--workspace", g.tmp / "ws", "results", "status", "--round", NOV],
+        lambda g: (
+            f"{g.tmp / 'ws' / 'calendar.toml'}: [[year]] 1 (2026): disagrees with chinese-calendar 1.11.0, which knows "
+            "2026: 2026-02-28 (周六) is a day off by this notice but a working day in chinese-calendar 1.11.0"
+        ),
+        setup=calendar_supplement(
+            NOTICE_2026.replace("workdays = [2026-02-14, 2026-02-28]", "workdays = [2026-02-14]")
+        ),
     ),
     # -- publish ------------------------------------------------------------------------------------
     Case(
