@@ -867,9 +867,9 @@ CASES = [
         "--tiers of another division",
         lambda g: _frame(g, tiers=g.tmp / "internal" / "tiers.parquet"),
         lambda g: (
-            f"{g.tmp / 'internal' / 'tiers.parquet'}: a tier file of division 330803 "
+            f"{g.tmp / 'internal' / 'tiers.parquet'}: a tier file of division 330803 衢州市衢江区 "
             f"({pl.read_parquet(g.tiers).height:,} of {pl.read_parquet(g.tiers).height:,} firms' USCCs, positions "
-            f"3–8), not of round {DECEMBER}'s division 330802"
+            f"3–8), not of round {DECEMBER}'s division 330802 衢州市柯城区"
         ),
         setup=tiers_with(pl.concat_str(pl.col("uscc").str.slice(0, 2), pl.lit("330803"), pl.col("uscc").str.slice(8))),
     ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -135,7 +136,7 @@ def test_a_workspace_list_of_towns_replaces_the_shipped_one(small_region: Path, 
     """A workspace that lists its towns (xinyong.toml [[town]]): a registry row of a town it does not
     list is quarantined, as is one of a station none of its towns has."""
     listed = tuple(t for t in contract.shipped_towns() if t.town != "府山街道")  # 白云街道 keeps 府山市场监管所
-    listed = tuple(contract.Town(t.town, t.grid, "白云所") if t.town == "白云街道" else t for t in listed)
+    listed = tuple(replace(t, station="白云所") if t.town == "白云街道" else t for t in listed)
     ingest(small_region, tmp_path / "clean", today=INGEST_DAY, towns=listed)
     firms = pl.read_parquet(small_region / "enterprises.parquet")
     rejected = pl.read_csv(tmp_path / "clean" / "quarantine" / "enterprises.csv", infer_schema=False)

@@ -20,11 +20,16 @@ def generate(
     end_month: Annotated[str, typer.Option(help="Last month of history, YYYY-MM.")] = "2026-10",
     seed: Annotated[int, typer.Option(help="Random seed; the output depends only on it and the sizes.")] = 20261127,
 ) -> None:
-    """Write a realistic raw region (柯城区-like): one table per department, plus truth/."""
+    """Write a realistic raw region: one table per department, plus truth/. In a workspace, the region of its
+    divisions and towns (a city workspace's: several districts); else the default 柯城区-like region."""
+    from xinyong.ingest.contract import shipped_towns
     from xinyong.reports.progress import Bars
     from xinyong.synth import RegionSpec, generate_region
 
-    metadata = generate_region(out_dir, RegionSpec(enterprises, months, end_month, seed, burn_in), Bars())
+    found = workspace()
+    towns = found.region_towns() if found is not None else ()
+    spec = RegionSpec(enterprises, months, end_month, seed, burn_in, () if towns == shipped_towns() else towns)
+    metadata = generate_region(out_dir, spec, Bars())
     out.print(f"Wrote {sum(metadata.rows.values()):,} rows in {len(metadata.rows)} tables to {out_dir}")
 
 
@@ -57,7 +62,7 @@ def ingest(
     from xinyong.reports.summary import ingest_summary
 
     found = workspace()
-    towns = found.towns if found is not None else ()
+    towns = found.region_towns() if found is not None else ()
     reports = run(
         raw_dir,
         out_dir,

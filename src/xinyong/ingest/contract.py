@@ -6,10 +6,11 @@ writes to it, and ``docs/data-contract.md`` is rendered from it (:mod:`xinyong.i
 departments of a district already keep: market registration (市场监管), tax (税务), human resources
 and social security (人社), courts (法院), ecology and environment (生态环境), 12315 complaints, and
 past 双随机 rounds. Enumerations come from the reference lists shipped in ``xinyong/reference/``
-(GB/T 4754-2017 industry divisions, the default region's towns) and from :mod:`xinyong.core.codes`
-(tiers, result codes, departments).  A workspace that lists its own towns and stations
-(``[[town]]`` in ``xinyong.toml``, :mod:`xinyong.workspace.settings`) is checked against those
-instead of the default region's: :func:`tables` takes them.
+(GB/T 4754-2017 industry divisions) and from :mod:`xinyong.core.codes` (tiers, result codes,
+departments).  The towns, grids and stations a registry row may name are not the contract's: they are
+the workspace's (``[[town]]`` in ``xinyong.toml``, :mod:`xinyong.workspace.settings`), which
+:func:`tables` takes; the default region's towns (``reference/towns.csv``, the 18 乡镇(街道) of 330802
+衢州市柯城区 with their grids and stations) stand in only for that division, and when none are given.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ DateOrder = tuple[str, str]
 
 ENTITY_TYPES = ("有限责任公司", "股份有限公司", "个人独资企业", "合伙企业", "个体工商户", "农民专业合作社", "分支机构")
 STATUSES = ("存续", "吊销", "注销", "迁出")
-GRIDS = ("东", "南", "西", "北")
 TAX_RATINGS = ("A", "B", "M", "C", "D")
 STAFF_TYPES = ("执法人员", "专家", "辅助人员")
 ABNORMAL_REASONS = (
@@ -127,17 +127,20 @@ def industry_codes() -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Town:
-    """A town (乡镇/街道) of a district, with its supervision grid and its market-supervision station."""
+    """A town (乡镇/街道) of a county-level division (GB/T 2260 code), with its supervision grid and its
+    market-supervision station."""
 
     town: str
     grid: str
     station: str
+    division: str
 
 
 @cache
 def shipped_towns() -> tuple[Town, ...]:
-    """The default region's towns (``reference/towns.csv``)."""
-    return tuple(Town(row["town"], row["grid"], row["station"]) for row in reference_rows("towns.csv"))
+    """The default region's towns (``reference/towns.csv``): those of 330802 衢州市柯城区."""
+    rows = reference_rows("towns.csv")
+    return tuple(Town(row["town"], row["grid"], row["station"], row["division"]) for row in rows)
 
 
 def towns(listed: tuple[Town, ...] = ()) -> tuple[str, ...]:
@@ -148,6 +151,16 @@ def towns(listed: tuple[Town, ...] = ()) -> tuple[str, ...]:
 def stations(listed: tuple[Town, ...] = ()) -> tuple[str, ...]:
     """The stations of the ``listed`` towns (or the shipped ones), sorted."""
     return tuple(sorted({t.station for t in listed or shipped_towns()}))
+
+
+def grids(listed: tuple[Town, ...] = ()) -> tuple[str, ...]:
+    """The supervision grids of the ``listed`` towns (or the shipped ones: 东/南/西/北): grids named by a
+    direction first, in the customary order 东, 南, 西, 北, 中, then the others in the order first listed."""
+    found = dict.fromkeys(t.grid for t in listed or shipped_towns())
+    return tuple(sorted(found, key=lambda grid: _COMPASS.index(grid) if grid in _COMPASS else len(_COMPASS)))
+
+
+_COMPASS = ("东", "南", "西", "北", "中")
 
 
 def reference_rows(filename: str) -> list[dict[str, str]]:
@@ -211,8 +224,9 @@ def results_form() -> Table:
 
 @cache
 def tables(listed: tuple[Town, ...] = ()) -> tuple[Table, ...]:
-    """Every raw table, in the order ingest validates them (referenced tables first); a registry's town
-    and station must be of the ``listed`` towns (a workspace's), or of the shipped ones when none are."""
+    """Every raw table, in the order ingest validates them (referenced tables first); a registry's town,
+    grid and station, and an inspector's grid, must be of the ``listed`` towns (a workspace's), or of the
+    shipped ones when none are."""
     date: Kind = "date"
     return (
         Table(
@@ -230,9 +244,15 @@ def tables(listed: tuple[Town, ...] = ()) -> tuple[Table, ...]:
                 ),
                 _money("registered_capital", "注册资本(万元)", "注册资本或资金数额，万元，≥ 0"),
                 Column("established", "成立日期", date, "营业执照成立日期"),
-                Column("town", "乡镇(街道)", "string", "住所所在乡镇(街道)", allowed=towns(listed)),
-                Column("grid", "监管网格", "string", "东/南/西/北", allowed=GRIDS),
-                Column("station", "属地市场监管所", "string", "住所所属市场监管所", allowed=stations(listed)),
+                Column("town", "乡镇(街道)", "string", "住所所在乡镇(街道)；工作区所列之一", allowed=towns(listed)),
+                Column("grid", "监管网格", "string", "所在乡镇(街道)的监管网格；工作区所列之一", allowed=grids(listed)),
+                Column(
+                    "station",
+                    "属地市场监管所",
+                    "string",
+                    "住所所属市场监管所；工作区所列之一",
+                    allowed=stations(listed),
+                ),
                 Column("status", "登记状态", "string", "存续/吊销/注销/迁出", allowed=STATUSES),
                 Column("status_date", "状态变更日期", date, "吊销、注销或迁出日期；存续为空", required=False),
                 Column(
@@ -297,7 +317,7 @@ def tables(listed: tuple[Town, ...] = ()) -> tuple[Table, ...]:
                     required=False,
                 ),
                 Column("station", "所属单位", "string", "市场监管所或部门执法队", pattern=r"^\S.{1,39}$"),
-                Column("grid", "所属网格", "string", "东/南/西/北", allowed=GRIDS),
+                Column("grid", "所属网格", "string", "所属监管网格", allowed=grids(listed)),
                 Column("pool_level", "名录库层级", "int", "0 本级，1 上级/跨区，依此类推", minimum=0, maximum=3),
                 Column(
                     "division",

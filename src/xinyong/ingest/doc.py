@@ -72,7 +72,10 @@ def _reference_lists() -> str:
     lines = [
         "## Reference lists",
         "",
-        "### 乡镇(街道), grids and stations (`reference/towns.csv`)",
+        "### 乡镇(街道), grids and stations of 330802 衢州市柯城区 (`reference/towns.csv`)",
+        "",
+        "A registry row's town, grid and station are those a workspace lists (`[[town]]`, docs/workspace.md);"
+        " this list, the default region's, stands in for division 330802 when a workspace lists none of its towns.",
         "",
         "| town | kind | grid | station |",
         "|---|---|---|---|",
