@@ -230,13 +230,14 @@ def make_folder(*parts: str) -> Callable[[Given], None]:
     return setup
 
 
-def workspace(*extra: str) -> Callable[[Given], None]:
-    """A workspace in ``ws/`` made by `xinyong init`, with ``extra`` lines appended to its xinyong.toml."""
+def workspace(*extra: str, divisions: tuple[str, ...] = ("330802",)) -> Callable[[Given], None]:
+    """A workspace in ``ws/`` made by `xinyong init` for ``divisions``, with ``extra`` lines appended to its
+    xinyong.toml."""
 
     def setup(g: Given) -> None:
         from xinyong.workspace.settings import create_workspace
 
-        made = create_workspace(g.tmp / "ws", ["330802"])
+        made = create_workspace(g.tmp / "ws", list(divisions))
         made.file.write_text(made.file.read_text(encoding="utf-8") + "".join(f"{line}\n" for line in extra), "utf-8")
 
     return setup
@@ -466,6 +467,21 @@ CASES = [
     ),
     Case(
         "init",
+        "--division not on 民政部's list",
+        lambda g: ["init", g.tmp / "ws", "--division", "330899"],
+        lambda g: (
+            "--division: 330899 is not a division of GB/T 2260, 民政部 2024年县以上行政区划代码; the nearest are "
+            "330881 衢州市江山市, 330825 衢州市龙游县, 330824 衢州市开化县"
+        ),
+    ),
+    Case(
+        "init",
+        "--division of two provinces",
+        lambda g: ["init", g.tmp / "ws", "--division", "330802", "--division", "110101"],
+        lambda g: "--division: 330802, 110101 are of different provinces; a workspace's rounds are of one division",
+    ),
+    Case(
+        "init",
         "--division missing",
         lambda g: ["init", g.tmp / "ws"],
         lambda g: "Missing option '--division'.",
@@ -503,10 +519,45 @@ CASES = [
             *("--tiers", g.tiers, "--clean", g.clean),
         ],
         lambda g: (
-            f"--round: round 330801-2026-12 is of division 330801, but the workspace {g.tmp / 'ws'} is for 330802 "
-            "(its xinyong.toml names no plans for 330801)"
+            f"--round: round 330801-2026-12 is of division 330801, but the workspace {g.tmp / 'ws'} runs the rounds "
+            "of 330802 衢州市柯城区: --round 330802-2026-12"
         ),
         setup=workspace(),
+    ),
+    Case(
+        "round frame",
+        "--round of a district in a city workspace",
+        lambda g: [
+            *("--workspace", g.tmp / "ws", "round", "frame", "--round", DECEMBER),
+            *("--tiers", g.tiers, "--clean", g.clean),
+        ],
+        lambda g: (
+            f"--round: round {DECEMBER} is of division 330802, but the workspace {g.tmp / 'ws'} runs the rounds of "
+            "330800 衢州市, over 330802, 330803: --round 330800-2026-12"
+        ),
+        setup=workspace(divisions=("330802", "330803")),
+    ),
+    Case(
+        "ingest",
+        "a workspace division without towns",
+        lambda g: ["--workspace", g.tmp / "ws", "ingest", g.tmp / "raw", "--out", g.tmp / "clean"],
+        lambda g: (
+            f"{g.tmp / 'ws' / 'xinyong.toml'}: [[town]]: no town of division 330803 衢州市衢江区 is listed; list each "
+            'of its 乡镇(街道) as a [[town]] table with town, grid, station and division = "330803" '
+            "(docs/workspace.md, Towns)"
+        ),
+        setup=lambda g: (workspace(divisions=("330802", "330803"))(g), (g.tmp / "raw").mkdir()),
+    ),
+    Case(
+        "generate",
+        "a workspace division without towns",
+        lambda g: ["--workspace", g.tmp / "ws", "generate", "--out", g.tmp / "region"],
+        lambda g: (
+            f"{g.tmp / 'ws' / 'xinyong.toml'}: [[town]]: no town of division 330803 衢州市衢江区 is listed; list each "
+            'of its 乡镇(街道) as a [[town]] table with town, grid, station and division = "330803" '
+            "(docs/workspace.md, Towns)"
+        ),
+        setup=workspace(divisions=("330803",)),
     ),
     Case(
         "round frame",

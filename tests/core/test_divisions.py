@@ -70,13 +70,13 @@ def test_the_hierarchy_is_read_from_the_code() -> None:
         ("330802", None),
         (
             "330899",
-            "330899 is not a division of GB/T 2260, 民政部 2024年县以上行政区划代码; the nearest are 330881 衢州市江山市, "
-            "330825 衢州市龙游县, 330824 衢州市开化县",
+            "330899 is not a division of GB/T 2260, 民政部 2024年县以上行政区划代码; the nearest are "
+            "330881 衢州市江山市, 330825 衢州市龙游县, 330824 衢州市开化县",
         ),
         (
             "330103",  # 下城区, merged into 上城区 and 拱墅区 in 2021
-            "330103 is not a division of GB/T 2260, 民政部 2024年县以上行政区划代码; the nearest are 330102 杭州市上城区, "
-            "330105 杭州市拱墅区, 330100 杭州市",
+            "330103 is not a division of GB/T 2260, 民政部 2024年县以上行政区划代码; the nearest are "
+            "330102 杭州市上城区, 330105 杭州市拱墅区, 330100 杭州市",
         ),
         (
             "33080",
