@@ -24,6 +24,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from xinyong.core import divisions
 from xinyong.core.codes import DEPARTMENTS, TIERS
 from xinyong.draw.allocation import exact
 from xinyong.draw.plans import (
@@ -82,6 +83,9 @@ def read_plans(path: Path, items: Mapping[str, Item] | None = None, grids: Colle
     division = config.text(path, "division", data.get("division", ""))
     if not re.fullmatch(r"\d{6}", division):
         raise InputFileError(path, f"division must be a 6-digit code, not {division!r}")
+    problem = divisions.problem(division)
+    if problem:
+        raise InputFileError(path, f"division: {problem}")
     plans: list[Plan] = []
     seen: set[str] = set()
     for n, raw in enumerate(config.tables(path, "plan", data.get("plan", [])), start=1):
