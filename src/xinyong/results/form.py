@@ -3,8 +3,8 @@ canonical before the form's rules are checked (pure).
 
 Every cell is trimmed.  The cells that hold codes — 抽查批次, 计划编号, 统一社会信用代码, 检查人员编号, the two
 dates, 检查结果代码 and 更正记录号 — are also NFKC-normalised (Unicode UAX #15: full-width letters, digits and
-punctuation such as ``Ａ``, ``；``, ``，`` and the ideographic space become their ASCII forms) and upper-cased;
-free text (市场主体名称, 检查人员姓名, 备注) is kept as written.  Then:
+punctuation such as ``Ａ``, ``；``, ``，`` and the ideographic space become their ASCII forms), and those of letters
+upper-cased; free text (市场主体名称, 检查人员姓名, 备注) is kept as written.  Then:
 
 - **A row is 待录入 (pending)** when 检查开始日期, 检查完成日期, 检查结果代码, 更正记录号 and 备注 are all empty:
   its result has not come back yet.  It is reported, never rejected, so a form can be imported in batches as the
@@ -39,14 +39,15 @@ from xinyong.ingest.contract import ID_PATTERNS
 from xinyong.results.check import PROBLEM_COLUMNS
 from xinyong.workspace.tables import LINE
 
-# The columns whose cells are codes (normalised), and those whose cells are free text (only trimmed).
+# The columns whose cells are codes (normalised; those of letters also upper-cased); the others are free text.
 CODED = ("round", "plan", "uscc", "team", "started", "ended", "codes", "corrects")
+LETTERS = ("plan", "uscc", "team", "codes", "corrects")
 # A row with none of these filled in is 待录入.
 RESULT_FIELDS = ("started", "ended", "codes", "corrects", "remarks")
 SEPARATORS = re.compile(r"[;,、\s]+")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
-_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_TIME = r"(?:[ Tt]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _DATES = (
     re.compile(rf"^(\d{{4}})([-/.])(\d{{1,2}})\2(\d{{1,2}}){_TIME}$"),
     re.compile(rf"^(\d{{4}})()年(\d{{1,2}})月(\d{{1,2}})日?{_TIME}$"),
@@ -95,7 +96,7 @@ def read_rows(raw: pl.DataFrame, columns: tuple[str, ...]) -> FormRows:
     problems: list[tuple[int, str, str, str]] = []
     rounds: set[str] = set()
     for row in raw.iter_rows(named=True):
-        cells = {c: _trimmed(row[c], c in CODED) for c in columns}
+        cells = {c: _trimmed(row[c], c) for c in columns}
         if cells["round"]:
             rounds.add(cells["round"])
         if not any(cells[c] for c in RESULT_FIELDS):
@@ -196,11 +197,11 @@ def _read(cells: dict[str, str | None]) -> dict[str, str]:
     return read
 
 
-def _trimmed(value: object, coded: bool) -> str | None:
+def _trimmed(value: object, column: str) -> str | None:
     if value is None:
         return None
-    text = unicodedata.normalize("NFKC", str(value)).upper() if coded else str(value)
-    return text.strip() or None
+    text = unicodedata.normalize("NFKC", str(value)) if column in CODED else str(value)
+    return (text.upper() if column in LETTERS else text).strip() or None
 
 
 def _parts(text: str) -> list[str]:
