@@ -15,15 +15,18 @@ HEADER = f"""# Data contract (raw input tables)
 
 `xinyong ingest RAW_DIR --out CLEAN_DIR [--encoding ENC]` reads one file per table from RAW_DIR,
 named after the table: `<table>.parquet`, `<table>.csv` or `<table>.xlsx` (the first found, in
-that order). Headers may be the English column names or the Chinese labels below. CSV files are
-UTF-8 (with or without BOM) unless `--encoding` says otherwise (e.g. `gbk`).
+that order). Headers may be the English column names or the Chinese labels below, on the first row
+that names them (title rows above it are passed over). CSV files are read as `--encoding` says (e.g.
+`gbk`), else as UTF-8 (with or without BOM) when their bytes are valid UTF-8, else as GB18030 (which
+contains GBK, what Excel on Chinese Windows saves).
 
 Every row either passes every rule and is written, typed, to `CLEAN_DIR/<table>.parquet`, or is
 written to `CLEAN_DIR/quarantine/<table>.csv` with `file, line, column, rule, value, detail` and
-the row as it was read. `line` is the line a person sees: CSV and xlsx count the header as line 1;
-Parquet counts records from 1. `CLEAN_DIR/manifest.json` records, per table, `input_rows =
-accepted + quarantined`. A whole-file problem (missing table or column, unreadable file, wrong
-encoding) is a one-line error naming the file, and CLEAN_DIR is left as it was.
+the row as it was read. `line` is the row Excel or LibreOffice shows (the header on its own row,
+blank rows counted; an entirely empty row is skipped); Parquet counts records from 1.
+`CLEAN_DIR/manifest.json` records, per table, `input_rows = accepted + quarantined`. A
+whole-file problem (missing table or column, unreadable file, wrong encoding) is a one-line
+error naming the file, and CLEAN_DIR is left as it was.
 
 ## Types
 | kind | written as | accepted |
