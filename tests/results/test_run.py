@@ -165,7 +165,11 @@ def test_a_correction_is_a_new_record_and_the_old_one_stays(out: Path, form: Pat
 
 
 def test_optional_columns_may_be_left_out_but_required_ones_may_not(out: Path, form: Path, tmp_path: Path) -> None:
-    slim = as_csv(form, tmp_path / "slim.csv", lambda f: f.drop(LABELS["name"], LABELS["corrects"], LABELS["remarks"]))
+    slim = as_csv(
+        form,
+        tmp_path / "slim.csv",
+        lambda f: f.drop(LABELS["name"], LABELS["team_names"], LABELS["corrects"], LABELS["remarks"]),
+    )
     assert import_results(out, slim, today=TODAY, now=NOW).added > 300
     broken = as_csv(form, tmp_path / "broken.csv", lambda f: f.drop(LABELS["team"]))
     with pytest.raises(InputFileError) as caught:
