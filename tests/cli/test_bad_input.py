@@ -1267,6 +1267,34 @@ CASES = [
     ),
     Case(
         "results import",
+        "--encoding that is no encoding",
+        lambda g: ["results", "import", g.tmp / "form.csv", "--out", g.november, "--encoding", "klingon"],
+        lambda g: f"{g.tmp / 'form.csv'}: unknown encoding 'klingon'",
+        setup=results_form_file(NOV),
+    ),
+    Case(
+        "results import",
+        "a form saved as Excel's UTF-16 Unicode text",
+        lambda g: ["results", "import", g.tmp / "form.csv", "--out", g.november],
+        lambda g: (
+            f"{g.tmp / 'form.csv'}: is UTF-16 text (Excel's “Unicode 文本”), not CSV; save it as CSV UTF-8 or CSV"
+        ),
+        setup=lambda g: (g.tmp / "form.csv").write_bytes("抽查批次\t计划编号\n".encode("utf-16")),
+    ),
+    Case(
+        "results import",
+        "a workbook with no sheet holding the form's header",
+        lambda g: ["results", "import", g.tmp / "form.xlsx", "--out", g.november],
+        lambda g: (
+            f"{g.tmp / 'form.xlsx'}: missing column round (抽查批次), team (检查人员编号), started (检查开始日期), "
+            "ended (检查完成日期), codes (检查结果代码)"
+        ),
+        setup=lambda g: pl.DataFrame({"说明": ["见附件"], "计划编号": ["P01"], "统一社会信用代码": ["x"]}).write_excel(
+            g.tmp / "form.xlsx"
+        ),
+    ),
+    Case(
+        "results import",
         "the form of a round not finalised",
         lambda g: ["results", "import", g.tmp / "form.csv", "--out", g.tmp / "out", "--today", "2026-12-20"],
         lambda g: not_framed(g.tmp / "out", "results import", "finalised"),

@@ -150,15 +150,15 @@ def test_a_workspace_list_of_towns_replaces_the_shipped_one(small_region: Path, 
     assert set(rejected.filter(pl.col("column") == "station")["value"]) == {"府山市场监管所"}
 
 
-def test_gbk_csv_needs_the_encoding_and_then_reads(small_region: Path, tmp_path: Path) -> None:
+def test_gbk_csv_reads_without_being_told_and_a_wrong_encoding_is_one_error(small_region: Path, tmp_path: Path) -> None:
     raw = write_csv_region(read_all(small_region, TABLES), tmp_path / "raw", encoding="gbk")
     with pytest.raises(InputFileError) as caught:
-        ingest(raw, tmp_path / "clean", today=INGEST_DAY)
+        ingest(raw, tmp_path / "clean", encoding="utf-8", today=INGEST_DAY)
     assert str(caught.value) == (
         f"{raw / 'enterprises.csv'}: not valid utf-8 at byte {_first_non_ascii(raw / 'enterprises.csv')}; "
         "if it came from a GBK system, pass --encoding gbk"
     )
-    reports = ingest(raw, tmp_path / "clean", encoding="gbk", today=INGEST_DAY)
+    reports = ingest(raw, tmp_path / "clean", today=INGEST_DAY)
     assert all(r.quarantined == 0 for r in reports.values())
     names = pl.read_parquet(tmp_path / "clean" / "enterprises.parquet")["name"]
     assert names.to_list() == pl.read_parquet(small_region / "enterprises.parquet")["name"].to_list()

@@ -53,7 +53,10 @@ def ingest(
             help="Folder for clean Parquet, quarantine/ and manifest.json.",
         ),
     ],
-    encoding: Annotated[str, typer.Option(help="Encoding of CSV files, e.g. utf-8 or gbk.")] = "utf-8",
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="Encoding of CSV files, e.g. utf-8 or gbk (default: UTF-8 when valid, else GB18030)."),
+    ] = None,
     today: Annotated[str | None, typer.Option(help="Judge future dates against this day (default: today).")] = None,
 ) -> None:
     """Validate raw tables against the data contract; bad rows go to quarantine with reasons."""

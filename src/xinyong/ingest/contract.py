@@ -183,21 +183,32 @@ def _money(name: str, label: str, description: str) -> Column:
 
 @cache
 def results_form() -> Table:
-    """The 抽查结果录入表 inspectors fill in (``xinyong results import``); not a department table."""
-    result_code = "(" + "|".join(RESULT_CODES) + ")"
+    """The 抽查结果录入表 inspectors fill in (``xinyong results import``); not a department table.
+
+    Its cells are read as offices type them (:mod:`xinyong.results.form`): codes and teams separated by
+    ``;``, ``、``, ``,`` or spaces, dates in the usual Chinese forms; the rules below apply to what was read.
+    """
     return Table(
         "results",
         "抽查检查结果录入表",
         "检查人员",
-        "每个抽查对象一行，由检查组填写后导入。更正已录入的结果时另起一行，并填写更正记录号。",
+        "每个抽查对象一行，由检查组填写后导入。检查日期和结果代码均未填写的行为待录入，可在填写后再次导入。"
+        "更正已录入的结果时另起一行，并填写更正记录号。",
         ("round", "plan", "uscc", "corrects"),
         (
             Column("round", "抽查批次", "string", "如 330802-2026-11", pattern=r"^\d{6}-\d{4}-(0[1-9]|1[0-2])$"),
             Column("plan", "计划编号", "string", "如 P01", pattern=ID_PATTERNS["plan"]),
-            Column("uscc", "统一社会信用代码", "string", "抽查对象", uscc=True),
+            Column("uscc", "统一社会信用代码", "string", "抽查对象；须为文本，不可存为数字", uscc=True),
             Column("name", "市场主体名称", "string", "仅供核对，不作校验", required=False),
             Column(
-                "team", "检查人员编号", "string", "以 ; 分隔，须与派员结果一致", pattern=r"^INS-\d{5}(;INS-\d{5})*$"
+                "team",
+                "检查人员编号",
+                "string",
+                "以 ; 、 , 或空格分隔，须与派员结果一致",
+                pattern=r"^INS-\d{5}(;INS-\d{5})*$",
+            ),
+            Column(
+                "team_names", "检查人员姓名", "string", "与检查人员编号对应，仅供核对，不作校验、不导入", required=False
             ),
             Column("started", "检查开始日期", "date", "实地或书面检查开始日"),
             Column("ended", "检查完成日期", "date", "检查结束日；公示期限自此起算20个工作日"),
@@ -205,8 +216,9 @@ def results_form() -> Table:
                 "codes",
                 "检查结果代码",
                 "string",
-                "以 ; 分隔；1(未发现问题)不得与其他代码并用",
-                pattern=f"^{result_code}(;{result_code})*$",
+                "以 ; 、 , 或空格分隔；1(未发现问题)不得与其他代码并用",
+                allowed=RESULT_CODES,
+                separator=";",
             ),
             Column(
                 "corrects",

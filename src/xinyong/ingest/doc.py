@@ -15,15 +15,18 @@ HEADER = f"""# Data contract (raw input tables)
 
 `xinyong ingest RAW_DIR --out CLEAN_DIR [--encoding ENC]` reads one file per table from RAW_DIR,
 named after the table: `<table>.parquet`, `<table>.csv` or `<table>.xlsx` (the first found, in
-that order). Headers may be the English column names or the Chinese labels below. CSV files are
-UTF-8 (with or without BOM) unless `--encoding` says otherwise (e.g. `gbk`).
+that order). Headers may be the English column names or the Chinese labels below, on the first row
+that names them (title rows above it are passed over). CSV files are read as `--encoding` says (e.g.
+`gbk`), else as UTF-8 (with or without BOM) when their bytes are valid UTF-8, else as GB18030 (which
+contains GBK, what Excel on Chinese Windows saves).
 
 Every row either passes every rule and is written, typed, to `CLEAN_DIR/<table>.parquet`, or is
 written to `CLEAN_DIR/quarantine/<table>.csv` with `file, line, column, rule, value, detail` and
-the row as it was read. `line` is the line a person sees: CSV and xlsx count the header as line 1;
-Parquet counts records from 1. `CLEAN_DIR/manifest.json` records, per table, `input_rows =
-accepted + quarantined`. A whole-file problem (missing table or column, unreadable file, wrong
-encoding) is a one-line error naming the file, and CLEAN_DIR is left as it was.
+the row as it was read. `line` is the row Excel or LibreOffice shows (the header on its own row,
+blank rows counted; an entirely empty row is skipped); Parquet counts records from 1.
+`CLEAN_DIR/manifest.json` records, per table, `input_rows = accepted + quarantined`. A
+whole-file problem (missing table or column, unreadable file, wrong encoding) is a one-line
+error naming the file, and CLEAN_DIR is left as it was.
 
 ## Types
 | kind | written as | accepted |
@@ -47,11 +50,38 @@ are validated in the order below, so references point upstream.
 RESULTS_HEADER = """## The results form (抽查检查结果录入表)
 
 Not a department table: the form inspectors fill in for one round and `xinyong results import`
-reads (xlsx or CSV; English or Chinese headers).  Beyond the column rules below, every row must
-name a target of the round, carry exactly the team drawn for it, use `1` alone, start no earlier
-than the round's month, and — to change a result already imported — name it in 更正记录号.
-One bad row rejects the file; all bad rows are listed by row, column and rule.  The result codes
-and their meanings are listed in `docs/disclosure.md`.
+reads (xlsx, Excel 97–2003 xls or CSV; English or Chinese headers), read as offices fill it in
+(`src/xinyong/workspace/tables.py`, `src/xinyong/results/form.py`):
+
+- the sheet is the first whose header, within its first 20 rows, names every required column, so a
+  说明 or legend sheet and title rows may come first; header cells match without spaces and after
+  Unicode NFKC normalisation (full-width letters become ASCII);
+- row numbers are the ones Excel and LibreOffice show, in workbooks and CSV alike: the header's own
+  row, blank rows counted; an entirely empty row is skipped and the rows after it keep their numbers;
+- a CSV file's encoding, unless `--encoding` names one, is UTF-8 (with or without BOM) when its bytes
+  are valid UTF-8, else GB18030, which contains GBK (what Excel on Chinese Windows saves as CSV);
+- every cell is trimmed; all but 市场主体名称, 检查人员姓名 and 备注 are also NFKC-normalised and
+  upper-cased (`Ａ`, `a`, `；`, `，` read as `A`, `A`, `;`, `,`);
+- dates may be `2026-12-11`, `2026/12/11`, `2026.12.11`, `2026年12月11日`, `20261211`, a date cell, an
+  Excel serial number in a General cell (1900 date system) or a date-time (the time of day is
+  dropped); a date with the year last (`12/11/2026`, `11/12/26`) is refused as `ambiguous_date`,
+  since day/month and month/day cannot be told apart;
+- result codes and team members may be separated by `;`, `,`, `、` or spaces; a code may carry its
+  meaning (`A 发现问题待后续处理`, as drop-down lists offer it); an unknown code is `unknown_code`,
+  whose message lists every code with its meaning; a team member that is no inspector id is
+  `inspector_id`;
+- a USCC loses its spaces; one that is a number and not a valid code (`913308021420020992`,
+  `9.13308E+17`) is `uscc_number`, whose message says that Excel stored it as a number, which keeps 15
+  significant digits, and that the column must be formatted as 文本 and the code entered again.
+
+A row with nothing in 检查开始日期, 检查完成日期, 检查结果代码, 更正记录号 and 备注 is **待录入**: its
+result has not come back. It is listed by row, not checked and never rejected, so a form is imported
+again as results come in; the rows already imported are recognised by their content and not added
+twice. Every other row must meet the column rules below, name a target of the round, carry exactly
+the team on record for it, use `1` alone, start no earlier than the round's month, and — to change a
+result already imported — name it in 更正记录号. One bad row rejects the file; all bad rows are
+listed by row, column, rule and the value read. 检查人员姓名 is there to read beside the ids: never
+checked or stored. The result codes and their meanings are listed in `docs/disclosure.md`.
 """
 
 

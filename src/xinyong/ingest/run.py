@@ -55,7 +55,7 @@ def ingest(
     raw_dir: Path,
     out_dir: Path,
     *,
-    encoding: str = "utf-8",
+    encoding: str | None = None,
     today: dt.date,
     progress: Progress = SILENT,
     towns: tuple[contract.Town, ...] = (),
@@ -82,7 +82,7 @@ def _ingest_tables(
     tables: tuple[contract.Table, ...],
     files: dict[str, Path],
     staging: Path,
-    encoding: str,
+    encoding: str | None,
     today: dt.date,
     progress: Progress,
 ) -> dict[str, TableReport]:
@@ -115,7 +115,7 @@ def _ingest_tables(
 def _validate_in_batches(
     path: Path,
     table: contract.Table,
-    encoding: str,
+    encoding: str | None,
     today: dt.date,
     known: dict[str, pl.Series],
     target: Path,
@@ -154,10 +154,10 @@ def _validate_in_batches(
     return pl.concat(kept), pl.concat(quarantined, how="diagonal_relaxed").sort("line"), rows
 
 
-def _manifest(reports: dict[str, TableReport], today: dt.date, encoding: str) -> dict:
+def _manifest(reports: dict[str, TableReport], today: dt.date, encoding: str | None) -> dict:
     return {
         "ingest_date": today.isoformat(),
-        "encoding": encoding,
+        "encoding": encoding or "detected: UTF-8, else GB18030",
         "tables": {
             name: {
                 "file": r.file,
