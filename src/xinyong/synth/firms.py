@@ -258,3 +258,33 @@ def names(rng: np.random.Generator, firms: Firms) -> pl.Series:
     suffix = np.where(individual, _SHOP_WORDS[rng.integers(0, len(_SHOP_WORDS), count)], suffix)
     prefix = np.where(individual, "柯城区", "衢州")
     return pl.Series("name", np.char.add(np.char.add(np.char.add(prefix, zihao), word), suffix))
+
+
+# Streets for the generated addresses (common street names, not a gazetteer of the district).
+_STREETS = np.array(
+    [
+        "人民路",
+        "新河路",
+        "县学街",
+        "上街",
+        "坊门街",
+        "衢化路",
+        "荷花路",
+        "花园路",
+        "白云大道",
+        "信安大道",
+        "兴华路",
+        "百汇路",
+    ]
+)
+
+
+def addresses(firms: Firms) -> pl.Series:
+    """Registered addresses, 浙江省衢州市柯城区 + town + street + number: a function of each firm's index and town,
+    so that no random draw of any other field moves."""
+    towns = np.array([t["town"] for t in reference_rows("towns.csv")])[firms.town]
+    street = _STREETS[(firms.index * 7 + 3) % len(_STREETS)]
+    number = ((firms.index * 131) % 398 + 1).astype(str)
+    return pl.Series(
+        "address", np.char.add(np.char.add(np.char.add("浙江省衢州市柯城区", towns), street), number + "号")
+    )
