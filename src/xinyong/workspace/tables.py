@@ -1,4 +1,4 @@
-"""Reading raw department tables from CSV, Parquet or xlsx into polars, keeping row numbers.
+"""Reading raw tables from CSV, Parquet, xlsx or xls (suffixes in any case) into polars, keeping row numbers.
 
 Government systems export CSV in GBK as often as UTF-8, so the encoding is the caller's choice
 (UTF-8 by default, with or without a byte-order mark) and a wrong guess is a clear error, never
@@ -22,17 +22,6 @@ from xinyong.errors import InputFileError
 from xinyong.ingest.contract import Table
 
 LINE = "__line__"
-# Where a table exists in several formats, the first found is read.
-SUFFIXES = (".parquet", ".csv", ".xlsx")
-
-
-def find_table_file(raw_dir: Path, table: Table) -> Path:
-    for suffix in SUFFIXES:
-        candidate = raw_dir / f"{table.name}{suffix}"
-        if candidate.is_file():
-            return candidate
-    looked = ", ".join(f"{table.name}{s}" for s in SUFFIXES)
-    raise InputFileError(raw_dir / table.name, f"table {table.name} ({table.label}) is missing; looked for {looked}")
 
 
 def read_table(
@@ -46,14 +35,15 @@ def read_table(
         raise InputFileError(path, "is a folder, not a table file")
     if not path.is_file():
         raise InputFileError(path, "no such file")
-    if path.suffix == ".parquet":
+    suffix = path.suffix.lower()  # Excel on Windows writes PENALTIES.CSV as readily as penalties.csv
+    if suffix == ".parquet":
         frame, first_line = _read_parquet(path), 1
-    elif path.suffix == ".csv":
+    elif suffix == ".csv":
         frame, first_line = _read_csv(path, encoding), 2
-    elif path.suffix == ".xlsx":
+    elif suffix in (".xlsx", ".xls"):
         frame, first_line = _read_xlsx(path), 2
     else:
-        raise InputFileError(path, f"unsupported file type {path.suffix!r}; use .csv, .parquet or .xlsx")
+        raise InputFileError(path, f"unsupported file type {path.suffix!r}; use .csv, .parquet, .xlsx or .xls")
     return _shaped(frame, path, table, optional_may_be_absent).with_row_index(LINE, offset=first_line)
 
 
@@ -61,7 +51,7 @@ def read_table_batches(
     path: Path, table: Table, encoding: str = "utf-8", rows: int = 4_000_000
 ) -> Iterator[pl.DataFrame]:
     """The table in batches of about ``rows`` (Parquet only; other files are small enough to read whole)."""
-    if path.suffix != ".parquet" or _parquet_rows(path) <= rows:
+    if path.suffix.lower() != ".parquet" or _parquet_rows(path) <= rows:
         yield read_table(path, table, encoding)
         return
     first = 1
