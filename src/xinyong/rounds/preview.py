@@ -40,7 +40,7 @@ from typing import Any
 
 import polars as pl
 
-from xinyong.core.canonical import CJ, H, lines_of, mth
+from xinyong.core.canonical import CJ, H, Stored, lines_of, mth
 from xinyong.core.codes import DEPARTMENTS, TIERS
 from xinyong.core.ids import RoundId
 from xinyong.draw.allocation import exact
@@ -64,7 +64,7 @@ def fixed_of(frame: bytes, plans: bytes, inspectors: bytes) -> Fixed:
 
 
 @dataclass(frozen=True)
-class Approval:
+class Approval(Stored):
     """``audit/approval.json``: who approved which preview (by its SHA-256), of which frame, plans and roster."""
 
     round: str
@@ -78,13 +78,6 @@ class Approval:
     @property
     def fixed(self) -> Fixed:
         return Fixed(self.frame_root, self.plans_sha256, self.inspectors_root)
-
-    def to_json(self) -> bytes:
-        return CJ(asdict(self))
-
-    @classmethod
-    def from_json(cls, data: bytes) -> Approval:
-        return cls(**json.loads(data))
 
 
 @dataclass(frozen=True)
@@ -138,7 +131,7 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class TiersUsed:
+class TiersUsed(Stored):
     """The tier file a round was framed on (``internal/tiers-used.json``): its as-of day, the division of its
     firms, how many, and its SHA-256 — so the approver sees which tiers the strata come from."""
 
@@ -146,13 +139,6 @@ class TiersUsed:
     division: str
     firms: int
     sha256: str
-
-    def to_json(self) -> bytes:
-        return CJ(asdict(self))
-
-    @classmethod
-    def from_json(cls, data: bytes) -> TiersUsed:
-        return cls(**json.loads(data))
 
 
 @dataclass(frozen=True)

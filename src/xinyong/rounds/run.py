@@ -52,7 +52,17 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 import polars as pl
 
-from xinyong.core.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, read_jsonl_table, records_of
+from xinyong.core.canonical import (
+    CJ,
+    FRAME_FIELDS,
+    H,
+    Stored,
+    jsonl,
+    jsonl_table,
+    lines_of,
+    read_jsonl_table,
+    records_of,
+)
 from xinyong.core.ids import RoundId
 from xinyong.draw import SPEC
 from xinyong.draw.keys import derive_seed
@@ -541,7 +551,7 @@ def _assigned(paths: RoundPaths) -> list[Assignment]:
 
 
 @dataclass(frozen=True)
-class Decision:
+class Decision(Stored):
     """How a round's assignment was closed (``finalized.json``, and a line of ``decisions.jsonl``)."""
 
     round: str
@@ -549,14 +559,6 @@ class Decision:
     decision: str
     reason: str
     decided_at: str  # UTC, ISO 8601 to the second
-
-    def to_json(self) -> bytes:
-        return CJ(asdict(self))
-
-    @classmethod
-    def from_json(cls, data: bytes) -> Decision:
-        record = json.loads(data)
-        return cls(**{**record, "unstaffed": tuple(record["unstaffed"])})
 
 
 @changes_round(Stage.ASSIGNED, "round finalize")
