@@ -31,6 +31,7 @@ from xinyong.cli import app
 from xinyong.core.ids import FORM
 from xinyong.draw.plans import CountAllocation
 from xinyong.indicators.catalog import catalog
+from xinyong.ingest import contract
 from xinyong.ingest.contract import results_form
 from xinyong.rounds.run import approve, preview_round
 
@@ -379,6 +380,51 @@ CASES = [
         setup=make_folder("raw"),
     ),
     Case(
+        "ingest",
+        "--out holding the input folder",
+        lambda g: ["ingest", g.tmp / "clean" / "raw", "--out", g.tmp / "clean"],
+        lambda g: (
+            f"{g.tmp / 'clean'}: holds the input folder {g.tmp / 'clean' / 'raw'}; write the clean folder elsewhere"
+        ),
+        setup=make_folder("clean", "raw"),
+    ),
+    Case(
+        "ingest",
+        "a folder without the tables",
+        lambda g: ["ingest", g.tmp / "raw", "--out", g.tmp / "clean"],
+        lambda g: (
+            f"{g.tmp / 'raw'}: 14 of 14 tables missing: "
+            + ", ".join(f"{t.name} ({t.label})" for t in contract.tables())
+            + "; name each file after its table or its Chinese name, ending .parquet, .csv, .xlsx, .xls "
+            "(e.g. enterprises.csv or 市场主体登记信息.xlsx)"
+        ),
+        setup=make_folder("raw"),
+    ),
+    Case(
+        "ingest",
+        "--max-quarantined above 1",
+        lambda g: ["ingest", g.tmp / "raw", "--out", g.tmp / "clean", "--max-quarantined", "1.5"],
+        lambda g: "Invalid value for '--max-quarantined': Input should be less than or equal to 1",
+        setup=make_folder("raw"),
+    ),
+    Case(
+        "ingest",
+        "--max-registry-loss not a number",
+        lambda g: ["ingest", g.tmp / "raw", "--out", g.tmp / "clean", "--max-registry-loss", "1%"],
+        lambda g: (
+            "Invalid value for '--max-registry-loss': Input should be a valid number, unable to parse string as "
+            "a number"
+        ),
+        setup=make_folder("raw"),
+    ),
+    Case(
+        "ingest",
+        "--max-registry-loss negative",
+        lambda g: ["ingest", g.tmp / "raw", "--out", g.tmp / "clean", "--max-registry-loss", "-0.01"],
+        lambda g: "Invalid value for '--max-registry-loss': Input should be greater than or equal to 0",
+        setup=make_folder("raw"),
+    ),
+    Case(
         "features",
         "CLEAN_DIR missing",
         lambda g: ["features", g.tmp / "nowhere", "--as-of", "2026-10-31", "--out", g.tmp / "f.parquet"],
@@ -399,6 +445,16 @@ CASES = [
             *("--work", g.tmp / "nowhere"),
         ],
         lambda g: f"{g.tmp / 'nowhere'}: no such work folder; give the --out folder of `xinyong round`",
+    ),
+    Case(
+        "features",
+        "--as-of before any firm was live",
+        lambda g: ["features", g.clean, "--as-of", "1950-01-01", "--out", g.tmp / "f.parquet"],
+        lambda g: (
+            f"{g.clean / 'enterprises.parquet'}: no enterprise is live on 1950-01-01 (the clean registry holds "
+            f"{pl.read_parquet(g.clean / 'enterprises.parquet').height:,}), so there is nothing to build indicators "
+            "for and nothing was written; check --as-of, and the registry's quarantine (quarantine/enterprises.csv)"
+        ),
     ),
     Case(
         "features",

@@ -151,7 +151,7 @@ REJECTED = [
     ),
     ("08-信用代码存为数字.xlsx", f"row 7, column '统一社会信用代码': uscc_number: 913308021420020992 {USCC_HINT}", 1),
     ("09-信用代码科学计数.csv", f"row 7, column '统一社会信用代码': uscc_number: 9.13308E+17 {USCC_HINT}", 1),
-    ("10-漏填代码.xlsx", "row 14, column '检查结果代码': missing: a value is required", 1),
+    ("10-漏填代码.xlsx", "row 14, column '检查结果代码': missing: 缺少必填值", 1),
 ]
 
 

@@ -13,7 +13,7 @@ import xlsxwriter
 from tests.conftest import REPO
 from xinyong.errors import InputFileError
 from xinyong.ingest import contract
-from xinyong.workspace.tables import LINE, csv_encoding, find_table_file, header_key, read_table
+from xinyong.workspace.tables import LINE, csv_encoding, header_key, read_table
 
 TABLE = contract.table("penalties")
 FORM = contract.results_form()
@@ -226,9 +226,14 @@ def test_an_unknown_kind_of_file_is_refused(tmp_path: Path) -> None:
     assert str(caught.value) == f"{path}: unsupported file type '.txt'; use .csv, .parquet, .xlsx or .xls"
 
 
-def test_a_missing_table_names_every_file_it_looked_for(tmp_path: Path) -> None:
-    with pytest.raises(InputFileError, match=r"table penalties \(.+\) is missing; looked for penalties\.parquet"):
-        find_table_file(tmp_path, TABLE)
+def test_suffixes_are_read_in_any_letter_case(tmp_path: Path) -> None:
+    """Excel on Windows saves PENALTIES.CSV and 行政处罚.XLSX as readily as the lower-case names."""
+    frame = pl.DataFrame({c: ["x"] for c in TABLE.column_names})
+    frame.write_csv(tmp_path / "Penalties.CSV")
+    frame.write_excel(tmp_path / "行政处罚.XLSX")
+    for name in ("Penalties.CSV", "行政处罚.XLSX"):
+        read = read_table(tmp_path / name, TABLE)
+        assert read.drop(LINE).equals(frame) and read[LINE].to_list() == [2], name
 
 
 def test_parquet_rows_are_numbered_from_one(tmp_path: Path) -> None:

@@ -50,15 +50,16 @@ YES_NO = ("是", "否")
 RELATIONS = ("近亲属", "曾任职", "持股", "其他利害关系")
 TARGET_TYPES = ("企业", "个体工商户", "全部市场主体")
 
+# ASCII digits only: a regular expression's \d would also match full-width (１２) and other scripts' digits.
 ID_PATTERNS = {
-    "legal_rep": r"^LR\d{10}$",
-    "inspector": r"^INS-\d{5}$",
-    "item": r"^SJ-[A-Z]{2}-\d{2}$",
-    "record": r"^[A-Z]{2,4}-\d{4}-\d{7,9}$",
-    "plan": r"^P\d{2,3}$",
-    "id_card": r"^\d{17}[\dX]$",
-    "phone": r"^1[3-9]\d{9}$",
-    "cert": r"^33\d{11}$",
+    "legal_rep": r"^LR[0-9]{10}$",
+    "inspector": r"^INS-[0-9]{5}$",
+    "item": r"^SJ-[A-Z]{2}-[0-9]{2}$",
+    "record": r"^[A-Z]{2,4}-[0-9]{4}-[0-9]{7,9}$",
+    "plan": r"^P[0-9]{2,3}$",
+    "id_card": r"^[0-9]{17}[0-9X]$",
+    "phone": r"^1[3-9][0-9]{9}$",
+    "cert": r"^33[0-9]{11}$",
 }
 
 
@@ -83,6 +84,9 @@ class Column:
     # Dates that may lie ahead of the ingest date (certificate expiry); all others may not.
     future: bool = False
     private: bool = False
+    # Free text that may hold line breaks and tabs (a remark typed with Alt+Enter in Excel); every other
+    # text column refuses all control characters.
+    multiline: bool = False
 
 
 @dataclass(frozen=True)
@@ -228,7 +232,7 @@ def results_form() -> Table:
                 required=False,
                 pattern=r"^R-[0-9a-f]{16}$",
             ),
-            Column("remarks", "备注", "string", "检查发现、整改情况等", required=False),
+            Column("remarks", "备注", "string", "检查发现、整改情况等", required=False, multiline=True),
         ),
         date_order=(("ended", "started"),),
     )
@@ -250,6 +254,7 @@ def tables(listed: tuple[Town, ...] = ()) -> tuple[Table, ...]:
             (
                 Column("uscc", "统一社会信用代码", "string", "GB 32100-2015，18位含校验码", uscc=True),
                 Column("name", "市场主体名称", "string", "登记名称", pattern=r"^\S.{1,99}$"),
+                Column("address", "住所(经营场所)", "string", "登记的住所或经营场所", pattern=r"^\S.{1,199}$"),
                 Column("entity_type", "主体类型", "string", "登记类型", allowed=ENTITY_TYPES),
                 Column(
                     "industry_code", "行业代码", "string", "GB/T 4754-2017 门类+大类，如 F52", allowed=industry_codes()
@@ -336,7 +341,7 @@ def tables(listed: tuple[Town, ...] = ()) -> tuple[Table, ...]:
                     "执法地域",
                     "string",
                     "可执法的行政区划代码(GB/T 2260)：区县 330802 仅本区，市级 330800 含全市各区",
-                    pattern=r"^[1-8]\d{5}$",
+                    pattern=r"^[1-8][0-9]{5}$",
                 ),
                 Column("capacity", "每轮检查上限", "int", "一轮抽查中最多承担的检查户数", minimum=0, maximum=200),
                 Column(

@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from xinyong.errors import UsageError
 from xinyong.ingest import contract
 from xinyong.reports.progress import SILENT, Progress
-from xinyong.synth.firms import DEFAULT_CHUNK, INDUSTRIES, Firms, make_firms, names
+from xinyong.synth.firms import DEFAULT_CHUNK, INDUSTRIES, Firms, addresses, make_firms, names
 from xinyong.synth.inspections import past_inspections
 from xinyong.synth.months import Months
 from xinyong.synth.records import SERIAL_BLOCK, make_records
@@ -37,13 +37,14 @@ from xinyong.synth.roster import inspection_items, make_relations, make_roster, 
 from xinyong.synth.shape import Shape
 from xinyong.workspace import checks, fsio
 
-GENERATOR = "xinyong-region-v6"  # bump whenever the same seed would give other data
+GENERATOR = "xinyong-region-v7"  # bump whenever the same seed would give other data
 DEFAULT_ENTERPRISES = 60_000
 DEFAULT_MONTHS = 36
 DEFAULT_BURN_IN = 24  # months of records before the first inspected month; the longest indicator window is 36
 DEFAULT_END_MONTH = "2026-10"
 DEFAULT_SEED = 20261127
 CSV_LIMIT = 200_000  # regions up to this many firms also get CSV copies for people to open
+CSV_COPIES = "csv"
 METADATA = "region.json"
 _ARROW = {
     "string": pa.large_string(),
@@ -115,9 +116,11 @@ def generate_region(out_dir: Path, spec: RegionSpec = RegionSpec(), progress: Pr
     staging = Path(tempfile.mkdtemp(prefix=".generate-", dir=out_dir))
     try:
         rows = _write_tables(staging, spec, months, progress)
-        if spec.enterprises <= CSV_LIMIT:
+        if spec.enterprises <= CSV_LIMIT:  # in csv/, apart: ingest refuses a table in two files
+            (staging / CSV_COPIES).mkdir()
             for table in contract.tables():
-                pl.read_parquet(staging / f"{table.name}.parquet").write_csv(staging / f"{table.name}.csv")
+                pl.read_parquet(staging / f"{table.name}.parquet").write_csv(staging / CSV_COPIES / f"{table.name}.csv")
+                (out_dir / f"{table.name}.csv").unlink(missing_ok=True)  # where an older generator put them
         (staging / "truth" / "README.md").write_text(TRUTH_README, encoding="utf-8")
         metadata = RegionMetadata(
             generator=GENERATOR,
@@ -229,6 +232,7 @@ def _registry(rng: np.random.Generator, firms: Firms, shape: Shape) -> pl.DataFr
         {
             "uscc": firms.uscc,
             "name": names(rng, firms),
+            "address": addresses(firms, shape),
             "entity_type": np.array(contract.ENTITY_TYPES)[firms.entity_type],
             "industry_code": np.array(INDUSTRIES)[firms.industry],
             "registered_capital": np.round(capital, 2),

@@ -279,3 +279,39 @@ def _city(division: str) -> str:
     """The city a firm's name begins with: its district's, or the province for a district without one (北京)."""
     city = divisions.city_of(division)
     return city if divisions.is_division(city) else divisions.province_of(division)
+
+
+# Streets for the generated addresses (common street names, not a gazetteer of the district).
+_STREETS = np.array(
+    [
+        "人民路",
+        "新河路",
+        "县学街",
+        "上街",
+        "坊门街",
+        "衢化路",
+        "荷花路",
+        "花园路",
+        "白云大道",
+        "信安大道",
+        "兴华路",
+        "百汇路",
+    ]
+)
+
+
+def addresses(firms: Firms, shape: Shape) -> pl.Series:
+    """Registered addresses, province + city + district + town + street + number (浙江省衢州市柯城区府山街道人民路12号):
+    a function of each firm's index and town, so that no random draw of any other field moves."""
+    unique, where = np.unique(firms.division, return_inverse=True)
+    district = np.array([_full_place(d) for d in unique])[where]
+    towns = np.array([t.town for t in shape.towns])[firms.town]
+    street = _STREETS[(firms.index * 7 + 3) % len(_STREETS)]
+    number = ((firms.index * 131) % 398 + 1).astype(str)
+    return pl.Series("address", np.char.add(np.char.add(np.char.add(district, towns), street), number + "号"))
+
+
+def _full_place(division: str) -> str:
+    """The division with its province in front (浙江省衢州市柯城区); a municipality's place already has it."""
+    place, province = divisions.place(division), divisions.names().get(divisions.province_of(division), "")
+    return place if place.startswith(province) else province + place

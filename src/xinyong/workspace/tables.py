@@ -41,21 +41,10 @@ from xinyong.errors import InputFileError
 from xinyong.ingest.contract import Table
 
 LINE = "__line__"
-# Where a table exists in several formats, the first found is read.
-SUFFIXES = (".parquet", ".csv", ".xlsx")
 WORKBOOKS = (".xlsx", ".xls")
 # The header is looked for in this many rows at the top of a CSV file or of each sheet.
 HEADER_ROWS = 20
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-
-
-def find_table_file(raw_dir: Path, table: Table) -> Path:
-    for suffix in SUFFIXES:
-        candidate = raw_dir / f"{table.name}{suffix}"
-        if candidate.is_file():
-            return candidate
-    looked = ", ".join(f"{table.name}{s}" for s in SUFFIXES)
-    raise InputFileError(raw_dir / table.name, f"table {table.name} ({table.label}) is missing; looked for {looked}")
 
 
 def read_table(
