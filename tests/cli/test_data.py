@@ -17,8 +17,6 @@ from xinyong.ingest import contract
 # Hostile but real: a region as a district's departments send it (scripts/office_ingest_files.py made it).
 OFFICE = REPO / "tests" / "office" / "ingest"
 EXPECTED = json.loads((OFFICE / "expected.json").read_text(encoding="utf-8"))
-# Until CSV encodings are detected (issue 13, results import), the GBK files need the option.
-GBK = ("--encoding", "gbk")
 
 
 def test_generate_ingest_and_features_through_the_cli(xinyong: Callable[..., Ran], tmp_path: Path) -> None:
@@ -77,7 +75,7 @@ def test_an_office_folder_ingests_with_every_bad_row_named_and_every_row_counted
     LibreOffice, xlsx date cells, a pandas category column, a notes file and an Excel lock file; mangled
     numbers, dates and names are quarantined with their rule and the value read, nothing else is lost."""
     clean = tmp_path / "clean"
-    ran = xinyong("ingest", OFFICE, "--out", clean, *GBK, "--today", INGEST_DAY)
+    ran = xinyong("ingest", OFFICE, "--out", clean, "--today", INGEST_DAY)
     assert "导入 Ingest" in ran.out and "REFUSED" not in ran.out
     manifest = json.loads((clean / "manifest.json").read_text(encoding="utf-8"))
     for name, entry in manifest["tables"].items():
@@ -115,7 +113,7 @@ def test_an_office_registry_no_rule_reads_is_refused_loudly_and_leaves_clean_as_
     raw = Path(shutil.copytree(OFFICE, tmp_path / "raw"))
     shutil.copy(REPO / "tests" / "office" / "ingest-refused" / "市场主体登记信息.csv", raw / "市场主体登记信息.csv")
     never = tmp_path / "never-ingested"
-    ran = run(["ingest", raw, "--out", never, *GBK, "--today", INGEST_DAY], capsys, monkeypatch)
+    ran = run(["ingest", raw, "--out", never, "--today", INGEST_DAY], capsys, monkeypatch)
     relations = pl.read_csv(raw / "inspector_relations.csv", encoding="gbk", infer_schema=False)
     of_firms = relations["uscc"].drop_nulls().len()  # those naming only a legal representative stand
     rows = EXPECTED["rows"]
@@ -167,6 +165,6 @@ def test_an_office_folder_with_a_doubled_or_missing_table_is_one_line(
 ) -> None:
     raw = Path(shutil.copytree(OFFICE, tmp_path / "raw"))
     change(raw)
-    ran = run(["ingest", raw, "--out", tmp_path / "clean", *GBK], capsys, monkeypatch)
+    ran = run(["ingest", raw, "--out", tmp_path / "clean"], capsys, monkeypatch)
     assert (ran.code, ran.err) == (2, f"Error: {message(raw)}\n")
     assert not (tmp_path / "clean").exists()
