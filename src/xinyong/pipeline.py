@@ -102,7 +102,7 @@ def run_demo(out_dir: Path, progress: Progress = SILENT, *, region: Path | None 
     november = RoundId(division, RoundId(division, as_of.replace(day=1)).months_before(-1))
     december = RoundId(division, november.months_before(-1))
     demo_day = november.last_day
-    reports = ingest(region, clean, today=demo_day, progress=progress, towns=ws.towns)
+    reports = ingest(region, clean, today=demo_day, progress=progress, towns=ws.region_towns())
     write_features(clean, as_of, internal / "features.parquet", ws.out)
     outputs = {
         "the demo's workspace (its settings: plans, policy, model, folders)": ws.file,

@@ -33,6 +33,7 @@ from xinyong.cli import app
 from xinyong.core.ids import FORM
 from xinyong.draw.plans import CountAllocation
 from xinyong.indicators.catalog import catalog
+from xinyong.ingest import contract
 from xinyong.ingest.contract import results_form
 from xinyong.rounds.run import approve, preview_round
 
@@ -232,13 +233,14 @@ def make_folder(*parts: str) -> Callable[[Given], None]:
     return setup
 
 
-def workspace(*extra: str) -> Callable[[Given], None]:
-    """A workspace in ``ws/`` made by `xinyong init`, with ``extra`` lines appended to its xinyong.toml."""
+def workspace(*extra: str, divisions: tuple[str, ...] = ("330802",)) -> Callable[[Given], None]:
+    """A workspace in ``ws/`` made by `xinyong init` for ``divisions``, with ``extra`` lines appended to its
+    xinyong.toml."""
 
     def setup(g: Given) -> None:
         from xinyong.workspace.settings import create_workspace
 
-        made = create_workspace(g.tmp / "ws", ["330802"])
+        made = create_workspace(g.tmp / "ws", list(divisions))
         made.file.write_text(made.file.read_text(encoding="utf-8") + "".join(f"{line}\n" for line in extra), "utf-8")
 
     return setup
@@ -402,6 +404,51 @@ CASES = [
         setup=make_folder("raw"),
     ),
     Case(
+        "ingest",
+        "--out holding the input folder",
+        lambda g: ["ingest", g.tmp / "clean" / "raw", "--out", g.tmp / "clean"],
+        lambda g: (
+            f"{g.tmp / 'clean'}: holds the input folder {g.tmp / 'clean' / 'raw'}; write the clean folder elsewhere"
+        ),
+        setup=make_folder("clean", "raw"),
+    ),
+    Case(
+        "ingest",
+        "a folder without the tables",
+        lambda g: ["ingest", g.tmp / "raw", "--out", g.tmp / "clean"],
+        lambda g: (
+            f"{g.tmp / 'raw'}: 14 of 14 tables missing: "
+            + ", ".join(f"{t.name} ({t.label})" for t in contract.tables())
+            + "; name each file after its table or its Chinese name, ending .parquet, .csv, .xlsx, .xls "
+            "(e.g. enterprises.csv or 市场主体登记信息.xlsx)"
+        ),
+        setup=make_folder("raw"),
+    ),
+    Case(
+        "ingest",
+        "--max-quarantined above 1",
+        lambda g: ["ingest", g.tmp / "raw", "--out", g.tmp / "clean", "--max-quarantined", "1.5"],
+        lambda g: "Invalid value for '--max-quarantined': Input should be less than or equal to 1",
+        setup=make_folder("raw"),
+    ),
+    Case(
+        "ingest",
+        "--max-registry-loss not a number",
+        lambda g: ["ingest", g.tmp / "raw", "--out", g.tmp / "clean", "--max-registry-loss", "1%"],
+        lambda g: (
+            "Invalid value for '--max-registry-loss': Input should be a valid number, unable to parse string as "
+            "a number"
+        ),
+        setup=make_folder("raw"),
+    ),
+    Case(
+        "ingest",
+        "--max-registry-loss negative",
+        lambda g: ["ingest", g.tmp / "raw", "--out", g.tmp / "clean", "--max-registry-loss", "-0.01"],
+        lambda g: "Invalid value for '--max-registry-loss': Input should be greater than or equal to 0",
+        setup=make_folder("raw"),
+    ),
+    Case(
         "features",
         "CLEAN_DIR missing",
         lambda g: ["features", g.tmp / "nowhere", "--as-of", "2026-10-31", "--out", g.tmp / "f.parquet"],
@@ -422,6 +469,16 @@ CASES = [
             *("--work", g.tmp / "nowhere"),
         ],
         lambda g: f"{g.tmp / 'nowhere'}: no such work folder; give the --out folder of `xinyong round`",
+    ),
+    Case(
+        "features",
+        "--as-of before any firm was live",
+        lambda g: ["features", g.clean, "--as-of", "1950-01-01", "--out", g.tmp / "f.parquet"],
+        lambda g: (
+            f"{g.clean / 'enterprises.parquet'}: no enterprise is live on 1950-01-01 (the clean registry holds "
+            f"{pl.read_parquet(g.clean / 'enterprises.parquet').height:,}), so there is nothing to build indicators "
+            "for and nothing was written; check --as-of, and the registry's quarantine (quarantine/enterprises.csv)"
+        ),
     ),
     Case(
         "features",
@@ -490,6 +547,21 @@ CASES = [
     ),
     Case(
         "init",
+        "--division not on 民政部's list",
+        lambda g: ["init", g.tmp / "ws", "--division", "330899"],
+        lambda g: (
+            "--division: 330899 is not a division of GB/T 2260, 民政部 2024年县以上行政区划代码; the nearest are "
+            "330881 衢州市江山市, 330825 衢州市龙游县, 330824 衢州市开化县"
+        ),
+    ),
+    Case(
+        "init",
+        "--division of two provinces",
+        lambda g: ["init", g.tmp / "ws", "--division", "330802", "--division", "110101"],
+        lambda g: "--division: 330802, 110101 are of different provinces; a workspace's rounds are of one division",
+    ),
+    Case(
+        "init",
         "--division missing",
         lambda g: ["init", g.tmp / "ws"],
         lambda g: "Missing option '--division'.",
@@ -527,10 +599,45 @@ CASES = [
             *("--tiers", g.tiers, "--clean", g.clean),
         ],
         lambda g: (
-            f"--round: round 330801-2026-12 is of division 330801, but the workspace {g.tmp / 'ws'} is for 330802 "
-            "(its xinyong.toml names no plans for 330801)"
+            f"--round: round 330801-2026-12 is of division 330801, but the workspace {g.tmp / 'ws'} runs the rounds "
+            "of 330802 衢州市柯城区: --round 330802-2026-12"
         ),
         setup=workspace(),
+    ),
+    Case(
+        "round frame",
+        "--round of a district in a city workspace",
+        lambda g: [
+            *("--workspace", g.tmp / "ws", "round", "frame", "--round", DECEMBER),
+            *("--tiers", g.tiers, "--clean", g.clean),
+        ],
+        lambda g: (
+            f"--round: round {DECEMBER} is of division 330802, but the workspace {g.tmp / 'ws'} runs the rounds of "
+            "330800 衢州市, over 330802, 330803: --round 330800-2026-12"
+        ),
+        setup=workspace(divisions=("330802", "330803")),
+    ),
+    Case(
+        "ingest",
+        "a workspace division without towns",
+        lambda g: ["--workspace", g.tmp / "ws", "ingest", g.tmp / "raw", "--out", g.tmp / "clean"],
+        lambda g: (
+            f"{g.tmp / 'ws' / 'xinyong.toml'}: [[town]]: no town of division 330803 衢州市衢江区 is listed; list each "
+            'of its 乡镇(街道) as a [[town]] table with town, grid, station and division = "330803" '
+            "(docs/workspace.md, Towns)"
+        ),
+        setup=lambda g: (workspace(divisions=("330802", "330803"))(g), (g.tmp / "raw").mkdir()),
+    ),
+    Case(
+        "generate",
+        "a workspace division without towns",
+        lambda g: ["--workspace", g.tmp / "ws", "generate", "--out", g.tmp / "region"],
+        lambda g: (
+            f"{g.tmp / 'ws' / 'xinyong.toml'}: [[town]]: no town of division 330803 衢州市衢江区 is listed; list each "
+            'of its 乡镇(街道) as a [[town]] table with town, grid, station and division = "330803" '
+            "(docs/workspace.md, Towns)"
+        ),
+        setup=workspace(divisions=("330803",)),
     ),
     Case(
         "round frame",
@@ -940,9 +1047,9 @@ CASES = [
         "--tiers of another division",
         lambda g: _frame(g, tiers=g.tmp / "internal" / "tiers.parquet"),
         lambda g: (
-            f"{g.tmp / 'internal' / 'tiers.parquet'}: a tier file of division 330803 "
+            f"{g.tmp / 'internal' / 'tiers.parquet'}: a tier file of division 330803 衢州市衢江区 "
             f"({pl.read_parquet(g.tiers).height:,} of {pl.read_parquet(g.tiers).height:,} firms' USCCs, positions "
-            f"3–8), not of round {DECEMBER}'s division 330802"
+            f"3–8), not of round {DECEMBER}'s division 330802 衢州市柯城区"
         ),
         setup=tiers_with(pl.concat_str(pl.col("uscc").str.slice(0, 2), pl.lit("330803"), pl.col("uscc").str.slice(8))),
     ),
@@ -1285,6 +1392,34 @@ CASES = [
         lambda g: (
             f"{g.clean / 'enterprises.parquet'}: missing column round (抽查批次), plan (计划编号), team "
             "(检查人员编号), started (检查开始日期), ended (检查完成日期), codes (检查结果代码)"
+        ),
+    ),
+    Case(
+        "results import",
+        "--encoding that is no encoding",
+        lambda g: ["results", "import", g.tmp / "form.csv", "--out", g.november, "--encoding", "klingon"],
+        lambda g: f"{g.tmp / 'form.csv'}: unknown encoding 'klingon'",
+        setup=results_form_file(NOV),
+    ),
+    Case(
+        "results import",
+        "a form saved as Excel's UTF-16 Unicode text",
+        lambda g: ["results", "import", g.tmp / "form.csv", "--out", g.november],
+        lambda g: (
+            f"{g.tmp / 'form.csv'}: is UTF-16 text (Excel's “Unicode 文本”), not CSV; save it as CSV UTF-8 or CSV"
+        ),
+        setup=lambda g: (g.tmp / "form.csv").write_bytes("抽查批次\t计划编号\n".encode("utf-16")),
+    ),
+    Case(
+        "results import",
+        "a workbook with no sheet holding the form's header",
+        lambda g: ["results", "import", g.tmp / "form.xlsx", "--out", g.november],
+        lambda g: (
+            f"{g.tmp / 'form.xlsx'}: missing column round (抽查批次), team (检查人员编号), started (检查开始日期), "
+            "ended (检查完成日期), codes (检查结果代码)"
+        ),
+        setup=lambda g: pl.DataFrame({"说明": ["见附件"], "计划编号": ["P01"], "统一社会信用代码": ["x"]}).write_excel(
+            g.tmp / "form.xlsx"
         ),
     ),
     Case(

@@ -34,7 +34,7 @@ def test_init_makes_a_workspace_and_says_where_everything_is(run, tmp_path: Path
     root = Path("柯城区")  # as given
     assert stdout.splitlines() == [
         f"Workspace 柯城区 in {root}: edit {root / 'xinyong.toml'}",
-        f"  plans of 330802: {root / 'plans' / '330802.toml'}",
+        f"  plans of 330802: {root / 'plans' / '330802.toml'} (rounds 330802-YYYY-MM)",
         f"  tier policy: {root / 'policy.toml'}",
         f"Put the departments' exports in {root / 'raw'} and run `xinyong ingest` there; every command in the "
         "folder finds the workspace",

@@ -220,6 +220,36 @@ def test_a_pool_too_small_everywhere_is_unstaffed_with_the_reason() -> None:
     assert nobody.reason == "无尚有余量的合格检查人员（检查组 3 人，来自 市场监管、卫健）"
 
 
+def test_a_city_rounds_targets_take_their_districts_officers_then_the_shared_city_pool() -> None:
+    """One draw over two districts (a city's round): each target is staffed from its own district first, and
+    escalates to the city's officers, whose capacity is one pool for both districts — never to the other
+    district's officers."""
+    people = [
+        person("KC-1", capacity=2),
+        person("KC-2", capacity=2),
+        person("QJ-1", division="330803", capacity=3),
+        person("CITY-1", level=1, division="330800", capacity=1),
+        person("CITY-2", level=1, division="330800", capacity=1),
+    ]
+    firms = [Firm("91330802MA29U0QJ36", "LR0000000001", "荷花市场监管所", frozenset())] + [
+        Firm(f"91330803MA29U0QJ3{k}", f"LR000000000{k}", "樟潭市场监管所", frozenset()) for k in (7, 8, 9)
+    ]
+    pool, _ = plan_pool(PLAN, people, DAY)
+    eligible = {("P01", f.uscc): target_eligible(PLAN, f, pool, {})[0] for f in firms}
+    assert eligible[("P01", firms[0].uscc)] == ["CITY-1", "CITY-2", "KC-1", "KC-2"]
+    assert eligible[("P01", firms[1].uscc)] == ["CITY-1", "CITY-2", "QJ-1"]
+    roster = {p.id: p for p in people}
+    targets = [("P01", f"{k:02x}", f.uscc) for k, f in enumerate(firms)]
+    kecheng, *qujiang = assign_teams(targets, eligible, roster, {"P01": PLAN}, SEED)
+    assert sorted(kecheng.team) == ["KC-1", "KC-2"]  # its own district suffices: no escalation
+    city = [next(i for i in staffed.team if i != "QJ-1") for staffed in qujiang[:2]]
+    assert all("QJ-1" in staffed.team and len(staffed.team) == 2 for staffed in qujiang[:2])
+    assert sorted(city) == ["CITY-1", "CITY-2"]  # the city's pool, each officer used once
+    # the city's pool is spent and 柯城区's officers (capacity left) may not act in 衢江区
+    assert qujiang[2].status == "unstaffed"
+    assert qujiang[2].reason == "team of 2: 1 eligible inspectors with capacity at levels ≤ 0"
+
+
 def test_capacity_is_consumed_in_draw_order() -> None:
     roster = {p.id: p for p in [person("X", capacity=1), person("Y", capacity=1), person("Z", capacity=1)]}
     targets = [("P01", f"{k:02x}", f"F{k}") for k in range(3)]

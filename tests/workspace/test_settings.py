@@ -59,29 +59,83 @@ def test_a_new_workspace_has_its_folders_the_shipped_policy_and_plans_and_reads_
     assert (made.policy, made.models, made.calendar) == (root / "policy.toml", root / "models", None)
     assert (made.raw, made.clean, made.internal, made.out) == (root / "raw", root / "clean", root / "internal", root)
     assert (made.data, made.public) == (root / "data", root / "public")
-    assert made.towns == shipped_towns() and len(made.towns) == 18
+    assert made.towns == shipped_towns() and len(made.towns) == 18 and made.region_towns() == made.towns
+    assert made.round_division == "330802"
     assert made.champion == SHIPPED_CHAMPION  # until the office exports its own
     (made.models / "model.txt").write_text("a model\n", encoding="utf-8")
     assert made.champion == made.models
     assert not [p for p in tmp_path.iterdir() if p.name != "kc"]  # no staging folder left behind
 
 
-def test_another_division_gets_the_default_plans_renamed_and_no_towns(tmp_path: Path) -> None:
-    made = create_workspace(tmp_path / "ws", ["330803", "330881"])
-    assert made.name == "" and made.towns == ()
-    for division in ("330803", "330881"):
-        plans = read_plans(made.plans[division])
-        assert plans.division == division and plans.plans == read_plans(PLANS).plans
+def test_another_division_gets_the_default_plans_renamed_and_must_list_its_towns(tmp_path: Path) -> None:
+    made = create_workspace(tmp_path / "ws", ["330803"])
+    assert made.name == "" and made.towns == () and made.round_division == "330803"
+    plans = read_plans(made.plans["330803"])
+    assert plans.division == "330803" and plans.plans == read_plans(PLANS).plans
     assert plans_for_division("330803").startswith(
         "# Copied by `xinyong init` from the shipped default plans of division 330802 for division\n# 330803: "
     )
-    assert made.plans_for(RoundId.parse("330881-2027-01", "ROUND")) == tmp_path / "ws" / "plans" / "330881.toml"
+    assert '# division = "330803"' in made.file.read_text(encoding="utf-8")  # the example of its [[town]] tables
+    with pytest.raises(InputFileError) as caught:
+        made.region_towns()
+    assert str(caught.value) == (
+        f"{made.file}: [[town]]: no town of division 330803 衢州市衢江区 is listed; list each of its 乡镇(街道) as a "
+        '[[town]] table with town, grid, station and division = "330803" (docs/workspace.md, Towns)'
+    )
     with pytest.raises(UsageError) as caught:
         made.plans_for(RoundId.parse("330802-2027-01", "ROUND"))
     assert str(caught.value) == (
-        f"--round: round 330802-2027-01 is of division 330802, but the workspace {tmp_path / 'ws'} is for "
-        "330803, 330881 (its xinyong.toml names no plans for 330802)"
+        f"--round: round 330802-2027-01 is of division 330802, but the workspace {tmp_path / 'ws'} runs the rounds "
+        "of 330803 衢州市衢江区: --round 330803-2027-01"
     )
+
+
+def test_a_city_workspace_of_two_districts_runs_the_citys_rounds(tmp_path: Path) -> None:
+    """Districts of one city: one round a month of the city (330800), over both; 柯城区's towns are the shipped
+    ones, 衢江区's are listed (樟潭街道 is accepted once listed)."""
+    made = create_workspace(tmp_path / "qz", ["330802", "330803"], "衢州市")
+    assert made.round_division == "330800" and made.plans == {"330800": tmp_path / "qz" / "plans" / "330800.toml"}
+    assert read_plans(made.plans["330800"]).division == "330800"
+    assert made.towns == shipped_towns()  # written out by init, with their division
+    assert made.plans_for(RoundId.parse("330800-2026-12", "ROUND")) == made.plans["330800"]
+    with pytest.raises(UsageError) as caught:
+        made.plans_for(RoundId.parse("330802-2026-12", "ROUND"))
+    assert str(caught.value) == (
+        f"--round: round 330802-2026-12 is of division 330802, but the workspace {made.root} runs the rounds of "
+        "330800 衢州市, over 330802, 330803: --round 330800-2026-12"
+    )
+    zhangtan = Town("樟潭街道", "东", "樟潭市场监管所", "330803")
+    listed = parse_workspace(
+        {
+            "workspace": {"divisions": ["330802", "330803"]},
+            "town": [{"town": "樟潭街道", "grid": "东", "station": "樟潭市场监管所", "division": "330803"}],
+        },
+        tmp_path,
+    )
+    assert listed.towns == (zhangtan,)
+    assert listed.region_towns() == (*shipped_towns(), zhangtan)  # 330802 lists none: the shipped list stands in
+
+
+@pytest.mark.parametrize(
+    ("divisions", "problem"),
+    [
+        (
+            ["330899"],
+            "330899 is not a division of GB/T 2260, 民政部 2024年县以上行政区划代码; the nearest are 330881 "
+            "衢州市江山市, 330825 衢州市龙游县, 330824 衢州市开化县",
+        ),
+        (["330800", "330802"], "330802 衢州市柯城区 lies within 330800 衢州市; name only one of them"),
+    ],
+)
+def test_a_division_must_be_on_the_list_and_not_within_another(
+    tmp_path: Path, divisions: list[str], problem: str
+) -> None:
+    with pytest.raises(InputFileError) as caught:
+        parse_workspace({"workspace": {"divisions": divisions}}, tmp_path)
+    assert str(caught.value) == f"{tmp_path / 'xinyong.toml'}: [workspace] divisions: {problem}"
+    with pytest.raises(UsageError) as refused:
+        create_workspace(tmp_path / "ws", divisions)
+    assert str(refused.value) == f"--division: {problem}"
 
 
 @pytest.mark.parametrize(
@@ -124,14 +178,15 @@ def test_defaults_fill_every_key_but_the_divisions(tmp_path: Path) -> None:
             "workspace": {"divisions": ["330802"], "policy": "config/policy.toml", "calendar": "calendar.toml"},
             "plans": {"330802": "config/kc.toml"},
             "folders": {"out": "work", "clean": "/srv/clean"},
-            "town": [{"town": "府山街道", "grid": "西", "station": "府山所"}],
+            "town": [{"town": "府山街道", "grid": "西", "station": "府山所"}],  # its division: the one
         },
         tmp_path,
     )
     assert custom.policy == tmp_path / "config/policy.toml" and custom.calendar == tmp_path / "calendar.toml"
     assert custom.plans == {"330802": tmp_path / "config/kc.toml"} and custom.clean == Path("/srv/clean")
     assert custom.out == tmp_path / "work" and custom.public == tmp_path / "work" / "public"
-    assert custom.towns == (Town("府山街道", "西", "府山所"),)
+    assert custom.towns == (Town("府山街道", "西", "府山所", "330802"),) and custom.region_towns() == custom.towns
+    assert ws.region_towns() == shipped_towns()  # none listed: the shipped list of 330802
 
 
 @pytest.mark.parametrize(
@@ -174,14 +229,37 @@ def test_defaults_fill_every_key_but_the_divisions(tmp_path: Path) -> None:
         ({**MINIMAL, "folders": {"clean": 3}}, "[folders] clean: must be a path (text), not 3"),
         (
             {**MINIMAL, "plans": {"330803": "plans/330803.toml"}},
-            "[plans] 330803: not a division of this workspace (divisions: 330802)",
+            "[plans] 330803: not the division of this workspace's rounds (330802 衢州市柯城区); name its plans as "
+            '"330802" = "…"',
+        ),
+        (
+            {"workspace": {"divisions": ["330802", "330803"]}, "plans": {"330802": "plans/330802.toml"}},
+            "[plans] 330802: not the division of this workspace's rounds (330800 衢州市); name its plans as "
+            '"330800" = "…"',
+        ),
+        (
+            {"workspace": {"divisions": ["330802", "110101"]}},
+            "[workspace] divisions: 330802, 110101 are of different provinces; a workspace's rounds are of one "
+            "division (docs/workspace.md)",
         ),
         ({**MINIMAL, "town": {"town": "x"}}, "[[town]]: must be one [[town]] table per town, not {'town': 'x'}"),
         ({**MINIMAL, "town": [{"town": "府山街道", "grid": "西"}]}, "[[town]] 1: station: missing"),
         ({**MINIMAL, "town": [{"town": " ", "grid": "西", "station": "s"}]}, "[[town]] 1: town: empty"),
         (
-            {**MINIMAL, "town": [{"town": "府山街道", "grid": "中", "station": "s"}]},
-            "[[town]] 1: grid: must be one of 东/南/西/北, not '中'",
+            {
+                "workspace": {"divisions": ["330802", "330803"]},
+                "town": [{"town": "樟潭街道", "grid": "东", "station": "s"}],
+            },
+            "[[town]] 1: division: missing; a workspace of several divisions names each town's (330802, 330803)",
+        ),
+        (
+            {**MINIMAL, "town": [{"town": "樟潭街道", "grid": "东", "station": "s", "division": "330803"}]},
+            "[[town]] 1: division: 330803 衢州市衢江区 is not one of the workspace's divisions (330802) or within one",
+        ),
+        (
+            {**MINIMAL, "town": [{"town": "府山街道", "grid": "西", "station": "s", "division": "330809"}]},
+            "[[town]] 1: division: 330809 is not a division of GB/T 2260, 民政部 2024年县以上行政区划代码; the nearest "
+            "are 330803 衢州市衢江区, 330802 衢州市柯城区, 330800 衢州市",
         ),
         (
             {**MINIMAL, "town": [{"town": "府山街道", "grid": "西", "station": "s"}] * 2},

@@ -138,7 +138,8 @@ def build_frame(
         for row in pl.read_parquet(clean_table(clean_dir, "inspection_items")).iter_rows(named=True)
     }
     # With the items, each plan carries which department carries out which item: committed with the plans.
-    plan_file = read_plans(plans_path, items)
+    grids = pl.read_parquet(clean_table(clean_dir, "enterprises"), columns=["grid"])["grid"].unique().sort()
+    plan_file = read_plans(plans_path, items, grids.to_list())
     round_id.require_division(plan_file.division, "--round", str(plans_path))
     checks.table_file(tiers_path, TIERS)
     tiers = pl.read_parquet(tiers_path, columns=["uscc", "as_of", "tier"])

@@ -114,7 +114,7 @@ def results_template(targets: pl.DataFrame) -> pl.DataFrame:
         "uscc",
         "name",
         pl.col("team_ids").list.join(";").alias("team"),
-        *(pl.lit(None, pl.Utf8).alias(c) for c in ("started", "ended", "codes", "corrects", "remarks")),
+        *(pl.lit(None, pl.Utf8).alias(c) for c in ("team_names", "started", "ended", "codes", "corrects", "remarks")),
     ).sort("plan", "uscc")
     return filled.select(form.column_names).rename({c.name: c.label for c in form.columns})
 
