@@ -247,7 +247,7 @@ def test_a_city_rounds_targets_take_their_districts_officers_then_the_shared_cit
     assert sorted(city) == ["CITY-1", "CITY-2"]  # the city's pool, each officer used once
     # the city's pool is spent and 柯城区's officers (capacity left) may not act in 衢江区
     assert qujiang[2].status == "unstaffed"
-    assert qujiang[2].reason == "team of 2: 1 eligible inspectors with capacity at levels ≤ 0"
+    assert qujiang[2].reason == "检查组需 2 人：池层级 ≤ 0 内尚有余量的合格检查人员仅 1 名"
 
 
 def test_capacity_is_consumed_in_draw_order() -> None:
