@@ -8,6 +8,10 @@ one, the row, the column and the rule, so that the person who owns the data can 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xinyong.ingest.limits import Refusal, TableReport
 
 
 class XinyongError(Exception):
@@ -60,7 +64,28 @@ class RoundStateError(XinyongError):
 
 
 class CalendarUnavailableError(XinyongError):
-    """The official calendar of a year is not in the installed chinese-calendar yet."""
+    """The official calendar of a year is neither in the installed chinese-calendar nor in the workspace's
+    calendar supplement."""
+
+    def __init__(self, year: int, problem: str) -> None:
+        self.year = year
+        super().__init__(problem)
+
+
+class IngestRefusedError(XinyongError):
+    """Ingest read every table but quarantined too much of one (all its rows, more than --max-quarantined of
+    them, or more than --max-registry-loss of the registry's firms); the clean folder was left as it was and
+    the quarantine is in its refused/ folder."""
+
+    exit_code = 6
+
+    def __init__(
+        self, message: str, reports: dict[str, TableReport], refusals: tuple[Refusal, ...], kept: Path
+    ) -> None:
+        self.reports = reports
+        self.refusals = refusals
+        self.kept = kept
+        super().__init__(message)
 
 
 class VerificationError(XinyongError):

@@ -30,7 +30,7 @@ from xinyong.indicators.catalog import catalog
 from xinyong.indicators.run import write_features
 from xinyong.ingest.run import TableReport, ingest
 from xinyong.model.estimator import RiskModel
-from xinyong.model.registry import promote
+from xinyong.model.registry import COMPARABLE, promote
 from xinyong.model.run import score_table, train_region
 from xinyong.publish.run import disclose
 from xinyong.publish.translog import verify_log
@@ -102,7 +102,7 @@ def run_demo(out_dir: Path, progress: Progress = SILENT, *, region: Path | None 
     november = RoundId(division, RoundId(division, as_of.replace(day=1)).months_before(-1))
     december = RoundId(division, november.months_before(-1))
     demo_day = november.last_day
-    reports = ingest(region, clean, today=demo_day, progress=progress, towns=ws.towns)
+    reports = ingest(region, clean, today=demo_day, progress=progress, towns=ws.region_towns())
     write_features(clean, as_of, internal / "features.parquet", ws.out)
     outputs = {
         "the demo's workspace (its settings: plans, policy, model, folders)": ws.file,
@@ -190,6 +190,10 @@ DEMO_RANDOMNESS_SOURCE = (
 )
 DEMO_RANDOMNESS_VALUE = "DEMO — not public randomness — 演示用固定值"
 DEMO_APPROVER = "演示审批人 (DEMO: no person approved this round)"
+DEMO_INCOMPARABLE = (
+    "DEMO: the champion in use was trained on another indicator catalog, so it cannot be compared with one trained "
+    "on the current catalog; every other gate passed"
+)
 
 
 def demo_clock(day: dt.date) -> dt.datetime:
@@ -206,7 +210,9 @@ def usable_champion(models_dir: Path) -> bool:
 
 def train_champion(ws: Workspace, as_of: dt.date, truth_dir: Path, progress: Progress = SILENT) -> Path:
     """Train the model on the workspace's clean tables, log it to its MLflow store, promote it through its
-    gates and export it to the workspace's ``models/``; returns the validation report.
+    gates — against the champion in use, the workspace's or the shipped one — and export it to the workspace's
+    ``models/``; returns the validation report.  Only when that champion cannot be compared (it was trained on
+    another indicator catalog) and every other gate passed is the promotion forced, with that reason recorded.
 
     This is how the shipped champion is made: ``xinyong/defaults/models/`` is this export for the default
     region, as of the last day of its history (docs: ``xinyong/defaults/models/README.md``)."""
@@ -215,7 +221,9 @@ def train_champion(ws: Workspace, as_of: dt.date, truth_dir: Path, progress: Pro
     if trained.version is None:
         raise UsageError(f"the demo model was not registered in MLflow under {ws.data}")
     gates = promote(ws.data, trained.version, ws.models)
-    if not all(g.passed for g in gates):
+    if [g.name for g in gates if not g.passed] == [COMPARABLE]:  # the champion in use predates the catalog
+        gates = promote(ws.data, trained.version, ws.models, force=True, reason=DEMO_INCOMPARABLE)
+    elif not all(g.passed for g in gates):
         failed = ", ".join(g.name for g in gates if not g.passed)
         raise UsageError(f"the demo model failed its promotion gates ({failed}); see {model_dir / REPORT_HTML}")
     return model_dir / REPORT_HTML

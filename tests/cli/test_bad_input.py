@@ -24,13 +24,16 @@ import polars as pl
 import pytest
 import typer
 
+import xinyong
 from tests.cli.conftest import run
 from tests.conftest import APPROVED_AT, CHAMPION, NOVEMBER, PLANS, POLICY
 from tests.rounds.hand_round import P01, P02, write_round
+from tests.workspace.notices import FIXTURE_2027, NOTICE_2026
 from xinyong.cli import app
 from xinyong.core.ids import FORM
 from xinyong.draw.plans import CountAllocation
 from xinyong.indicators.catalog import catalog
+from xinyong.ingest import contract
 from xinyong.ingest.contract import results_form
 from xinyong.rounds.run import approve, preview_round
 
@@ -230,14 +233,37 @@ def make_folder(*parts: str) -> Callable[[Given], None]:
     return setup
 
 
-def workspace(*extra: str) -> Callable[[Given], None]:
-    """A workspace in ``ws/`` made by `xinyong init`, with ``extra`` lines appended to its xinyong.toml."""
+def workspace(*extra: str, divisions: tuple[str, ...] = ("330802",)) -> Callable[[Given], None]:
+    """A workspace in ``ws/`` made by `xinyong init` for ``divisions``, with ``extra`` lines appended to its
+    xinyong.toml."""
+
+    def setup(g: Given) -> None:
+        from xinyong.workspace.settings import create_workspace
+
+        made = create_workspace(g.tmp / "ws", list(divisions))
+        made.file.write_text(made.file.read_text(encoding="utf-8") + "".join(f"{line}\n" for line in extra), "utf-8")
+
+    return setup
+
+
+def in_package(path: Path) -> str:
+    package = Path(xinyong.__file__).resolve().parent
+    return (
+        f"{path}: is inside the installed xinyong package ({package}), whose shipped defaults are package data that no "
+        "command changes; write the output elsewhere (a workspace's models/ for a champion)"
+    )
+
+
+def calendar_supplement(text: str) -> Callable[[Given], None]:
+    """A workspace in ``ws/`` whose xinyong.toml names ``calendar.toml``, holding ``text``."""
 
     def setup(g: Given) -> None:
         from xinyong.workspace.settings import create_workspace
 
         made = create_workspace(g.tmp / "ws", ["330802"])
-        made.file.write_text(made.file.read_text(encoding="utf-8") + "".join(f"{line}\n" for line in extra), "utf-8")
+        settings = made.file.read_text(encoding="utf-8")
+        made.file.write_text(settings.replace('# calendar = "calendar.toml"', 'calendar = "calendar.toml"'), "utf-8")
+        (made.root / "calendar.toml").write_text(text, encoding="utf-8")
 
     return setup
 
@@ -378,6 +404,51 @@ CASES = [
         setup=make_folder("raw"),
     ),
     Case(
+        "ingest",
+        "--out holding the input folder",
+        lambda g: ["ingest", g.tmp / "clean" / "raw", "--out", g.tmp / "clean"],
+        lambda g: (
+            f"{g.tmp / 'clean'}: holds the input folder {g.tmp / 'clean' / 'raw'}; write the clean folder elsewhere"
+        ),
+        setup=make_folder("clean", "raw"),
+    ),
+    Case(
+        "ingest",
+        "a folder without the tables",
+        lambda g: ["ingest", g.tmp / "raw", "--out", g.tmp / "clean"],
+        lambda g: (
+            f"{g.tmp / 'raw'}: 14 of 14 tables missing: "
+            + ", ".join(f"{t.name} ({t.label})" for t in contract.tables())
+            + "; name each file after its table or its Chinese name, ending .parquet, .csv, .xlsx, .xls "
+            "(e.g. enterprises.csv or 市场主体登记信息.xlsx)"
+        ),
+        setup=make_folder("raw"),
+    ),
+    Case(
+        "ingest",
+        "--max-quarantined above 1",
+        lambda g: ["ingest", g.tmp / "raw", "--out", g.tmp / "clean", "--max-quarantined", "1.5"],
+        lambda g: "Invalid value for '--max-quarantined': Input should be less than or equal to 1",
+        setup=make_folder("raw"),
+    ),
+    Case(
+        "ingest",
+        "--max-registry-loss not a number",
+        lambda g: ["ingest", g.tmp / "raw", "--out", g.tmp / "clean", "--max-registry-loss", "1%"],
+        lambda g: (
+            "Invalid value for '--max-registry-loss': Input should be a valid number, unable to parse string as "
+            "a number"
+        ),
+        setup=make_folder("raw"),
+    ),
+    Case(
+        "ingest",
+        "--max-registry-loss negative",
+        lambda g: ["ingest", g.tmp / "raw", "--out", g.tmp / "clean", "--max-registry-loss", "-0.01"],
+        lambda g: "Invalid value for '--max-registry-loss': Input should be greater than or equal to 0",
+        setup=make_folder("raw"),
+    ),
+    Case(
         "features",
         "CLEAN_DIR missing",
         lambda g: ["features", g.tmp / "nowhere", "--as-of", "2026-10-31", "--out", g.tmp / "f.parquet"],
@@ -398,6 +469,16 @@ CASES = [
             *("--work", g.tmp / "nowhere"),
         ],
         lambda g: f"{g.tmp / 'nowhere'}: no such work folder; give the --out folder of `xinyong round`",
+    ),
+    Case(
+        "features",
+        "--as-of before any firm was live",
+        lambda g: ["features", g.clean, "--as-of", "1950-01-01", "--out", g.tmp / "f.parquet"],
+        lambda g: (
+            f"{g.clean / 'enterprises.parquet'}: no enterprise is live on 1950-01-01 (the clean registry holds "
+            f"{pl.read_parquet(g.clean / 'enterprises.parquet').height:,}), so there is nothing to build indicators "
+            "for and nothing was written; check --as-of, and the registry's quarantine (quarantine/enterprises.csv)"
+        ),
     ),
     Case(
         "features",
@@ -466,6 +547,21 @@ CASES = [
     ),
     Case(
         "init",
+        "--division not on 民政部's list",
+        lambda g: ["init", g.tmp / "ws", "--division", "330899"],
+        lambda g: (
+            "--division: 330899 is not a division of GB/T 2260, 民政部 2024年县以上行政区划代码; the nearest are "
+            "330881 衢州市江山市, 330825 衢州市龙游县, 330824 衢州市开化县"
+        ),
+    ),
+    Case(
+        "init",
+        "--division of two provinces",
+        lambda g: ["init", g.tmp / "ws", "--division", "330802", "--division", "110101"],
+        lambda g: "--division: 330802, 110101 are of different provinces; a workspace's rounds are of one division",
+    ),
+    Case(
+        "init",
         "--division missing",
         lambda g: ["init", g.tmp / "ws"],
         lambda g: "Missing option '--division'.",
@@ -503,10 +599,45 @@ CASES = [
             *("--tiers", g.tiers, "--clean", g.clean),
         ],
         lambda g: (
-            f"--round: round 330801-2026-12 is of division 330801, but the workspace {g.tmp / 'ws'} is for 330802 "
-            "(its xinyong.toml names no plans for 330801)"
+            f"--round: round 330801-2026-12 is of division 330801, but the workspace {g.tmp / 'ws'} runs the rounds "
+            "of 330802 衢州市柯城区: --round 330802-2026-12"
         ),
         setup=workspace(),
+    ),
+    Case(
+        "round frame",
+        "--round of a district in a city workspace",
+        lambda g: [
+            *("--workspace", g.tmp / "ws", "round", "frame", "--round", DECEMBER),
+            *("--tiers", g.tiers, "--clean", g.clean),
+        ],
+        lambda g: (
+            f"--round: round {DECEMBER} is of division 330802, but the workspace {g.tmp / 'ws'} runs the rounds of "
+            "330800 衢州市, over 330802, 330803: --round 330800-2026-12"
+        ),
+        setup=workspace(divisions=("330802", "330803")),
+    ),
+    Case(
+        "ingest",
+        "a workspace division without towns",
+        lambda g: ["--workspace", g.tmp / "ws", "ingest", g.tmp / "raw", "--out", g.tmp / "clean"],
+        lambda g: (
+            f"{g.tmp / 'ws' / 'xinyong.toml'}: [[town]]: no town of division 330803 衢州市衢江区 is listed; list each "
+            'of its 乡镇(街道) as a [[town]] table with town, grid, station and division = "330803" '
+            "(docs/workspace.md, Towns)"
+        ),
+        setup=lambda g: (workspace(divisions=("330802", "330803"))(g), (g.tmp / "raw").mkdir()),
+    ),
+    Case(
+        "generate",
+        "a workspace division without towns",
+        lambda g: ["--workspace", g.tmp / "ws", "generate", "--out", g.tmp / "region"],
+        lambda g: (
+            f"{g.tmp / 'ws' / 'xinyong.toml'}: [[town]]: no town of division 330803 衢州市衢江区 is listed; list each "
+            'of its 乡镇(街道) as a [[town]] table with town, grid, station and division = "330803" '
+            "(docs/workspace.md, Towns)"
+        ),
+        setup=workspace(divisions=("330803",)),
     ),
     Case(
         "round frame",
@@ -573,6 +704,15 @@ CASES = [
         lambda g: f"{g.file}: is a file, not a folder to write into",
     ),
     Case(
+        "model train",
+        "--out inside the package",
+        lambda g: [
+            *("model", "train", "--table", g.features, "--label", "dishonest_listed"),
+            *("--out", MODELS / "experiment", "--data-dir", g.tmp / "data"),
+        ],
+        lambda g: in_package(MODELS / "experiment"),
+    ),
+    Case(
         "model score",
         "--model a clean folder",
         lambda g: ["model", "score", "--model", g.clean, "--table", g.features, "--out", g.tmp / "s.parquet"],
@@ -626,12 +766,52 @@ CASES = [
     ),
     Case(
         "model promote",
-        "a generic-mode model",
+        "a generic-mode model's version without --generic",
         lambda g: ["model", "promote", "1", "--data-dir", g.store, "--models", g.tmp / "models"],
         lambda g: (
-            "model version 1: a generic-mode model (trained with --table) cannot be champion; the monthly "
-            "tiers need a region-mode model (`xinyong model train --clean …`)"
+            f"model version 1 of xinyong-risk is not in the registry at sqlite:///{g.store.resolve()}/mlflow/"
+            "mlflow.db (a generic-mode model is promoted with --generic)"
         ),
+    ),
+    Case(
+        "model promote",
+        "--generic without --models",
+        lambda g: ["model", "promote", "1", "--generic", "--data-dir", g.store],
+        lambda g: (
+            "--models: give the folder to export a generic-mode champion to; the workspace's models/ holds the "
+            "regulator's champion"
+        ),
+    ),
+    Case(
+        "model promote",
+        "--generic into the workspace's models/",
+        lambda g: [
+            "--workspace",
+            g.tmp / "ws",
+            "model",
+            "promote",
+            "1",
+            "--generic",
+            "--models",
+            g.tmp / "ws" / "models",
+        ],
+        lambda g: (
+            f"--models: {g.tmp / 'ws' / 'models'} is the workspace's models/, which holds the regulator's champion; "
+            "export a generic-mode model to a folder of its own"
+        ),
+        setup=workspace(),
+    ),
+    Case(
+        "model promote",
+        "--force without --reason",
+        lambda g: ["model", "promote", "1", "--generic", "--force", "--data-dir", g.store, "--models", g.tmp / "m"],
+        lambda g: "--force needs --reason '…': why the gates are overridden is recorded with the champion",
+    ),
+    Case(
+        "model promote",
+        "--models the shipped champion (package data)",
+        lambda g: ["model", "promote", "1", "--data-dir", g.store, "--models", MODELS],
+        lambda g: in_package(MODELS),
     ),
     Case(
         "model promote",
@@ -910,9 +1090,9 @@ CASES = [
         "--tiers of another division",
         lambda g: _frame(g, tiers=g.tmp / "internal" / "tiers.parquet"),
         lambda g: (
-            f"{g.tmp / 'internal' / 'tiers.parquet'}: a tier file of division 330803 "
+            f"{g.tmp / 'internal' / 'tiers.parquet'}: a tier file of division 330803 衢州市衢江区 "
             f"({pl.read_parquet(g.tiers).height:,} of {pl.read_parquet(g.tiers).height:,} firms' USCCs, positions "
-            f"3–8), not of round {DECEMBER}'s division 330802"
+            f"3–8), not of round {DECEMBER}'s division 330802 衢州市柯城区"
         ),
         setup=tiers_with(pl.concat_str(pl.col("uscc").str.slice(0, 2), pl.lit("330803"), pl.col("uscc").str.slice(8))),
     ),
@@ -1259,6 +1439,34 @@ CASES = [
     ),
     Case(
         "results import",
+        "--encoding that is no encoding",
+        lambda g: ["results", "import", g.tmp / "form.csv", "--out", g.november, "--encoding", "klingon"],
+        lambda g: f"{g.tmp / 'form.csv'}: unknown encoding 'klingon'",
+        setup=results_form_file(NOV),
+    ),
+    Case(
+        "results import",
+        "a form saved as Excel's UTF-16 Unicode text",
+        lambda g: ["results", "import", g.tmp / "form.csv", "--out", g.november],
+        lambda g: (
+            f"{g.tmp / 'form.csv'}: is UTF-16 text (Excel's “Unicode 文本”), not CSV; save it as CSV UTF-8 or CSV"
+        ),
+        setup=lambda g: (g.tmp / "form.csv").write_bytes("抽查批次\t计划编号\n".encode("utf-16")),
+    ),
+    Case(
+        "results import",
+        "a workbook with no sheet holding the form's header",
+        lambda g: ["results", "import", g.tmp / "form.xlsx", "--out", g.november],
+        lambda g: (
+            f"{g.tmp / 'form.xlsx'}: missing column round (抽查批次), team (检查人员编号), started (检查开始日期), "
+            "ended (检查完成日期), codes (检查结果代码)"
+        ),
+        setup=lambda g: pl.DataFrame({"说明": ["见附件"], "计划编号": ["P01"], "统一社会信用代码": ["x"]}).write_excel(
+            g.tmp / "form.xlsx"
+        ),
+    ),
+    Case(
+        "results import",
         "the form of a round not finalised",
         lambda g: ["results", "import", g.tmp / "form.csv", "--out", g.tmp / "out", "--today", "2026-12-20"],
         lambda g: not_framed(g.tmp / "out", "results import", "finalised"),
@@ -1275,6 +1483,28 @@ CASES = [
         "a round not finalised",
         lambda g: ["results", "status", "--round", DECEMBER, "--out", g.tmp / "out"],
         lambda g: not_framed(g.tmp / "out", "results status", "finalised"),
+    ),
+    Case(
+        "results status",
+        "a calendar supplement with a weekday as a make-up working day",
+        lambda g: ["--workspace", g.tmp / "ws", "results", "status", "--round", NOV],
+        lambda g: (
+            f"{g.tmp / 'ws' / 'calendar.toml'}: [[year]] 1 (2027): [[year.holiday]] 2 (春节): workdays: 2027-02-22 is "
+            "a 周一: a weekday is a working day anyway (调休上班 is a weekend day)"
+        ),
+        setup=calendar_supplement(FIXTURE_2027.replace("workdays = [2027-02-20]", "workdays = [2027-02-22]")),
+    ),
+    Case(
+        "results status",
+        "a calendar supplement that disagrees with chinese-calendar",
+        lambda g: ["--workspace", g.tmp / "ws", "results", "status", "--round", NOV],
+        lambda g: (
+            f"{g.tmp / 'ws' / 'calendar.toml'}: [[year]] 1 (2026): disagrees with chinese-calendar 1.11.0, which knows "
+            "2026: 2026-02-28 (周六) is a day off by this notice but a working day in chinese-calendar 1.11.0"
+        ),
+        setup=calendar_supplement(
+            NOTICE_2026.replace("workdays = [2026-02-14, 2026-02-28]", "workdays = [2026-02-14]")
+        ),
     ),
     # -- publish ------------------------------------------------------------------------------------
     Case(

@@ -6,6 +6,7 @@ refusals through the command line in ``tests/cli/test_bad_input.py``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,9 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from tests.cli.conftest import Ran
+from tests.conftest import NOVEMBER, NOW
+from tests.estimate.test_run import partial_form
+from xinyong.results.run import import_results
 
 
 def test_train_on_a_table_of_ones_own_then_score_it(
@@ -61,3 +65,34 @@ def test_train_on_a_table_of_ones_own_then_score_it(
         xinyong("model", "score", "--model", model, "--table", table, "--out", tmp_path / name)
         # (an xlsx number keeps 16 significant digits)
         assert_frame_equal(read(tmp_path / name), pl.read_parquet(scores), check_exact=False, rel_tol=1e-15)
+
+
+def test_train_with_work_says_which_rounds_and_labels_it_used_and_which_it_dropped_and_why(
+    xinyong: Callable[..., Ran],
+    november_copy: Path,
+    november_form: Path,
+    round_inputs: dict,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """November's round is finalised and 7 of its results are not imported yet; training as of October's end
+    cannot use the rest either: November ends after --as-of.  None of it is dropped silently."""
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    import_results(
+        november_copy, partial_form(november_form, tmp_path / "part.csv", 7), today=NOVEMBER.last_day, now=NOW
+    )
+    imported = pl.read_excel(november_form).height - 7
+    model = tmp_path / "model"
+    ran = xinyong(
+        *("model", "train", "--clean", round_inputs["clean"], "--as-of", "2026-10-31", "--out", model),
+        *("--data-dir", tmp_path / "data", "--work", november_copy),
+    )
+    [clean, november] = json.loads((model / "metadata.json").read_text(encoding="utf-8"))["labels"]
+    assert ran.out.splitlines()[:3] == [
+        "Labels as of 2026-10-31, by source of inspections:",
+        f"  inspections: {clean['used']:,} labels used; not used: {clean['unlabelled']:,} results whose codes give no "
+        "label (their 1/π weight goes to the labelled inspections of their class)",
+        f"  {NOVEMBER}: 0 labels used; not used: {imported:,} inspected in a month ending after --as-of 2026-10-31; "
+        "7 results not imported yet (待录入)",
+    ]
+    assert (november["source"], november["after_as_of"], november["pending"]) == (str(NOVEMBER), imported, 7)

@@ -25,6 +25,6 @@ def test_a_form_imports_once_and_the_status_shows_what_is_recorded(
 
     ran = xinyong("results", "status", "--round", NOVEMBER, "--out", november_copy, "--today", "2026-12-01")
     status = pl.read_csv(RoundPaths(november_copy, NOVEMBER).results / "status.csv")
-    assert status.filter(pl.col("status") == "待公示").height == rows  # recorded, not yet published
-    assert f"Results of round {NOVEMBER} on 2026-12-01" in ran.out
+    assert status.filter(pl.col("状态") == "待公示").height == rows  # recorded, not yet published
+    assert ran.out.startswith(f"轮次 {NOVEMBER} 检查结果（2026-12-01）")
     assert ran.out.rstrip().endswith(str(RoundPaths(november_copy, NOVEMBER).results / "status.csv"))

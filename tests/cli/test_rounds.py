@@ -92,7 +92,7 @@ def test_preview_prints_the_table_and_the_approve_command(xinyong: Callable[...,
     lines = ran.out.splitlines()
     assert lines[:4] == [
         f"Preview of round {ROUND} (internal: it shows tiers)",
-        f"Tiers as of 2026-10-31, division 330802: 1,000 firms (tier file SHA-256 {'t' * 64})",
+        f"Tiers as of 2026-10-31, division 330802 衢州市柯城区: 1,000 firms (tier file SHA-256 {'t' * 64})",
         "  plan  tier        N_h      n_h  allocation",
         "  P01   A            10        1  ratio 0.1",
     ]

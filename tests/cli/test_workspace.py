@@ -11,6 +11,7 @@ import pytest
 
 from tests.cli.conftest import run as in_process
 from tests.conftest import CHAMPION, DECEMBER, NOW
+from tests.workspace.notices import FIXTURE_2027
 from xinyong.workspace.layout import RoundPaths
 from xinyong.workspace.settings import ENVIRONMENT, read_workspace
 
@@ -33,7 +34,7 @@ def test_init_makes_a_workspace_and_says_where_everything_is(run, tmp_path: Path
     root = Path("柯城区")  # as given
     assert stdout.splitlines() == [
         f"Workspace 柯城区 in {root}: edit {root / 'xinyong.toml'}",
-        f"  plans of 330802: {root / 'plans' / '330802.toml'}",
+        f"  plans of 330802: {root / 'plans' / '330802.toml'} (rounds 330802-YYYY-MM)",
         f"  tier policy: {root / 'policy.toml'}",
         f"Put the departments' exports in {root / 'raw'} and run `xinyong ingest` there; every command in the "
         "folder finds the workspace",
@@ -127,8 +128,9 @@ def test_without_a_workspace_the_shipped_defaults_serve_and_the_rest_must_be_giv
 def test_results_status_counts_deadlines_with_the_workspace_calendar_supplement(
     run, december_staffed: RoundPaths, tmp_path: Path
 ) -> None:
-    """December's results fall due in 2027, a year the installed calendar does not know: the office's
-    supplement (its entry of the State Council's notice) gives the due dates."""
+    """December's results fall due in 2027, a year the installed calendar does not know: without the office's
+    supplement (its transcription of the State Council's notice) they are unknown, counted and explained; with it
+    (here the 2027 TEST FIXTURE, not the real notice) they are known."""
     from xinyong.rounds.run import finalize
 
     assert run("init", "ws", "--division", "330802", cwd=tmp_path)[0] == 0
@@ -138,14 +140,26 @@ def test_results_status_counts_deadlines_with_the_workspace_calendar_supplement(
     status = ws.out / "rounds" / str(DECEMBER) / "results" / "status.csv"
 
     code, stdout, stderr = run("results", "status", "--round", DECEMBER, "--today", "2027-01-05", cwd=ws.root)
-    assert (code, stderr) == (0, "") and "unknown: no official calendar yet" in stdout
-    assert pl.read_csv(status)["due"].null_count() == pl.read_csv(status).height
+    targets = pl.read_csv(status).height
+    lines = [line.strip() for line in stdout.splitlines()]
+    assert (code, stderr) == (0, "")
+    assert f"│ 待录入 │ {targets:>6,} │    0 │ 未知（{targets} 项截止日期未知） │" in lines
+    assert lines[-2:] == [
+        f"{targets} 项截止日期未知：日历缺 2027 年（chinese-calendar 1.11.0 覆盖 2004–2026；请在工作区日历补充中录入"
+        "国务院办公厅 2027 年节假日安排通知）",
+        f"每个目标的状态与公示截止日期：{status}",
+    ]
+    written = pl.read_csv(status, infer_schema=False)
+    assert set(written.select("公示截止日期", "是否逾期", "说明").rows()) == {
+        (None, "未知", "日历缺 2027 年，截止日期未知")
+    }
 
-    (ws.root / "calendar.toml").write_text(
-        "[[year]]\nyear = 2027\nholidays = [2027-01-01]\nworkdays = []\n", encoding="utf-8"
-    )
+    (ws.root / "calendar.toml").write_text(FIXTURE_2027, encoding="utf-8")
     ws.file.write_text(ws.file.read_text("utf-8").replace('# calendar = "calendar.toml"', 'calendar = "calendar.toml"'))
     code, stdout, stderr = run("results", "status", "--round", DECEMBER, "--today", "2027-01-05", cwd=ws.root)
-    assert (code, stderr) == (0, "") and "unknown" not in stdout
-    # No result recorded yet: each is due 20 working days after the month's end, 2026-12-31 (1/1 off).
-    assert set(pl.read_csv(status)["due"]) == {"2027-01-29"}
+    assert (code, stderr) == (0, "") and "未知" not in stdout
+    assert f"│ 待录入 │ {targets:>6,} │    0 │       2027-01-29 │" in [line.strip() for line in stdout.splitlines()]
+    # No result recorded yet: each is due 20 working days after the month's end, 2026-12-31 (1/1–1/3 off).
+    assert set(pl.read_csv(status, infer_schema=False).select("公示截止日期", "是否逾期").rows()) == {
+        ("2027-01-29", "否")
+    }

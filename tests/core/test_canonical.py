@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xinyong.core.canonical import jsonl, lines_of, mth
+from xinyong.core.canonical import Stored, jsonl, lines_of, mth
 
 
 def recursive_mth(lines: list[bytes]) -> bytes:
@@ -50,3 +51,15 @@ def test_the_fast_table_writer_gives_the_same_bytes_as_canonical_json(rows) -> N
     data = jsonl_table(frame, FRAME_FIELDS)
     assert data == jsonl(frame.to_dicts())
     assert read_jsonl_table(data, FRAME_FIELDS).equals(frame)
+
+
+@dataclass(frozen=True)
+class _Note(Stored):
+    round: str
+    targets: tuple[str, ...]
+
+
+def test_a_stored_record_is_canonical_json_and_reads_back_with_tuples():
+    note = _Note("330802-2026-12", ("P01 91330802MA2X8K4N1B",))
+    assert note.to_json() == b'{"round":"330802-2026-12","targets":["P01 91330802MA2X8K4N1B"]}'
+    assert _Note.from_json(note.to_json()) == note

@@ -22,7 +22,14 @@ def test_result_codes_are_the_fourteen_of_the_public_system() -> None:
 def test_every_department_has_an_authority_named_after_the_place() -> None:
     assert set(codes.AUTHORITIES) == set(codes.DEPARTMENTS)
     assert codes.authority_of("330802", "税务") == "国家税务总局衢州市柯城区税务局"
-    assert codes.authority_of("330803", "市场监管") == "行政区划 330803市场监督管理局"
+    assert codes.authority_of("330803", "市场监管") == "衢州市衢江区市场监督管理局"
+    assert codes.authority_of("330802", "生态环境") == "衢州市生态环境局柯城分局"
+    # a city round's authorities are the city's, a province's the province's
+    assert codes.authority_of("330800", "生态环境") == "衢州市生态环境局"
+    assert codes.authority_of("330800", "卫健") == "衢州市卫生健康委员会"
+    assert codes.authority_of("330000", "住建") == "浙江省住房和城乡建设厅"
+    assert codes.authority_of("330000", "税务") == "国家税务总局浙江省税务局"
+    assert codes.authority_of("110101", "生态环境") == "北京市东城区生态环境局"  # no city between it and 北京市
 
 
 def test_industry_section_is_the_leading_letter() -> None:

@@ -71,10 +71,10 @@ def test_plan_wide_rules_exclude_exactly_the_inspectors_they_should() -> None:
     pool, excluded = plan_pool(PLAN, roster, DAY)
     assert {d: [p.id for p in members] for d, members in pool.items()} == {"330802": ["INS-1"]}
     assert [(e.inspector, e.uscc, e.reason) for e in excluded] == [
-        ("INS-2", None, "other department (税务)"),
-        ("INS-3", None, "执法证 not valid on 2026-12-31 (expires 2026-12-30)"),
-        ("INS-4", None, "not qualified for SJ-SC-01"),
-        ("INS-5", None, "执法证 not valid on 2026-12-31 (expires None)"),
+        ("INS-2", None, "非本计划部门（税务）"),
+        ("INS-3", None, "执法证在 2026-12-31 无效（有效期至 2026-12-30）"),
+        ("INS-4", None, "不具备 SJ-SC-01 检查资格"),
+        ("INS-5", None, "执法证在 2026-12-31 无效（名册未登记执法证有效期）"),
     ]
 
 
@@ -86,7 +86,7 @@ def test_in_a_joint_plan_each_department_needs_only_its_own_items() -> None:
     ]
     pool, excluded = plan_pool(JOINT, roster, DAY)
     assert [p.id for p in pool["330802"]] == ["A1", "W1"]
-    assert [(e.inspector, e.reason) for e in excluded] == [("W2", "not qualified for SJ-SC-03")]
+    assert [(e.inspector, e.reason) for e in excluded] == [("W2", "不具备 SJ-SC-03 检查资格")]
 
 
 def test_target_rules_exclude_exactly_the_inspectors_they_should() -> None:
@@ -99,10 +99,10 @@ def test_target_rules_exclude_exactly_the_inspectors_they_should() -> None:
     eligible, excluded = target_eligible(JOINT, FIRM, pool, declared)
     assert eligible == ["INS-1"]
     assert [(e.inspector, e.reason) for e in excluded] == [
-        ("INS-6", "回避: declared relation to the firm or its legal representative"),
-        ("INS-7", "回避: declared relation to the firm or its legal representative"),
-        ("INS-8", "所所交叉: from the firm's own station (荷花市场监管所)"),
-        ("INS-9", "rotation: on the team that last inspected this firm"),
+        ("INS-6", "回避：已申报与该企业或其法定代表人有利害关系"),
+        ("INS-7", "回避：已申报与该企业或其法定代表人有利害关系"),
+        ("INS-8", "所所交叉：来自该企业所在的市场监管所（荷花市场监管所）"),
+        ("INS-9", "轮换：上次检查该企业的检查组成员"),
     ]
     same_station_allowed, _ = target_eligible(PLAN, FIRM, pool, {})  # P01 does not ask for cross-station teams
     assert "INS-8" in same_station_allowed
@@ -122,8 +122,8 @@ def test_jurisdiction_lets_only_officers_of_the_firms_district_city_or_province_
     assert eligible == ["CITY", "D-OWN", "PROV"] and excluded == []
     records = jurisdiction_exclusions("P01", pool, [FIRM.division])
     assert [(e.inspector, e.uscc, e.reason) for e in records] == [
-        ("CITY-OTHER", None, "属地管辖: may act only within 330700; not for targets outside it"),
-        ("D-NEXT", None, "属地管辖: may act only within 330803; not for targets outside it"),
+        ("CITY-OTHER", None, "属地管辖：仅可在 330700 范围内执法，不检查辖区外的对象"),
+        ("D-NEXT", None, "属地管辖：仅可在 330803 范围内执法，不检查辖区外的对象"),
     ]
     # With targets in two districts, each district's officers are out for the other district's targets.
     assert [e.inspector for e in jurisdiction_exclusions("P01", pool, [FIRM.division, "330803"])] == [
@@ -214,8 +214,40 @@ def test_a_pool_too_small_everywhere_is_unstaffed_with_the_reason() -> None:
         [("P03", "00", FIRM.uscc)], {("P03", FIRM.uscc): sorted(roster)}, roster, {"P03": JOINT}, SEED
     )
     assert assignment.record() == {"plan": "P03", "status": "unstaffed", "team": [], "uscc": FIRM.uscc}
-    assert assignment.reason == "卫健: 0 eligible inspectors with capacity at levels ≤ 1"
+    assert assignment.reason == "卫健：池层级 ≤ 1 内尚有余量的合格检查人员 0 名"
     assert roster["A1"].capacity == 5  # nothing was consumed
+    [nobody] = assign_teams([("P03", "00", FIRM.uscc)], {}, roster, {"P03": JOINT}, SEED)
+    assert nobody.reason == "无尚有余量的合格检查人员（检查组 3 人，来自 市场监管、卫健）"
+
+
+def test_a_city_rounds_targets_take_their_districts_officers_then_the_shared_city_pool() -> None:
+    """One draw over two districts (a city's round): each target is staffed from its own district first, and
+    escalates to the city's officers, whose capacity is one pool for both districts — never to the other
+    district's officers."""
+    people = [
+        person("KC-1", capacity=2),
+        person("KC-2", capacity=2),
+        person("QJ-1", division="330803", capacity=3),
+        person("CITY-1", level=1, division="330800", capacity=1),
+        person("CITY-2", level=1, division="330800", capacity=1),
+    ]
+    firms = [Firm("91330802MA29U0QJ36", "LR0000000001", "荷花市场监管所", frozenset())] + [
+        Firm(f"91330803MA29U0QJ3{k}", f"LR000000000{k}", "樟潭市场监管所", frozenset()) for k in (7, 8, 9)
+    ]
+    pool, _ = plan_pool(PLAN, people, DAY)
+    eligible = {("P01", f.uscc): target_eligible(PLAN, f, pool, {})[0] for f in firms}
+    assert eligible[("P01", firms[0].uscc)] == ["CITY-1", "CITY-2", "KC-1", "KC-2"]
+    assert eligible[("P01", firms[1].uscc)] == ["CITY-1", "CITY-2", "QJ-1"]
+    roster = {p.id: p for p in people}
+    targets = [("P01", f"{k:02x}", f.uscc) for k, f in enumerate(firms)]
+    kecheng, *qujiang = assign_teams(targets, eligible, roster, {"P01": PLAN}, SEED)
+    assert sorted(kecheng.team) == ["KC-1", "KC-2"]  # its own district suffices: no escalation
+    city = [next(i for i in staffed.team if i != "QJ-1") for staffed in qujiang[:2]]
+    assert all("QJ-1" in staffed.team and len(staffed.team) == 2 for staffed in qujiang[:2])
+    assert sorted(city) == ["CITY-1", "CITY-2"]  # the city's pool, each officer used once
+    # the city's pool is spent and 柯城区's officers (capacity left) may not act in 衢江区
+    assert qujiang[2].status == "unstaffed"
+    assert qujiang[2].reason == "检查组需 2 人：池层级 ≤ 0 内尚有余量的合格检查人员仅 1 名"
 
 
 def test_capacity_is_consumed_in_draw_order() -> None:
@@ -224,7 +256,7 @@ def test_capacity_is_consumed_in_draw_order() -> None:
     eligible = {("P01", f"F{k}"): sorted(roster) for k in range(3)}
     result = assign_teams(targets, eligible, roster, {"P01": PLAN}, SEED)
     assert [a.status for a in result] == ["staffed", "unstaffed", "unstaffed"]  # 3 inspectors, 1 slot each, teams of 2
-    assert result[1].reason == "team of 2: 1 eligible inspectors with capacity at levels ≤ 0"
+    assert result[1].reason == "检查组需 2 人：池层级 ≤ 0 内尚有余量的合格检查人员仅 1 名"
 
 
 @settings(max_examples=60, deadline=None)

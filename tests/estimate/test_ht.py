@@ -37,6 +37,22 @@ def test_a_hand_computed_two_stratum_example() -> None:
     assert (overall["ht_low"], overall["ht_high"]) == (pytest.approx(expected.low), pytest.approx(expected.high))
     assert overall["naive"] == pytest.approx(7 / 13) and (overall["labelled"], overall["drawn"]) == (13, 14)
     assert table[("tier", "D")]["ht"] == pytest.approx(6 / 9) and table[("plan", "P")]["ht"] == overall["ht"]
+    assert overall["pending"] == 0  # nothing said pending
+
+
+def test_pending_results_are_counted_per_domain() -> None:
+    strata = pl.DataFrame({"plan": ["P", "P"], "stratum": ["A", "D"], "N": [900, 100]})
+    outcomes = pl.DataFrame(
+        {
+            "plan": ["P"] * 4,
+            "stratum": ["A", "A", "D", "D"],
+            "y": [0, None, 1, None],
+            "pending": [False, True, False, False],  # D's missing y is a result that says nothing, not pending
+        },
+        schema_overrides={"y": pl.Int8},
+    )
+    table = {(r["domain"], r["name"]): r["pending"] for r in estimate_rates(strata, outcomes).iter_rows(named=True)}
+    assert table == {("tier", "A"): 1, ("tier", "D"): 0, ("plan", "P"): 1, ("overall", "全部"): 1}
 
 
 def test_intervals_cover_the_true_tier_rates_in_at_least_90_of_100_months(

@@ -28,13 +28,24 @@ def test_reference_lists_are_complete() -> None:
     assert len(contract.industry_codes()) == 97  # GB/T 4754-2017 has 97 divisions (大类)
     assert len(contract.towns()) == 18  # the default region: 18 乡镇(街道) (README)
     assert len(contract.stations()) == 7 and contract.shipped_towns()[0] == contract.Town(
-        "府山街道", "西", "府山市场监管所"
+        "府山街道", "西", "府山市场监管所", "330802"
     )
+    assert {t.division for t in contract.shipped_towns()} == {"330802"}  # 衢州市柯城区's, and only its
+    assert contract.grids() == ("东", "南", "西", "北")
 
 
 def test_a_listed_set_of_towns_is_what_the_registry_is_checked_against() -> None:
-    listed = (contract.Town("一号街道", "东", "一号所"), contract.Town("二号镇", "西", "一号所"))
+    """The towns, stations and grids are the workspace's: a 衢江区 town (樟潭街道) with a grid named
+    otherwise than 东南西北 is what the registry and the roster are checked against once listed."""
+    listed = (
+        contract.Town("一号街道", "城北网格", "一号所", "330802"),
+        contract.Town("樟潭街道", "樟潭网格", "樟潭所", "330803"),
+        contract.Town("二号镇", "西", "一号所", "330802"),
+    )
     registry = contract.tables(listed)[0]
-    assert registry.column("town").allowed == ("一号街道", "二号镇")
-    assert registry.column("station").allowed == ("一号所",)
+    assert registry.column("town").allowed == ("一号街道", "樟潭街道", "二号镇")
+    assert registry.column("station").allowed == ("一号所", "樟潭所")
+    assert registry.column("grid").allowed == ("西", "城北网格", "樟潭网格")  # a direction first, then as listed
+    assert contract.table("inspectors").column("grid").allowed == contract.grids()
+    assert contract.tables(listed)[2].column("grid").allowed == registry.column("grid").allowed  # inspectors
     assert contract.tables()[0].column("town").allowed == contract.towns()  # none listed: the shipped ones

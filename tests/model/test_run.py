@@ -52,6 +52,14 @@ def test_report_has_every_figure_naive_and_weighted(trained: Path) -> None:
     assert html.count("<svg") == 4 and "特征重要性" in html and "内部资料" in html
 
 
+def test_the_metadata_says_what_the_inspections_gave_and_what_they_did_not(trained: Path) -> None:
+    metadata = json.loads((trained / "metadata.json").read_text(encoding="utf-8"))
+    [source] = metadata["labels"]  # no --work: the clean inspections table alone
+    assert source["source"] == "inspections" and source["used"] == sum(metadata["rows"].values())
+    assert (source["after_as_of"], source["pending"], source["unfinished"]) == (0, 0, False)
+    assert source["unlabelled"] > 0  # code 6 (unreachable) and the like carry no label
+
+
 def test_weighting_by_inverse_pi_recovers_the_true_rate(trained: Path) -> None:
     overall = json.loads((trained / "report.json").read_text(encoding="utf-8"))["overall"]
     assert overall["weighted_relative_error"] < 0.10  # acceptance: within 10% of the truth

@@ -10,7 +10,18 @@ import polars as pl
 import pytest
 
 from xinyong.errors import InputFileError, UsageError
-from xinyong.model.training import LABEL, PERIOD, WEIGHT, data_hash, generic_split, read_any, split_by_month
+from xinyong.model.training import (
+    INGESTED,
+    LABEL,
+    PERIOD,
+    WEIGHT,
+    LabelSource,
+    data_hash,
+    generic_split,
+    label_account,
+    read_any,
+    split_by_month,
+)
 
 
 def _monthly(months: int) -> pl.DataFrame:
@@ -82,3 +93,32 @@ def test_read_any_names_the_file_and_the_problem(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as caught:
         read_any(tmp_path / "t.parquet")
     assert str(caught.value).startswith(f"{tmp_path / 't.parquet'}: not readable (")
+
+
+def test_the_label_account_says_per_source_what_was_used_and_why_the_rest_was_not() -> None:
+    day = dt.date(2026, 10, 31)
+    outcomes = pl.DataFrame(
+        {
+            "round": [None, None, None, "330802-2026-10", "330802-2026-10", "330802-2026-11"],
+            "as_of": [dt.date(2026, 8, 31), dt.date(2026, 8, 31), dt.date(2026, 10, 31)]
+            + [dt.date(2026, 9, 30)] * 2
+            + [dt.date(2026, 10, 31)],
+            "label": [1, None, 0, 0, 1, 1],
+        },
+        schema_overrides={"label": pl.Int8},
+    )
+    used = outcomes.filter(pl.col("label").is_not_null() & (pl.col("as_of") < dt.date(2026, 10, 1)))
+    account = label_account(outcomes, used, day, {"330802-2026-10": 3, "330802-2026-11": 0}, ["330802-2026-12"])
+    assert account == (
+        LabelSource(INGESTED, used=1, unlabelled=1, after_as_of=1),
+        LabelSource("330802-2026-10", used=2, pending=3),
+        LabelSource("330802-2026-11", after_as_of=1),
+        LabelSource("330802-2026-12", unfinished=True),
+    )
+    assert [source.describe(day) for source in account] == [
+        "inspections: 1 labels used; not used: 1 inspected in a month ending after --as-of 2026-10-31; 1 results "
+        "whose codes give no label (their 1/π weight goes to the labelled inspections of their class)",
+        "330802-2026-10: 2 labels used; not used: 3 results not imported yet (待录入)",
+        "330802-2026-11: 0 labels used; not used: 1 inspected in a month ending after --as-of 2026-10-31",
+        "330802-2026-12: not used — the round is not finalised, so none of it is inspection history yet",
+    ]

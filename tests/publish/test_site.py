@@ -99,3 +99,20 @@ def test_every_download_is_xlsx_csv_and_json_and_a_spreadsheet_shows_each_as_pub
     assert office.pages(printed) == 1 and office.a4(printed) == "landscape"
     assert digits in office.text(printed, 1) and "HYPERLINK" in office.text(printed, 1)
     office.picture(printed, 1, "public-results-xlsx")
+
+
+def test_a_city_rounds_site_is_the_citys_and_names_the_city_authorities() -> None:
+    """A city workspace's round 330800-2026-11 over 柯城区 and 衢江区: the site is titled after 衢州市, its
+    search suggests the city's USCC prefix, and a result's 检查实施机关 are the city's bureaus."""
+    city = RoundId.parse("330800-2026-11", "test")
+    qujiang = "91330803MA2ABCDE1X"
+    record = {**FIRST, "round": str(city), "uscc": qujiang, "corrects": None}
+    shown = public_record(record, Plan.from_record(JOINT), "衢州某某餐饮有限公司", {}, "2026-11-30")
+    assert shown["检查实施机关"] == "衢州市市场监督管理局、衢州市卫生健康委员会"
+    files = {"plans.json": json.dumps([JOINT], ensure_ascii=False).encode(), "commitment.json": b"{}"}
+    site = build_site("330800", [Round(city, files, [record])], [shown], {qujiang: "衢州某某餐饮有限公司"})
+    index = site["index.html"].decode("utf-8")
+    assert "<h1>衢州市“双随机、一公开”抽查检查结果</h1>" in index and 'placeholder="如：衢州 或 913308…"' in index
+    assert "<h1>衢州市 抽查批次 330800-2026-11</h1>" in site[f"rounds/{city}.html"].decode("utf-8")
+    kecheng = build_site("330802", [Round(ROUND, files, [])], [], {})["index.html"].decode("utf-8")
+    assert 'placeholder="如：柯城 或 91330802…"' in kecheng

@@ -59,13 +59,13 @@ def test_a_hostile_firm_or_plan_name_is_text_on_every_public_page() -> None:
 
 
 def test_a_hostile_name_is_text_on_an_internal_page_and_the_plot_is_markup() -> None:
-    row = {"N": 100, "drawn": 10, "labelled": 9, "violations": 2, "N_without_results": 0}
+    row = {"N": 100, "drawn": 10, "labelled": 9, "violations": 2, "N_without_results": 0, "pending": 0}
     interval = {"ht": 0.2, "ht_low": 0.05, "ht_high": 0.5, "naive": 0.22, "naive_low": 0.04, "naive_high": 0.55}
     estimates = pl.DataFrame([{"domain": "plan", "name": HOSTILE, **row, **interval}])
     page = estimates_page(estimates, HOSTILE)
     assert HOSTILE not in page
     assert f"<title>违法率估计 Violation rates — round {ESCAPED}</title>" in page
-    assert f'<tr><td class="l">plan {ESCAPED}</td><td>100</td><td>10</td><td>9</td>' in page
+    assert f'<tr><td class="l">plan {ESCAPED}</td><td>100</td><td>10</td><td>9</td><td>0</td>' in page
     assert '<p class="internal">内部资料 INTERNAL — 按风险等级统计，不得公开。</p>' in page
     assert "<figcaption>分层 HT 估计与未加权比例（95% 区间）</figcaption><svg " in page
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import polars as pl
-from rich.console import Console
-from rich.table import Table
+from rich.console import Console, RenderableType
 
-from xinyong.reports.summary import estimates_table, results_summary
+from xinyong.ingest.limits import Limits, TableReport, refusals
+from xinyong.reports.summary import estimates_table, ingest_summary, results_summary
 
 
-def text(table: Table) -> str:
+def text(table: RenderableType) -> str:
     console = Console(record=True, width=200)
     console.print(table)
     return console.export_text()
@@ -21,7 +22,26 @@ def rows(shown: str) -> list[list[str]]:
     return [[cell.strip() for cell in line.split("│")[1:-1]] for line in shown.splitlines() if line.startswith("│")]
 
 
-def test_results_summary_counts_states_lists_the_overdue_and_says_when_a_deadline_is_unknown() -> None:
+def test_ingest_summary_says_per_table_in_chinese_and_english_whether_it_passed_and_why_not() -> None:
+    reports = {
+        "enterprises": TableReport("市场主体登记信息.csv", 400, 0, 400, {"invalid_date": 400}),
+        "inspection_items": TableReport("抽查事项清单.xlsx", 13, 13, 0, {}),
+    }
+    shown = text(ingest_summary(reports, Path("clean"), refusals(reports, Limits())))
+    assert shown.splitlines()[0].strip() == "导入被拒绝 INGEST REFUSED → clean 未改变 (left as it was)"
+    assert rows(shown) == [
+        ["enterprises", "市场主体登记信息", "400", "0", "400 (100.0%)", "invalid_date 不是日期 400", "拒绝 REFUSED"],
+        ["inspection_items", "抽查事项清单", "13", "13", "0", "", "通过 OK"],
+    ]
+    assert (
+        shown.splitlines()[-1]
+        == "拒绝 REFUSED enterprises (市场主体登记信息): 全部 400 行被隔离 / all 400 rows quarantined"
+    )
+    passed = text(ingest_summary({"inspection_items": reports["inspection_items"]}, Path("clean")))
+    assert passed.splitlines()[0].strip() == "导入 Ingest → clean"
+
+
+def test_results_summary_counts_states_lists_the_overdue_and_never_hides_an_unknown_deadline() -> None:
     status = pl.DataFrame(
         {
             "plan": ["P01", "P01", "P02"],
@@ -31,11 +51,19 @@ def test_results_summary_counts_states_lists_the_overdue_and_says_when_a_deadlin
             "overdue": [True, False, False],
         }
     )
-    assert rows(text(results_summary(status, "330802-2026-11", dt.date(2026, 11, 27)))) == [
-        ["待录入", "2", "1", "2026-11-20 (1 unknown: no official calendar yet)"],
+    shown = text(results_summary(status, "330802-2026-11", dt.date(2026, 11, 27)))
+    assert shown.splitlines()[0].rstrip() == "轮次 330802-2026-11 检查结果（2026-11-27）"
+    assert [cell.strip() for cell in shown.splitlines()[2].split("┃")[1:-1]] == [
+        "状态",
+        "目标数",
+        "逾期",
+        "最晚公示截止日期",
+    ]
+    assert rows(shown) == [
+        ["待录入", "2", "1", "未知（1 项截止日期未知）"],  # not 2026-11-20: the unknown one is later than that
         ["待公示", "0", "0", "—"],
         ["已公示", "1", "0", "2026-12-01"],
-        ["overdue P01 91330802725854134A", "待录入", "", "2026-11-20"],
+        ["逾期 P01 91330802725854134A", "待录入", "", "2026-11-20"],
     ]
 
 

@@ -19,6 +19,8 @@ from xinyong.workspace.layout import RoundPaths
 
 TODAY = dt.date(2026, 11, 27)
 LABELS = {c.name: c.label for c in results_form().columns}
+# What a row 待录入 leaves empty.
+PENDING = ("started", "ended", "codes", "corrects", "remarks")
 
 
 @pytest.fixture()
@@ -95,23 +97,38 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(out: Path, form: Path,
         )
 
     bad = as_csv(form, tmp_path / "bad.csv", spoil)
+    rows = pl.read_csv(bad).height
     with pytest.raises(InputRowError) as caught:
         import_results(out, bad, today=TODAY, now=NOW)
     report = next((RoundPaths(out, NOVEMBER).results / "rejected").glob("bad-*.csv"))
     assert str(caught.value) == (
         f"{bad}: row 2, column '检查结果代码': codes_exclusive: 1 (未发现问题) cannot be combined with other codes "
-        f"(6 rows rejected, all listed in {report}; nothing was imported)"
+        f"(6 of {rows} filled-in rows rejected, all listed in {report}; nothing was imported)"
     )
-    problems = pl.read_csv(report).select("line", "column", "rule").rows()
-    assert problems == [
-        (2, "codes", "codes_exclusive"),
-        (3, "team", "team_mismatch"),
-        (4, "uscc", "not_a_target"),
-        (5, "codes", "pattern"),
-        (6, "started", "before_round"),
-        (7, "ended", "date_in_future"),
+    problems = pl.read_csv(report, infer_schema=False)
+    assert problems.columns == ["行号", "列", "规则", "读到的值", "说明"]
+    assert problems.drop("说明").rows() == [
+        ("2", "检查结果代码", "codes_exclusive", "1;B"),
+        ("3", "检查人员编号", "team_mismatch", "INS-00001;INS-00002"),
+        ("4", "统一社会信用代码", "not_a_target", other_uscc),
+        ("5", "检查结果代码", "unknown_code", "Z"),
+        ("6", "检查开始日期", "before_round", "2026-10-30"),
+        ("7", "检查完成日期", "date_in_future", "2026-12-01"),
     ]
     assert read_results(out, NOVEMBER) == []
+
+
+def test_a_form_comes_back_in_batches_and_its_pending_rows_are_listed(out: Path, form: Path, tmp_path: Path) -> None:
+    rows = pl.read_excel(form, infer_schema_length=0)
+    later = pl.int_range(pl.len()) >= 100
+    blank = [pl.when(later).then(None).otherwise(pl.col(LABELS[c])).alias(LABELS[c]) for c in PENDING]
+    first = import_results(
+        out, as_csv(form, tmp_path / "first.csv", lambda f: f.with_columns(blank)), today=TODAY, now=NOW
+    )
+    assert (first.added, first.unchanged, first.pending) == (100, 0, tuple(range(102, rows.height + 2)))
+    whole = import_results(out, form, today=TODAY, now=NOW)
+    assert (whole.added, whole.unchanged, whole.pending) == (rows.height - 100, 100, ())
+    assert len(read_results(out, NOVEMBER)) == rows.height
 
 
 def test_a_correction_is_a_new_record_and_the_old_one_stays(out: Path, form: Path, tmp_path: Path) -> None:
@@ -148,7 +165,11 @@ def test_a_correction_is_a_new_record_and_the_old_one_stays(out: Path, form: Pat
 
 
 def test_optional_columns_may_be_left_out_but_required_ones_may_not(out: Path, form: Path, tmp_path: Path) -> None:
-    slim = as_csv(form, tmp_path / "slim.csv", lambda f: f.drop(LABELS["name"], LABELS["corrects"], LABELS["remarks"]))
+    slim = as_csv(
+        form,
+        tmp_path / "slim.csv",
+        lambda f: f.drop(LABELS["name"], LABELS["team_names"], LABELS["corrects"], LABELS["remarks"]),
+    )
     assert import_results(out, slim, today=TODAY, now=NOW).added > 300
     broken = as_csv(form, tmp_path / "broken.csv", lambda f: f.drop(LABELS["team"]))
     with pytest.raises(InputFileError) as caught:

@@ -93,8 +93,8 @@ def test_tiers_of_the_two_months_before_or_of_the_round_month_fit(as_of: dt.date
         (_tiers(dt.date(2027, 1, 1), "330802"), "tiers as of 2027-01-01 are after the month of round 330802-2026-12"),
         (
             _tiers(dt.date(2026, 10, 31), "330802", "330803", "330803"),
-            "a tier file of division 330803 (2 of 3 firms' USCCs, positions 3–8), not of round 330802-2026-12's "
-            "division 330802",
+            "a tier file of division 330803 衢州市衢江区 (2 of 3 firms' USCCs, positions 3–8), not of round "
+            "330802-2026-12's division 330802 衢州市柯城区",
         ),
         (
             pl.concat([_tiers(dt.date(2026, 10, 31), "330802"), _tiers(dt.date(2026, 11, 30), "330802")]),
@@ -107,3 +107,19 @@ def test_a_tier_file_that_does_not_fit_the_round_is_refused(tiers: pl.DataFrame,
     with pytest.raises(InputFileError) as caught:
         check_tiers(Path("t.parquet"), tiers, ROUND)
     assert str(caught.value) == f"t.parquet: {problem}"
+
+
+CITY_ROUND = RoundId.parse("330800-2026-12", "CITY_ROUND")
+
+
+def test_a_city_round_takes_the_tiers_of_its_districts_firms() -> None:
+    """A city's round (a workspace of several of its districts) frames the firms of all of them: each firm
+    counts for its city, so a tier file of 柯城区 and 衢江区 firms fits 330800, and fits neither district alone."""
+    city = _tiers(dt.date(2026, 10, 31), "330802", "330803", "330803")
+    check_tiers(Path("t.parquet"), city, CITY_ROUND)
+    with pytest.raises(InputFileError) as caught:
+        check_tiers(Path("t.parquet"), _tiers(dt.date(2026, 10, 31), "330802", "330102", "330105"), CITY_ROUND)
+    assert str(caught.value) == (
+        "t.parquet: a tier file of division 330100 杭州市 (2 of 3 firms' USCCs, positions 3–8), not of round "
+        "330800-2026-12's division 330800 衢州市"
+    )

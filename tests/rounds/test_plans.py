@@ -178,6 +178,12 @@ def test_an_unknown_key_anywhere_is_named_with_the_nearest_known_one(
         ),
         ('division = "330802"', "division = 330802", "division: must be text, not 330802"),
         (
+            'division = "330802"',
+            'division = "330801"',  # 衢州市市辖区: no longer on 民政部's list
+            "division: 330801 is not a division of GB/T 2260, 民政部 2024年县以上行政区划代码; the nearest are "
+            "330800 衢州市, 330802 衢州市柯城区, 330803 衢州市衢江区",
+        ),
+        (
             'mode = "count", n = 25,',
             'mode = "count", n = 25.0,',
             "plan P04: allocation.n: must be a whole number, not 25.0",
@@ -229,3 +235,17 @@ def test_cross_station_is_settable_from_the_plans_file(tmp_path: Path) -> None:
     p03 = next(p for p in read_plans(path, reference_items()).plans if p.id == "P03")
     assert p03.cross_station and p03.to_record()["cross_station"] is True
     assert not any(p.cross_station for p in default_plans().plans)  # and the default plans.json is unchanged
+
+
+def test_a_targets_grids_are_the_registrys(tmp_path: Path) -> None:
+    """Grids are the workspace's (its towns'), so a plan's target grids are checked against the registry's
+    grids, given by `round frame`; without them the names are not checked."""
+    path = _changed(tmp_path, 'target = { industry_sections = ["H"] }', 'target = { grids = ["衢江东", "东"] }')
+    p03 = next(p for p in read_plans(path, reference_items(), ["东", "衢江东"]).plans if p.id == "P03")
+    assert p03.target.grids == ("衢江东", "东")
+    assert next(p for p in read_plans(path).plans if p.id == "P03").target.grids == ("衢江东", "东")  # unchecked
+    with pytest.raises(InputFileError) as caught:
+        read_plans(path, reference_items(), ["东", "南", "西", "北"])
+    assert (
+        str(caught.value) == f"{path}: plan P03: target.grids: no grid 衢江东 in the registry (its grids: 东/南/西/北)"
+    )

@@ -11,8 +11,9 @@ from fractions import Fraction
 
 import polars as pl
 
-from tests.rounds.hand_round import EXCLUDED, P01, P02, ROSTER, ROUND, STRATA, TIERS, frame_rows
+from tests.rounds.hand_round import EXCLUDED, P01, P02, ROSTER, ROUND, STRATA, TIERS, frame_rows, officer
 from xinyong.core.canonical import CJ
+from xinyong.core.ids import RoundId
 from xinyong.draw.plans import CountAllocation, Plan, RatioAllocation
 from xinyong.draw.teams import Inspector
 from xinyong.rounds.preview import Finding, Fixed, Preview, fixed_of, preview, report_lines, sheets
@@ -102,6 +103,20 @@ def test_capacity_needed_and_available_per_department_and_level() -> None:
     assert usable_capacity("市场监管", 0) == 10 and usable_capacity("卫健", 1) == 6  # as worked out by hand
 
 
+def test_a_city_rounds_capacity_counts_the_officers_of_its_districts_and_of_the_city() -> None:
+    """In round 330800-2026-12 (a city workspace's) 柯城区's officers (330802), the city's (330800) and a
+    衢江区 officer (330803) all may act somewhere in the round; 舟山市's (330902) may not."""
+    roster = [*ROSTER, officer("H-QUJIANG", "卫健", 0, 7, division="330803")]
+    city = RoundId.parse("330800-2026-12", "CITY")
+    frame = pl.DataFrame(frame_rows(), schema={"plan": pl.Utf8, "salt": pl.Utf8, "stratum": pl.Utf8, "uscc": pl.Utf8})
+    result = preview(
+        city, FIXED, TIERS, frame, {p.id: p for p in (P01, P02)}, [], [Inspector.from_record(r) for r in roster]
+    )
+    available = {(c.departments, c.level): c.available for c in result.capacity}
+    assert available[(("卫健",), 0)] == 1 + 7 and available[(("卫健",), 1)] == 1 + 7 + 5
+    assert available[(("市场监管",), 1)] == usable_capacity("市场监管", 1)
+
+
 def test_warnings_name_the_empty_stratum_and_the_pool_the_teams_will_need() -> None:
     result = run()
     assert result.errors == ()
@@ -181,12 +196,14 @@ def test_the_printed_table_and_the_sign_off_sheets_carry_the_numbers() -> None:
     assert list(book) == ["核对", "计划", "分层", "排除", "执法力量", "问题"]
     assert book["核对"].rows()[1:6] == [
         ("分级基准日", "2026-10-31"),
-        ("分级地区（行政区划代码）", "330802"),
+        ("分级地区（行政区划代码）", "衢州市柯城区（330802）"),
         ("分级户数", "1,000"),
         ("分级文件哈希 (SHA-256)", "t" * 64),
         ("预览哈希 (SHA-256)", "s" * 64),
     ]
-    assert lines[1] == f"Tiers as of 2026-10-31, division 330802: 1,000 firms (tier file SHA-256 {'t' * 64})"
+    assert (
+        lines[1] == f"Tiers as of 2026-10-31, division 330802 衢州市柯城区: 1,000 firms (tier file SHA-256 {'t' * 64})"
+    )
     strata = book["分层"].filter(pl.col("计划编号") == "P01")
     assert strata["名录户数 N_h"].to_list() == [10, 5, 3, 0] and strata["抽取户数 n_h"].to_list() == [1, 1, 2, 0]
     assert book["问题"]["类别"].to_list() == ["警告"] * len(result.warnings)

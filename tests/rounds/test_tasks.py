@@ -13,7 +13,8 @@ import polars as pl
 
 from tests import office
 from tests.conftest import DECEMBER, NOVEMBER, NOW
-from xinyong.core.calendar import Supplement
+from tests.core.test_calendar import FIXTURE_2027
+from xinyong.core.calendar import Supplement, missing_year
 from xinyong.workspace.layout import PREVIEW_XLSX, RoundPaths
 
 
@@ -43,10 +44,7 @@ def test_task_lists_notices_and_personal_lists(
     assert sheet.columns == columns and sheet.height == expected["卫健"]
     assert set(sheet["牵头部门"]) == {"市场监管"}  # the joint food plan, led by market regulation
     assert set(sheet["检查时间"]) == {"2026年12月1日至2026年12月31日"}
-    assert set(sheet["结果公示截止"]) == {  # chinese-calendar 1.11 knows 2026 but not 2027
-        "截止日期未知（尚无2027年官方工作日历：请在工作区日历补充中录入国务院办公厅关于2027年部分节假日安排的通知，"
-        "见 docs/workspace.md）"
-    }
+    assert set(sheet["结果公示截止"]) == {f"截止日期未知（{missing_year(2027)}）"}  # no calendar of 2027 yet
     xlsx = pl.read_excel(tasks / f"{DECEMBER}-卫健.xlsx", sheet_name="检查任务清单", read_options={"header_row": 3})
     assert xlsx.columns == columns and xlsx.height == sheet.height  # under its title lines
     assert not any("unstaffed" in s or "jsonl" in s for s in sheet["派员状态"]) and set(sheet["派员状态"]) <= {
@@ -98,10 +96,12 @@ def test_a_deadline_the_calendar_cannot_count_says_which_year_is_missing() -> No
     from xinyong.rounds.tasks import deadline_text
 
     assert deadline_text(dt.date(2026, 11, 30)) == "2026-12-28"
-    assert deadline_text(dt.date(2026, 12, 31)).startswith("截止日期未知（尚无2027年官方工作日历")
-    # a supplement with the year's notice makes it known (2027-01-01 a holiday: the 20th working day is 2027-01-29)
-    supplement = Supplement(years=frozenset({2027}), holidays=frozenset({dt.date(2027, 1, 1)}))
-    assert deadline_text(dt.date(2026, 12, 31), supplement) == "2027-01-29"
+    assert deadline_text(dt.date(2026, 12, 31)) == (
+        "截止日期未知（日历缺 2027 年（chinese-calendar 1.11.0 覆盖 2004–2026；请在工作区日历补充中录入国务院办公厅 "
+        "2027 年节假日安排通知））"
+    )
+    # a supplement with the year's notice makes it known (元旦 1/1–1/3 off: the 20th working day is 2027-01-29)
+    assert deadline_text(dt.date(2026, 12, 31), Supplement((FIXTURE_2027,))) == "2027-01-29"
 
 
 def test_printed_lists_fit_a4_landscape_one_page_wide_with_the_header_on_every_page(

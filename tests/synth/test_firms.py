@@ -25,6 +25,14 @@ def test_registry_codes_are_valid_unique_and_local(default_region: Path) -> None
     assert all(town_grid[t] == g for t, g in firms.select("town", "grid").unique().iter_rows())
 
 
+def test_every_firm_has_an_address_in_its_own_town(small_region: Path) -> None:
+    firms = pl.read_parquet(small_region / "enterprises.parquet")
+    pattern = r"^浙江省衢州市柯城区(.+?(?:街道|镇|乡))(.+?(?:路|街|大道))([1-9][0-9]*)号$"
+    parts = firms["address"].str.extract_groups(pattern)
+    assert parts.struct.field("1").to_list() == firms["town"].to_list()  # every address parsed, in its own town
+    assert firms["address"].n_unique() > 0.9 * firms.height
+
+
 def test_risk_is_concentrated_in_a_minority(truth: pl.DataFrame) -> None:
     last = truth["2026-10"].sort(descending=True).to_numpy()
     top_tenth = last[: len(last) // 10].sum() / last.sum()

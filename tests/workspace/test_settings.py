@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import stat
 from pathlib import Path
@@ -10,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PLANS, POLICY
+from tests.core.test_calendar import FIXTURE_2027, NOTICE_2026
+from tests.workspace.notices import FIXTURE_2027 as FIXTURE_2027_TOML
+from tests.workspace.notices import NOTICE_2026 as NOTICE_2026_TOML
 from xinyong.core.calendar import Supplement
 from xinyong.core.ids import RoundId
 from xinyong.errors import InputFileError, UsageError
@@ -57,29 +59,83 @@ def test_a_new_workspace_has_its_folders_the_shipped_policy_and_plans_and_reads_
     assert (made.policy, made.models, made.calendar) == (root / "policy.toml", root / "models", None)
     assert (made.raw, made.clean, made.internal, made.out) == (root / "raw", root / "clean", root / "internal", root)
     assert (made.data, made.public) == (root / "data", root / "public")
-    assert made.towns == shipped_towns() and len(made.towns) == 18
+    assert made.towns == shipped_towns() and len(made.towns) == 18 and made.region_towns() == made.towns
+    assert made.round_division == "330802"
     assert made.champion == SHIPPED_CHAMPION  # until the office exports its own
     (made.models / "model.txt").write_text("a model\n", encoding="utf-8")
     assert made.champion == made.models
     assert not [p for p in tmp_path.iterdir() if p.name != "kc"]  # no staging folder left behind
 
 
-def test_another_division_gets_the_default_plans_renamed_and_no_towns(tmp_path: Path) -> None:
-    made = create_workspace(tmp_path / "ws", ["330803", "330881"])
-    assert made.name == "" and made.towns == ()
-    for division in ("330803", "330881"):
-        plans = read_plans(made.plans[division])
-        assert plans.division == division and plans.plans == read_plans(PLANS).plans
+def test_another_division_gets_the_default_plans_renamed_and_must_list_its_towns(tmp_path: Path) -> None:
+    made = create_workspace(tmp_path / "ws", ["330803"])
+    assert made.name == "" and made.towns == () and made.round_division == "330803"
+    plans = read_plans(made.plans["330803"])
+    assert plans.division == "330803" and plans.plans == read_plans(PLANS).plans
     assert plans_for_division("330803").startswith(
         "# Copied by `xinyong init` from the shipped default plans of division 330802 for division\n# 330803: "
     )
-    assert made.plans_for(RoundId.parse("330881-2027-01", "ROUND")) == tmp_path / "ws" / "plans" / "330881.toml"
+    assert '# division = "330803"' in made.file.read_text(encoding="utf-8")  # the example of its [[town]] tables
+    with pytest.raises(InputFileError) as caught:
+        made.region_towns()
+    assert str(caught.value) == (
+        f"{made.file}: [[town]]: no town of division 330803 衢州市衢江区 is listed; list each of its 乡镇(街道) as a "
+        '[[town]] table with town, grid, station and division = "330803" (docs/workspace.md, Towns)'
+    )
     with pytest.raises(UsageError) as caught:
         made.plans_for(RoundId.parse("330802-2027-01", "ROUND"))
     assert str(caught.value) == (
-        f"--round: round 330802-2027-01 is of division 330802, but the workspace {tmp_path / 'ws'} is for "
-        "330803, 330881 (its xinyong.toml names no plans for 330802)"
+        f"--round: round 330802-2027-01 is of division 330802, but the workspace {tmp_path / 'ws'} runs the rounds "
+        "of 330803 衢州市衢江区: --round 330803-2027-01"
     )
+
+
+def test_a_city_workspace_of_two_districts_runs_the_citys_rounds(tmp_path: Path) -> None:
+    """Districts of one city: one round a month of the city (330800), over both; 柯城区's towns are the shipped
+    ones, 衢江区's are listed (樟潭街道 is accepted once listed)."""
+    made = create_workspace(tmp_path / "qz", ["330802", "330803"], "衢州市")
+    assert made.round_division == "330800" and made.plans == {"330800": tmp_path / "qz" / "plans" / "330800.toml"}
+    assert read_plans(made.plans["330800"]).division == "330800"
+    assert made.towns == shipped_towns()  # written out by init, with their division
+    assert made.plans_for(RoundId.parse("330800-2026-12", "ROUND")) == made.plans["330800"]
+    with pytest.raises(UsageError) as caught:
+        made.plans_for(RoundId.parse("330802-2026-12", "ROUND"))
+    assert str(caught.value) == (
+        f"--round: round 330802-2026-12 is of division 330802, but the workspace {made.root} runs the rounds of "
+        "330800 衢州市, over 330802, 330803: --round 330800-2026-12"
+    )
+    zhangtan = Town("樟潭街道", "东", "樟潭市场监管所", "330803")
+    listed = parse_workspace(
+        {
+            "workspace": {"divisions": ["330802", "330803"]},
+            "town": [{"town": "樟潭街道", "grid": "东", "station": "樟潭市场监管所", "division": "330803"}],
+        },
+        tmp_path,
+    )
+    assert listed.towns == (zhangtan,)
+    assert listed.region_towns() == (*shipped_towns(), zhangtan)  # 330802 lists none: the shipped list stands in
+
+
+@pytest.mark.parametrize(
+    ("divisions", "problem"),
+    [
+        (
+            ["330899"],
+            "330899 is not a division of GB/T 2260, 民政部 2024年县以上行政区划代码; the nearest are 330881 "
+            "衢州市江山市, 330825 衢州市龙游县, 330824 衢州市开化县",
+        ),
+        (["330800", "330802"], "330802 衢州市柯城区 lies within 330800 衢州市; name only one of them"),
+    ],
+)
+def test_a_division_must_be_on_the_list_and_not_within_another(
+    tmp_path: Path, divisions: list[str], problem: str
+) -> None:
+    with pytest.raises(InputFileError) as caught:
+        parse_workspace({"workspace": {"divisions": divisions}}, tmp_path)
+    assert str(caught.value) == f"{tmp_path / 'xinyong.toml'}: [workspace] divisions: {problem}"
+    with pytest.raises(UsageError) as refused:
+        create_workspace(tmp_path / "ws", divisions)
+    assert str(refused.value) == f"--division: {problem}"
 
 
 @pytest.mark.parametrize(
@@ -122,14 +178,15 @@ def test_defaults_fill_every_key_but_the_divisions(tmp_path: Path) -> None:
             "workspace": {"divisions": ["330802"], "policy": "config/policy.toml", "calendar": "calendar.toml"},
             "plans": {"330802": "config/kc.toml"},
             "folders": {"out": "work", "clean": "/srv/clean"},
-            "town": [{"town": "府山街道", "grid": "西", "station": "府山所"}],
+            "town": [{"town": "府山街道", "grid": "西", "station": "府山所"}],  # its division: the one
         },
         tmp_path,
     )
     assert custom.policy == tmp_path / "config/policy.toml" and custom.calendar == tmp_path / "calendar.toml"
     assert custom.plans == {"330802": tmp_path / "config/kc.toml"} and custom.clean == Path("/srv/clean")
     assert custom.out == tmp_path / "work" and custom.public == tmp_path / "work" / "public"
-    assert custom.towns == (Town("府山街道", "西", "府山所"),)
+    assert custom.towns == (Town("府山街道", "西", "府山所", "330802"),) and custom.region_towns() == custom.towns
+    assert ws.region_towns() == shipped_towns()  # none listed: the shipped list of 330802
     assert (
         ws.contact == ""
         and parse_workspace(
@@ -183,14 +240,37 @@ def test_defaults_fill_every_key_but_the_divisions(tmp_path: Path) -> None:
         ({**MINIMAL, "folders": {"clean": 3}}, "[folders] clean: must be a path (text), not 3"),
         (
             {**MINIMAL, "plans": {"330803": "plans/330803.toml"}},
-            "[plans] 330803: not a division of this workspace (divisions: 330802)",
+            "[plans] 330803: not the division of this workspace's rounds (330802 衢州市柯城区); name its plans as "
+            '"330802" = "…"',
+        ),
+        (
+            {"workspace": {"divisions": ["330802", "330803"]}, "plans": {"330802": "plans/330802.toml"}},
+            "[plans] 330802: not the division of this workspace's rounds (330800 衢州市); name its plans as "
+            '"330800" = "…"',
+        ),
+        (
+            {"workspace": {"divisions": ["330802", "110101"]}},
+            "[workspace] divisions: 330802, 110101 are of different provinces; a workspace's rounds are of one "
+            "division (docs/workspace.md)",
         ),
         ({**MINIMAL, "town": {"town": "x"}}, "[[town]]: must be one [[town]] table per town, not {'town': 'x'}"),
         ({**MINIMAL, "town": [{"town": "府山街道", "grid": "西"}]}, "[[town]] 1: station: missing"),
         ({**MINIMAL, "town": [{"town": " ", "grid": "西", "station": "s"}]}, "[[town]] 1: town: empty"),
         (
-            {**MINIMAL, "town": [{"town": "府山街道", "grid": "中", "station": "s"}]},
-            "[[town]] 1: grid: must be one of 东/南/西/北, not '中'",
+            {
+                "workspace": {"divisions": ["330802", "330803"]},
+                "town": [{"town": "樟潭街道", "grid": "东", "station": "s"}],
+            },
+            "[[town]] 1: division: missing; a workspace of several divisions names each town's (330802, 330803)",
+        ),
+        (
+            {**MINIMAL, "town": [{"town": "樟潭街道", "grid": "东", "station": "s", "division": "330803"}]},
+            "[[town]] 1: division: 330803 衢州市衢江区 is not one of the workspace's divisions (330802) or within one",
+        ),
+        (
+            {**MINIMAL, "town": [{"town": "府山街道", "grid": "西", "station": "s", "division": "330809"}]},
+            "[[town]] 1: division: 330809 is not a division of GB/T 2260, 民政部 2024年县以上行政区划代码; the nearest "
+            "are 330803 衢州市衢江区, 330802 衢州市柯城区, 330800 衢州市",
         ),
         (
             {**MINIMAL, "town": [{"town": "府山街道", "grid": "西", "station": "s"}] * 2},
@@ -269,53 +349,89 @@ def test_a_crash_while_making_leaves_no_workspace(tmp_path: Path, monkeypatch: p
     assert os.listdir(tmp_path) == ["ws"]
 
 
-NOTICE_2027 = """# 国务院办公厅关于2027年部分节假日安排的通知 (as an office would enter it)
-[[year]]
-year = 2027
-notice = "国办发明电〔2026〕…号"
-holidays = [2027-01-01, "2027-02-08"]
-workdays = [2027-02-07]
-"""
-
-
 def test_a_calendar_supplement_is_read_from_the_file_the_workspace_names(tmp_path: Path) -> None:
-    (tmp_path / "calendar.toml").write_text(NOTICE_2027, encoding="utf-8")
+    """The real 2026 notice (which the package knows too, and agrees with) and the 2027 test fixture, as TOML."""
+    (tmp_path / "calendar.toml").write_text(NOTICE_2026_TOML + FIXTURE_2027_TOML, encoding="utf-8")
     ws = parse_workspace({"workspace": {"divisions": ["330802"], "calendar": "calendar.toml"}}, tmp_path)
-    supplement = ws.supplement()
-    assert supplement.years == {2027}
-    assert supplement.holidays == {dt.date(2027, 1, 1), dt.date(2027, 2, 8)}
-    assert supplement.workdays == {dt.date(2027, 2, 7)}
+    assert ws.supplement() == Supplement((NOTICE_2026, FIXTURE_2027))
     assert parse_workspace(MINIMAL, tmp_path).supplement() == Supplement()
+
+
+_HEAD = '[[year]]\nyear = 2027\nnotice = "国办发明电〔2026〕X号"\npublished = 2026-11-01\n'
+_FIRST = "[[year]] 1 (2027)"
+
+
+def _with(old: str, new: str) -> str:
+    """The 2027 fixture with one line changed."""
+    assert FIXTURE_2027_TOML.count(old) == 1
+    return FIXTURE_2027_TOML.replace(old, new)
 
 
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
         ("[[years]]\nyear = 2027\n", "unknown key 'years' (did you mean 'year'?)"),
-        ("[[year]]\nyear = 2027\nholiday = []\n", "[[year]] 1: unknown key 'holiday' (did you mean 'holidays'?)"),
-        ("[[year]]\nyear = 2026\n", "[[year]] 1: year 2026: the installed chinese-calendar covers 2004–2026 already"),
+        (_HEAD + "holidays = []\n", f"{_FIRST}: unknown key 'holidays' (did you mean 'holiday'?)"),
         ('[[year]]\nyear = "2027"\n', "[[year]] 1: year: must be a year such as 2027, not '2027'"),
-        ("[[year]]\nyear = 2027\n[[year]]\nyear = 2027\n", "[[year]] 2: year 2027 is listed twice"),
         (
-            '[[year]]\nyear = 2027\nholidays = ["2027-13-01"]\n',
-            "[[year]] 1: holidays: not a date YYYY-MM-DD: '2027-13-01'",
-        ),
-        ("[[year]]\nyear = 2027\nholidays = [2028-01-03]\n", "[[year]] 1: holidays: 2028-01-03 is not in 2027"),
-        (
-            "[[year]]\nyear = 2027\nholidays = [2027-01-02]\n",
-            "[[year]] 1: holidays: 2027-01-02 is a Saturday: a weekend day is off anyway",
+            "[[year]]\nyear = 2027\n",
+            f"{_FIRST}: notice: missing (the notice's number (文号), e.g. 国办发明电〔2025〕7号)",
         ),
         (
-            "[[year]]\nyear = 2027\nworkdays = [2027-01-04]\n",
-            "[[year]] 1: workdays: 2027-01-04 is a Monday: a weekday is a working day anyway",
+            _HEAD.replace("2026-11-01", '"2026-11-31"'),
+            f"{_FIRST}: published: not a date YYYY-MM-DD: '2026-11-31'",
         ),
         (
-            "[[year]]\nyear = 2027\nworkdays = 2027-02-07\n",
-            "[[year]] 1: workdays: must be a list of dates, not datetime.date(2027, 2, 7)",
+            _HEAD,
+            f"{_FIRST}: holiday: no 元旦、春节、清明节、劳动节、端午节、中秋节、国庆节: a notice arranges every "
+            "holiday of 《全国年节及纪念日放假办法》",
+        ),
+        (
+            _HEAD + '[[year.holiday]]\nname = "元旦"\nstrat = 2027-01-01\n',
+            f"{_FIRST}: [[year.holiday]] 1: unknown key 'strat' (did you mean 'start'?)",
+        ),
+        (
+            _HEAD + '[[year.holiday]]\nname = "元旦"\nstart = 2027-01-01\n',
+            f"{_FIRST}: [[year.holiday]] 1 (元旦): end: missing (the last day off, e.g. 2026-02-23)",
+        ),
+        (
+            _with('name = "清明节"', 'name = "清明"'),
+            f"{_FIRST}: [[year.holiday]] 3 (清明): name: '清明' is not a holiday of 《全国年节及纪念日放假办法》 "
+            "(did you mean '清明节'?)",
+        ),
+        (
+            _with("end = 2027-02-14", "end = 2028-02-14"),
+            f"{_FIRST}: [[year.holiday]] 2 (春节): end: 2028-02-14 is not in 2027",
+        ),
+        (
+            _with("end = 2027-02-14", "end = 2027-02-14\ndays = 7"),
+            f"{_FIRST}: [[year.holiday]] 2 (春节): days: 7, but 2027-02-06–2027-02-14 is 9 days; check both",
+        ),
+        (
+            _with("workdays = [2027-02-20]", "workdays = [2027-02-22]"),
+            f"{_FIRST}: [[year.holiday]] 2 (春节): workdays: 2027-02-22 is a 周一: a weekday is a working day anyway "
+            "(调休上班 is a weekend day)",
+        ),
+        (
+            _with("workdays = [2027-02-20]", "workdays = 2027-02-20"),
+            f"{_FIRST}: [[year.holiday]] 2 (春节): workdays: must be a list of dates, not datetime.date(2027, 2, 20)",
+        ),
+        (
+            _with("start = 2027-04-03", "start = 2027-02-13"),
+            f"{_FIRST}: [[year.holiday]] 3 (清明节): start: 2027-02-13 is inside holiday 2 (春节, "
+            "2027-02-06–2027-02-14)",
+        ),
+        (FIXTURE_2027_TOML * 2, "[[year]] 2 (2027): year 2027 is listed twice"),
+        (
+            NOTICE_2026_TOML.replace("end = 2026-10-07\ndays = 7", "end = 2026-10-08\ndays = 8"),
+            "[[year]] 1 (2026): disagrees with chinese-calendar 1.11.0, which knows 2026: 2026-10-08 (周四) is a "
+            "day off by this notice but a working day in chinese-calendar 1.11.0",
         ),
     ],
 )
-def test_a_bad_calendar_supplement_is_one_error(tmp_path: Path, text: str, problem: str) -> None:
+def test_a_bad_calendar_supplement_is_one_error_naming_the_notice_the_holiday_and_the_key(
+    tmp_path: Path, text: str, problem: str
+) -> None:
     (tmp_path / "calendar.toml").write_text(text, encoding="utf-8")
     with pytest.raises(InputFileError) as caught:
         read_calendar(tmp_path / "calendar.toml")

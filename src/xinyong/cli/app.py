@@ -180,12 +180,6 @@ _CHAMPION = Annotated[
         "A model folder: the champion `xinyong model promote` exported, or the --out of `xinyong model train`.",
     ),
 ]
-_MODELS = Annotated[
-    Path,
-    _defaulted(
-        "--models", _from_workspace("--models", lambda w: w.models), "models/", "Where the champion is exported."
-    ),
-]
 _DATA_DIR = Annotated[
     Path,
     _defaulted(

@@ -17,7 +17,13 @@ def estimate_command(
     labels: Annotated[Path | None, typer.Option(help="Label policy TOML (default: shipped).")] = None,
 ) -> None:
     """Unbiased violation rates per tier, plan and overall (stratified Horvitz–Thompson), naive beside."""
+    import polars as pl
+
     from xinyong.estimate.run import estimate_round
     from xinyong.reports.summary import estimates_table
 
-    out.print(estimates_table(estimate_round(out_dir, round_id, labels), round_id))
+    estimates = estimate_round(out_dir, round_id, labels)
+    out.print(estimates_table(estimates, round_id))
+    note = estimates.filter(pl.col("domain") == "overall")["note"].item()
+    if note:  # 暂定：N 项结果待录入
+        out.print(note, markup=False)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from xinyong.cli.app import _CHAMPION, _DATA_DIR, _MODELS, _WORK, _required_date, app, needed, out
+from xinyong.cli.app import _CHAMPION, _DATA_DIR, _WORK, _required_date, app, needed, out, workspace
 from xinyong.errors import GateError, UsageError
 
 model_app = typer.Typer(help="Train, score and promote the credit-risk model.", no_args_is_help=True)
@@ -51,9 +51,10 @@ def model_train(
     if table is None and clean is None:
         clean = needed("--clean").clean
     if clean is not None:
+        day = _required_date(as_of, "--as-of")
         trained = train_region(
             clean,
-            _required_date(as_of, "--as-of"),
+            day,
             out_dir,
             labels=labels,
             truth_dir=truth,
@@ -74,6 +75,10 @@ def model_train(
             data_dir=data_dir,
             progress=Bars(),
         )
+    if trained.labels:
+        out.print(f"Labels as of {day}, by source of inspections:")
+        for source in trained.labels:
+            out.print(f"  {source.describe(day)}", markup=False, soft_wrap=True)
     holdout = trained.holdout
     out.print(
         f"Holdout AUC {holdout.naive.auc:.3f} (1/π-weighted {holdout.weighted.auc:.3f}); "
@@ -103,22 +108,49 @@ def model_score(
 
 
 @model_app.command(
-    "promote", epilog="Example: xinyong model promote 3   (or: xinyong model promote 3 --force --reason '…')"
+    "promote",
+    epilog=(
+        "Examples: xinyong model promote 3   (or: xinyong model promote 3 --force --reason '…')\n\n"
+        "xinyong model promote 2 --generic --models out/credit-champion"
+    ),
 )
 def model_promote(
     version: Annotated[str, typer.Argument(help="Registered model version to make champion.")],
-    models_dir: _MODELS,
     data_dir: _DATA_DIR,
-    force: Annotated[bool, typer.Option(help="Promote even if a gate fails; the override is recorded.")] = False,
+    models_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--models",
+            help="Where the champion is exported.",
+            show_default="the workspace's models/; a folder of its own with --generic",
+        ),
+    ] = None,
+    generic: Annotated[
+        bool, typer.Option(help="VERSION is a generic-mode model (registered as xinyong-generic).")
+    ] = False,
+    force: Annotated[bool, typer.Option(help="Promote even if a gate fails; needs --reason, recorded.")] = False,
     reason: Annotated[str, typer.Option(help="Why --force was needed (recorded).")] = "",
 ) -> None:
     """Move the `champion` alias to VERSION if its gates pass, and export it to models/."""
     from xinyong.model.registry import promote
 
-    gates = promote(data_dir, version, models_dir, force=force, reason=reason)
+    found = workspace()
+    if models_dir is None:
+        if generic:
+            raise UsageError(
+                "--models: give the folder to export a generic-mode champion to; the workspace's models/ holds the "
+                "regulator's champion"
+            )
+        models_dir = needed("--models").models
+    elif generic and found is not None and models_dir.resolve() == found.models.resolve():
+        raise UsageError(
+            f"--models: {models_dir} is the workspace's models/, which holds the regulator's champion; export a "
+            "generic-mode model to a folder of its own"
+        )
+    gates = promote(data_dir, version, models_dir, generic=generic, force=force, reason=reason)
     for gate in gates:
-        out.print(f"  {'✔' if gate.passed else '✘'} {gate.name}: {gate.detail}", markup=False)
+        out.print(f"  {'✔' if gate.passed else '✘'} {gate.name}: {gate.detail}", markup=False, soft_wrap=True)
     failed = [g.name for g in gates if not g.passed]
     if failed and not force:
         raise GateError(f"version {version} not promoted: {', '.join(failed)} (use --force --reason … to override)")
-    out.print(f"Version {version} is champion; exported to {models_dir}")
+    out.print(f"Version {version} is champion; exported to {models_dir}", markup=False, soft_wrap=True)

@@ -15,7 +15,12 @@ def init(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder for the workspace.")],
     division: Annotated[
         list[str],
-        typer.Option(help="The office's division code (GB/T 2260, 6 digits); repeatable for several divisions."),
+        typer.Option(
+            help=(
+                "The office's division code (GB/T 2260, 6 digits); repeatable: several districts of a city run the "
+                "city's rounds (docs/workspace.md)."
+            )
+        ),
     ],
     name: Annotated[str, typer.Option(help="The office's name, for people (e.g. 柯城区).")] = "",
 ) -> None:
@@ -25,7 +30,7 @@ def init(
     made = create_workspace(folder, division, name)
     out.print(f"Workspace {made.name or ', '.join(made.divisions)} in {made.root}: edit {made.file}", markup=False)
     for division_code, plans in made.plans.items():
-        out.print(f"  plans of {division_code}: {plans}", markup=False)
+        out.print(f"  plans of {division_code}: {plans} (rounds {division_code}-YYYY-MM)", markup=False)
     out.print(f"  tier policy: {made.policy}", markup=False)
     out.print(
         f"Put the departments' exports in {made.raw} and run `xinyong ingest` there; every command in the folder "

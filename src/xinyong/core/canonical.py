@@ -14,7 +14,8 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import asdict
+from typing import Any, Self
 
 import polars as pl
 
@@ -90,3 +91,15 @@ def records_of(data: bytes) -> list[Any]:
 def mth(lines: Sequence[bytes]) -> str:
     """MTH of the spec: the RFC 6962 Merkle tree hash of the lines, in hex."""
     return merkle.root_of([merkle.leaf_hash(line) for line in lines]).hex()
+
+
+class Stored:
+    """A frozen dataclass kept as one canonical JSON object (:func:`CJ`); JSON arrays read back as tuples."""
+
+    def to_json(self) -> bytes:
+        return CJ(asdict(self))  # type: ignore[call-overload]
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Self:
+        record = json.loads(data)
+        return cls(**{key: tuple(value) if isinstance(value, list) else value for key, value in record.items()})

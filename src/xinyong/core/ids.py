@@ -1,7 +1,8 @@
 """Round ids: a division and a month, as ``330802-2026-12``, parsed once.
 
-A round is one month's 双随机 draw of one district (DESIGN.md): its id is the district's 6-digit
-administrative division code (GB/T 2260, e.g. 330802 衢州市柯城区) and the month, ``DDDDDD-YYYY-MM``
+A round is one month's 双随机 draw of one division (DESIGN.md): its id is the division's 6-digit
+administrative division code (GB/T 2260, e.g. 330802 衢州市柯城区, or 330800 衢州市 for a city
+workspace's round over several of its districts: docs/workspace.md) and the month, ``DDDDDD-YYYY-MM``
 in ASCII digits.  :meth:`RoundId.parse` accepts exactly that text and nothing else — no space, no
 other digits, no ``/`` or ``..``, no markup — so a parsed id is safe as a folder name, in a file
 name and in a page.  Everything a round needs from its id (its division, its month, the month's

@@ -8,7 +8,8 @@ its USCC — in the GB/T 2260 hierarchy, so a district officer covers that distr
 every district of the city); have declared no relation to the firm or its legal representative
 (回避); are not from the firm's own station when the plan asks for cross-station teams (所所交叉);
 and were not on the team that last inspected the firm.  Experts and auxiliary staff are never in the
-roster of the draw.  Every inspector left out carries its reason: plan-wide reasons (certificate,
+roster of the draw.  Every inspector left out carries its reason, in Chinese for the clerks who read the audit
+files (e.g. ``不具备 SJ-SC-01 检查资格``, ``非本计划部门（税务）``): plan-wide reasons (certificate,
 qualification, department) once per plan, jurisdiction once per plan and inspector (it names the one
 division the officer may act in), the others per target.  Only officers whose jurisdiction covers a
 target are looked at for it, which keeps eligibility and keys proportional to the local pools, not
@@ -19,8 +20,9 @@ inspectors with capacity left, sorted by ``inspector_key``; from the lowest pool
 candidates at that level or below give one inspector per plan department, in department order,
 then the lowest-key remaining ones until the team is full; the first level that succeeds gives the
 team and each member's capacity drops by one.  If none succeeds the target is unstaffed, with the
-reason, and no capacity is used.  Keys of a higher level are computed only when the levels below
-cannot form the team: the order among the candidates considered is the same, so is the team.
+reason (e.g. ``卫健：池层级 ≤ 1 内尚有余量的合格检查人员 0 名``), and no capacity is used.  Keys of a
+higher level are computed only when the levels below cannot form the team: the order among the
+candidates considered is the same, so is the team.
 """
 
 from __future__ import annotations
@@ -102,12 +104,13 @@ def plan_pool(plan: Plan, roster: list[Inspector], inspection_day: dt.date) -> t
     for person in roster:
         reason = None
         if person.department not in plan.departments:
-            reason = f"other department ({person.department})"
+            reason = f"非本计划部门（{person.department}）"
         elif person.cert_expiry is None or person.cert_expiry < inspection_day:
-            reason = f"执法证 not valid on {inspection_day} (expires {person.cert_expiry})"
+            expiry = f"有效期至 {person.cert_expiry}" if person.cert_expiry else "名册未登记执法证有效期"
+            reason = f"执法证在 {inspection_day} 无效（{expiry}）"
         elif not plan.own_items(person.department) <= person.qualifications:
-            missing = ", ".join(sorted(plan.own_items(person.department) - person.qualifications))
-            reason = f"not qualified for {missing}"
+            missing = "、".join(sorted(plan.own_items(person.department) - person.qualifications))
+            reason = f"不具备 {missing} 检查资格"
         if reason:
             excluded.append(Exclusion(plan.id, None, person.id, reason))
         else:
@@ -119,7 +122,7 @@ def jurisdiction_exclusions(plan_id: str, pool: Pool, target_divisions: Iterable
     """One record per pool member who may not act where some of the plan's targets are."""
     covering = [set(jurisdictions(d)) for d in set(target_divisions)]
     return [
-        Exclusion(plan_id, None, person.id, f"属地管辖: may act only within {division}; not for targets outside it")
+        Exclusion(plan_id, None, person.id, f"属地管辖：仅可在 {division} 范围内执法，不检查辖区外的对象")
         for division, members in sorted(pool.items())
         if not all(division in c for c in covering)
         for person in members
@@ -148,11 +151,11 @@ def target_eligible(
     excluded: list[Exclusion] = []
     for person in (p for division in jurisdictions(firm.division) for p in pool.get(division, ())):
         if person.id in related:
-            reason = "回避: declared relation to the firm or its legal representative"
+            reason = "回避：已申报与该企业或其法定代表人有利害关系"
         elif plan.cross_station and person.station == firm.station:
-            reason = f"所所交叉: from the firm's own station ({firm.station})"
+            reason = f"所所交叉：来自该企业所在的市场监管所（{firm.station}）"
         elif person.id in firm.last_team:
-            reason = "rotation: on the team that last inspected this firm"
+            reason = "轮换：上次检查该企业的检查组成员"
         else:
             eligible.append(person.id)
             continue
@@ -200,7 +203,7 @@ def _team(
     plan: Plan,
     keys_of: Callable[[list[str]], list[bytes]],
 ) -> tuple[list[str], str | None]:
-    reason = f"0 eligible inspectors with capacity (team of {plan.team_size} from {'、'.join(plan.departments)})"
+    reason = f"无尚有余量的合格检查人员（检查组 {plan.team_size} 人，来自 {'、'.join(plan.departments)}）"
     keyed: dict[str, bytes] = {}
     for level in sorted({roster[i].level for i in candidates}):
         new = [i for i in candidates if roster[i].level == level]
@@ -211,7 +214,7 @@ def _team(
             pick = next((i for i in usable if roster[i].department == department and i not in team), None)
             if pick is None:
                 have = sum(1 for i in usable if roster[i].department == department)
-                reason = f"{department}: {have} eligible inspectors with capacity at levels ≤ {level}"
+                reason = f"{department}：池层级 ≤ {level} 内尚有余量的合格检查人员 {have} 名"
                 break
             team.append(pick)
         else:
@@ -222,5 +225,5 @@ def _team(
                     team.append(i)
             if len(team) == plan.team_size:
                 return team, None
-            reason = f"team of {plan.team_size}: {len(team)} eligible inspectors with capacity at levels ≤ {level}"
+            reason = f"检查组需 {plan.team_size} 人：池层级 ≤ {level} 内尚有余量的合格检查人员仅 {len(team)} 名"
     return [], reason

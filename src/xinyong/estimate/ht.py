@@ -13,7 +13,9 @@ Clopper–Pearson interval on the effective sample size n* = p(1−p)/v, capped 
 (r itself when v = 0 or p is 0 or 1), with p·n* violations (Korn & Graubard 1998, Survey Methodology
 24(2)); it stays inside [0, 1] and behaves when a tier has few violations.  The naive rate —
 violations over labelled inspections, with its Clopper–Pearson interval — is shown beside it: it
-over-weights the high-risk tiers the sampler favours, so it is biased.
+over-weights the high-risk tiers the sampler favours, so it is biased.  While some staffed targets have no
+result imported yet (``pending``, counted per domain) the estimates are provisional: those results are missing,
+not nonresponse, and will change them.
 
 Pure: frames in, frames out.  The edge is :mod:`xinyong.estimate.run`.  (The next model learns from a
 round's results through the inspection history, :mod:`xinyong.rounds.history`, each with its π.)
@@ -30,12 +32,16 @@ from xinyong.model.metrics import clopper_pearson
 def stratum_estimates(strata: pl.DataFrame, outcomes: pl.DataFrame) -> pl.DataFrame:
     """Per stratum: N, n drawn, r labelled, violations, mean ȳ and the variance of ȳ (fpc included).
 
-    ``strata``: plan, stratum, N.  ``outcomes``: plan, stratum, y (1/0/null) of each drawn unit.
+    ``strata``: plan, stratum, N.  ``outcomes``: plan, stratum, y (1/0/null) of each drawn unit, and optionally
+    ``pending`` (true: a staffed target whose result is not imported yet, so its y is null for now).
     """
+    pending = pl.col("pending").sum() if "pending" in outcomes.columns else pl.lit(0, pl.UInt32)
     per = outcomes.group_by("plan", "stratum").agg(
-        pl.len().alias("n"), pl.col("y").count().alias("r"), pl.col("y").sum().alias("x")
+        pl.len().alias("n"), pl.col("y").count().alias("r"), pl.col("y").sum().alias("x"), pending.alias("pending")
     )
-    frame = strata.join(per, on=["plan", "stratum"], how="left").with_columns(pl.col("n", "r", "x").fill_null(0))
+    frame = strata.join(per, on=["plan", "stratum"], how="left").with_columns(
+        pl.col("n", "r", "x", "pending").fill_null(0)
+    )
     mean = pl.col("x") / pl.col("r")
     s2 = mean * (1 - mean) * pl.col("r") / (pl.col("r") - 1)
     variance = pl.when(pl.col("r") > 1).then((1 - pl.col("r") / pl.col("N")) * s2 / pl.col("r")).otherwise(0.0)
@@ -63,6 +69,7 @@ def _domain(part: pl.DataFrame, level: float) -> dict[str, float | int | None]:
         "labelled": r,
         "violations": x,
         "N_without_results": int(total - covered),
+        "pending": int(part["pending"].sum()),
     }
     if r == 0:
         return out | {"ht": None, "ht_low": None, "ht_high": None, "naive": None, "naive_low": None, "naive_high": None}

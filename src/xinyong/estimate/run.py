@@ -1,7 +1,9 @@
 """``xinyong estimate``: read a round, estimate its rates (:mod:`xinyong.estimate.ht`), write them.
 
 :func:`estimate_round` reads a round, writes the estimates (internal: they are per tier; a CSV and
-the page of the internal template ``reports/estimates.html``, :mod:`xinyong.reports.render`).  The
+the page of the internal template ``reports/estimates.html``, :mod:`xinyong.reports.render`).  While staffed
+targets of the round still have no result imported, the estimates are provisional, and both say so —
+``暂定：N 项结果待录入`` on the page and in the CSV's ``note`` column, with the count per domain in ``pending``.  The
 round's results reach the next model through the inspection history (``xinyong model train --work``).
 """
 
@@ -23,6 +25,7 @@ from xinyong.reports.plot import plt, svg
 from xinyong.reports.render import IntervalText, render
 from xinyong.results.check import current_results
 from xinyong.results.run import read_results
+from xinyong.rounds.staffing import read_staffing
 from xinyong.rounds.stage import Stage, require
 from xinyong.workspace import fsio
 from xinyong.workspace.layout import ESTIMATES_CSV, ESTIMATES_HTML, INCLUSION, RoundPaths
@@ -38,18 +41,27 @@ def round_outcomes(out: Path, round_id: RoundId, policy: LabelPolicy) -> tuple[p
     if not results:
         raise RoundStateError(f"round {round_id} has no results yet; import them with `xinyong results import`")
     drawn = inclusion.filter("selected").sort("plan", "uscc")
-    found = [results.get(target) for target in drawn.select("plan", "uscc").iter_rows()]
+    targets = list(drawn.select("plan", "uscc").iter_rows())
+    found = [results.get(target) for target in targets]
+    teams = read_staffing(paths).teams()
     return strata, drawn.with_columns(
         pl.Series("y", [policy.label_of(r["codes"]) if r else None for r in found], pl.Int8),
         pl.Series("result_code", [";".join(r["codes"]) if r else None for r in found], pl.Utf8),
+        pl.Series("pending", [r is None and bool(teams.get(t)) for t, r in zip(targets, found, strict=True)]),
     )
+
+
+def provisional(pending: int) -> str:
+    """What the page and the CSV say while results are pending: ``暂定：N 项结果待录入``."""
+    return f"暂定：{pending} 项结果待录入" if pending else ""
 
 
 def estimate_round(out: Path, round_id: RoundId, labels: Path | None = None) -> pl.DataFrame:
     """Estimate a round's rates and write them (internal)."""
     policy = read_policy(labels)
     strata, drawn = round_outcomes(out, round_id, policy)
-    estimates = estimate_rates(strata, drawn.select("plan", "stratum", "y"))
+    estimates = estimate_rates(strata, drawn.select("plan", "stratum", "y", "pending"))
+    estimates = estimates.with_columns(pl.Series("note", [provisional(n) for n in estimates["pending"]], pl.Utf8))
     paths = RoundPaths(out, round_id)
     fsio.write_csv(paths.internal / ESTIMATES_CSV, estimates, bom=True)
     fsio.write_bytes(paths.internal / ESTIMATES_HTML, render_html(estimates, round_id).encode("utf-8"))
@@ -63,6 +75,7 @@ class EstimateRow:
     frame: str  # N
     drawn: str
     labelled: str
+    pending: str  # staffed targets without a result yet
     ht: IntervalText | None  # None: no labelled unit in the domain
     naive: IntervalText | None
 
@@ -74,6 +87,7 @@ class EstimatesPage:
     round_id: str
     plot: Markup
     rows: list[EstimateRow]
+    provisional: str  # 暂定：N 项结果待录入 while results are pending; empty once every result is in
 
 
 def render_html(estimates: pl.DataFrame, round_id: RoundId) -> str:
@@ -85,12 +99,15 @@ def render_html(estimates: pl.DataFrame, round_id: RoundId) -> str:
             f"{r['N']:,}",
             f"{r['drawn']:,}",
             f"{r['labelled']:,}",
+            f"{r['pending']:,}",
             _interval(r, "ht"),
             _interval(r, "naive"),
         )
         for r in estimates.iter_rows(named=True)
     ]
-    return render("reports/estimates.html", page=EstimatesPage(str(round_id), _plot(estimates), rows))
+    overall = estimates.filter(pl.col("domain") == "overall")["pending"].sum()
+    page = EstimatesPage(str(round_id), _plot(estimates), rows, provisional(int(overall)))
+    return render("reports/estimates.html", page=page)
 
 
 def _interval(row: dict[str, Any], kind: str) -> IntervalText | None:

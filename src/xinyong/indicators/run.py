@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
+from xinyong.errors import InputFileError
 from xinyong.indicators.features import build_features, live_spine
 from xinyong.ingest import contract
 from xinyong.workspace import checks, fsio
@@ -43,6 +44,15 @@ def write_features(clean_dir: Path, as_of: dt.date, out: Path, work: Path | None
     suffix of ``out`` says); with ``work``, the inspections of its rounds count beside the clean folder's."""
     tables = scan_clean(clean_dir, work)
     checks.output_file(out, clean_dir, formats=FEATURE_FORMATS)
-    frame = build_features(tables, live_spine(tables, as_of)).collect()
+    spine = live_spine(tables, as_of).collect()
+    if spine.height == 0:
+        firms = tables["enterprises"].select(pl.len()).collect().item()
+        raise InputFileError(
+            clean_table(clean_dir, "enterprises"),
+            f"no enterprise is live on {as_of} (the clean registry holds {firms:,}), so there is nothing to build "
+            "indicators for and nothing was written; check --as-of, and the registry's quarantine "
+            "(quarantine/enterprises.csv)",
+        )
+    frame = build_features(tables, spine.lazy()).collect()
     fsio.write_table(out, frame)
     return frame.height

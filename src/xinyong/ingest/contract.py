@@ -6,10 +6,11 @@ writes to it, and ``docs/data-contract.md`` is rendered from it (:mod:`xinyong.i
 departments of a district already keep: market registration (市场监管), tax (税务), human resources
 and social security (人社), courts (法院), ecology and environment (生态环境), 12315 complaints, and
 past 双随机 rounds. Enumerations come from the reference lists shipped in ``xinyong/reference/``
-(GB/T 4754-2017 industry divisions, the default region's towns) and from :mod:`xinyong.core.codes`
-(tiers, result codes, departments).  A workspace that lists its own towns and stations
-(``[[town]]`` in ``xinyong.toml``, :mod:`xinyong.workspace.settings`) is checked against those
-instead of the default region's: :func:`tables` takes them.
+(GB/T 4754-2017 industry divisions) and from :mod:`xinyong.core.codes` (tiers, result codes,
+departments).  The towns, grids and stations a registry row may name are not the contract's: they are
+the workspace's (``[[town]]`` in ``xinyong.toml``, :mod:`xinyong.workspace.settings`), which
+:func:`tables` takes; the default region's towns (``reference/towns.csv``, the 18 乡镇(街道) of 330802
+衢州市柯城区 with their grids and stations) stand in only for that division, and when none are given.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ DateOrder = tuple[str, str]
 
 ENTITY_TYPES = ("有限责任公司", "股份有限公司", "个人独资企业", "合伙企业", "个体工商户", "农民专业合作社", "分支机构")
 STATUSES = ("存续", "吊销", "注销", "迁出")
-GRIDS = ("东", "南", "西", "北")
 TAX_RATINGS = ("A", "B", "M", "C", "D")
 STAFF_TYPES = ("执法人员", "专家", "辅助人员")
 ABNORMAL_REASONS = (
@@ -50,15 +50,16 @@ YES_NO = ("是", "否")
 RELATIONS = ("近亲属", "曾任职", "持股", "其他利害关系")
 TARGET_TYPES = ("企业", "个体工商户", "全部市场主体")
 
+# ASCII digits only: a regular expression's \d would also match full-width (１２) and other scripts' digits.
 ID_PATTERNS = {
-    "legal_rep": r"^LR\d{10}$",
-    "inspector": r"^INS-\d{5}$",
-    "item": r"^SJ-[A-Z]{2}-\d{2}$",
-    "record": r"^[A-Z]{2,4}-\d{4}-\d{7,9}$",
-    "plan": r"^P\d{2,3}$",
-    "id_card": r"^\d{17}[\dX]$",
-    "phone": r"^1[3-9]\d{9}$",
-    "cert": r"^33\d{11}$",
+    "legal_rep": r"^LR[0-9]{10}$",
+    "inspector": r"^INS-[0-9]{5}$",
+    "item": r"^SJ-[A-Z]{2}-[0-9]{2}$",
+    "record": r"^[A-Z]{2,4}-[0-9]{4}-[0-9]{7,9}$",
+    "plan": r"^P[0-9]{2,3}$",
+    "id_card": r"^[0-9]{17}[0-9X]$",
+    "phone": r"^1[3-9][0-9]{9}$",
+    "cert": r"^33[0-9]{11}$",
 }
 
 
@@ -83,6 +84,9 @@ class Column:
     # Dates that may lie ahead of the ingest date (certificate expiry); all others may not.
     future: bool = False
     private: bool = False
+    # Free text that may hold line breaks and tabs (a remark typed with Alt+Enter in Excel); every other
+    # text column refuses all control characters.
+    multiline: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,17 +131,20 @@ def industry_codes() -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Town:
-    """A town (乡镇/街道) of a district, with its supervision grid and its market-supervision station."""
+    """A town (乡镇/街道) of a county-level division (GB/T 2260 code), with its supervision grid and its
+    market-supervision station."""
 
     town: str
     grid: str
     station: str
+    division: str
 
 
 @cache
 def shipped_towns() -> tuple[Town, ...]:
-    """The default region's towns (``reference/towns.csv``)."""
-    return tuple(Town(row["town"], row["grid"], row["station"]) for row in reference_rows("towns.csv"))
+    """The default region's towns (``reference/towns.csv``): those of 330802 衢州市柯城区."""
+    rows = reference_rows("towns.csv")
+    return tuple(Town(row["town"], row["grid"], row["station"], row["division"]) for row in rows)
 
 
 def towns(listed: tuple[Town, ...] = ()) -> tuple[str, ...]:
@@ -148,6 +155,16 @@ def towns(listed: tuple[Town, ...] = ()) -> tuple[str, ...]:
 def stations(listed: tuple[Town, ...] = ()) -> tuple[str, ...]:
     """The stations of the ``listed`` towns (or the shipped ones), sorted."""
     return tuple(sorted({t.station for t in listed or shipped_towns()}))
+
+
+def grids(listed: tuple[Town, ...] = ()) -> tuple[str, ...]:
+    """The supervision grids of the ``listed`` towns (or the shipped ones: 东/南/西/北): grids named by a
+    direction first, in the customary order 东, 南, 西, 北, 中, then the others in the order first listed."""
+    found = dict.fromkeys(t.grid for t in listed or shipped_towns())
+    return tuple(sorted(found, key=lambda grid: _COMPASS.index(grid) if grid in _COMPASS else len(_COMPASS)))
+
+
+_COMPASS = ("东", "南", "西", "北", "中")
 
 
 def reference_rows(filename: str) -> list[dict[str, str]]:
@@ -170,21 +187,32 @@ def _money(name: str, label: str, description: str) -> Column:
 
 @cache
 def results_form() -> Table:
-    """The 抽查结果录入表 inspectors fill in (``xinyong results import``); not a department table."""
-    result_code = "(" + "|".join(RESULT_CODES) + ")"
+    """The 抽查结果录入表 inspectors fill in (``xinyong results import``); not a department table.
+
+    Its cells are read as offices type them (:mod:`xinyong.results.form`): codes and teams separated by
+    ``;``, ``、``, ``,`` or spaces, dates in the usual Chinese forms; the rules below apply to what was read.
+    """
     return Table(
         "results",
         "抽查检查结果录入表",
         "检查人员",
-        "每个抽查对象一行，由检查组填写后导入。更正已录入的结果时另起一行，并填写更正记录号。",
+        "每个抽查对象一行，由检查组填写后导入。检查日期和结果代码均未填写的行为待录入，可在填写后再次导入。"
+        "更正已录入的结果时另起一行，并填写更正记录号。",
         ("round", "plan", "uscc", "corrects"),
         (
             Column("round", "抽查批次", "string", "如 330802-2026-11", pattern=r"^\d{6}-\d{4}-(0[1-9]|1[0-2])$"),
             Column("plan", "计划编号", "string", "如 P01", pattern=ID_PATTERNS["plan"]),
-            Column("uscc", "统一社会信用代码", "string", "抽查对象", uscc=True),
+            Column("uscc", "统一社会信用代码", "string", "抽查对象；须为文本，不可存为数字", uscc=True),
             Column("name", "市场主体名称", "string", "仅供核对，不作校验", required=False),
             Column(
-                "team", "检查人员编号", "string", "以 ; 分隔，须与派员结果一致", pattern=r"^INS-\d{5}(;INS-\d{5})*$"
+                "team",
+                "检查人员编号",
+                "string",
+                "以 ; 、 , 或空格分隔，须与派员结果一致",
+                pattern=r"^INS-\d{5}(;INS-\d{5})*$",
+            ),
+            Column(
+                "team_names", "检查人员姓名", "string", "与检查人员编号对应，仅供核对，不作校验、不导入", required=False
             ),
             Column("started", "检查开始日期", "date", "实地或书面检查开始日"),
             Column("ended", "检查完成日期", "date", "检查结束日；公示期限自此起算20个工作日"),
@@ -192,8 +220,9 @@ def results_form() -> Table:
                 "codes",
                 "检查结果代码",
                 "string",
-                "以 ; 分隔；1(未发现问题)不得与其他代码并用",
-                pattern=f"^{result_code}(;{result_code})*$",
+                "以 ; 、 , 或空格分隔；1(未发现问题)不得与其他代码并用",
+                allowed=RESULT_CODES,
+                separator=";",
             ),
             Column(
                 "corrects",
@@ -203,7 +232,7 @@ def results_form() -> Table:
                 required=False,
                 pattern=r"^R-[0-9a-f]{16}$",
             ),
-            Column("remarks", "备注", "string", "检查发现、整改情况等", required=False),
+            Column("remarks", "备注", "string", "检查发现、整改情况等", required=False, multiline=True),
         ),
         date_order=(("ended", "started"),),
     )
@@ -211,8 +240,9 @@ def results_form() -> Table:
 
 @cache
 def tables(listed: tuple[Town, ...] = ()) -> tuple[Table, ...]:
-    """Every raw table, in the order ingest validates them (referenced tables first); a registry's town
-    and station must be of the ``listed`` towns (a workspace's), or of the shipped ones when none are."""
+    """Every raw table, in the order ingest validates them (referenced tables first); a registry's town,
+    grid and station, and an inspector's grid, must be of the ``listed`` towns (a workspace's), or of the
+    shipped ones when none are."""
     date: Kind = "date"
     return (
         Table(
@@ -224,15 +254,22 @@ def tables(listed: tuple[Town, ...] = ()) -> tuple[Table, ...]:
             (
                 Column("uscc", "统一社会信用代码", "string", "GB 32100-2015，18位含校验码", uscc=True),
                 Column("name", "市场主体名称", "string", "登记名称", pattern=r"^\S.{1,99}$"),
+                Column("address", "住所(经营场所)", "string", "登记的住所或经营场所", pattern=r"^\S.{1,199}$"),
                 Column("entity_type", "主体类型", "string", "登记类型", allowed=ENTITY_TYPES),
                 Column(
                     "industry_code", "行业代码", "string", "GB/T 4754-2017 门类+大类，如 F52", allowed=industry_codes()
                 ),
                 _money("registered_capital", "注册资本(万元)", "注册资本或资金数额，万元，≥ 0"),
                 Column("established", "成立日期", date, "营业执照成立日期"),
-                Column("town", "乡镇(街道)", "string", "住所所在乡镇(街道)", allowed=towns(listed)),
-                Column("grid", "监管网格", "string", "东/南/西/北", allowed=GRIDS),
-                Column("station", "属地市场监管所", "string", "住所所属市场监管所", allowed=stations(listed)),
+                Column("town", "乡镇(街道)", "string", "住所所在乡镇(街道)；工作区所列之一", allowed=towns(listed)),
+                Column("grid", "监管网格", "string", "所在乡镇(街道)的监管网格；工作区所列之一", allowed=grids(listed)),
+                Column(
+                    "station",
+                    "属地市场监管所",
+                    "string",
+                    "住所所属市场监管所；工作区所列之一",
+                    allowed=stations(listed),
+                ),
                 Column("status", "登记状态", "string", "存续/吊销/注销/迁出", allowed=STATUSES),
                 Column("status_date", "状态变更日期", date, "吊销、注销或迁出日期；存续为空", required=False),
                 Column(
@@ -297,14 +334,14 @@ def tables(listed: tuple[Town, ...] = ()) -> tuple[Table, ...]:
                     required=False,
                 ),
                 Column("station", "所属单位", "string", "市场监管所或部门执法队", pattern=r"^\S.{1,39}$"),
-                Column("grid", "所属网格", "string", "东/南/西/北", allowed=GRIDS),
+                Column("grid", "所属网格", "string", "所属监管网格", allowed=grids(listed)),
                 Column("pool_level", "名录库层级", "int", "0 本级，1 上级/跨区，依此类推", minimum=0, maximum=3),
                 Column(
                     "division",
                     "执法地域",
                     "string",
                     "可执法的行政区划代码(GB/T 2260)：区县 330802 仅本区，市级 330800 含全市各区",
-                    pattern=r"^[1-8]\d{5}$",
+                    pattern=r"^[1-8][0-9]{5}$",
                 ),
                 Column("capacity", "每轮检查上限", "int", "一轮抽查中最多承担的检查户数", minimum=0, maximum=200),
                 Column(

@@ -1,26 +1,44 @@
 """Row-level validation of one raw table against the data contract (pure: frames in, frames out).
 
 Every input row ends in exactly one of two frames: ``accepted`` (typed per the contract) or
-``quarantined`` (with the column, the rule and the offending value of the first rule it breaks),
-so that rows in = rows accepted + rows quarantined always holds.  Nothing is coerced: a value
-that does not parse is quarantined, never replaced.  The rules, in the order they are tried:
+``quarantined`` (with the column, the rule, the offending value and a Chinese reason of the first
+rule it breaks), so that rows in = rows accepted + rows quarantined always holds.  Nothing is coerced:
+a value that does not parse is quarantined, never replaced, and text is read by a grammar stricter
+than the parsers' (which take ``1e3`` and ``+5`` for numbers and ``+2020-01-05`` for a date).  The
+rules, in the order they are tried:
 
-========================  ===========================================================
-``missing``               a required value is empty
-``invalid_<kind>``        the text does not parse as the column's kind (int, decimal,
-                          date ``YYYY-MM-DD``, month ``YYYY-MM``)
-``allowed_values``        not one of the enumeration (each part, for ``a;b`` cells)
-``pattern``               does not match the column's format
-``range``                 a number outside [minimum, maximum]
-``uscc_check``            not a GB 32100-2015 code (length, alphabet, check character)
-``date_in_future``        a date after the ingest date
-``date_too_early``        a date before 1949-10-01
-``date_order``            e.g. removed before listed
-``certificate_expired``   an enforcement officer's 执法证 expired before the ingest date
-``one_of_required``       none of the columns that need at least one value has one
-``unknown_reference``     refers to an enterprise/item/inspector not accepted upstream
-``duplicate_key``         repeats the key of an earlier accepted row (the first is kept)
-========================  ===========================================================
+=========================  ====================================================================
+``missing``                a required value is empty
+``control_character``      text holds a control character: C0 (NUL, CR, LF, TAB …), DEL or C1
+                           (U+0080–U+009F); free text marked multi-line may hold LF, CR and TAB
+``bidi_control``           text holds a bidirectional embedding, override or isolate
+                           (U+202A–U+202E, U+2066–U+2069) or mark (U+200E, U+200F, U+061C),
+                           which can make it display in another order than it reads (Unicode
+                           UAX #9 explicit formatting; CVE-2021-42574, "Trojan Source")
+``invisible_character``    text holds an invisible format character (zero-width space and
+                           joiners U+200B–U+200D, U+2060–U+2064, soft hyphen U+00AD, U+034F,
+                           U+180E, a byte-order mark U+FEFF): two names that look the same differ
+``invalid_<kind>``         the text is not of the column's kind (:data:`GRAMMAR`): int ``-?[0-9]+``
+                           without leading zeros or ``-0``; decimal the same with an optional
+                           ``.[0-9]+`` (no exponent, sign ``+``, thousands separator, ``-0`` or a
+                           value that underflows to zero); date ``YYYY-MM-DD``, ``YYYY-M-D`` or
+                           ``YYYY/M/D`` (zero-padded or not; an xlsx date cell's midnight time is
+                           dropped); month ``YYYY-MM``
+``allowed_values``         not one of the enumeration (each part, for ``a;b`` cells)
+``pattern``                does not match the column's format
+``range``                  a number outside [minimum, maximum]
+``uscc_check``             not a GB 32100-2015 code (length, alphabet, check character)
+``date_in_future``         a date after the ingest date
+``date_too_early``         a date before 1949-10-01
+``date_order``             e.g. removed before listed
+``certificate_expired``    an enforcement officer's 执法证 expired before the ingest date
+``one_of_required``        none of the columns that need at least one value has one
+``unknown_reference``      refers to an enterprise/item/inspector not accepted upstream
+``duplicate_key``          repeats the key of an earlier accepted row (the first is kept)
+=========================  ====================================================================
+
+In what the quarantine shows (``value`` and the row as read), control, bidirectional and invisible
+characters are written as ``<U+XXXX>``, so the file cannot hide or reorder text when a person opens it.
 """
 
 from __future__ import annotations
@@ -36,6 +54,58 @@ from xinyong.ingest.contract import Column, Table
 from xinyong.workspace.tables import LINE
 
 EARLIEST_DATE = dt.date(1949, 10, 1)
+
+# Each rule's name in Chinese, for the summaries a clerk reads.
+RULES = {
+    "missing": "缺少必填值",
+    "control_character": "含控制字符",
+    "bidi_control": "含双向文本控制字符",
+    "invisible_character": "含不可见字符",
+    "invalid_int": "不是整数",
+    "invalid_decimal": "不是数字",
+    "invalid_date": "不是日期",
+    "invalid_month": "不是月份",
+    "allowed_values": "不在取值范围内",
+    "pattern": "格式不符",
+    "range": "超出数值范围",
+    "uscc_check": "统一社会信用代码无效",
+    "date_in_future": "日期晚于导入日",
+    "date_too_early": "日期过早",
+    "date_order": "日期先后颠倒",
+    "certificate_expired": "执法证已过期",
+    "one_of_required": "缺少至少一项",
+    "unknown_reference": "引用的记录不存在",
+    "duplicate_key": "重复记录",
+}
+
+# The text each kind accepts (ASCII digits only; a regular expression's \d would take full-width ones).
+_INT = r"^(0|-?[1-9][0-9]*)$"
+_DECIMAL = r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$"
+_NEGATIVE_ZERO = r"^-0(\.0+)?$"
+_DATE_DASH = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"
+_DATE_SLASH = r"^[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}$"
+# An xlsx date cell reads as "2024-08-14 00:00:00"; Excel writes a date-time cell to CSV as "2024/8/14 0:00".
+_MIDNIGHT = r"^([0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}) 0?0:00(:00(\.0+)?)?$"
+_MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+GRAMMAR = {
+    "int": "整数，如 2024 或 -5（不接受小数点、科学计数法、正号、前导零和 -0）",
+    "decimal": "十进制数，如 12.5（不接受科学计数法、正号、千位分隔符和 -0）",
+    "date": "日期，如 2024-08-14、2024-8-14 或 2024/8/14",
+    "month": "月份，如 2024-08",
+}
+
+# Characters no text column may hold (LF, CR and TAB are allowed in multi-line free text).
+_CONTROLS = [chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))]
+_BIDI = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)]
+# Invisible format characters: zero-width space, joiners, word joiner, soft hyphen, a stray byte-order mark.
+_INVISIBLE = [chr(c) for c in (0x00AD, 0x034F, 0x180E, 0x200B, 0x200C, 0x200D, *range(0x2060, 0x2065), 0xFEFF)]
+_LINE_BREAKS = "\n\r\t"
+_HIDDEN = _CONTROLS + _BIDI + _INVISIBLE
+_SHOWN = [f"<U+{ord(c):04X}>" for c in _HIDDEN]
+
+
+def _class(chars: list[str]) -> str:
+    return "[" + "".join(f"\\x{{{ord(c):X}}}" for c in chars) + "]"
 
 
 @dataclass(frozen=True)
@@ -94,7 +164,12 @@ def validate_table(
     rows_as_read = pl.concat([row_failed, duplicates], how="diagonal").select(LINE, *as_text)
     quarantined = quarantined.join(rows_as_read, left_on="line", right_on=LINE, how="left").sort("line")
     clean = accepted.select(pl.col(_typed(c.name)).alias(c.name) for c in table.columns)
-    return Validated(clean, quarantined)
+    return Validated(clean, quarantined.with_columns(shown(pl.col(c)) for c in ("value", *table.column_names)))
+
+
+def shown(text: pl.Expr) -> pl.Expr:
+    """``text`` with every control and bidirectional character written as ``<U+XXXX>``."""
+    return text.str.replace_many(_HIDDEN, _SHOWN)
 
 
 _TARGET = {"string": pl.Utf8, "int": pl.Int64, "decimal": pl.Float64, "date": pl.Date, "month": pl.Utf8}
@@ -120,21 +195,30 @@ def _present(column: Column) -> pl.Expr:
 
 def _parse(column: Column, dtype: pl.DataType) -> pl.Expr:
     present = _present(column)
+    raw = pl.col(column.name)
+    if column.kind == "decimal" and dtype.is_numeric():  # NaN and infinities are no amount
+        number = raw.cast(pl.Float64)
+        return pl.when(present & number.is_finite()).then(number)
     if dtype == _TARGET[column.kind] and column.kind != "month":
-        return pl.when(present).then(pl.col(column.name))
-    value = pl.when(present).then(pl.col(column.name).cast(pl.Utf8))
+        return pl.when(present).then(raw)
+    if column.kind == "int" and dtype.is_integer():
+        return pl.when(present).then(raw.cast(pl.Int64, strict=False))
+    if column.kind == "date" and isinstance(dtype, pl.Datetime):
+        return pl.when(present & (raw == raw.dt.truncate("1d"))).then(raw.dt.date())
+    value = pl.when(present).then(raw.cast(pl.Utf8))
     if column.kind == "int":
-        return value.str.to_integer(strict=False)
+        return pl.when(value.str.contains(_INT)).then(value.str.to_integer(strict=False))
     if column.kind == "decimal":
         number = value.cast(pl.Float64, strict=False)
-        return pl.when(number.is_finite()).then(number)
+        exact = value.str.contains(_DECIMAL) & ~value.str.contains(_NEGATIVE_ZERO)
+        underflow = (number == 0) & value.str.contains("[1-9]")
+        return pl.when(exact & number.is_finite() & ~underflow).then(number)
     if column.kind == "date":
-        # xlsx date cells arrive as "YYYY-MM-DD 00:00:00".
-        return value.str.replace(r"^(\d{4}-\d{2}-\d{2})(?: 00:00:00(?:\.0+)?)?$", "$1").str.to_date(
-            "%Y-%m-%d", strict=False
-        )
+        text = value.str.replace(_MIDNIGHT, "$1")
+        dated = text.str.contains(_DATE_DASH) | text.str.contains(_DATE_SLASH)
+        return pl.when(dated).then(text.str.replace_all("/", "-", literal=True).str.to_date("%Y-%m-%d", strict=False))
     if column.kind == "month":
-        return pl.when(value.str.contains(r"^\d{4}-(0[1-9]|1[0-2])$")).then(value)
+        return pl.when(value.str.contains(_MONTH)).then(value)
     return value
 
 
@@ -147,10 +231,35 @@ def _column_checks(column: Column, today: dt.date) -> list[Check]:
     name, present, typed = column.name, _present(column), pl.col(_typed(column.name))
     checks = []
     if column.required:
-        checks.append(Check(name, "missing", ~present, "a value is required"))
-    if column.kind != "string":
-        fmt = {"int": "a whole number", "decimal": "a number", "date": "a date YYYY-MM-DD", "month": "a month YYYY-MM"}
-        checks.append(Check(name, f"invalid_{column.kind}", present & typed.is_null(), f"not {fmt[column.kind]}"))
+        checks.append(Check(name, "missing", ~present, "缺少必填值"))
+    if column.kind == "string":
+        controls = [c for c in _CONTROLS if not (column.multiline and c in _LINE_BREAKS)]
+        checks.append(
+            Check(
+                name,
+                "control_character",
+                present & typed.str.contains(_class(controls)),
+                "含控制字符（如 NUL、回车、换行，C0/C1 控制字符），已显示为 <U+XXXX>",
+            )
+        )
+        checks.append(
+            Check(
+                name,
+                "bidi_control",
+                present & typed.str.contains(_class(_BIDI)),
+                "含双向文本控制字符（U+202A–U+202E、U+2066–U+2069 等），会使文字显示顺序与实际不同",
+            )
+        )
+        checks.append(
+            Check(
+                name,
+                "invisible_character",
+                present & typed.str.contains(_class(_INVISIBLE)),
+                "含不可见字符（零宽空格、零宽连接符、软连字符等），看似相同的文字实际不同",
+            )
+        )
+    else:
+        checks.append(Check(name, f"invalid_{column.kind}", present & typed.is_null(), f"须为{GRAMMAR[column.kind]}"))
     parts = _parts(column)
     if column.allowed is not None:
         allowed = pl.Series(column.allowed, dtype=pl.Utf8).implode()
@@ -158,21 +267,25 @@ def _column_checks(column: Column, today: dt.date) -> list[Check]:
         checks.append(Check(name, "allowed_values", present & bad, _allowed_detail(column.allowed)))
     if column.pattern is not None:
         checks.append(
-            Check(name, "pattern", present & ~typed.str.contains(column.pattern), f"must match {column.pattern}")
+            Check(name, "pattern", present & ~typed.str.contains(column.pattern), f"格式不符，须匹配 {column.pattern}")
         )
     if column.minimum is not None or column.maximum is not None:
         low = column.minimum if column.minimum is not None else float("-inf")
         high = column.maximum if column.maximum is not None else float("inf")
         checks.append(
-            Check(name, "range", typed.is_not_null() & ~typed.is_between(low, high), f"must be in [{low:g}, {high:g}]")
+            Check(name, "range", typed.is_not_null() & ~typed.is_between(low, high), f"须在 {low:g} 至 {high:g} 之间")
         )
     if column.uscc:
-        valid = pl.col(name).map_batches(uscc.valid_mask, return_dtype=pl.Boolean)
-        checks.append(Check(name, "uscc_check", present & ~valid, "not a valid GB 32100-2015 code"))
+        valid = typed.map_batches(uscc.valid_mask, return_dtype=pl.Boolean)
+        checks.append(
+            Check(
+                name, "uscc_check", present & ~valid, "不是有效的统一社会信用代码（GB 32100-2015：18 位，校验码正确）"
+            )
+        )
     if column.kind == "date" and not column.future:
-        checks.append(Check(name, "date_in_future", typed > pl.lit(today), f"after the ingest date {today}"))
+        checks.append(Check(name, "date_in_future", typed > pl.lit(today), f"晚于导入日期 {today}"))
     if column.kind == "date":
-        checks.append(Check(name, "date_too_early", typed < pl.lit(EARLIEST_DATE), f"before {EARLIEST_DATE}"))
+        checks.append(Check(name, "date_too_early", typed < pl.lit(EARLIEST_DATE), f"早于 {EARLIEST_DATE}"))
     return checks
 
 
@@ -181,13 +294,14 @@ def _reference_checks(column: Column, known: Mapping[str, pl.Series]) -> list[Ch
         return []
     keys, parts, typed = known[column.references].implode(), _parts(column), pl.col(_typed(column.name))
     bad = parts.list.eval(~pl.element().is_in(keys)).list.any() if parts is not None else ~typed.is_in(keys)
-    return [Check(column.name, "unknown_reference", _present(column) & bad, f"not in {column.references}")]
+    detail = f"不在已接受的 {column.references} 中（被引用的记录不存在或已被隔离）"
+    return [Check(column.name, "unknown_reference", _present(column) & bad, detail)]
 
 
 def _allowed_detail(allowed: tuple[str, ...]) -> str:
     if len(allowed) <= 8:
-        return "must be one of " + "/".join(allowed)
-    return f"must be one of the {len(allowed)} values in the data contract"
+        return "须为 " + "/".join(allowed) + " 之一"
+    return f"须为数据规范所列 {len(allowed)} 个值之一"
 
 
 def _table_checks(table: Table, today: dt.date) -> list[Check]:
@@ -196,12 +310,7 @@ def _table_checks(table: Table, today: dt.date) -> list[Check]:
         applies = pl.col(rule.when) == rule.value
         for name in rule.required:
             checks.append(
-                Check(
-                    name,
-                    "missing",
-                    applies & ~_present(table.column(name)),
-                    f"required when {rule.when} is {rule.value}",
-                )
+                Check(name, "missing", applies & ~_present(table.column(name)), f"{rule.when} 为 {rule.value} 时必填")
             )
         for name in rule.not_expired:
             checks.append(
@@ -209,18 +318,16 @@ def _table_checks(table: Table, today: dt.date) -> list[Check]:
                     name,
                     "certificate_expired",
                     applies & (pl.col(_typed(name)) < pl.lit(today)),
-                    f"expired before the ingest date {today}",
+                    f"已于导入日期 {today} 前过期",
                 )
             )
     checks += [
-        Check(later, "date_order", pl.col(_typed(later)) < pl.col(_typed(earlier)), f"before {earlier}")
+        Check(later, "date_order", pl.col(_typed(later)) < pl.col(_typed(earlier)), f"早于 {earlier}")
         for later, earlier in table.date_order
     ]
     if table.one_of:
         none = pl.all_horizontal([~_present(table.column(c)) for c in table.one_of])
-        checks.append(
-            Check(table.one_of[0], "one_of_required", none, "fill in at least one of " + "/".join(table.one_of))
-        )
+        checks.append(Check(table.one_of[0], "one_of_required", none, "至少填写 " + "/".join(table.one_of) + " 之一"))
     return checks
 
 
@@ -246,7 +353,7 @@ def describe_duplicates(rows: pl.DataFrame, table: Table, with_row: bool = True)
         pl.lit("+".join(table.key)).alias("column"),
         pl.lit("duplicate_key").alias("rule"),
         pl.concat_str([pl.col(k).cast(pl.Utf8) for k in table.key], separator="+").alias("value"),
-        pl.format("same key as line {}", pl.col("__first_line__")).alias("detail"),
+        pl.format("与第 {} 行的键相同（保留第一行）", pl.col("__first_line__")).alias("detail"),
     ).cast({"line": pl.UInt32})
     if not with_row:
         return described

@@ -84,10 +84,13 @@ def inspection_outcomes(inspections: pl.LazyFrame, policy: LabelPolicy) -> pl.La
         .then(pl.lit(0, pl.Int8))
     )
     month_start = (pl.col("round_month") + "-01").str.to_date("%Y-%m-%d")
+    # Where it came from, when the inspections are the history (null: the departments' own table).
+    source = ["round"] if "round" in inspections.collect_schema().names() else []
     return (
         inspections.unique("record_id", keep="first", maintain_order=True)
         .with_columns(label.alias("label"), month_start.dt.offset_by("-1d").alias("as_of"))
         .select(
+            *source,
             "uscc",
             "round_month",
             "as_of",

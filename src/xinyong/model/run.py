@@ -3,7 +3,9 @@
 Training writes a model folder — ``model.txt``, ``metadata.json``, ``report.json``,
 ``report.html``, ``importance.csv`` and ``holdout.parquet`` (for promotion gates) — then, given a
 data folder (a workspace's ``data/``), logs the run to its MLflow store and registers a version.  The
-folder is staged and moved into place whole.
+folder is staged and moved into place whole.  In region mode, training also says what each source of
+inspections gave it — the clean ``inspections`` table and each round under ``--work`` — and what it did not use,
+and why (:func:`xinyong.model.training.label_account`; ``labels`` in ``metadata.json``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +27,17 @@ from xinyong.indicators.run import scan_clean
 from xinyong.model import registry
 from xinyong.model import report as model_report
 from xinyong.model.estimator import RiskModel
-from xinyong.model.labels import read_policy
+from xinyong.model.labels import inspection_outcomes, read_policy
 from xinyong.model.training import (
     LABEL,
     PERIOD,
     WEIGHT,
+    LabelSource,
     Split,
     data_hash,
     generic_model,
     generic_split,
+    label_account,
     read_any,
     region_model,
     region_table,
@@ -97,6 +101,7 @@ class Trained:
     holdout: Holdout
     run_id: str | None  # None when not tracked in MLflow
     version: str | None  # the registered model version
+    labels: tuple[LabelSource, ...] = ()  # region mode: what each source of inspections gave, and what it did not
 
 
 def train_region(
@@ -115,7 +120,10 @@ def train_region(
     checks.output_folder(out_dir, clean_dir)
     policy = read_policy(labels)
     with progress.task("model: features and labels", total=1) as bar:
-        table = region_table(scan_clean(clean_dir, work, "model train"), policy, as_of)
+        tables = scan_clean(clean_dir, work, "model train")
+        table = region_table(tables, policy, as_of)
+        outcomes = inspection_outcomes(tables["inspections"], policy).collect()
+        account = label_account(outcomes, table, as_of, *_own_rounds(work))
         bar.advance()
     split = split_by_month(table)
     truth = _truth_for(split.holdout, truth_dir) if truth_dir else None
@@ -128,9 +136,29 @@ def train_region(
             role: sorted(part[PERIOD].unique().to_list())
             for role, part in (("train", split.train), ("valid", split.valid), ("holdout", split.holdout))
         },
+        "labels": [asdict(source) for source in account],
     }
     extra["overall"] = model_report.overall_rates(table[LABEL].to_numpy(), table[WEIGHT].to_numpy(), population)
-    return _train(split, region_model(), out_dir, extra, truth, data_dir, f"region as of {as_of}", progress)
+    trained = _train(split, region_model(), out_dir, extra, truth, data_dir, f"region as of {as_of}", progress)
+    return replace(trained, labels=account)
+
+
+def _own_rounds(work: Path | None) -> tuple[dict[str, int], list[str]]:
+    """The rounds under ``work``: each finalised one's staffed targets still awaiting a result, and the others."""
+    from xinyong.rounds.ledger import read_own_round, work_rounds
+
+    pending: dict[str, int] = {}
+    unfinished: list[str] = []
+    if work is None:
+        return pending, unfinished
+    for round_id in work_rounds(work):
+        own = read_own_round(work, round_id, "model train")
+        if own is None:
+            unfinished.append(str(round_id))
+            continue
+        staffed = [target for target, team in own.staffing.teams().items() if team]
+        pending[str(round_id)] = sum(1 for target in staffed if target not in own.results)
+    return pending, unfinished
 
 
 def train_generic(
@@ -249,6 +277,7 @@ def _train(
                 data_hash=training_hash,
                 example=example,
                 booster=model.booster_,
+                name=registry.registered_name(extra["mode"]),
             )
             bar.advance()
     return Trained(out_dir, holdout, run_id, version)

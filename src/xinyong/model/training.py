@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +82,64 @@ def region_table(tables, policy: LabelPolicy, as_of: dt.date) -> pl.DataFrame:
     if table.is_empty():
         raise UsageError(f"no labelled inspections finished by {as_of}")
     return table.with_columns(pl.col("round_month").alias(PERIOD))
+
+
+INGESTED = "inspections"  # the source name of the departments' inspections (the clean table)
+
+
+@dataclass(frozen=True)
+class LabelSource:
+    """What one source of inspections — the clean ``inspections`` table or a round under ``--work`` — gave the
+    training set (``used``), and what of it was not used, by reason."""
+
+    source: str
+    used: int = 0  # labelled inspections in the training set
+    unlabelled: int = 0  # results whose codes give no label (6 unreachable, F …): their weight goes to their class
+    after_as_of: int = 0  # inspected in a month that ends after --as-of: not usable as of then
+    pending: int = 0  # staffed targets of a finalised round whose result is not imported yet (待录入)
+    unfinished: bool = False  # a round whose teams are not finalised: none of it is inspection history yet
+
+    def describe(self, as_of: dt.date) -> str:
+        if self.unfinished:
+            return f"{self.source}: not used — the round is not finalised, so none of it is inspection history yet"
+        why = [
+            f"{self.after_as_of:,} inspected in a month ending after --as-of {as_of}" if self.after_as_of else "",
+            f"{self.pending:,} results not imported yet (待录入)" if self.pending else "",
+            f"{self.unlabelled:,} results whose codes give no label (their 1/π weight goes to the labelled "
+            "inspections of their class)"
+            if self.unlabelled
+            else "",
+        ]
+        shown = "; ".join(w for w in why if w)
+        return f"{self.source}: {self.used:,} labels used" + (f"; not used: {shown}" if shown else "")
+
+
+def label_account(
+    outcomes: pl.DataFrame,
+    used: pl.DataFrame,
+    as_of: dt.date,
+    pending: Mapping[str, int],
+    unfinished: Sequence[str] = (),
+) -> tuple[LabelSource, ...]:
+    """Per source, what :func:`region_table` used and what it left out: ``outcomes`` are every inspection of the
+    history (:func:`xinyong.model.labels.inspection_outcomes`, with its ``round``), ``used`` the training table,
+    ``pending`` the results each finalised round still awaits, ``unfinished`` the rounds not finalised."""
+    month_end = pl.col("as_of").dt.offset_by("1d").dt.month_end()
+    source = pl.col("round").fill_null(INGESTED)
+    counts = outcomes.select(
+        source.alias("source"),
+        (month_end > as_of).alias("late"),
+        ((month_end <= as_of) & pl.col("label").is_null()).alias("unlabelled"),
+    )
+    late = dict(counts.group_by("source").agg(pl.col("late").sum()).iter_rows())
+    unlabelled = dict(counts.group_by("source").agg(pl.col("unlabelled").sum()).iter_rows())
+    taken = dict(used.group_by(source.alias("source")).len().iter_rows())
+    names = sorted(set(late) | set(pending) | {INGESTED}, key=lambda name: (name != INGESTED, name))
+    found = [
+        LabelSource(name, taken.get(name, 0), unlabelled.get(name, 0), late.get(name, 0), pending.get(name, 0))
+        for name in names
+    ]
+    return (*found, *(LabelSource(name, unfinished=True) for name in sorted(unfinished)))
 
 
 def split_by_month(table: pl.DataFrame, holdout_months: int = 6, valid_months: int = 3) -> Split:

@@ -33,8 +33,9 @@ from importlib import resources
 
 import polars as pl
 
+from xinyong.core import divisions
 from xinyong.core.canonical import records_of
-from xinyong.core.codes import RESULT_LABELS, authority_of, division_name
+from xinyong.core.codes import RESULT_LABELS, authority_of
 from xinyong.core.ids import RoundId
 from xinyong.draw.plans import Plan, parse_plans_json
 from xinyong.reports.render import render
@@ -115,7 +116,7 @@ def build_site(
     division: str, rounds: list[Round], records: list[PublicRecord], names: dict[str, str]
 ) -> dict[str, bytes]:
     """Every page and download of the site, by path."""
-    place = division_name(division)
+    place = divisions.place(division)
     corrected = {r["更正记录"]: r["记录号"] for r in records if r["更正记录"]}
     shown = [
         {**r, "状态": f"已被 {corrected[r['记录号']]} 更正" if r["记录号"] in corrected else "有效"} for r in records
@@ -127,7 +128,7 @@ def build_site(
             "window.XINYONG_RECORDS = " + json.dumps(shown, ensure_ascii=False, indent=0) + ";\n"
         ).encode("utf-8"),
         **_downloads("results", shown),
-        INDEX: _index(place, rounds, shown).encode("utf-8"),
+        INDEX: _index(division, rounds, shown).encode("utf-8"),
     }
     for rnd in rounds:
         mine = [r for r in shown if r["抽查批次"] == str(rnd.id)]
@@ -167,6 +168,7 @@ class Month:
 class IndexPage:
     place: str
     months: list[Month]  # newest first
+    example: str  # what the search box suggests: the place's short name or its firms' USCC prefix
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,7 @@ class RoundPage:
     results: list[list[str]]
 
 
-def _index(place: str, rounds: list[Round], records: list[PublicRecord]) -> str:
+def _index(division: str, rounds: list[Round], records: list[PublicRecord]) -> str:
     by_round_plan: defaultdict[tuple[str, str], int] = defaultdict(int)
     for r in records:
         by_round_plan[(r["抽查批次"], r["抽查计划"])] += 1
@@ -210,7 +212,8 @@ def _index(place: str, rounds: list[Round], records: list[PublicRecord]) -> str:
         ]
         first = rnd.id.first_day
         months.append(Month(str(rnd.id), str(first.year), first.month, rows))
-    return render("publish/index.html", page=IndexPage(place, months))
+    example = f"{divisions.short_name(division)} 或 91{divisions.prefix(division)}…"
+    return render("publish/index.html", page=IndexPage(divisions.place(division), months, example))
 
 
 def _round_page(place: str, rnd: Round, records: list[PublicRecord], names: dict[str, str]) -> str:

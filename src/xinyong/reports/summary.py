@@ -7,31 +7,50 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import polars as pl
+from rich.console import Group, RenderableType
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from xinyong.core.ids import RoundId
 from xinyong.ingest import contract
-from xinyong.ingest.run import TableReport
+from xinyong.ingest.limits import Refusal, TableReport
+from xinyong.ingest.validate import RULES
 
 
-def ingest_summary(reports: Mapping[str, TableReport], out_dir: Path) -> RichTable:
-    """One row per table: rows in, accepted, quarantined, and the rules that quarantined rows."""
-    table = RichTable(title=f"Ingest → {out_dir}", title_justify="left")
-    for header in ("table", "表", "rows in", "accepted", "quarantined", "rules"):
-        table.add_column(header, justify="right" if header in ("rows in", "accepted", "quarantined") else "left")
+def ingest_summary(
+    reports: Mapping[str, TableReport], out_dir: Path, refused: tuple[Refusal, ...] = ()
+) -> RenderableType:
+    """One row per table, in Chinese and English: rows in, accepted, quarantined, the rules that quarantined
+    rows, and whether it passed; a refused ingest says so in red, with each reason under the table."""
+    why = {r.table for r in refused}
+    title = f"导入被拒绝 INGEST REFUSED → {out_dir} 未改变 (left as it was)" if refused else f"导入 Ingest → {out_dir}"
+    table = RichTable(title=title, title_justify="left", title_style="bold red" if refused else "")
+    for header in ("table", "表", "读入 rows in", "接受 accepted", "隔离 quarantined", "规则 rules", "结论 verdict"):
+        table.add_column(header, justify="right" if header[:2] in ("读入", "接受", "隔离") else "left")
     for name, r in reports.items():
-        rules = ", ".join(f"{rule} {n}" for rule, n in r.by_rule.items())
         table.add_row(
-            name, contract.table(name).label, f"{r.input_rows:,}", f"{r.accepted:,}", f"{r.quarantined:,}", rules
+            name,
+            contract.table(name).label,
+            f"{r.input_rows:,}",
+            f"{r.accepted:,}",
+            f"{r.quarantined:,} ({r.share:.1%})" if r.quarantined else "0",
+            ", ".join(f"{rule} {RULES[rule]} {n:,}" for rule, n in r.by_rule.items()),
+            "拒绝 REFUSED" if name in why else "通过 OK",
+            style="bold red" if name in why else "",
         )
-    return table
+    reasons = [
+        Text(f"拒绝 REFUSED {r.table} ({contract.table(r.table).label}): {r.zh} / {r.en}", style="bold red")
+        for r in refused
+    ]
+    return Group(table, *reasons)
 
 
 def results_summary(status: pl.DataFrame, round_id: RoundId, today: dt.date) -> RichTable:
-    """Counts per state, then every overdue target, and a note when a due date is unknown."""
-    table = RichTable(title=f"Results of round {round_id} on {today}", title_justify="left")
-    for header in ("status", "targets", "overdue", "latest due"):
-        table.add_column(header, justify="left" if header == "status" else "right")
+    """Counts per state, the latest due date (未知 when any is unknown: it is later than every known one), then every
+    overdue target."""
+    table = RichTable(title=f"轮次 {round_id} 检查结果（{today}）", title_justify="left")
+    for header in ("状态", "目标数", "逾期", "最晚公示截止日期"):
+        table.add_column(header, justify="left" if header == "状态" else "right")
     for state in ("待录入", "待公示", "已公示"):
         part = status.filter(pl.col("status") == state)
         unknown = part["due"].null_count()
@@ -40,10 +59,10 @@ def results_summary(status: pl.DataFrame, round_id: RoundId, today: dt.date) -> 
             state,
             f"{part.height:,}",
             f"{part['overdue'].sum():,}",
-            (str(latest) if latest else "—") + (f" ({unknown} unknown: no official calendar yet)" if unknown else ""),
+            f"未知（{unknown} 项截止日期未知）" if unknown else str(latest) if latest else "—",
         )
     for row in status.filter(pl.col("overdue")).head(50).iter_rows(named=True):
-        table.add_row(f"  overdue {row['plan']} {row['uscc']}", row["status"], "", str(row["due"]))
+        table.add_row(f"  逾期 {row['plan']} {row['uscc']}", row["status"], "", str(row["due"]))
     return table
 
 

@@ -1,15 +1,20 @@
 """Inspection results of a round: import from the form inspectors fill in, corrections, and status.
 
-``import_results`` reads one 抽查检查结果录入表 (xlsx or CSV; :func:`xinyong.ingest.contract.results_form`)
-for one round, validates its columns (:mod:`xinyong.ingest.validate`) and checks every row against
-the round and its past results (:mod:`xinyong.results.check`).  One bad row rejects the whole file —
-all bad rows are listed by row, column and rule in a CSV under ``results/rejected/``, and no result
-is written.  Importing the same file again adds nothing.  An import holds the round's lock
-(:func:`xinyong.rounds.stage.changing`): a second import of the same round at the same time is
-refused with the pid of the first, never merged with it, so no result is lost; run it again.
+``import_results`` reads one 抽查检查结果录入表 (xlsx, xls or CSV; :func:`xinyong.ingest.contract.results_form`;
+the sheet and its header are found as :mod:`xinyong.workspace.tables` says) for one round, reads its cells as
+offices type them (:mod:`xinyong.results.form`), validates its columns (:mod:`xinyong.ingest.validate`) and checks
+every filled-in row against the round and its past results (:mod:`xinyong.results.check`).  Rows with no result
+yet are 待录入: counted and listed by row, never rejected, so a form comes back in batches — import it again as
+more rows are filled in, and the rows already imported are recognised and left as they are.  One bad row
+rejects the whole file: all bad rows are listed by row (as Excel numbers it), column, rule and the value read in a
+CSV under ``results/rejected/`` (Chinese headers, UTF-8 with BOM for Excel), and no result is written.  Importing
+the same file again adds nothing.  An import holds the round's lock (:func:`xinyong.rounds.stage.changing`): a
+second import of the same round at the same time is refused with the pid of the first, never merged with it, so
+no result is lost; run it again.
 
 ``results_status`` reads a round's teams, results and the log and lists, for each staffed target,
-whether its result is awaited, recorded or published, with its due date (:mod:`xinyong.results.status`).
+whether its result is awaited, recorded or published, with its due date or, where the official calendar of
+that time is not out yet, the year that is missing (:mod:`xinyong.results.status`).
 """
 
 from __future__ import annotations
@@ -25,16 +30,20 @@ from xinyong.core.calendar import NO_SUPPLEMENT, Supplement
 from xinyong.core.canonical import jsonl, records_of
 from xinyong.core.ids import RoundId
 from xinyong.errors import InputFileError, InputRowError
-from xinyong.ingest.contract import results_form
+from xinyong.ingest.contract import Table, results_form
 from xinyong.ingest.validate import validate_table
 from xinyong.publish import translog
 from xinyong.results.check import PROBLEM_COLUMNS, RoundContext, check_rows, current_results
-from xinyong.results.status import status_of
+from xinyong.results.form import read_rows
+from xinyong.results.status import status_of, status_table
 from xinyong.rounds.staffing import read_staffing
 from xinyong.rounds.stage import Stage, changing, require
 from xinyong.workspace import fsio
 from xinyong.workspace.layout import REJECTED, RESULTS_STATUS, RESULTS_STORE, RoundPaths
 from xinyong.workspace.tables import LINE, read_table
+
+# The headers of the rejected-rows file, which a clerk opens in Excel.
+REJECTED_HEADERS = {"line": "行号", "column": "列", "rule": "规则", "value": "读到的值", "detail": "说明"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class Imported:
     added: int
     corrections: int
     unchanged: int
+    pending: tuple[int, ...] = ()  # the rows 待录入 (no result yet), as Excel numbers them
 
 
 def read_results(out: Path, round_id: RoundId) -> list[dict]:
@@ -50,42 +60,31 @@ def read_results(out: Path, round_id: RoundId) -> list[dict]:
     return records_of(path.read_bytes()) if path.exists() else []
 
 
-def import_results(out: Path, path: Path, *, today: dt.date, now: dt.datetime, encoding: str = "utf-8") -> Imported:
-    """Validate ``path`` completely (future dates judged against ``today``), then append its new records to the
-    round's store, stamped with ``now``."""
+def import_results(out: Path, path: Path, *, today: dt.date, now: dt.datetime, encoding: str | None = None) -> Imported:
+    """Validate ``path`` completely (future dates judged against ``today``; a CSV form's ``encoding`` detected
+    when None), then append its new records to the round's store, stamped with ``now``."""
     form = results_form()
     raw = read_table(path, form, encoding, optional_may_be_absent=True)
-    rounds = raw["round"].drop_nulls().unique().to_list()
-    if len(rounds) != 1:
+    rows = read_rows(raw, form.column_names)
+    if len(rows.rounds) != 1:
         raise InputFileError(
             path,
-            f"holds rows of {len(rounds)} rounds ({', '.join(sorted(map(str, rounds)))}); import one file per round",
+            f"holds rows of {len(rows.rounds)} rounds ({', '.join(rows.rounds)}); import one file per round",
         )
-    round_id = RoundId.parse(str(rounds[0]), f"{path}: column {form.column('round').label}")
+    round_id = RoundId.parse(rows.rounds[0], f"{path}: column {form.column('round').label}")
     paths = RoundPaths(out, round_id)
     with changing(paths, Stage.FINALIZED, "results import"):  # one import of a round at a time
-        checked = validate_table(raw, form, today, {})
+        checked = validate_table(rows.filled, form, today, {})
         existing = read_results(out, round_id)
         # validate_table keeps the accepted rows in file order; their lines are the ones not quarantined.
-        lines = raw[LINE].filter(~raw[LINE].is_in(checked.quarantined["line"].implode()))
-        rows = checked.accepted.with_columns(lines.alias(LINE))
-        new, row_problems = check_rows(rows, _round_context(paths), existing, path.name)
-        problems = pl.concat([checked.quarantined.select(PROBLEM_COLUMNS).cast({"line": pl.Int64}), row_problems]).sort(
-            "line"
+        lines = rows.filled[LINE].filter(~rows.filled[LINE].is_in(checked.quarantined["line"].implode()))
+        new, row_problems = check_rows(
+            checked.accepted.with_columns(lines.alias(LINE)), _round_context(paths), existing, path.name
         )
+        quarantined = checked.quarantined.select(*PROBLEM_COLUMNS, "value").cast({"line": pl.Int64})
+        problems = pl.concat([rows.problems, quarantined, row_problems], how="diagonal").sort("line")
         if problems.height:
-            report = paths.results / REJECTED / f"{path.stem}-{hashlib.sha256(path.read_bytes()).hexdigest()[:8]}.csv"
-            fsio.write_csv(report, problems, bom=True)
-            first = problems.row(0, named=True)
-            label = form.column(first["column"]).label if first["column"] in form.column_names else first["column"]
-            raise InputRowError(
-                path,
-                first["line"],
-                label,
-                first["rule"],
-                f"{first['detail']} ({problems['line'].n_unique()} rows rejected, all listed in {report}; nothing was "
-                "imported)",
-            )
+            _reject(path, paths, form, raw, problems, rows.filled.height + rows.problems.height, len(rows.pending))
         known = {r["id"] for r in existing}
         added = [r for r in new if r["id"] not in known]
         if added:
@@ -93,7 +92,36 @@ def import_results(out: Path, path: Path, *, today: dt.date, now: dt.datetime, e
             fsio.write_bytes(
                 paths.results / RESULTS_STORE, jsonl(existing + [{**r, "imported_at": stamp} for r in added])
             )
-        return Imported(round_id, len(added), sum(1 for r in added if r["corrects"]), len(new) - len(added))
+        return Imported(
+            round_id, len(added), sum(1 for r in added if r["corrects"]), len(new) - len(added), rows.pending
+        )
+
+
+def _reject(
+    path: Path, paths: RoundPaths, form: Table, raw: pl.DataFrame, problems: pl.DataFrame, filled: int, pending: int
+) -> None:
+    """Write every problem with the value read (the cell as it is in the file; for a repeated key, the key) under
+    Chinese headers, and raise the first as one line."""
+    labels = {c.name: c.label for c in form.columns}
+    cells = {(row[LINE], name): row[name] for row in raw.iter_rows(named=True) for name in form.column_names}
+    read = [
+        cells.get((line, column), value) for line, column, value in problems.select("line", "column", "value").rows()
+    ]
+    report_rows = problems.with_columns(pl.Series("value", read, pl.Utf8), pl.col("column").replace(labels)).select(
+        list(REJECTED_HEADERS)
+    )
+    report = paths.results / REJECTED / f"{path.stem}-{hashlib.sha256(path.read_bytes()).hexdigest()[:8]}.csv"
+    fsio.write_csv(report, report_rows.rename(REJECTED_HEADERS), bom=True)
+    first = report_rows.row(0, named=True)
+    waiting = f"; {pending} rows 待录入" if pending else ""
+    raise InputRowError(
+        path,
+        first["line"],
+        first["column"],
+        first["rule"],
+        f"{first['detail']} ({problems['line'].n_unique()} of {filled} filled-in rows rejected, all listed in "
+        f"{report}; nothing was imported{waiting})",
+    )
 
 
 def _round_context(paths: RoundPaths) -> RoundContext:
@@ -120,8 +148,9 @@ def results_status(
 def write_status(
     out: Path, round_id: RoundId, today: dt.date, supplement: Supplement = NO_SUPPLEMENT
 ) -> tuple[pl.DataFrame, Path]:
-    """The round's status, also written to ``results/status.csv`` (UTF-8 with BOM) for Excel."""
+    """The round's status, also written to ``results/status.csv`` (UTF-8 with BOM, Chinese headers and values) for
+    Excel (:func:`xinyong.results.status.status_table`)."""
     status = results_status(out, round_id, today, supplement=supplement)
     target = RoundPaths(out, round_id).results / RESULTS_STATUS
-    fsio.write_csv(target, status, bom=True)
+    fsio.write_csv(target, status_table(status, round_id.last_day), bom=True)
     return status, target

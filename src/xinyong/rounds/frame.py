@@ -7,8 +7,11 @@ with its reason, unless its tier is exempt.  The frame's stratum is the firm's t
 
 The tier file must fit the round (issue 12; :func:`check_tiers`): it is of one as-of date, no more than
 two months before the round's month (tiers of 2026-10 or later for round 2026-12) and not after it,
-and of the round's division: more of its firms have that division at positions 3–8 of their USCC
-(GB 32100-2015) than any other (a firm that moved in keeps its code, so not all of them need to).
+and of the round's division: more of its firms lie within that division by positions 3–8 of their USCC
+(GB 32100-2015) than within any other division of its level (a firm that moved in keeps its code, so not
+all of them need to).  A district's round (330802-2026-12) takes a tier file of that district's firms; a
+city's round (330800-2026-12, a workspace of several of the city's districts) one of the city's firms, of
+any of its districts.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
+from xinyong.core import divisions
 from xinyong.core.codes import industry_section
 from xinyong.core.ids import RoundId
 from xinyong.draw.plans import Plan
@@ -94,12 +98,19 @@ def check_tiers(path: Path, tiers: pl.DataFrame, round_id: RoundId) -> None:
         )
     if as_of > round_id.last_day:
         raise InputFileError(path, f"tiers as of {as_of} are after the month of round {round_id}")
-    found = tiers.select(pl.col("uscc").str.slice(2, 6).alias("division")).group_by("division").len()
+    # Each firm's division at the round's level: its own for a district's round, its city's for a city's.
+    digits = len(divisions.prefix(round_id.division))
+    found = (
+        tiers.select(pl.col("uscc").str.slice(2, digits).str.pad_end(6, "0").alias("division"))
+        .group_by("division")
+        .len()
+    )
     counts: dict[str, int] = dict(found.iter_rows())
     top = max(counts, key=lambda division: (counts[division], division == round_id.division))
     if top != round_id.division:
         raise InputFileError(
             path,
-            f"a tier file of division {top} ({counts[top]:,} of {tiers.height:,} firms' USCCs, positions 3–8), "
-            f"not of round {round_id}'s division {round_id.division}",
+            f"a tier file of division {top} {divisions.place(top)} ({counts[top]:,} of {tiers.height:,} firms' "
+            f"USCCs, positions 3–8), not of round {round_id}'s division {round_id.division} "
+            f"{divisions.place(round_id.division)}",
         )

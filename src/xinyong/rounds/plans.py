@@ -4,7 +4,8 @@ Each plan names its items from the 抽查事项清单 and its departments, the l
 联合抽查, lists several: "进一次门、查多项事"); a team size of at least two certified enforcement
 officers ("执法人员不得少于两人", 《中华人民共和国行政处罚法》 第四十二条) and at least one per
 department; the allocation (``ratio`` per tier with minimums, or ``count``); targeted filters for
-定向抽查 (entity types, industry sections, grids); the repeat-inspection exclusion
+定向抽查 (entity types, industry sections, and grids, which are the workspace's: those of its towns, which
+the clean registry carries); the repeat-inspection exclusion
 (避免重复检查): not again for the same item within N months, except for the tiers it names; and
 whether teams must come from another station than the firm's own (``cross_station``, 所所交叉).
 A bad plan is a one-line error naming the file, the plan and the field.
@@ -19,10 +20,11 @@ no tier is drawn at a default nobody wrote.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from xinyong.core import divisions
 from xinyong.core.codes import DEPARTMENTS, TIERS
 from xinyong.draw.allocation import exact
 from xinyong.draw.plans import (
@@ -36,13 +38,14 @@ from xinyong.draw.plans import (
     plans_json,
 )
 from xinyong.errors import InputFileError
-from xinyong.ingest.contract import ENTITY_TYPES, GRIDS
+from xinyong.ingest.contract import ENTITY_TYPES
 from xinyong.workspace import config
 
-TARGET_CHECKS: dict[str, tuple[str, ...]] = {
+# The values a target filter may name; ``grids`` are the registry's, given to :func:`read_plans`.
+TARGET_CHECKS: dict[str, tuple[str, ...] | None] = {
     "entity_types": ENTITY_TYPES,
     "industry_sections": tuple("ABCDEFGHIJKLMNOPQRST"),
-    "grids": GRIDS,
+    "grids": None,
 }
 FILE_KEYS = ("division", "plan")
 PLAN_KEYS = ("id", "name", "items", "departments", "team_size", "allocation", "target", "exclusion", "cross_station")
@@ -71,18 +74,22 @@ class PlanFile:
         return plans_json(self.plans)
 
 
-def read_plans(path: Path, items: Mapping[str, Item] | None = None) -> PlanFile:
+def read_plans(path: Path, items: Mapping[str, Item] | None = None, grids: Collection[str] | None = None) -> PlanFile:
     """The division and the plans of a TOML file; with the 抽查事项清单 ``items``, the plans' items are
-    checked against it and each plan carries which department carries out which of its items."""
+    checked against it and each plan carries which department carries out which of its items; with the
+    registry's ``grids``, a target's grids are checked against them."""
     data = config.read_toml(path, "plan")
     config.check_keys(path, "", data, FILE_KEYS)
     division = config.text(path, "division", data.get("division", ""))
     if not re.fullmatch(r"\d{6}", division):
         raise InputFileError(path, f"division must be a 6-digit code, not {division!r}")
+    problem = divisions.problem(division)
+    if problem:
+        raise InputFileError(path, f"division: {problem}")
     plans: list[Plan] = []
     seen: set[str] = set()
     for n, raw in enumerate(config.tables(path, "plan", data.get("plan", [])), start=1):
-        plan = _check(path, raw, n, items)
+        plan = _check(path, raw, n, items, grids)
         if plan.id in seen:
             raise InputFileError(path, f"plan {plan.id}: duplicate id")
         seen.add(plan.id)
@@ -95,7 +102,9 @@ def read_plans(path: Path, items: Mapping[str, Item] | None = None) -> PlanFile:
 Fail = Callable[[str, str], InputFileError]
 
 
-def _check(path: Path, raw: dict[str, object], n: int, items: Mapping[str, Item] | None) -> Plan:
+def _check(
+    path: Path, raw: dict[str, object], n: int, items: Mapping[str, Item] | None, grids: Collection[str] | None
+) -> Plan:
     plan_id = raw.get("id")
     name = f"plan {plan_id if isinstance(plan_id, str) else f'#{n}'}"
     config.check_keys(path, name, raw, PLAN_KEYS)
@@ -129,19 +138,22 @@ def _check(path: Path, raw: dict[str, object], n: int, items: Mapping[str, Item]
         departments=departments,
         team_size=team_size,
         allocation=_allocation(path, field("allocation"), raw["allocation"], fail),
-        target=_target(path, field("target"), raw.get("target", {}), fail),
+        target=_target(path, field("target"), raw.get("target", {}), fail, grids),
         exclusion=_exclusion(path, field("exclusion"), raw.get("exclusion", {}), fail),
         item_departments=None if items is None else {i: items[i].departments for i in plan_items},
         cross_station=config.flag(path, field("cross_station"), raw.get("cross_station", False)),
     )
 
 
-def _target(path: Path, where: str, value: object, fail: Fail) -> TargetFilter:
+def _target(path: Path, where: str, value: object, fail: Fail, grids: Collection[str] | None) -> TargetFilter:
     target = config.table(path, where, value)
     config.check_keys(path, where, target, tuple(TARGET_CHECKS))
     filters = {key: config.texts(path, f"{where}.{key}", values) for key, values in target.items()}
     for key, values in filters.items():
-        bad = [v for v in values if v not in TARGET_CHECKS[key]]
+        known = grids if key == "grids" else TARGET_CHECKS[key]
+        bad = [v for v in values if known is not None and v not in known]
+        if bad and key == "grids":
+            raise fail("target.grids", f"no grid {', '.join(bad)} in the registry (its grids: {'/'.join(known or ())})")
         if bad:
             raise fail(f"target.{key}", f"unknown value {', '.join(bad)}")
     return TargetFilter(**filters)

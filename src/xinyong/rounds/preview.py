@@ -23,8 +23,9 @@ recorded:
   S is every single department, and the departments of every joint plan whose team has seats beyond
   one per department.  What S has is the capacity of its officers who may serve at least one plan of
   the round (:func:`xinyong.draw.teams.plan_pool`: a plan department, a 执法证 valid on the last day of
-  the round's month, the plan's items) and may act in the round's division
-  (:func:`~xinyong.draw.teams.jurisdictions`), counted from the lowest pool level up, as the teams are
+  the round's month, the plan's items) and may act in the round's division or part of it
+  (:func:`~xinyong.draw.teams.jurisdictions`: the division's own officers, its city's and its province's,
+  and in a city's round its districts' too), counted from the lowest pool level up, as the teams are
   drawn.  More seats than the capacity at every level is an error; more than the lowest level has, a
   warning that teams will come from a higher pool (上级/跨区).  This aggregate check is necessary, not
   sufficient: per-target rules (回避, 所所交叉, rotation) can still leave a target unstaffed.
@@ -40,7 +41,8 @@ from typing import Any
 
 import polars as pl
 
-from xinyong.core.canonical import CJ, H, lines_of, mth
+from xinyong.core import divisions
+from xinyong.core.canonical import CJ, H, Stored, lines_of, mth
 from xinyong.core.codes import DEPARTMENTS, TIERS
 from xinyong.core.ids import RoundId
 from xinyong.draw.allocation import exact
@@ -64,7 +66,7 @@ def fixed_of(frame: bytes, plans: bytes, inspectors: bytes) -> Fixed:
 
 
 @dataclass(frozen=True)
-class Approval:
+class Approval(Stored):
     """``audit/approval.json``: who approved which preview (by its SHA-256), of which frame, plans and roster."""
 
     round: str
@@ -78,13 +80,6 @@ class Approval:
     @property
     def fixed(self) -> Fixed:
         return Fixed(self.frame_root, self.plans_sha256, self.inspectors_root)
-
-    def to_json(self) -> bytes:
-        return CJ(asdict(self))
-
-    @classmethod
-    def from_json(cls, data: bytes) -> Approval:
-        return cls(**json.loads(data))
 
 
 @dataclass(frozen=True)
@@ -138,7 +133,7 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class TiersUsed:
+class TiersUsed(Stored):
     """The tier file a round was framed on (``internal/tiers-used.json``): its as-of day, the division of its
     firms, how many, and its SHA-256 — so the approver sees which tiers the strata come from."""
 
@@ -146,13 +141,6 @@ class TiersUsed:
     division: str
     firms: int
     sha256: str
-
-    def to_json(self) -> bytes:
-        return CJ(asdict(self))
-
-    @classmethod
-    def from_json(cls, data: bytes) -> TiersUsed:
-        return cls(**json.loads(data))
 
 
 @dataclass(frozen=True)
@@ -264,11 +252,10 @@ def capacity_rows(
 ) -> tuple[CapacityRow, ...]:
     """Seats needed against capacity for every department set worth checking, at every pool level."""
     usable: dict[str, Inspector] = {}
-    covering = set(jurisdictions(round_id.division))
     for plan in plans.values():
         pool, _ = plan_pool(plan, roster, round_id.last_day)
         for division, members in pool.items():
-            if division in covering:
+            if division in jurisdictions(round_id.division) or divisions.within(division, round_id.division):
                 usable.update((person.id, person) for person in members)
     levels = sorted({person.level for person in usable.values()}) or [0]
     order = {d: i for i, d in enumerate(DEPARTMENTS)}
@@ -336,7 +323,8 @@ def report_lines(p: Preview) -> list[str]:
     """The preview as the lines ``xinyong round preview`` prints."""
     lines = [
         f"Preview of round {p.round} (internal: it shows tiers)",
-        f"Tiers as of {p.tiers.as_of}, division {p.tiers.division}: {p.tiers.firms:,} firms "
+        f"Tiers as of {p.tiers.as_of}, division {p.tiers.division} {divisions.place(p.tiers.division)}: "
+        f"{p.tiers.firms:,} firms "
         f"(tier file SHA-256 {p.tiers.sha256})",
         "  plan  tier        N_h      n_h  allocation",
     ]
@@ -393,7 +381,7 @@ def sheets(p: Preview, sha256: str) -> dict[str, pl.DataFrame]:
                 "内容": [
                     p.round,
                     p.tiers.as_of,
-                    p.tiers.division,
+                    f"{divisions.place(p.tiers.division)}（{p.tiers.division}）",
                     f"{p.tiers.firms:,}",
                     p.tiers.sha256,
                     sha256,

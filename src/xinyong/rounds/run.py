@@ -52,7 +52,17 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 import polars as pl
 
-from xinyong.core.canonical import CJ, FRAME_FIELDS, H, jsonl, jsonl_table, lines_of, read_jsonl_table, records_of
+from xinyong.core.canonical import (
+    CJ,
+    FRAME_FIELDS,
+    H,
+    Stored,
+    jsonl,
+    jsonl_table,
+    lines_of,
+    read_jsonl_table,
+    records_of,
+)
 from xinyong.core.ids import RoundId
 from xinyong.draw import SPEC
 from xinyong.draw.keys import derive_seed
@@ -128,7 +138,8 @@ def build_frame(
         for row in pl.read_parquet(clean_table(clean_dir, "inspection_items")).iter_rows(named=True)
     }
     # With the items, each plan carries which department carries out which item: committed with the plans.
-    plan_file = read_plans(plans_path, items)
+    grids = pl.read_parquet(clean_table(clean_dir, "enterprises"), columns=["grid"])["grid"].unique().sort()
+    plan_file = read_plans(plans_path, items, grids.to_list())
     round_id.require_division(plan_file.division, "--round", str(plans_path))
     checks.table_file(tiers_path, TIERS)
     tiers = pl.read_parquet(tiers_path, columns=["uscc", "as_of", "tier"])
@@ -541,7 +552,7 @@ def _assigned(paths: RoundPaths) -> list[Assignment]:
 
 
 @dataclass(frozen=True)
-class Decision:
+class Decision(Stored):
     """How a round's assignment was closed (``finalized.json``, and a line of ``decisions.jsonl``)."""
 
     round: str
@@ -549,14 +560,6 @@ class Decision:
     decision: str
     reason: str
     decided_at: str  # UTC, ISO 8601 to the second
-
-    def to_json(self) -> bytes:
-        return CJ(asdict(self))
-
-    @classmethod
-    def from_json(cls, data: bytes) -> Decision:
-        record = json.loads(data)
-        return cls(**{**record, "unstaffed": tuple(record["unstaffed"])})
 
 
 @changes_round(Stage.ASSIGNED, "round finalize")

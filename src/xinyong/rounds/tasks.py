@@ -42,7 +42,7 @@ from pathlib import Path
 
 import polars as pl
 
-from xinyong.core.calendar import NO_SUPPLEMENT, RESULT_DEADLINE_WORKDAYS, Supplement, known_years, result_due
+from xinyong.core.calendar import NO_SUPPLEMENT, RESULT_DEADLINE_WORKDAYS, Supplement, result_due
 from xinyong.core.canonical import records_of
 from xinyong.core.codes import authority_of
 from xinyong.core.ids import RoundId
@@ -116,14 +116,8 @@ def deadline_text(window_end: dt.date, supplement: Supplement = NO_SUPPLEMENT) -
     """The results deadline after ``window_end``, or why it is not known yet."""
     try:
         return result_due(window_end, supplement).isoformat()
-    except CalendarUnavailableError:
-        first, last = known_years()
-        known = set(range(first, last + 1)) | supplement.years
-        year = next((y for y in (window_end.year, window_end.year + 1) if y not in known), window_end.year + 1)
-        return (
-            f"{UNKNOWN}（尚无{year}年官方工作日历：请在工作区日历补充中录入国务院办公厅关于{year}年"
-            "部分节假日安排的通知，见 docs/workspace.md）"
-        )
+    except CalendarUnavailableError as missing:
+        return f"{UNKNOWN}（{missing}）"
 
 
 @changes_round(Stage.FINALIZED, "round tasks")

@@ -1,5 +1,8 @@
 """Synthetic data (not production data): ``xinyong generate`` writes a realistic raw region, modelled on 衢州市柯城区.
 
+The region's shape (:mod:`xinyong.synth.shape`) is the default region's 18 towns of 330802, or the towns a
+workspace lists, of one district or of several districts of a city (a city workspace's region).
+
 Firms are made in fixed-size chunks, each from its own random stream ``(seed, chunk)``, and every
 table is streamed to Parquet a chunk at a time, so memory stays bounded at national scale and the
 output depends only on the seed and the sizes.  Other departments' records reach back
@@ -26,20 +29,22 @@ import pyarrow.parquet as pq
 from xinyong.errors import UsageError
 from xinyong.ingest import contract
 from xinyong.reports.progress import SILENT, Progress
-from xinyong.synth.firms import DEFAULT_CHUNK, DIVISION, INDUSTRIES, Firms, make_firms, names
+from xinyong.synth.firms import DEFAULT_CHUNK, INDUSTRIES, Firms, addresses, make_firms, names
 from xinyong.synth.inspections import past_inspections
 from xinyong.synth.months import Months
 from xinyong.synth.records import SERIAL_BLOCK, make_records
 from xinyong.synth.roster import inspection_items, make_relations, make_roster, roster_size
+from xinyong.synth.shape import Shape
 from xinyong.workspace import checks, fsio
 
-GENERATOR = "xinyong-region-v6"  # bump whenever the same seed would give other data
+GENERATOR = "xinyong-region-v7"  # bump whenever the same seed would give other data
 DEFAULT_ENTERPRISES = 60_000
 DEFAULT_MONTHS = 36
 DEFAULT_BURN_IN = 24  # months of records before the first inspected month; the longest indicator window is 36
 DEFAULT_END_MONTH = "2026-10"
 DEFAULT_SEED = 20261127
 CSV_LIMIT = 200_000  # regions up to this many firms also get CSV copies for people to open
+CSV_COPIES = "csv"
 METADATA = "region.json"
 _ARROW = {
     "string": pa.large_string(),
@@ -57,6 +62,11 @@ class RegionSpec:
     end_month: str = DEFAULT_END_MONTH
     seed: int = DEFAULT_SEED
     burn_in: int = DEFAULT_BURN_IN
+    towns: tuple[contract.Town, ...] = ()  # the region's towns (of its divisions); none: the default region's
+
+    @property
+    def shape(self) -> Shape:
+        return Shape.of(self.towns)
 
     def check(self) -> None:
         if self.enterprises < 1000:
@@ -83,12 +93,15 @@ class RegionMetadata:
     first_month: str  # the first month of 双随机 history
     first_record_month: str  # the first month of other departments' records (burn-in included)
     end_month: str
-    division: str
+    division: str  # of the region's rounds: its district's, or the city's of its districts
+    divisions: list[str]  # of the towns
+    towns: list[dict[str, str]]  # as given (town, grid, station, division); [] for the default region's
     rows: dict[str, int]
 
     @property
     def spec(self) -> RegionSpec:
-        return RegionSpec(self.enterprises, self.months, self.end_month, self.seed, self.burn_in)
+        towns = tuple(contract.Town(**town) for town in self.towns)
+        return RegionSpec(self.enterprises, self.months, self.end_month, self.seed, self.burn_in, towns)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"
@@ -103,9 +116,11 @@ def generate_region(out_dir: Path, spec: RegionSpec = RegionSpec(), progress: Pr
     staging = Path(tempfile.mkdtemp(prefix=".generate-", dir=out_dir))
     try:
         rows = _write_tables(staging, spec, months, progress)
-        if spec.enterprises <= CSV_LIMIT:
+        if spec.enterprises <= CSV_LIMIT:  # in csv/, apart: ingest refuses a table in two files
+            (staging / CSV_COPIES).mkdir()
             for table in contract.tables():
-                pl.read_parquet(staging / f"{table.name}.parquet").write_csv(staging / f"{table.name}.csv")
+                pl.read_parquet(staging / f"{table.name}.parquet").write_csv(staging / CSV_COPIES / f"{table.name}.csv")
+                (out_dir / f"{table.name}.csv").unlink(missing_ok=True)  # where an older generator put them
         (staging / "truth" / "README.md").write_text(TRUTH_README, encoding="utf-8")
         metadata = RegionMetadata(
             generator=GENERATOR,
@@ -116,7 +131,9 @@ def generate_region(out_dir: Path, spec: RegionSpec = RegionSpec(), progress: Pr
             first_month=months.labels[spec.burn_in],
             first_record_month=months.labels[0],
             end_month=spec.end_month,
-            division=DIVISION,
+            division=spec.shape.division,
+            divisions=list(spec.shape.divisions),
+            towns=[asdict(town) for town in spec.towns],
             rows=rows,
         )
         (staging / METADATA).write_text(metadata.to_json(), encoding="utf-8")
@@ -165,7 +182,8 @@ class _Sink:
 
 def _write_tables(staging: Path, spec: RegionSpec, months: Months, progress: Progress) -> dict[str, int]:
     items = inspection_items()
-    roster = make_roster(np.random.default_rng([spec.seed, 1]), roster_size(spec.enterprises), months, items)
+    shape = spec.shape
+    roster = make_roster(np.random.default_rng([spec.seed, 1]), roster_size(spec.enterprises), months, items, shape)
     sink = _Sink(staging)
     sink.write("inspection_items", items)
     sink.write("inspectors", roster)
@@ -182,8 +200,8 @@ def _write_tables(staging: Path, spec: RegionSpec, months: Months, progress: Pro
             for chunk, first in enumerate(chunks):
                 rng = np.random.default_rng([spec.seed, 2, chunk])
                 count = min(DEFAULT_CHUNK, spec.enterprises - first)
-                firms = make_firms(rng, first, count, months, rep_offset=2 * first)
-                registry = _registry(rng, firms)
+                firms = make_firms(rng, first, count, months, 2 * first, shape)
+                registry = _registry(rng, firms, shape)
                 sink.write("enterprises", registry)
                 if chunk == 0:
                     sink.write(
@@ -204,8 +222,8 @@ def _write_tables(staging: Path, spec: RegionSpec, months: Months, progress: Pro
     return {name: n for name, n in sorted(sink.rows.items()) if not name.startswith("truth/")}
 
 
-def _registry(rng: np.random.Generator, firms: Firms) -> pl.DataFrame:
-    towns = contract.reference_rows("towns.csv")
+def _registry(rng: np.random.Generator, firms: Firms, shape: Shape) -> pl.DataFrame:
+    towns = shape.towns
     individual = firms.entity_type == contract.ENTITY_TYPES.index("个体工商户")
     # Thinly capitalised firms are riskier (shells, fly-by-night traders): capital falls with latent risk.
     thin = 0.5 * (firms.latent - firms.latent.mean())
@@ -214,13 +232,14 @@ def _registry(rng: np.random.Generator, firms: Firms) -> pl.DataFrame:
         {
             "uscc": firms.uscc,
             "name": names(rng, firms),
+            "address": addresses(firms, shape),
             "entity_type": np.array(contract.ENTITY_TYPES)[firms.entity_type],
             "industry_code": np.array(INDUSTRIES)[firms.industry],
             "registered_capital": np.round(capital, 2),
             "established": firms.established,
-            "town": np.array([t["town"] for t in towns])[firms.town],
-            "grid": np.array([t["grid"] for t in towns])[firms.town],
-            "station": np.array([t["station"] for t in towns])[firms.town],
+            "town": np.array([t.town for t in towns])[firms.town],
+            "grid": np.array([t.grid for t in towns])[firms.town],
+            "station": np.array([t.station for t in towns])[firms.town],
             "status": firms.status,
             "status_date": firms.status_date,
             "legal_rep_id": [f"LR{r:010d}" for r in firms.legal_rep.tolist()],

@@ -8,8 +8,9 @@ probability that an inspection of firm i in month t finds a violation (result co
 the generator's truth and is written only to ``truth/``.
 
 USCCs follow GB 32100-2015: ``9`` + kind (1 enterprise, 2 individual business, 3 cooperative) +
-``330802`` + a GB 11714 organisation code + the check character.  Older firms carry numeric
-organisation codes, newer ones the ``MA…`` codes issued since 2015.
+the division of the firm's town (``330802`` in the default region; :mod:`xinyong.synth.shape`) + a GB
+11714 organisation code + the check character.  Older firms carry numeric organisation codes, newer ones
+the ``MA…`` codes issued since 2015.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from xinyong.core import uscc
-from xinyong.ingest.contract import ENTITY_TYPES, STATUSES, reference_rows
+from xinyong.core import divisions, uscc
+from xinyong.ingest.contract import ENTITY_TYPES, STATUSES
 from xinyong.synth.months import Months
+from xinyong.synth.shape import Shape
 
-DIVISION = "330802"
 BASE_LOGIT = -3.0  # sigmoid(−3) ≈ 0.05: the typical firm rarely violates
 
 # division → (share of firms, name word, consumer-facing, polluting, risk effect on the logit)
@@ -78,7 +79,7 @@ TYPE_PROFILE = {
     "合伙企业": (0.01, "1", 0.10, "合伙企业(有限合伙)"),
     "个体工商户": (0.565, "2", -0.05, "经营部"),
     "农民专业合作社": (0.015, "3", 0.05, "专业合作社"),
-    "分支机构": (0.015, "1", 0.05, "有限公司柯城分公司"),
+    "分支机构": (0.015, "1", 0.05, "有限公司{district}分公司"),
 }
 _TYPE_SHARE = np.array([TYPE_PROFILE[t][0] for t in ENTITY_TYPES])
 _TYPE_SHARE = _TYPE_SHARE / _TYPE_SHARE.sum()
@@ -101,6 +102,7 @@ class Firms:
     """One chunk of firms as parallel arrays; ``propensity`` and ``alive`` are (firms, months)."""
 
     index: np.ndarray
+    division: np.ndarray  # of the firm's town: USCC positions 3–8
     uscc: np.ndarray
     entity_type: np.ndarray
     industry: np.ndarray
@@ -117,17 +119,20 @@ class Firms:
         return len(self.index)
 
 
-def make_firms(rng: np.random.Generator, first_index: int, count: int, months: Months, rep_offset: int) -> Firms:
-    """Draw ``count`` firms with global indices ``first_index …``; legal reps start at ``rep_offset``."""
+def make_firms(
+    rng: np.random.Generator, first_index: int, count: int, months: Months, rep_offset: int, shape: Shape
+) -> Firms:
+    """Draw ``count`` firms of the region ``shape`` with global indices ``first_index …``; legal reps start at
+    ``rep_offset``."""
     index = np.arange(first_index, first_index + count, dtype=np.int64)
     entity_type = rng.choice(len(ENTITY_TYPES), size=count, p=_TYPE_SHARE)
     industry = rng.choice(len(INDUSTRIES), size=count, p=_INDUSTRY_SHARE)
     agri = np.flatnonzero(_AGRICULTURE)
     cooperative = entity_type == COOPERATIVE
     industry[cooperative] = rng.choice(agri, size=int(cooperative.sum()))
-    towns = reference_rows("towns.csv")
-    town_share = np.array([float(t["weight"]) for t in towns])
-    town = rng.choice(len(towns), size=count, p=town_share / town_share.sum())
+    town_share = shape.weights()
+    town = rng.choice(len(shape.towns), size=count, p=town_share / town_share.sum())
+    division = shape.town_divisions()[town]
     established = _establishment(rng, count, months, entity_type)
 
     legal_rep, rep_effect = _legal_reps(rng, count, rep_offset)
@@ -147,9 +152,10 @@ def make_firms(rng: np.random.Generator, first_index: int, count: int, months: M
     alive_until = np.where(np.isnat(status_date), months.count, months.index_of(status_date))
     t = np.arange(months.count)[None, :]
     alive = (t >= alive_from[:, None]) & (t < alive_until[:, None])
-    codes = _uscc_codes(index, entity_type, established)
+    codes = _uscc_codes(index, entity_type, established, division)
     return Firms(
         index,
+        division,
         codes,
         entity_type,
         industry,
@@ -231,9 +237,11 @@ def _join(chars: np.ndarray) -> np.ndarray:
     return chars.astype("U1").view(f"U{chars.shape[1]}").ravel()
 
 
-def _uscc_codes(index: np.ndarray, entity_type: np.ndarray, established: np.ndarray) -> np.ndarray:
+def _uscc_codes(
+    index: np.ndarray, entity_type: np.ndarray, established: np.ndarray, division: np.ndarray
+) -> np.ndarray:
     kind = np.array([TYPE_PROFILE[t][1] for t in ENTITY_TYPES])[entity_type]
-    head = np.char.add(np.char.add("9", kind), DIVISION)
+    head = np.char.add(np.char.add("9", kind), division.astype("U6"))
     body = np.char.add(head, _org_codes(index, established))
     values = _alphabet_values(body)
     check = np.array(list(uscc.ALPHABET))[uscc.check_values(values)]
@@ -249,12 +257,61 @@ def _alphabet_values(bodies: np.ndarray) -> np.ndarray:
 
 
 def names(rng: np.random.Generator, firms: Firms) -> pl.Series:
-    """Registered names: 衢州 + 字号 + industry word + type suffix (个体: 柯城区 … 店/经营部)."""
+    """Registered names: the city (衢州) + 字号 + industry word + type suffix (a branch: 有限公司柯城分公司); an
+    individual business's: the district (柯城区) + 字号 + industry word + 店/经营部 …"""
     count = len(firms)
     zihao = np.char.add(_ZIHAO[rng.integers(0, len(_ZIHAO), count)], _ZIHAO[rng.integers(0, len(_ZIHAO), count)])
     word = np.array([INDUSTRY_PROFILE[c][1] for c in INDUSTRIES])[firms.industry]
+    unique, where = np.unique(firms.division, return_inverse=True)
     suffix = np.array([TYPE_PROFILE[t][3] for t in ENTITY_TYPES])[firms.entity_type]
+    before, after = TYPE_PROFILE["分支机构"][3].split("{district}")
+    branch = np.char.add(np.char.add(before, np.array([divisions.short_name(d) for d in unique])[where]), after)
+    suffix = np.where(firms.entity_type == ENTITY_TYPES.index("分支机构"), branch, suffix)
     individual = firms.entity_type == INDIVIDUAL
     suffix = np.where(individual, _SHOP_WORDS[rng.integers(0, len(_SHOP_WORDS), count)], suffix)
-    prefix = np.where(individual, "柯城区", "衢州")
+    district = np.array([divisions.names().get(d, d) for d in unique])[where]
+    city = np.array([divisions.short_name(_city(d)) for d in unique])[where]
+    prefix = np.where(individual, district, city)
     return pl.Series("name", np.char.add(np.char.add(np.char.add(prefix, zihao), word), suffix))
+
+
+def _city(division: str) -> str:
+    """The city a firm's name begins with: its district's, or the province for a district without one (北京)."""
+    city = divisions.city_of(division)
+    return city if divisions.is_division(city) else divisions.province_of(division)
+
+
+# Streets for the generated addresses (common street names, not a gazetteer of the district).
+_STREETS = np.array(
+    [
+        "人民路",
+        "新河路",
+        "县学街",
+        "上街",
+        "坊门街",
+        "衢化路",
+        "荷花路",
+        "花园路",
+        "白云大道",
+        "信安大道",
+        "兴华路",
+        "百汇路",
+    ]
+)
+
+
+def addresses(firms: Firms, shape: Shape) -> pl.Series:
+    """Registered addresses, province + city + district + town + street + number (浙江省衢州市柯城区府山街道人民路12号):
+    a function of each firm's index and town, so that no random draw of any other field moves."""
+    unique, where = np.unique(firms.division, return_inverse=True)
+    district = np.array([_full_place(d) for d in unique])[where]
+    towns = np.array([t.town for t in shape.towns])[firms.town]
+    street = _STREETS[(firms.index * 7 + 3) % len(_STREETS)]
+    number = ((firms.index * 131) % 398 + 1).astype(str)
+    return pl.Series("address", np.char.add(np.char.add(np.char.add(district, towns), street), number + "号"))
+
+
+def _full_place(division: str) -> str:
+    """The division with its province in front (浙江省衢州市柯城区); a municipality's place already has it."""
+    place, province = divisions.place(division), divisions.names().get(divisions.province_of(division), "")
+    return place if place.startswith(province) else province + place

@@ -66,6 +66,7 @@ def simulate_results(
         "uscc",
         "name",
         "team",
+        pl.lit(None, pl.Utf8).alias("team_names"),
         pl.Series("started", started, pl.Date),
         pl.Series("ended", ended, pl.Date),
         pl.Series("codes", codes),

@@ -2,11 +2,13 @@
 
 The roster holds enforcement officers of every department plus a few experts and auxiliary
 staff, who carry no 执法证 and never count towards a team.  市场监管 officers belong to the
-district's market-supervision stations, which decides their grid; a sixth of officers sit in the
-next pool up (上级/跨区).  Certificates are in force at the end of the data and
-lapse on a spread of dates after it, so a round's "valid on the inspection date" rule has work to do.  ID-card
-numbers follow GB 11643-1999 (check digit ``10X98765432``);
-they and the phone numbers are private and never published.
+market-supervision stations of the region's towns, which decides their district and grid; the other
+departments' officers belong to their department's unit in a district (the districts in turn, in a region
+of several), with a grid of that district; a sixth of officers sit in the next pool up (上级/跨区): the
+city's, whose division (330800) covers every district of the city (属地管辖).  Certificates are in force
+at the end of the data and lapse on a spread of dates after it, so a round's "valid on the inspection date"
+rule has work to do.  ID-card numbers follow GB 11643-1999 (check digit ``10X98765432``); they and the phone
+numbers are private and never published.
 """
 
 from __future__ import annotations
@@ -16,19 +18,21 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
+from xinyong.core import divisions
 from xinyong.core.codes import DEPARTMENTS
-from xinyong.ingest.contract import STAFF_TYPES, reference_rows
-from xinyong.synth.firms import DIVISION
+from xinyong.ingest.contract import STAFF_TYPES, grids, reference_rows
 from xinyong.synth.months import Months
+from xinyong.synth.shape import Shape
 
 DEPARTMENT_SHARE = np.array([0.52, 0.12, 0.08, 0.08, 0.08, 0.07, 0.05])
+# Each department's enforcement unit in a district, after the district's name (柯城区…).
 DEPARTMENT_UNITS = {
-    "税务": "柯城区税务局稽查局",
-    "人社": "柯城区劳动保障监察大队",
-    "生态环境": "柯城区生态环境保护综合行政执法队",
-    "应急管理": "柯城区应急管理综合行政执法队",
-    "卫健": "柯城区卫生健康综合监督行政执法队",
-    "住建": "柯城区建设工程质量安全管理中心",
+    "税务": "{district}税务局稽查局",
+    "人社": "{district}劳动保障监察大队",
+    "生态环境": "{district}生态环境保护综合行政执法队",
+    "应急管理": "{district}应急管理综合行政执法队",
+    "卫健": "{district}卫生健康综合监督行政执法队",
+    "住建": "{district}建设工程质量安全管理中心",
 }
 _SURNAMES = np.array(
     list(
@@ -54,22 +58,35 @@ def roster_size(enterprises: int) -> int:
     return max(120, round(enterprises / 200))
 
 
-def make_roster(rng: np.random.Generator, count: int, months: Months, items: pl.DataFrame) -> pl.DataFrame:
+def make_roster(
+    rng: np.random.Generator, count: int, months: Months, items: pl.DataFrame, shape: Shape
+) -> pl.DataFrame:
     department = rng.choice(len(DEPARTMENTS), size=count, p=DEPARTMENT_SHARE)
     department[: len(DEPARTMENTS) * 3] = np.repeat(np.arange(len(DEPARTMENTS)), 3)  # every department can staff a team
     staff = np.where(rng.random(count) < 0.88, 0, np.where(rng.random(count) < 0.55, 1, 2))
     staff[: len(DEPARTMENTS) * 3] = 0
     enforcement = staff == 0
 
-    towns = reference_rows("towns.csv")
-    station_grid = {t["station"]: t["grid"] for t in towns}
+    station_grid = {t.station: t.grid for t in shape.towns}
+    station_division = {t.station: t.division for t in shape.towns}
     stations = np.array(sorted(station_grid))
-    station = np.array([DEPARTMENT_UNITS.get(DEPARTMENTS[d], "") for d in department], dtype=object)
+    # A district of their own: by their station for 市场监管, the districts in turn for the others.
+    district = np.array([shape.divisions[i % len(shape.divisions)] for i in range(count)], dtype=object)
+    station = np.array(
+        [
+            DEPARTMENT_UNITS.get(DEPARTMENTS[d], "").format(district=divisions.names()[h])
+            for d, h in zip(department, district, strict=True)
+        ],
+        dtype=object,
+    )
     market = department == 0
     station[market] = stations[rng.integers(0, len(stations), int(market.sum()))]
+    district[market] = [station_division[s] for s in station[market]]
     grid = np.array([station_grid.get(s, "") for s in station], dtype=object)
-    grids = np.array(["东", "南", "西", "北"])
-    grid[~market] = grids[rng.integers(0, 4, int((~market).sum()))]
+    for home in shape.divisions:
+        others = ~market & (district == home)
+        own = np.array(grids(tuple(t for t in shape.towns if t.division == home)))
+        grid[others] = own[rng.integers(0, len(own), int(others.sum()))]
 
     end = np.datetime64(months.last_day)
     # Rosters list officers whose certificates are in force; some lapse soon after the data end,
@@ -93,15 +110,14 @@ def make_roster(rng: np.random.Generator, count: int, months: Months, items: pl.
             "grid": grid.astype(str),
             "pool_level": np.where(rng.random(count) < 0.16, 1, 0).astype(np.int64),
             "capacity": rng.integers(3, 11, count).astype(np.int64),
-            "id_card_no": _id_cards(rng, count, months),
+            "id_card_no": _id_cards(rng, count, months, district.astype(str)),
             "phone": [f"1{p}" for p in rng.choice([3, 5, 7, 8, 9], count) * 10**9 + rng.integers(0, 10**9, count)],
         }
     )
-    # Level-1 officers are the city's (衢州市, 330800), who may act in any of its districts.
-    city = DIVISION[:4] + "00"
-    return frame.with_columns(
-        pl.when(pl.col("pool_level") == 0).then(pl.lit(DIVISION)).otherwise(pl.lit(city)).alias("division")
-    )
+    # Level-1 officers are their district's city's (衢州市, 330800), who may act in any of its districts.
+    local = pl.Series(district.astype(str))
+    city = pl.Series([divisions.city_of(d) for d in local])
+    return frame.with_columns(pl.when(pl.col("pool_level") == 0).then(local).otherwise(city).alias("division"))
 
 
 def _qualifications(rng: np.random.Generator, department: np.ndarray, items: pl.DataFrame) -> list[str]:
@@ -116,10 +132,11 @@ def _qualifications(rng: np.random.Generator, department: np.ndarray, items: pl.
     return result
 
 
-def _id_cards(rng: np.random.Generator, count: int, months: Months) -> list[str]:
+def _id_cards(rng: np.random.Generator, count: int, months: Months, home: np.ndarray) -> list[str]:
+    """GB 11643-1999 numbers: the officer's district (address code), birth date, sequence and check digit."""
     born = np.datetime64(months.last_day) - rng.integers(24 * 365, 58 * 365, count)
     digits = [
-        f"{DIVISION}{str(b).replace('-', '')}{s:03d}" for b, s in zip(born, rng.integers(0, 1000, count), strict=True)
+        f"{h}{str(b).replace('-', '')}{s:03d}" for h, b, s in zip(home, born, rng.integers(0, 1000, count), strict=True)
     ]
     values = np.array([[int(c) for c in d] for d in digits])
     checks = _ID_CHECK[(values @ _ID_WEIGHTS) % 11]

@@ -7,7 +7,8 @@ person sees ``Error: <path>: <what is wrong>`` and nothing is left half-written 
   an input itself or inside an input folder (the output would overwrite it, or be read back as input);
 - an output file's suffix names a format the command writes (``.parquet``, ``.csv``, ``.xlsx``, ``.html``):
   a file is written in the format its name says, or refused;
-- nothing is written under a path whose parent is a file;
+- nothing is written under a path whose parent is a file, nor inside the installed package (its shipped
+  defaults, such as the champion in ``xinyong/defaults/models/``, are package data that no command changes);
 - a clean folder is one ``xinyong ingest`` wrote: ``manifest.json`` and one Parquet file per
   contract table (:mod:`xinyong.workspace.layout`); a model folder is a folder, not a file; a work
   folder (the ``--out`` of ``xinyong round``) is an existing folder;
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
+import xinyong
 from xinyong.errors import InputFileError, UsageError
 from xinyong.ingest import contract
 from xinyong.workspace.layout import MANIFEST, TableKind, clean_table
@@ -59,6 +61,13 @@ def _apart(path: Path, inputs: tuple[Path, ...]) -> None:
 
 
 def _writable(path: Path) -> None:
+    package = Path(xinyong.__file__).resolve().parent
+    target = path.resolve()
+    if target == package or package in target.parents:
+        raise UsageError(
+            f"{path}: is inside the installed xinyong package ({package}), whose shipped defaults are package data "
+            "that no command changes; write the output elsewhere (a workspace's models/ for a champion)"
+        )
     for parent in path.parents:
         if parent.exists():
             if not parent.is_dir():

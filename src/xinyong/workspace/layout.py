@@ -46,6 +46,9 @@ from xinyong.core.ids import RoundId
 MANIFEST = "manifest.json"
 QUARANTINE = "quarantine"
 CLEAN_LOCK = "ingest.lock"  # held by `xinyong ingest` while it writes the folder (xinyong.workspace.lock)
+# A refused ingest (xinyong.ingest.limits) leaves the clean tables as they were and its quarantine here.
+REFUSED = "refused"
+REFUSED_REPORT = "refused.json"
 
 
 def clean_table(folder: Path, table: str) -> Path:
