@@ -89,10 +89,10 @@ def test_every_template_and_static_file_is_package_data() -> None:
     package = REPO / "src" / "xinyong"
     shipped = sorted(
         p.relative_to(package).as_posix()
-        for folder in ("publish/templates", "publish/static", "reports/templates")
-        for p in (package / folder).iterdir()
+        for folder in [*package.glob("*/templates"), package / "publish" / "static"]
+        for p in folder.iterdir()
     )
-    assert "publish/static/site.js" in shipped and "reports/templates/model.html" in shipped
+    assert {"publish/static/site.js", "reports/templates/model.html", "rounds/templates/notice.html"} <= set(shipped)
     patterns = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["xinyong"]
     assert [p for p in shipped if not any(PurePosixPath(p).match(pattern) for pattern in patterns)] == []
     templates = {f"{p.split('/')[0]}/{p.split('/')[-1]}" for p in shipped if "/templates/" in p}
