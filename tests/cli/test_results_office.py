@@ -130,19 +130,19 @@ def test_an_excel_97_2003_file_reads_as_its_xlsx_does(
 
 
 USCC_HINT = (
-    "is a number, not a valid code: Excel keeps only 15 significant digits of a number, so a code stored as a number "
-    "has lost its last digits; format the column as 文本 (text) and enter the code again"
+    "是数字而非有效代码：Excel 的数字只保留 15 位有效数字，以数字存储的代码已丢失末尾几位；"
+    "请把该列设为“文本”格式后重新录入"
 )
 REJECTED = [
     (
         "06-日期不明.csv",
-        "row 6, column '检查开始日期': ambiguous_date: 11/12/2026 puts the year last, so whether it is day/month or "
-        "month/day is unknown; write the date as YYYY-MM-DD",
+        "row 6, column '检查开始日期': ambiguous_date: 11/12/2026 把年份写在最后，"
+        "无法判断是“日/月”还是“月/日”（或年份不全）；请写成 YYYY-MM-DD（如 2026-12-11）",
         1,
     ),
     (
         "07-代码有误.xlsx",
-        "row 12, column '检查结果代码': unknown_code: G is not a result code; the codes are 1 未发现问题 / "
+        "row 12, column '检查结果代码': unknown_code: G 不是结果代码；结果代码为 1 未发现问题 / "
         "A 发现问题待后续处理 / B 未按规定公示应当公示的信息 / C 公示信息隐瞒真实情况、弄虚作假 / "
         "D 违反其他市场监管规定 / E 发现问题经责令已改正 / F 未发现开展本次抽查涉及的经营活动 / "
         "6 通过登记的住所(经营场所)无法联系 / 7 已关闭停业或正在组织清算 / 8 不配合检查情节严重 / 9 已注销 / "

@@ -256,6 +256,8 @@ def test_control_bidi_and_invisible_characters_in_text_are_quarantined_and_shown
         "食品\u202e营经",
         "食品\u2066经营",
         "食\u200b品",
+        "食品\u2028经营",
+        "食\ufff9品",
     ]
     frame = pl.DataFrame(
         [
@@ -275,6 +277,8 @@ def test_control_bidi_and_invisible_characters_in_text_are_quarantined_and_shown
         (7, "bidi_control", "食品<U+202E>营经", "食品<U+202E>营经"),
         (8, "bidi_control", "食品<U+2066>经营", "食品<U+2066>经营"),
         (9, "invisible_character", "食<U+200B>品", "食<U+200B>品"),
+        (10, "control_character", "食品<U+2028>经营", "食品<U+2028>经营"),
+        (11, "invisible_character", "食<U+FFF9>品", "食<U+FFF9>品"),
     ]
     assert result.quarantined["detail"][0] == "含控制字符（如 NUL、回车、换行，C0/C1 控制字符），已显示为 <U+XXXX>"
     assert result.quarantined["detail"][4] == (

@@ -48,24 +48,24 @@ def test_single_digit_months_and_days_read() -> None:
     assert (read_date("2026/1/5"), read_date("2026年1月5日"), read_date("2026.1.5")) == ("2026-01-05",) * 3
 
 
-@pytest.mark.parametrize("text", ["12/11/2026", "11/12/26", "25.11.2026", "5-11-2026 14:30"])
+@pytest.mark.parametrize("text", ["12/11/2026", "11/12/26", "5-11-2026 14:30"])
 def test_a_date_with_the_year_last_is_refused_saying_why(text: str) -> None:
     with pytest.raises(CellError) as caught:
         read_date(text)
     assert (caught.value.rule, caught.value.detail) == (
         "ambiguous_date",
-        f"{text} puts the year last, so whether it is day/month or month/day is unknown; write the date as YYYY-MM-DD",
+        f"{text} 把年份写在最后，无法判断是“日/月”还是“月/日”（或年份不全）；请写成 YYYY-MM-DD（如 2026-12-11）",
     )
 
 
 @pytest.mark.parametrize(
     ("text", "detail"),
     [
-        ("2026/2/30", "2026/2/30 is not a day of the calendar"),
-        ("2026-13-01", "2026-13-01 is not a day of the calendar"),
-        ("2026-12", "2026-12 is not a date; write it as YYYY-MM-DD (e.g. 2026-12-11)"),
-        ("2026-12/11", "2026-12/11 is not a date; write it as YYYY-MM-DD (e.g. 2026-12-11)"),
-        ("下周一", "下周一 is not a date; write it as YYYY-MM-DD (e.g. 2026-12-11)"),
+        ("2026/2/30", "2026/2/30 不是日历上的日期"),
+        ("2026-13-01", "2026-13-01 不是日历上的日期"),
+        ("2026-12", "2026-12 不是日期；请写成 YYYY-MM-DD（如 2026-12-11）"),
+        ("2026-12/11", "2026-12/11 不是日期；请写成 YYYY-MM-DD（如 2026-12-11）"),
+        ("下周一", "下周一 不是日期；请写成 YYYY-MM-DD（如 2026-12-11）"),
     ],
 )
 def test_what_is_no_date_is_refused(text: str, detail: str) -> None:
@@ -101,7 +101,7 @@ def test_an_unknown_code_is_refused_naming_every_code_in_chinese(text: str) -> N
         read_codes(text)
     unknown = next(p for p in text.split(";") if p not in ("A",))
     assert caught.value.rule == "unknown_code"
-    assert caught.value.detail == f"{unknown} is not a result code; the codes are {CODE_LIST}"
+    assert caught.value.detail == f"{unknown} 不是结果代码；结果代码为 {CODE_LIST}"
     assert CODE_LIST.startswith("1 未发现问题 / A 发现问题待后续处理 / B ") and CODE_LIST.endswith("12 已迁出")
     assert "^" not in caught.value.detail and "|" not in caught.value.detail
 
@@ -118,7 +118,7 @@ def test_a_name_in_the_team_is_no_inspector_id() -> None:
         read_team("INS-00001;张三")
     assert (caught.value.rule, caught.value.detail) == (
         "inspector_id",
-        "张三 is not an inspector id (INS- and five digits, as in the task list)",
+        "张三 不是检查人员编号（INS- 加五位数字，同任务清单）",
     )
 
 
@@ -132,8 +132,8 @@ def test_a_uscc_that_excel_turned_into_a_number_is_refused_with_the_cause(text: 
         read_uscc(text)
     assert (caught.value.rule, caught.value.detail) == (
         "uscc_number",
-        f"{text} is a number, not a valid code: Excel keeps only 15 significant digits of a number, so a code stored "
-        "as a number has lost its last digits; format the column as 文本 (text) and enter the code again",
+        f"{text} 是数字而非有效代码：Excel 的数字只保留 15 位有效数字，以数字存储的代码已丢失末尾几位；"
+        "请把该列设为“文本”格式后重新录入",
     )
 
 
@@ -188,7 +188,19 @@ def test_rows_are_normalised_set_aside_as_pending_or_refused() -> None:
             8,
             "started",
             "ambiguous_date",
-            "11/3/2026 puts the year last, so whether it is day/month or month/day is unknown; write the date as "
-            "YYYY-MM-DD",
+            "11/3/2026 把年份写在最后，无法判断是“日/月”还是“月/日”（或年份不全）；请写成 YYYY-MM-DD（如 2026-12-11）",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"), [("12/31/2026", "2026-12-31"), ("25.11.2026", "2026-11-25"), ("3/3/2026", "2026-03-03")]
+)
+def test_a_date_with_the_year_last_reads_when_only_one_order_is_a_day(text: str, day: str) -> None:
+    assert read_date(text) == day
+
+
+def test_a_date_with_the_year_last_that_is_no_day_either_way_is_not_a_date() -> None:
+    with pytest.raises(CellError) as caught:
+        read_date("13/13/2026")
+    assert (caught.value.rule, caught.value.detail) == ("invalid_date", "13/13/2026 不是日历上的日期")

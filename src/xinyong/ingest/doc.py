@@ -145,8 +145,8 @@ reads (xlsx, Excel 97–2003 xls or CSV; English or Chinese headers), read as of
   upper-cased (`Ａ`, `a`, `；`, `，` read as `A`, `A`, `;`, `,`);
 - dates may be `2026-12-11`, `2026/12/11`, `2026.12.11`, `2026年12月11日`, `20261211`, a date cell, an
   Excel serial number in a General cell (1900 date system) or a date-time (the time of day is
-  dropped); a date with the year last (`12/11/2026`, `11/12/26`) is refused as `ambiguous_date`,
-  since day/month and month/day cannot be told apart;
+  dropped); a date with the year last is read when only one of day/month and month/day is a day of
+  the calendar (`12/31/2026`), and otherwise (`12/11/2026`, `11/12/26`) refused as `ambiguous_date`;
 - result codes and team members may be separated by `;`, `,`, `、` or spaces; a code may carry its
   meaning (`A 发现问题待后续处理`, as drop-down lists offer it); an unknown code is `unknown_code`,
   whose message lists every code with its meaning; a team member that is no inspector id is

@@ -94,11 +94,16 @@ GRAMMAR = {
     "month": "月份，如 2024-08",
 }
 
-# Characters no text column may hold (LF, CR and TAB are allowed in multi-line free text).
-_CONTROLS = [chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))]
+# Characters no text column may hold (LF, CR and TAB are allowed in multi-line free text; the Unicode line and
+# paragraph separators never).
+_CONTROLS = [chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)]
 _BIDI = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)]
-# Invisible format characters: zero-width space, joiners, word joiner, soft hyphen, a stray byte-order mark.
-_INVISIBLE = [chr(c) for c in (0x00AD, 0x034F, 0x180E, 0x200B, 0x200C, 0x200D, *range(0x2060, 0x2065), 0xFEFF)]
+# Invisible format characters: zero-width space, joiners, word joiner, soft hyphen, a stray byte-order mark,
+# interlinear annotation marks.
+_INVISIBLE = [
+    chr(c)
+    for c in (0x00AD, 0x034F, 0x180E, 0x200B, 0x200C, 0x200D, *range(0x2060, 0x2065), 0xFEFF, 0xFFF9, 0xFFFA, 0xFFFB)
+]
 _LINE_BREAKS = "\n\r\t"
 _HIDDEN = _CONTROLS + _BIDI + _INVISIBLE
 _SHOWN = [f"<U+{ord(c):04X}>" for c in _HIDDEN]

@@ -54,7 +54,7 @@ _DATES = (
     re.compile(r"^(\d{4})()(\d{2})(\d{2})$"),
 )
 _SERIAL = re.compile(r"^(\d{5})(?:\.\d+)?$")
-_YEAR_LAST = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}" + _TIME + "$")
+_YEAR_LAST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})" + _TIME + "$")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?(?:E\+?\d+)?$")
 _RECORD = re.compile(r"^R-([0-9A-F]{16})$")
 # A code written with its meaning, or the meaning alone (longest meanings first), becomes the code.
@@ -125,13 +125,29 @@ def read_date(text: str) -> str:
     serial = _SERIAL.match(text)
     if serial:
         return (EXCEL_EPOCH + dt.timedelta(days=int(serial.group(1)))).isoformat()
-    if _YEAR_LAST.match(text):
-        raise CellError(
-            "ambiguous_date",
-            f"{text} puts the year last, so whether it is day/month or month/day is unknown; write the date as "
-            "YYYY-MM-DD",
-        )
-    raise CellError("invalid_date", f"{text} is not a date; write it as YYYY-MM-DD (e.g. 2026-12-11)")
+    year_last = _YEAR_LAST.match(text)
+    if year_last:
+        return _one_reading(text, *(int(part) for part in year_last.groups()))
+    raise CellError("invalid_date", f"{text} 不是日期；请写成 YYYY-MM-DD（如 2026-12-11）")
+
+
+def _one_reading(text: str, first: int, second: int, year: int) -> str:
+    """A date written with the year last (12/31/2026): read when only one of day/month and month/day is a day
+    of the calendar, or both give the same day; an error otherwise."""
+    readings = set()
+    for month, day in ((first, second), (second, first)):
+        try:
+            readings.add(dt.date(year, month, day).isoformat())
+        except ValueError:
+            continue
+    if year >= 1000 and len(readings) == 1:
+        return readings.pop()
+    if year >= 1000 and not readings:
+        raise CellError("invalid_date", f"{text} 不是日历上的日期")
+    raise CellError(
+        "ambiguous_date",
+        f"{text} 把年份写在最后，无法判断是“日/月”还是“月/日”（或年份不全）；请写成 YYYY-MM-DD（如 2026-12-11）",
+    )
 
 
 def read_codes(text: str) -> str:
@@ -141,7 +157,7 @@ def read_codes(text: str) -> str:
     parts = _parts(text)
     for part in parts:
         if part not in RESULT_CODES:
-            raise CellError("unknown_code", f"{part} is not a result code; the codes are {CODE_LIST}")
+            raise CellError("unknown_code", f"{part} 不是结果代码；结果代码为 {CODE_LIST}")
     return ";".join(parts)
 
 
@@ -150,9 +166,7 @@ def read_team(text: str) -> str:
     parts = _parts(text)
     for part in parts:
         if not re.match(ID_PATTERNS["inspector"], part):
-            raise CellError(
-                "inspector_id", f"{part} is not an inspector id (INS- and five digits, as in the task list)"
-            )
+            raise CellError("inspector_id", f"{part} 不是检查人员编号（INS- 加五位数字，同任务清单）")
     return ";".join(parts)
 
 
@@ -162,8 +176,8 @@ def read_uscc(text: str) -> str:
     if _NUMBER.match(code) and not uscc.is_valid(code):
         raise CellError(
             "uscc_number",
-            f"{code} is a number, not a valid code: Excel keeps only 15 significant digits of a number, so a code "
-            "stored as a number has lost its last digits; format the column as 文本 (text) and enter the code again",
+            f"{code} 是数字而非有效代码：Excel 的数字只保留 15 位有效数字，以数字存储的代码已丢失末尾几位；"
+            "请把该列设为“文本”格式后重新录入",
         )
     return code
 
@@ -212,4 +226,4 @@ def _iso(text: str, year: int, month: int, day: int) -> str:
     try:
         return dt.date(year, month, day).isoformat()
     except ValueError:
-        raise CellError("invalid_date", f"{text} is not a day of the calendar") from None
+        raise CellError("invalid_date", f"{text} 不是日历上的日期") from None
