@@ -178,7 +178,7 @@ def run_round(out_dir: Path, round_id: RoundId, plans: Path, tiers: Path, clean:
         round_id,
         now=demo_clock(eve),
         accept_unstaffed=True,
-        reason="DEMO: the generated roster is small; real rounds escalate or decide explicitly",
+        reason="演示 DEMO：生成的检查人员名册较小；实际批次应调派上级人员或明确决定",
     )
     return paths
 

@@ -584,7 +584,7 @@ def finalize(
         round=str(round_id),
         unstaffed=tuple(f"{u['plan']} {u['uscc']}" for u in unstaffed),
         decision="accepted unstaffed targets" if unstaffed else "all targets staffed",
-        reason=reason,
+        reason=reason.strip() if unstaffed else "",  # a reason only ever explains accepting unstaffed targets
         decided_at=now.astimezone(dt.UTC).replace(microsecond=0).isoformat(),
     )
     log = paths.audit / DECISIONS
