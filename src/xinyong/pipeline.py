@@ -58,6 +58,8 @@ from xinyong.workspace.layout import (
 from xinyong.workspace.settings import Workspace, create_workspace, read_workspace
 
 DEMO_NAME = "演示 DEMO: the generated default region"
+# On the demo's 检查告知书: plainly not a real office's contact.
+DEMO_CONTACT = "演示 DEMO：信用监管科（示例），电话 0570-0000000（示例号码）"
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def demo_workspace(out_dir: Path) -> Workspace:
                 f"{out_dir}: is not empty and not the demo's workspace (it has no {WORKSPACE_FILE}); "
                 "give the demo a new or empty folder"
             )
-        return create_workspace(out_dir, [DEFAULT_DIVISION], DEMO_NAME)
+        return create_workspace(out_dir, [DEFAULT_DIVISION], DEMO_NAME, DEMO_CONTACT)
     found = read_workspace(out_dir)
     if found.name != DEMO_NAME:
         raise UsageError(

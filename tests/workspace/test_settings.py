@@ -444,3 +444,9 @@ def test_a_missing_calendar_supplement_is_named(tmp_path: Path) -> None:
     assert str(caught.value) == (
         f"{tmp_path / 'calendar.toml'}: no such calendar supplement file ([workspace] calendar in xinyong.toml)"
     )
+
+
+def test_a_workspace_made_with_a_contact_writes_it_for_the_notices(tmp_path: Path) -> None:
+    made = create_workspace(tmp_path / "w", ["330802"], "柯城", "信用监管科 张三，电话 0570-0000000")
+    assert made.contact == "信用监管科 张三，电话 0570-0000000"
+    assert create_workspace(tmp_path / "v", ["330802"], "柯城").contact == ""

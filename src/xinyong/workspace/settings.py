@@ -421,7 +421,7 @@ def _named(root: Path, source: str) -> Workspace:
 
 
 # -- making -----------------------------------------------------------------------------------------
-def create_workspace(root: Path, divisions: Sequence[str], name: str = "") -> Workspace:
+def create_workspace(root: Path, divisions: Sequence[str], name: str = "", contact: str = "") -> Workspace:
     """A new workspace in ``root`` (a new or empty folder): folders, the shipped policy and plans, ``xinyong.toml``."""
     _check_new(root, divisions)
     rounds = gbt2260.common(divisions) or divisions[0]  # _check_new refused divisions of several provinces
@@ -434,7 +434,7 @@ def create_workspace(root: Path, divisions: Sequence[str], name: str = "") -> Wo
         (staging / layout.PRIVATE).mkdir(mode=0o700)
         fsio.write_bytes(staging / layout.POLICY_FILE, layout.SHIPPED_POLICY.read_bytes())
         fsio.write_bytes(staging / layout.workspace_plans(rounds), plans_for_division(rounds).encode("utf-8"))
-        fsio.write_bytes(staging / layout.WORKSPACE_FILE, render_settings(divisions, name).encode("utf-8"))
+        fsio.write_bytes(staging / layout.WORKSPACE_FILE, render_settings(divisions, name, contact).encode("utf-8"))
         os.chmod(staging, fsio.DIR_MODE)
         os.replace(staging, root)  # an empty folder (checked above) is replaced whole
     finally:
@@ -485,9 +485,10 @@ def plans_for_division(division: str) -> str:
     return header + text.replace(line, f'division = "{division}"\n')
 
 
-def render_settings(divisions: Sequence[str], name: str) -> str:
-    """The ``xinyong.toml`` of a new workspace, every key written out with its default, the shipped towns of
-    330802 for that division and a commented example of the ``[[town]]`` tables to write for every other."""
+def render_settings(divisions: Sequence[str], name: str, contact: str = "") -> str:
+    """The ``xinyong.toml`` of a new workspace, every key written out with its default (``contact`` when given), the
+    shipped towns of 330802 for that division and a commented example of the ``[[town]]`` tables to write for every
+    other."""
 
     def quoted(text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -508,7 +509,8 @@ def render_settings(divisions: Sequence[str], name: str) -> str:
         f"policy = {quoted(layout.POLICY_FILE)}  # the tier policy (docs/tiers.md)",
         f"models = {quoted(layout.MODELS)}  # the champion `xinyong model promote` exports; the shipped one until then",
         '# calendar = "calendar.toml"  # official holidays of years chinese-calendar does not know yet',
-        '# contact = "信用监管科 张三，电话 0570-0000000"  # on every 检查告知书: whom a firm contacts (回避 requests)',
+        (f"contact = {quoted(contact)}" if contact else '# contact = "信用监管科 张三，电话 0570-0000000"')
+        + "  # on every 检查告知书: whom a firm contacts (回避 requests)",
         "",
         f"[plans]  # the round plans: rounds {rounds}-YYYY-MM of {gbt2260.place(rounds)}{over}",
         f"{quoted(rounds)} = {quoted(layout.workspace_plans(rounds))}",
