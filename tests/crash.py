@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.conftest import NOW
+from tests.conftest import COMMITTED_AT, NOW
 from xinyong.core.ids import RoundId
 from xinyong.workspace.layout import PUBLIC, SHIPPED_CHAMPION, SHIPPED_POLICY, private_key, shipped_plans
 
@@ -86,15 +86,16 @@ def _approve(w: Where) -> object:
 
 
 def _commit(w: Where) -> object:
+    from xinyong.rounds.randomness import Requested
     from xinyong.rounds.run import commit
 
-    return commit(w.out, ROUND, RANDOMNESS)
+    return commit(w.out, ROUND, Requested(announced=RANDOMNESS), now=COMMITTED_AT)
 
 
 def _reveal(w: Where) -> object:
     from xinyong.rounds.run import reveal
 
-    return reveal(w.out, ROUND, VALUE)
+    return reveal(w.out, ROUND, values=(VALUE, VALUE))
 
 
 def _draw(w: Where) -> object:
@@ -106,7 +107,7 @@ def _draw(w: Where) -> object:
 def _assign(w: Where) -> object:
     from xinyong.rounds.run import assign
 
-    return assign(w.out, ROUND, w.clean)
+    return assign(w.out, ROUND)
 
 
 def _finalize(w: Where) -> object:
