@@ -245,9 +245,19 @@ STEPS: dict[str, Callable[[RoundPaths, dict], object]] = {
 }
 
 
+# A committed file edited by hand: a stratum moved; a firm's station changed (which 所所交叉 reads, so the teams
+# could be steered); a stratum's size changed.
+EDITS = {
+    "frame.jsonl": ("frame_root", b'"stratum":"A"', b'"stratum":"B"'),
+    "targets.jsonl": ("targets_root", "市场监管所".encode(), "市场监管所 ".encode()),
+    "strata.json": ("strata_sha256", b'"A":', b'"A":1'),
+}
+
+
+@pytest.mark.parametrize("name", list(EDITS))
 @pytest.mark.parametrize("command", list(STEPS))
-def test_every_later_step_refuses_a_round_whose_frame_changed_after_the_commitment(
-    command: str, small_november: RoundPaths, small_inputs: dict, tmp_path: Path
+def test_every_later_step_refuses_a_round_whose_committed_files_changed_after_the_commitment(
+    command: str, name: str, small_november: RoundPaths, small_inputs: dict, tmp_path: Path
 ) -> None:
     paths = copy_round(small_november, tmp_path)
     simulate_results(
@@ -258,13 +268,15 @@ def test_every_later_step_refuses_a_round_whose_frame_changed_after_the_commitme
         paths.out / "form.xlsx",
         last_day=NOVEMBER.last_day,
     )
-    frame = paths.audit / "frame.jsonl"
-    frame.write_bytes(frame.read_bytes().replace(b'"stratum":"A"', b'"stratum":"B"', 1))
+    field, old, new = EDITS[name]
+    edited = paths.audit / name
+    assert old in edited.read_bytes()
+    edited.write_bytes(edited.read_bytes().replace(old, new, 1))
     before = files_under(paths.out)
     with pytest.raises(RoundStateError) as caught:
         STEPS[command](paths, small_inputs)
     assert str(caught.value) == (
-        f"{frame}: changed after the commitment (frame_root differs); `xinyong {command}` is refused: "
+        f"{edited}: changed after the commitment ({field} differs); `xinyong {command}` is refused: "
         "restore it from the auditor bundle (docs/draw-spec.md §7, “Restoring a committed round”)"
     )
     assert files_under(paths.out) == before
@@ -774,4 +786,172 @@ def test_preview_of_a_round_whose_tier_record_is_missing_is_one_error(tmp_path: 
         preview_round(paths.out, ROUND)
     assert str(caught.value) == (
         f"{paths.internal / 'tiers-used.json'}: missing; build the frame again with xinyong round frame --rebuild"
+    )
+
+
+# -- draw spec v2: nothing read after the commitment moves a team; supplementary rounds (§7a) ----------------------
+def test_assign_reads_no_firm_data_but_the_committed_targets(small_world, tmp_path: Path) -> None:
+    """The registry's station and legal representative of every drawn firm, and its inspection history, changed
+    after the commitment: under v1 rules read at assign time they would move teams; the v2 teams do not move."""
+    from tests.crash import ROUND
+    from xinyong.draw.teams import Firm, eligibility
+
+    out = base(small_world, "assign", tmp_path)
+    paths = RoundPaths(out, ROUND)
+    reference = RoundPaths(small_world.references["assign"], ROUND)
+    drawn = [a for a in records_of((reference.audit / "assignment.jsonl").read_bytes()) if a["team"]]
+    clean = Path(shutil.copytree(small_world.clean, tmp_path / "clean"))
+    roster = records_of((paths.audit / "inspectors.jsonl").read_bytes())
+    stations = {r["id"]: r["station"] for r in roster}
+    registry = pl.read_parquet(clean / "enterprises.parquet")
+    firm_station = {a["uscc"]: stations[a["team"][0]] for a in drawn}  # each firm now at its first member's station
+    registry.with_columns(
+        pl.col("uscc").replace_strict(firm_station, default=pl.col("station")).alias("station"),
+        pl.when(pl.col("uscc").is_in(list(firm_station)))
+        .then(pl.lit("LR-NEW"))
+        .otherwise("legal_rep_id")
+        .alias("legal_rep_id"),
+    ).write_parquet(clean / "enterprises.parquet")
+    past = pl.read_parquet(clean / "inspections.parquet")  # …and each drawn team inspected its firm in October
+    pl.concat(
+        [
+            past,
+            past.head(len(drawn)).with_columns(
+                pl.Series("uscc", [a["uscc"] for a in drawn]),
+                pl.Series("inspector_1", [a["team"][0] for a in drawn]),
+                pl.Series("inspector_2", [a["team"][1] for a in drawn]),
+                pl.lit(dt.date(2026, 10, 20)).alias("inspection_date"),
+            ),
+        ]
+    ).write_parquet(clean / "inspections.parquet")
+    assign(out, ROUND, clean)  # given a clean folder, a v2 round reads none of it
+    for name in ("eligibility.jsonl", "assignment.jsonl", "eligibility-exclusions.jsonl", "unstaffed.jsonl"):
+        assert (paths.audit / name).read_bytes() == (reference.audit / name).read_bytes(), name
+    # What assign would have read, had it read the clean folder now: every drawn team's first member ineligible.
+    plans = parse_plans_json((paths.audit / "plans.json").read_bytes())
+    inspected = {a["uscc"]: frozenset(m for b in drawn if b["uscc"] == a["uscc"] for m in b["team"]) for a in drawn}
+    now_read = {u: Firm(u, "LR-NEW", firm_station[u], team) for u, team in inspected.items()}
+    eligible, _ = eligibility(plans, roster, now_read, [(a["plan"], a["uscc"]) for a in drawn], ROUND.last_day)
+    assert all(a["team"][0] not in eligible[(a["plan"], a["uscc"])] for a in drawn)
+
+
+def results_with_codes(paths: RoundPaths, codes: dict[tuple[str, str], str], form: Path) -> Path:
+    """A results form (CSV) of the finalised round's targets ``codes`` names, inspected by their teams in its month."""
+    from xinyong.ingest.contract import results_form
+
+    labels = {c.name: c.label for c in results_form().columns}
+    teams = read_staffing(paths).teams()
+    rows = [
+        {
+            "round": str(paths.round_id),
+            "plan": plan,
+            "uscc": uscc,
+            "team": ";".join(teams[(plan, uscc)]),
+            "started": f"{paths.round_id.month}-05",
+            "ended": f"{paths.round_id.month}-06",
+            "codes": code,
+        }
+        for (plan, uscc), code in codes.items()
+    ]
+    pl.DataFrame([{labels[k]: v for k, v in row.items()} for row in rows]).write_csv(form)
+    return form
+
+
+def test_a_supplementary_round_replaces_firms_found_closed_or_moved_with_fresh_randomness(
+    small_november: RoundPaths, small_inputs: dict, tmp_path: Path
+) -> None:
+    from xinyong.rounds.run import build_supplement
+
+    paths = copy_round(small_november, tmp_path)
+    out, clean = paths.out, small_inputs["clean"]
+    selection = records_of((paths.audit / "selection.jsonl").read_bytes())
+    gone = {
+        (s["plan"], s["uscc"]): s["stratum"] for s in selection if read_staffing(paths).team((s["plan"], s["uscc"]))
+    }
+    (deregistered, stratum_a), (moved, stratum_b) = list(gone.items())[:2]
+    with pytest.raises(RoundStateError) as caught:  # all staffed, all present: nothing to replace
+        build_supplement(out, NOVEMBER, clean)
+    assert str(caught.value) == (
+        f"round {NOVEMBER} has no target to replace: every target is staffed and none was found closed or moved "
+        "(result codes 7, 9, 10, 11, 12), so it needs no supplementary round"
+    )
+    form = results_with_codes(paths, {deregistered: "9", moved: "B;12"}, tmp_path / "form.csv")
+    import_results(out, form, today=NOVEMBER.last_day, now=NOW)
+    result = build_supplement(out, NOVEMBER, clean)
+    supplement = RoundPaths(out, NOVEMBER.next_supplement())
+    assert (str(result.round_id), result.rebuilt, [r.why for r in result.replaced]) == (
+        f"{NOVEMBER}-S1",
+        True,
+        ["9 已注销", "12 已迁出"] if deregistered < moved else ["12 已迁出", "9 已注销"],
+    )
+    assert stage_of(supplement) == Stage.FRAMED
+    assert build_supplement(out, NOVEMBER, clean).rebuilt is False  # framed once: the salts stay
+    # Its plans draw exactly the replacements, per plan and stratum; its frame has nothing the chain selected.
+    plans = parse_plans_json((supplement.audit / "plans.json").read_bytes())
+    wanted: dict[str, dict[str, int]] = {}
+    for (plan, _), stratum in ((deregistered, stratum_a), (moved, stratum_b)):
+        wanted.setdefault(plan, {}).setdefault(stratum, 0)
+        wanted[plan][stratum] += 1
+    assert {p: dict(plans[p].allocation.min or {}) for p in plans} == wanted
+    frame = records_of((supplement.audit / "frame.jsonl").read_bytes())
+    chosen = {(s["plan"], s["uscc"]) for s in selection}
+    assert frame and not chosen & {(r["plan"], r["uscc"]) for r in frame} and {r["plan"] for r in frame} == set(wanted)
+    assert not {deregistered[1], moved[1]} & {r["uscc"] for r in frame}  # gone firms, for any plan
+    salts = {(r["plan"], r["uscc"]): r["salt"] for r in records_of((paths.audit / "frame.jsonl").read_bytes())}
+    assert all(salts[(r["plan"], r["uscc"])] != r["salt"] for r in frame)  # fresh salts
+    load = {i: sum(1 for t in read_staffing(paths).teams().values() if i in t) for i in officer_ids(paths)}
+    parent_roster = {r["id"]: r["capacity"] for r in records_of((paths.audit / "inspectors.jsonl").read_bytes())}
+    for officer in records_of((supplement.audit / "inspectors.jsonl").read_bytes()):
+        assert officer["capacity"] == max(0, parent_roster[officer["id"]] - load.get(officer["id"], 0))
+    # It goes on like any round, naming its parent and randomness its chain did not use.
+    approve_round(out, supplement.round_id)
+    with pytest.raises(UsageError) as caught:
+        commit(out, supplement.round_id, announced("福利彩票双色球 2026-11-01 开奖号码"), now=NOW)
+    assert str(caught.value).startswith("--announced: '福利彩票双色球 2026-11-01 开奖号码' was already announced")
+    commit(out, supplement.round_id, announced("福利彩票双色球 2026-11-08 开奖号码"), now=NOW)
+    commitment = json.loads((supplement.audit / "commitment.json").read_bytes())
+    assert commitment["parent"] == {
+        "round": str(NOVEMBER),
+        "commitment": H((paths.audit / "commitment.json").read_bytes()),
+    }
+    reveal(out, supplement.round_id, values=twice("08 15 19 23 27 30 + 02"))
+    draw(out, supplement.round_id)
+    drawn = records_of((supplement.audit / "selection.jsonl").read_bytes())
+    got: dict[str, dict[str, int]] = {}
+    for s in drawn:
+        got.setdefault(s["plan"], {}).setdefault(s["stratum"], 0)
+        got[s["plan"]][s["stratum"]] += 1
+    assert got == wanted and not chosen & {(s["plan"], s["uscc"]) for s in drawn}
+    assign(out, supplement.round_id)
+    finalize(out, supplement.round_id, accept_unstaffed=True, reason="test", now=NOW)
+    assert stage_of(supplement) == Stage.FINALIZED
+    assert (supplement.public / "selected.jsonl").is_file()
+    verify_log(out / "public")
+    with pytest.raises(RoundStateError) as caught:  # its own targets are all staffed, none found gone yet
+        build_supplement(out, supplement.round_id, clean)
+    assert str(caught.value).startswith(f"round {supplement.round_id} has no target to replace")
+
+
+def officer_ids(paths: RoundPaths) -> list[str]:
+    return [r["id"] for r in records_of((paths.audit / "inspectors.jsonl").read_bytes())]
+
+
+def test_a_supplement_is_of_a_finalised_round_and_is_never_framed_as_a_month(
+    small_inputs: dict, small_world, tmp_path: Path
+) -> None:
+    from tests.crash import ROUND
+    from xinyong.rounds.run import build_supplement
+
+    out = base(small_world, "finalize", tmp_path)  # assigned, not finalised
+    with pytest.raises(RoundStateError) as caught:
+        build_supplement(out, ROUND, small_world.clean)
+    assert str(caught.value) == (
+        f"{RoundPaths(out, ROUND).folder}: round {ROUND} is assigned; `xinyong round supplement` needs it finalised: "
+        "run `xinyong round finalize` first"
+    )
+    with pytest.raises(UsageError) as caught:
+        build_frame(out, ROUND.next_supplement(), PLANS, small_inputs["tiers"], small_inputs["clean"])
+    assert str(caught.value) == (
+        f"--round: {ROUND}-S1 is a supplementary round; it is framed from its parent by `xinyong round supplement "
+        f"--round {ROUND}`"
     )
