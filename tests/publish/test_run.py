@@ -213,8 +213,8 @@ def test_pages_load_search_and_downloads_in_a_real_browser(site: dict) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(ARTIFACTS / "disclosure-search.png"), full_page=False)
         tab.goto((public / "rounds" / f"{NOVEMBER}.html").as_uri())
-        assert tab.locator("table.keys tbody tr").count() == len(
-            (public / "rounds" / str(NOVEMBER) / "selection.jsonl").read_bytes().splitlines()
+        assert tab.locator("table.selected tbody tr").count() == len(
+            (public / "rounds" / str(NOVEMBER) / "selected.jsonl").read_bytes().splitlines()
         )
         tab.screenshot(path=str(ARTIFACTS / "disclosure-round.png"), full_page=False)
         assert errors == []

@@ -394,12 +394,12 @@ def round_verify(
         raise UsageError("give exactly one of --audit DIR or --public DIR")
     if audit is not None and (witness or auditor):
         raise UsageError("--witness, --auditor: they check a round's public files; give them with --public DIR")
-    if audit is not None:
-        checks = verify_audit(audit)
+    if public is None:
+        checks = verify_audit(audit) if audit is not None else []
     else:
-        assert public is not None
-        site = public.parent.parent  # a site's rounds/<round>/: the log is the site's log/
-        evidence = log_evidence(site, public.name, witness or []) if (site / LOG).is_dir() else None
+        folder = public.resolve()
+        site = folder.parent.parent  # a site's rounds/<round>/: the log is the site's log/
+        evidence = log_evidence(site, folder.name, witness or []) if (site / LOG).is_dir() else None
         checks = verify_public(public, evidence=evidence, auditors=auditor or [])
     for check in checks:
         out.print(f"  ✔ {check}", markup=False, highlight=False)
