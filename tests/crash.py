@@ -1,14 +1,14 @@
 """A small world of every step, and a runner that SIGKILLs a step at its N-th file replacement.
 
-:func:`build_world` takes a generated region through every step once — ingest, features, tiers, then
-round 330802-2026-11: frame, preview, approve, commit, reveal, draw, assign, finalize, tasks, results import
-(a firm found 已注销 among them), disclose and supplement (framing round 330802-2026-11-S1), in a work folder
-whose transparency log has its key already — keeping the output folder as it was just before each step (its
-*base*) and just after it (its *reference*, the bytes of an uninterrupted run), and counting the file
-replacements each step makes.  :meth:`Killer.kill` runs one step on a copy of its base in a subprocess whose
-``os.replace`` and ``os.rename`` (the primitives :mod:`xinyong.workspace.fsio` renames with) are wrapped by the
-runner below — no hook in production code — to SIGKILL the process just before or just after its N-th
-replacement.  The tests run the step again in-process and compare.
+:func:`build_world` takes a generated region through every step once — ingest, features, tiers, then round
+330802-2026-11: frame, preview, approve, commit, reveal, draw, assign, finalize, tasks, results import (a firm
+found 已注销 among them), disclose, supplement (framing round 330802-2026-11-S1), an auditor's attestation and its
+publication, in a work folder whose transparency log has its key already — keeping the output folder as it was just
+before each step (its *base*) and just after it (its *reference*, the bytes of an uninterrupted run), and counting
+the file replacements each step makes. :meth:`Killer.kill` runs one step on a copy of its base in a subprocess
+whose ``os.replace`` and ``os.rename`` (the primitives :mod:`xinyong.workspace.fsio` renames with) are wrapped by
+the runner below — no hook in production code — to SIGKILL the process just before or just after its N-th
+replacement. The tests run the step again in-process and compare.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ APPROVER, APPROVED_AT = "测试审批人", dt.datetime(2026, 10, 30, 1, 0, tzinf
 RANDOMNESS = "福利彩票双色球 2026-11-01 开奖号码"
 VALUE = "03 09 14 22 27 31 + 11"
 REASON = "test round: the generated roster is small"
+NOTE = "auditor/attestation.txt"  # where the auditor keeps its attestation, in the work folder of the harness
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Where:
     clean: Path
     tiers: Path
     form: Path
+    key: Path  # an auditor's signer key, outside the work folder
 
     def to_json(self) -> str:
         return json.dumps({k: str(v) for k, v in vars(self).items()})
@@ -140,6 +142,18 @@ def _supplement(w: Where) -> object:
     return build_supplement(w.out, ROUND, w.clean)
 
 
+def _attest(w: Where) -> object:
+    from xinyong.rounds.attestations import attest_round
+
+    return attest_round(w.out / "rounds" / str(ROUND) / "audit", w.key, w.out / NOTE)
+
+
+def _publish_attestation(w: Where) -> object:
+    from xinyong.rounds.attestations import publish_attestation, read_signer
+
+    return publish_attestation(w.out, ROUND, w.out / NOTE, str(read_signer(w.key).verifier))
+
+
 # Every step, in the order a month runs them.
 STEPS: dict[str, Callable[[Where], object]] = {
     "ingest": _ingest,
@@ -155,6 +169,8 @@ STEPS: dict[str, Callable[[Where], object]] = {
     "results import": _import,
     "disclose": _disclose,
     "supplement": _supplement,
+    "attest": _attest,
+    "publish attestation": _publish_attestation,
 }
 
 # What differs between two uninterrupted runs of a step, by design, masked before comparing: a frame's
@@ -175,12 +191,13 @@ class World:
     clean: Path
     tiers: Path
     form: Path
+    key: Path
     bases: dict[str, Path]  # the output folder just before each step
     references: dict[str, Path]  # and just after it, uninterrupted
     replacements: dict[str, int]  # file replacements each step makes
 
     def where(self, step: str, out: Path) -> Where:
-        return Where(out, self.raw, self.clean, self.tiers, self.form)
+        return Where(out, self.raw, self.clean, self.tiers, self.form, self.key)
 
 
 def build_world(root: Path, raw: Path) -> World:
@@ -190,6 +207,7 @@ def build_world(root: Path, raw: Path) -> World:
     from xinyong.indicators.run import write_features
     from xinyong.ingest.run import ingest
     from xinyong.publish.translog import load_signer, origin_for
+    from xinyong.rounds.attestations import new_key
     from xinyong.synth.outcomes import simulate_results
     from xinyong.tiers.run import run_tiers
 
@@ -204,6 +222,8 @@ def build_world(root: Path, raw: Path) -> World:
     # The log's key exists already, as it does after a first month: making one is the one random act
     # of a log (a first append killed before it is written makes another, and the log still verifies).
     load_signer(private_key(out / PUBLIC), origin_for(ROUND.division))
+    key = root / "auditor.key"
+    new_key("纪检监察组", key)
     for step, run in STEPS.items():
         target = root / "references" / step
         if step == "ingest":
@@ -220,7 +240,7 @@ def build_world(root: Path, raw: Path) -> World:
 
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(os, "replace", counting)
-            run(Where(target if step == "ingest" else out, raw, clean, tiers, form))
+            run(Where(target if step == "ingest" else out, raw, clean, tiers, form, key))
         counts[step] = count[0]
         if step != "ingest":
             shutil.copytree(out, target)
@@ -228,7 +248,7 @@ def build_world(root: Path, raw: Path) -> World:
         if step == "finalize":
             simulate_results(out, ROUND, raw / "truth", clean, form, last_day=INSPECTED_BY)
             found_closed(form)
-    return World(root, raw, clean, tiers, form, bases, references, counts)
+    return World(root, raw, clean, tiers, form, key, bases, references, counts)
 
 
 def found_closed(form: Path) -> None:
@@ -290,6 +310,7 @@ def load_steps() -> None:
     import xinyong.ingest.run
     import xinyong.publish.run
     import xinyong.results.run
+    import xinyong.rounds.attestations
     import xinyong.rounds.run
     import xinyong.rounds.tasks  # noqa: F401
 

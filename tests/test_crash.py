@@ -1,17 +1,16 @@
 """The kill-point harness: every step, SIGKILLed at a file replacement, is finished by running it again.
 
-Each step of a month (:data:`tests.crash.STEPS`: ingest, frame, preview, approve, commit, reveal,
-draw, assign, finalize, tasks, results import, disclose, supplement) runs on a copy of the folder it writes, in
-a subprocess killed just before or just after its N-th file replacement.  Then the same step runs again, as a
-person would after a crash, and the folder must hold exactly the bytes of an uninterrupted run
-(what differs between two uninterrupted runs by design masked: a frame's fresh salts, the time of
-a decision or an import), no temporary file, and a transparency log that verifies.  Right after the
-kill, the round must be at the stage before the step or after it, never between (each step writes
-the file that marks its stage last), and a clean folder holds either the old tables or the new
-ones whenever it has a manifest.
+Each step of a month (:data:`tests.crash.STEPS`: ingest, frame, preview, approve, commit, reveal, draw, assign,
+finalize, tasks, results import, disclose, supplement, attest, publish attestation) runs on a copy of the folder it
+writes, in a subprocess killed just before or just after its N-th file replacement. Then the same step runs again,
+as a person would after a crash, and the folder must hold exactly the bytes of an uninterrupted run (what differs
+between two uninterrupted runs by design masked: a frame's fresh salts, the time of a decision or an import), no
+temporary file, and a transparency log that verifies. Right after the kill, the round must be at the stage before
+the step or after it, never between (each step writes the file that marks its stage last), and a clean folder holds
+either the old tables or the new ones whenever it has a manifest.
 
-The default run kills every step at a spread of its replacements (at least 50 kill points in all,
-printed); ``-m slow`` kills every step at every replacement, before and after.
+The default run kills every step at a spread of its replacements (at least 50 kill points in all, printed);
+``-m slow`` kills every step at every replacement, before and after.
 """
 
 from __future__ import annotations
@@ -42,6 +41,8 @@ STAGES = {
     "results import": (Stage.FINALIZED, Stage.FINALIZED),
     "disclose": (Stage.FINALIZED, Stage.FINALIZED),
     "supplement": (Stage.NEW, Stage.FRAMED),  # of round 330802-2026-11-S1
+    "attest": (Stage.FINALIZED, Stage.FINALIZED),
+    "publish attestation": (Stage.FINALIZED, Stage.FINALIZED),
 }
 
 

@@ -67,3 +67,21 @@ def test_demo_generates_the_region_when_missing(tmp_path: Path) -> None:
     assert read_metadata(tmp_path / "region") == generated and generated.enterprises == 1500
     assert ensure_region(tmp_path / "region", spec=spec) == generated
     assert (tmp_path / "region" / "enterprises.parquet").stat().st_mtime_ns == first
+
+
+def test_the_demo_auditor_attests_once_and_again_changes_nothing(small_november, tmp_path: Path) -> None:
+    """The DEMO auditor's key is made once under private/, and a demo run again publishes nothing new."""
+    from xinyong.draw.attest import attestation_file
+    from xinyong.pipeline import DEMO_AUDITOR, DEMO_AUDITOR_KEY, demo_attestation
+    from xinyong.publish import translog
+    from xinyong.workspace.layout import RoundPaths
+
+    out = Path(shutil.copytree(small_november.out, tmp_path / "out"))
+    paths = RoundPaths(out, small_november.round_id)
+    auditor = demo_attestation(out, paths)
+    key = out / "private" / DEMO_AUDITOR_KEY
+    assert auditor.name == DEMO_AUDITOR and key.stat().st_mode & 0o777 == 0o600
+    note = paths.public / attestation_file(auditor)
+    before = (key.read_bytes(), note.read_bytes(), translog.verify_log(out / "public").size)
+    assert demo_attestation(out, paths) == auditor
+    assert (key.read_bytes(), note.read_bytes(), translog.verify_log(out / "public").size) == before

@@ -30,11 +30,13 @@ from tests.conftest import APPROVED_AT, CHAMPION, NOVEMBER, PLANS, POLICY
 from tests.rounds.hand_round import P01, P02, write_round
 from tests.workspace.notices import FIXTURE_2027, NOTICE_2026
 from xinyong.cli import app
+from xinyong.core.canonical import CJ
 from xinyong.core.ids import FORM, RoundId
 from xinyong.draw.plans import CountAllocation
 from xinyong.indicators.catalog import catalog
 from xinyong.ingest import contract
 from xinyong.ingest.contract import results_form
+from xinyong.publish.checkpoint import Signer, open_note
 from xinyong.rounds.run import approve, preview_round
 
 MODELS = CHAMPION
@@ -403,6 +405,51 @@ def supplement_approved(g: Given) -> None:
     )
     build_supplement(paths.out, NOVEMBER, g.request.getfixturevalue("small_inputs")["clean"])
     approve_round(paths.out, NOVEMBER.next_supplement())
+
+
+def auditor_key(g: Given, mode: int = 0o600) -> None:
+    """An auditor's signer key in ``g.tmp / a.key``."""
+    from xinyong.rounds.attestations import new_key
+
+    new_key("纪检监察组", g.tmp / "a.key")
+    (g.tmp / "a.key").chmod(mode)
+
+
+def auditor_vkey(g: Given) -> str:
+    from xinyong.rounds.attestations import read_signer
+
+    return str(read_signer(g.tmp / "a.key").verifier)
+
+
+def drawn_hand_round(g: Given) -> None:
+    """The hand-made December round committed, revealed and drawn, not yet staffed."""
+    from xinyong.rounds.run import draw, reveal
+
+    committed_with_drand(g, drand=False)
+    reveal(g.tmp / "out", RoundId.parse(DECEMBER, "test"), values=("31415 92653", "31415 92653"))
+    draw(g.tmp / "out", RoundId.parse(DECEMBER, "test"))
+
+
+def attested_november(g: Given, *, note: bool = True, forged: bool = False) -> None:
+    """The small November round in ``g.tmp / out``, and its auditor's attestation in ``g.tmp / note.txt`` (or one
+    whose H(assignment.jsonl) is not the round's)."""
+    from xinyong.draw.attest import Attestation
+    from xinyong.rounds.attestations import attest_round, read_signer
+
+    all_staffed_november(g)
+    auditor_key(g)
+    if not note:
+        return
+    text = attest_round(g.tmp / "out" / "rounds" / NOV / "audit", g.tmp / "a.key")
+    if forged:
+        signer = read_signer(g.tmp / "a.key")
+        attested = Attestation.parse(open_note(text, signer.verifier))
+        text = signer.sign(Attestation(attested.round, attested.commitment, attested.selected, "0" * 64).text())
+    (g.tmp / "note.txt").write_text(text, encoding="utf-8")
+
+
+def publish_args(g: Given, round_id: str = NOV) -> list[object]:
+    return ["round", "publish-attestation", "--round", round_id, g.tmp / "note.txt", "--out", g.tmp / "out"]
 
 
 def preview_sha(g: Given) -> str:
@@ -1574,7 +1621,7 @@ CASES = [
         lambda g: ["round", "verify", "--public", g.tmp / "round"],
         lambda g: (
             f"{g.tmp / 'round' / 'commitment.json'}: FAILED commitment.json is JSON (Unterminated string "
-            "starting at: line 1 column 15 (char 14))"
+            "starting at: line 1 column 17 (char 16))"
         ),
         code=4,
         setup=spoil_public("commitment.json", lambda data: data[:20]),
@@ -1592,46 +1639,157 @@ CASES = [
     ),
     Case(
         "round verify",
-        "--public with a commitment missing its strata",
+        "--public with a commitment missing its sizes",
         lambda g: ["round", "verify", "--public", g.tmp / "round"],
-        lambda g: f"{g.tmp / 'round' / 'commitment.json'}: FAILED commitment.json has strata as a JSON object",
+        lambda g: f"{g.tmp / 'round' / 'commitment.json'}: FAILED commitment.json has sizes as a JSON object",
         code=4,
         setup=spoil_public(
             "commitment.json",
-            lambda data: json.dumps({k: v for k, v in json.loads(data).items() if k != "strata"}).encode(),
+            lambda data: CJ({k: v for k, v in json.loads(data).items() if k != "sizes"}),
         ),
     ),
     Case(
         "round verify",
-        "--public with a random value that is a number",
+        "--public with random values that are a number",
         lambda g: ["round", "verify", "--public", g.tmp / "round"],
-        lambda g: f"{g.tmp / 'round' / 'randomness.json'}: FAILED randomness.json has value as text",
+        lambda g: f"{g.tmp / 'round' / 'randomness.json'}: FAILED randomness.json has values as a list",
         code=4,
-        setup=spoil_public("randomness.json", lambda data: json.dumps({**json.loads(data), "value": 7}).encode()),
+        setup=spoil_public("randomness.json", lambda data: CJ({**json.loads(data), "values": 7})),
     ),
     Case(
         "round verify",
-        "--public with a selected firm whose key is a number",
+        "--public with a selected firm whose plan is a number",
         lambda g: ["round", "verify", "--public", g.tmp / "round"],
-        lambda g: f"{g.tmp / 'round' / 'selection.jsonl'}: FAILED line 1 has key as text",
+        lambda g: f"{g.tmp / 'round' / 'selected.jsonl'}: FAILED line 1 has plan as text",
         code=4,
-        setup=spoil_public("selection.jsonl", lambda data: b'{"key":1,"plan":"P01","uscc":"x"}\n' + data),
+        setup=spoil_public("selected.jsonl", lambda data: b'{"plan":1,"uscc":"x"}\n' + data),
     ),
     Case(
         "round verify",
         "--public with a truncated selection",
         lambda g: ["round", "verify", "--public", g.tmp / "round"],
-        lambda g: (
-            f"{g.tmp / 'round' / 'selection.jsonl'}: FAILED selection.jsonl ends with a newline (is it truncated?)"
-        ),
+        lambda g: f"{g.tmp / 'round' / 'selected.jsonl'}: FAILED selected.jsonl ends with a newline (is it truncated?)",
         code=4,
-        setup=spoil_public("selection.jsonl", lambda data: data[:-7]),
+        setup=spoil_public("selected.jsonl", lambda data: data[:-7]),
     ),
     Case(
         "round verify",
         "--audit a file",
         lambda g: ["round", "verify", "--audit", g.file],
         lambda g: f"{g.file}: not a folder; give a round's audit/ folder or its public folder",
+    ),
+    Case(
+        "round verify",
+        "--witness with --audit",
+        lambda g: ["round", "verify", "--audit", g.tmp, "--witness", "w+01234567+AQ=="],
+        lambda g: "--witness, --auditor: they check a round's public files; give them with --public DIR",
+    ),
+    Case(
+        "round verify",
+        "neither --audit nor --public",
+        lambda g: ["round", "verify"],
+        lambda g: "give exactly one of --audit DIR or --public DIR",
+    ),
+    Case(
+        "round verify",
+        "--auditor not a verifier key",
+        lambda g: ["round", "verify", "--public", g.november / "public" / "rounds" / NOV, "--auditor", "纪检监察组"],
+        lambda g: "--auditor: verifier key is not <name>+<8 hex digits>+<base64 key>: '纪检监察组'",
+    ),
+    Case(
+        "round attest",
+        "--key a missing file",
+        lambda g: ["round", "attest", "--audit", g.november / "rounds" / NOV / "audit", "--key", g.tmp / "none.key"],
+        lambda g: f"--key: {g.tmp / 'none.key'}: no such key file; make one with `xinyong key new NAME --out FILE`",
+    ),
+    Case(
+        "round attest",
+        "--key readable by others",
+        lambda g: ["round", "attest", "--audit", g.november / "rounds" / NOV / "audit", "--key", g.tmp / "a.key"],
+        lambda g: f"--key: {g.tmp / 'a.key'}: a signer key must be readable by its owner only (chmod 600), not 644",
+        setup=lambda g: auditor_key(g, mode=0o644),
+    ),
+    Case(
+        "round attest",
+        "--key not a signer key",
+        lambda g: ["round", "attest", "--audit", g.november / "rounds" / NOV / "audit", "--key", g.file],
+        lambda g: (
+            f"--key: {g.file}: not a signer key (signer key is not PRIVATE+KEY+<name>+<8 hex digits>+<base64 key>)"
+        ),
+        setup=lambda g: g.file.chmod(0o600),
+    ),
+    Case(
+        "round attest",
+        "--audit a round without teams",
+        lambda g: [
+            "round",
+            "attest",
+            "--audit",
+            g.tmp / "out" / "rounds" / DECEMBER / "audit",
+            "--key",
+            g.tmp / "a.key",
+        ],
+        lambda g: (
+            f"{g.tmp / 'out' / 'rounds' / DECEMBER / 'audit'}: round {DECEMBER} has no teams yet (assignment.jsonl); "
+            "an attestation covers the selection and the teams: attest once `xinyong round assign` has run"
+        ),
+        setup=lambda g: (drawn_hand_round(g), auditor_key(g)),
+    ),
+    Case(
+        "round publish-attestation",
+        "--auditor not a verifier key",
+        lambda g: [*publish_args(g), "--auditor", "纪检监察组"],
+        lambda g: "--auditor: verifier key is not <name>+<8 hex digits>+<base64 key>: '纪检监察组'",
+        setup=lambda g: attested_november(g),
+    ),
+    Case(
+        "round publish-attestation",
+        "NOTE signed by another key than --auditor",
+        lambda g: [*publish_args(g), "--auditor", str(Signer.generate("另一审计方").verifier)],
+        lambda g: f"{g.tmp / 'note.txt'}: not an attestation signed by 另一审计方 (no signature by 另一审计方)",
+        setup=lambda g: attested_november(g),
+    ),
+    Case(
+        "round publish-attestation",
+        "NOTE missing",
+        lambda g: [*publish_args(g), "--auditor", auditor_vkey(g)],
+        lambda g: f"{g.tmp / 'note.txt'}: no such file; give the note `xinyong round attest` wrote",
+        setup=lambda g: attested_november(g, note=False),
+    ),
+    Case(
+        "round publish-attestation",
+        "NOTE attesting other teams than the round's",
+        lambda g: [*publish_args(g), "--auditor", auditor_vkey(g)],
+        lambda g: (
+            f"{g.tmp / 'note.txt'}: attests {NOV}, not round {NOV} as its files are: H(assignment.jsonl) differ; "
+            "attest the round's current bundle"
+        ),
+        setup=lambda g: attested_november(g, forged=True),
+    ),
+    Case(
+        "round publish-attestation",
+        "a round not assigned",
+        lambda g: [*publish_args(g, DECEMBER), "--auditor", auditor_vkey(g)],
+        lambda g: stage(g.tmp / "out", DECEMBER, "drawn", "round publish-attestation", "assigned", "round assign"),
+        setup=lambda g: (drawn_hand_round(g), auditor_key(g)),
+    ),
+    Case(
+        "key new",
+        "NAME with a space",
+        lambda g: ["key", "new", "纪检 监察组", "--out", g.tmp / "a.key"],
+        lambda g: "NAME: key name '纪检 监察组' must have no spaces or '+'",
+    ),
+    Case(
+        "key new",
+        "--out an existing file",
+        lambda g: ["key", "new", "纪检监察组", "--out", g.file],
+        lambda g: f"--out: {g.file} exists; a key is never written over, so choose a new file",
+    ),
+    Case(
+        "key new",
+        "--out left out",
+        lambda g: ["key", "new", "纪检监察组"],
+        lambda g: "Missing option '--out'.",
     ),
     # -- results ------------------------------------------------------------------------------------
     Case(

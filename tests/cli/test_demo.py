@@ -71,7 +71,7 @@ def test_demo_runs_from_any_folder_on_the_shipped_defaults(default_region: Path,
     # The DEMO auditor attested the round from its bundle; the attestation is published, and verifies with its key.
     from xinyong.publish.checkpoint import Signer, open_note
 
-    auditor = Signer.parse((demo / "private" / "DEMO-auditor.key").read_text(encoding="ascii"))
+    auditor = Signer.parse((demo / "private" / "DEMO-auditor.key").read_text(encoding="utf-8"))
     (note,) = (public / "attestations").iterdir()
     text = open_note(note.read_text(encoding="utf-8"), auditor.verifier)
     assert text == (

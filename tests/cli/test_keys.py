@@ -13,7 +13,7 @@ def test_key_new_writes_a_private_key_and_prints_the_verifier_key(xinyong: Calla
 
     ran = xinyong("key", "new", "纪检监察组", "--out", tmp_path / "keys" / "auditor.key")
     key = tmp_path / "keys" / "auditor.key"
-    signer = Signer.parse(key.read_text(encoding="ascii"))
+    signer = Signer.parse(key.read_text(encoding="utf-8"))
     assert (key.stat().st_mode & 0o777, signer.name) == (0o600, "纪检监察组")
     assert ran.out.splitlines() == [
         f"Wrote {key} (keep it secret: readable by you only)",

@@ -402,7 +402,7 @@ def round_verify(
         evidence = log_evidence(site, folder.name, witness or []) if (site / LOG).is_dir() else None
         checks = verify_public(public, evidence=evidence, auditors=auditor or [])
     for check in checks:
-        out.print(f"  ✔ {check}", markup=False, highlight=False)
+        out.print(f"  ✔ {check}", markup=False, highlight=False, soft_wrap=True)
     out.print(f"Verified {audit or public}: {len(checks)} checks passed")
 
 

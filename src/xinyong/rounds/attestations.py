@@ -11,7 +11,7 @@ what they found; the public checks the signatures with the auditors' keys it tru
 - **The attestation** (``xinyong round attest --audit BUNDLE --key FILE``, :func:`attest_round`): the bundle is
   re-derived in full (:func:`xinyong.draw.attest.attest`: every check of ``round verify --audit``, the teams
   included) and the note of its round, C, H(selected.jsonl) and H(assignment.jsonl) signed; nothing is signed
-  when a check fails.
+  when a check fails.  The note is deterministic (Ed25519), so an attestation cut short is made again the same.
 - **Publishing it** (``xinyong round publish-attestation --round R NOTE --auditor VKEY``,
   :func:`publish_attestation`): the note must carry a valid signature by ``VKEY`` and attest the round as the
   office holds it — its id, C = H(commitment.json), H(selected.jsonl) as published and H(assignment.jsonl) of
@@ -22,6 +22,7 @@ what they found; the public checks the signatures with the auditors' keys it tru
 
 from __future__ import annotations
 
+import glob
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +49,7 @@ def new_key(name: str, path: Path) -> Verifier:
         signer = Signer.generate(name)
     except NoteError as error:
         raise UsageError(f"NAME: {error}") from None
-    fsio.write_bytes(path, (str(signer) + "\n").encode("ascii"), durable=True, mode=KEY_MODE)
+    fsio.write_bytes(path, (str(signer) + "\n").encode("utf-8"), durable=True, mode=KEY_MODE)
     return signer.verifier
 
 
@@ -60,7 +61,7 @@ def read_signer(path: Path, option: str = "--key") -> Signer:
     if mode & 0o077:
         raise UsageError(f"{option}: {path}: a signer key must be readable by its owner only (chmod 600), not {mode:o}")
     try:
-        return Signer.parse(path.read_text(encoding="ascii"))
+        return Signer.parse(path.read_text(encoding="utf-8"))
     except (NoteError, UnicodeDecodeError) as error:
         raise UsageError(f"{option}: {path}: not a signer key ({error})") from None
 
@@ -71,8 +72,18 @@ def attest_round(bundle: Path, key: Path, out_file: Path | None = None) -> str:
     signer = read_signer(key)
     note = attest(bundle, signer)
     if out_file is not None:
+        _tidy(out_file)
         fsio.write_bytes(out_file, note.encode("utf-8"))
     return note
+
+
+def _tidy(target: Path) -> None:
+    """Remove what a killed earlier write of ``target`` left beside it (its temporary files whose writer has
+    ended): an auditor's folder has no lock to tidy it, and nothing else of the folder is touched."""
+    for path in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        found = fsio.TEMPORARY.fullmatch(path.name)
+        if found is not None and found["name"] == target.name and not fsio.running(int(found["pid"])):
+            path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
