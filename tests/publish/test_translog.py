@@ -368,6 +368,24 @@ def test_anything_not_a_logged_regular_file_is_named(site: Path, case: str) -> N
     assert str(caught.value) == message
 
 
+def test_a_folder_that_cannot_be_listed_is_named(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder readable by a web server by name but not listed (mode 0311): as root, permissions do not stop a
+    listing, so the listing is made to fail."""
+    real = os.scandir
+
+    def scandir(path: object = ".") -> object:
+        if Path(str(path)) == site / "rounds":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(VerificationError) as caught:
+        translog.verify_log(site)
+    assert (
+        str(caught.value) == "rounds: a folder that cannot be listed (Permission denied); so nothing in it is checked"
+    )
+
+
 # -- witnesses' cosignatures ------------------------------------------------------------------------
 WITNESS = Signer.generate("jijian.example/w1", COSIGNATURE)
 OTHER = Signer.generate("notary.example/w2", COSIGNATURE)

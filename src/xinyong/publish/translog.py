@@ -436,7 +436,14 @@ def _walk(public_dir: Path) -> list[str]:
     """Every file under the public folder (relative, POSIX, sorted), once nothing there is a link, hidden,
     other than a regular file or folder, or under ``log/`` and not the log's own; links are never followed."""
     found: list[tuple[str, bool]] = []
-    for folder, names, files in os.walk(public_dir, followlinks=False):
+
+    def unlisted(error: OSError) -> None:  # a folder a server may still serve files from, by name
+        where = Path(error.filename).relative_to(public_dir).as_posix() if error.filename else str(public_dir)
+        raise VerificationError(
+            f"{where}: a folder that cannot be listed ({error.strerror}); so nothing in it is checked"
+        )
+
+    for folder, names, files in os.walk(public_dir, onerror=unlisted, followlinks=False):
         for name in sorted(names + files):
             found.append((Path(folder, name).relative_to(public_dir).as_posix(), name in names))
     regular = []
@@ -459,8 +466,8 @@ def _walk(public_dir: Path) -> list[str]:
             )
         if not (stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)):
             raise VerificationError(f"{relative}: not a regular file (a device, FIFO or socket); a site holds files")
-        in_log = relative.startswith(f"{LOG}/")
-        if in_log and not (relative in (_LOG_FOLDERS if is_folder else _LOG_OWN) or _LOG_NAMED.fullmatch(relative)):
+        own = relative in _LOG_FOLDERS if is_folder else relative in _LOG_OWN or _LOG_NAMED.fullmatch(relative)
+        if relative.startswith(f"{LOG}/") and not own:
             raise VerificationError(
                 f"{relative}: not a {'folder' if is_folder else 'file'} of the transparency log (its entries, "
                 "checkpoints, tree levels and keys)"
