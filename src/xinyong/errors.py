@@ -63,6 +63,11 @@ class RoundStateError(XinyongError):
     """A round step was asked for out of order, or twice."""
 
 
+class SourceError(XinyongError):
+    """A randomness source or value that draw spec v2 §4 refuses (:mod:`xinyong.draw.sources`); the edge that
+    read it names the option or file before the message."""
+
+
 class CalendarUnavailableError(XinyongError):
     """The official calendar of a year is neither in the installed chinese-calendar nor in the workspace's
     calendar supplement."""

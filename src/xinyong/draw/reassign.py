@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from xinyong.draw.keys import inspector_keys
+from xinyong.draw.keys import V1, Version, inspector_keys
 from xinyong.draw.plans import Plan
 from xinyong.draw.teams import Inspector, Target
 
@@ -110,6 +110,7 @@ def replacement(
     roster: Mapping[str, Inspector],
     plan: Plan,
     seed: bytes,
+    version: Version = V1,
 ) -> str | None:
     """The next candidate of the draw for ``target`` in place of ``leaving``; ``None`` when there is none."""
     team = staffing.team(target)
@@ -127,7 +128,7 @@ def replacement(
     ]
     if not candidates:
         return None
-    keys = dict(zip(candidates, inspector_keys(seed, target[0], target[1], candidates), strict=True))
+    keys = dict(zip(candidates, inspector_keys(seed, target[0], target[1], candidates, version=version), strict=True))
     return min(candidates, key=lambda i: (roster[i].level, keys[i]))
 
 

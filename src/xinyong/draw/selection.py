@@ -2,9 +2,13 @@
 
 This is simple random sampling without replacement inside each stratum, with inclusion
 probability π = n_h / N_h, written as the unreduced fraction ``"n_h/N_h"``.  It depends on nothing
-but the seed and the (plan, uscc) pairs: not on row order, and not on how the frame is split —
-each shard proposes its n_h smallest keys per stratum and :func:`finalize` keeps the smallest of
-the proposals, which is exactly the one-shot draw.
+but the seed and the frame records (v1: the (plan, uscc) pairs; v2: with each record's salt in its key):
+not on row order, and not on how the frame is split — each shard proposes its n_h smallest keys per
+stratum and :func:`finalize` keeps the smallest of the proposals, which is exactly the one-shot draw.
+
+``selection.jsonl`` (auditor-only in v2) holds key, π, plan, rank, stratum and uscc of each selected pair;
+v2's public list ``selected.jsonl`` (:func:`selected_records`) holds only plan and uscc, sorted by
+(plan, uscc) bytes: no key, rank, stratum or π, so nothing public reveals a tier.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from xinyong.draw.keys import unit_keys
+from xinyong.draw.keys import V1, Version, unit_keys
 
 # plan → stratum label → count
 PlanSizes = Mapping[str, Mapping[str, int]]
@@ -29,11 +33,12 @@ def stratum_sizes(frame: pl.DataFrame) -> dict[str, dict[str, int]]:
     return sizes
 
 
-def candidates(frame: pl.DataFrame, sample_sizes: PlanSizes, seed: bytes) -> pl.DataFrame:
+def candidates(frame: pl.DataFrame, sample_sizes: PlanSizes, seed: bytes, version: Version = V1) -> pl.DataFrame:
     """The keys of every record and, per (plan, stratum), the n_h smallest of them."""
     parts = []
     for (plan,), rows in frame.group_by("plan"):
-        keys = pl.Series("key", unit_keys(seed, plan, rows["uscc"].to_list()), dtype=pl.Binary)
+        salts = rows["salt"].to_list() if version.salted else None
+        keys = pl.Series("key", unit_keys(seed, plan, rows["uscc"].to_list(), version=version, salts=salts), pl.Binary)
         keyed = rows.select("plan", "stratum", "uscc").with_columns(keys)
         wanted = pl.col("stratum").replace_strict(dict(sample_sizes.get(plan, {})), default=0, return_dtype=pl.Int64)
         parts.append(keyed.filter(pl.col("key").rank("ordinal").over("stratum") <= wanted))
@@ -59,11 +64,19 @@ def finalize(proposals: pl.DataFrame, sample_sizes: PlanSizes, sizes: PlanSizes)
     )
 
 
-def draw_selection(frame: pl.DataFrame, sample_sizes: PlanSizes, seed: bytes) -> pl.DataFrame:
+def draw_selection(frame: pl.DataFrame, sample_sizes: PlanSizes, seed: bytes, version: Version = V1) -> pl.DataFrame:
     """The selection of one frame: one record per selected (plan, uscc), per spec §5."""
-    return finalize(candidates(frame, sample_sizes, seed), sample_sizes, stratum_sizes(frame))
+    return finalize(candidates(frame, sample_sizes, seed, version), sample_sizes, stratum_sizes(frame))
 
 
 def selection_records(selection: pl.DataFrame) -> list[dict[str, Any]]:
     """The selection as ``selection.jsonl`` records (rank as an integer, the rest strings)."""
     return selection.select(SELECTION_COLUMNS).to_dicts()
+
+
+def selected_records(selection: pl.DataFrame) -> list[dict[str, Any]]:
+    """v2's public ``selected.jsonl``: plan and uscc of each selected pair, sorted by (plan, uscc) bytes."""
+    return sorted(
+        selection.select("plan", "uscc").to_dicts(),
+        key=lambda r: (r["plan"].encode("utf-8"), r["uscc"].encode("utf-8")),
+    )

@@ -23,6 +23,11 @@ team and each member's capacity drops by one.  If none succeeds the target is un
 reason (e.g. ``卫健：池层级 ≤ 1 内尚有余量的合格检查人员 0 名``), and no capacity is used.  Keys of a
 higher level are computed only when the levels below cannot form the team: the order among the
 candidates considered is the same, so is the team.
+
+In draw spec v2 eligibility is a function of committed files only — ``plans.json``, ``inspectors.jsonl``,
+``targets.jsonl`` (the firm-side facts: :meth:`Firm.record`) and the round id, whose month's last day is the
+inspection day (:func:`eligibility`) — so that an auditor re-derives ``eligibility.jsonl`` from the bundle
+and nothing read after the commitment can change a team.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from xinyong.draw.keys import inspector_keys
+from xinyong.draw.keys import V1, Version, inspector_keys
 from xinyong.draw.plans import Plan
 
 # (plan, uscc): a selected target
@@ -70,14 +75,29 @@ class Inspector:
 
 @dataclass(frozen=True)
 class Firm:
+    """The facts of a target firm that eligibility reads: one line of v2's ``targets.jsonl``."""
+
     uscc: str
-    legal_rep: str
-    station: str
-    last_team: frozenset[str]
+    legal_rep: str  # the legal representative's id (回避 declarations name it)
+    station: str  # the firm's 市场监管所 (所所交叉)
+    last_team: frozenset[str]  # who inspected it last, before the round's month (rotation)
 
     @property
     def division(self) -> str:
         return self.uscc[2:8]
+
+    def record(self) -> dict[str, object]:
+        """The ``targets.jsonl`` record: ``last_team`` sorted, the rest text."""
+        return {
+            "last_team": sorted(self.last_team),
+            "legal_rep": self.legal_rep,
+            "station": self.station,
+            "uscc": self.uscc,
+        }
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Firm:
+        return cls(record["uscc"], record["legal_rep"], record["station"], frozenset(record["last_team"]))
 
 
 # inspector division → the plan's usable inspectors registered there, in roster order
@@ -163,6 +183,32 @@ def target_eligible(
     return sorted(eligible), excluded
 
 
+def eligibility(
+    plans: Mapping[str, Plan],
+    roster: Iterable[Mapping[str, Any]],
+    firms: Mapping[str, Firm],
+    targets: Iterable[Target],
+    inspection_day: dt.date,
+) -> tuple[dict[Target, list[str]], list[Exclusion]]:
+    """Eligible inspector ids of every target (plan, uscc) and every exclusion with its reason, from the committed
+    plans, roster records (``inspectors.jsonl``: with ``declared`` relations) and firms (``targets.jsonl``) alone."""
+    records = list(roster)
+    people = [Inspector.from_record(r) for r in records]
+    declared = declared_by({r["id"]: r.get("declared", []) for r in records})
+    targets = list(targets)
+    eligible: dict[Target, list[str]] = {}
+    exclusions: list[Exclusion] = []
+    pools = {}
+    for plan_id, plan in plans.items():
+        pools[plan_id], excluded = plan_pool(plan, people, inspection_day)
+        divisions = [firms[uscc].division for p, uscc in targets if p == plan_id]
+        exclusions += excluded + jurisdiction_exclusions(plan_id, pools[plan_id], divisions)
+    for plan_id, uscc in targets:
+        eligible[(plan_id, uscc)], excluded = target_eligible(plans[plan_id], firms[uscc], pools[plan_id], declared)
+        exclusions += excluded
+    return eligible, exclusions
+
+
 @dataclass(frozen=True)
 class Assignment:
     plan: str
@@ -184,13 +230,16 @@ def assign_teams(
     roster: Mapping[str, Inspector],
     plans: Mapping[str, Plan],
     seed: bytes,
+    version: Version = V1,
 ) -> list[Assignment]:
     """``targets`` are (plan, key hex, uscc); returns one assignment per target, in draw order."""
     remaining = {i: person.capacity for i, person in roster.items()}
     result = []
     for plan_id, _, uscc in sorted(targets, key=lambda t: (t[0].encode("utf-8"), t[1])):
         candidates = [i for i in eligible.get((plan_id, uscc), []) if remaining[i] > 0]
-        team, reason = _team(candidates, roster, plans[plan_id], partial(inspector_keys, seed, plan_id, uscc))
+        team, reason = _team(
+            candidates, roster, plans[plan_id], partial(inspector_keys, seed, plan_id, uscc, version=version)
+        )
         for member in team:
             remaining[member] -= 1
         result.append(Assignment(plan_id, uscc, team, reason))

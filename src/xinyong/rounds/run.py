@@ -482,13 +482,7 @@ def draw(out: Path, round_id: RoundId) -> pl.DataFrame:
 @changes_round(Stage.DRAWN, "round assign")
 def assign(out: Path, round_id: RoundId, clean_dir: Path) -> list[Assignment]:
     """Eligibility lists and teams for the drawn targets; returns the assignments (with reasons)."""
-    from xinyong.draw.teams import (
-        assign_teams,
-        declared_by,
-        jurisdiction_exclusions,
-        plan_pool,
-        target_eligible,
-    )
+    from xinyong.draw.teams import assign_teams, eligibility
 
     paths = RoundPaths(out, round_id)
     stage = require(paths, Stage.DRAWN, "round assign")
@@ -505,21 +499,11 @@ def assign(out: Path, round_id: RoundId, clean_dir: Path) -> list[Assignment]:
     plans = parse_plans_json((paths.audit / PLANS).read_bytes())
     records = records_of((paths.audit / INSPECTORS).read_bytes())
     roster = {r["id"]: Inspector.from_record(r) for r in records}
-    declared = declared_by({r["id"]: r.get("declared", []) for r in records})
     selected = records_of((paths.audit / SELECTION).read_bytes())
-    inspection_day = round_id.last_day
     firms = _firms(clean_dir, out, sorted({r["uscc"] for r in selected}), round_id.first_day)
-    eligible, exclusions = {}, []
-    pools = {}
-    for plan_id, plan in plans.items():
-        pools[plan_id], excluded = plan_pool(plan, list(roster.values()), inspection_day)
-        divisions = [firms[r["uscc"]].division for r in selected if r["plan"] == plan_id]
-        exclusions += excluded + jurisdiction_exclusions(plan_id, pools[plan_id], divisions)
-    for record in selected:
-        eligible[(record["plan"], record["uscc"])], excluded = target_eligible(
-            plans[record["plan"]], firms[record["uscc"]], pools[record["plan"]], declared
-        )
-        exclusions += excluded
+    eligible, exclusions = eligibility(
+        plans, records, firms, [(r["plan"], r["uscc"]) for r in selected], round_id.last_day
+    )
     result = assign_teams([(r["plan"], r["key"], r["uscc"]) for r in selected], eligible, roster, plans, seed)
     ordered = sorted(result, key=lambda a: (a.plan.encode(), a.uscc.encode()))
     fsio.write_bytes(
