@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from xinyong.cli.app import app, out
+from xinyong.workspace.layout import LOG_CHECKPOINT, WITNESS_KEY
 
 witness_app = typer.Typer(
     help="Witness a transparency log for an independent body (纪检监察, 上级局, 公证处): cosign its checkpoints, "
@@ -35,7 +36,7 @@ def witness_init(
 
     vkey = init_witness(state, name)
     out.print(
-        f"Witness {vkey.name}: its key is {state}/witness.key (keep it private; it is the witness). Its verifier "
+        f"Witness {vkey.name}: its key is {state / WITNESS_KEY} (keep it private; it is the witness). Its verifier "
         "key, for the office and for everyone who verifies the log (xinyong log verify --witness):",
         soft_wrap=True,
         markup=False,
@@ -68,7 +69,7 @@ def witness_cosign(
     what = "Cosigned" if done.new else "Already cosigned"
     out.print(
         f"{what} {done.origin} at size {done.size:,} as {done.witness.name} ({when}); the cosignature is on "
-        f"{log}/log/checkpoint.txt",
+        f"{log / LOG_CHECKPOINT}",
         soft_wrap=True,
         markup=False,
         highlight=False,
