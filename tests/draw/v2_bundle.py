@@ -45,7 +45,10 @@ from xinyong.workspace.layout import (
 ROUND = "330802-2026-12"
 INSPECTION_DAY = dt.date(2026, 12, 31)  # the last day of the round's month
 SIGNATURE = "b713718a38ae728dfd477991af2822e08d2f305e47718cef9f7848ce4050e7be41076862b98fad56e91a6b85b89cd97b"
-SOURCES = [Drand(QUICKNET.hash, 657413), Announced("福利彩票双色球 2026-12-01 开奖号码（中国福利彩票发行管理中心公告）")]
+SOURCES = [
+    Drand(QUICKNET.hash, 657413),
+    Announced("福利彩票双色球 2026-12-01 开奖号码（中国福利彩票发行管理中心公告）"),
+]
 VALUES = [SIGNATURE, "03 09 14 22 27 31 + 11"]
 STATIONS = ("府山市场监管所", "荷花市场监管所", "衢化市场监管所")
 ROUND_PLANS = (
@@ -124,10 +127,11 @@ class Bundle:
     site: Path  # the public site: rounds/<round>/ inside it
     commitment: str  # C, hex
     seed: bytes
+    round: str = ROUND
 
     @property
     def public(self) -> Path:
-        return self.site / SITE_ROUNDS / ROUND
+        return self.site / SITE_ROUNDS / self.round
 
 
 def frame() -> pl.DataFrame:
@@ -196,9 +200,7 @@ def build(root: Path, *, teams: bool = True, reassign: bool = False, round_id: s
     }
     if teams:
         firms = {firm.uscc: firm for firm in TARGETS_OF}
-        eligible, _ = eligibility(
-            plans, ROSTER, firms, [(r["plan"], r["uscc"]) for r in records], INSPECTION_DAY
-        )
+        eligible, _ = eligibility(plans, ROSTER, firms, [(r["plan"], r["uscc"]) for r in records], INSPECTION_DAY)
         people = {str(r["id"]): Inspector.from_record(r) for r in ROSTER}
         drawn = assign_teams([(r["plan"], r["key"], r["uscc"]) for r in records], eligible, people, plans, seed, V2)
         files[ELIGIBILITY] = jsonl(eligibility_records(eligible))
@@ -208,7 +210,9 @@ def build(root: Path, *, teams: bool = True, reassign: bool = False, round_id: s
             (target, team) = next((t, team) for t, team in sorted(staffing.teams().items()) if team)
             joining = replacement(staffing, target, team[0], eligible[target], people, plans[target[0]], seed, V2)
             assert joining is not None
-            change = Reassignment(*target, team[0], joining, replaced(team, team[0], joining), "病假", dt.date(2026, 12, 3))
+            change = Reassignment(
+                *target, team[0], joining, replaced(team, team[0], joining), "病假", dt.date(2026, 12, 3)
+            )
             files[REASSIGNMENTS] = CJ(change.record()) + b"\n"
     for name, data in files.items():
         write(audit, name, data)
@@ -216,4 +220,4 @@ def build(root: Path, *, teams: bool = True, reassign: bool = False, round_id: s
     for name in (COMMITMENT, RANDOMNESS, PLANS):
         write(public, name, files[name])
     write(public, SELECTED, selected)
-    return Bundle(audit, site, c, seed)
+    return Bundle(audit, site, c, seed, round_id)
