@@ -274,7 +274,8 @@ def test_committed_sizes_must_follow_from_the_strata_and_the_allocation(tmp_path
     with pytest.raises(VerificationError) as caught:
         verify_audit(bundle.audit)
     assert str(caught.value) == (
-        f"{bundle.audit / 'commitment.json'}: FAILED sizes: N_p and n_p of every plan from strata.json and its allocation"
+        f"{bundle.audit / 'commitment.json'}: FAILED sizes: N_p and n_p of every plan from strata.json and its "
+        "allocation"
     )
     recommit(bundle.audit, sizes={**sizes, "P01": {"frame": 3, "selected": 11}})
     with pytest.raises(VerificationError) as caught:
@@ -547,8 +548,8 @@ def test_the_log_must_hold_the_published_files_in_order(tmp_path: Path) -> None:
     with pytest.raises(VerificationError) as caught:
         verify_public(public, evidence=evidence(public, order=("randomness.json", "commitment.json", "selected.jsonl")))
     assert str(caught.value) == (
-        f"{public / 'randomness.json'}: FAILED the log holds commitment.json (entry 5) before randomness.json (entry 3) "
-        "before selected.jsonl (entry 7)"
+        f"{public / 'randomness.json'}: FAILED the log holds commitment.json (entry 5) before randomness.json "
+        "(entry 3) before selected.jsonl (entry 7)"
     )
     with pytest.raises(VerificationError) as caught:
         verify_public(public, evidence=evidence(public, order=("commitment.json", "randomness.json")))
