@@ -134,12 +134,17 @@ class Bundle:
         return self.site / SITE_ROUNDS / self.round
 
 
+def salt(plan: str, firm: str) -> str:
+    """A record's 16 salt bytes as hex: fixed here, so that the test round is the same every time."""
+    return hashlib.sha256(f"salt {plan} {firm}".encode()).hexdigest()[:32]
+
+
 def frame() -> pl.DataFrame:
     """The frame of both plans: every firm in P01, two in three in P03, each record with its own salt."""
     rows = [
         {
             "plan": plan.id,
-            "salt": hashlib.sha256(f"salt {plan.id} {firm}".encode()).hexdigest()[:32],
+            "salt": salt(plan.id, firm),
             "stratum": TIERS[firm],
             "uscc": firm,
         }
@@ -155,15 +160,30 @@ def write(folder: Path, name: str, data: bytes) -> None:
     (folder / name).write_bytes(data)
 
 
-def build(root: Path, *, teams: bool = True, reassign: bool = False, round_id: str = ROUND) -> Bundle:
-    """Write the round's auditor bundle to ``root/audit`` and its public files to ``root/public``."""
+def build(
+    root: Path,
+    *,
+    teams: bool = True,
+    reassign: bool = False,
+    round_id: str = ROUND,
+    table: pl.DataFrame | None = None,
+    round_plans: tuple[Plan, ...] = ROUND_PLANS,
+) -> Bundle:
+    """Write the round's auditor bundle to ``root/audit`` and its public files to ``root/public``.
+
+    ``table`` and ``round_plans``: another frame (plan, salt, stratum, uscc; sorted) and its plans, whose firms
+    get plain facts (no last team), for rounds without teams."""
     audit, site = root / "audit", root / "public"
-    table = frame()
+    firms_of = TARGETS_OF
+    if table is None:
+        table = frame()
+    else:
+        firms_of = [Firm(u, f"LR-{u}", STATIONS[0], frozenset()) for u in table["uscc"].unique().sort()]
     frame_bytes = jsonl(table.to_dicts())
-    plans = {plan.id: plan for plan in ROUND_PLANS}
-    plans_bytes = plans_json(ROUND_PLANS)
+    plans = {plan.id: plan for plan in round_plans}
+    plans_bytes = plans_json(round_plans)
     roster_bytes = jsonl(ROSTER)
-    targets_bytes = jsonl(firm.record() for firm in sorted(TARGETS_OF, key=lambda f: f.uscc.encode()))
+    targets_bytes = jsonl(firm.record() for firm in sorted(firms_of, key=lambda f: f.uscc.encode()))
     strata = stratum_sizes(table)
     strata_bytes = CJ(strata)
     wanted = {plan: plans[plan].sample_sizes(sizes) for plan, sizes in strata.items()}
@@ -199,7 +219,7 @@ def build(root: Path, *, teams: bool = True, reassign: bool = False, round_id: s
         SELECTION: jsonl(records),
     }
     if teams:
-        firms = {firm.uscc: firm for firm in TARGETS_OF}
+        firms = {firm.uscc: firm for firm in firms_of}
         eligible, _ = eligibility(plans, ROSTER, firms, [(r["plan"], r["uscc"]) for r in records], INSPECTION_DAY)
         people = {str(r["id"]): Inspector.from_record(r) for r in ROSTER}
         drawn = assign_teams([(r["plan"], r["key"], r["uscc"]) for r in records], eligible, people, plans, seed, V2)
