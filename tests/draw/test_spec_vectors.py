@@ -82,13 +82,13 @@ def test_canonical_json_refuses_floats() -> None:
         CJ({"ratio": 0.05})
 
 
-def test_the_vectors_in_docs_draw_spec_are_the_code_s() -> None:
-    """The published document's §8 states the values the code computes (each line checked)."""
+def test_the_v1_vectors_in_docs_draw_spec_are_the_code_s() -> None:
+    """The published document's v1 vectors are the values the code computes (each line checked)."""
     import re
 
     from tests.conftest import REPO
 
-    text = (REPO / "docs" / "draw-spec.md").read_text(encoding="utf-8").split("## §8 Test vectors", 1)[1]
+    text = (REPO / "docs" / "draw-spec.md").read_text(encoding="utf-8").split("### v1 test vectors", 1)[1]
     seed = bytes.fromhex(re.search(r"^seed = ([0-9a-f]{64})$", text, re.M).group(1))
     c = re.search(r"^  = ([0-9a-f]{64})$", text, re.M).group(1)
     value = re.search(r'^value = "(.+)"$', text, re.M).group(1)
@@ -195,3 +195,46 @@ def test_announced_values_normalise_to_their_digit_runs(value: str, r: str) -> N
     from xinyong.draw.sources import announced_output
 
     assert announced_output(value) == r
+
+
+def test_the_v2_vectors_in_docs_draw_spec_are_the_code_s() -> None:
+    """The published document's §10 states the values the code computes (each line checked)."""
+    import re
+
+    from tests.conftest import REPO
+    from xinyong.draw.keys import V2, derive_seed_v2
+    from xinyong.draw.sources import QUICKNET, Drand, announced_output, drand_output
+    from xinyong.errors import SourceError
+
+    document = (REPO / "docs" / "draw-spec.md").read_text(encoding="utf-8")
+    text = document.split("## §10 Test vectors", 1)[1].split("## The v1 contract", 1)[0]
+    c = re.search(r"^  = ([0-9a-f]{64})$", text, re.M).group(1)
+    assert H(CJ({"spec": "xinyong-draw-v2", "round": "330802-2026-12"})) == c
+    found = re.search(r"^quicknet round (\d+) \(t = (\S+)\) signature = ([0-9a-f]{96})$", text, re.M)
+    round_number, signature = int(found.group(1)), found.group(3)
+    assert QUICKNET.round_time(round_number).strftime("%Y-%m-%dT%H:%M:%SZ") == found.group(2)
+    r1 = re.search(r"^  verifies; r = ([0-9a-f]{64})$", text, re.M).group(1)
+    assert drand_output(Drand(QUICKNET.hash, round_number), signature) == r1
+    wrong = int(re.search(r"^  the same signature for round (\d+) does not verify$", text, re.M).group(1))
+    with pytest.raises(SourceError):
+        drand_output(Drand(QUICKNET.hash, wrong), signature)
+    value = re.search(r'values \[that signature, "(.+)"\]:$', text, re.M).group(1)
+    outputs = [r1, announced_output(value)]
+    assert CJ(outputs).decode() == re.search(r"^  CJ\(\[r_1, r_2\]\) = (.+)$", text, re.M).group(1)
+    seed = derive_seed_v2(c, outputs)
+    assert seed.hex() == re.search(r"^  seed = ([0-9a-f]{64})$", text, re.M).group(1)
+    units = re.findall(r"^unit_key\((\w+), (\w+), ([0-9a-f]{32})\) = ([0-9a-f]{64})$", text, re.M)
+    inspectors = re.findall(r"^inspector_key\((\w+), (\w+), ([\w-]+)\) = ([0-9a-f]{64})$", text, re.M)
+    assert len(units) == 2 and len(inspectors) == 1
+    for plan, firm, salt, key in units:
+        assert unit_key(seed, plan, firm, version=V2, salt=salt).hex() == key
+    for plan, firm, inspector, key in inspectors:
+        assert inspector_key(seed, plan, firm, inspector, version=V2).hex() == key
+    targets = re.findall(r"^  (\{.+\})$", text, re.M)
+    assert len(targets) == 2
+    root = re.search(r"^targets_root of these two lines = ([0-9a-f]{64})$", text, re.M).group(1)
+    assert mth(lines_of("".join(f"{line}\n" for line in targets).encode())) == root
+    announced = re.findall(r'^announced "(.+)" -> r = "(.+)"$', text, re.M)
+    assert len(announced) == 2
+    for given, r in announced:
+        assert announced_output(given) == r
