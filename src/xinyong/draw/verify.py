@@ -199,9 +199,7 @@ def _texts(value: object) -> bool:
 def _sizes(strata: object, file: Path) -> dict[str, dict[str, int]]:
     """The committed stratum sizes: plan → stratum → N_h."""
     shaped = isinstance(strata, dict) and all(
-        isinstance(sizes, dict)
-        and all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in sizes.values())
-        for sizes in strata.values()
+        isinstance(sizes, dict) and all(_count(n) for n in sizes.values()) for sizes in strata.values()
     )
     if not shaped:
         raise VerificationError(f"{file}: FAILED strata maps each plan to its stratum sizes (whole numbers)")
