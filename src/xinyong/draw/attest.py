@@ -155,7 +155,7 @@ def _notes(folder: Path) -> dict[Path, str]:
     if not folder.is_dir():
         return {}
     notes = {}
-    for path in sorted(folder.glob("*.txt")):
+    for path in sorted(p for p in folder.glob("*.txt") if p.is_file()):
         try:
             notes[path] = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
