@@ -592,3 +592,29 @@ def test_an_independent_re_derivation_agrees_with_the_v2_bundle_byte_for_byte(tm
     )
     assert all("INS-0013" not in e["eligible"] for e in lists if e["plan"] == "P01")  # lacks SJ-SC-01, not SJ-SC-03
     assert any("INS-0013" in e["eligible"] for e in lists if e["plan"] == "P03")
+
+
+def test_log_evidence_reads_the_rounds_entries_from_the_sites_log(tmp_path: Path) -> None:
+    from tests.draw.v2_bundle import ROUND
+    from xinyong.draw.verify import log_evidence
+    from xinyong.errors import UsageError
+    from xinyong.publish import translog
+
+    bundle = v2_round(tmp_path)
+    names = ("commitment.json", "plans.json", "randomness.json", "selected.jsonl")
+    for name in names:  # as the round steps log them, each before it is public
+        translog.append(bundle.site, [translog.file_entry(bundle.site, bundle.public / name)], origin="xinyong.local/t")
+    logged = log_evidence(bundle.site, ROUND)
+    assert logged.files == {name: (H((bundle.public / name).read_bytes()), k) for k, name in enumerate(names)}
+    assert logged.cosigned == []
+    assert verify_public(bundle.public, evidence=logged)[-4] == (
+        "the log holds commitment.json (entry 0) before randomness.json (entry 2) before selected.jsonl (entry 3)"
+    )
+    with pytest.raises(UsageError, match=r"^--witness: "):  # until translog.cosigned is wired: refused, not ignored
+        log_evidence(bundle.site, ROUND, ["jiwei+00000000+AQ=="])
+    (bundle.site / "log" / "entries.jsonl").write_bytes(b"{not json\n")
+    with pytest.raises(VerificationError) as caught:
+        log_evidence(bundle.site, ROUND)
+    assert str(caught.value).startswith(
+        f"{bundle.site / 'log/entries.jsonl'}: FAILED the log's entries are JSON objects"
+    )
