@@ -4,14 +4,14 @@ them against the keys it trusts, so a selection swapped after the audit fails al
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.draw.v2_bundle import ROUND, Bundle, build
+from tests.draw.bundle import ROUND, Bundle, build
 from xinyong.core.canonical import H, records_of
 from xinyong.draw.attest import Attestation, attest, attestation_file
+from xinyong.draw.keys import V1
 from xinyong.draw.verify import verify_public
 from xinyong.errors import RoundStateError, UsageError, VerificationError
 from xinyong.publish.checkpoint import Signer, open_note
@@ -53,15 +53,12 @@ def test_attest_refuses_a_bundle_that_fails_or_has_no_teams(tmp_path: Path) -> N
         attest(bundle.audit, AUDITOR)
 
 
-def test_attest_refuses_a_v1_round(november_round: Path, tmp_path: Path) -> None:
-    from tests.conftest import NOVEMBER
-    from xinyong.workspace.layout import RoundPaths
-
-    audit = RoundPaths(november_round, NOVEMBER).audit
+def test_attest_refuses_a_v1_round(tmp_path: Path) -> None:
+    audit = build(tmp_path, version=V1).audit
     with pytest.raises(RoundStateError) as caught:
         attest(audit, AUDITOR)
-    assert str(caught.value) == (
-        f"{audit}: round 330802-2026-11 is of xinyong-draw-v1; attestations are of xinyong-draw-v2 rounds"
+    assert (
+        str(caught.value) == f"{audit}: round {ROUND} is of xinyong-draw-v1; attestations are of xinyong-draw-v2 rounds"
     )
 
 
@@ -141,9 +138,8 @@ def test_a_malformed_auditor_key_is_one_error_naming_the_option(tmp_path: Path) 
     assert str(caught.value) == "--auditor: verifier key is not <name>+<8 hex digits>+<base64 key>: 'jiwei+0000'"
 
 
-def test_auditors_for_a_v1_round_fail(december_drawn, tmp_path: Path) -> None:
-    public = tmp_path / "public"
-    shutil.copytree(december_drawn.public, public)
+def test_auditors_for_a_v1_round_fail(tmp_path: Path) -> None:
+    public = build(tmp_path, version=V1, teams=False).public
     with pytest.raises(VerificationError) as caught:
         verify_public(public, auditors=[str(AUDITOR.verifier)])
     assert str(caught.value) == (

@@ -10,13 +10,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from tests.draw.bundle import build, salt
 from tests.draw.tier_inference import infer_tiers, upper_threshold
-from tests.draw.v2_bundle import build, salt
 from xinyong.core import uscc
-from xinyong.core.canonical import CJ, H, jsonl, lines_of, mth, records_of
-from xinyong.draw.keys import derive_seed
-from xinyong.draw.plans import Plan, RatioAllocation, plans_json
-from xinyong.draw.selection import draw_selection, stratum_sizes
+from xinyong.core.canonical import records_of
+from xinyong.draw.keys import V1
+from xinyong.draw.plans import Plan, RatioAllocation
 from xinyong.draw.verify import verify_audit, verify_public
 
 # A plan that samples the low-risk tiers thinly and D heavily, over 2,000 firms: the v1 attack's best case.
@@ -44,33 +43,8 @@ def frame() -> pl.DataFrame:
 
 
 def v1_round(folder: Path) -> Path:
-    """A v1 round's public files, made as v1 made them: the strata in the commitment, keys in the selection."""
-    table = frame()
-    plans_bytes = plans_json([PLAN])
-    strata = stratum_sizes(table)
-    commitment = CJ(
-        {
-            "spec": "xinyong-draw-v1",
-            "round": "330802-2026-10",
-            "frame_root": mth(lines_of(jsonl(table.to_dicts()))),
-            "frame_size": table.height,
-            "plans_sha256": H(plans_bytes),
-            "inspectors_root": mth([]),
-            "strata": strata,
-            "randomness": {"source": "福利彩票双色球 2026-10-01 开奖号码"},
-        }
-    )
-    value = "07 12 19 24 28 33 + 05"
-    seed = derive_seed(H(commitment), value)
-    selection = draw_selection(table, {"P01": PLAN.sample_sizes(strata["P01"])}, seed)
-    folder.mkdir(parents=True)
-    (folder / "commitment.json").write_bytes(commitment)
-    (folder / "randomness.json").write_bytes(
-        CJ({"commitment": H(commitment), "round": "330802-2026-10", "value": value})
-    )
-    (folder / "plans.json").write_bytes(plans_bytes)
-    (folder / "selection.jsonl").write_bytes(jsonl(selection.select("key", "plan", "uscc").to_dicts()))
-    return folder
+    """The round's public files as v1 made them: the strata in the commitment, keys in the selection."""
+    return build(folder, version=V1, teams=False, table=frame(), round_plans=(PLAN,)).public
 
 
 def test_the_threshold_bound_holds_for_the_order_statistic() -> None:

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DECEMBER, NOVEMBER
-from tests.draw.v2_bundle import Bundle, build
+from tests.draw.bundle import Bundle, build
 from xinyong.core.canonical import CJ, H, lines_of, mth, records_of
+from xinyong.draw.keys import V1
 from xinyong.draw.verify import LogEvidence, verify_audit, verify_public
 from xinyong.errors import RoundStateError, VerificationError
 from xinyong.rounds.run import draw, reassign
@@ -21,12 +22,45 @@ from xinyong.rounds.staffing import read_staffing
 from xinyong.workspace.layout import RoundPaths
 
 
-def test_the_round_verifies_from_the_bundle_and_from_the_public_files(december_drawn: RoundPaths) -> None:
+def test_the_round_pipelines_round_verifies_from_the_bundle_and_from_the_public_files(
+    december_drawn: RoundPaths,
+) -> None:
+    """Whichever contract ``xinyong round`` writes: its bundle re-derives and its public files check."""
     audit = verify_audit(december_drawn.audit)
-    assert "selection.jsonl re-derived byte for byte" in audit and len(audit) == 12
-    public = verify_public(december_drawn.public)
-    selected = len((december_drawn.public / "selection.jsonl").read_bytes().splitlines())
-    assert f"all {selected} keys = H(unit tag, seed, plan, uscc)" in public and 400 < selected < 550
+    assert any(check.startswith("selection.jsonl re-derived byte for byte") for check in audit)
+    selected = len((december_drawn.audit / "selection.jsonl").read_bytes().splitlines())
+    counts = [c for c in verify_public(december_drawn.public) if c.startswith("plan ")]
+    assert sum(int(c.split()[2]) for c in counts) == selected and 400 < selected < 550
+
+
+def test_a_v1_bundle_keeps_verifying_under_v1(tmp_path: Path) -> None:
+    from tests.draw.independent import rederive, rederive_reassignments, rederive_teams
+
+    bundle = build(tmp_path / "v1", version=V1, reassign=True)
+    audit = verify_audit(bundle.audit)
+    assert audit[:2] == ["commitment.json is canonical JSON", "spec is xinyong-draw-v1"]
+    assert audit[8:] == [
+        "stratum sizes in the commitment",
+        "randomness.json names this commitment and round",
+        f"seed = {bundle.seed.hex()}",
+        "selection.jsonl re-derived byte for byte",
+        "eligibility.jsonl lists exactly the selected targets",
+        "every eligible id is in the committed roster",
+        "assignment.jsonl re-derived byte for byte",
+        "reassignments.jsonl: each of 1 replacements is the next eligible candidate by key",
+    ]
+    assert verify_public(bundle.public) == [
+        "randomness.json names H(commitment.json)",
+        "plans.json is the committed plans",
+        f"seed = {bundle.seed.hex()}",
+        "all 17 keys = H(unit tag, seed, plan, uscc)",
+        "plan P01: 11 selected = Σ n_h for the committed stratum sizes",
+        "plan P03: 6 selected = Σ n_h for the committed stratum sizes",
+    ]
+    files = {p.name: p.read_bytes() for p in bundle.audit.iterdir()}
+    assert rederive(files) == files["selection.jsonl"]
+    assert rederive_teams(files) == files["assignment.jsonl"]
+    assert rederive_reassignments(files) == files["reassignments.jsonl"]
 
 
 @pytest.mark.parametrize("name", ["frame.jsonl", "plans.json", "inspectors.jsonl"])
@@ -50,16 +84,16 @@ def test_a_change_after_the_commitment_is_refused_by_draw_and_caught_by_verify(
         verify_audit(paths.audit)
 
 
-def test_a_changed_public_key_is_caught(december_drawn: RoundPaths, tmp_path: Path) -> None:
-    copy = tmp_path / "public"
-    shutil.copytree(december_drawn.public, copy)
-    lines = (copy / "selection.jsonl").read_bytes().splitlines()
+def test_a_changed_public_key_is_caught(tmp_path: Path) -> None:
+    bundle = build(tmp_path / "v1", version=V1, teams=False)
+    lines = (bundle.public / "selection.jsonl").read_bytes().splitlines()
     record = json.loads(lines[0])
     record["uscc"] = json.loads(lines[1])["uscc"]
     lines[0] = json.dumps(record, separators=(",", ":"), sort_keys=True).encode()
-    (copy / "selection.jsonl").write_bytes(b"\n".join(lines) + b"\n")
-    with pytest.raises(VerificationError, match="FAILED key of P01"):
-        verify_public(copy)
+    (bundle.public / "selection.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    with pytest.raises(VerificationError) as caught:
+        verify_public(bundle.public)
+    assert str(caught.value) == f"{bundle.public / 'selection.jsonl'}: FAILED key of P01 {record['uscc']}"
 
 
 def test_assigned_teams_reverify_and_a_swapped_member_is_caught(
@@ -564,8 +598,8 @@ def test_the_log_must_hold_the_published_files_in_order(tmp_path: Path) -> None:
     )
 
 
-def test_a_v1_public_folder_checks_its_log_order_too(december_drawn: RoundPaths) -> None:
-    public = december_drawn.public
+def test_a_v1_public_folder_checks_its_log_order_too(tmp_path: Path) -> None:
+    public = build(tmp_path / "v1", version=V1, teams=False).public
     logged = evidence(public, order=("commitment.json", "randomness.json", "selection.jsonl"))
     assert verify_public(public, evidence=logged)[-1] == (
         "the log holds commitment.json (entry 3) before randomness.json (entry 5) before selection.jsonl (entry 7)"
@@ -595,7 +629,7 @@ def test_an_independent_re_derivation_agrees_with_the_v2_bundle_byte_for_byte(tm
 
 
 def test_log_evidence_reads_the_rounds_entries_from_the_sites_log(tmp_path: Path) -> None:
-    from tests.draw.v2_bundle import ROUND
+    from tests.draw.bundle import ROUND
     from xinyong.draw.verify import log_evidence
     from xinyong.errors import UsageError
     from xinyong.publish import translog

@@ -1,12 +1,14 @@
-"""A small ``xinyong-draw-v2`` round made from the pure draw functions alone (not the round pipeline).
+"""A small ``xinyong-draw-v2`` (or v1) round made from the pure draw functions alone (not the round pipeline).
 
 :func:`build` writes its auditor bundle (``audit/``: the v1 files plus ``targets.jsonl`` and ``strata.json``,
 and the teams) and its public site (``public/rounds/<round>/``: commitment, randomness, plans, ``selected.jsonl``)
 as spec v2 §7 names them, for the tests of the verifiers, the attestations, the independent re-derivation and
-the tier inference.  The round has every kind of officer the eligibility rules tell apart — another department,
-an expired 执法证, a missing qualification, another district, a city officer one pool level up, declared
-relations, the firm's own station and last team — so that a re-derivation that skipped a rule would disagree.
-Its randomness is the spec's quicknet round 657413 (the one real signature the tests hold) and an announced value.
+the tier inference; and, with ``version=V1``, the same round as v1 made it, so that v1 bundles keep being
+verified whatever contract the round pipeline writes.  The round has every kind of officer the eligibility
+rules tell apart — another department, an expired 执法证, a missing qualification, another district, a city
+officer one pool level up, declared relations, the firm's own station and last team — so that a re-derivation
+that skipped a rule would disagree.  Its randomness is the spec's quicknet round 657413 (the one real signature
+the tests hold) and an announced value (v1: that value alone).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import polars as pl
 
 from xinyong.core import uscc
 from xinyong.core.canonical import CJ, H, jsonl, lines_of, mth
-from xinyong.draw.keys import V2, derive_seed_v2
+from xinyong.draw.keys import V1, V2, Version, derive_seed, derive_seed_v2
 from xinyong.draw.plans import CountAllocation, Plan, RatioAllocation, plans_json
 from xinyong.draw.reassign import Reassignment, Staffing, replaced, replacement
 from xinyong.draw.selection import draw_selection, selected_records, selection_records, stratum_sizes
@@ -168,11 +170,14 @@ def build(
     round_id: str = ROUND,
     table: pl.DataFrame | None = None,
     round_plans: tuple[Plan, ...] = ROUND_PLANS,
+    version: Version = V2,
 ) -> Bundle:
     """Write the round's auditor bundle to ``root/audit`` and its public files to ``root/public``.
 
     ``table`` and ``round_plans``: another frame (plan, salt, stratum, uscc; sorted) and its plans, whose firms
-    get plain facts (no last team), for rounds without teams."""
+    get plain facts (no last team).  ``version=V1``: the round as v1 made it — the strata in the commitment, one
+    free-text value, unsalted keys, the public ``selection.jsonl`` with keys, no targets or strata files (its
+    eligibility lists by the same rules, from the same firm facts)."""
     audit, site = root / "audit", root / "public"
     firms_of = TARGETS_OF
     if table is None:
@@ -187,48 +192,60 @@ def build(
     strata = stratum_sizes(table)
     strata_bytes = CJ(strata)
     wanted = {plan: plans[plan].sample_sizes(sizes) for plan, sizes in strata.items()}
-    commitment = CJ(
-        {
-            "spec": V2.spec,
-            "round": round_id,
-            "frame_root": mth(lines_of(frame_bytes)),
-            "frame_size": table.height,
-            "plans_sha256": H(plans_bytes),
-            "inspectors_root": mth(lines_of(roster_bytes)),
-            "targets_root": mth(lines_of(targets_bytes)),
-            "strata_sha256": H(strata_bytes),
-            "sizes": {p: {"frame": sum(strata[p].values()), "selected": sum(n.values())} for p, n in wanted.items()},
-            "parent": None,
-            "randomness": {"sources": [source.record() for source in SOURCES]},
-        }
-    )
-    c = H(commitment)
-    randomness = CJ({"commitment": c, "round": round_id, "values": VALUES})
-    seed = derive_seed_v2(c, outputs(SOURCES, VALUES))
-    selection = draw_selection(table, wanted, seed, V2)
+    common = {
+        "spec": version.spec,
+        "round": round_id,
+        "frame_root": mth(lines_of(frame_bytes)),
+        "frame_size": table.height,
+        "plans_sha256": H(plans_bytes),
+        "inspectors_root": mth(lines_of(roster_bytes)),
+    }
+    if version is V1:
+        commitment = CJ({**common, "strata": strata, "randomness": {"source": SOURCES[1].description}})
+        c = H(commitment)
+        randomness = CJ({"commitment": c, "round": round_id, "value": VALUES[1]})
+        seed = derive_seed(c, VALUES[1])
+    else:
+        commitment = CJ(
+            {
+                **common,
+                "targets_root": mth(lines_of(targets_bytes)),
+                "strata_sha256": H(strata_bytes),
+                "sizes": {
+                    p: {"frame": sum(strata[p].values()), "selected": sum(n.values())} for p, n in wanted.items()
+                },
+                "parent": None,
+                "randomness": {"sources": [source.record() for source in SOURCES]},
+            }
+        )
+        c = H(commitment)
+        randomness = CJ({"commitment": c, "round": round_id, "values": VALUES})
+        seed = derive_seed_v2(c, outputs(SOURCES, VALUES))
+    selection = draw_selection(table, wanted, seed, version)
     records = selection_records(selection)
-    selected = jsonl(selected_records(selection))
     files = {
         FRAME: frame_bytes,
         PLANS: plans_bytes,
         INSPECTORS: roster_bytes,
-        TARGETS: targets_bytes,
-        STRATA: strata_bytes,
         COMMITMENT: commitment,
         RANDOMNESS: randomness,
         SELECTION: jsonl(records),
     }
+    if version is V2:
+        files |= {TARGETS: targets_bytes, STRATA: strata_bytes}
     if teams:
         firms = {firm.uscc: firm for firm in firms_of}
         eligible, _ = eligibility(plans, ROSTER, firms, [(r["plan"], r["uscc"]) for r in records], INSPECTION_DAY)
         people = {str(r["id"]): Inspector.from_record(r) for r in ROSTER}
-        drawn = assign_teams([(r["plan"], r["key"], r["uscc"]) for r in records], eligible, people, plans, seed, V2)
+        drawn = assign_teams(
+            [(r["plan"], r["key"], r["uscc"]) for r in records], eligible, people, plans, seed, version
+        )
         files[ELIGIBILITY] = jsonl(eligibility_records(eligible))
         files[ASSIGNMENT] = jsonl(a.record() for a in sorted(drawn, key=lambda a: (a.plan.encode(), a.uscc.encode())))
         if reassign:
             staffing = Staffing({(a.plan, a.uscc): a.team for a in drawn})
             (target, team) = next((t, team) for t, team in sorted(staffing.teams().items()) if team)
-            joining = replacement(staffing, target, team[0], eligible[target], people, plans[target[0]], seed, V2)
+            joining = replacement(staffing, target, team[0], eligible[target], people, plans[target[0]], seed, version)
             assert joining is not None
             change = Reassignment(
                 *target, team[0], joining, replaced(team, team[0], joining), "病假", dt.date(2026, 12, 3)
@@ -239,5 +256,8 @@ def build(
     public = site / SITE_ROUNDS / round_id
     for name in (COMMITMENT, RANDOMNESS, PLANS):
         write(public, name, files[name])
-    write(public, SELECTED, selected)
+    if version is V1:
+        write(public, SELECTION, jsonl(selection.select("key", "plan", "uscc").to_dicts()))
+    else:
+        write(public, SELECTED, jsonl(selected_records(selection)))
     return Bundle(audit, site, c, seed, round_id)
