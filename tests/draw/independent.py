@@ -53,7 +53,10 @@ def allocate(a, sizes):
 
 
 def rederive(files):
-    """``files``: name → bytes of the auditor bundle; returns the selection.jsonl bytes it implies."""
+    """``files``: name → bytes of the auditor bundle; returns the selection.jsonl bytes it implies, under the
+    contract its commitment names."""
+    if json.loads(files["commitment.json"])["spec"] == "xinyong-draw-v2":
+        return rederive_v2(files)["selection.jsonl"]
     commitment = json.loads(files["commitment.json"])
     frame_lines = files["frame.jsonl"].split(b"\n")[:-1]
     assert mth(frame_lines).hex() == commitment["frame_root"]
