@@ -405,7 +405,7 @@ def _audit_v2(folder: Path) -> Audit:
     _check(
         checks,
         jsonl(records) == data[SELECTION],
-        "selection.jsonl re-derived byte for byte (salted keys)",
+        "selection.jsonl re-derived byte for byte",
         folder / SELECTION,
     )
     selected = jsonl(selected_records(selection))
