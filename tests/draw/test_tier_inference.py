@@ -91,3 +91,26 @@ def test_a_one_firm_targeted_v2_round_reveals_no_tier(tmp_path: Path) -> None:
     assert records_of((bundle.public / "selected.jsonl").read_bytes()) == [{"plan": "P09", "uscc": firm}]
     inference = infer_tiers(bundle.public)
     assert inference.recovered is None and inference.narrowed == []
+
+
+def test_a_plan_draws_only_the_tiers_its_allocation_gives_a_share() -> None:
+    from tests.draw.tier_inference import drawable
+
+    assert drawable(PLAN.allocation.to_record()) == frozenset("ABCD")
+    assert drawable({"mode": "ratio", "ratios": {"B": "0.1", "D": "0"}, "min": {"D": 1}}) == frozenset("BD")
+    assert drawable({"mode": "count", "n": 5, "weights": {"A": "0"}}) == frozenset("BCD")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a supplementary round that draws replacements stratum by stratum publishes a plan whose allocation "
+    "gives only the replaced tiers a share (ratios 0, min {'C': 2}): its plans.json tells every selected firm's tier",
+)
+def test_a_supplementary_style_plan_reveals_no_tier(tmp_path: Path) -> None:
+    again = Plan(
+        "P01", PLAN.name, PLAN.items, PLAN.departments, 2, RatioAllocation(dict.fromkeys("ABCD", "0"), {"C": 2})
+    )
+    bundle = build(tmp_path / "s", teams=False, table=frame(), round_plans=(again,))
+    inference = infer_tiers(bundle.public)
+    assert len(inference.possible) == 2
+    assert inference.narrowed == []

@@ -1,11 +1,13 @@
 """The tier-inference attack of issue 14, on a round's public files only: which tiers can a selected firm be in?
 
 An attacker holds what the public holds — ``commitment.json``, ``randomness.json``, ``plans.json`` and the public
-selected list — and the spec.  :func:`infer_tiers` runs every inference the files allow and returns, for each
-selected (plan, uscc), the set of tiers it can still be in; a firm is *narrowed* when that set is smaller than the
-plan's tiers the attacker cannot tell apart otherwise (a firm of a plan that drew from one tier only is narrowed
-to it).  Point it at any round's public folder, the demo's included.
+selected list — and the spec, and knows the tiers are A–D.  :func:`infer_tiers` runs every inference the files
+allow and returns, for each selected (plan, uscc), the set of tiers it can still be in; a firm is *narrowed* when
+that set is not all of A–D.  Point it at any round's public folder, the demo's included.
 
+- **Every version: the allocation.**  A plan draws only the tiers its public allocation gives a share — in ratio
+  mode a ratio or a minimum above 0, in count mode a weight above 0 (:func:`drawable`) — so a plan that names one
+  tier only tells the tier of every firm it drew.
 - **v1** (the attack that worked): the public seed gives every firm's key, ``H(unit tag, seed, plan, uscc)``; the
   commitment publishes each stratum's size N_h, and the plan's allocation gives n_h.  In a stratum the n_h smallest
   of N_h uniform keys are drawn, so its threshold (its n_h-th smallest key) is below
@@ -27,8 +29,10 @@ import json
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from xinyong.core.canonical import CJ, H, records_of
 from xinyong.draw.allocation import allocate
@@ -36,7 +40,7 @@ from xinyong.draw.keys import derive_seed, unit_key
 
 EPSILON = 1e-9  # the chance, per stratum, that a bound is wrong
 ENUMERATION_LIMIT = 10**6  # stratum splits the attacker is willing to hash
-TIERS = ("A", "B", "C", "D")
+TIERS = frozenset("ABCD")
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class Inference:
     """What the public files of one round let an attacker infer about the tiers of its selected firms."""
 
     spec: str
-    tiers: Mapping[str, frozenset[str]]  # plan → the tiers it may have drawn from, as far as the files tell
+    tiers: Mapping[str, frozenset[str]]  # plan → the tiers it can have drawn from, as far as the files tell
     possible: Mapping[tuple[str, str], frozenset[str]]  # (plan, uscc) → the tiers the firm can be in
     base_rate: Mapping[str, Fraction]  # plan → n_p / N_p, the chance of a firm of its frame to be drawn
     enumerated: int | None = None  # v2: stratum splits hashed against strata_sha256 (None: too many to try)
@@ -52,13 +56,17 @@ class Inference:
 
     @property
     def narrowed(self) -> list[tuple[str, str]]:
-        """The selected firms whose possible tiers are fewer than all the tiers of their plan."""
-        return sorted(t for t, possible in self.possible.items() if possible < _or_all(self.tiers[t[0]]))
+        """The selected firms whose possible tiers are not all of A–D."""
+        return sorted(target for target, possible in self.possible.items() if possible < TIERS)
 
 
-def _or_all(tiers: frozenset[str]) -> frozenset[str]:
-    """A plan's tiers, or every tier when the files name none."""
-    return tiers or frozenset(TIERS)
+def drawable(allocation: Mapping[str, Any]) -> frozenset[str]:
+    """The tiers a plan's allocation (spec §2) gives a share: the only tiers a firm it draws can be in."""
+    if allocation.get("mode") == "count":
+        weights = allocation.get("weights", {})
+        return frozenset(h for h in TIERS if Fraction(Decimal(weights.get(h, "1"))) > 0)
+    ratios, minimums = allocation.get("ratios", {}), allocation.get("min", {})
+    return frozenset(h for h in TIERS if Fraction(Decimal(ratios.get(h, "0"))) > 0 or minimums.get(h, 0) > 0)
 
 
 def infer_tiers(public: Path, epsilon: float = EPSILON) -> Inference:
@@ -116,28 +124,22 @@ def _divergence(a: float, x: float) -> float:
 def _v2(public: Path, commitment: dict, plans: dict) -> Inference:
     sizes = commitment["sizes"]
     selected = records_of((public / "selected.jsonl").read_bytes())
-    labels = {plan: _labels(plans[plan]["allocation"]) for plan in sizes}
-    count = math.prod(_splits(sizes[plan]["frame"], len(labels[plan])) for plan in sizes)
+    count = math.prod(_splits(sizes[plan]["frame"], len(TIERS)) for plan in sizes)
     recovered = None
     if count <= ENUMERATION_LIMIT:
-        for candidate in _candidates(sizes, labels, plans):
+        for candidate in _candidates(sizes, plans):
             if hashlib.sha256(CJ(candidate)).hexdigest() == commitment["strata_sha256"]:
                 recovered = candidate
                 break
     if recovered is None:
-        tiers = {plan: labels[plan] for plan in sizes}
+        tiers = {plan: drawable(plans[plan]["allocation"]) for plan in sizes}
     else:
         drawn = {plan: allocate(plans[plan]["allocation"], recovered[plan]) for plan in recovered}
         tiers = {plan: frozenset(h for h, k in drawn.get(plan, {}).items() if k > 0) for plan in sizes}
-    possible = {(r["plan"], r["uscc"]): _or_all(tiers[r["plan"]]) for r in selected}
+    possible = {(r["plan"], r["uscc"]): tiers[r["plan"]] for r in selected}
     rates = {plan: Fraction(s["selected"], s["frame"]) for plan, s in sizes.items() if s["frame"]}
     enumerated = count if count <= ENUMERATION_LIMIT else None
-    return Inference("xinyong-draw-v2", {p: labels[p] for p in sizes}, possible, rates, enumerated, recovered)
-
-
-def _labels(allocation: Mapping[str, object]) -> frozenset[str]:
-    named = {h for key in ("ratios", "min", "weights") for h in allocation.get(key, {})}  # type: ignore[attr-defined]
-    return frozenset(named) or frozenset(TIERS)
+    return Inference("xinyong-draw-v2", tiers, possible, rates, enumerated, recovered)
 
 
 def _splits(total: int, labels: int) -> int:
@@ -145,18 +147,18 @@ def _splits(total: int, labels: int) -> int:
     return sum(math.comb(labels, k) * math.comb(total - 1, k - 1) for k in range(1, min(labels, total) + 1))
 
 
-def _candidates(sizes: Mapping[str, Mapping[str, int]], labels: Mapping[str, frozenset[str]], plans: dict) -> Iterator:
+def _candidates(sizes: Mapping[str, Mapping[str, int]], plans: dict) -> Iterator[dict[str, dict[str, int]]]:
     """Every strata.json the public sizes allow: each plan's N_p over non-empty strata, drawing n_p in all."""
     per_plan = []
     for plan in sorted(sizes):
         options = []
-        for k in range(1, len(labels[plan]) + 1):
-            for chosen in itertools.combinations(sorted(labels[plan]), k):
+        for k in range(1, len(TIERS) + 1):
+            for chosen in itertools.combinations(sorted(TIERS), k):
                 for cut in itertools.combinations(range(1, sizes[plan]["frame"]), k - 1):
                     parts = [b - a for a, b in itertools.pairwise((0, *cut, sizes[plan]["frame"]))]
                     split = dict(zip(chosen, parts, strict=True))
                     if sum(allocate(plans[plan]["allocation"], split).values()) == sizes[plan]["selected"]:
-                        options.append(split)
-        per_plan.append([(plan, split) for split in options])
+                        options.append((plan, split))
+        per_plan.append(options)
     for combination in itertools.product(*per_plan):
         yield dict(combination)
