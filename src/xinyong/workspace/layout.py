@@ -167,6 +167,13 @@ DECISIONS = "decisions.jsonl"
 FINALIZED = "finalized.json"
 REASSIGNMENTS = "reassignments.jsonl"  # after finalisation: each change of a team, with its reason
 APPROVAL = "approval.json"  # who approved which preview (by its hash), before the commitment
+# draw spec v2 (docs/draw-spec.md): the committed firm-side facts eligibility reads and the committed stratum sizes
+# (both auditor-only), the public list of selected pairs (no key, rank or stratum), and the auditors' signed
+# attestations, published beside the round's public files as ATTESTATIONS/<auditor>.txt
+TARGETS = "targets.jsonl"
+STRATA = "strata.json"
+SELECTED = "selected.jsonl"
+ATTESTATIONS = "attestations"
 # the files of a round that are public, in OUT/public/rounds/<round>/
 PUBLIC_ROUND_FILES = (COMMITMENT, RANDOMNESS, PLANS, SELECTION)
 # internal/
