@@ -118,6 +118,9 @@ SITE_ROUNDS = "rounds"
 DOWNLOADS = "downloads"
 INDEX = "index.html"
 LOG = "log"
+RESULTS_DOWNLOAD = "results"  # downloads/results.{xlsx,csv,json}: every published result
+SITE_RESULTS = f"{DOWNLOADS}/{RESULTS_DOWNLOAD}.json"  # the site's record list, which `log verify` reads
+SITE_RECORDS_SCRIPT = "data/records.js"  # the same records, for the search page
 LOG_ENTRIES = f"{LOG}/entries.jsonl"
 LOG_CHECKPOINT = f"{LOG}/checkpoint.txt"
 LOG_CHECKPOINTS = f"{LOG}/checkpoints"
@@ -126,6 +129,18 @@ LOG_TREE = f"{LOG}/tree"
 PRIVATE = "private"
 PRIVATE_KEY = "transparency-log.key"
 LOG_LOCK = "transparency-log.lock"
+LOG_WITNESSES = f"{LOG}/witnesses.txt"  # the verifier keys of the witnesses whose cosignatures the checkpoints carry
+RECORD_ID_KEY = "record-id.key"  # OUT/private/record-id.key: the secret that keys every result's 记录号
+RECORD_ID_LOCK = "record-id.lock"  # held while that key is made, on first use
+# A witness's own state folder (``xinyong witness init``), kept by the witnessing body, never by the office:
+WITNESS_KEY = "witness.key"  # its signer key, mode 0600
+WITNESS_LOGS = "logs.json"  # per log origin: the log's pinned key and the latest checkpoint it cosigned
+WITNESS_LOCK = "witness.lock"  # held while it cosigns
+
+
+def record_id_key(out: Path) -> Path:
+    """The secret of work root ``out`` that keys its results' 记录号 (HMAC): private, never published."""
+    return out / PRIVATE / RECORD_ID_KEY
 
 
 def private_key(public_dir: Path) -> Path:
