@@ -629,7 +629,6 @@ def test_an_independent_re_derivation_agrees_with_the_v2_bundle_byte_for_byte(tm
 def test_log_evidence_reads_the_rounds_entries_from_the_sites_log(tmp_path: Path) -> None:
     from tests.draw.bundle import ROUND
     from xinyong.draw.verify import log_evidence
-    from xinyong.errors import UsageError
     from xinyong.publish import translog
 
     bundle = v2_round(tmp_path)
@@ -642,11 +641,46 @@ def test_log_evidence_reads_the_rounds_entries_from_the_sites_log(tmp_path: Path
     assert verify_public(bundle.public, evidence=logged)[-4] == (
         "the log holds commitment.json (entry 0) before randomness.json (entry 2) before selected.jsonl (entry 3)"
     )
-    with pytest.raises(UsageError, match=r"^--witness: "):  # until translog.cosigned is wired: refused, not ignored
-        log_evidence(bundle.site, ROUND, ["jiwei+00000000+AQ=="])
     (bundle.site / "log" / "entries.jsonl").write_bytes(b"{not json\n")
     with pytest.raises(VerificationError) as caught:
         log_evidence(bundle.site, ROUND)
     assert str(caught.value).startswith(
         f"{bundle.site / 'log/entries.jsonl'}: FAILED the log's entries are JSON objects"
     )
+
+
+def test_a_witness_cosignature_before_the_beacon_round_proves_the_order(tmp_path: Path) -> None:
+    """The grinding attack of issue 14 against a witnessed log: a commitment first cosigned before quicknet round
+    657413 was produced is proven to precede the randomness; one first cosigned after it is contradicted."""
+    import datetime as dt
+
+    from tests.draw.bundle import ROUND
+    from xinyong.draw.verify import log_evidence
+    from xinyong.publish import translog
+    from xinyong.publish.witness import cosign, init_witness
+
+    produced = dt.datetime(2023, 9, 15, 11, 0, 3, tzinfo=dt.UTC)
+    for early, status in ((True, "proven"), (False, "contradicted")):
+        bundle = v2_round(tmp_path / status)
+        witness = init_witness(tmp_path / status / "witness", "jiwei.example")
+        translog.append(bundle.site, [translog.file_entry(bundle.site, bundle.public / "commitment.json")], origin="o")
+        log_key = (bundle.site / "log" / "key.txt").read_text(encoding="ascii")  # as the office announced it
+        cosign(
+            tmp_path / status / "witness",
+            bundle.site,
+            now=produced - dt.timedelta(minutes=5 if early else -1),
+            log_key=log_key,
+        )
+        for name in ("plans.json", "randomness.json", "selected.jsonl"):
+            translog.append(bundle.site, [translog.file_entry(bundle.site, bundle.public / name)], origin="o")
+        logged = log_evidence(bundle.site, ROUND, [str(witness)])
+        assert [c[:2] for c in logged.cosigned] == [(1, "jiwei.example")]
+        if early:
+            checks = verify_public(bundle.public, evidence=logged)
+            assert checks[-3].endswith(
+                "commitment before randomness proven: witness jiwei.example cosigned checkpoint 1, holding the "
+                "commitment (log entry 0), at 2023-09-15 10:55:03 UTC, before round 657413 (2023-09-15 11:00:03 UTC)"
+            )
+        else:
+            with pytest.raises(VerificationError, match="commitment before randomness contradicted: the first "):
+                verify_public(bundle.public, evidence=logged)

@@ -53,7 +53,7 @@ from xinyong.draw.reassign import Reassignment, Staffing, replaced, replacement
 from xinyong.draw.selection import draw_selection, selected_records, selection_records, stratum_sizes
 from xinyong.draw.sources import Drand, Source, output, parse_sources, utc
 from xinyong.draw.teams import Firm, Inspector, assign_teams, eligibility, eligibility_records
-from xinyong.errors import InputFileError, RoundIdError, SourceError, UsageError, VerificationError
+from xinyong.errors import InputFileError, RoundIdError, SourceError, VerificationError
 from xinyong.publish import translog
 from xinyong.workspace.layout import (
     ASSIGNMENT,
@@ -825,11 +825,6 @@ def log_evidence(site: Path, round_id: str, witnesses: Sequence[str] = ()) -> Lo
 
 
 def _cosigned(site: Path, witnesses: Sequence[str]) -> list[tuple[int, str, int]]:
-    """(size, witness, timestamp) of every cosignature by one of ``witnesses`` (verifier keys) of a checkpoint of
-    ``site``'s log.  The witnesses' cosignatures are read by ``translog.cosigned(site, witnesses)`` (issue 14,
-    deliverable 3), which this is wired to once it is on main:
-    ``return [(c.size, c.witness, c.timestamp) for c in translog.cosigned(site, witnesses)]``.  Until then a
-    witness key given is refused, never ignored."""
-    if witnesses:
-        raise UsageError("--witness: this build cannot read witnesses' cosignatures yet (translog.cosigned)")
-    return []
+    """(size, witness, timestamp) of every valid cosignature by one of ``witnesses`` (verifier keys) of a checkpoint
+    of ``site``'s log (:func:`xinyong.publish.translog.cosigned`)."""
+    return [(c.size, c.witness, c.timestamp) for c in translog.cosigned(site, witnesses)]
