@@ -27,7 +27,14 @@ from pathlib import Path
 
 from tests.conftest import COMMITTED_AT, NOW
 from xinyong.core.ids import RoundId
-from xinyong.workspace.layout import PUBLIC, SHIPPED_CHAMPION, SHIPPED_POLICY, private_key, shipped_plans
+from xinyong.workspace.layout import (
+    PUBLIC,
+    SHIPPED_CHAMPION,
+    SHIPPED_POLICY,
+    private_key,
+    record_id_key,
+    shipped_plans,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 ROUND = RoundId.parse("330802-2026-11", "ROUND")
@@ -222,6 +229,9 @@ def build_world(root: Path, raw: Path) -> World:
     # The log's key exists already, as it does after a first month: making one is the one random act
     # of a log (a first append killed before it is written makes another, and the log still verifies).
     load_signer(private_key(out / PUBLIC), origin_for(ROUND.division))
+    # So does the secret the results' record ids are keyed by (made by a first import, with its records).
+    record_id_key(out).write_bytes(bytes(range(32)))
+    record_id_key(out).chmod(0o600)
     key = root / "auditor.key"
     new_key("纪检监察组", key)
     for step, run in STEPS.items():

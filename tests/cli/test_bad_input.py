@@ -36,7 +36,7 @@ from xinyong.draw.plans import CountAllocation
 from xinyong.indicators.catalog import catalog
 from xinyong.ingest import contract
 from xinyong.ingest.contract import results_form
-from xinyong.publish.checkpoint import Signer, open_note
+from xinyong.publish.checkpoint import COSIGNATURE, Signer, open_note
 from xinyong.rounds.run import approve, preview_round
 
 MODELS = CHAMPION
@@ -179,6 +179,16 @@ def signed_log(entries: list[dict]) -> Callable[[Given], None]:
         translog.append(g.tmp / "site" / "public", entries, origin=translog.origin_for("330802"))
 
     return setup
+
+
+# A witness's verifier key (a fixed one, so that messages can name it) and a witness's state folder g.tmp/w.
+WITNESS_VKEY = str(Signer("witness.example/w1", bytes(range(32)), COSIGNATURE).verifier)
+
+
+def witness_state(g: Given) -> None:
+    from xinyong.publish.witness import init_witness
+
+    init_witness(g.tmp / "w", "witness.example/w1")
 
 
 def results_form_file(round_id: str) -> Callable[[Given], None]:
@@ -1996,6 +2006,85 @@ CASES = [
         lambda g: ["log", "verify", g.tmp],
         lambda g: f"{g.tmp}: no transparency log (log/checkpoint.txt is missing)",
         code=4,
+    ),
+    Case(
+        "log verify",
+        "--witness not a witness's key",
+        lambda g: ["log", "verify", g.november / "public", "--witness", "bogus"],
+        lambda g: "--witness: verifier key is not <name>+<8 hex digits>+<base64 key>: 'bogus'",
+    ),
+    Case(
+        "log verify",
+        "--quorum without --witness",
+        lambda g: ["log", "verify", g.november / "public", "--quorum", 1],
+        lambda g: "--quorum: give the keys of the witnesses you trust with --witness VKEY",
+    ),
+    Case(
+        "log verify",
+        "--quorum above the witnesses given",
+        lambda g: ["log", "verify", g.november / "public", "--witness", WITNESS_VKEY, "--quorum", 2],
+        lambda g: "--quorum: 2 is not between 1 and the 1 witnesses given with --witness",
+    ),
+    Case(
+        "log verify",
+        "a --witness that has not cosigned",
+        lambda g: ["log", "verify", g.november / "public", "--witness", WITNESS_VKEY],
+        lambda g: (
+            "log/checkpoint.txt: cosigned by 0 of the 1 witnesses you trust, 1 needed (--quorum); no cosignature by "
+            "witness.example/w1"
+        ),
+        code=4,
+    ),
+    # -- witness ------------------------------------------------------------------------------------
+    Case(
+        "witness init",
+        "a state folder that exists",
+        lambda g: ["witness", "init", g.tmp / "ws", "--name", "witness.example/w1"],
+        lambda g: f"{g.tmp / 'ws'}: exists already; a witness's state is made once (its key is its identity)",
+        setup=make_folder("ws", "logs"),
+    ),
+    Case(
+        "witness init",
+        "--name with a space",
+        lambda g: ["witness", "init", g.tmp / "w", "--name", "纪检 监察"],
+        lambda g: "--name: key name '纪检 监察' must have no spaces or '+'",
+    ),
+    Case(
+        "witness cosign",
+        "a folder that is no witness's state",
+        lambda g: ["witness", "cosign", g.tmp, "--log", g.november / "public"],
+        lambda g: f"{g.tmp}: not a witness's state folder (no witness.key); make one with xinyong witness init",
+    ),
+    Case(
+        "witness cosign",
+        "--log a folder without a log",
+        lambda g: ["witness", "cosign", g.tmp / "w", "--log", g.tmp],
+        lambda g: f"{g.tmp}: no transparency log (log/checkpoint.txt is missing)",
+        setup=witness_state,
+    ),
+    Case(
+        "witness cosign",
+        "a first contact without --log-key",
+        lambda g: ["witness", "cosign", g.tmp / "w", "--log", g.november / "public"],
+        lambda g: (
+            "xinyong.local/330802: this witness has not seen this log before; give its verifier key with --log-key (as "
+            "the office announced it, not as its site shows it), which is then pinned"
+        ),
+        setup=witness_state,
+    ),
+    Case(
+        "witness cosign",
+        "a bad --log-key",
+        lambda g: ["witness", "cosign", g.tmp / "w", "--log", g.november / "public", "--log-key", "bogus"],
+        lambda g: "--log-key: verifier key is not <name>+<8 hex digits>+<base64 key>",
+        setup=witness_state,
+    ),
+    Case(
+        "witness cosign",
+        "--log-key of another log",
+        lambda g: ["witness", "cosign", g.tmp / "w", "--log", g.november / "public", "--log-key", WITNESS_VKEY],
+        lambda g: "--log-key: verifier key is not an Ed25519 key (type 0x01)",
+        setup=witness_state,
     ),
     Case(
         "log proof",

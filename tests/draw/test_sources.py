@@ -1,4 +1,6 @@
-"""Randomness sources of draw spec v2 §4: drand signatures verified offline, announced values normalised."""
+"""Randomness sources of draw spec v2 §4: drand signatures verified offline, announced values normalised.
+
+The spec's own vectors (quicknet round 657413, the announced examples) are in test_spec_vectors.py."""
 
 from __future__ import annotations
 
@@ -16,22 +18,6 @@ from xinyong.draw.sources import (
     require_future,
 )
 from xinyong.errors import SourceError
-
-SIGNATURE = "b713718a38ae728dfd477991af2822e08d2f305e47718cef9f7848ce4050e7be41076862b98fad56e91a6b85b89cd97b"
-
-
-def test_the_quicknet_vector_verifies_and_gives_drands_randomness() -> None:
-    assert drand_output(Drand(QUICKNET.hash, 657413), SIGNATURE) == (
-        "fc1873a13f3545aeade8401532ef5519920652eee6b0d2b19ca12643b87b3587"
-    )
-
-
-def test_the_same_signature_for_the_next_round_is_refused() -> None:
-    with pytest.raises(SourceError) as error:
-        drand_output(Drand(QUICKNET.hash, 657414), SIGNATURE)
-    assert str(error.value) == (
-        "the signature does not verify for round 657414 of League of Entropy quicknet: it is not that round's value"
-    )
 
 
 def test_a_signature_that_is_not_a_point_is_refused() -> None:
@@ -55,10 +41,8 @@ def test_a_round_less_than_ten_minutes_after_the_commitment_is_refused() -> None
 @pytest.mark.parametrize(
     ("value", "r"),
     [
-        ("05,12,17,22,28,33+14", "05 12 17 22 28 33 14"),
         ("05 12 17 22 28 33 + 14", "05 12 17 22 28 33 14"),
         ("０５ １２ １７ ２２ ２８ ３３ １４", "05 12 17 22 28 33 14"),
-        ("福彩 ０５ １２ / 33", "05 12 33"),
         ("31415 92653 58979 \u200b", "31415 92653 58979"),
     ],
 )

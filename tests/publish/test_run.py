@@ -18,10 +18,13 @@ import pytest
 
 from tests.conftest import NOVEMBER, NOW
 from tests.publish.mutation import assert_every_change_is_named
-from xinyong.errors import VerificationError
+from xinyong.core.canonical import jsonl, records_of
+from xinyong.errors import UsageError, VerificationError
 from xinyong.ingest.contract import results_form
+from xinyong.publish import translog
 from xinyong.publish.leaks import find_leaks
 from xinyong.publish.run import disclose
+from xinyong.publish.site import public_record
 from xinyong.publish.translog import verify_log
 from xinyong.results.run import import_results, read_results, results_status
 from xinyong.synth.outcomes import simulate_results
@@ -165,6 +168,40 @@ def test_a_correction_is_published_beside_the_record_it_corrects(site: dict, tmp
     assert verify_log(copy["public"], since=saved).since == site["result"].log_size
 
 
+def test_a_correction_and_the_record_it_corrects_link_to_each_other_in_a_browser(site: dict, tmp_path: Path) -> None:
+    from tests.browser import ARTIFACTS, page
+
+    copy = copy_of(site, tmp_path)
+    target = read_results(copy["out"], NOVEMBER)[0]
+    labels = {c.name: c.label for c in results_form().columns}
+    fix = (
+        pl.read_excel(copy["form"], infer_schema_length=0)
+        .filter(pl.col(labels["uscc"]) == target["uscc"], pl.col(labels["plan"]) == target["plan"])
+        .with_columns(
+            pl.lit("D" if target["codes"] == ["1"] else "1").alias(labels["codes"]),
+            pl.lit(target["id"]).alias(labels["corrects"]),
+        )
+    )
+    fix.write_csv(tmp_path / "fix.csv", include_bom=True)
+    import_results(copy["out"], tmp_path / "fix.csv", today=TODAY, now=NOW)
+    disclose(copy["out"], copy["public"], copy["clean"], today=dt.date(2026, 12, 2))
+    correction = next(r for r in read_results(copy["out"], NOVEMBER) if r["corrects"] == target["id"])
+    with page() as (tab, errors):
+        tab.goto((copy["public"] / "index.html").as_uri() + f"#{target['id']}")
+        tab.wait_for_selector("#hits table")
+        shown = tab.locator("#hits tbody tr")
+        assert [shown.nth(i).get_attribute("id") for i in range(shown.count())] == [target["id"], correction["id"]]
+        assert tab.inner_text(f"[id='{target['id']}'] td:last-child") == f"已被 {correction['id']} 更正"
+        tab.click(f"[id='{target['id']}'] td:last-child a")  # to the correction, which links back
+        tab.wait_for_function(f"document.getElementById('q').value === '{correction['id']}'")
+        assert tab.inner_text(f"[id='{correction['id']}'] td:nth-child(11)") == f"更正 {target['id']}"
+        tab.click(f"[id='{correction['id']}'] td:nth-child(11) a")
+        tab.wait_for_function(f"document.getElementById('q').value === '{target['id']}'")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / "disclosure-correction.png"), full_page=False)
+        assert errors == []
+
+
 def test_a_crash_while_publishing_leaves_nothing_public_unlogged_and_a_rerun_finishes(
     site: dict, tmp_path: Path, monkeypatch
 ) -> None:
@@ -268,3 +305,174 @@ def test_a_disclosure_dated_before_an_inspection_ended_or_before_the_log_is_refu
     )
     assert disclose(out, out / "public", small_world.clean, today=DISCLOSE_DAY + dt.timedelta(days=3)).new == 0
     assert verify_log(out / "public").size > 0
+
+
+# -- attacks on the published record: each must fail verification ---------------------------------------------
+def saved_checkpoint(copy: dict, tmp_path: Path) -> Path:
+    saved = tmp_path / "checkpoint-before.txt"
+    saved.write_bytes((copy["public"] / "log/checkpoint.txt").read_bytes())
+    return saved
+
+
+def rewrite_store(copy: dict, change) -> Path:
+    store = copy["out"] / "rounds" / str(NOVEMBER) / "results" / "results.jsonl"
+    store.write_bytes(jsonl(change(records_of(store.read_bytes()))))
+    return store
+
+
+def violation(copy: dict) -> dict:
+    return next(r for r in read_results(copy["out"], NOVEMBER) if set(r["codes"]) & set("ABCDE"))
+
+
+def test_a_deleted_violation_result_is_refused_by_disclose_and_caught_by_verify(
+    site: dict, tmp_path: Path, monkeypatch
+) -> None:
+    import xinyong.publish.run as disclosing
+
+    copy = copy_of(site, tmp_path)
+    saved, gone = saved_checkpoint(copy, tmp_path), violation(copy)
+    index = translog.record_index(copy["public"], gone["id"])
+    store = rewrite_store(copy, lambda records: [r for r in records if r["id"] != gone["id"]])
+    before = {p: p.read_bytes() for p in copy["public"].rglob("*") if p.is_file()}
+    with pytest.raises(UsageError) as caught:
+        disclose(copy["out"], copy["public"], copy["clean"], today=PUBLISHED + dt.timedelta(days=1))
+    assert str(caught.value) == (
+        f"{store}: result {gone['id']} was published (transparency log entry {index}) but is no longer among the "
+        "round's results; a published result stays published: restore results.jsonl (a change is a correction, a "
+        "new record)"
+    )
+    assert {p: p.read_bytes() for p in copy["public"].rglob("*") if p.is_file()} == before
+    monkeypatch.setattr(disclosing, "_check_kept", lambda *args: None)  # an operator's program without the check
+    disclose(copy["out"], copy["public"], copy["clean"], today=PUBLISHED + dt.timedelta(days=1))
+    for since in (None, saved):
+        with pytest.raises(VerificationError) as caught:
+            verify_log(copy["public"], since=since)
+        assert str(caught.value) == (
+            f"downloads/results.json: 记录号 {gone['id']} (log entry {index}) is missing from the site; a published "
+            "result stays published unless a logged correction supersedes it"
+        )
+
+
+def test_a_result_rewritten_under_its_record_id_is_refused_by_disclose_and_caught_by_verify(
+    site: dict, tmp_path: Path, monkeypatch
+) -> None:
+    import xinyong.publish.run as disclosing
+
+    copy = copy_of(site, tmp_path)
+    saved, changed = saved_checkpoint(copy, tmp_path), violation(copy)
+    index = translog.record_index(copy["public"], changed["id"])
+    published = translog.published_records(copy["public"])[changed["id"]][0]
+    store = rewrite_store(copy, lambda records: [{**r, "codes": ["1"]} if r == changed else r for r in records])
+    with pytest.raises(UsageError) as caught:
+        disclose(copy["out"], copy["public"], copy["clean"], today=PUBLISHED + dt.timedelta(days=1))
+    assert str(caught.value) == (
+        f"{store}: result {changed['id']} now gives 结果 '未发现问题', but the transparency log published "
+        f"{published['结果']!r} under that 记录号 (entry {index}); a published result never changes: restore it, and "
+        "enter a change as a correction (更正记录号)"
+    )
+
+    real = disclosing._public
+
+    def rewriting(out, rnd, result, names, items, logged, today):  # an operator's program: the store as it is now
+        if result["id"] != changed["id"]:
+            return real(out, rnd, result, names, items, logged, today)
+        return public_record(result, rnd.plans[result["plan"]], names.get(result["uscc"], ""), items, str(today))
+
+    monkeypatch.setattr(disclosing, "_public", rewriting)
+    after = disclose(copy["out"], copy["public"], copy["clean"], today=PUBLISHED + dt.timedelta(days=1))
+    assert after.new == 0  # the 记录号 was published already: it is the same 记录号, logged again
+    again = next(
+        i
+        for i, e in enumerate(translog.entries(copy["public"]))
+        if e.get("record", {}).get("记录号") == changed["id"] and i != index
+    )
+    for since in (None, saved):
+        with pytest.raises(VerificationError) as caught:
+            verify_log(copy["public"], since=since)
+        assert str(caught.value) == (
+            f"log/entries.jsonl entry {again} (line {again + 1}): 记录号 {changed['id']} is logged with other content "
+            f"in entry {index}; a published result never changes (a correction is a new record)"
+        )
+
+
+def test_a_backdated_publication_is_caught_by_verify(site: dict, tmp_path: Path, monkeypatch) -> None:
+    """disclose refuses a day before the log's latest 公示日期 (tested above); an operator's program that does not
+    logs a correction dated before the results already published."""
+    import xinyong.publish.run as disclosing
+
+    copy = copy_of(site, tmp_path)
+    saved, target = saved_checkpoint(copy, tmp_path), read_results(copy["out"], NOVEMBER)[0]
+    labels = {c.name: c.label for c in results_form().columns}
+    fix = (
+        pl.read_excel(copy["form"], infer_schema_length=0)
+        .filter(pl.col(labels["uscc"]) == target["uscc"], pl.col(labels["plan"]) == target["plan"])
+        .with_columns(
+            pl.lit("D" if target["codes"] == ["1"] else "1").alias(labels["codes"]),
+            pl.lit(target["id"]).alias(labels["corrects"]),
+        )
+    )
+    fix.write_csv(tmp_path / "fix.csv", include_bom=True)
+    import_results(copy["out"], tmp_path / "fix.csv", today=TODAY, now=NOW)
+    monkeypatch.setattr(disclosing, "_check_day", lambda *args: None)
+    disclose(copy["out"], copy["public"], copy["clean"], today=TODAY)
+    logged = translog.entries(copy["public"])
+    index = next(i for i, e in enumerate(logged) if e.get("record", {}).get("更正记录") == target["id"])
+    previous = max(i for i, e in enumerate(logged[:index]) if e["kind"] == "disclosure")
+    for since in (None, saved):
+        with pytest.raises(VerificationError) as caught:
+            verify_log(copy["public"], since=since)
+        assert str(caught.value) == (
+            f"log/entries.jsonl entry {index} (line {index + 1}): 记录号 {logged[index]['record']['记录号']}: 公示日期 "
+            f"{TODAY} is before {PUBLISHED}, that of entry {previous} logged before it; publication dates never go "
+            "back"
+        )
+
+
+def _intermediate_checkpoint(public: Path) -> str:
+    named = [e["size"] for e in translog.entries(public) if e.get("kind") == "checkpoint"]
+    (public / f"log/checkpoints/{named[1]}.txt").unlink()
+    index = next(
+        i for i, e in enumerate(translog.entries(public)) if e.get("kind") == "checkpoint" and e["size"] == named[1]
+    )
+    return (
+        f"log/checkpoints/{named[1]}.txt: missing; log/entries.jsonl entry {index} (line {index + 1}) says the log "
+        "extended it, and a signed checkpoint is never removed"
+    )
+
+
+def _unlogged_log_page(public: Path) -> str:
+    (public / "log" / "results.html").write_bytes((public / "index.html").read_bytes())
+    return "log/results.html: not a file of the transparency log (its entries, checkpoints, tree levels and keys)"
+
+
+def _linked_pages(public: Path) -> str:
+    pages = public.parent / "pages"
+    pages.mkdir()
+    (pages / "更正.html").write_text("<html>未发现问题</html>", encoding="utf-8")
+    (public / "rounds" / "more").symlink_to(pages, target_is_directory=True)
+    return "rounds/more: a symbolic link; a published site holds only its own files and folders, never a link"
+
+
+def _dot_file(public: Path) -> str:
+    (public / "downloads" / ".results.json").write_bytes(b"[]\n")
+    return "downloads/.results.json: a hidden file (its name starts with a dot), not in the transparency log"
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [_unlogged_log_page, _linked_pages, _dot_file, _intermediate_checkpoint],
+    ids=[
+        "an unlogged page under log/",
+        "a symlinked folder of pages",
+        "a dot-file",
+        "a deleted intermediate checkpoint",
+    ],
+)
+def test_folder_attacks_are_caught_by_verify(site: dict, tmp_path: Path, attack) -> None:
+    copy = copy_of(site, tmp_path)
+    saved = saved_checkpoint(copy, tmp_path)
+    message = attack(copy["public"])
+    for since in (None, saved):
+        with pytest.raises(VerificationError) as caught:
+            verify_log(copy["public"], since=since)
+        assert str(caught.value) == message

@@ -1,4 +1,6 @@
-"""The transparency log: appends are idempotent and atomic, proofs verify, and any changed byte is named."""
+"""The transparency log: appends are idempotent and atomic, each names the checkpoint it extends, proofs
+verify, any changed byte is named, nothing under the public folder goes unaccounted for, and witnesses'
+cosignatures are checked."""
 
 from __future__ import annotations
 
@@ -13,17 +15,59 @@ from tests.publish.mutation import assert_every_change_is_named
 from xinyong.core.merkle import leaf_hash, verify_consistency, verify_inclusion
 from xinyong.errors import UsageError, VerificationError
 from xinyong.publish import translog
-from xinyong.publish.checkpoint import Checkpoint, Verifier, b64, b64decode, open_note
+from xinyong.publish.checkpoint import (
+    COSIGNATURE,
+    Checkpoint,
+    Signature,
+    Signer,
+    Verifier,
+    b64,
+    b64decode,
+    open_note,
+    parse_note,
+)
+from xinyong.publish.site import records_json, records_script, with_status
 from xinyong.workspace.layout import private_key
 
 ORIGIN = "xinyong.test/330802"
 
 
-def publish(public: Path, name: str, text: str) -> dict:
+def publish(public: Path, name: str, text: str | bytes) -> dict:
     path = public / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
     return translog.file_entry(public, path)
+
+
+def result(k: int, **change: str) -> dict[str, str]:
+    """A published result as disclose logs it (:func:`xinyong.publish.site.public_record`)."""
+    return {
+        "记录号": f"R-test{k:04d}",
+        "抽查批次": "330802-2026-11",
+        "检查实施机关": "衢州市柯城区市场监督管理局",
+        "类型": "双随机抽查",
+        "抽查计划": "企业公示信息抽查",
+        "抽查事项": "年报公示信息的检查",
+        "市场主体名称": f"衢州某某商贸有限公司{k}",
+        "统一社会信用代码": "91330802MA2ABCDE1X",
+        "日期": "2026-11-20",
+        "结果": "未发现问题",
+        "公示日期": "2026-11-30",
+        "更正记录": "",
+    } | change
+
+
+def publish_results(public: Path, records: list[dict], shown: list[dict] | None = None) -> list[dict]:
+    """The entries of a disclosure of ``records``: one each, and the site's manifest of its record lists (as
+    the site shows ``shown``, by default what the records make) and its front page."""
+    rows = with_status(records) if shown is None else shown
+    pages = [
+        publish(public, "index.html", "<html>双随机 一公开</html>"),
+        publish(public, "downloads/results.json", records_json(rows)),
+        publish(public, "data/records.js", records_script(rows)),
+    ]
+    site = {"kind": "site", "files": {page["path"]: page["sha256"] for page in pages}}
+    return [*({"kind": "disclosure", "record": r} for r in records), site]
 
 
 @pytest.fixture()
@@ -34,15 +78,13 @@ def site(tmp_path: Path) -> Path:
         publish(public, "rounds/330802-2026-11/randomness.json", '{"value":"上证 3000.01 空 格"}\n'),
     ]
     translog.append(public, first, origin=ORIGIN)
-    records = [{"kind": "disclosure", "record": {"id": f"R{k}", "结果": "未发现问题"}} for k in range(5)]
-    page = publish(public, "index.html", "<html>双随机 一公开</html>")
-    translog.append(public, [*records, {"kind": "site", "files": {page["path"]: page["sha256"]}}], origin=ORIGIN)
-    return public
+    translog.append(public, publish_results(public, [result(k) for k in range(5)]), origin=ORIGIN)
+    return public  # entries: 2 files; the checkpoint of 2; 5 results; the site (9)
 
 
 def test_a_fresh_log_verifies_and_its_key_is_private(site: Path) -> None:
     report = translog.verify_log(site)
-    assert report == translog.LogReport(origin=ORIGIN, size=8, checkpoints=2, files=3, since=None)
+    assert report == translog.LogReport(ORIGIN, size=9, checkpoints=2, files=5, since=None, records=5, witnessed=())
     key = private_key(site)
     assert key.parent == site.parent / "private" and stat.S_IMODE(key.stat().st_mode) == 0o600
     assert not any("PRIVATE" in p.read_text(errors="replace") for p in site.rglob("*") if p.is_file())
@@ -50,15 +92,15 @@ def test_a_fresh_log_verifies_and_its_key_is_private(site: Path) -> None:
 
 def test_appending_the_same_entries_again_changes_nothing(site: Path) -> None:
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    again = translog.append(site, [{"kind": "disclosure", "record": {"id": "R3", "结果": "未发现问题"}}], origin=ORIGIN)
-    assert again.indices == [5] and again.checkpoint.size == 8
+    again = translog.append(site, [{"kind": "disclosure", "record": result(3)}], origin=ORIGIN)
+    assert again.indices == [6] and again.checkpoint.size == 9
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
 
 
 def test_proofs_from_the_published_tree_verify_against_signed_checkpoints(site: Path) -> None:
     verifier = Verifier.parse((site / "log/key.txt").read_text())
     lines = (site / "log/entries.jsonl").read_bytes().split(b"\n")[:-1]
-    for size in (2, 8):
+    for size in (2, 9):
         checkpoint = Checkpoint.parse(open_note((site / f"log/checkpoints/{size}.txt").read_text(), verifier))
         for index in range(size):
             served = translog.prove_inclusion(site, index, size)
@@ -69,7 +111,7 @@ def test_proofs_from_the_published_tree_verify_against_signed_checkpoints(site: 
     old = Checkpoint.parse(open_note((site / "log/checkpoints/2.txt").read_text(), verifier))
     new = Checkpoint.parse(open_note((site / "log/checkpoint.txt").read_text(), verifier))
     consistency = translog.prove_consistency(site, 2)
-    assert verify_consistency(2, 8, [b64decode(h, "p") for h in consistency["proof"]], old.root, new.root)
+    assert verify_consistency(2, 9, [b64decode(h, "p") for h in consistency["proof"]], old.root, new.root)
     assert (site / "log/tree/0.bin").read_bytes() == b"".join(leaf_hash(line) for line in lines)
 
 
@@ -100,11 +142,11 @@ def test_any_single_byte_change_is_detected_and_named(site: Path, seed: int) -> 
 
 def test_a_changed_entry_is_named_by_its_number(site: Path) -> None:
     path = site / "log/entries.jsonl"
-    path.write_bytes(path.read_bytes().replace(b"R3", b"R9"))
+    path.write_bytes(path.read_bytes().replace(b"R-test0003", b"R-test0009"))
     with pytest.raises(VerificationError) as caught:
         translog.verify_log(site)
     assert str(caught.value) == (
-        "log/entries.jsonl entry 5 (line 6): not in the log as checkpoint 8 signed it; changed after publication"
+        "log/entries.jsonl entry 6 (line 7): not in the log as checkpoint 9 signed it; changed after publication"
     )
 
 
@@ -117,7 +159,7 @@ def test_an_unlogged_file_and_a_missing_file_are_named(site: Path) -> None:
     (site / "index.html").unlink()
     with pytest.raises(VerificationError) as caught:
         translog.verify_log(site)
-    assert str(caught.value) == "index.html: in log entry 7 but missing from the site"
+    assert str(caught.value) == "index.html: in log entry 8 but missing from the site"
 
 
 def test_the_private_key_must_stay_outside_the_public_folder_and_private(tmp_path: Path) -> None:
@@ -144,7 +186,7 @@ def test_a_crash_after_the_entries_rename_is_finished_on_the_next_append(site: P
         translog.verify_log(site)
     translog.append(site, [], origin=ORIGIN)
     assert (site / "log/checkpoint.txt").read_bytes() == latest
-    assert translog.verify_log(site).size == 8
+    assert translog.verify_log(site).size == 9
 
 
 def crash_on(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
@@ -171,12 +213,12 @@ def test_the_log_signs_only_what_it_has_flushed_to_disk(site: Path, monkeypatch:
     monkeypatch.setattr(translog.fsio, "write_bytes", write_bytes)
     translog.append(site, [{"kind": "note", "n": 1}], origin=ORIGIN)
     names = [name for name, _ in writes]
-    assert names[0] == "log/entries.jsonl" and names[-2:] == ["log/checkpoints/9.txt", "log/checkpoint.txt"]
-    assert set(names[1:-2]) == {f"log/tree/{k}.bin" for k in range(4)}  # 9 leaves: 9, 4, 2, 1 complete subtrees
+    assert names[0] == "log/entries.jsonl" and names[-2:] == ["log/checkpoints/11.txt", "log/checkpoint.txt"]
+    assert set(names[1:-2]) == {f"log/tree/{k}.bin" for k in range(4)}  # 11 leaves: 11, 5, 2, 1 complete subtrees
     assert all(durable for _, durable in writes)
 
 
-@pytest.mark.parametrize("cut", ["log/tree/0.bin", "log/checkpoints/9.txt", "log/checkpoint.txt"])
+@pytest.mark.parametrize("cut", ["log/tree/0.bin", "log/checkpoints/11.txt", "log/checkpoint.txt"])
 def test_an_append_cut_short_is_signed_by_the_next_append_of_any_step_and_its_rerun_logs_nothing_twice(
     site: Path, monkeypatch: pytest.MonkeyPatch, cut: str
 ) -> None:
@@ -186,13 +228,18 @@ def test_an_append_cut_short_is_signed_by_the_next_append_of_any_step_and_its_re
         translog.append(site, first, origin=ORIGIN)
     with pytest.raises(VerificationError) as caught:  # the entry is on disk, but no checkpoint signs it yet
         translog.verify_log(site)
-    assert str(caught.value) == "log/entries.jsonl: 9 entries, but the latest checkpoint (log/checkpoint.txt) signs 8"
+    assert str(caught.value) == "log/entries.jsonl: 11 entries, but the latest checkpoint (log/checkpoint.txt) signs 9"
     other = translog.append(site, [{"kind": "note", "n": 2}], origin=ORIGIN)  # another step, before the re-run
-    assert other.checkpoint.size == 10 and translog.verify_log(site).size == 10
+    assert other.checkpoint.size == 12 and translog.verify_log(site).size == 12
+    assert translog.entries(site)[9:] == [  # the cut append named checkpoint 9 already: not named twice
+        {"kind": "checkpoint", "root": b64(translog.stored_tree(site).root(9)), "size": 9},
+        *first,
+        {"kind": "note", "n": 2},
+    ]
     again = translog.append(site, first, origin=ORIGIN)  # the step cut short, run again
-    assert again.indices == [8] and again.checkpoint.size == 10
-    signed = 4 if cut == "log/checkpoint.txt" else 3  # checkpoints 2, 8 and 10, and 9 when it was written
-    assert translog.verify_log(site) == translog.LogReport(ORIGIN, 10, signed, 3, None)
+    assert again.indices == [10] and again.checkpoint.size == 12
+    signed = 4 if cut == "log/checkpoint.txt" else 3  # checkpoints 2, 9 and 12, and 11 when it was written
+    assert translog.verify_log(site) == translog.LogReport(ORIGIN, 12, signed, 5, None, 5, ())
 
 
 def test_an_append_cut_short_and_run_again_signs_what_an_uninterrupted_one_signs(
@@ -203,7 +250,7 @@ def test_an_append_cut_short_and_run_again_signs_what_an_uninterrupted_one_signs
     whole = tmp_path / "whole"
     shutil.copytree(site.parent, whole)
     translog.append(whole / "public", [{"kind": "note", "n": 1}], origin=ORIGIN)
-    crash_on(monkeypatch, "log/checkpoints/9.txt")
+    crash_on(monkeypatch, "log/checkpoints/11.txt")
     with pytest.raises(KeyboardInterrupt):
         translog.append(site, [{"kind": "note", "n": 1}], origin=ORIGIN)
     translog.append(site, [{"kind": "note", "n": 1}], origin=ORIGIN)
@@ -228,7 +275,7 @@ def test_stale_temporary_files_are_removed_by_the_next_writer_and_real_unlogged_
         "transparency log; run that step (or xinyong disclose) again, which removes it, then verify again"
     )
     translog.append(site, [], origin=ORIGIN)  # whatever step next holds the log's lock
-    assert not stale.exists() and translog.verify_log(site).size == 8
+    assert not stale.exists() and translog.verify_log(site).size == 9
     (site / "rounds/330802-2026-11/selection.jsonl").write_text("a real file nobody logged\n")
     translog.append(site, [], origin=ORIGIN)
     with pytest.raises(VerificationError) as caught:
@@ -242,6 +289,220 @@ def test_a_log_cut_short_is_not_appended_to(site: Path) -> None:
     with pytest.raises(VerificationError) as caught:
         translog.append(site, [{"kind": "note", "n": 1}], origin=ORIGIN)
     assert str(caught.value) == (
-        "log/entries.jsonl: 5 entries, but the latest checkpoint (log/checkpoint.txt) signs 8; restore the log "
+        "log/entries.jsonl: 5 entries, but the latest checkpoint (log/checkpoint.txt) signs 9; restore the log "
         "before appending to it"
     )
+
+
+# -- the chain of checkpoints ---------------------------------------------------------------------
+def test_an_append_names_the_checkpoint_it_extends_and_a_removed_checkpoint_is_missed(site: Path) -> None:
+    verifier = Verifier.parse((site / "log/key.txt").read_text())
+    second = Checkpoint.parse(open_note((site / "log/checkpoints/2.txt").read_text(), verifier))
+    assert translog.entries(site)[2] == {"kind": "checkpoint", "root": b64(second.root), "size": 2}
+    translog.append(site, [{"kind": "note", "n": 1}], origin=ORIGIN)
+    assert [e for e in translog.entries(site) if e["kind"] == "checkpoint"] == [
+        {"kind": "checkpoint", "root": b64(second.root), "size": 2},
+        {"kind": "checkpoint", "root": b64(translog.stored_tree(site).root(9)), "size": 9},
+    ]
+    (site / "log/checkpoints/9.txt").unlink()
+    with pytest.raises(VerificationError) as caught:
+        translog.verify_log(site)
+    assert str(caught.value) == (
+        "log/checkpoints/9.txt: missing; log/entries.jsonl entry 9 (line 10) says the log extended it, and a signed "
+        "checkpoint is never removed"
+    )
+
+
+# -- nothing under the public folder goes unaccounted for ------------------------------------------
+def _fifo(site: Path) -> None:
+    os.mkfifo(site / "rounds" / "pipe")
+
+
+def _linked_checkpoint(site: Path) -> None:
+    copy = site.parent / "elsewhere.txt"
+    copy.write_bytes((site / "log/checkpoints/2.txt").read_bytes())
+    (site / "log/checkpoints/2.txt").unlink()
+    (site / "log/checkpoints/2.txt").symlink_to(copy)
+
+
+UNACCOUNTED = {
+    "a page under log/": (
+        lambda s: (s / "log/results.html").write_text("<html></html>"),
+        "log/results.html: not a file of the transparency log (its entries, checkpoints, tree levels and keys)",
+    ),
+    "a folder under log/": (
+        lambda s: (s / "log/pages").mkdir(),
+        "log/pages: not a folder of the transparency log (its entries, checkpoints, tree levels and keys)",
+    ),
+    "a symlinked folder of pages": (
+        lambda s: (s / "more").symlink_to(s / "rounds", target_is_directory=True),
+        "more: a symbolic link; a published site holds only its own files and folders, never a link",
+    ),
+    "a symlinked page": (
+        lambda s: (s / "index2.html").symlink_to(s / "index.html"),
+        "index2.html: a symbolic link; a published site holds only its own files and folders, never a link",
+    ),
+    "a symlinked checkpoint": (
+        _linked_checkpoint,
+        "log/checkpoints/2.txt: a symbolic link; a published site holds only its own files and folders, never a link",
+    ),
+    "a dot-file": (
+        lambda s: (s / "rounds" / ".htaccess").write_text("Options +Indexes\n"),
+        "rounds/.htaccess: a hidden file (its name starts with a dot), not in the transparency log",
+    ),
+    "a dot-folder": (
+        lambda s: (s / ".well-known").mkdir(),
+        ".well-known: a hidden folder (its name starts with a dot), not in the transparency log",
+    ),
+    "a FIFO": (_fifo, "rounds/pipe: not a regular file (a device, FIFO or socket); a site holds files"),
+}
+
+
+@pytest.mark.parametrize("case", list(UNACCOUNTED))
+def test_anything_not_a_logged_regular_file_is_named(site: Path, case: str) -> None:
+    translog.verify_log(site)
+    change, message = UNACCOUNTED[case]
+    change(site)
+    with pytest.raises(VerificationError) as caught:
+        translog.verify_log(site)
+    assert str(caught.value) == message
+
+
+def test_a_folder_that_cannot_be_listed_is_named(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder readable by a web server by name but not listed (mode 0311): as root, permissions do not stop a
+    listing, so the listing is made to fail."""
+    real = os.scandir
+
+    def scandir(path: object = ".") -> object:
+        if Path(str(path)) == site / "rounds":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(VerificationError) as caught:
+        translog.verify_log(site)
+    assert (
+        str(caught.value) == "rounds: a folder that cannot be listed (Permission denied); so nothing in it is checked"
+    )
+
+
+# -- witnesses' cosignatures ------------------------------------------------------------------------
+WITNESS = Signer.generate("jijian.example/w1", COSIGNATURE)
+OTHER = Signer.generate("notary.example/w2", COSIGNATURE)
+T = 1_796_000_000  # 2026-11-30T…Z
+
+
+def cosign_latest(public: Path, witness: Signer, at: int) -> int:
+    """What ``xinyong witness cosign`` adds: the witness's cosignature of the latest checkpoint; its size."""
+    note = (public / "log/checkpoint.txt").read_text()
+    checkpoint = Checkpoint.parse(parse_note(note)[0])
+    translog.add_cosignature(public, checkpoint, witness.cosign(checkpoint.text(), at), witness.verifier)
+    return checkpoint.size
+
+
+def test_cosignatures_are_added_to_the_checkpoint_and_checked(site: Path) -> None:
+    cosign_latest(site, WITNESS, T)
+    cosign_latest(site, WITNESS, T)  # added once
+    note = (site / "log/checkpoint.txt").read_text()
+    assert note == (site / "log/checkpoints/9.txt").read_text() and note.count("\n— ") == 2
+    assert (site / "log/witnesses.txt").read_text() == f"{WITNESS.verifier}\n"
+    report = translog.verify_log(site, witnesses=[str(WITNESS.verifier)])
+    assert report.witnessed == (translog.Cosigned(9, "jijian.example/w1", T),)
+    assert translog.verify_log(site).witnessed == ()  # no witness given: checked, none required
+    assert Checkpoint.parse(open_note(note, Verifier.parse((site / "log/key.txt").read_text()))).size == 9
+
+
+def test_the_quorum_of_trusted_witnesses_is_required_and_the_missing_ones_named(site: Path) -> None:
+    cosign_latest(site, WITNESS, T)
+    both = [str(WITNESS.verifier), str(OTHER.verifier)]
+    with pytest.raises(VerificationError) as caught:
+        translog.verify_log(site, witnesses=both)
+    assert str(caught.value) == (
+        "log/checkpoint.txt: cosigned by 1 of the 2 witnesses you trust, 2 needed (--quorum); no cosignature by "
+        "notary.example/w2"
+    )
+    assert len(translog.verify_log(site, witnesses=both, quorum=1).witnessed) == 1
+    translog.append(site, [{"kind": "note", "n": 1}], origin=ORIGIN)  # a new checkpoint, not cosigned yet
+    with pytest.raises(VerificationError) as caught:
+        translog.verify_log(site, witnesses=both, quorum=1)
+    assert str(caught.value) == (
+        "log/checkpoint.txt: cosigned by 0 of the 2 witnesses you trust, 1 needed (--quorum); no cosignature by "
+        "jijian.example/w1, notary.example/w2"
+    )
+    for quorum, message in (
+        (3, "--quorum: 3 is not between 1 and the 2 witnesses given with --witness"),
+        (0, "--quorum: 0 is not between 1 and the 2 witnesses given with --witness"),
+    ):
+        with pytest.raises(UsageError) as refused:
+            translog.verify_log(site, witnesses=both, quorum=quorum)
+        assert str(refused.value) == message
+    with pytest.raises(UsageError) as refused:
+        translog.verify_log(site, quorum=1)
+    assert str(refused.value) == "--quorum: give the keys of the witnesses you trust with --witness VKEY"
+    with pytest.raises(UsageError) as refused:
+        translog.verify_log(site, witnesses=[(site / "log/key.txt").read_text().strip()])
+    assert str(refused.value).startswith("--witness: verifier key is not a witness cosigning key (type 0x04): ")
+
+
+def _forged(line: Signature) -> Signature:
+    """The cosignature with one bit of its Ed25519 signature changed: well formed, and false."""
+    return Signature(line.name, line.key_id, line.signature[:-1] + bytes([line.signature[-1] ^ 1]))
+
+
+def _spoil_both(site: Path, change) -> None:
+    for name in ("log/checkpoint.txt", "log/checkpoints/9.txt"):
+        (site / name).write_text(change((site / name).read_text()))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda note: note + "— jijian.example/w1 !!!!\n", "log/checkpoint.txt: signature line 3 is not base64"),
+        (lambda note: note + "—jijian.example/w1 AAAA\n", "log/checkpoint.txt: malformed signature line 3"),
+        (
+            lambda note: note.replace(str(parse_note(note)[1][1]), str(_forged(parse_note(note)[1][1]))),
+            "log/checkpoint.txt: cosignature by jijian.example/w1 does not verify",
+        ),
+        (
+            lambda note: note + f"{OTHER.cosign(parse_note(note)[0], T)}\n",
+            "log/checkpoint.txt: signature line 3 is by notary.example/w2, neither the log's key nor a witness "
+            "listed in log/witnesses.txt",
+        ),
+    ],
+    ids=["not base64", "no space after the dash", "a forged cosignature", "an unlisted witness"],
+)
+def test_a_malformed_or_false_cosignature_line_fails_verification(site: Path, change, message: str) -> None:
+    cosign_latest(site, WITNESS, T)
+    _spoil_both(site, change)
+    with pytest.raises(VerificationError) as caught:
+        translog.verify_log(site)
+    assert str(caught.value) == message
+
+
+def test_cosigned_lists_every_valid_cosignature_of_every_stored_checkpoint(site: Path) -> None:
+    cosign_latest(site, WITNESS, T + 5)
+    cosign_latest(site, OTHER, T + 3)
+    translog.append(site, [{"kind": "note", "n": 1}], origin=ORIGIN)
+    cosign_latest(site, WITNESS, T + 60)
+    keys = [str(WITNESS.verifier), str(OTHER.verifier)]
+    assert translog.cosigned(site, keys) == [
+        translog.Cosigned(9, "notary.example/w2", T + 3),
+        translog.Cosigned(9, "jijian.example/w1", T + 5),
+        translog.Cosigned(11, "jijian.example/w1", T + 60),
+    ]
+    assert translog.cosigned(site, keys[1:]) == [translog.Cosigned(9, "notary.example/w2", T + 3)]
+    assert translog.verify_log(site, witnesses=keys[:1]).witnessed == (
+        translog.Cosigned(11, "jijian.example/w1", T + 60),
+    )
+    path = site / "log/checkpoints/9.txt"
+    path.write_text(path.read_text().replace(parse_note(path.read_text())[0].split("\n")[2], b64(bytes(32))))
+    with pytest.raises(VerificationError) as caught:
+        translog.cosigned(site, keys)
+    assert str(caught.value) == "log/checkpoints/9.txt: signature by xinyong.test/330802 does not verify"
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_any_single_byte_change_of_a_cosigned_log_is_detected_and_named(site: Path, seed: int) -> None:
+    cosign_latest(site, WITNESS, T)
+    cosign_latest(site, OTHER, T + 1)
+    assert_every_change_is_named(site, random.Random(seed), 60)

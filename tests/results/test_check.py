@@ -1,16 +1,20 @@
-"""The rules of a results-form row against its round, record ids from content, chains of corrections, and
-results only from the team on record on the day the inspection started (before or after a reassignment)."""
+"""The rules of a results-form row against its round, record ids keyed over content, chains of corrections,
+and results only from the team on record on the day the inspection started (before or after a reassignment)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 
 import polars as pl
 
+from xinyong.core.canonical import CJ
 from xinyong.draw.reassign import Reassignment, Staffing
-from xinyong.results.check import RoundContext, check_rows, current_results, make_record
+from xinyong.results.check import RoundContext, check_rows, content_of, current_results, make_record
 from xinyong.workspace.tables import LINE
 
+KEY = bytes(range(32))  # the work root's secret, OUT/private/record-id.key
 DRAWN = {("P1", "u1"): ["张三", "李四"], ("P1", "u2"): ["王五", "赵六"], ("P1", "u3"): []}
 CONTEXT = RoundContext(dt.date(2026, 11, 1), dt.date(2026, 11, 30), Staffing(DRAWN))
 # 李四 recused from u1 on 11-10; 钱七 took the place.
@@ -36,18 +40,39 @@ def _row(line: int, uscc: str = "u1", **change: object) -> dict[str, object]:
 def _check(
     rows: list[dict[str, object]], existing: list[dict] | None = None, context: RoundContext = CONTEXT
 ) -> tuple[list[dict], list[tuple]]:
-    records, problems = check_rows(pl.DataFrame(rows), context, existing or [], "form.xlsx")
+    records, problems = check_rows(pl.DataFrame(rows), context, existing or [], "form.xlsx", KEY)
     return records, problems.rows()
 
 
-def test_a_good_row_makes_a_record_whose_id_is_its_content() -> None:
+def test_a_good_row_makes_a_record_whose_id_is_keyed_over_its_content() -> None:
     records, problems = _check([_row(2, codes="D;B")])
     assert problems == []
     (record,) = records
     assert record["team"] == ["张三", "李四"] and record["codes"] == ["B", "D"]  # in the codes' own order
     assert record["source"] == "form.xlsx row 2" and record["remarks"] == ""
-    assert record["id"] == make_record(_row(9, codes="B;D", team="张三;李四"), "other.csv")["id"]
-    assert record["id"] != make_record(_row(2, codes="B"), "form.xlsx")["id"]
+    assert record["id"] == make_record(_row(9, codes="B;D", team="张三;李四"), "other.csv", KEY)["id"]
+    assert record["id"] != make_record(_row(2, codes="B"), "form.xlsx", KEY)["id"]
+
+
+def test_a_record_id_reveals_nothing_without_the_key() -> None:
+    """The id is no hash of the content, which anyone could recompute by trying the few teams and start dates."""
+    record = make_record(_row(2), "form.xlsx", KEY)
+    content = content_of(record)
+    assert record["id"].startswith("R-") and len(record["id"]) == 18
+    assert record["id"] != "R-" + hashlib.sha256(CJ(content)).hexdigest()[:16]
+    assert record["id"][2:] == hmac.new(KEY, CJ(content), "sha256").hexdigest()[:16]
+    assert make_record(_row(2), "form.xlsx", bytes(32))["id"] != record["id"]  # another key, another id
+
+
+def test_a_row_saying_what_a_stored_record_says_is_that_record_whatever_its_id() -> None:
+    """Results stored before ids were keyed keep their ids, and importing their form again changes nothing."""
+    legacy = {
+        **make_record(_row(2), "form.xlsx", KEY),
+        "id": "R-0123456789abcdef",
+        "imported_at": "2026-11-28T00:00:00+00:00",
+    }
+    records, problems = _check([_row(5)], [legacy])
+    assert problems == [] and records == [legacy]
 
 
 def test_every_broken_rule_is_named_with_its_line_and_column() -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import stat
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from tests.conftest import NOVEMBER, NOW
-from xinyong.errors import InputFileError, InputRowError, RoundStateError
+from xinyong.errors import InputFileError, InputRowError, RoundStateError, UsageError
 from xinyong.ingest.contract import results_form
 from xinyong.results.run import current_results, import_results, read_results, results_status, write_status
 from xinyong.synth.outcomes import SIMULATED, simulate_results
@@ -116,6 +117,32 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(out: Path, form: Path,
         ("7", "检查完成日期", "date_in_future", "2026-12-01"),
     ]
     assert read_results(out, NOVEMBER) == []
+    assert not (out / "private" / "record-id.key").exists()  # a refused import saves no key either
+
+
+def test_record_ids_are_keyed_by_the_work_roots_secret_made_once_and_private(
+    out: Path, form: Path, tmp_path: Path
+) -> None:
+    key = out / "private" / "record-id.key"
+    assert not key.exists()
+    import_results(out, form, today=TODAY, now=NOW)
+    assert len(key.read_bytes()) == 32 and stat.S_IMODE(key.stat().st_mode) == 0o600
+    ids = [r["id"] for r in read_results(out, NOVEMBER)]
+    secret = key.read_bytes()
+    assert import_results(out, form, today=TODAY, now=NOW).added == 0 and key.read_bytes() == secret
+    other = tmp_path / "other"  # the same round and form under another work root: another secret, other ids
+    shutil.copytree(out, other, ignore=shutil.ignore_patterns("private", "results"))
+    import_results(other, form, today=TODAY, now=NOW)
+    assert set(ids).isdisjoint(r["id"] for r in read_results(other, NOVEMBER))
+    key.chmod(0o644)
+    with pytest.raises(UsageError) as caught:
+        import_results(out, form, today=TODAY, now=NOW)
+    assert str(caught.value) == f"{key}: the record-id key must be readable by its owner only (chmod 600), not 644"
+    key.chmod(0o600)
+    key.write_bytes(secret[:16])
+    with pytest.raises(UsageError) as caught:
+        import_results(out, form, today=TODAY, now=NOW)
+    assert str(caught.value) == f"{key}: not a record-id key (16 bytes, not 32); restore it from a backup"
 
 
 def test_a_form_comes_back_in_batches_and_its_pending_rows_are_listed(out: Path, form: Path, tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from xinyong.core.canonical import CJ, H, jsonl, lines_of, mth, records_of
 from xinyong.draw.plans import CountAllocation, parse_plans_json, plans_json
 from xinyong.draw.sources import QUICKNET, Announced, Drand
 from xinyong.draw.verify import verify_audit
-from xinyong.errors import InputFileError, RoundStateError, UsageError
+from xinyong.errors import InputFileError, RoundStateError, UsageError, VerificationError
 from xinyong.estimate.run import estimate_round
 from xinyong.indicators.run import write_features
 from xinyong.publish import translog
@@ -345,7 +345,7 @@ def test_a_reassignment_takes_the_next_candidate_is_logged_and_verifies(
     assert read_staffing(paths).team(target) == list(change.team)
     assert read_staffing(paths).team(target, NOV_DAY - dt.timedelta(days=1)) == team
     line = files["reassignments.jsonl"].splitlines()[-1]
-    assert translog.entries(paths.public_root)[log_before:] == [
+    assert translog.entries(paths.public_root)[log_before + 1 :] == [  # after the entry naming the checkpoint before
         {
             "kind": "reassignment",
             "plan": target[0],
@@ -954,4 +954,28 @@ def test_a_supplement_is_of_a_finalised_round_and_is_never_framed_as_a_month(
     assert str(caught.value) == (
         f"--round: {ROUND}-S1 is a supplementary round; it is framed from its parent by `xinyong round supplement "
         f"--round {ROUND}`"
+    )
+
+
+@pytest.mark.xfail(
+    strict=True, raises=VerificationError, reason="draw/verify.py::_parent refuses every non-null parent (issue 14 §7a)"
+)
+def test_a_supplementary_rounds_bundle_verifies_like_any_rounds(
+    small_november: RoundPaths, small_inputs: dict, tmp_path: Path
+) -> None:
+    from xinyong.rounds.run import build_supplement
+
+    paths = copy_round(small_november, tmp_path)
+    target = next(t for t, team in sorted(read_staffing(paths).teams().items()) if team)
+    import_results(
+        paths.out, results_with_codes(paths, {target: "11"}, tmp_path / "form.csv"), today=NOVEMBER.last_day, now=NOW
+    )
+    supplement = build_supplement(paths.out, NOVEMBER, small_inputs["clean"]).round_id
+    approve_round(paths.out, supplement)
+    commit(paths.out, supplement, announced("福利彩票双色球 2026-11-08 开奖号码"), now=NOW)
+    reveal(paths.out, supplement, values=twice("08 15 19 23 27 30 + 02"))
+    draw(paths.out, supplement)
+    assign(paths.out, supplement)
+    assert "selection.jsonl re-derived byte for byte (salted keys)" in verify_audit(
+        RoundPaths(paths.out, supplement).audit
     )

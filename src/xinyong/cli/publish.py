@@ -70,7 +70,14 @@ log_app = typer.Typer(
 app.add_typer(log_app, name="log")
 
 
-@log_app.command("verify", epilog="Example: xinyong log verify out/demo/public --since saved-checkpoint.txt")
+@log_app.command(
+    "verify",
+    epilog=(
+        "Examples: xinyong log verify out/demo/public --since saved-checkpoint.txt\n\n"
+        'xinyong log verify out/demo/public --witness "$(cat jijian.vkey)" --witness "$(cat shangji.vkey)" '
+        "--quorum 1"
+    ),
+)
 def log_verify(
     public_dir: _PUBLIC_ARGUMENT,
     since: Annotated[
@@ -79,15 +86,40 @@ def log_verify(
     key: Annotated[
         str | None, typer.Option(help="The log's verifier key as you obtained it (default: the site's log/key.txt).")
     ] = None,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="VKEY",
+            help="A witness's verifier key you trust (repeat for each): the latest checkpoint must carry its "
+            "cosignature.",
+        ),
+    ] = None,
+    quorum: Annotated[
+        int | None,
+        typer.Option(
+            metavar="K", help="How many of the --witness keys must have cosigned the latest checkpoint (default: all)."
+        ),
+    ] = None,
 ) -> None:
-    """Check signatures, every inclusion proof, consistency and every published file; name the first bad one."""
+    """Check signatures, cosignatures, every entry and proof, the chain of checkpoints, every published file
+    and record; name the first bad one."""
     from xinyong.publish.translog import verify_log
 
-    report = verify_log(public_dir, since=since, key=key)
+    report = verify_log(public_dir, since=since, key=key, witnesses=witness or [], quorum=quorum)
     extra = f"; consistent with your checkpoint at size {report.since}" if report.since is not None else ""
+    if report.witnessed:
+        times = (
+            dt.datetime.fromtimestamp(c.timestamp, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") for c in report.witnessed
+        )
+        extra += "; cosigned by " + ", ".join(
+            f"{c.witness} at {t}" for c, t in zip(report.witnessed, times, strict=True)
+        )
     out.print(
         f"Verified {public_dir}: log {report.origin} of {report.size:,} entries, "
-        f"{report.checkpoints} signed checkpoints, {report.files:,} published files{extra}"
+        f"{report.checkpoints} signed checkpoints, {report.files:,} published files, "
+        f"{report.records:,} published results{extra}",
+        markup=False,
+        soft_wrap=True,
     )
 
 

@@ -209,6 +209,15 @@ def eligibility(
     return eligible, exclusions
 
 
+def eligibility_records(eligible: Mapping[Target, list[str]]) -> list[dict[str, object]]:
+    """The records of ``eligibility.jsonl`` (spec §6 step 1): ``{"eligible": [ids sorted], "plan", "uscc"}`` per
+    target, sorted by (plan, uscc) bytes — what ``round assign`` writes and ``verify --audit`` re-derives."""
+    return [
+        {"eligible": sorted(eligible[(plan, uscc)]), "plan": plan, "uscc": uscc}
+        for plan, uscc in sorted(eligible, key=lambda t: (t[0].encode("utf-8"), t[1].encode("utf-8")))
+    ]
+
+
 @dataclass(frozen=True)
 class Assignment:
     plan: str

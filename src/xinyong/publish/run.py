@@ -10,6 +10,11 @@ its entry and its date, and the site is written whole.
 The 公示日期 of a result is the day ``disclose`` runs (``today``, read from the clock by the command
 line; docs/disclosure.md).  Publication dates never go back: a day before the end of an inspection
 about to be published, or before the latest 公示日期 already in the log, is refused.
+
+Disclosure is append-only record by record (docs/disclosure.md §4, :mod:`xinyong.publish.records`): a result
+already in the log is published again exactly as it was first published — its names (firm, items, bureaus)
+and date as they were then — and ``disclose`` refuses, writing nothing, when a stored result no longer says
+what its 记录号 published, or when a published result is no longer among the rounds' results.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import polars as pl
 from xinyong.core.ids import RoundId
 from xinyong.errors import UsageError
 from xinyong.publish import translog
-from xinyong.publish.site import Round, build_site, public_record
+from xinyong.publish.site import PublicRecord, Round, build_site, public_record
 from xinyong.results.run import read_results
 from xinyong.rounds.ledger import work_rounds
 from xinyong.rounds.stage import Stage, check_committed, stage_of
@@ -36,6 +41,7 @@ from xinyong.workspace.layout import (
     PUBLIC,
     PUBLIC_ROUND_FILES,
     PUBLIC_ROUND_FILES_V2,
+    RESULTS_STORE,
     ROUNDS,
     SITE_ROUNDS,
     RoundPaths,
@@ -99,28 +105,80 @@ def _disclose(
     today: dt.date,
 ) -> Disclosure:
     rounds = [read_round(out, r) for r in round_ids]
-    dates = translog.published_dates(public_dir)
-    _check_day(public_dir, rounds, dates, today)
-    records = [
-        public_record(r, rnd.plans[r["plan"]], names.get(r["uscc"], ""), items, dates.get(r["id"], today.isoformat()))
-        for rnd in rounds
-        for r in rnd.results
-    ]
-    site = build_site(division, rounds, records, names)
-    round_files = {f"{SITE_ROUNDS}/{rnd.id}/{name}": data for rnd in rounds for name, data in rnd.files.items()}
-    entries = [translog.file_entry(public_dir, public_dir / path, data) for path, data in round_files.items()]
-    entries += [{"kind": "disclosure", "record": record} for record in records]
-    entries.append(
-        {"kind": "site", "files": {path: hashlib.sha256(data).hexdigest() for path, data in sorted(site.items())}}
-    )
-    appended = translog.append(public_dir, entries, origin=translog.origin_for(division))
-    for path, data in round_files.items():  # already there when the site is OUT/public itself
-        if not (public_dir / path).exists():
-            fsio.write_bytes(public_dir / path, data)
-    for path, data in site.items():
-        fsio.write_bytes(public_dir / path, data)
-    new = sum(1 for r in records if r["记录号"] not in dates)
+    logged = translog.published_records(public_dir)
+    _check_day(public_dir, rounds, {rid: record["公示日期"] for rid, (record, _) in logged.items()}, today)
+    records = [_public(out, rnd, r, names, items, logged, today) for rnd in rounds for r in rnd.results]
+    _check_kept(out, records, logged)
+    appended = publish_site(public_dir, division, rounds, records, names)
+    new = sum(1 for r in records if r["记录号"] not in logged)
     return Disclosure(len(records), new, len(rounds), appended.checkpoint.size, public_dir / INDEX)
+
+
+# The fields of a published record that may read otherwise today without the result having changed (a firm
+# renamed, an item or a bureau renamed): a record already published keeps them as it was published.
+AS_PUBLISHED = ("检查实施机关", "抽查事项", "市场主体名称", "公示日期")
+
+
+def _public(
+    out: Path,
+    rnd: Round,
+    result: dict,
+    names: dict[str, str],
+    items: dict[str, str],
+    logged: dict[str, tuple[dict, int]],
+    today: dt.date,
+) -> PublicRecord:
+    """The public record of a result: as published, when it is in the log (its 记录号 must still say the same);
+    else made today from the registry's names."""
+    name = names.get(result["uscc"], "")
+    fresh = public_record(result, rnd.plans[result["plan"]], name, items, today.isoformat())
+    if result["id"] not in logged:
+        return fresh
+    published, index = logged[result["id"]]
+    kept = {**fresh, **{k: published[k] for k in AS_PUBLISHED}}
+    changed = next((k for k in kept if kept[k] != published.get(k)), None)
+    if changed is not None:
+        raise UsageError(
+            f"{RoundPaths(out, rnd.id).results / RESULTS_STORE}: result {result['id']} now gives {changed} "
+            f"{kept[changed]!r}, but the transparency log published {published.get(changed)!r} under that 记录号 "
+            f"(entry {index}); a published result never changes: restore it, and enter a change as a correction "
+            "(更正记录号)"
+        )
+    return kept  # the published record, its fields in the order of a fresh one (the log's JSON sorts them)
+
+
+def _check_kept(out: Path, records: list[PublicRecord], logged: dict[str, tuple[dict, int]]) -> None:
+    """Refuse to publish a site without a result already published: it stays published."""
+    shown = {r["记录号"] for r in records}
+    for rid, (published, index) in logged.items():
+        if rid not in shown:
+            paths = RoundPaths(out, RoundId.parse(published["抽查批次"], f"transparency log entry {index}"))
+            raise UsageError(
+                f"{paths.results / RESULTS_STORE}: result {rid} was published "
+                f"(transparency log entry {index}) but is no longer among the round's results; a published result "
+                f"stays published: restore {RESULTS_STORE} (a change is a correction, a new record)"
+            )
+
+
+def publish_site(
+    public_dir: Path, division: str, rounds: list[Round], records: list[PublicRecord], names: dict[str, str]
+) -> translog.Appended:
+    """Log the rounds' public files, each record and the site's manifest, then write them (holding the log's lock)."""
+    with translog.locked(public_dir):
+        site = build_site(division, rounds, records, names)
+        round_files = {f"{SITE_ROUNDS}/{rnd.id}/{name}": data for rnd in rounds for name, data in rnd.files.items()}
+        entries = [translog.file_entry(public_dir, public_dir / path, data) for path, data in round_files.items()]
+        entries += [{"kind": "disclosure", "record": record} for record in records]
+        entries.append(
+            {"kind": "site", "files": {path: hashlib.sha256(data).hexdigest() for path, data in sorted(site.items())}}
+        )
+        appended = translog.append(public_dir, entries, origin=translog.origin_for(division))
+        for path, data in round_files.items():  # already there when the site is OUT/public itself
+            if not (public_dir / path).exists():
+                fsio.write_bytes(public_dir / path, data)
+        for path, data in site.items():
+            fsio.write_bytes(public_dir / path, data)
+        return appended
 
 
 def _check_day(public_dir: Path, rounds: list[Round], dates: dict[str, str], today: dt.date) -> None:

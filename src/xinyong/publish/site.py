@@ -54,8 +54,10 @@ from xinyong.workspace.layout import (
     INDEX,
     PLANS,
     RANDOMNESS,
+    RESULTS_DOWNLOAD,
     SELECTED,
     SELECTION,
+    SITE_RECORDS_SCRIPT,
     SITE_ROUNDS,
 )
 from xinyong.workspace.sheets import csv_bytes, workbook
@@ -138,22 +140,47 @@ def public_record(
     }
 
 
+def with_status(records: list[PublicRecord]) -> list[PublicRecord]:
+    """Each record as the site shows it, with its 状态: 有效, or 已被 <记录号> 更正 when one of ``records``
+    corrects it (a corrected record stays published, linked to its correction and back)."""
+    corrected = {r["更正记录"]: r["记录号"] for r in records if r["更正记录"]}
+    return [
+        {**r, "状态": f"已被 {corrected[r['记录号']]} 更正" if r["记录号"] in corrected else "有效"} for r in records
+    ]
+
+
+def records_json(rows: list[PublicRecord]) -> bytes:
+    """The records as the JSON downloads hold them (:data:`SITE_RESULTS` and each round's)."""
+    return (json.dumps(rows, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+_SCRIPT_HEAD, _SCRIPT_TAIL = "window.XINYONG_RECORDS = ", ";\n"
+
+
+def records_script(rows: list[PublicRecord]) -> bytes:
+    """The records as the search page loads them (:data:`SITE_RECORDS_SCRIPT`), so that it works from file://."""
+    return (_SCRIPT_HEAD + json.dumps(rows, ensure_ascii=False, indent=0) + _SCRIPT_TAIL).encode("utf-8")
+
+
+def read_records_script(data: bytes) -> object:
+    """The records of a :func:`records_script` (JSON, as parsed); ValueError when it is not one."""
+    text = data.decode("utf-8")
+    if not (text.startswith(_SCRIPT_HEAD) and text.endswith(_SCRIPT_TAIL)):
+        raise ValueError("not the site's records script")
+    return json.loads(text[len(_SCRIPT_HEAD) : -len(_SCRIPT_TAIL)])
+
+
 def build_site(
     division: str, rounds: list[Round], records: list[PublicRecord], names: dict[str, str]
 ) -> dict[str, bytes]:
     """Every page and download of the site, by path."""
     place = divisions.place(division)
-    corrected = {r["更正记录"]: r["记录号"] for r in records if r["更正记录"]}
-    shown = [
-        {**r, "状态": f"已被 {corrected[r['记录号']]} 更正" if r["记录号"] in corrected else "有效"} for r in records
-    ]
+    shown = with_status(records)
     site = {
         "assets/site.css": _static("site.css"),
         "assets/site.js": _static("site.js"),
-        "data/records.js": (
-            "window.XINYONG_RECORDS = " + json.dumps(shown, ensure_ascii=False, indent=0) + ";\n"
-        ).encode("utf-8"),
-        **_downloads("results", shown),
+        SITE_RECORDS_SCRIPT: records_script(shown),
+        **_downloads(RESULTS_DOWNLOAD, shown),
         INDEX: _index(division, rounds, shown).encode("utf-8"),
     }
     for rnd in rounds:
@@ -163,8 +190,10 @@ def build_site(
     return site
 
 
-# The columns of a download: a result's public fields with its id, its round and whether it is in force.
-DOWNLOAD_COLUMNS = ("记录号", "抽查批次", *FIELDS, "状态")
+# A published record, as the log holds it: its id, its round and the public fields.
+RECORD_KEYS = ("记录号", "抽查批次", *FIELDS)
+# The columns of a download: a published record and whether it is in force.
+DOWNLOAD_COLUMNS = (*RECORD_KEYS, "状态")
 DOWNLOAD_SHEET = "抽查检查结果"
 
 
@@ -176,7 +205,7 @@ def _downloads(name: str, rows: list[PublicRecord]) -> dict[str, bytes]:
     return {
         f"{DOWNLOADS}/{name}.xlsx": workbook({DOWNLOAD_SHEET: table}),
         f"{DOWNLOADS}/{name}.csv": csv_bytes(table),
-        f"{DOWNLOADS}/{name}.json": (json.dumps(rows, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+        f"{DOWNLOADS}/{name}.json": records_json(rows),
     }
 
 
@@ -236,8 +265,8 @@ class RoundPage:
 
 def _index(division: str, rounds: list[Round], records: list[PublicRecord]) -> str:
     by_round_plan: defaultdict[tuple[str, str], int] = defaultdict(int)
-    for r in records:
-        by_round_plan[(r["抽查批次"], r["抽查计划"])] += 1
+    for r in records:  # the results in force: a corrected record and its correction are one target's result
+        by_round_plan[(r["抽查批次"], r["抽查计划"])] += r["状态"] == "有效"
     months = []
     for rnd in sorted(rounds, key=lambda r: r.id, reverse=True):
         selected: defaultdict[str, int] = defaultdict(int)

@@ -1,4 +1,4 @@
-"""The transparency log of everything published: append-only, Merkle-hashed, with signed checkpoints.
+"""The transparency log of everything published: append-only, Merkle-hashed, with signed and witnessed checkpoints.
 
 Every public document — a round's commitment, randomness, plans and selection, each disclosure
 record and each correction, and the manifest of the site's files — is an entry: one line of
@@ -12,6 +12,16 @@ any entry and the consistency proof between any two checkpoints with O(log n) re
 the private key lives outside the public folder (``<public>/../private/``), made on first use
 with mode 0600.
 
+**The chain of checkpoints.**  An append that adds entries to a signed log first adds the entry
+``{"kind": "checkpoint", "size": M, "root": <base64>}`` naming the latest checkpoint it extends, so the
+log itself says which checkpoints were signed: one removed later is missed (``log verify``).
+
+**Witnesses.**  Independent bodies cosign checkpoints (:mod:`.witness`, C2SP tlog-cosignature); a
+cosignature is one more signature line of the checkpoint's note, added to ``checkpoint.txt`` and
+``checkpoints/<size>.txt`` (:func:`add_cosignature`), and the witness's verifier key is listed in
+``log/witnesses.txt``.  :func:`cosigned` lists the cosignatures by keys a reader trusts, for the round
+verifier's ordering evidence (docs/draw-spec.md §8).
+
 An append writes the entries file (by rename), then the tree's levels, each flushed to disk, and
 only then signs a checkpoint of them and writes it, as ``checkpoints/<size>.txt`` and then
 ``checkpoint.txt``: the log never signs a tree it has not durably written.  An append cut short
@@ -23,7 +33,12 @@ time appends or writes into the public folder: the log's lock (:func:`locked`,
 :mod:`xinyong.workspace.lock`) beside its private key, held by callers for their whole step; a
 second process is refused with the pid of the first.
 
-``verify_log`` checks all of it and names the first file, entry or line that is wrong.
+``verify_log`` checks all of it and names the first file, entry or line that is wrong: every file
+under the public folder is either one of the log's own or a logged document, a regular file that is
+neither hidden nor a link; every checkpoint and cosignature; the chain; the tree; and the published
+records against the site's record list (:mod:`.records`).  It reads each entry once and builds the
+tree once (O(n) hashing; the per-entry inclusion proofs of the published tree follow from its levels
+being the recomputed ones).
 """
 
 from __future__ import annotations
@@ -31,6 +46,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
+import re
 import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -40,9 +57,23 @@ from pathlib import Path
 from xinyong.core.canonical import CJ
 from xinyong.core.merkle import Hash, StoredLevel, Tree, leaf_hash, verify_consistency, verify_inclusion
 from xinyong.errors import InputFileError, UsageError, VerificationError
-from xinyong.publish.checkpoint import Checkpoint, NoteError, Signer, Verifier, b64, open_note
+from xinyong.publish.checkpoint import (
+    COSIGNATURE,
+    Checkpoint,
+    NoteError,
+    Signature,
+    Signer,
+    Verifier,
+    b64,
+    cosignature_time,
+    open_note,
+    parse_note,
+    with_signature,
+)
+from xinyong.publish.records import check_copies, check_site_records, logged_records
 from xinyong.workspace import fsio, lock
 from xinyong.workspace.layout import (
+    DOWNLOADS,
     LOG,
     LOG_CHECKPOINT,
     LOG_CHECKPOINTS,
@@ -50,6 +81,9 @@ from xinyong.workspace.layout import (
     LOG_KEY,
     LOG_LOCK,
     LOG_TREE,
+    LOG_WITNESSES,
+    SITE_RECORDS_SCRIPT,
+    SITE_RESULTS,
     private_key,
 )
 
@@ -98,13 +132,19 @@ def locked(public_dir: Path, key_path: Path | None = None) -> Iterator[Path]:
         yield key_path
 
 
+def checkpoint_entry(checkpoint: Checkpoint) -> dict:
+    """The entry by which an append names the signed checkpoint it extends."""
+    return {"kind": "checkpoint", "root": b64(checkpoint.root), "size": checkpoint.size}
+
+
 def append(public_dir: Path, entries: list[dict], *, origin: str, key_path: Path | None = None) -> Appended:
     """Append the entries not already in the log; sign a checkpoint of every entry not yet signed.
 
-    The entries and the tree are written to disk (and flushed) before the checkpoint that signs them
-    is made; an append cut short leaves entries no checkpoint signs yet, which the next append (the
-    same step run again, or any other) signs — an entry already in the log is recognised by its bytes
-    and not added twice.
+    When it adds entries to a signed log, the first is the one naming the latest checkpoint
+    (:func:`checkpoint_entry`).  The entries and the tree are written to disk (and flushed) before the
+    checkpoint that signs them is made; an append cut short leaves entries no checkpoint signs yet, which
+    the next append (the same step run again, or any other) signs — an entry already in the log is
+    recognised by its bytes and not added twice.
     """
     with locked(public_dir, key_path) as key:
         lines = _lines(public_dir)
@@ -116,13 +156,17 @@ def append(public_dir: Path, entries: list[dict], *, origin: str, key_path: Path
                 f"{signed.size}; restore the log before appending to it"
             )
         known = {line: i for i, line in enumerate(lines)}
-        indices = []
-        for entry in entries:
-            line = CJ(entry)
+
+        def add(line: bytes) -> int:
             if line not in known:
                 known[line] = len(lines)
                 lines.append(line)
-            indices.append(known[line])
+            return known[line]
+
+        fresh = [CJ(entry) for entry in entries]
+        if signed is not None and any(line not in known for line in fresh):
+            add(CJ(checkpoint_entry(signed)))
+        indices = [add(line) for line in fresh]
         if signed is not None and signed.size == len(lines):
             return Appended(indices, signed)
         signer = load_signer(key, origin)
@@ -140,6 +184,29 @@ def append(public_dir: Path, entries: list[dict], *, origin: str, key_path: Path
         fsio.write_bytes(public_dir / LOG_CHECKPOINTS / f"{checkpoint.size}.txt", note, durable=True)
         fsio.write_bytes(public_dir / LOG_CHECKPOINT, note, durable=True)
         return Appended(indices, checkpoint)
+
+
+def add_cosignature(public_dir: Path, checkpoint: Checkpoint, cosignature: Signature, witness: Verifier) -> None:
+    """Add a witness's cosignature of ``checkpoint`` to the log's copies of it, and its key to
+    ``log/witnesses.txt``; what already has them is left as it is, so a run cut short is finished by the next.
+
+    The key is listed first, then ``checkpoints/<size>.txt`` and then ``checkpoint.txt`` (while it is that
+    checkpoint) get the line, so every cosignature on disk is by a listed witness.
+    """
+    with locked(public_dir):
+        listed = _witness_lines(public_dir)
+        if str(witness) not in listed:
+            text = "".join(f"{line}\n" for line in sorted({*listed, str(witness)}))
+            fsio.write_bytes(public_dir / LOG_WITNESSES, text.encode("ascii"), durable=True)
+        for path in (public_dir / LOG_CHECKPOINTS / f"{checkpoint.size}.txt", public_dir / LOG_CHECKPOINT):
+            note = path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else ""
+            if note.startswith(checkpoint.text() + "\n") and with_signature(note, cosignature) != note:
+                fsio.write_bytes(path, with_signature(note, cosignature).encode("utf-8"), durable=True)
+
+
+def _witness_lines(public_dir: Path) -> list[str]:
+    path = public_dir / LOG_WITNESSES
+    return path.read_text(encoding="ascii").splitlines() if path.is_file() else []
 
 
 def _lines(public_dir: Path) -> list[bytes]:
@@ -163,19 +230,26 @@ def logged_files(public_dir: Path) -> dict[str, tuple[str, int]]:
     return {e["path"]: (e["sha256"], index) for index, e in enumerate(entries(public_dir)) if e.get("kind") == "file"}
 
 
+def published_records(public_dir: Path) -> dict[str, tuple[dict, int]]:
+    """Each published result by 记录号 → (the record as first logged, the index of its disclosure entry)."""
+    found: dict[str, tuple[dict, int]] = {}
+    for index, entry in enumerate(entries(public_dir)):
+        if entry.get("kind") == "disclosure":
+            found.setdefault(entry["record"]["记录号"], (entry["record"], index))
+    return found
+
+
 def published_dates(public_dir: Path) -> dict[str, str]:
-    """Result record id → the day it was published, from the disclosure entries (the one record of it)."""
-    return {
-        e["record"]["记录号"]: e["record"]["公示日期"] for e in entries(public_dir) if e.get("kind") == "disclosure"
-    }
+    """Result record id → the day it was published, from its disclosure entry."""
+    return {rid: record["公示日期"] for rid, (record, _) in published_records(public_dir).items()}
 
 
 def record_index(public_dir: Path, record_id: str) -> int:
     """The log index of the disclosure entry of result ``record_id``."""
-    for index, entry in enumerate(entries(public_dir)):
-        if entry.get("kind") == "disclosure" and entry["record"].get("记录号") == record_id:
-            return index
-    raise UsageError(f"{public_dir}: no published result {record_id} in the transparency log")
+    found = published_records(public_dir).get(record_id)
+    if found is None:
+        raise UsageError(f"{public_dir}: no published result {record_id} in the transparency log")
+    return found[1]
 
 
 def stored_tree(public_dir: Path) -> Tree:
@@ -224,6 +298,55 @@ def prove_consistency(public_dir: Path, old: int, new: int | None = None) -> dic
     }
 
 
+def untrusted_proof(public_dir: Path, old: int, new: int) -> list[Hash]:
+    """The consistency proof from ``old`` to ``new`` read from the published tree as it is — for a witness,
+    which checks it against roots of its own; a tree that cannot give one gives an empty proof, which fails."""
+    try:
+        return stored_tree(public_dir).consistency_proof(old, new)
+    except (UsageError, ValueError, IndexError, OSError):
+        return []
+
+
+# -- witnesses' cosignatures ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Cosigned:
+    size: int  # the checkpoint's tree size
+    witness: str  # the cosigner's key name
+    timestamp: int  # POSIX seconds, from the cosignature
+
+
+def witness_keys(vkeys: Sequence[str], option: str = "--witness") -> list[Verifier]:
+    """Witness verifier keys (type 0x04) given as text, each parsed (one error naming ``option``), repeats dropped."""
+    keys: list[Verifier] = []
+    for vkey in vkeys:
+        try:
+            key = Verifier.parse(vkey, COSIGNATURE)
+        except NoteError as error:
+            raise UsageError(f"{option}: {error}: {vkey!r}") from None
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def cosigned(public_dir: Path, witnesses: Sequence[str]) -> list[Cosigned]:
+    """Every valid cosignature by these witness keys on any stored checkpoint of the log (checked against the
+    log's signed checkpoints), sorted by (size, timestamp).
+
+    A checkpoint not signed by the log's key (``log/key.txt``), or a cosignature that claims to be by one of
+    these keys and does not verify, is a :class:`VerificationError`; lines by other keys are skipped.
+    """
+    trusted = witness_keys(witnesses)
+    if not (public_dir / LOG_CHECKPOINT).is_file():
+        raise VerificationError(f"{public_dir}: no transparency log ({LOG_CHECKPOINT} is missing)")
+    verifier = _verifier(public_dir, None)
+    found = []
+    folder = public_dir / LOG_CHECKPOINTS
+    for path in sorted(folder.iterdir() if folder.is_dir() else []):
+        checkpoint, cosignatures = _checkpoint(public_dir, f"{LOG_CHECKPOINTS}/{path.name}", verifier, trusted)
+        found += [Cosigned(checkpoint.size, w.name, t) for w, t in cosignatures]
+    return sorted(found, key=lambda c: (c.size, c.timestamp, c.witness))
+
+
 # -- verification -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class LogReport:
@@ -234,33 +357,54 @@ class LogReport:
     checkpoints: int  # signed checkpoints, each consistent with the next
     files: int  # published files whose SHA-256 is the logged one
     since: int | None  # the size of the checkpoint given with ``since``, proved a prefix; None: none given
+    records: int  # published results the site lists, each as logged
+    witnessed: tuple[Cosigned, ...]  # the latest checkpoint's cosignatures by the witnesses given
 
 
-def verify_log(public_dir: Path, *, since: Path | None = None, key: str | None = None) -> LogReport:
-    """Check the key, every checkpoint, every entry and proof, and every published file; a
-    :class:`VerificationError` names the first thing that is wrong."""
+def verify_log(
+    public_dir: Path,
+    *,
+    since: Path | None = None,
+    key: str | None = None,
+    witnesses: Sequence[str] = (),
+    quorum: int | None = None,
+) -> LogReport:
+    """Check the folder, the key, every checkpoint and cosignature, every entry, the chain and the tree,
+    every published file and record, and — with ``witnesses`` — that the latest checkpoint carries at
+    least ``quorum`` (default: all of them) of their cosignatures; a :class:`VerificationError` names the
+    first thing that is wrong."""
     given = _given_key(key)
+    trusted = witness_keys(witnesses)
+    needed = _quorum(quorum, len(trusted))
     if since is not None and not since.is_file():
         raise InputFileError(since, "no such checkpoint file (--since takes a checkpoint.txt you saved)")
     if not (public_dir / LOG_CHECKPOINT).is_file():
         raise VerificationError(f"{public_dir}: no transparency log ({LOG_CHECKPOINT} is missing)")
+    files = _walk(public_dir)
     verifier = _verifier(public_dir, given)
-    latest = _checkpoint(public_dir, LOG_CHECKPOINT, verifier)
+    known = [*trusted, *(w for w in _published_witnesses(public_dir) if w not in trusted)]
+    latest, cosignatures = _checkpoint(public_dir, LOG_CHECKPOINT, verifier, known, strict=True)
     lines, logged = _entry_lines(public_dir, latest.size)
     tree = Tree([leaf_hash(line) for line in lines])
-    checkpoints = _all_checkpoints(public_dir, verifier, latest)
+    checkpoints = _all_checkpoints(public_dir, files, verifier, latest, known)
     for size, checkpoint in checkpoints.items():
         if tree.root(size) != checkpoint.root:
             raise VerificationError(_first_bad_entry(public_dir, tree, size))
-    _check_tree(public_dir, tree, latest)
-    sizes = sorted(checkpoints)
-    for old, new in itertools.pairwise(sizes):
+    _check_tree(public_dir, files, tree, latest)
+    for old, new in itertools.pairwise(sorted(checkpoints)):
         if not verify_consistency(
             old, new, tree.consistency_proof(old, new), checkpoints[old].root, checkpoints[new].root
         ):
             raise VerificationError(f"{LOG_CHECKPOINTS}/{new}.txt: not consistent with checkpoint {old}")
+    for index, entry in enumerate(logged):
+        _check_entry(index, entry)
+    _check_chain(logged, tree, checkpoints)
     since_size = _check_since(since, verifier, tree, latest) if since is not None else None
-    return LogReport(latest.origin, latest.size, len(checkpoints), _check_files(public_dir, logged), since_size)
+    checked = _check_files(public_dir, files, logged)
+    records = _check_records(public_dir, files, logged)
+    witnessed = tuple(Cosigned(latest.size, w.name, t) for w, t in cosignatures if w in trusted)
+    _check_quorum(trusted, needed, cosignatures)
+    return LogReport(latest.origin, latest.size, len(checkpoints), checked, since_size, records, witnessed)
 
 
 def _given_key(key: str | None) -> Verifier | None:
@@ -269,6 +413,68 @@ def _given_key(key: str | None) -> Verifier | None:
         return None if key is None else Verifier.parse(key)
     except NoteError as error:
         raise UsageError(f"--key: {error}") from None
+
+
+def _quorum(quorum: int | None, given: int) -> int:
+    """How many of the ``given`` witnesses must have cosigned the latest checkpoint: all, unless ``--quorum``."""
+    if quorum is None:
+        return given
+    if not given:
+        raise UsageError("--quorum: give the keys of the witnesses you trust with --witness VKEY")
+    if not 1 <= quorum <= given:
+        raise UsageError(f"--quorum: {quorum} is not between 1 and the {given} witnesses given with --witness")
+    return quorum
+
+
+# What lives under log/ besides the entries, the latest checkpoint and the keys: named checkpoints and levels.
+_LOG_OWN = {LOG_ENTRIES, LOG_CHECKPOINT, LOG_KEY, LOG_WITNESSES}
+_LOG_FOLDERS = {LOG_CHECKPOINTS, LOG_TREE}
+_LOG_NAMED = re.compile(rf"{LOG_CHECKPOINTS}/(0|[1-9][0-9]*)\.txt|{LOG_TREE}/(0|[1-9][0-9]*)\.bin")
+
+
+def _walk(public_dir: Path) -> list[str]:
+    """Every file under the public folder (relative, POSIX, sorted), once nothing there is a link, hidden,
+    other than a regular file or folder, or under ``log/`` and not the log's own; links are never followed."""
+    found: list[tuple[str, bool]] = []
+
+    def unlisted(error: OSError) -> None:  # a folder a server may still serve files from, by name
+        where = Path(error.filename).relative_to(public_dir).as_posix() if error.filename else str(public_dir)
+        raise VerificationError(
+            f"{where}: a folder that cannot be listed ({error.strerror}); so nothing in it is checked"
+        )
+
+    for folder, names, files in os.walk(public_dir, onerror=unlisted, followlinks=False):
+        for name in sorted(names + files):
+            found.append((Path(folder, name).relative_to(public_dir).as_posix(), name in names))
+    regular = []
+    for relative, is_folder in sorted(found):
+        info = os.lstat(public_dir / relative)
+        name = relative.rsplit("/", 1)[-1]
+        if stat.S_ISLNK(info.st_mode):
+            raise VerificationError(
+                f"{relative}: a symbolic link; a published site holds only its own files and folders, never a link"
+            )
+        if fsio.TEMPORARY.fullmatch(name):
+            raise VerificationError(
+                f"{relative}: a temporary file a step killed while writing left behind, not in the transparency "
+                "log; run that step (or xinyong disclose) again, which removes it, then verify again"
+            )
+        if name.startswith("."):
+            kind = "folder" if is_folder else "file"
+            raise VerificationError(
+                f"{relative}: a hidden {kind} (its name starts with a dot), not in the transparency log"
+            )
+        if not (stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)):
+            raise VerificationError(f"{relative}: not a regular file (a device, FIFO or socket); a site holds files")
+        own = relative in _LOG_FOLDERS if is_folder else relative in _LOG_OWN or _LOG_NAMED.fullmatch(relative)
+        if relative.startswith(f"{LOG}/") and not own:
+            raise VerificationError(
+                f"{relative}: not a {'folder' if is_folder else 'file'} of the transparency log (its entries, "
+                "checkpoints, tree levels and keys)"
+            )
+        if not is_folder:
+            regular.append(relative)
+    return regular
 
 
 def _verifier(public_dir: Path, given: Verifier | None) -> Verifier:
@@ -281,11 +487,52 @@ def _verifier(public_dir: Path, given: Verifier | None) -> Verifier:
     return published
 
 
-def _checkpoint(public_dir: Path, name: str, verifier: Verifier) -> Checkpoint:
+def _published_witnesses(public_dir: Path) -> list[Verifier]:
+    """The witness keys ``log/witnesses.txt`` lists: one vkey a line, sorted, none twice."""
+    path = public_dir / LOG_WITNESSES
+    if not path.exists():
+        return []
+    data = path.read_bytes()
     try:
-        return Checkpoint.parse(open_note((public_dir / name).read_bytes().decode("utf-8"), verifier))
+        lines = data.decode("ascii").split("\n")
+    except UnicodeDecodeError:
+        raise VerificationError(f"{LOG_WITNESSES}: not a list of witness keys (ASCII, one a line)") from None
+    if lines[-1] != "" or lines[:-1] != sorted(set(lines[:-1])) or not lines[:-1]:
+        raise VerificationError(f"{LOG_WITNESSES}: not a list of witness keys, one a line, sorted, none twice")
+    keys = []
+    for number, line in enumerate(lines[:-1], start=1):
+        try:
+            keys.append(Verifier.parse(line, COSIGNATURE))
+        except NoteError as error:
+            raise VerificationError(f"{LOG_WITNESSES} line {number}: {error}") from None
+    return keys
+
+
+def _checkpoint(
+    public_dir: Path, name: str, verifier: Verifier, witnesses: Sequence[Verifier], *, strict: bool = False
+) -> tuple[Checkpoint, list[tuple[Verifier, int]]]:
+    """The checkpoint ``name`` signed by the log's key, with its valid cosignatures by ``witnesses`` (witness,
+    time).  Every line by the log's key or one of them must verify; ``strict``: every line is by one of them."""
+    try:
+        note = (public_dir / name).read_bytes().decode("utf-8")
+        text = open_note(note, verifier)
+        checkpoint = Checkpoint.parse(text)
+        cosignatures = []
+        for number, signature in enumerate(parse_note(note)[1], start=1):
+            witness = next((w for w in witnesses if signature.by(w)), None)
+            if signature.by(verifier):
+                if not verifier.verify(text.encode("utf-8"), signature.signature):
+                    raise NoteError(f"signature line {number} by {verifier.name} does not verify")
+            elif witness is not None:
+                cosignatures.append((witness, cosignature_time(text, signature, witness)))
+            elif strict:
+                raise NoteError(
+                    f"signature line {number} is by {signature.name}, neither the log's key nor a witness listed in "
+                    f"{LOG_WITNESSES}"
+                )
     except (NoteError, UnicodeDecodeError) as error:
         raise VerificationError(f"{name}: {error}") from None
+    return checkpoint, cosignatures
 
 
 def _entry_lines(public_dir: Path, size: int) -> tuple[list[bytes], list[dict]]:
@@ -309,12 +556,13 @@ def _entry_lines(public_dir: Path, size: int) -> tuple[list[bytes], list[dict]]:
     return lines, logged
 
 
-def _all_checkpoints(public_dir: Path, verifier: Verifier, latest: Checkpoint) -> dict[int, Checkpoint]:
+def _all_checkpoints(
+    public_dir: Path, files: list[str], verifier: Verifier, latest: Checkpoint, witnesses: Sequence[Verifier]
+) -> dict[int, Checkpoint]:
     checkpoints = {}
-    for path in sorted((public_dir / LOG_CHECKPOINTS).glob("*"), key=lambda p: p.name):
-        name = f"{LOG_CHECKPOINTS}/{path.name}"
-        checkpoint = _checkpoint(public_dir, name, verifier)
-        if path.name != f"{checkpoint.size}.txt" or checkpoint.origin != latest.origin:
+    for name in (f for f in files if f.startswith(f"{LOG_CHECKPOINTS}/")):
+        checkpoint, _ = _checkpoint(public_dir, name, verifier, witnesses, strict=True)
+        if name != f"{LOG_CHECKPOINTS}/{checkpoint.size}.txt" or checkpoint.origin != latest.origin:
             raise VerificationError(
                 f"{name}: signs size {checkpoint.size} of {checkpoint.origin}, not what its name and the log say"
             )
@@ -351,13 +599,16 @@ def _stored_leaves(public_dir: Path) -> StoredLevel | list:
         return []
 
 
-def _check_tree(public_dir: Path, tree: Tree, latest: Checkpoint) -> None:
-    """The published levels are exactly the tree's, and every entry's inclusion proof read from them
-    verifies against the latest signed checkpoint."""
+def _check_tree(public_dir: Path, files: list[str], tree: Tree, latest: Checkpoint) -> None:
+    """The published levels are exactly the tree's, whose root is the latest signed one.
+
+    So the inclusion proof of every entry read from them is the recomputed tree's, and verifies: checking
+    each would hash O(n log n) again for nothing.  The first and last entries' are checked as a reader would.
+    """
     names = set()
     for k, level in enumerate(tree.levels if tree.size else []):
         name = f"{LOG_TREE}/{k}.bin"
-        names.add(f"{k}.bin")
+        names.add(name)
         path = public_dir / name
         data = path.read_bytes() if path.is_file() else b""
         expected = b"".join(level)
@@ -367,16 +618,35 @@ def _check_tree(public_dir: Path, tree: Tree, latest: Checkpoint) -> None:
                 min(len(data), len(expected)),
             )
             raise VerificationError(f"{name}: hash {at // 32} is not the log's (level {k} of the tree)")
-    extra = sorted(p.name for p in (public_dir / LOG_TREE).glob("*") if p.name not in names)
+    extra = [f for f in files if f.startswith(f"{LOG_TREE}/") and f not in names]
     if extra:
-        raise VerificationError(f"{LOG_TREE}/{extra[0]}: is not a level of the tree")
+        raise VerificationError(f"{extra[0]}: is not a level of the tree")
+    if not tree.size:
+        return
     stored = stored_tree(public_dir)
-    for index in range(latest.size):
+    for index in sorted({0, latest.size - 1}):
         if not verify_inclusion(
             index, latest.size, tree.levels[0][index], stored.inclusion_proof(index, latest.size), latest.root
         ):
             raise VerificationError(
                 f"{LOG_TREE}: the inclusion proof of entry {index} does not verify against {LOG_CHECKPOINT}"
+            )
+
+
+def _check_chain(logged: list[dict], tree: Tree, checkpoints: dict[int, Checkpoint]) -> None:
+    """Every checkpoint the log says an append extended is one the entries before it give, and is still there."""
+    for index, entry in enumerate(logged):
+        if entry.get("kind") != "checkpoint":
+            continue
+        where, size = f"{LOG_ENTRIES} entry {index} (line {index + 1})", entry["size"]
+        if not 0 < size <= index or b64(tree.root(size)) != entry["root"]:
+            raise VerificationError(
+                f"{where}: names a checkpoint of size {size} that the entries before it do not give"
+            )
+        if size not in checkpoints:
+            raise VerificationError(
+                f"{LOG_CHECKPOINTS}/{size}.txt: missing; {where} says the log extended it, and a signed checkpoint "
+                "is never removed"
             )
 
 
@@ -397,7 +667,7 @@ def _check_since(since: Path, verifier: Verifier, tree: Tree, latest: Checkpoint
     return earlier.size
 
 
-def _check_files(public_dir: Path, logged: list[dict]) -> int:
+def _check_files(public_dir: Path, files: list[str], logged: list[dict]) -> int:
     """Every published file matches its entry, and every file outside log/ has one.
 
     ``file`` entries log documents that never change (a round's commitment, randomness, plans,
@@ -406,7 +676,6 @@ def _check_files(public_dir: Path, logged: list[dict]) -> int:
     expected: dict[str, tuple[str, int]] = {}
     site: dict[str, tuple[str, int]] = {}
     for index, entry in enumerate(logged):
-        _check_entry(index, entry)
         if entry.get("kind") == "file":
             if entry["path"] in expected:
                 raise VerificationError(
@@ -418,19 +687,11 @@ def _check_files(public_dir: Path, logged: list[dict]) -> int:
             site = {path: (digest, index) for path, digest in entry["files"].items()}
     expected.update(site)
     checked = 0
-    for path in sorted(p for p in public_dir.rglob("*") if p.is_file()):
-        relative = path.relative_to(public_dir).as_posix()
-        if relative.startswith(f"{LOG}/"):
-            continue
+    for relative in (f for f in files if not f.startswith(f"{LOG}/")):
         if relative not in expected:
-            if fsio.TEMPORARY.fullmatch(path.name):
-                raise VerificationError(
-                    f"{relative}: a temporary file a step killed while writing left behind, not in the transparency "
-                    "log; run that step (or xinyong disclose) again, which removes it, then verify again"
-                )
             raise VerificationError(f"{relative}: published but not in the transparency log")
         digest, index = expected.pop(relative)
-        if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+        if hashlib.sha256((public_dir / relative).read_bytes()).hexdigest() != digest:
             raise VerificationError(
                 f"{relative}: differs from log entry {index} (SHA-256 {digest[:12]}…); changed after publication"
             )
@@ -440,19 +701,55 @@ def _check_files(public_dir: Path, logged: list[dict]) -> int:
     return checked
 
 
+_ROUND_DOWNLOAD = re.compile(rf"{DOWNLOADS}/[0-9]{{6}}-[0-9]{{4}}-[0-9]{{2}}(-S[0-9]+)?\.json")  # a round's JSON
+
+
+def _check_records(public_dir: Path, files: list[str], logged: list[dict]) -> int:
+    """The published results (:mod:`.records`): the log's disclosure entries, and the site's record list
+    against them, once their files matched the site's manifest."""
+    records = logged_records((i, e["record"]) for i, e in enumerate(logged) if e.get("kind") == "disclosure")
+    if not records and SITE_RESULTS not in files:
+        return 0
+    if SITE_RESULTS not in files:
+        raise VerificationError(f"{SITE_RESULTS}: missing; the transparency log holds {len(records)} published results")
+    try:
+        shown = check_site_records(records, json.loads((public_dir / SITE_RESULTS).read_bytes()))
+    except ValueError:
+        raise VerificationError(f"{SITE_RESULTS}: not JSON") from None
+    copies = [f for f in files if f == SITE_RECORDS_SCRIPT or _ROUND_DOWNLOAD.fullmatch(f)]
+    check_copies(shown, {f: (public_dir / f).read_bytes() for f in copies})
+    return len(shown)
+
+
+def _check_quorum(trusted: list[Verifier], needed: int, cosignatures: list[tuple[Verifier, int]]) -> None:
+    """The latest checkpoint carries cosignatures by at least ``needed`` of the ``trusted`` witnesses."""
+    signed = {w for w, _ in cosignatures if w in trusted}
+    if len(signed) >= needed:
+        return
+    missing = [w.name for w in trusted if w not in signed]
+    raise VerificationError(
+        f"{LOG_CHECKPOINT}: cosigned by {len(signed)} of the {len(trusted)} witnesses you trust, {needed} needed "
+        f"(--quorum); no cosignature by {', '.join(missing)}"
+    )
+
+
 def _check_entry(index: int, entry: object) -> None:
-    """An entry this verifier reads is shaped as :func:`append` writes it: a file's path and digest, a
-    site's paths and digests."""
+    """An entry this verifier reads is shaped as the library writes it: a file's path and digest, a site's
+    paths and digests, a checkpoint's size and root; a disclosure's record is checked by :mod:`.records`."""
     where = f"{LOG_ENTRIES} entry {index} (line {index + 1})"
     if not isinstance(entry, dict):
         raise VerificationError(f"{where}: not a JSON object")
-    if entry.get("kind") == "file" and not all(isinstance(entry.get(k), str) for k in ("path", "sha256")):
+    kind = entry.get("kind")
+    if kind == "file" and not all(isinstance(entry.get(k), str) for k in ("path", "sha256")):
         raise VerificationError(f"{where}: a file entry has a path and a sha256, both text")
     files = entry.get("files")
-    if entry.get("kind") == "site" and not (
-        isinstance(files, dict) and all(isinstance(v, str) for v in files.values())
-    ):
+    if kind == "site" and not (isinstance(files, dict) and all(isinstance(v, str) for v in files.values())):
         raise VerificationError(f"{where}: a site entry has files, each path with its sha256 as text")
+    size = entry.get("size")
+    if kind == "checkpoint" and not (
+        set(entry) == {"kind", "root", "size"} and type(size) is int and isinstance(entry.get("root"), str)
+    ):
+        raise VerificationError(f"{where}: a checkpoint entry has a size (a number) and a root (text), no more")
 
 
 def file_entry(public_dir: Path, path: Path, data: bytes | None = None) -> dict:

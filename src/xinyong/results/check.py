@@ -7,15 +7,22 @@ day of a reassignment (``xinyong round reassign``) on, the new one
 it corrects; each result code is one of the 国家企业信用信息公示系统's codes
 (:data:`xinyong.core.codes.RESULT_LABELS`), none twice, and ``1`` (未发现问题) stands alone; the
 inspection did not start before the round's month (the other date rules are the form's,
-:mod:`xinyong.ingest.validate`).  A record's id is the hash of its content, so the same row always
-makes the same record.  A result is never overwritten: a correction is a new row naming the record
+:mod:`xinyong.ingest.validate`).  A result is never overwritten: a correction is a new row naming the record
 it corrects, and the result in force for a target is the last of its chain of corrections.
+
+A record's id, its 记录号, is ``R-`` and 16 hex digits of HMAC-SHA-256 of its content (canonical JSON) under
+a secret of the work root (``OUT/private/record-id.key``; docs/disclosure.md §1): the same row always makes
+the same record, so importing a form again changes nothing, yet the published id reveals nothing — a plain
+hash of the content could be searched by trying the few inspector pairs and start dates a result can have.
+A row whose content is a stored record's is that record, whatever its id (records stored before the id
+was keyed keep theirs).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,16 +55,19 @@ def current_results(records: list[Record]) -> dict[Target, Record]:
 
 
 def check_rows(
-    rows: pl.DataFrame, context: RoundContext, existing: list[Record], source: str
+    rows: pl.DataFrame, context: RoundContext, existing: list[Record], source: str, key: bytes
 ) -> tuple[list[Record], pl.DataFrame]:
-    """The records the rows make, and every rule a row breaks against the round and its past results (pure)."""
+    """The records the rows make (their ids keyed by ``key``), and every rule a row breaks against the round
+    and its past results (pure).  A row saying what a stored record says is that record."""
     by_id = {r["id"]: r for r in existing}
+    stored = {CJ(content_of(r)): r for r in existing}
     current = current_results(existing)
     records: list[Record] = []
     problems: list[tuple[int, str, str, str]] = []
     for row in rows.iter_rows(named=True):
         line, target = row[LINE], (row["plan"], row["uscc"])
-        record = make_record(row, source)
+        record = make_record(row, source, key)
+        record = stored.get(CJ(content_of(record)), record)
         problem = _row_problem(row, record, target, context, by_id, current)
         if problem:
             problems.append((line, *problem))
@@ -126,8 +136,21 @@ def _row_problem(
     return None
 
 
-def make_record(row: dict[str, Any], source: str) -> Record:
-    """A result record; its id is the hash of what it says, so the same row always makes the same record."""
+# What a record says: every field but its id, where it was read from and when it was imported.
+CONTENT_FIELDS = ("round", "plan", "uscc", "team", "started", "ended", "codes", "corrects", "remarks")
+
+
+def content_of(record: Record) -> dict[str, Any]:
+    return {k: record[k] for k in CONTENT_FIELDS}
+
+
+def record_id(content: dict[str, Any], key: bytes) -> str:
+    """``R-`` and the first 16 hex digits of HMAC-SHA-256(key, CJ(content)): the same content, the same id."""
+    return "R-" + hmac.new(key, CJ(content), hashlib.sha256).hexdigest()[:16]
+
+
+def make_record(row: dict[str, Any], source: str, key: bytes) -> Record:
+    """A result record; its id is keyed by ``key`` over what it says, so the same row always makes the same record."""
     content = {
         "round": row["round"],
         "plan": row["plan"],
@@ -139,4 +162,4 @@ def make_record(row: dict[str, Any], source: str) -> Record:
         "corrects": row["corrects"],
         "remarks": row["remarks"] or "",
     }
-    return {"id": "R-" + hashlib.sha256(CJ(content)).hexdigest()[:16], **content, "source": f"{source} row {row[LINE]}"}
+    return {"id": record_id(content, key), **content, "source": f"{source} row {row[LINE]}"}

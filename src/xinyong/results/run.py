@@ -12,6 +12,10 @@ the same file again adds nothing.  An import holds the round's lock (:func:`xiny
 second import of the same round at the same time is refused with the pid of the first, never merged with it, so
 no result is lost; run it again.
 
+Every 记录号 is keyed by the work root's secret (:func:`record_key`, ``OUT/private/record-id.key``: 32 random
+bytes saved, mode 0600 and atomically, with the first records made with it — so a refused import writes nothing
+— holding its own lock, so that two first imports never save two keys; :mod:`xinyong.results.check`).
+
 ``results_status`` reads a round's teams, results and the log and lists, for each staffed target,
 whether its result is awaited, recorded or published, with its due date or, where the official calendar of
 that time is not out yet, the year that is missing (:mod:`xinyong.results.status`).
@@ -21,6 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +35,7 @@ import polars as pl
 from xinyong.core.calendar import NO_SUPPLEMENT, Supplement
 from xinyong.core.canonical import jsonl, records_of
 from xinyong.core.ids import RoundId
-from xinyong.errors import InputFileError, InputRowError
+from xinyong.errors import BusyError, InputFileError, InputRowError, UsageError
 from xinyong.ingest.contract import Table, results_form
 from xinyong.ingest.validate import validate_table
 from xinyong.publish import translog
@@ -38,8 +44,15 @@ from xinyong.results.form import read_rows
 from xinyong.results.status import status_of, status_table
 from xinyong.rounds.staffing import read_staffing
 from xinyong.rounds.stage import Stage, changing, require
-from xinyong.workspace import fsio
-from xinyong.workspace.layout import REJECTED, RESULTS_STATUS, RESULTS_STORE, RoundPaths
+from xinyong.workspace import fsio, lock
+from xinyong.workspace.layout import (
+    RECORD_ID_LOCK,
+    REJECTED,
+    RESULTS_STATUS,
+    RESULTS_STORE,
+    RoundPaths,
+    record_id_key,
+)
 from xinyong.workspace.tables import LINE, read_table
 
 # The headers of the rejected-rows file, which a clerk opens in Excel.
@@ -60,6 +73,38 @@ def read_results(out: Path, round_id: RoundId) -> list[dict]:
     return records_of(path.read_bytes()) if path.exists() else []
 
 
+KEY_BYTES = 32
+
+
+def record_key(out: Path) -> bytes:
+    """The secret that keys the 记录号 of the results under ``out``: the saved one, else a new one (32 random
+    bytes) that :func:`_keep_key` saves with the first records made with it.  A saved key readable by others,
+    or not 32 bytes, is refused."""
+    path = record_id_key(out)
+    if not path.exists():
+        return os.urandom(KEY_BYTES)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise UsageError(f"{path}: the record-id key must be readable by its owner only (chmod 600), not {mode:o}")
+    key = path.read_bytes()
+    if len(key) != KEY_BYTES:
+        raise UsageError(f"{path}: not a record-id key ({len(key)} bytes, not {KEY_BYTES}); restore it from a backup")
+    return key
+
+
+def _keep_key(out: Path, key: bytes) -> None:
+    """Save a new record-id key (mode 0600, durably) before any record made with it; one saved is never replaced,
+    so a first import of another round that saved its own meanwhile makes this one stop (run it again)."""
+    path = record_id_key(out)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with lock.held(path.parent / RECORD_ID_LOCK, f"the record-id key {path}"):
+            if not path.exists():
+                fsio.write_bytes(path, key, durable=True, mode=0o600)
+    if path.read_bytes() != key:
+        raise BusyError(f"the record-id key {path}", None)
+
+
 def import_results(out: Path, path: Path, *, today: dt.date, now: dt.datetime, encoding: str | None = None) -> Imported:
     """Validate ``path`` completely (future dates judged against ``today``; a CSV form's ``encoding`` detected
     when None), then append its new records to the round's store, stamped with ``now``."""
@@ -78,8 +123,9 @@ def import_results(out: Path, path: Path, *, today: dt.date, now: dt.datetime, e
         existing = read_results(out, round_id)
         # validate_table keeps the accepted rows in file order; their lines are the ones not quarantined.
         lines = rows.filled[LINE].filter(~rows.filled[LINE].is_in(checked.quarantined["line"].implode()))
+        key = record_key(out)
         new, row_problems = check_rows(
-            checked.accepted.with_columns(lines.alias(LINE)), _round_context(paths), existing, path.name
+            checked.accepted.with_columns(lines.alias(LINE)), _round_context(paths), existing, path.name, key
         )
         quarantined = checked.quarantined.select(*PROBLEM_COLUMNS, "value").cast({"line": pl.Int64})
         problems = pl.concat([rows.problems, quarantined, row_problems], how="diagonal").sort("line")
@@ -88,6 +134,7 @@ def import_results(out: Path, path: Path, *, today: dt.date, now: dt.datetime, e
         known = {r["id"] for r in existing}
         added = [r for r in new if r["id"] not in known]
         if added:
+            _keep_key(out, key)
             stamp = now.astimezone(dt.UTC).replace(microsecond=0).isoformat()
             fsio.write_bytes(
                 paths.results / RESULTS_STORE, jsonl(existing + [{**r, "imported_at": stamp} for r in added])

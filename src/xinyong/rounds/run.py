@@ -707,7 +707,7 @@ def assign(out: Path, round_id: RoundId, clean_dir: Path | None = None) -> list[
     Under v2 eligibility reads the committed files alone (``plans.json``, ``inspectors.jsonl``,
     ``targets.jsonl``) and the round id; ``clean_dir`` is read only for a round committed under v1, whose firms
     come from the clean registry and the inspection history as they are when it runs."""
-    from xinyong.draw.teams import assign_teams, eligibility
+    from xinyong.draw.teams import assign_teams, eligibility, eligibility_records
 
     paths = RoundPaths(out, round_id)
     stage = require(paths, Stage.DRAWN, "round assign")
@@ -740,10 +740,7 @@ def assign(out: Path, round_id: RoundId, clean_dir: Path | None = None) -> list[
     )
     result = assign_teams([(r["plan"], r["key"], r["uscc"]) for r in selected], eligible, roster, plans, seed, version)
     ordered = sorted(result, key=lambda a: (a.plan.encode(), a.uscc.encode()))
-    fsio.write_bytes(
-        paths.audit / ELIGIBILITY,
-        jsonl({"eligible": eligible[(a.plan, a.uscc)], "plan": a.plan, "uscc": a.uscc} for a in ordered),
-    )
+    fsio.write_bytes(paths.audit / ELIGIBILITY, jsonl(eligibility_records(eligible)))
     fsio.write_bytes(paths.audit / ASSIGNMENT, jsonl(a.record() for a in ordered))
     fsio.write_bytes(
         paths.audit / ELIGIBILITY_EXCLUSIONS,

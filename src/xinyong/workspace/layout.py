@@ -118,6 +118,9 @@ SITE_ROUNDS = "rounds"
 DOWNLOADS = "downloads"
 INDEX = "index.html"
 LOG = "log"
+RESULTS_DOWNLOAD = "results"  # downloads/results.{xlsx,csv,json}: every published result
+SITE_RESULTS = f"{DOWNLOADS}/{RESULTS_DOWNLOAD}.json"  # the site's record list, which `log verify` reads
+SITE_RECORDS_SCRIPT = "data/records.js"  # the same records, for the search page
 LOG_ENTRIES = f"{LOG}/entries.jsonl"
 LOG_CHECKPOINT = f"{LOG}/checkpoint.txt"
 LOG_CHECKPOINTS = f"{LOG}/checkpoints"
@@ -126,6 +129,18 @@ LOG_TREE = f"{LOG}/tree"
 PRIVATE = "private"
 PRIVATE_KEY = "transparency-log.key"
 LOG_LOCK = "transparency-log.lock"
+LOG_WITNESSES = f"{LOG}/witnesses.txt"  # the verifier keys of the witnesses whose cosignatures the checkpoints carry
+RECORD_ID_KEY = "record-id.key"  # OUT/private/record-id.key: the secret that keys every result's 记录号
+RECORD_ID_LOCK = "record-id.lock"  # held while that key is made, on first use
+# A witness's own state folder (``xinyong witness init``), kept by the witnessing body, never by the office:
+WITNESS_KEY = "witness.key"  # its signer key, mode 0600
+WITNESS_LOGS = "logs.json"  # per log origin: the log's pinned key and the latest checkpoint it cosigned
+WITNESS_LOCK = "witness.lock"  # held while it cosigns
+
+
+def record_id_key(out: Path) -> Path:
+    """The secret of work root ``out`` that keys its results' 记录号 (HMAC): private, never published."""
+    return out / PRIVATE / RECORD_ID_KEY
 
 
 def private_key(public_dir: Path) -> Path:
@@ -152,13 +167,15 @@ DECISIONS = "decisions.jsonl"
 FINALIZED = "finalized.json"
 REASSIGNMENTS = "reassignments.jsonl"  # after finalisation: each change of a team, with its reason
 APPROVAL = "approval.json"  # who approved which preview (by its hash), before the commitment
+# draw spec v2 (docs/draw-spec.md): the committed firm-side facts eligibility reads and the committed stratum sizes
+# (both auditor-only), the public list of selected pairs (no key, rank or stratum), and the auditors' signed
+# attestations, published beside the round's public files as ATTESTATIONS/<auditor>.txt
+TARGETS = "targets.jsonl"
+STRATA = "strata.json"
+SELECTED = "selected.jsonl"
+ATTESTATIONS = "attestations"
 # the files of a round that are public, in OUT/public/rounds/<round>/
 PUBLIC_ROUND_FILES = (COMMITMENT, RANDOMNESS, PLANS, SELECTION)
-# draw spec v2 (issue 14): what a round commits besides v1's files, and what of it is public
-TARGETS = "targets.jsonl"  # audit/: the firm-side facts eligibility reads, one line per firm of the frame
-STRATA = "strata.json"  # audit/: N_h per plan and stratum, committed by its hash only
-SELECTED = "selected.jsonl"  # public: plan and uscc of each selected pair, without key, stratum or π
-ATTESTATIONS = "attestations"  # public: auditors' signed attestations of the round, <key hash>.txt each
 # the files of a v2 round that are public, in OUT/public/rounds/<round>/, beside ATTESTATIONS/
 PUBLIC_ROUND_FILES_V2 = (COMMITMENT, RANDOMNESS, PLANS, SELECTED)
 PREPARED_COMMITMENT = "prepared-commitment.json"  # internal/: a v2 commitment as made, before it is logged
