@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from xinyong.core.ids import RoundId
+from xinyong.rounds.randomness import Requested
 from xinyong.synth import RegionSpec, generate_region
 from xinyong.workspace.layout import SHIPPED_CHAMPION, SHIPPED_POLICY, RoundPaths, shipped_plans
 
@@ -64,6 +65,17 @@ def round_inputs(default_region: Path, tmp_path_factory: pytest.TempPathFactory)
 
 NOVEMBER = RoundId.parse("330802-2026-11", "NOVEMBER")
 APPROVED_AT = dt.datetime(2026, 10, 30, 1, 0, tzinfo=dt.UTC)
+COMMITTED_AT = dt.datetime(2026, 10, 30, 2, 0, tzinfo=dt.UTC)  # the clock of `round commit` in tests
+
+
+def announced(description: str) -> Requested:
+    """A commitment's one source: a value to be announced in public, as ``round commit --announced`` names it."""
+    return Requested(announced=description)
+
+
+def twice(value: str) -> tuple[str, str]:
+    """An announced value as ``round reveal`` takes it: entered twice (``--value … --value …``)."""
+    return (value, value)
 
 
 def approve_round(out: Path, round_id: RoundId, by: str = "测试审批人") -> None:
@@ -82,10 +94,10 @@ def november_round(round_inputs: dict, tmp_path_factory: pytest.TempPathFactory)
     out = tmp_path_factory.mktemp("november") / "out"
     build_frame(out, NOVEMBER, PLANS, round_inputs["tiers_september"], round_inputs["clean"])
     approve_round(out, NOVEMBER)
-    commit(out, NOVEMBER, "福利彩票双色球 2026-11-01 开奖号码")
-    reveal(out, NOVEMBER, "03 09 14 22 27 31 + 11")
+    commit(out, NOVEMBER, announced("福利彩票双色球 2026-11-01 开奖号码"), now=COMMITTED_AT)
+    reveal(out, NOVEMBER, values=twice("03 09 14 22 27 31 + 11"))
     draw(out, NOVEMBER)
-    assign(out, NOVEMBER, round_inputs["clean"])
+    assign(out, NOVEMBER)
     finalize(out, NOVEMBER, accept_unstaffed=True, reason="test round: the generated roster is small", now=NOW)
     return out
 
@@ -99,8 +111,8 @@ def full_round(out: Path, inputs: dict, value: str = "07 12 19 24 28 33 + 05") -
 
     build_frame(out, DECEMBER, PLANS, inputs["tiers"], inputs["clean"])
     approve_round(out, DECEMBER)
-    commit(out, DECEMBER, "福利彩票双色球 2026-12-01 开奖号码")
-    reveal(out, DECEMBER, value)
+    commit(out, DECEMBER, announced("福利彩票双色球 2026-12-01 开奖号码"), now=COMMITTED_AT)
+    reveal(out, DECEMBER, values=twice(value))
     draw(out, DECEMBER)
     return RoundPaths(out, DECEMBER)
 
@@ -120,7 +132,7 @@ def december_staffed(
 
     copy = tmp_path_factory.mktemp("staffed") / "out"
     shutil.copytree(december_drawn.out, copy)
-    assign(copy, DECEMBER, round_inputs["clean"])
+    assign(copy, DECEMBER)
     return RoundPaths(copy, DECEMBER)
 
 
@@ -146,10 +158,10 @@ def finalised_round(out: Path, inputs: dict, round_id: RoundId, tiers: Path | No
 
     build_frame(out, round_id, PLANS, tiers or inputs["tiers"], inputs["clean"])
     approve_round(out, round_id)
-    commit(out, round_id, f"福利彩票双色球 {round_id.month}-01 开奖号码")
-    reveal(out, round_id, f"{round_id.month}: 03 09 14 22 27 31 + 11")
+    commit(out, round_id, announced(f"福利彩票双色球 {round_id.month}-01 开奖号码"), now=COMMITTED_AT)
+    reveal(out, round_id, values=twice(f"{round_id.month}: 03 09 14 22 27 31 + 11"))
     draw(out, round_id)
-    assign(out, round_id, inputs["clean"])
+    assign(out, round_id)
     finalize(out, round_id, accept_unstaffed=True, reason="test round: the generated roster is small", now=NOW)
     return RoundPaths(out, round_id)
 

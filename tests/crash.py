@@ -1,14 +1,14 @@
 """A small world of every step, and a runner that SIGKILLs a step at its N-th file replacement.
 
 :func:`build_world` takes a generated region through every step once — ingest, features, tiers, then
-round 330802-2026-11: frame, preview, approve, commit, reveal, draw, assign, finalize, tasks, results import and
-disclose, in a work folder whose transparency log has its key already — keeping the output folder
-as it was just before each step (its *base*) and just after it (its *reference*, the bytes of an
-uninterrupted run), and counting the file replacements each step makes.  :meth:`Killer.kill` runs
-one step on a copy of its base in a subprocess whose ``os.replace`` and ``os.rename`` (the
-primitives :mod:`xinyong.workspace.fsio` renames with) are wrapped by the runner below — no hook in
-production code — to SIGKILL the process just before or just after its N-th replacement.  The tests
-run the step again in-process and compare.
+round 330802-2026-11: frame, preview, approve, commit, reveal, draw, assign, finalize, tasks, results import
+(a firm found 已注销 among them), disclose and supplement (framing round 330802-2026-11-S1), in a work folder
+whose transparency log has its key already — keeping the output folder as it was just before each step (its
+*base*) and just after it (its *reference*, the bytes of an uninterrupted run), and counting the file
+replacements each step makes.  :meth:`Killer.kill` runs one step on a copy of its base in a subprocess whose
+``os.replace`` and ``os.rename`` (the primitives :mod:`xinyong.workspace.fsio` renames with) are wrapped by the
+runner below — no hook in production code — to SIGKILL the process just before or just after its N-th
+replacement.  The tests run the step again in-process and compare.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.conftest import NOW
+from tests.conftest import COMMITTED_AT, NOW
 from xinyong.core.ids import RoundId
 from xinyong.workspace.layout import PUBLIC, SHIPPED_CHAMPION, SHIPPED_POLICY, private_key, shipped_plans
 
@@ -86,15 +86,16 @@ def _approve(w: Where) -> object:
 
 
 def _commit(w: Where) -> object:
+    from xinyong.rounds.randomness import Requested
     from xinyong.rounds.run import commit
 
-    return commit(w.out, ROUND, RANDOMNESS)
+    return commit(w.out, ROUND, Requested(announced=RANDOMNESS), now=COMMITTED_AT)
 
 
 def _reveal(w: Where) -> object:
     from xinyong.rounds.run import reveal
 
-    return reveal(w.out, ROUND, VALUE)
+    return reveal(w.out, ROUND, values=(VALUE, VALUE))
 
 
 def _draw(w: Where) -> object:
@@ -106,7 +107,7 @@ def _draw(w: Where) -> object:
 def _assign(w: Where) -> object:
     from xinyong.rounds.run import assign
 
-    return assign(w.out, ROUND, w.clean)
+    return assign(w.out, ROUND)
 
 
 def _finalize(w: Where) -> object:
@@ -133,6 +134,12 @@ def _disclose(w: Where) -> object:
     return disclose(w.out, w.out / "public", w.clean, today=DISCLOSE_DAY)
 
 
+def _supplement(w: Where) -> object:
+    from xinyong.rounds.run import build_supplement
+
+    return build_supplement(w.out, ROUND, w.clean)
+
+
 # Every step, in the order a month runs them.
 STEPS: dict[str, Callable[[Where], object]] = {
     "ingest": _ingest,
@@ -147,13 +154,18 @@ STEPS: dict[str, Callable[[Where], object]] = {
     "tasks": _tasks,
     "results import": _import,
     "disclose": _disclose,
+    "supplement": _supplement,
 }
 
 # What differs between two uninterrupted runs of a step, by design, masked before comparing: a frame's
 # fresh salts (os.urandom).  The clock is injected (NOW), so the times of a decision and an import are not.
 MASKS = {
     "frame": re.compile(rb'"salt":"[0-9a-f]{32}"'),
+    "supplement": re.compile(rb'"salt":"[0-9a-f]{32}"'),
 }
+# The round each step changes (the supplement frames round 330802-2026-11-S1), and the steps that frame one.
+CHANGED = {"supplement": ROUND.next_supplement()}
+FRAMING = ("frame", "supplement")
 
 
 @dataclass(frozen=True)
@@ -215,7 +227,23 @@ def build_world(root: Path, raw: Path) -> World:
         references[step] = target
         if step == "finalize":
             simulate_results(out, ROUND, raw / "truth", clean, form, last_day=INSPECTED_BY)
+            found_closed(form)
     return World(root, raw, clean, tiers, form, bases, references, counts)
+
+
+def found_closed(form: Path) -> None:
+    """The simulated form with its first firm found 已注销 (result code 9), so the round has a target to replace."""
+    import polars as pl
+
+    from xinyong.ingest.contract import results_form
+    from xinyong.workspace import fsio
+
+    label = results_form().column("codes").label
+    (name, sheet), *_ = pl.read_excel(form, sheet_id=0).items()
+    first = pl.int_range(pl.len()) == 0
+    fsio.write_xlsx(
+        form, {name: sheet.with_columns(pl.when(first).then(pl.lit("9")).otherwise(pl.col(label)).alias(label))}
+    )
 
 
 # The runner: one subprocess that imports every step once, then for each kill point forks a child

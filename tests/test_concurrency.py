@@ -21,12 +21,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.conftest import approve_round
+from tests.conftest import COMMITTED_AT, approve_round
 from tests.crash import PLANS, RANDOMNESS, ROUND, VALUE, World, environment
 from xinyong.draw.verify import verify_audit
 from xinyong.ingest.contract import results_form
 from xinyong.publish import translog
 from xinyong.results.run import read_results
+from xinyong.rounds.randomness import Requested
 from xinyong.rounds.run import commit, draw, reveal
 from xinyong.rounds.stage import Stage, changing, stage_of
 from xinyong.workspace.layout import RoundPaths
@@ -107,10 +108,10 @@ def test_two_commits_with_different_texts_at_once_make_one_commitment(
 ) -> None:
     out = copy_of(small_world, "commit", tmp_path, trial)
     texts = [f"{RANDOMNESS} (甲)", f"{RANDOMNESS} (乙)"]
-    outcomes = at_once(*(["round", "commit", "--round", ROUND, "--randomness", t, "--out", out] for t in texts))
+    outcomes = at_once(*(["round", "commit", "--round", ROUND, "--announced", t, "--out", out] for t in texts))
     won, _ = winner_and_loser(outcomes, f"round {ROUND} already has a commitment; a round is committed once")
     commitment = json.loads((RoundPaths(out, ROUND).audit / "commitment.json").read_bytes())
-    assert commitment["randomness"]["source"] == texts[outcomes.index(won)]
+    assert commitment["randomness"]["sources"] == [{"description": texts[outcomes.index(won)], "kind": "announced"}]
     assert len(logged(out, "commitment.json")) == 1
     translog.verify_log(out / "public")
 
@@ -119,10 +120,12 @@ def test_two_commits_with_different_texts_at_once_make_one_commitment(
 def test_two_reveals_with_different_values_at_once_accept_one(small_world: World, tmp_path: Path, trial: int) -> None:
     out = copy_of(small_world, "reveal", tmp_path, trial)
     values = [f"{VALUE} 1", f"{VALUE} 2"]
-    outcomes = at_once(*(["round", "reveal", "--round", ROUND, "--value", v, "--out", out] for v in values))
+    outcomes = at_once(
+        *(["round", "reveal", "--round", ROUND, "--value", v, "--value", v, "--out", out] for v in values)
+    )
     won, _ = winner_and_loser(outcomes, f"round {ROUND} already has its public randomness; a second reveal is refused")
     randomness = json.loads((RoundPaths(out, ROUND).audit / "randomness.json").read_bytes())
-    assert randomness["value"] == values[outcomes.index(won)] and len(logged(out, "randomness.json")) == 1
+    assert randomness["values"] == [values[outcomes.index(won)]] and len(logged(out, "randomness.json")) == 1
     translog.verify_log(out / "public")
 
 
@@ -163,7 +166,7 @@ def test_a_frame_rebuilt_while_committing_leaves_a_round_that_draws_and_verifies
     out = copy_of(small_world, "commit", tmp_path, trial)
     frame = ["round", "frame", "--round", ROUND, "--plans", PLANS, "--tiers", small_world.tiers]
     frame += ["--clean", small_world.clean, "--out", out, "--rebuild"]
-    committing = ["round", "commit", "--round", ROUND, "--randomness", RANDOMNESS, "--out", out]
+    committing = ["round", "commit", "--round", ROUND, "--announced", RANDOMNESS, "--out", out]
     rebuilt, committed = at_once(frame, committing)
     assert {rebuilt.code, committed.code} <= {0, 2, 5}, (rebuilt, committed)
     if rebuilt.code != 0:  # the commitment came first (or held the lock): the frame stays as committed
@@ -180,8 +183,8 @@ def test_a_frame_rebuilt_while_committing_leaves_a_round_that_draws_and_verifies
         }, committed
     if stage_of(RoundPaths(out, ROUND)) < Stage.COMMITTED:  # approve the new frame, then commit it
         approve_round(out, ROUND)
-        commit(out, ROUND, RANDOMNESS)
-    reveal(out, ROUND, VALUE)
+        commit(out, ROUND, Requested(announced=RANDOMNESS), now=COMMITTED_AT)
+    reveal(out, ROUND, values=(VALUE, VALUE))
     draw(out, ROUND)
     verify_audit(RoundPaths(out, ROUND).audit)
     translog.verify_log(out / "public")
@@ -191,7 +194,7 @@ def test_a_step_on_a_round_another_process_is_changing_is_refused_with_its_pid(
     small_world: World, tmp_path: Path
 ) -> None:
     out = copy_of(small_world, "commit", tmp_path, 0)
-    command = ["round", "commit", "--round", ROUND, "--randomness", RANDOMNESS, "--out", out]
+    command = ["round", "commit", "--round", ROUND, "--announced", RANDOMNESS, "--out", out]
     with changing(RoundPaths(out, ROUND), Stage.APPROVED, "round commit"):
         (refused,) = at_once(command)
     assert (refused.code, refused.stderr) == (
@@ -200,7 +203,10 @@ def test_a_step_on_a_round_another_process_is_changing_is_refused_with_its_pid(
     )
     assert stage_of(RoundPaths(out, ROUND)) == Stage.APPROVED  # nothing was changed
     (done,) = at_once(command)
-    assert done.code == 0 and done.stdout.splitlines()[1] == f'Randomness description committed: "{RANDOMNESS}"'
+    assert (
+        done.code == 0
+        and done.stdout.splitlines()[1] == f'Randomness source 1: announced "{RANDOMNESS}": enter it twice'
+    )
 
 
 def test_a_disclosure_while_another_process_changes_the_log_is_refused_with_its_pid(

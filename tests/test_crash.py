@@ -1,7 +1,7 @@
 """The kill-point harness: every step, SIGKILLed at a file replacement, is finished by running it again.
 
 Each step of a month (:data:`tests.crash.STEPS`: ingest, frame, preview, approve, commit, reveal,
-draw, assign, finalize, tasks, results import, disclose) runs on a copy of the folder it writes, in
+draw, assign, finalize, tasks, results import, disclose, supplement) runs on a copy of the folder it writes, in
 a subprocess killed just before or just after its N-th file replacement.  Then the same step runs again, as a
 person would after a crash, and the folder must hold exactly the bytes of an uninterrupted run
 (what differs between two uninterrupted runs by design masked: a frame's fresh salts, the time of
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.crash import MASKS, ROUND, STEPS, Killer, World, leftovers, tree
+from tests.crash import CHANGED, FRAMING, MASKS, ROUND, STEPS, Killer, World, leftovers, tree
 from xinyong.publish.translog import verify_log
 from xinyong.rounds.stage import Stage, stage_of
 from xinyong.workspace.layout import MANIFEST, RoundPaths
@@ -41,6 +41,7 @@ STAGES = {
     "tasks": (Stage.FINALIZED, Stage.FINALIZED),
     "results import": (Stage.FINALIZED, Stage.FINALIZED),
     "disclose": (Stage.FINALIZED, Stage.FINALIZED),
+    "supplement": (Stage.NEW, Stage.FRAMED),  # of round 330802-2026-11-S1
 }
 
 
@@ -75,21 +76,22 @@ def recover(killer: Killer, world: World, step: str, kill_at: int, when: str, wo
     where = world.where(step, out)
     killer.kill(step, where, kill_at, when)
     point = f"{step}: killed {when} replacement {kill_at} of {world.replacements[step]}"
+    changed = RoundPaths(out, CHANGED.get(step, ROUND))
     if step in STAGES:
-        assert stage_of(RoundPaths(out, ROUND)) in STAGES[step], f"{point}: left the round between stages"
+        assert stage_of(changed) in STAGES[step], f"{point}: left the round between stages"
     elif (out / MANIFEST).exists():
         assert tree(out, debris=False) in (tree(world.bases[step]), tree(world.references[step])), (
             f"{point}: a manifest beside tables it does not describe"
         )
-    frame = out / "rounds" / str(ROUND) / "audit" / "frame.jsonl"
-    finished_frame = frame.read_bytes() if stage_of(RoundPaths(out, ROUND)) == Stage.FRAMED else None
+    frame = changed.audit / "frame.jsonl"
+    finished_frame = frame.read_bytes() if stage_of(changed) == Stage.FRAMED else None
     STEPS[step](where)
     mask = MASKS.get(step)
     assert tree(out, mask) == tree(world.references[step], mask), f"{point}: not the bytes of an uninterrupted run"
     assert leftovers(out) == [], f"{point}: temporary files left"
     if (out / "public" / "log").is_dir():
         verify_log(out / "public")
-    if step == "frame" and finished_frame is not None:
+    if step in FRAMING and finished_frame is not None:
         assert frame.read_bytes() == finished_frame, f"{point}: the salts of a finished frame changed"
 
 
@@ -135,3 +137,5 @@ def test_the_reference_runs_are_what_they_should_be(world: World) -> None:
     assert (world.references["ingest"] / MANIFEST).read_bytes() == (world.clean / MANIFEST).read_bytes()
     assert all(count > 0 for count in world.replacements.values()), world.replacements
     assert re.search(rb'"decided_at":"[^"]+"', (RoundPaths(out, ROUND).audit / "finalized.json").read_bytes())
+    supplement = RoundPaths(world.references["supplement"], ROUND.next_supplement())
+    assert stage_of(supplement) == Stage.FRAMED and (supplement.audit / "targets.jsonl").read_bytes()

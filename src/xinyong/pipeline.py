@@ -8,12 +8,15 @@ refused.  Stages: generate the default region into ``OUT/raw/`` (once; it is det
 else the shipped one (package data); only when neither was trained on the current indicator catalog
 is one trained, logged to the workspace's MLflow store, promoted through its gates and exported to
 ``OUT/models/`` → a calibrated score and a tier for every live firm under the workspace's policy →
-last month's round and this month's, with the workspace's plans: framed, previewed, approved (by a
-stand-in labelled as the demo's), committed, drawn, staffed and verified, with task lists → last
-month's results, SIMULATED from the generator's truth and imported → the public site and its
-transparency log, verified → unbiased estimates.  Last month's finalised round is inspection history
-for this month's frame and teams (:mod:`xinyong.rounds.ledger`), and its results for the next model's
-labels (``xinyong model train --work``).  Scores and tiers are internal: they go under ``OUT/internal/``.
+last month's round and this month's, with the workspace's plans, under draw spec v2: framed, previewed,
+approved (by a stand-in labelled as the demo's), committed naming one announced source labelled DEMO (a
+fixed string of digits, entered twice at the reveal: no network is needed, and no beacon round is waited
+for), drawn, staffed and verified, with task lists; this month's round attested by a DEMO auditor (its key
+in ``OUT/private/``) and the attestation published → last month's results, SIMULATED from the generator's
+truth and imported → the public site and its transparency log, verified (this month's public round with the
+DEMO auditor's key) → unbiased estimates.  Last month's finalised round is inspection history for this month's
+frame and teams (:mod:`xinyong.rounds.ledger`), and its results for the next model's labels (``xinyong model
+train --work``).  Scores and tiers are internal: they go under ``OUT/internal/``.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xinyong.core.ids import RoundId
-from xinyong.draw.verify import verify_audit, verify_public
+from xinyong.draw.attest import attestation_file
+from xinyong.draw.verify import log_evidence, verify_audit, verify_public
 from xinyong.errors import UsageError
 from xinyong.estimate.run import estimate_round
 from xinyong.indicators.catalog import catalog
@@ -32,10 +36,13 @@ from xinyong.ingest.run import TableReport, ingest
 from xinyong.model.estimator import RiskModel
 from xinyong.model.registry import COMPARABLE, promote
 from xinyong.model.run import score_table, train_region
+from xinyong.publish.checkpoint import Verifier
 from xinyong.publish.run import disclose
 from xinyong.publish.translog import verify_log
 from xinyong.reports.progress import SILENT, Progress
 from xinyong.results.run import import_results
+from xinyong.rounds.attestations import attest_round, new_key, publish_attestation, read_signer
+from xinyong.rounds.randomness import Requested
 from xinyong.rounds.run import approve, assign, build_frame, commit, draw, finalize, preview_round, reveal
 from xinyong.rounds.stage import Stage, stage_of
 from xinyong.rounds.tasks import write_task_lists
@@ -50,6 +57,7 @@ from xinyong.workspace.layout import (
     MANIFEST,
     MLFLOW,
     MODEL_FILE,
+    PRIVATE,
     QUARANTINE,
     REPORT_HTML,
     WORKSPACE_FILE,
@@ -134,6 +142,10 @@ def run_demo(out_dir: Path, progress: Progress = SILENT, *, region: Path | None 
     last = run_round(ws.out, november, ws.plans_for(november), internal / "tiers-previous.parquet", clean)
     this = run_round(ws.out, december, ws.plans_for(december), ws.tiers, clean)
     write_task_lists(ws.out, this.round_id, clean, supplement=ws.supplement(), contact=ws.contact)
+    auditor = demo_attestation(ws.out, this)
+    outputs[f"round {this.round_id}: the DEMO auditor's attestation, published (its key: {DEMO_AUDITOR_KEY})"] = (
+        this.public / attestation_file(auditor)
+    )
     outputs[f"round {this.round_id}: task lists, a 检查告知书 PDF per firm, the results form"] = this.tasks
     outputs[f"round {this.round_id}: auditor bundle (spec §7), verified"] = this.audit
     outputs[f"round {this.round_id}: inclusion probability of every frame record (internal)"] = (
@@ -147,6 +159,7 @@ def run_demo(out_dir: Path, progress: Progress = SILENT, *, region: Path | None 
     public = ws.public
     disclose(ws.out, public, clean, today=demo_day)
     verify_log(public)
+    verify_public(this.public, evidence=log_evidence(public, str(this.round_id)), auditors=[str(auditor)])
     estimate_round(ws.out, last.round_id)
     outputs[f"round {last.round_id}: SIMULATED results form (from the generator's truth, for the demo)"] = form
     outputs[f"round {last.round_id}: unbiased violation rates per tier and plan, plot and table (internal)"] = (
@@ -168,11 +181,11 @@ def run_round(out_dir: Path, round_id: RoundId, plans: Path, tiers: Path, clean:
             build_frame(out_dir, round_id, plans, tiers, clean, rebuild=True)
             preview_round(out_dir, round_id)
             approve(out_dir, round_id, DEMO_APPROVER, demo_clock(eve))
-            commit(out_dir, round_id, DEMO_RANDOMNESS_SOURCE)
-        reveal(out_dir, round_id, DEMO_RANDOMNESS_VALUE)
+            commit(out_dir, round_id, Requested(announced=DEMO_RANDOMNESS_SOURCE), now=demo_clock(eve))
+        reveal(out_dir, round_id, values=(DEMO_RANDOMNESS_VALUE, DEMO_RANDOMNESS_VALUE))  # entered twice
         draw(out_dir, round_id)
     if stage_of(paths) < Stage.ASSIGNED:
-        assign(out_dir, round_id, clean)
+        assign(out_dir, round_id)
     verify_audit(paths.audit)
     verify_public(paths.public)
     finalize(
@@ -185,13 +198,27 @@ def run_round(out_dir: Path, round_id: RoundId, plans: Path, tiers: Path, clean:
     return paths
 
 
+def demo_attestation(out_dir: Path, paths: RoundPaths) -> Verifier:
+    """The DEMO auditor attests the staffed round (re-deriving it from its bundle) and the office publishes the
+    attestation; the auditor's key is made once, in ``OUT/private/``.  Returns the auditor's verifier key."""
+    key = out_dir / PRIVATE / DEMO_AUDITOR_KEY
+    verifier = read_signer(key).verifier if key.is_file() else new_key(DEMO_AUDITOR, key)
+    note = out_dir / PRIVATE / f"{DEMO_AUDITOR}-{paths.round_id}-attestation.txt"
+    attest_round(paths.audit, key, note)
+    publish_attestation(out_dir, paths.round_id, note, str(verifier))
+    return verifier
+
+
 DEFAULT_REGION = RegionSpec()
 DEFAULT_DIVISION = "330802"  # the generated region's (衢州市柯城区)
 DEMO_RANDOMNESS_SOURCE = (
-    "DEMO ONLY: a fixed string stands in for public randomness; real rounds use an announced public draw"
+    "演示 DEMO：以固定的数字代替公开随机数，并非公开开奖（DEMO ONLY: fixed digits stand in for public randomness; "
+    "real rounds name a drand beacon round and/or a public lottery draw）"
 )
-DEMO_RANDOMNESS_VALUE = "DEMO — not public randomness — 演示用固定值"
+DEMO_RANDOMNESS_VALUE = "DEMO 演示固定值，并非公开随机数：31415 92653 58979"
 DEMO_APPROVER = "演示审批人 (DEMO: no person approved this round)"
+DEMO_AUDITOR = "DEMO-auditor-演示审计方"  # a signer key's name has no spaces
+DEMO_AUDITOR_KEY = "DEMO-auditor.key"
 DEMO_INCOMPARABLE = (
     "DEMO: the champion in use was trained on another indicator catalog, so it cannot be compared with one trained "
     "on the current catalog; every other gate passed"

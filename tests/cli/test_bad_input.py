@@ -30,7 +30,7 @@ from tests.conftest import APPROVED_AT, CHAMPION, NOVEMBER, PLANS, POLICY
 from tests.rounds.hand_round import P01, P02, write_round
 from tests.workspace.notices import FIXTURE_2027, NOTICE_2026
 from xinyong.cli import app
-from xinyong.core.ids import FORM
+from xinyong.core.ids import FORM, RoundId
 from xinyong.draw.plans import CountAllocation
 from xinyong.indicators.catalog import catalog
 from xinyong.ingest import contract
@@ -357,6 +357,54 @@ def hand_round(step: str, **given: object) -> Callable[[Given], None]:
     return setup
 
 
+SIGNATURE = "b713718a38ae728dfd477991af2822e08d2f305e47718cef9f7848ce4050e7be41076862b98fad56e91a6b85b89cd97b"
+QUICKNET_HASH = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
+
+
+def committed_with_drand(g: Given, round_number: int = 657413, *, drand: bool = True, announced: bool = True) -> None:
+    """The hand-made December round committed, ten minutes before quicknet round 657413, naming that drand round
+    (the spec's vector, whose signature is :data:`SIGNATURE`) and an announcement."""
+    import datetime as dt
+
+    from xinyong.rounds.randomness import Requested
+    from xinyong.rounds.run import commit
+
+    hand_round("approved")(g)
+    requested = Requested(round_number if drand else None, None, "圆周率前十五位（测试）" if announced else None)
+    commit(
+        g.tmp / "out", RoundId.parse(DECEMBER, "test"), requested, now=dt.datetime(2023, 9, 15, 10, 50, tzinfo=dt.UTC)
+    )
+
+
+def reveal_args(g: Given) -> list[object]:
+    return ["round", "reveal", "--round", DECEMBER, "--out", g.tmp / "out"]
+
+
+def all_staffed_november(g: Given) -> None:
+    """The small region's finalised November round, every target staffed and no result yet, in ``g.tmp / out``."""
+    small = g.request.getfixturevalue("small_november")
+    shutil.copytree(small.out, g.tmp / "out")
+
+
+def supplement_approved(g: Given) -> None:
+    """The small November round with one firm found 已注销, and its supplementary round framed and approved."""
+    from tests.conftest import NOW, approve_round
+    from tests.rounds.test_run import results_with_codes
+    from xinyong.results.run import import_results
+    from xinyong.rounds.run import build_supplement
+    from xinyong.rounds.staffing import read_staffing
+    from xinyong.workspace.layout import RoundPaths
+
+    all_staffed_november(g)
+    paths = RoundPaths(g.tmp / "out", NOVEMBER)
+    target = next(t for t, team in sorted(read_staffing(paths).teams().items()) if team)
+    import_results(
+        paths.out, results_with_codes(paths, {target: "9"}, g.tmp / "form.csv"), today=NOVEMBER.last_day, now=NOW
+    )
+    build_supplement(paths.out, NOVEMBER, g.request.getfixturevalue("small_inputs")["clean"])
+    approve_round(paths.out, NOVEMBER.next_supplement())
+
+
 def preview_sha(g: Given) -> str:
     return hashlib.sha256((g.tmp / "out" / "rounds" / DECEMBER / "internal" / "preview.json").read_bytes()).hexdigest()
 
@@ -654,7 +702,7 @@ CASES = [
     Case(
         "round commit",
         "no --out and no workspace",
-        lambda g: ["round", "commit", "--round", DECEMBER, "--randomness", "福利彩票双色球 2026-12-01 开奖号码"],
+        lambda g: ["round", "commit", "--round", DECEMBER, "--announced", "福利彩票双色球 2026-12-01 开奖号码"],
         lambda g: no_workspace("--out"),
     ),
     Case(
@@ -1192,20 +1240,20 @@ CASES = [
     Case(
         "round commit",
         "a round not framed",
-        lambda g: ["round", "commit", "--round", DECEMBER, "--randomness", "lottery", "--out", g.tmp / "out"],
+        lambda g: ["round", "commit", "--round", DECEMBER, "--announced", "lottery", "--out", g.tmp / "out"],
         lambda g: not_framed(g.tmp / "out", "round commit", "approved"),
     ),
     Case(
         "round commit",
         "a round not approved",
-        lambda g: ["round", "commit", "--round", DECEMBER, "--randomness", "lottery", "--out", g.tmp / "out"],
+        lambda g: ["round", "commit", "--round", DECEMBER, "--announced", "lottery", "--out", g.tmp / "out"],
         lambda g: stage(g.tmp / "out", DECEMBER, "previewed", "round commit", "approved", "round approve --by NAME"),
         setup=hand_round("previewed"),
     ),
     Case(
         "round commit",
         "a frame changed after the approval",
-        lambda g: ["round", "commit", "--round", DECEMBER, "--randomness", "lottery", "--out", g.tmp / "out"],
+        lambda g: ["round", "commit", "--round", DECEMBER, "--announced", "lottery", "--out", g.tmp / "out"],
         lambda g: (
             f"round {DECEMBER}: no approval of the current frame and plans; run xinyong round preview, then "
             "xinyong round approve --by NAME"
@@ -1215,17 +1263,95 @@ CASES = [
     Case(
         "round commit",
         "a second commitment",
-        lambda g: ["round", "commit", "--round", NOV, "--randomness", "lottery", "--out", g.november],
+        lambda g: ["round", "commit", "--round", NOV, "--announced", "lottery", "--out", g.november],
         lambda g: f"round {NOV} already has a commitment; a round is committed once",
     ),
     Case(
         "round commit",
-        "--randomness only white space and zero-width characters",
-        lambda g: ["round", "commit", "--round", NOV, "--randomness", " \u200b\u3000\ufeff ", "--out", g.november],
+        "--announced only white space and zero-width characters",
+        lambda g: [
+            "round",
+            "commit",
+            "--round",
+            DECEMBER,
+            "--announced",
+            " \u200b\u3000\ufeff ",
+            "--out",
+            g.tmp / "out",
+        ],
         lambda g: (
-            "--randomness: the description of the public random value is empty; say how and when it will be "
-            "obtained, e.g. '福利彩票双色球 2026-12-01 开奖号码'"
+            "--announced: the description of the public random value is empty; say what will be announced, where "
+            "and when, e.g. '福利彩票双色球 2026-12-01 开奖号码'"
         ),
+        setup=hand_round("approved"),
+    ),
+    Case(
+        "round commit",
+        "no source of randomness",
+        lambda g: ["round", "commit", "--round", DECEMBER, "--out", g.tmp / "out"],
+        lambda g: (
+            "--drand-round, --drand-after, --announced: name at least one source of the public randomness, e.g. "
+            "--drand-after 2026-12-01T10:00+08:00 or --announced '福利彩票双色球 2026-12-01 开奖号码'"
+        ),
+        setup=hand_round("approved"),
+    ),
+    Case(
+        "round commit",
+        "--drand-round 0",
+        lambda g: ["round", "commit", "--round", DECEMBER, "--drand-round", "0", "--out", g.tmp / "out"],
+        lambda g: "--drand-round: a drand round is a whole number from 1, not 0",
+        setup=hand_round("approved"),
+    ),
+    Case(
+        "round commit",
+        "--drand-round not a number",
+        lambda g: ["round", "commit", "--round", DECEMBER, "--drand-round", "next", "--out", g.tmp / "out"],
+        lambda g: (
+            "Invalid value for '--drand-round': Input should be a valid integer, unable to parse string as an integer"
+        ),
+    ),
+    Case(
+        "round commit",
+        "--drand-round and --drand-after both",
+        lambda g: [
+            *("round", "commit", "--round", DECEMBER, "--out", g.tmp / "out"),
+            *("--drand-round", "99999999", "--drand-after", "2099-12-01T10:00+08:00"),
+        ],
+        lambda g: "--drand-round, --drand-after: give one of them (a drand round, or the time it may come after)",
+        setup=hand_round("approved"),
+    ),
+    Case(
+        "round commit",
+        "--drand-after without its time zone",
+        lambda g: ["round", "commit", "--round", DECEMBER, "--drand-after", "2026-12-01 10:00", "--out", g.tmp / "out"],
+        lambda g: (
+            "--drand-after: '2026-12-01 10:00' is not a time with its zone; write it as 2026-12-01T10:00+08:00 "
+            "(Beijing time) or 2026-12-01T02:00Z (UTC)"
+        ),
+        setup=hand_round("approved"),
+    ),
+    Case(
+        "round commit",
+        "--drand-after not a time",
+        lambda g: ["round", "commit", "--round", DECEMBER, "--drand-after", "tomorrow", "--out", g.tmp / "out"],
+        lambda g: (
+            "--drand-after: 'tomorrow' is not a time with its zone; write it as 2026-12-01T10:00+08:00 "
+            "(Beijing time) or 2026-12-01T02:00Z (UTC)"
+        ),
+        setup=hand_round("approved"),
+    ),
+    Case(
+        "round commit",
+        "an announcement the parent round used, for its supplementary round",
+        lambda g: [
+            *("round", "commit", "--round", f"{NOV}-S1", "--out", g.tmp / "out"),
+            *("--announced", "福利彩票双色球 2026-11-01 开奖号码"),
+        ],
+        lambda g: (
+            "--announced: '福利彩票双色球 2026-11-01 开奖号码' was already announced for this supplementary round's "
+            "chain; a supplementary round needs fresh randomness: name another announcement"
+        ),
+        setup=lambda g: supplement_approved(g),
     ),
     Case(
         "round reveal",
@@ -1236,14 +1362,82 @@ CASES = [
     Case(
         "round reveal",
         "a second, different value",
-        lambda g: ["round", "reveal", "--round", NOV, "--value", "a value the operator prefers", "--out", g.november],
+        lambda g: [
+            *("round", "reveal", "--round", NOV, "--out", g.november),
+            *("--value", "the operator prefers 1 2 3", "--value", "1 2 3"),
+        ],
         lambda g: f"round {NOV} already has its public randomness; a second reveal is refused",
     ),
     Case(
         "round reveal",
-        "an empty --value",
-        lambda g: ["round", "reveal", "--round", NOV, "--value", " ", "--out", g.november],
-        lambda g: "--value: the public random value is empty",
+        "an empty --value, twice",
+        lambda g: ["round", "reveal", "--round", DECEMBER, "--value", " ", "--value", " ", "--out", g.tmp / "out"],
+        lambda g: "--value: the announced value ' ' has no digit; enter the numbers as announced",
+        setup=lambda g: committed_with_drand(g, drand=False),
+    ),
+    Case(
+        "round reveal",
+        "the announced value entered once",
+        lambda g: [*reveal_args(g), "--value", "31415 92653 58979"],
+        lambda g: (
+            "--value: the round names 1 announced value(s), so it takes 2 --value entries (each announced value "
+            "entered twice), not 1"
+        ),
+        setup=lambda g: committed_with_drand(g, drand=False),
+    ),
+    Case(
+        "round reveal",
+        "two entries of the announced value that differ",
+        lambda g: [*reveal_args(g), "--value", "31415 92653 58979", "--value", "31415 92653 58970"],
+        lambda g: (
+            "--value: the two entries of the announced value differ: '31415 92653 58979' reads '31415 92653 58979', "
+            "'31415 92653 58970' reads '31415 92653 58970'; enter the announced value again, twice"
+        ),
+        setup=lambda g: committed_with_drand(g, drand=False),
+    ),
+    Case(
+        "round reveal",
+        "no --drand-signature for the drand round named",
+        lambda g: [
+            *("round", "reveal", "--round", DECEMBER, "--out", g.tmp / "out"),
+            *("--value", "31415 92653 58979", "--value", "31415 92653 58979"),
+        ],
+        lambda g: (
+            "--drand-signature: the round names drand round 657413 of League of Entropy quicknet (produced "
+            "2023-09-15 11:00:03 UTC); give its signature, 96 hex characters, as drand publishes it: "
+            f"https://api.drand.sh/{QUICKNET_HASH}/public/657413"
+        ),
+        setup=lambda g: committed_with_drand(g),
+    ),
+    Case(
+        "round reveal",
+        "--drand-signature of another round",
+        lambda g: [
+            *("round", "reveal", "--round", DECEMBER, "--out", g.tmp / "out", "--drand-signature", SIGNATURE),
+            *("--value", "31415 92653 58979", "--value", "31415 92653 58979"),
+        ],
+        lambda g: (
+            "--drand-signature: the signature does not verify for round 657414 of League of Entropy quicknet: it is "
+            "not that round's value"
+        ),
+        setup=lambda g: committed_with_drand(g, 657414),
+    ),
+    Case(
+        "round reveal",
+        "--drand-signature not hex",
+        lambda g: [*reveal_args(g), "--drand-signature", "b7137"],
+        lambda g: (
+            "--drand-signature: the signature of drand round 657413 is 96 lower-case hex characters (a compressed "
+            "BLS12-381 G1 point), not 5 characters"
+        ),
+        setup=lambda g: committed_with_drand(g, announced=False),
+    ),
+    Case(
+        "round reveal",
+        "--drand-signature for a round that names no drand round",
+        lambda g: [*reveal_args(g), "--drand-signature", SIGNATURE, "--value", "1 2", "--value", "1 2"],
+        lambda g: "--drand-signature: the round names no drand round; give the announced value with --value",
+        setup=lambda g: committed_with_drand(g, drand=False),
     ),
     Case(
         "round draw",
@@ -1322,6 +1516,44 @@ CASES = [
         "--reason blank",
         lambda g: [*reassign_target(g), "--inspector", staffed_target(g)[1][0], "--reason", "  "],
         lambda g: "--reason: a reassignment needs its reason (e.g. '回避：…'), which is logged",
+    ),
+    Case(
+        "round supplement",
+        "a round not finalised",
+        lambda g: ["round", "supplement", "--round", DECEMBER, "--clean", g.clean, "--out", g.tmp / "out"],
+        lambda g: stage(g.tmp / "out", DECEMBER, "approved", "round supplement", "finalised", "round commit"),
+        setup=hand_round("approved"),
+    ),
+    Case(
+        "round supplement",
+        "--round with a malformed supplement number",
+        lambda g: ["round", "supplement", "--round", f"{NOV}-S0", "--clean", g.clean, "--out", g.tmp / "out"],
+        lambda g: not_a_round("--round", f"{NOV}-S0"),
+    ),
+    Case(
+        "round supplement",
+        "--clean a missing folder",
+        lambda g: ["round", "supplement", "--round", NOV, "--clean", g.tmp / "nowhere", "--out", g.tmp / "out"],
+        lambda g: f"{g.tmp / 'nowhere'}: no such clean folder; make one with `xinyong ingest`",
+    ),
+    Case(
+        "round supplement",
+        "a round with nothing to replace",
+        lambda g: ["round", "supplement", "--round", NOV, "--clean", g.clean, "--out", g.tmp / "out"],
+        lambda g: (
+            f"round {NOV} has no target to replace: every target is staffed and none was found closed or moved "
+            "(result codes 7, 9, 10, 11, 12), so it needs no supplementary round"
+        ),
+        setup=lambda g: all_staffed_november(g),
+    ),
+    Case(
+        "round frame",
+        "--round a supplementary round",
+        lambda g: _frame(g, round_id=f"{DECEMBER}-S1"),
+        lambda g: (
+            f"--round: {DECEMBER}-S1 is a supplementary round; it is framed from its parent by `xinyong round "
+            f"supplement --round {DECEMBER}`"
+        ),
     ),
     Case(
         "round tasks",

@@ -75,8 +75,8 @@ def test_a_city_workspace_of_two_districts_runs_a_month_end_to_end(
     preview = (paths.internal / PREVIEW).read_bytes()
     assert json.loads(preview)["errors"] == []
     city("round", "approve", "--round", ROUND, "--by", "张三", "--preview", H(preview))
-    city("round", "commit", "--round", ROUND, "--randomness", "福利彩票双色球 2026-11-01 开奖号码")
-    city("round", "reveal", "--round", ROUND, "--value", "03 09 14 22 27 31 + 11")
+    city("round", "commit", "--round", ROUND, "--announced", "福利彩票双色球 2026-11-01 开奖号码")
+    city("round", "reveal", "--round", ROUND, "--value", "03 09 14 22 27 31 + 11", "--value", "03 09 14 22 27 31 11")
     city("round", "draw", "--round", ROUND)
     selected = records_of((paths.audit / SELECTION).read_bytes())
     assert {r["uscc"][2:8] for r in selected} == {"330802", "330803"}

@@ -60,7 +60,25 @@ def test_demo_runs_from_any_folder_on_the_shipped_defaults(default_region: Path,
     files = {p.name: p.read_bytes() for p in bundle.iterdir()}
     assert rederive(files) == files["selection.jsonl"] and len(files["selection.jsonl"].splitlines()) > 400
     assert rederive_teams(files) == files["assignment.jsonl"]  # and the teams, spec §6
-    assert "DEMO" in json.loads(files["commitment.json"])["randomness"]["source"]
+    # Drawn under draw spec v2: one announced source labelled DEMO, its digits entered twice; nothing public has a key.
+    (source,) = json.loads(files["commitment.json"])["randomness"]["sources"]
+    assert source["kind"] == "announced" and "DEMO" in source["description"]
+    assert json.loads(files["randomness.json"])["values"] == ["DEMO 演示固定值，并非公开随机数：31415 92653 58979"]
+    public = demo / "public/rounds/330802-2026-12"
+    assert all(
+        set(json.loads(line)) == {"plan", "uscc"} for line in (public / "selected.jsonl").read_bytes().splitlines()
+    )
+    # The DEMO auditor attested the round from its bundle; the attestation is published, and verifies with its key.
+    from xinyong.publish.checkpoint import Signer, open_note
+
+    auditor = Signer.parse((demo / "private" / "DEMO-auditor.key").read_text(encoding="ascii"))
+    (note,) = (public / "attestations").iterdir()
+    text = open_note(note.read_text(encoding="utf-8"), auditor.verifier)
+    assert text == (
+        f"xinyong-draw-v2/attestation\n330802-2026-12\n{H(files['commitment.json'])}\n"
+        f"{H((public / 'selected.jsonl').read_bytes())}\n{H(files['assignment.jsonl'])}\n"
+    )
+    assert "DEMO-auditor-演示审计方" in (demo / "public/rounds/330802-2026-12.html").read_text(encoding="utf-8")
     # It was previewed without errors and approved, by a stand-in labelled as the demo's, before the commitment.
     approval = json.loads(files["approval.json"])
     preview = (bundle.parent / "internal" / "preview.json").read_bytes()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,7 @@ import polars as pl
 from tests.cli.conftest import Ran
 from tests.conftest import DECEMBER, NOVEMBER, PLANS
 from xinyong.core.canonical import H, records_of
-from xinyong.workspace.layout import APPROVAL, ASSIGNMENT, COMMITMENT, FRAME, PREVIEW, SELECTION, RoundPaths
+from xinyong.workspace.layout import APPROVAL, ASSIGNMENT, COMMITMENT, FRAME, PREVIEW, RoundPaths
 
 
 def test_a_round_from_frame_to_task_lists(xinyong: Callable[..., Ran], round_inputs: dict, tmp_path: Path) -> None:
@@ -30,16 +31,19 @@ def test_a_round_from_frame_to_task_lists(xinyong: Callable[..., Ran], round_inp
     approval = json.loads((paths.audit / APPROVAL).read_bytes())
     assert ran.out == f"Round {DECEMBER}: preview {sha} approved by 张三 at {approval['approved_at']}\n"
 
-    ran = xinyong("round", "commit", *r, "--randomness", "福利彩票双色球 2026-12-01 开奖号码")
+    ran = xinyong("round", "commit", *r, "--announced", "福利彩票双色球 2026-12-01 开奖号码")
+    commitment = json.loads((paths.audit / COMMITMENT).read_bytes())
     assert ran.out == (
-        f"Committed round {DECEMBER}: C = {H((paths.audit / COMMITMENT).read_bytes())}\n"
-        'Randomness description committed: "福利彩票双色球 2026-12-01 开奖号码"\n'
+        f"Committed round {DECEMBER} at {commitment['committed_at']}: "
+        f"C = {H((paths.audit / COMMITMENT).read_bytes())}\n"
+        'Randomness source 1: announced "福利彩票双色球 2026-12-01 开奖号码": enter it twice\n'
     )
-    ran = xinyong("round", "reveal", *r, "--value", "07 12 19 24 28 33 + 05")
+    ran = xinyong("round", "reveal", *r, "--value", "07 12 19 24 28 33 + 05", "--value", "07,12,19,24,28,33+05")
     assert ran.out.startswith(f"Seed of round {DECEMBER}: ") and len(ran.out.split()[-1]) == 64
+    assert json.loads((paths.audit / "randomness.json").read_bytes())["values"] == ["07 12 19 24 28 33 + 05"]
 
     ran = xinyong("round", "draw", *r)
-    selected = records_of((paths.audit / SELECTION).read_bytes())
+    selected = records_of((paths.public / "selected.jsonl").read_bytes())
     per_plan = pl.DataFrame(selected).group_by("plan").len().sort("plan")
     assert (
         ran.out.split()
@@ -49,7 +53,7 @@ def test_a_round_from_frame_to_task_lists(xinyong: Callable[..., Ran], round_inp
         ).split()
     )
 
-    ran = xinyong("round", "assign", *r, "--clean", clean)
+    ran = xinyong("round", "assign", *r)  # a v2 round reads its committed targets, no clean folder
     teams = records_of((paths.audit / ASSIGNMENT).read_bytes())
     unstaffed = sum(1 for a in teams if not a["team"])
     assert ran.out.startswith(
@@ -126,18 +130,56 @@ def test_reassign_replaces_a_member_by_the_next_candidate_and_says_what_to_do_ne
     assert again.out == ran.out and len(records_of((paths.audit / "reassignments.jsonl").read_bytes())) == 1
 
 
-def test_commit_shows_the_exact_description_it_committed(
+def test_commit_shows_the_exact_description_it_committed_and_the_drand_round_it_named(
     xinyong: Callable[..., Ran], small_world, tmp_path: Path
 ) -> None:
     import shutil
 
     from tests.crash import ROUND
+    from xinyong.draw.sources import QUICKNET, utc
 
     out = shutil.copytree(small_world.bases["commit"], tmp_path / "out")
-    ran = xinyong("round", "commit", "--round", ROUND, "--randomness", ' 福利彩票\u200b双色球 "11-01"\n', "--out", out)
-    committed = json.loads((RoundPaths(out, ROUND).audit / COMMITMENT).read_bytes())
-    assert committed["randomness"]["source"] == '福利彩票双色球 "11-01"'
-    assert ran.out.splitlines()[1] == (
-        "Randomness description committed (normalised: NFC, trimmed, zero-width characters removed): "
-        '"福利彩票双色球 \\"11-01\\""'
+    ran = xinyong(
+        *("round", "commit", "--round", ROUND, "--out", out),
+        *("--drand-after", "2099-12-01T10:00+08:00", "--announced", ' 福利彩票\u200b双色球 "11-01"\n'),
     )
+    committed = json.loads((RoundPaths(out, ROUND).audit / COMMITMENT).read_bytes())
+    drand, announced = committed["randomness"]["sources"]
+    assert announced == {"description": '福利彩票双色球 "11-01"', "kind": "announced"}
+    round_number = QUICKNET.first_round_at(dt.datetime(2099, 12, 1, 2, 0, tzinfo=dt.UTC))
+    assert drand == {"chain": QUICKNET.hash, "kind": "drand", "round": round_number}
+    assert ran.out.splitlines()[1:] == [
+        f"Randomness source 1: drand round {round_number} of League of Entropy quicknet, produced "
+        f"{utc(QUICKNET.round_time(round_number))}: reveal its signature with --drand-signature",
+        "Randomness source 2: announced (normalised: NFC, trimmed, zero-width characters removed) "
+        '"福利彩票双色球 \\"11-01\\"": enter it twice',
+    ]
+
+
+def test_supplement_frames_the_replacements_of_a_finalised_round_and_says_what_is_next(
+    xinyong: Callable[..., Ran], small_november: RoundPaths, small_inputs: dict, tmp_path: Path
+) -> None:
+    import shutil
+
+    from tests.conftest import NOW
+    from tests.rounds.test_run import results_with_codes
+    from xinyong.results.run import import_results
+
+    out = Path(shutil.copytree(small_november.out, tmp_path / "out"))
+    paths = RoundPaths(out, NOVEMBER)
+    target = next((a["plan"], a["uscc"]) for a in records_of((paths.audit / ASSIGNMENT).read_bytes()) if a["team"])
+    import_results(
+        out, results_with_codes(paths, {target: "10"}, tmp_path / "form.csv"), today=NOVEMBER.last_day, now=NOW
+    )
+    r = ("--round", NOVEMBER, "--clean", small_inputs["clean"], "--out", out)
+    ran = xinyong("round", "supplement", *r)
+    supplement = RoundPaths(out, NOVEMBER.next_supplement())
+    size = len(records_of((supplement.audit / FRAME).read_bytes()))
+    excluded = len(records_of((supplement.audit / "exclusions.jsonl").read_bytes()))
+    assert ran.out == (
+        f"Supplementary round {NOVEMBER}-S1 of {NOVEMBER}: 1 targets to replace ({target[0]} 1); frame of {size:,} "
+        f"(plan, firm) records, {excluded:,} of the parent's left out (reasons in exclusions.jsonl)\n"
+        f"Next: xinyong round preview --round {NOVEMBER}-S1\n"
+    )
+    again = xinyong("round", "supplement", *r)
+    assert again.out.splitlines()[0].endswith(f"frame already built ({size:,} records); unchanged")

@@ -53,6 +53,16 @@ def test_the_fast_table_writer_gives_the_same_bytes_as_canonical_json(rows) -> N
     assert read_jsonl_table(data, FRAME_FIELDS).equals(frame)
 
 
+@given(st.lists(st.tuples(st.lists(st.text(max_size=6), max_size=3), st.text(max_size=8)), max_size=20))
+def test_the_fast_table_writer_writes_lists_of_text_as_canonical_json_too(rows) -> None:
+    import polars as pl
+
+    from xinyong.core.canonical import jsonl_table
+
+    frame = pl.DataFrame(rows, schema={"last_team": pl.List(pl.Utf8), "uscc": pl.Utf8}, orient="row")
+    assert jsonl_table(frame, ("last_team", "uscc")) == jsonl(frame.to_dicts())
+
+
 @dataclass(frozen=True)
 class _Note(Stored):
     round: str

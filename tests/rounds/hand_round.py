@@ -1,5 +1,5 @@
 """A small framed round made by hand: a few firms, two plans and five officers, written as ``round frame``
-writes its files, so preview, approve and commit can be tried in milliseconds.
+writes its files (the frame's targets too), so preview, approve and commit can be tried in milliseconds.
 
 Its numbers, worked out by hand from the spec (§2, §6) and checked in ``test_preview.py`` against an
 independent computation:
@@ -21,8 +21,9 @@ from pathlib import Path
 from xinyong.core.canonical import jsonl
 from xinyong.core.ids import RoundId
 from xinyong.draw.plans import CountAllocation, Plan, RatioAllocation, plans_json
+from xinyong.draw.teams import Firm
 from xinyong.rounds.preview import TiersUsed
-from xinyong.workspace.layout import EXCLUSIONS, FRAME, INSPECTORS, PLANS, TIERS_USED, RoundPaths
+from xinyong.workspace.layout import EXCLUSIONS, FRAME, INSPECTORS, PLANS, TARGETS, TIERS_USED, RoundPaths
 
 ROUND = RoundId.parse("330802-2026-12", "ROUND")
 P01 = Plan(
@@ -94,6 +95,12 @@ def frame_rows(strata: dict[str, dict[str, int]] = STRATA) -> list[dict[str, str
     return sorted(rows, key=lambda r: (r["plan"].encode(), r["uscc"].encode()))
 
 
+def target_rows(frame: list[dict[str, str]]) -> list[dict[str, object]]:
+    """targets.jsonl of the frame: one firm per USCC (no last team, another station than the officers')."""
+    usccs = sorted({r["uscc"] for r in frame}, key=str.encode)
+    return [Firm(u, f"LR-{i:04d}", "S2", frozenset()).record() for i, u in enumerate(usccs, start=1)]
+
+
 def write_round(
     out: Path,
     plans: tuple[Plan, ...] = (P01, P02),
@@ -103,9 +110,11 @@ def write_round(
     """The files of a framed round under ``out``, exclusions.jsonl last (as ``round frame`` writes them)."""
     paths = RoundPaths(out, ROUND)
     paths.audit.mkdir(parents=True, exist_ok=True)
-    (paths.audit / FRAME).write_bytes(jsonl(change(frame_rows())))
+    frame = change(frame_rows())
+    (paths.audit / FRAME).write_bytes(jsonl(frame))
     (paths.audit / PLANS).write_bytes(plans_json(plans))
     (paths.audit / INSPECTORS).write_bytes(jsonl(sorted(roster, key=lambda r: str(r["id"]))))
+    (paths.audit / TARGETS).write_bytes(jsonl(target_rows(frame)))
     paths.internal.mkdir(parents=True, exist_ok=True)
     (paths.internal / TIERS_USED).write_bytes(TIERS.to_json())
     excluded = [

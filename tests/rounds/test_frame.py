@@ -123,3 +123,40 @@ def test_a_city_round_takes_the_tiers_of_its_districts_firms() -> None:
         "t.parquet: a tier file of division 330100 杭州市 (2 of 3 firms' USCCs, positions 3–8), not of round "
         "330800-2026-12's division 330800 衢州市"
     )
+
+
+def test_the_targets_are_each_framed_firms_facts_that_eligibility_reads() -> None:
+    from xinyong.core.canonical import jsonl, jsonl_table
+    from xinyong.draw.teams import Firm
+    from xinyong.rounds.frame import TARGET_FIELDS, targets_of
+    from xinyong.rounds.history import HISTORY
+
+    registry = pl.DataFrame(
+        {
+            "uscc": ["f1", "f2", "f3", "f9"],
+            "legal_rep_id": ["LR-1", "LR-2", "LR-1", "LR-9"],
+            "station": ["府山所", "衢化所", "府山所", "花园所"],
+        }
+    )
+    history = pl.DataFrame(
+        [
+            ("f1", dt.date(2026, 10, 3), ["INS-2", "INS-1"]),
+            ("f1", dt.date(2026, 10, 3), ["INS-3", "INS-1"]),  # two teams on its last day: all of them
+            ("f1", dt.date(2026, 5, 3), ["INS-9", "INS-8"]),
+            ("f2", dt.date(2026, 12, 2), ["INS-7", "INS-6"]),  # in the round's month: not before it
+            ("f9", dt.date(2026, 10, 3), ["INS-5", "INS-4"]),  # not framed
+        ],
+        schema={"uscc": pl.Utf8, "inspection_date": pl.Date, "team": pl.List(pl.Utf8)},
+        orient="row",
+    ).with_columns(
+        pl.lit(None, pl.Utf8).alias(c) for c in HISTORY.names() if c not in ("uscc", "inspection_date", "team")
+    )
+    targets = targets_of(pl.Series(["f3", "f1", "f2", "f1", "fX"]), registry, history, ROUND)
+    expected = [
+        Firm("f1", "LR-1", "府山所", frozenset({"INS-1", "INS-2", "INS-3"})),
+        Firm("f2", "LR-2", "衢化所", frozenset()),
+        Firm("f3", "LR-1", "府山所", frozenset()),
+        Firm("fX", "", "", frozenset()),  # not in the registry
+    ]
+    assert targets.to_dicts() == [firm.record() for firm in expected]
+    assert jsonl_table(targets, TARGET_FIELDS) == jsonl(firm.record() for firm in expected)

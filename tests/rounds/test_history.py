@@ -136,9 +136,10 @@ def test_the_last_team_is_every_team_of_the_latest_inspection_day_before_the_mon
         ("JC-2026-0000004", "F9", "SJ-SC-02", dt.date(2026, 12, 3), "1", "INS-00009"),
     )
     history = inspection_history(ingested(table), [own])
-    assert last_teams(history, ["F1", "F2", "F9", "F7"], dt.date(2026, 12, 1)) == {
-        "F1": frozenset({"INS-00001", "INS-00005"}),
-        "F2": frozenset({"INS-00002", "INS-00004"}),
-        "F9": frozenset({"INS-00007", "INS-00008", "INS-00099"}),
+    firms = pl.Series(["F1", "F2", "F9", "F7"])
+    assert dict(last_teams(history, firms, dt.date(2026, 12, 1)).sort("uscc").iter_rows()) == {
+        "F1": ["INS-00001", "INS-00005"],
+        "F2": ["INS-00002", "INS-00004"],
+        "F9": ["INS-00007", "INS-00008", "INS-00099"],
     }
-    assert last_teams(history, ["F1"], dt.date(2026, 11, 1)) == {"F1": frozenset({"INS-00007", "INS-00099"})}
+    assert last_teams(history, firms.head(1), dt.date(2026, 11, 1)).rows() == [("F1", ["INS-00007", "INS-00099"])]

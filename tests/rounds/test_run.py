@@ -15,11 +15,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.conftest import APPROVED_AT, DECEMBER, NOVEMBER, NOW, PLANS, approve_round
+from tests.conftest import APPROVED_AT, COMMITTED_AT, DECEMBER, NOVEMBER, NOW, PLANS, announced, approve_round, twice
 from tests.draw.independent import rederive, rederive_reassignments
 from tests.rounds.hand_round import P01, P02, ROUND, write_round
-from xinyong.core.canonical import CJ, H, lines_of, mth, records_of
-from xinyong.draw.plans import CountAllocation, plans_json
+from xinyong.core.canonical import CJ, H, jsonl, lines_of, mth, records_of
+from xinyong.draw.plans import CountAllocation, parse_plans_json, plans_json
+from xinyong.draw.sources import QUICKNET, Announced, Drand
 from xinyong.draw.verify import verify_audit
 from xinyong.errors import InputFileError, RoundStateError, UsageError
 from xinyong.estimate.run import estimate_round
@@ -30,7 +31,9 @@ from xinyong.publish.run import disclose
 from xinyong.publish.translog import verify_log
 from xinyong.results.check import current_results
 from xinyong.results.run import import_results, read_results, results_status
+from xinyong.rounds.randomness import Requested
 from xinyong.rounds.run import (
+    Committed,
     approve,
     assign,
     build_frame,
@@ -63,11 +66,27 @@ def test_an_independent_implementation_rederives_the_selection(december_drawn: R
     assert rederive(files) == files["selection.jsonl"]
 
 
-def test_public_files_carry_no_strata_and_no_tiers(december_drawn: RoundPaths, round_inputs: dict) -> None:
+def test_public_files_carry_no_strata_no_keys_and_no_tiers(december_drawn: RoundPaths, round_inputs: dict) -> None:
     from xinyong.publish.leaks import find_leaks
 
-    for line in (december_drawn.public / "selection.jsonl").read_bytes().splitlines():
-        assert set(json.loads(line)) == {"key", "plan", "uscc"}
+    assert sorted(p.name for p in december_drawn.public.iterdir()) == [
+        "commitment.json",
+        "plans.json",
+        "randomness.json",
+        "selected.jsonl",
+    ]
+    selected = (december_drawn.public / "selected.jsonl").read_bytes()
+    selection = records_of((december_drawn.audit / "selection.jsonl").read_bytes())
+    assert selected == jsonl(
+        sorted(({"plan": r["plan"], "uscc": r["uscc"]} for r in selection), key=lambda r: (r["plan"], r["uscc"]))
+    )
+    commitment = json.loads((december_drawn.public / "commitment.json").read_bytes())
+    assert "strata" not in commitment and set(commitment["sizes"]["P01"]) == {"frame", "selected"}
+    assert not any(
+        k in (december_drawn.public / name).read_text()
+        for k in ("salt", "stratum")
+        for name in ("commitment.json", "selected.jsonl")
+    )
     assert find_leaks(december_drawn.public, [round_inputs["tiers"]]) == []
 
 
@@ -82,7 +101,7 @@ def test_each_record_has_its_inclusion_probability(december_drawn: RoundPaths) -
 def test_rerunning_finished_steps_gives_byte_identical_files(december_drawn: RoundPaths, round_inputs: dict) -> None:
     before = {p.name: p.read_bytes() for p in december_drawn.audit.iterdir()}
     draw(december_drawn.out, DECEMBER)
-    reveal(december_drawn.out, DECEMBER, "07 12 19 24 28 33 + 05")
+    reveal(december_drawn.out, DECEMBER, values=twice("07 12 19 24 28 33 + 05"))
     with pytest.raises(RoundStateError):
         build_frame(december_drawn.out, DECEMBER, PLANS, round_inputs["tiers"], round_inputs["clean"], rebuild=True)
     assert {p.name: p.read_bytes() for p in december_drawn.audit.iterdir()} == before
@@ -101,8 +120,8 @@ def test_rerunning_finished_steps_gives_byte_identical_files(december_drawn: Rou
 def test_steps_out_of_order_are_refused(step: str, needed: str, tmp_path: Path) -> None:
     call = {
         "draw": lambda: draw(tmp_path, DECEMBER),
-        "reveal": lambda: reveal(tmp_path, DECEMBER, "1 2 3"),
-        "commit": lambda: commit(tmp_path, DECEMBER, "lottery"),
+        "reveal": lambda: reveal(tmp_path, DECEMBER, values=twice("1 2 3")),
+        "commit": lambda: commit(tmp_path, DECEMBER, announced("lottery"), now=COMMITTED_AT),
         "approve": lambda: approve(tmp_path, DECEMBER, "张三", APPROVED_AT),
         "preview": lambda: preview_round(tmp_path, DECEMBER),
     }[step]
@@ -128,9 +147,9 @@ def test_second_commit_and_second_reveal_are_refused(round_inputs: dict, tmp_pat
     assert not any(p.exists() for p in (paths.internal / "preview.json", paths.audit / "approval.json"))
     assert stage_of(paths) == Stage.FRAMED
     approve_round(tmp_path, DECEMBER)
-    commit(tmp_path, DECEMBER, "lottery")
+    commit(tmp_path, DECEMBER, announced("lottery"), now=COMMITTED_AT)
     with pytest.raises(RoundStateError) as caught:
-        commit(tmp_path, DECEMBER, "another lottery")
+        commit(tmp_path, DECEMBER, announced("another lottery"), now=COMMITTED_AT)
     assert str(caught.value) == f"round {DECEMBER} already has a commitment; a round is committed once"
     with pytest.raises(RoundStateError) as caught:
         draw(tmp_path, DECEMBER)
@@ -139,9 +158,9 @@ def test_second_commit_and_second_reveal_are_refused(round_inputs: dict, tmp_pat
         "`xinyong round draw` needs it revealed: "
         "run `xinyong round reveal --value …` first"
     )
-    reveal(tmp_path, DECEMBER, "first value")
+    reveal(tmp_path, DECEMBER, values=twice("first value: 1 2 3"))
     with pytest.raises(RoundStateError) as caught:
-        reveal(tmp_path, DECEMBER, "a value the operator likes better")
+        reveal(tmp_path, DECEMBER, values=twice("a value the operator likes better: 4 5 6"))
     assert str(caught.value) == f"round {DECEMBER} already has its public randomness; a second reveal is refused"
 
 
@@ -196,7 +215,7 @@ def test_assign_after_finalize_is_refused_and_the_teams_stay(
     paths = copy_round(small_november, tmp_path)
     before = files_under(paths.out)
     with pytest.raises(RoundStateError) as caught:
-        assign(paths.out, NOVEMBER, small_inputs["clean"])
+        assign(paths.out, NOVEMBER)
     assert str(caught.value) == (
         f"{paths.folder}: round {NOVEMBER} is finalised; teams change only by `xinyong round reassign "
         f"--round {NOVEMBER} --plan … --uscc … --inspector … --reason '…'`, which is logged"
@@ -210,9 +229,9 @@ def first_staffed(paths: RoundPaths) -> tuple[tuple[str, str], list[str]]:
 
 STEPS: dict[str, Callable[[RoundPaths, dict], object]] = {
     "round frame": lambda p, i: build_frame(p.out, p.round_id, PLANS, i["tiers"], i["clean"], rebuild=True),
-    "round reveal": lambda p, i: reveal(p.out, p.round_id, f"{p.round_id.month}: 03 09 14 22 27 31 + 11"),
+    "round reveal": lambda p, i: reveal(p.out, p.round_id, values=twice(f"{p.round_id.month}: 03 09 14 22 27 31 + 11")),
     "round draw": lambda p, i: draw(p.out, p.round_id),
-    "round assign": lambda p, i: assign(p.out, p.round_id, i["clean"]),
+    "round assign": lambda p, i: assign(p.out, p.round_id),
     "round finalize": lambda p, i: finalize(p.out, p.round_id, now=NOW),
     "round reassign": lambda p, i: reassign(
         p.out, p.round_id, *first_staffed(p)[0], first_staffed(p)[1][0], "病假", today=NOV_DAY
@@ -226,9 +245,19 @@ STEPS: dict[str, Callable[[RoundPaths, dict], object]] = {
 }
 
 
+# A committed file edited by hand: a stratum moved; a firm's station changed (which 所所交叉 reads, so the teams
+# could be steered); a stratum's size changed.
+EDITS = {
+    "frame.jsonl": ("frame_root", b'"stratum":"A"', b'"stratum":"B"'),
+    "targets.jsonl": ("targets_root", "市场监管所".encode(), "市场监管所 ".encode()),
+    "strata.json": ("strata_sha256", b'"A":', b'"A":1'),
+}
+
+
+@pytest.mark.parametrize("name", list(EDITS))
 @pytest.mark.parametrize("command", list(STEPS))
-def test_every_later_step_refuses_a_round_whose_frame_changed_after_the_commitment(
-    command: str, small_november: RoundPaths, small_inputs: dict, tmp_path: Path
+def test_every_later_step_refuses_a_round_whose_committed_files_changed_after_the_commitment(
+    command: str, name: str, small_november: RoundPaths, small_inputs: dict, tmp_path: Path
 ) -> None:
     paths = copy_round(small_november, tmp_path)
     simulate_results(
@@ -239,13 +268,15 @@ def test_every_later_step_refuses_a_round_whose_frame_changed_after_the_commitme
         paths.out / "form.xlsx",
         last_day=NOVEMBER.last_day,
     )
-    frame = paths.audit / "frame.jsonl"
-    frame.write_bytes(frame.read_bytes().replace(b'"stratum":"A"', b'"stratum":"B"', 1))
+    field, old, new = EDITS[name]
+    edited = paths.audit / name
+    assert old in edited.read_bytes()
+    edited.write_bytes(edited.read_bytes().replace(old, new, 1))
     before = files_under(paths.out)
     with pytest.raises(RoundStateError) as caught:
         STEPS[command](paths, small_inputs)
     assert str(caught.value) == (
-        f"{frame}: changed after the commitment (frame_root differs); `xinyong {command}` is refused: "
+        f"{edited}: changed after the commitment ({field} differs); `xinyong {command}` is refused: "
         "restore it from the auditor bundle (docs/draw-spec.md §7, “Restoring a committed round”)"
     )
     assert files_under(paths.out) == before
@@ -257,8 +288,8 @@ def test_the_next_month_is_not_framed_while_a_committed_round_before_it_is_not_f
     out = tmp_path / "out"
     build_frame(out, NOVEMBER, PLANS, small_inputs["tiers"], small_inputs["clean"])
     approve_round(out, NOVEMBER)
-    commit(out, NOVEMBER, "福利彩票双色球 2026-11-01 开奖号码")
-    reveal(out, NOVEMBER, "03 09 14 22 27 31 + 11")
+    commit(out, NOVEMBER, announced("福利彩票双色球 2026-11-01 开奖号码"), now=COMMITTED_AT)
+    reveal(out, NOVEMBER, values=twice("03 09 14 22 27 31 + 11"))
     draw(out, NOVEMBER)
     with pytest.raises(RoundStateError) as caught:
         build_frame(out, DECEMBER, PLANS, small_inputs["tiers"], small_inputs["clean"])
@@ -268,7 +299,7 @@ def test_the_next_month_is_not_framed_while_a_committed_round_before_it_is_not_f
         f"(`xinyong round assign --round {NOVEMBER}`)"
     )
     assert not RoundPaths(out, DECEMBER).folder.exists()
-    assign(out, NOVEMBER, small_inputs["clean"])
+    assign(out, NOVEMBER)
     finalize(out, NOVEMBER, accept_unstaffed=True, reason="test round", now=NOW)
     assert build_frame(out, DECEMBER, PLANS, small_inputs["tiers"], small_inputs["clean"]).excluded > 0
 
@@ -280,11 +311,11 @@ def test_reveal_on_a_damaged_committed_round_is_refused_and_the_restored_round_g
     paths = RoundPaths(out, NOVEMBER)
     build_frame(out, NOVEMBER, PLANS, small_inputs["tiers"], small_inputs["clean"])
     approve_round(out, NOVEMBER)
-    commit(out, NOVEMBER, "福利彩票双色球 2026-11-01 开奖号码")
+    commit(out, NOVEMBER, announced("福利彩票双色球 2026-11-01 开奖号码"), now=COMMITTED_AT)
     bundle = Path(shutil.copytree(paths.audit, tmp_path / "bundle-copy"))  # the copy handed to the auditors
     (paths.audit / "frame.jsonl").unlink()  # lost: the round now reads as not even framed
     for command, step in (
-        ("round reveal", lambda: reveal(out, NOVEMBER, "03 09 14 22 27 31 + 11")),
+        ("round reveal", lambda: reveal(out, NOVEMBER, values=twice("03 09 14 22 27 31 + 11"))),
         ("round frame", lambda: build_frame(out, NOVEMBER, PLANS, small_inputs["tiers"], small_inputs["clean"])),
     ):
         with pytest.raises(RoundStateError) as caught:
@@ -295,7 +326,7 @@ def test_reveal_on_a_damaged_committed_round_is_refused_and_the_restored_round_g
         )
     assert not (paths.audit / "randomness.json").exists()
     shutil.copy(bundle / "frame.jsonl", paths.audit / "frame.jsonl")  # docs/draw-spec.md §7: restore, then go on
-    reveal(out, NOVEMBER, "03 09 14 22 27 31 + 11")
+    reveal(out, NOVEMBER, values=twice("03 09 14 22 27 31 + 11"))
     draw(out, NOVEMBER)
     assert "selection.jsonl re-derived byte for byte" in verify_audit(paths.audit)
 
@@ -365,7 +396,7 @@ def test_a_reassignment_takes_the_next_candidate_is_logged_and_verifies(
 def test_commit_needs_an_approval_of_the_current_preview(tmp_path: Path) -> None:
     paths = write_round(tmp_path)
     with pytest.raises(RoundStateError) as caught:
-        commit(tmp_path, ROUND, "lottery")
+        commit(tmp_path, ROUND, announced("lottery"), now=COMMITTED_AT)
     assert str(caught.value) == (
         f"{paths.folder}: round {ROUND} is framed; `xinyong round commit` needs it approved: "
         "run `xinyong round preview` first"
@@ -373,7 +404,7 @@ def test_commit_needs_an_approval_of_the_current_preview(tmp_path: Path) -> None
     result, sha = preview_round(tmp_path, ROUND)
     assert result.errors == () and sha == H((paths.internal / "preview.json").read_bytes())
     with pytest.raises(RoundStateError) as caught:
-        commit(tmp_path, ROUND, "lottery")
+        commit(tmp_path, ROUND, announced("lottery"), now=COMMITTED_AT)
     assert str(caught.value).endswith("needs it approved: run `xinyong round approve --by NAME` first")
     approval = approve(tmp_path, ROUND, "  张三 ", APPROVED_AT, sha)
     audit = paths.audit
@@ -388,7 +419,7 @@ def test_commit_needs_an_approval_of_the_current_preview(tmp_path: Path) -> None
             "round": str(ROUND),
         }
     )
-    commit(tmp_path, ROUND, "lottery")
+    commit(tmp_path, ROUND, announced("lottery"), now=COMMITTED_AT)
     commitment = json.loads((audit / "commitment.json").read_bytes())
     assert (commitment["frame_root"], commitment["plans_sha256"], commitment["inspectors_root"]) == (
         approval.frame_root,
@@ -449,7 +480,7 @@ def test_files_changed_after_the_approval_refuse_the_commit(tmp_path: Path) -> N
     frame = paths.audit / "frame.jsonl"
     frame.write_bytes(b"".join(frame.read_bytes().splitlines(keepends=True)[1:]))  # one firm fewer
     with pytest.raises(RoundStateError) as caught:
-        commit(tmp_path, ROUND, "lottery")
+        commit(tmp_path, ROUND, announced("lottery"), now=COMMITTED_AT)
     assert str(caught.value) == (
         f"round {ROUND}: no approval of the current frame and plans; run xinyong round preview, then "
         "xinyong round approve --by NAME"
@@ -502,7 +533,7 @@ def test_damaged_round_files_are_one_error_naming_the_file(tmp_path: Path) -> No
     approve_round(tmp_path, ROUND)
     (paths.audit / "approval.json").write_bytes(b'{"round": "330802-2026-12"}')
     with pytest.raises(InputFileError) as caught:
-        commit(tmp_path, ROUND, "lottery")
+        commit(tmp_path, ROUND, announced("lottery"), now=COMMITTED_AT)
     assert str(caught.value).startswith(
         f"{paths.audit / 'approval.json'}: damaged, not as xinyong wrote it (TypeError: "
     )
@@ -539,20 +570,85 @@ def test_every_salt_is_sixteen_bytes_as_32_hex_digits(small_world, tmp_path: Pat
     assert len(set(salts)) == len(salts)
 
 
-def test_commit_normalises_the_description_and_shows_what_it_committed(small_world, tmp_path: Path) -> None:
+def test_commit_fixes_targets_and_strata_and_names_its_sources_in_advance(small_world, tmp_path: Path) -> None:
     from tests.crash import ROUND
 
     out = base(small_world, "commit", tmp_path)
-    committed = commit(out, ROUND, "\ufeff 福利彩票双色球\u200b 2026-11-01 开奖号码\u3000\n")
-    assert (committed.source, committed.normalised) == ("福利彩票双色球 2026-11-01 开奖号码", True)
-    assert committed.source_json == '"福利彩票双色球 2026-11-01 开奖号码"'
-    data = (RoundPaths(out, ROUND).audit / "commitment.json").read_bytes()
-    assert b'"randomness":{"source":"\xe7\xa6\x8f' in data and committed.c == hashlib.sha256(data).hexdigest()
-    again = commit(out, ROUND, "福利彩票双色球 2026-11-01 开奖号码")  # the same words: the commitment it made
-    assert (again.c, again.normalised) == (committed.c, False)
+    paths = RoundPaths(out, ROUND)
+    after = dt.datetime(2026, 11, 1, 2, 0, tzinfo=dt.UTC)  # 10:00 Beijing time on the round's first day
+    requested = Requested(drand_after=after, announced="\ufeff 福利彩票双色球\u200b 2026-11-01 开奖号码\u3000\n")
+    committed = commit(out, ROUND, requested, now=COMMITTED_AT)
+    data = (paths.audit / "commitment.json").read_bytes()
+    audit = {name: (paths.audit / name).read_bytes() for name in ("frame.jsonl", "plans.json", "inspectors.jsonl")}
+    frame = pl.DataFrame(records_of(audit["frame.jsonl"]))
+    strata = {
+        plan: dict(sorted(rows.group_by("stratum").len().iter_rows())) for (plan,), rows in frame.group_by("plan")
+    }
+    assert (paths.audit / "strata.json").read_bytes() == CJ(strata)
+    targets = (paths.audit / "targets.jsonl").read_bytes()
+    assert [json.loads(line)["uscc"] for line in lines_of(targets)] == sorted(set(frame["uscc"]))
+    plans = parse_plans_json(audit["plans.json"])
+    drand = QUICKNET.first_round_at(after)
+    assert QUICKNET.round_time(drand) >= COMMITTED_AT + dt.timedelta(minutes=10)
+    assert data == CJ(
+        {
+            "spec": "xinyong-draw-v2",
+            "round": str(ROUND),
+            "frame_root": mth(lines_of(audit["frame.jsonl"])),
+            "frame_size": frame.height,
+            "plans_sha256": H(audit["plans.json"]),
+            "inspectors_root": mth(lines_of(audit["inspectors.jsonl"])),
+            "targets_root": mth(lines_of(targets)),
+            "strata_sha256": H(CJ(strata)),
+            "sizes": {
+                plan: {"frame": sum(n.values()), "selected": sum(plans[plan].sample_sizes(n).values())}
+                for plan, n in strata.items()
+            },
+            "parent": None,
+            "randomness": {
+                "sources": [
+                    {"chain": QUICKNET.hash, "kind": "drand", "round": drand},
+                    {"description": "福利彩票双色球 2026-11-01 开奖号码", "kind": "announced"},
+                ]
+            },
+            "committed_at": "2026-10-30T02:00:00+00:00",
+        }
+    )
+    assert committed == Committed(
+        H(data),
+        (Drand(QUICKNET.hash, drand), Announced("福利彩票双色球 2026-11-01 开奖号码")),
+        "2026-10-30T02:00:00+00:00",
+        normalised=True,
+    )
+    # Only the commitment and the plans are public: the strata and the targets are the auditors'.
+    assert sorted(p.name for p in paths.public.iterdir()) == ["commitment.json", "plans.json"]
+    later = COMMITTED_AT + dt.timedelta(days=1)
+    assert commit(
+        out, ROUND, Requested(drand_after=after, announced="福利彩票双色球 2026-11-01 开奖号码"), now=later
+    ).c == (committed.c)  # the same request: the commitment it made, whenever asked
     with pytest.raises(RoundStateError) as caught:
-        commit(out, ROUND, "福利彩票双色球 2026-11-02 开奖号码")
+        commit(out, ROUND, Requested(drand_after=after), now=COMMITTED_AT)
     assert str(caught.value) == f"round {ROUND} already has a commitment; a round is committed once"
+
+
+def test_a_drand_round_produced_before_or_within_ten_minutes_of_the_commitment_is_refused(
+    small_world, tmp_path: Path
+) -> None:
+    from tests.crash import ROUND
+
+    out = base(small_world, "commit", tmp_path)
+    before = files_under(out)
+    now = dt.datetime(2026, 11, 1, 2, 0, tzinfo=dt.UTC)
+    for known in (QUICKNET.first_round_at(now - dt.timedelta(hours=1)), QUICKNET.first_round_at(now) + 199):
+        with pytest.raises(UsageError) as caught:
+            commit(out, ROUND, Requested(drand_round=known), now=now)
+        assert str(caught.value).startswith(f"--drand-round: drand round {known} is produced at ")
+        assert str(caught.value).endswith(
+            f": name round {QUICKNET.first_round_at(now + dt.timedelta(minutes=10))} or later"
+        )
+    assert files_under(out) == before  # nothing prepared, nothing logged
+    committed = commit(out, ROUND, Requested(drand_round=QUICKNET.first_round_at(now) + 200), now=now)
+    assert committed.sources == (Drand(QUICKNET.hash, QUICKNET.first_round_at(now) + 200),)
 
 
 def test_a_commit_cut_short_after_logging_is_finished_by_its_rerun_and_cannot_be_redone_otherwise(
@@ -565,22 +661,37 @@ def test_a_commit_cut_short_after_logging_is_finished_by_its_rerun_and_cannot_be
     paths = RoundPaths(out, ROUND)
     cut_short_at(monkeypatch, "commitment.json")  # logged, then killed before the public and audit files
     with pytest.raises(KeyboardInterrupt):
-        commit(out, ROUND, RANDOMNESS)
+        commit(out, ROUND, announced(RANDOMNESS), now=COMMITTED_AT)
     assert not (paths.audit / "commitment.json").exists()
     with pytest.raises(RoundStateError) as caught:  # the log says committed: the frame stays as committed
         build_frame(out, ROUND, PLANS, small_world.tiers, small_world.clean, rebuild=True)
     assert str(caught.value) == f"round {ROUND} is committed; its frame, plans and roster can no longer change"
     with pytest.raises(RoundStateError) as caught:
-        commit(out, ROUND, "another lottery")
+        commit(out, ROUND, announced("another lottery"), now=COMMITTED_AT)
     assert str(caught.value) == (
         f"{paths.public / 'commitment.json'}: the transparency log already holds another commitment.json of round "
         f"{ROUND} (entry {logged_files(paths.public_root)[f'rounds/{ROUND}/commitment.json'][1]}); a published "
         "document never changes: run the step again with the inputs it was first run with"
     )
-    commit(out, ROUND, RANDOMNESS)
+    commit(out, ROUND, announced(RANDOMNESS), now=COMMITTED_AT + dt.timedelta(hours=5))  # run again, later
     reference = RoundPaths(small_world.references["commit"], ROUND)
     assert (paths.audit / "commitment.json").read_bytes() == (reference.audit / "commitment.json").read_bytes()
     assert verify_log(paths.public_root).size == verify_log(reference.public_root).size
+
+
+def test_a_commit_cut_short_before_logging_is_made_again_at_the_time_it_runs_again(
+    small_world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.crash import RANDOMNESS, ROUND
+
+    out = base(small_world, "commit", tmp_path)
+    paths = RoundPaths(out, ROUND)
+    cut_short_at(monkeypatch, "strata.json")  # prepared, not logged
+    with pytest.raises(KeyboardInterrupt):
+        commit(out, ROUND, announced(RANDOMNESS), now=COMMITTED_AT)
+    assert stage_of(paths) == Stage.APPROVED and not paths.public_root.exists()
+    later = COMMITTED_AT + dt.timedelta(hours=5)
+    assert commit(out, ROUND, announced(RANDOMNESS), now=later).committed_at == "2026-10-30T07:00:00+00:00"
 
 
 def test_a_reveal_cut_short_after_logging_takes_no_second_value(
@@ -592,11 +703,13 @@ def test_a_reveal_cut_short_after_logging_takes_no_second_value(
     out = base(small_world, "reveal", tmp_path)
     cut_short_at(monkeypatch, "randomness.json")
     with pytest.raises(KeyboardInterrupt):
-        reveal(out, ROUND, VALUE)
+        reveal(out, ROUND, values=twice(VALUE))
     with pytest.raises(RoundStateError) as caught:
-        reveal(out, ROUND, "a value the operator likes better")
+        reveal(out, ROUND, values=twice("a value the operator likes better: 4 5 6"))
     assert "the transparency log already holds another randomness.json of round" in str(caught.value)
-    assert reveal(out, ROUND, VALUE) == reveal(small_world.references["reveal"], ROUND, VALUE)
+    assert reveal(out, ROUND, values=twice(VALUE)) == reveal(
+        small_world.references["reveal"], ROUND, values=twice(VALUE)
+    )
     verify_log(out / "public")
 
 
@@ -673,4 +786,172 @@ def test_preview_of_a_round_whose_tier_record_is_missing_is_one_error(tmp_path: 
         preview_round(paths.out, ROUND)
     assert str(caught.value) == (
         f"{paths.internal / 'tiers-used.json'}: missing; build the frame again with xinyong round frame --rebuild"
+    )
+
+
+# -- draw spec v2: nothing read after the commitment moves a team; supplementary rounds (§7a) ----------------------
+def test_assign_reads_no_firm_data_but_the_committed_targets(small_world, tmp_path: Path) -> None:
+    """The registry's station and legal representative of every drawn firm, and its inspection history, changed
+    after the commitment: under v1 rules read at assign time they would move teams; the v2 teams do not move."""
+    from tests.crash import ROUND
+    from xinyong.draw.teams import Firm, eligibility
+
+    out = base(small_world, "assign", tmp_path)
+    paths = RoundPaths(out, ROUND)
+    reference = RoundPaths(small_world.references["assign"], ROUND)
+    drawn = [a for a in records_of((reference.audit / "assignment.jsonl").read_bytes()) if a["team"]]
+    clean = Path(shutil.copytree(small_world.clean, tmp_path / "clean"))
+    roster = records_of((paths.audit / "inspectors.jsonl").read_bytes())
+    stations = {r["id"]: r["station"] for r in roster}
+    registry = pl.read_parquet(clean / "enterprises.parquet")
+    firm_station = {a["uscc"]: stations[a["team"][0]] for a in drawn}  # each firm now at its first member's station
+    registry.with_columns(
+        pl.col("uscc").replace_strict(firm_station, default=pl.col("station")).alias("station"),
+        pl.when(pl.col("uscc").is_in(list(firm_station)))
+        .then(pl.lit("LR-NEW"))
+        .otherwise("legal_rep_id")
+        .alias("legal_rep_id"),
+    ).write_parquet(clean / "enterprises.parquet")
+    past = pl.read_parquet(clean / "inspections.parquet")  # …and each drawn team inspected its firm in October
+    pl.concat(
+        [
+            past,
+            past.head(len(drawn)).with_columns(
+                pl.Series("uscc", [a["uscc"] for a in drawn]),
+                pl.Series("inspector_1", [a["team"][0] for a in drawn]),
+                pl.Series("inspector_2", [a["team"][1] for a in drawn]),
+                pl.lit(dt.date(2026, 10, 20)).alias("inspection_date"),
+            ),
+        ]
+    ).write_parquet(clean / "inspections.parquet")
+    assign(out, ROUND, clean)  # given a clean folder, a v2 round reads none of it
+    for name in ("eligibility.jsonl", "assignment.jsonl", "eligibility-exclusions.jsonl", "unstaffed.jsonl"):
+        assert (paths.audit / name).read_bytes() == (reference.audit / name).read_bytes(), name
+    # What assign would have read, had it read the clean folder now: every drawn team's first member ineligible.
+    plans = parse_plans_json((paths.audit / "plans.json").read_bytes())
+    inspected = {a["uscc"]: frozenset(m for b in drawn if b["uscc"] == a["uscc"] for m in b["team"]) for a in drawn}
+    now_read = {u: Firm(u, "LR-NEW", firm_station[u], team) for u, team in inspected.items()}
+    eligible, _ = eligibility(plans, roster, now_read, [(a["plan"], a["uscc"]) for a in drawn], ROUND.last_day)
+    assert all(a["team"][0] not in eligible[(a["plan"], a["uscc"])] for a in drawn)
+
+
+def results_with_codes(paths: RoundPaths, codes: dict[tuple[str, str], str], form: Path) -> Path:
+    """A results form (CSV) of the finalised round's targets ``codes`` names, inspected by their teams in its month."""
+    from xinyong.ingest.contract import results_form
+
+    labels = {c.name: c.label for c in results_form().columns}
+    teams = read_staffing(paths).teams()
+    rows = [
+        {
+            "round": str(paths.round_id),
+            "plan": plan,
+            "uscc": uscc,
+            "team": ";".join(teams[(plan, uscc)]),
+            "started": f"{paths.round_id.month}-05",
+            "ended": f"{paths.round_id.month}-06",
+            "codes": code,
+        }
+        for (plan, uscc), code in codes.items()
+    ]
+    pl.DataFrame([{labels[k]: v for k, v in row.items()} for row in rows]).write_csv(form)
+    return form
+
+
+def test_a_supplementary_round_replaces_firms_found_closed_or_moved_with_fresh_randomness(
+    small_november: RoundPaths, small_inputs: dict, tmp_path: Path
+) -> None:
+    from xinyong.rounds.run import build_supplement
+
+    paths = copy_round(small_november, tmp_path)
+    out, clean = paths.out, small_inputs["clean"]
+    selection = records_of((paths.audit / "selection.jsonl").read_bytes())
+    gone = {
+        (s["plan"], s["uscc"]): s["stratum"] for s in selection if read_staffing(paths).team((s["plan"], s["uscc"]))
+    }
+    (deregistered, stratum_a), (moved, stratum_b) = list(gone.items())[:2]
+    with pytest.raises(RoundStateError) as caught:  # all staffed, all present: nothing to replace
+        build_supplement(out, NOVEMBER, clean)
+    assert str(caught.value) == (
+        f"round {NOVEMBER} has no target to replace: every target is staffed and none was found closed or moved "
+        "(result codes 7, 9, 10, 11, 12), so it needs no supplementary round"
+    )
+    form = results_with_codes(paths, {deregistered: "9", moved: "B;12"}, tmp_path / "form.csv")
+    import_results(out, form, today=NOVEMBER.last_day, now=NOW)
+    result = build_supplement(out, NOVEMBER, clean)
+    supplement = RoundPaths(out, NOVEMBER.next_supplement())
+    assert (str(result.round_id), result.rebuilt, [r.why for r in result.replaced]) == (
+        f"{NOVEMBER}-S1",
+        True,
+        ["9 已注销", "12 已迁出"] if deregistered < moved else ["12 已迁出", "9 已注销"],
+    )
+    assert stage_of(supplement) == Stage.FRAMED
+    assert build_supplement(out, NOVEMBER, clean).rebuilt is False  # framed once: the salts stay
+    # Its plans draw exactly the replacements, per plan and stratum; its frame has nothing the chain selected.
+    plans = parse_plans_json((supplement.audit / "plans.json").read_bytes())
+    wanted: dict[str, dict[str, int]] = {}
+    for (plan, _), stratum in ((deregistered, stratum_a), (moved, stratum_b)):
+        wanted.setdefault(plan, {}).setdefault(stratum, 0)
+        wanted[plan][stratum] += 1
+    assert {p: dict(plans[p].allocation.min or {}) for p in plans} == wanted
+    frame = records_of((supplement.audit / "frame.jsonl").read_bytes())
+    chosen = {(s["plan"], s["uscc"]) for s in selection}
+    assert frame and not chosen & {(r["plan"], r["uscc"]) for r in frame} and {r["plan"] for r in frame} == set(wanted)
+    assert not {deregistered[1], moved[1]} & {r["uscc"] for r in frame}  # gone firms, for any plan
+    salts = {(r["plan"], r["uscc"]): r["salt"] for r in records_of((paths.audit / "frame.jsonl").read_bytes())}
+    assert all(salts[(r["plan"], r["uscc"])] != r["salt"] for r in frame)  # fresh salts
+    load = {i: sum(1 for t in read_staffing(paths).teams().values() if i in t) for i in officer_ids(paths)}
+    parent_roster = {r["id"]: r["capacity"] for r in records_of((paths.audit / "inspectors.jsonl").read_bytes())}
+    for officer in records_of((supplement.audit / "inspectors.jsonl").read_bytes()):
+        assert officer["capacity"] == max(0, parent_roster[officer["id"]] - load.get(officer["id"], 0))
+    # It goes on like any round, naming its parent and randomness its chain did not use.
+    approve_round(out, supplement.round_id)
+    with pytest.raises(UsageError) as caught:
+        commit(out, supplement.round_id, announced("福利彩票双色球 2026-11-01 开奖号码"), now=NOW)
+    assert str(caught.value).startswith("--announced: '福利彩票双色球 2026-11-01 开奖号码' was already announced")
+    commit(out, supplement.round_id, announced("福利彩票双色球 2026-11-08 开奖号码"), now=NOW)
+    commitment = json.loads((supplement.audit / "commitment.json").read_bytes())
+    assert commitment["parent"] == {
+        "round": str(NOVEMBER),
+        "commitment": H((paths.audit / "commitment.json").read_bytes()),
+    }
+    reveal(out, supplement.round_id, values=twice("08 15 19 23 27 30 + 02"))
+    draw(out, supplement.round_id)
+    drawn = records_of((supplement.audit / "selection.jsonl").read_bytes())
+    got: dict[str, dict[str, int]] = {}
+    for s in drawn:
+        got.setdefault(s["plan"], {}).setdefault(s["stratum"], 0)
+        got[s["plan"]][s["stratum"]] += 1
+    assert got == wanted and not chosen & {(s["plan"], s["uscc"]) for s in drawn}
+    assign(out, supplement.round_id)
+    finalize(out, supplement.round_id, accept_unstaffed=True, reason="test", now=NOW)
+    assert stage_of(supplement) == Stage.FINALIZED
+    assert (supplement.public / "selected.jsonl").is_file()
+    verify_log(out / "public")
+    with pytest.raises(RoundStateError) as caught:  # its own targets are all staffed, none found gone yet
+        build_supplement(out, supplement.round_id, clean)
+    assert str(caught.value).startswith(f"round {supplement.round_id} has no target to replace")
+
+
+def officer_ids(paths: RoundPaths) -> list[str]:
+    return [r["id"] for r in records_of((paths.audit / "inspectors.jsonl").read_bytes())]
+
+
+def test_a_supplement_is_of_a_finalised_round_and_is_never_framed_as_a_month(
+    small_inputs: dict, small_world, tmp_path: Path
+) -> None:
+    from tests.crash import ROUND
+    from xinyong.rounds.run import build_supplement
+
+    out = base(small_world, "finalize", tmp_path)  # assigned, not finalised
+    with pytest.raises(RoundStateError) as caught:
+        build_supplement(out, ROUND, small_world.clean)
+    assert str(caught.value) == (
+        f"{RoundPaths(out, ROUND).folder}: round {ROUND} is assigned; `xinyong round supplement` needs it finalised: "
+        "run `xinyong round finalize` first"
+    )
+    with pytest.raises(UsageError) as caught:
+        build_frame(out, ROUND.next_supplement(), PLANS, small_inputs["tiers"], small_inputs["clean"])
+    assert str(caught.value) == (
+        f"--round: {ROUND}-S1 is a supplementary round; it is framed from its parent by `xinyong round supplement "
+        f"--round {ROUND}`"
     )

@@ -12,9 +12,28 @@ import pytest
 
 from xinyong.core.canonical import CJ, H, mth
 from xinyong.core.ids import RoundId
+from xinyong.draw.keys import V1, V2, Version
 from xinyong.errors import RoundStateError
-from xinyong.rounds.stage import COMMITTED_FILES, Stage, check_committed, require, stage_files, stage_of
-from xinyong.workspace.layout import COMMITMENT, COMMITTED_RECORD, FRAME, PLANS, RoundPaths
+from xinyong.rounds.stage import (
+    COMMITTED_FILES_V2,
+    Stage,
+    check_committed,
+    committed_files,
+    require,
+    stage_files,
+    stage_of,
+    version_of,
+)
+from xinyong.workspace.layout import (
+    COMMITMENT,
+    COMMITTED_RECORD,
+    FRAME,
+    INSPECTORS,
+    PLANS,
+    STRATA,
+    TARGETS,
+    RoundPaths,
+)
 
 ROUND = RoundId.parse("330802-2026-12", "ROUND")
 
@@ -31,7 +50,7 @@ def reach(paths: RoundPaths, stage: Stage) -> None:
     if stage >= Stage.COMMITTED:
         (paths.internal / COMMITTED_RECORD).parent.mkdir(parents=True, exist_ok=True)
         (paths.internal / COMMITTED_RECORD).write_text(
-            json.dumps({name: hashlib.sha256(b"").hexdigest() for name in COMMITTED_FILES})
+            json.dumps({name: hashlib.sha256(b"").hexdigest() for name in COMMITTED_FILES_V2})
         )
 
 
@@ -104,37 +123,55 @@ def test_require_names_the_round_its_stage_the_stage_needed_and_the_next_step(
     )
 
 
-def committed_round(tmp_path: Path, *, record: bool) -> RoundPaths:
-    """A committed round of real little files, with or without the commit step's record of their hashes."""
+def committed_round(tmp_path: Path, version: Version, *, record: bool) -> RoundPaths:
+    """A round committed under ``version``, of real little files, with or without the commit step's record of their
+    hashes."""
     paths = RoundPaths(tmp_path, ROUND)
     reach(paths, Stage.APPROVED)
-    files = {FRAME: b'{"plan":"P01","salt":"00","stratum":"B","uscc":"X"}\n', PLANS: b"[]"}
+    files = {
+        FRAME: b'{"plan":"P01","salt":"00","stratum":"B","uscc":"X"}\n',
+        PLANS: b"[]",
+        TARGETS: b'{"last_team":[],"legal_rep":"LR-1","station":"S1","uscc":"X"}\n',
+        STRATA: b'{"P01":{"B":1}}',
+    }
     for name, data in files.items():
         (paths.audit / name).write_bytes(data)
-    frame, plans = ((paths.audit / name).read_bytes() for name in (FRAME, PLANS))
-    commitment = {"frame_root": mth(frame.splitlines()), "plans_sha256": H(plans), "inspectors_root": mth([])}
+    commitment = {
+        "spec": version.spec,
+        "frame_root": mth(files[FRAME].splitlines()),
+        "plans_sha256": H(files[PLANS]),
+        "inspectors_root": mth([]),
+    }
+    if version is V2:
+        commitment |= {"targets_root": mth(files[TARGETS].splitlines()), "strata_sha256": H(files[STRATA])}
     (paths.audit / COMMITMENT).write_bytes(CJ(commitment))
     if record:
         paths.internal.mkdir(parents=True, exist_ok=True)
         (paths.internal / COMMITTED_RECORD).write_text(
-            json.dumps({n: hashlib.sha256((paths.audit / n).read_bytes()).hexdigest() for n in COMMITTED_FILES})
+            json.dumps(
+                {n: hashlib.sha256((paths.audit / n).read_bytes()).hexdigest() for n in committed_files(version)}
+            )
         )
     return paths
 
 
+RESTORE = "restore it from the auditor bundle (docs/draw-spec.md §7, “Restoring a committed round”)"
+
+
+@pytest.mark.parametrize("version", [V1, V2], ids=["v1", "v2"])
 @pytest.mark.parametrize("record", [True, False], ids=["with the commit record", "a copied bundle"])
 def test_every_step_on_a_committed_round_refuses_a_changed_or_missing_committed_file(
-    record: bool, tmp_path: Path
+    version: Version, record: bool, tmp_path: Path
 ) -> None:
-    paths = committed_round(tmp_path, record=record)
+    paths = committed_round(tmp_path, version, record=record)
+    assert version_of(paths) is version
     assert require(paths, Stage.COMMITTED, "round reveal") == Stage.COMMITTED
-    restore = "restore it from the auditor bundle (docs/draw-spec.md §7, “Restoring a committed round”)"
     (paths.audit / PLANS).write_bytes(b"[ ]")
     with pytest.raises(RoundStateError) as caught:
         require(paths, Stage.COMMITTED, "round reveal")
     assert str(caught.value) == (
         f"{paths.audit / PLANS}: changed after the commitment (plans_sha256 differs); "
-        f"`xinyong round reveal` is refused: {restore}"
+        f"`xinyong round reveal` is refused: {RESTORE}"
     )
     (paths.audit / PLANS).write_bytes(b"[]")
     (paths.audit / FRAME).unlink()  # the round now reads as not framed: the check still names the file
@@ -143,7 +180,69 @@ def test_every_step_on_a_committed_round_refuses_a_changed_or_missing_committed_
         require(paths, Stage.FINALIZED, "results import")
     assert str(caught.value) == (
         f"{paths.audit / FRAME}: missing, but round {ROUND} is committed; `xinyong results import` is refused: "
-        f"{restore}"
+        f"{RESTORE}"
+    )
+
+
+@pytest.mark.parametrize("record", [True, False], ids=["with the commit record", "a copied bundle"])
+@pytest.mark.parametrize(("name", "field"), [(TARGETS, "targets_root"), (STRATA, "strata_sha256")])
+def test_a_v2_rounds_targets_and_strata_are_committed_files_too(
+    name: str, field: str, record: bool, tmp_path: Path
+) -> None:
+    paths = committed_round(tmp_path, V2, record=record)
+    data = (paths.audit / name).read_bytes()
+    (paths.audit / name).write_bytes(data.replace(b"S1", b"S2").replace(b":1}", b":2}"))  # another station, N_h
+    with pytest.raises(RoundStateError) as caught:
+        require(paths, Stage.COMMITTED, "round assign")
+    assert str(caught.value) == (
+        f"{paths.audit / name}: changed after the commitment ({field} differs); `xinyong round assign` is refused: "
+        f"{RESTORE}"
+    )
+    (paths.audit / name).unlink()
+    with pytest.raises(RoundStateError) as caught:
+        require(paths, Stage.COMMITTED, "round draw")
+    assert str(caught.value).startswith(f"{paths.audit / name}: missing, but round {ROUND} is committed; ")
+
+
+def test_a_v1_round_has_neither_targets_nor_strata_to_check(tmp_path: Path) -> None:
+    paths = committed_round(tmp_path, V1, record=True)
+    for name in (TARGETS, STRATA):
+        (paths.audit / name).unlink()
+    assert require(paths, Stage.COMMITTED, "round reveal") == Stage.COMMITTED
+
+
+def test_a_round_is_of_the_version_its_commitment_names_and_v2_before_it(tmp_path: Path) -> None:
+    paths = RoundPaths(tmp_path, ROUND)
+    assert version_of(paths) is V2  # not even framed
+    reach(paths, Stage.APPROVED)
+    assert version_of(paths) is V2
+    assert stage_files(paths, Stage.FRAMED, V2) == (
+        *(paths.audit / n for n in (FRAME, PLANS, INSPECTORS, TARGETS)),
+        paths.audit / "exclusions.jsonl",
+    )
+    assert stage_files(paths, Stage.FRAMED, V1) == tuple(
+        paths.audit / n for n in (FRAME, PLANS, INSPECTORS, "exclusions.jsonl")
+    )
+    assert stage_files(paths, Stage.COMMITTED, V2) == (paths.audit / STRATA, paths.audit / COMMITMENT)
+    assert stage_files(paths, Stage.COMMITTED, V1) == (paths.audit / COMMITMENT,)
+    (paths.audit / COMMITMENT).write_bytes(CJ({"spec": V1.spec}))
+    assert version_of(paths) is V1
+    (paths.audit / TARGETS).unlink()
+    assert stage_of(paths) == Stage.COMMITTED  # a v1 round is framed without targets.jsonl
+    (paths.audit / COMMITMENT).write_bytes(CJ({"spec": V2.spec}))
+    assert stage_of(paths) == Stage.NEW  # a v2 one was not
+
+
+def test_a_commitment_changed_since_it_was_written_is_named_first(tmp_path: Path) -> None:
+    paths = committed_round(tmp_path, V2, record=True)
+    record = json.loads((paths.internal / COMMITTED_RECORD).read_text())
+    record[COMMITMENT] = H((paths.audit / COMMITMENT).read_bytes())
+    (paths.internal / COMMITTED_RECORD).write_text(json.dumps(record))
+    (paths.audit / COMMITMENT).write_bytes(b"[]")  # not even an object: read as v2, whose targets are still there
+    with pytest.raises(RoundStateError) as caught:
+        require(paths, Stage.COMMITTED, "round draw")
+    assert str(caught.value) == (
+        f"{paths.audit / COMMITMENT}: changed since the step that wrote it; `xinyong round draw` is refused: {RESTORE}"
     )
 
 

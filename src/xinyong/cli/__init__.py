@@ -4,7 +4,7 @@ One module per command group; each registers its commands on :data:`xinyong.cli.
 """
 
 # Importing each module registers its commands.
-from xinyong.cli import data, demo, estimate, model, publish, results, rounds, tiers, workspace  # noqa: F401
+from xinyong.cli import data, demo, estimate, keys, model, publish, results, rounds, tiers, workspace  # noqa: F401
 from xinyong.cli.app import app, main
 
 __all__ = ["app", "main"]

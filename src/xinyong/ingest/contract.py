@@ -200,7 +200,13 @@ def results_form() -> Table:
         "更正已录入的结果时另起一行，并填写更正记录号。",
         ("round", "plan", "uscc", "corrects"),
         (
-            Column("round", "抽查批次", "string", "如 330802-2026-11", pattern=r"^\d{6}-\d{4}-(0[1-9]|1[0-2])$"),
+            Column(
+                "round",
+                "抽查批次",
+                "string",
+                "如 330802-2026-11，补抽批次如 330802-2026-11-S1",
+                pattern=r"^\d{6}-\d{4}-(0[1-9]|1[0-2])(-S[1-9]\d{0,2})?$",
+            ),
             Column("plan", "计划编号", "string", "如 P01", pattern=ID_PATTERNS["plan"]),
             Column("uscc", "统一社会信用代码", "string", "抽查对象；须为文本，不可存为数字", uscc=True),
             Column("name", "市场主体名称", "string", "仅供核对，不作校验", required=False),

@@ -30,10 +30,12 @@ from xinyong.rounds.ledger import work_rounds
 from xinyong.rounds.stage import Stage, check_committed, stage_of
 from xinyong.workspace import checks, fsio
 from xinyong.workspace.layout import (
+    ATTESTATIONS,
     INDEX,
     LOG,
     PUBLIC,
     PUBLIC_ROUND_FILES,
+    PUBLIC_ROUND_FILES_V2,
     ROUNDS,
     SITE_ROUNDS,
     RoundPaths,
@@ -42,8 +44,13 @@ from xinyong.workspace.layout import (
 
 
 def read_round(out: Path, round_id: RoundId) -> Round:
+    """A committed round's public files as published (v1's or v2's, and its auditors' attestations) and its
+    results."""
     public = RoundPaths(out, round_id).public
-    files = {name: (public / name).read_bytes() for name in PUBLIC_ROUND_FILES if (public / name).exists()}
+    names = [*dict.fromkeys(PUBLIC_ROUND_FILES + PUBLIC_ROUND_FILES_V2)]
+    files = {name: (public / name).read_bytes() for name in names if (public / name).is_file()}
+    notes = sorted((public / ATTESTATIONS).glob("*.txt")) if (public / ATTESTATIONS).is_dir() else []
+    files |= {f"{ATTESTATIONS}/{note.name}": note.read_bytes() for note in notes}
     return Round(round_id, files, read_results(out, round_id))
 
 

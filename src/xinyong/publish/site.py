@@ -5,8 +5,11 @@ firm's name and USCC, 日期 and 结果 (国务院《关于在市场监管领域
 国发〔2019〕5号: results are published through the enterprise credit publicity system), with the record's
 记录号, 抽查批次, 公示日期 and 更正记录 so that it can be found, proved and corrected.  Nothing else: no
 tier, no model output, no inspector's ID-card number or phone.  For each round the site
-also shows its commitment, its public randomness and the selected firms with their keys, and says
-in plain words how anyone can check the draw.
+also shows how it was drawn and says in plain words how anyone can check the draw (:func:`_round_page`): under
+draw spec v2 its commitment, the randomness sources it named in advance (a drand beacon round and its time, an
+announced description), the values and the seed once revealed, each plan's frame and selected counts, the
+selected firms without keys, and the auditors who attested the round (nothing of a stratum, a key or π); a round
+drawn under v1 as it was published then, its selected firms with their keys.
 
 Every download is offered three ways: xlsx (text cells: a USCC stays 18 characters, a firm named
 ``=HYPERLINK(…)`` is a name), CSV for spreadsheets (UTF-8 with a BOM, its cells made safe:
@@ -26,10 +29,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
+from typing import Any
 
 import polars as pl
 
@@ -37,15 +41,20 @@ from xinyong.core import divisions
 from xinyong.core.canonical import records_of
 from xinyong.core.codes import RESULT_LABELS, authority_of
 from xinyong.core.ids import RoundId
+from xinyong.draw.keys import V2, derive_seed_v2
 from xinyong.draw.plans import Plan, parse_plans_json
+from xinyong.draw.sources import Drand, Source, outputs, parse_sources
+from xinyong.publish.checkpoint import DASH, NoteError, b64decode
 from xinyong.reports.render import render
 from xinyong.results.check import Record
 from xinyong.workspace.layout import (
+    ATTESTATIONS,
     COMMITMENT,
     DOWNLOADS,
     INDEX,
     PLANS,
     RANDOMNESS,
+    SELECTED,
     SELECTION,
     SITE_ROUNDS,
 )
@@ -71,7 +80,7 @@ FIELDS = (
 @dataclass(frozen=True)
 class Round:
     id: RoundId
-    files: dict[str, bytes]  # its public files (PUBLIC_ROUND_FILES) that exist, as published
+    files: dict[str, bytes]  # its public files (PUBLIC_ROUND_FILES, …_V2, attestations/*.txt) that exist, as published
     results: list[Record]  # every record, corrections included, in the order entered
 
     @cached_property
@@ -82,13 +91,30 @@ class Round:
     def commitment(self) -> bytes:
         return self.files[COMMITMENT]
 
+    @cached_property
+    def committed(self) -> dict[str, Any]:
+        value = json.loads(self.commitment)
+        return value if isinstance(value, dict) else {}
+
     @property
-    def randomness(self) -> dict[str, str] | None:
+    def v2(self) -> bool:
+        return self.committed.get("spec") == V2.spec
+
+    @property
+    def randomness(self) -> dict[str, Any] | None:
         return json.loads(self.files[RANDOMNESS]) if RANDOMNESS in self.files else None
 
     @cached_property
     def selection(self) -> list[dict[str, str]]:
-        return records_of(self.files[SELECTION]) if SELECTION in self.files else []
+        """The selected pairs as published: v2's ``selected.jsonl``, v1's ``selection.jsonl`` (with keys)."""
+        name = SELECTED if self.v2 else SELECTION
+        return records_of(self.files[name]) if name in self.files else []
+
+    @property
+    def attestations(self) -> dict[str, bytes]:
+        """The auditors' signed attestations published beside the round, by file name."""
+        prefix = f"{ATTESTATIONS}/"
+        return {name.removeprefix(prefix): data for name, data in sorted(self.files.items()) if name.startswith(prefix)}
 
 
 def public_record(
@@ -177,6 +203,16 @@ class Randomness:
     source: str
 
 
+@dataclass(frozen=True)
+class SourceRow:
+    """A v2 round's randomness source as its page shows it: what was named in advance, and once revealed its value
+    and output ``r``."""
+
+    named: str  # the source, in words (drand chain and round and when it is produced; the announced description)
+    value: str | None
+    output: str | None
+
+
 # The columns of a round page's results table.
 ROUND_RESULT_COLUMNS = ("检查实施机关", "类型", "抽查计划", "市场主体名称", "统一社会信用代码", "日期", "结果", "状态")
 
@@ -186,8 +222,14 @@ class RoundPage:
     place: str
     round_id: str
     commitment_sha256: str
-    randomness: Randomness | None  # None until the round's public randomness is in
-    selection: list[list[str]]  # plan, USCC, name, key
+    v2: bool
+    randomness: Randomness | None  # v1: None until the round's public randomness is in
+    sources: list[SourceRow]  # v2: the sources, in the commitment's order
+    seed: str | None  # v2: once the randomness is in
+    parent: str | None  # v2: the round a supplementary round replaces targets of
+    plans: list[list[str]]  # v2: plan, name, frame records N_p, to select n_p, selected
+    attestations: list[list[str]]  # v2: auditor (key name), key id, file
+    selection: list[list[str]]  # plan, USCC, name (and under v1 the key)
     result_columns: tuple[str, ...]
     results: list[list[str]]
 
@@ -217,20 +259,62 @@ def _index(division: str, rounds: list[Round], records: list[PublicRecord]) -> s
 
 
 def _round_page(place: str, rnd: Round, records: list[PublicRecord], names: dict[str, str]) -> str:
-    randomness = None
-    if rnd.randomness:
-        source = json.loads(rnd.commitment)["randomness"]["source"]
-        randomness = Randomness(rnd.randomness["value"], source)
+    randomness, sources, seed, parent, plans, attestations = None, [], None, None, [], []
+    revealed = rnd.randomness
+    if rnd.v2:
+        named = parse_sources(rnd.committed["randomness"]["sources"])
+        sources = [SourceRow(_named(s), None, None) for s in named]
+        if revealed:
+            values: list[str] = revealed["values"]
+            results = outputs(named, values)
+            sources = [SourceRow(_named(s), v, r) for s, v, r in zip(named, values, results, strict=True)]
+            seed = derive_seed_v2(hashlib.sha256(rnd.commitment).hexdigest(), results).hex()
+        parent = (rnd.committed.get("parent") or {}).get("round")
+        selected = Counter(s["plan"] for s in rnd.selection)
+        plans = [
+            [pid, rnd.plans[pid].name, str(size["frame"]), str(size["selected"]), str(selected[pid])]
+            for pid, size in sorted(rnd.committed["sizes"].items())
+        ]
+        attestations = [[*_signer(note), name] for name, note in rnd.attestations.items()]
+    elif revealed:
+        randomness = Randomness(revealed["value"], rnd.committed["randomness"]["source"])
     page = RoundPage(
         place=place,
         round_id=str(rnd.id),
         commitment_sha256=hashlib.sha256(rnd.commitment).hexdigest(),
+        v2=rnd.v2,
         randomness=randomness,
-        selection=[[s["plan"], s["uscc"], names.get(s["uscc"], ""), s["key"]] for s in rnd.selection],
+        sources=sources,
+        seed=seed,
+        parent=parent,
+        plans=plans,
+        attestations=attestations,
+        selection=[
+            [s["plan"], s["uscc"], names.get(s["uscc"], ""), *([] if rnd.v2 else [s["key"]])] for s in rnd.selection
+        ],
         result_columns=ROUND_RESULT_COLUMNS,
         results=[[r[c] for c in ROUND_RESULT_COLUMNS] for r in records],
     )
     return render("publish/round.html", page=page)
+
+
+def _named(source: Source) -> str:
+    """A randomness source in words, for the public."""
+    if isinstance(source, Drand):
+        return f"{source.describe()}，链 {source.chain}"
+    return source.describe()
+
+
+def _signer(note: bytes) -> tuple[str, str]:
+    """(key name, key id in hex) of the first signature of a signed note, as the page lists who attested."""
+    _, _, signatures = note.decode("utf-8", errors="replace").partition("\n\n")
+    line = next((line for line in signatures.split("\n") if line.startswith(DASH)), "")
+    name, _, blob = line[len(DASH) :].partition(" ")
+    try:
+        key = b64decode(blob, "signature")[:4].hex()
+    except NoteError:
+        key = ""
+    return name, key
 
 
 def _static(name: str) -> bytes:

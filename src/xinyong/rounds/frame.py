@@ -5,6 +5,20 @@ For each plan, the live firms with a tier are narrowed to the items' target type
 one of the plan's items within the plan's exclusion window before the round's month is left out,
 with its reason, unless its tier is exempt.  The frame's stratum is the firm's tier.
 
+Under draw spec v2 the frame comes with its **targets** (``targets.jsonl``, §1a; :func:`targets_of`): one record per
+firm of the frame, sorted by USCC, with every fact about the firm that team eligibility reads (docs/draw-spec.md
+§6), so that the commitment fixes them before any randomness exists and nothing read later can change a team:
+
+- ``legal_rep``: the registry's legal representative id (``enterprises.legal_rep_id``), which 回避 declarations
+  name;
+- ``station``: the registry's 市场监管所 of the firm (``enterprises.station``), which 所所交叉 keeps away;
+- ``last_team``: who inspected it last before the round's month — every member of every team of its latest
+  inspection day, in the whole inspection history (:func:`xinyong.rounds.history.last_teams`), sorted — whom
+  rotation keeps away;
+- ``uscc``; the firm's division (属地管辖) is positions 3–8 of it.
+
+A firm without a registry row has empty ``legal_rep`` and ``station``; one never inspected an empty ``last_team``.
+
 The tier file must fit the round (issue 12; :func:`check_tiers`): it is of one as-of date, no more than
 two months before the round's month (tiers of 2026-10 or later for round 2026-12) and not after it,
 and of the round's division: more of its firms lie within that division by positions 3–8 of their USCC
@@ -27,9 +41,11 @@ from xinyong.core.codes import industry_section
 from xinyong.core.ids import RoundId
 from xinyong.draw.plans import Plan
 from xinyong.errors import InputFileError
+from xinyong.rounds.history import last_teams
 from xinyong.rounds.plans import Item
 
 MAX_TIER_AGE_MONTHS = 2
+TARGET_FIELDS = ("last_team", "legal_rep", "station", "uscc")  # a targets.jsonl record (draw.teams.Firm.record)
 
 
 def frame_records(
@@ -77,6 +93,24 @@ def frame_records(
         frames.append(kept.select(pl.lit(plan.id).alias("plan"), pl.col("tier").alias("stratum"), "uscc"))
     frame = pl.concat(frames).sort(pl.col("plan"), pl.col("uscc"))
     return frame, pl.concat(excluded).sort("plan", "uscc")
+
+
+def targets_of(usccs: pl.Series, registry: pl.DataFrame, history: pl.DataFrame, round_id: RoundId) -> pl.DataFrame:
+    """The targets of the firms ``usccs`` (:data:`TARGET_FIELDS`, one row per distinct USCC, sorted by it) from the
+    registry (``uscc``, ``legal_rep_id``, ``station``) and the inspection history."""
+    firms = usccs.unique().to_frame("uscc")
+    facts = registry.select("uscc", pl.col("legal_rep_id").alias("legal_rep"), "station")
+    return (
+        firms.join(facts, on="uscc", how="left")
+        .join(last_teams(history, firms["uscc"], round_id.first_day), on="uscc", how="left")
+        .select(
+            pl.col("last_team").fill_null(pl.lit([], pl.List(pl.Utf8))),
+            pl.col("legal_rep").fill_null(""),
+            pl.col("station").fill_null(""),
+            "uscc",
+        )
+        .sort("uscc")
+    )
 
 
 def check_tiers(path: Path, tiers: pl.DataFrame, round_id: RoundId) -> None:

@@ -26,7 +26,7 @@ one of the same firm and item in the same month from the department's table.  Pl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,9 +125,15 @@ def completed(history: pl.DataFrame) -> pl.DataFrame:
     return history.filter(pl.col("result_code").is_not_null())
 
 
-def last_teams(history: pl.DataFrame, usccs: Sequence[str], before: dt.date) -> dict[str, frozenset[str]]:
-    """For each firm, who inspected it last before ``before``: every team of its latest inspection day."""
-    recent = history.filter(pl.col("uscc").is_in(list(usccs)) & (pl.col("inspection_date") < before))
+def last_teams(history: pl.DataFrame, usccs: pl.Series, before: dt.date) -> pl.DataFrame:
+    """For each firm of ``usccs`` inspected before ``before``, who inspected it last: every member of every team of
+    its latest inspection day, as a sorted list (``uscc``, ``last_team``); firms never inspected have no row."""
+    recent = history.join(usccs.to_frame("uscc"), on="uscc", how="semi").filter(pl.col("inspection_date") < before)
     latest = recent.filter(pl.col("inspection_date") == pl.col("inspection_date").max().over("uscc"))
-    teams = latest.explode("team").drop_nulls("team").group_by("uscc").agg(pl.col("team").unique())
-    return {uscc: frozenset(team) for uscc, team in teams.iter_rows()}
+    return (
+        latest.select("uscc", "team")
+        .explode("team")
+        .drop_nulls("team")
+        .group_by("uscc")
+        .agg(pl.col("team").unique().sort().alias("last_team"))
+    )

@@ -17,9 +17,22 @@ approval is only ever of the files on disk.  The step a round has reached is rea
   after it, every change of a team (``reassignments.jsonl``: who left, who joined by the draw's order, why);
 - ``OUT/rounds/<round>/internal/inclusion.parquet``: π for every frame record, for estimation;
 - ``OUT/public/rounds/<round>/``: ``commitment.json``, ``randomness.json``, ``plans.json`` and the
-  selected firms with their keys, without strata — each logged in the transparency log of
-  ``OUT/public/log/`` (:mod:`xinyong.publish.translog`) before it is written, so the log shows the
-  commitment was public before the randomness, and the randomness before the selection.
+  selected firms (``selected.jsonl``: plan and USCC only — no key, stratum or π, draw spec v2 §5), and the
+  auditors' attestations of the round (``attestations/``, :mod:`xinyong.rounds.attestations`) — each logged in
+  the transparency log of ``OUT/public/log/`` (:mod:`xinyong.publish.translog`) before it is written, so the
+  log shows the commitment was public before the randomness, and the randomness before the selection.
+
+A round is drawn under draw spec v2 (docs/draw-spec.md): ``frame`` also writes ``targets.jsonl``, every fact
+about a firm that team eligibility reads (:func:`xinyong.rounds.frame.targets_of`), and ``commit`` fixes it
+with ``strata.json`` (N_h per plan and stratum, committed by its hash only) and names the sources of the
+randomness (a drand beacon round at least 10 minutes ahead, an announced value, or both:
+:mod:`xinyong.rounds.randomness`); ``reveal`` takes the drand signature, verified offline, and the announced
+value entered twice; ``assign`` reads nothing but committed files (``plans.json``, ``inspectors.jsonl``,
+``targets.jsonl``) and the round id, so no later change of the clean registry or the history can move a team.
+Rounds committed under ``xinyong-draw-v1`` go on under v1 (:func:`xinyong.rounds.stage.version_of`): their
+reveal takes one value, their assign reads the firms from the clean registry (``--clean``).  ``supplement``
+makes a finalised round's supplementary round ``R-S<n>`` (:mod:`xinyong.rounds.supplement`), which then goes
+through the same steps.
 
 The names come from :mod:`xinyong.workspace.layout`, the stage a round has reached and the check
 each step makes of it from :mod:`xinyong.rounds.stage`.  A finished step re-run gives
@@ -44,7 +57,8 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -60,27 +74,44 @@ from xinyong.core.canonical import (
     jsonl,
     jsonl_table,
     lines_of,
+    mth,
     read_jsonl_table,
     records_of,
 )
 from xinyong.core.ids import RoundId
-from xinyong.draw import SPEC
-from xinyong.draw.keys import derive_seed
-from xinyong.draw.plans import parse_plans_json
-from xinyong.draw.selection import draw_selection, selection_records, stratum_sizes
-from xinyong.draw.teams import Inspector
+from xinyong.draw.keys import V1, V2, derive_seed, derive_seed_v2
+from xinyong.draw.plans import parse_plans_json, plans_json
+from xinyong.draw.selection import draw_selection, selected_records, selection_records, stratum_sizes
+from xinyong.draw.sources import Announced, Source, outputs, parse_sources
+from xinyong.draw.teams import Firm, Inspector
 from xinyong.errors import InputFileError, RoundStateError, UsageError
 from xinyong.publish import translog
 from xinyong.results.check import current_results
 from xinyong.results.run import read_results
-from xinyong.rounds.frame import check_tiers, frame_records
-from xinyong.rounds.history import last_teams
+from xinyong.rounds.frame import TARGET_FIELDS, check_tiers, frame_records, targets_of
 from xinyong.rounds.ledger import read_history, work_rounds
 from xinyong.rounds.plans import Item, PlanFile, read_plans
 from xinyong.rounds.preview import Approval, Fixed, Preview, TiersUsed, fixed_of, preview, sheets
-from xinyong.rounds.randomness import normal_description
+from xinyong.rounds.randomness import Requested, named_sources, revealed
 from xinyong.rounds.staffing import read_staffing
-from xinyong.rounds.stage import COMMITTED_FILES, Stage, changes_round, changing, record_written, require, stage_of
+from xinyong.rounds.stage import (
+    Stage,
+    changes_round,
+    changing,
+    committed_files,
+    record_written,
+    require,
+    stage_of,
+    version_of,
+)
+from xinyong.rounds.supplement import (
+    REPLACED_CODES,
+    Replaced,
+    needs,
+    replaced_targets,
+    supplement_frame,
+    supplement_plans,
+)
 from xinyong.workspace import checks, fsio
 from xinyong.workspace.layout import (
     APPROVAL,
@@ -95,11 +126,15 @@ from xinyong.workspace.layout import (
     INCLUSION,
     INSPECTORS,
     PLANS,
+    PREPARED_COMMITMENT,
     PREVIEW,
     PREVIEW_XLSX,
     RANDOMNESS,
     REASSIGNMENTS,
+    SELECTED,
     SELECTION,
+    STRATA,
+    TARGETS,
     TIERS,
     TIERS_USED,
     UNSTAFFED,
@@ -131,6 +166,11 @@ def build_frame(
     with fresh salts; the salts of a finished frame never change unless ``rebuild`` asks for it.
     """
     paths = RoundPaths(out, round_id)
+    if round_id.parent is not None:
+        raise UsageError(
+            f"--round: {round_id} is a supplementary round; it is framed from its parent by `xinyong round "
+            f"supplement --round {round_id.parent}`"
+        )
     checks.output_folder(out, clean_dir)
     checks.clean_folder(clean_dir)
     items = {
@@ -183,20 +223,122 @@ def _write_frame(
 ) -> FrameResult:
     round_id, plans = paths.round_id, plan_file.plans
     firms = pl.read_parquet(
-        clean_table(clean_dir, "enterprises"), columns=["uscc", "entity_type", "industry_code", "grid"]
+        clean_table(clean_dir, "enterprises"),
+        columns=["uscc", "entity_type", "industry_code", "grid", "legal_rep_id", "station"],
     )
-    past = read_history(clean_dir, paths.out, "round frame").select("uscc", "item_id", "inspection_date")
+    history = read_history(clean_dir, paths.out, "round frame")
+    past = history.select("uscc", "item_id", "inspection_date")
     frame, exclusions = frame_records(plans, items, tiers.join(firms, on="uscc", how="left"), past, round_id)
-    # 16 fresh bytes per record, as 32 hex digits (the hex text is cut, never the bytes: numpy's bytes
-    # type drops trailing zero bytes, which would leave a salt of a zero-ending draw short)
-    salts = pl.Series(np.frombuffer(os.urandom(16 * frame.height).hex().encode("ascii"), dtype="S32").astype("U32"))
-    frame = frame.with_columns(salts.alias("salt")).select("plan", "salt", "stratum", "uscc")
-    fsio.write_bytes(paths.audit / FRAME, jsonl_table(frame, FRAME_FIELDS))
-    fsio.write_bytes(paths.audit / PLANS, plan_file.to_json())
-    fsio.write_bytes(paths.audit / INSPECTORS, jsonl(roster_records(clean_dir)))
+    frame = _salted(frame)
+    _write_framed(paths, frame, plan_file.to_json(), roster_records(clean_dir), firms, history)
     fsio.write_bytes(paths.internal / TIERS_USED, used.to_json())
     fsio.write_bytes(paths.audit / EXCLUSIONS, jsonl(exclusions.to_dicts()))  # last: it marks the round framed
     return FrameResult(frame.height, exclusions.height, rebuilt=True)
+
+
+def _salted(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame (plan, stratum, uscc) with 16 fresh bytes per record as its salt, as 32 hex digits (the hex
+    text is cut, never the bytes: numpy's bytes type drops trailing zero bytes, which would leave a salt of a
+    zero-ending draw short)."""
+    salts = pl.Series(np.frombuffer(os.urandom(16 * frame.height).hex().encode("ascii"), dtype="S32").astype("U32"))
+    return frame.with_columns(salts.alias("salt")).select("plan", "salt", "stratum", "uscc")
+
+
+def _write_framed(
+    paths: RoundPaths,
+    frame: pl.DataFrame,
+    plans: bytes,
+    roster: list[dict],
+    registry: pl.DataFrame,
+    history: pl.DataFrame,
+) -> None:
+    """The frame's audit files but the last (``exclusions.jsonl``): frame, plans, roster and the frame's targets."""
+    fsio.write_bytes(paths.audit / FRAME, jsonl_table(frame, FRAME_FIELDS))
+    fsio.write_bytes(paths.audit / PLANS, plans)
+    fsio.write_bytes(paths.audit / INSPECTORS, jsonl(roster))
+    targets = targets_of(frame["uscc"], registry, history, paths.round_id)
+    fsio.write_bytes(paths.audit / TARGETS, jsonl_table(targets, TARGET_FIELDS))
+
+
+# -- supplement (draw spec v2 §7a) -------------------------------------------------------------------
+@dataclass(frozen=True)
+class SupplementResult:
+    round_id: RoundId  # the supplementary round
+    replaced: tuple[Replaced, ...]  # the parent's targets it draws replacements for
+    size: int  # (plan, firm) records in its frame
+    excluded: int | None  # records of the parent's frame left out; None when an existing frame was kept
+    rebuilt: bool
+
+
+def build_supplement(out: Path, parent_id: RoundId, clean_dir: Path, *, rebuild: bool = False) -> SupplementResult:
+    """Frame the supplementary round of the finalised round ``parent_id`` (:mod:`xinyong.rounds.supplement`): as
+    many new targets per plan and stratum as the parent has targets unstaffed or found closed or moved, from the
+    parent's frame without the chain's selected pairs, with fresh salts; its roster is the clean folder's, each
+    officer's capacity less the teams they are on in the chain, and its targets are read as ``round frame``
+    reads them.  Like a frame, it is built once unless ``rebuild`` asks for it (only before its commitment)."""
+    parent = RoundPaths(out, parent_id)
+    child = RoundPaths(out, parent_id.next_supplement())
+    checks.output_folder(out, clean_dir)
+    checks.clean_folder(clean_dir)
+    require(parent, Stage.FINALIZED, "round supplement")
+    strata = {(r["plan"], r["uscc"]): r["stratum"] for r in _selection(parent)}
+    replaced = replaced_targets(strata, read_staffing(parent).teams(), current_results(read_results(out, parent_id)))
+    if not replaced:
+        raise RoundStateError(
+            f"round {parent_id} has no target to replace: every target is staffed and none was found closed or "
+            f"moved (result codes {', '.join(REPLACED_CODES)}), so it needs no supplementary round"
+        )
+    _earlier_rounds_finalised(child)
+    with changing(child, Stage.NEW, "round supplement") as stage:
+        if stage >= Stage.COMMITTED or _logged(child, COMMITMENT) is not None:
+            raise RoundStateError(
+                f"round {child.round_id} is committed; to replace targets of it, run xinyong round supplement "
+                f"--round {child.round_id}"
+            )
+        if stage >= Stage.FRAMED and not rebuild:
+            size = len(lines_of((child.audit / FRAME).read_bytes()))
+            return SupplementResult(child.round_id, tuple(replaced), size, None, rebuilt=False)
+        for stale in (child.audit / APPROVAL, child.internal / PREVIEW, child.internal / PREVIEW_XLSX):
+            stale.unlink(missing_ok=True)
+        (child.audit / EXCLUSIONS).unlink(missing_ok=True)
+        wanted = needs(replaced)
+        chain = [RoundPaths(out, r) for r in child.round_id.chain]
+        selected = pl.DataFrame(
+            [
+                (str(r.round_id), x["plan"], x["uscc"])
+                for r in chain
+                for x in records_of((r.audit / SELECTION).read_bytes())
+            ],
+            schema={"round": pl.Utf8, "plan": pl.Utf8, "uscc": pl.Utf8},
+            orient="row",
+        )
+        gone = pl.DataFrame(
+            [
+                (uscc, "、".join(codes))
+                for r in chain
+                for (_, uscc), result in current_results(read_results(out, r.round_id)).items()
+                if (codes := [c for c in result["codes"] if c in REPLACED_CODES])
+            ],
+            schema={"uscc": pl.Utf8, "codes": pl.Utf8},
+            orient="row",
+        ).unique("uscc", keep="first", maintain_order=True)
+        frame = read_jsonl_table((parent.audit / FRAME).read_bytes(), FRAME_FIELDS)
+        kept, exclusions = supplement_frame(frame, selected, gone, wanted)
+        kept = _salted(kept)
+        load = Counter(m for r in chain for team in read_staffing(r).teams().values() for m in team)
+        roster = [{**r, "capacity": max(0, r["capacity"] - load[r["id"]])} for r in roster_records(clean_dir)]
+        plans = supplement_plans(parse_plans_json((parent.audit / PLANS).read_bytes()), wanted)
+        registry = pl.read_parquet(clean_table(clean_dir, "enterprises"), columns=["uscc", "legal_rep_id", "station"])
+        history = read_history(clean_dir, out, "round supplement")
+        _write_framed(child, kept, plans_json(plans), roster, registry, history)
+        fsio.write_bytes(child.internal / TIERS_USED, (parent.internal / TIERS_USED).read_bytes())
+        fsio.write_bytes(child.audit / EXCLUSIONS, jsonl(exclusions.to_dicts()))  # last: it marks the round framed
+        return SupplementResult(child.round_id, tuple(replaced), kept.height, exclusions.height, rebuilt=True)
+
+
+def _selection(paths: RoundPaths) -> list[dict]:
+    """A drawn round's ``selection.jsonl`` (auditor-only): key, π, plan, rank, stratum and uscc of each target."""
+    return records_of((paths.audit / SELECTION).read_bytes())
 
 
 def roster_records(clean_dir: Path) -> list[dict]:
@@ -231,8 +373,9 @@ def roster_records(clean_dir: Path) -> list[dict]:
     )
 
 
-def _publish(paths: RoundPaths, files: dict[str, bytes]) -> None:
-    """Log each public file in the transparency log first, then write it: nothing is public unlogged.
+def publish_files(paths: RoundPaths, files: dict[str, bytes]) -> bool:
+    """Log each public file of the round in the transparency log first, then write it: nothing is public unlogged.
+    Returns whether any of them was not logged before.
 
     A file already logged with these bytes (a step cut short after its append) is not logged again; one
     logged with other bytes is refused, for a published document never changes.
@@ -252,6 +395,7 @@ def _publish(paths: RoundPaths, files: dict[str, bytes]) -> None:
         translog.append(public_root, entries, origin=translog.origin_for(paths.round_id.division))
         for name, data in files.items():
             fsio.write_bytes(paths.public / name, data)
+    return any(entry["path"] not in logged for entry in entries)
 
 
 def _logged(paths: RoundPaths, name: str) -> tuple[str, int] | None:
@@ -375,29 +519,49 @@ def approve(
 @dataclass(frozen=True)
 class Committed:
     c: str  # C = H(commitment.json), hex
-    source: str  # the randomness description as committed (normalised)
-    normalised: bool  # the description given was not already in its normal form
+    sources: tuple[Source, ...]  # the randomness sources it names, in order
+    committed_at: str  # UTC, ISO 8601 to the second
+    normalised: bool  # the announced description given was not already in its normal form
 
-    @property
-    def source_json(self) -> str:
-        """The description exactly as it is in ``commitment.json``: a canonical JSON string."""
-        return CJ(self.source).decode("utf-8")
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A commitment as made, before it is logged (``internal/prepared-commitment.json``): a commit cut short after
+    logging finishes with it when run again with the same request, whatever the clock says by then."""
+
+    request: dict[str, object]
+    commitment: dict[str, object]
+
+    def to_json(self) -> bytes:
+        return CJ({"commitment": self.commitment, "request": self.request})
+
+    @classmethod
+    def read(cls, path: Path) -> _Prepared | None:
+        try:
+            value = json.loads(path.read_bytes())
+            return cls(dict(value["request"]), dict(value["commitment"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
 
 @changes_round(Stage.APPROVED, "round commit")
-def commit(out: Path, round_id: RoundId, randomness_source: str) -> Committed:
-    """Fix and publish the commitment (spec §4.1), with the randomness description in its normal form.
+def commit(out: Path, round_id: RoundId, requested: Requested, *, now: dt.datetime) -> Committed:
+    """Fix and publish the commitment at ``now`` (draw spec v2 §4.1): the frame, plans, roster, targets and strata,
+    and the randomness sources ``requested`` (:func:`xinyong.rounds.randomness.named_sources`).
 
-    Run again with the same description, a finished commit reports its commitment; with another it is
-    refused, for a round is committed once.
+    Run again with the same request, a finished commit reports its commitment; with another it is refused, for
+    a round is committed once.
     """
-    source = normal_description(randomness_source)
     paths = RoundPaths(out, round_id)
-    if require(paths, Stage.APPROVED, "round commit") >= Stage.COMMITTED:
+    stage = require(paths, Stage.APPROVED, "round commit")
+    normal = requested.normal()
+    request = normal.record()
+    prepared = _Prepared.read(paths.internal / PREPARED_COMMITMENT)
+    if stage >= Stage.COMMITTED:
         existing = (paths.audit / COMMITMENT).read_bytes()
-        if json.loads(existing)["randomness"] == {"source": source}:
+        if prepared is not None and prepared.request == request and CJ(prepared.commitment) == existing:
             record_written(paths, COMMITMENT)  # a run cut short before the record: finish it
-            return Committed(H(existing), source, source != randomness_source)
+            return _committed(existing, normal != requested)
         raise RoundStateError(f"round {round_id} already has a commitment; a round is committed once")
     fixed = _fixed(paths)
     approval = _parsed(paths.audit / APPROVAL, Approval.from_json, REAPPROVE)
@@ -407,44 +571,100 @@ def commit(out: Path, round_id: RoundId, randomness_source: str) -> Committed:
             "xinyong round approve --by NAME"
         )
     frame = read_jsonl_table((paths.audit / FRAME).read_bytes(), FRAME_FIELDS)
-    commitment = {
-        "spec": SPEC,
-        "round": str(round_id),
-        "frame_root": fixed.frame_root,
-        "frame_size": frame.height,
-        "plans_sha256": fixed.plans_sha256,
-        "inspectors_root": fixed.inspectors_root,
-        "strata": stratum_sizes(frame),
-        "randomness": {"source": source},
-    }
-    data = CJ(commitment)
+    strata = stratum_sizes(frame)
+    strata_bytes = CJ(strata)
+    logged = _logged(paths, COMMITMENT)
+    held = prepared is not None and logged is not None and logged[0] == H(CJ(prepared.commitment))
+    if not (held and prepared is not None and prepared.request == request):
+        # Not logged yet (or asked otherwise): made now, at this time, with sources that are still in the future.
+        # Once the log holds a commitment it stays the one prepared: another one is refused when published.
+        parent = _parent(paths)
+        sources = named_sources(normal, now, [s for r in round_id.chain for s in _sources(RoundPaths(out, r))])
+        plans = parse_plans_json((paths.audit / PLANS).read_bytes())
+        commitment: dict[str, object] = {
+            "spec": V2.spec,
+            "round": str(round_id),
+            "frame_root": fixed.frame_root,
+            "frame_size": frame.height,
+            "plans_sha256": fixed.plans_sha256,
+            "inspectors_root": fixed.inspectors_root,
+            "targets_root": mth(lines_of((paths.audit / TARGETS).read_bytes())),
+            "strata_sha256": H(strata_bytes),
+            "sizes": {
+                plan: {"frame": sum(sizes.values()), "selected": sum(plans[plan].sample_sizes(sizes).values())}
+                for plan, sizes in strata.items()
+            },
+            "parent": parent,
+            "randomness": {"sources": [source.record() for source in sources]},
+            "committed_at": now.astimezone(dt.UTC).replace(microsecond=0).isoformat(),
+        }
+        prepared = _Prepared(request, commitment)
+        if not held:
+            fsio.write_bytes(paths.internal / PREPARED_COMMITMENT, prepared.to_json())
+    data = CJ(prepared.commitment)
+    fsio.write_bytes(paths.audit / STRATA, strata_bytes)
     # The files' own hashes, so that every later step can tell quickly that nothing changed since (internal).
-    record_written(paths, *COMMITTED_FILES)
-    _publish(paths, {COMMITMENT: data, PLANS: (paths.audit / PLANS).read_bytes()})
+    record_written(paths, *committed_files(V2))
+    publish_files(paths, {COMMITMENT: data, PLANS: (paths.audit / PLANS).read_bytes()})
     fsio.write_bytes(paths.audit / COMMITMENT, data)  # last: its presence marks the round committed
     record_written(paths, COMMITMENT)
-    return Committed(H(data), source, source != randomness_source)
+    return _committed(data, normal != requested)
+
+
+def _committed(data: bytes, normalised: bool) -> Committed:
+    commitment = json.loads(data)
+    sources = parse_sources(commitment["randomness"]["sources"])
+    return Committed(H(data), tuple(sources), commitment["committed_at"], normalised)
+
+
+def _parent(paths: RoundPaths) -> dict[str, str] | None:
+    """A supplementary round's ``parent`` (draw spec v2 §7a): its parent round and that round's C."""
+    parent = paths.round_id.parent
+    if parent is None:
+        return None
+    commitment = RoundPaths(paths.out, parent).audit / COMMITMENT
+    return {"round": str(parent), "commitment": H(commitment.read_bytes())}
+
+
+def _sources(paths: RoundPaths) -> list[Source]:
+    """The randomness sources a committed round used: a v2 commitment's, or a v1 round's description (announced)."""
+    randomness = json.loads((paths.audit / COMMITMENT).read_bytes())["randomness"]
+    if "source" in randomness:  # xinyong-draw-v1: one description of a value to be announced
+        return [Announced(randomness["source"])]
+    return parse_sources(randomness["sources"])
 
 
 # -- reveal ------------------------------------------------------------------------------------
 @changes_round(Stage.COMMITTED, "round reveal")
-def reveal(out: Path, round_id: RoundId, value: str) -> str:
+def reveal(out: Path, round_id: RoundId, *, signature: str | None = None, values: Sequence[str] = ()) -> str:
+    """Accept the round's public randomness once and return its seed (hex): under v2 the drand round's
+    ``signature`` and each announced value entered twice (``values``), in the sources' order
+    (:func:`xinyong.rounds.randomness.revealed`); under v1 the one public value."""
     paths = RoundPaths(out, round_id)
     stage = require(paths, Stage.COMMITTED, "round reveal")
-    if not value.strip():
-        raise UsageError("--value: the public random value is empty")
-    c = H((paths.audit / COMMITMENT).read_bytes())
-    data = CJ({"commitment": c, "round": str(round_id), "value": value})
+    commitment = (paths.audit / COMMITMENT).read_bytes()
+    c = H(commitment)
+    if version_of(paths) is V1:
+        if signature is not None or len(values) != 1 or not values[0].strip():
+            raise UsageError(
+                f"--value: round {round_id} was committed under {V1.spec}, which takes one public value, entered once"
+            )
+        data = CJ({"commitment": c, "round": str(round_id), "value": values[0]})
+        seed = derive_seed(c, values[0])
+    else:
+        given = revealed(parse_sources(json.loads(commitment)["randomness"]["sources"]), signature, values)
+        data = CJ({"commitment": c, "round": str(round_id), "values": given.values})
+        seed = derive_seed_v2(c, given.outputs)
     existing = paths.audit / RANDOMNESS
     if stage >= Stage.REVEALED:
         if existing.read_bytes() == data:
             record_written(paths, RANDOMNESS)
-            return derive_seed(c, value).hex()
+            return seed.hex()
         raise RoundStateError(f"round {round_id} already has its public randomness; a second reveal is refused")
-    _publish(paths, {RANDOMNESS: data})
+    publish_files(paths, {RANDOMNESS: data})
     fsio.write_bytes(existing, data)
     record_written(paths, RANDOMNESS)
-    return derive_seed(c, value).hex()
+    return seed.hex()
 
 
 # -- draw --------------------------------------------------------------------------------------
@@ -452,16 +672,17 @@ def reveal(out: Path, round_id: RoundId, value: str) -> str:
 def draw(out: Path, round_id: RoundId) -> pl.DataFrame:
     paths = RoundPaths(out, round_id)
     require(paths, Stage.REVEALED, "round draw")
-    commitment_bytes = (paths.audit / COMMITMENT).read_bytes()
     frame = read_jsonl_table((paths.audit / FRAME).read_bytes(), FRAME_FIELDS)
     plans = parse_plans_json((paths.audit / PLANS).read_bytes())
     sizes = stratum_sizes(frame)
     wanted = {plan: plans[plan].sample_sizes(strata) for plan, strata in sizes.items()}
-    randomness = json.loads((paths.audit / RANDOMNESS).read_bytes())
-    seed = derive_seed(H(commitment_bytes), randomness["value"])
-    selection = draw_selection(frame, wanted, seed)
+    version = version_of(paths)
+    selection = draw_selection(frame, wanted, _seed(paths), version)
     fsio.write_bytes(paths.audit / SELECTION, jsonl(selection_records(selection)))
-    _publish(paths, {SELECTION: jsonl(selection.select("key", "plan", "uscc").to_dicts())})
+    if version.salted:  # v2: the public list has no key, rank, stratum or π
+        publish_files(paths, {SELECTED: jsonl(selected_records(selection))})
+    else:
+        publish_files(paths, {SELECTION: jsonl(selection.select("key", "plan", "uscc").to_dicts())})
     pi = pl.DataFrame(
         [(p, h, f"{n}/{sizes[p][h]}", n / sizes[p][h]) for p, strata in wanted.items() for h, n in strata.items()],
         schema={"plan": pl.Utf8, "stratum": pl.Utf8, "pi": pl.Utf8, "pi_value": pl.Float64},
@@ -480,8 +701,12 @@ def draw(out: Path, round_id: RoundId) -> pl.DataFrame:
 
 # -- assign (spec §6) ---------------------------------------------------------------------------
 @changes_round(Stage.DRAWN, "round assign")
-def assign(out: Path, round_id: RoundId, clean_dir: Path) -> list[Assignment]:
-    """Eligibility lists and teams for the drawn targets; returns the assignments (with reasons)."""
+def assign(out: Path, round_id: RoundId, clean_dir: Path | None = None) -> list[Assignment]:
+    """Eligibility lists and teams for the drawn targets; returns the assignments (with reasons).
+
+    Under v2 eligibility reads the committed files alone (``plans.json``, ``inspectors.jsonl``,
+    ``targets.jsonl``) and the round id; ``clean_dir`` is read only for a round committed under v1, whose firms
+    come from the clean registry and the inspection history as they are when it runs."""
     from xinyong.draw.teams import assign_teams, eligibility
 
     paths = RoundPaths(out, round_id)
@@ -494,17 +719,26 @@ def assign(out: Path, round_id: RoundId, clean_dir: Path) -> list[Assignment]:
     if stage >= Stage.ASSIGNED:  # teams are drawn once: a run again gives the teams drawn, whatever changed since
         record_written(paths, *ASSIGNED_FILES)
         return _assigned(paths)
-    checks.clean_folder(clean_dir)
+    version = version_of(paths)
+    selected = records_of((paths.audit / SELECTION).read_bytes())
+    if version.salted:
+        firms = {r["uscc"]: Firm.from_record(r) for r in records_of((paths.audit / TARGETS).read_bytes())}
+    elif clean_dir is None:
+        raise UsageError(
+            f"--clean: round {round_id} was committed under {V1.spec}, whose teams read the firms from the clean "
+            "registry; give the clean folder"
+        )
+    else:
+        checks.clean_folder(clean_dir)
+        firms = _firms(clean_dir, out, pl.Series([r["uscc"] for r in selected], dtype=pl.Utf8), round_id)
     seed = _seed(paths)
     plans = parse_plans_json((paths.audit / PLANS).read_bytes())
     records = records_of((paths.audit / INSPECTORS).read_bytes())
     roster = {r["id"]: Inspector.from_record(r) for r in records}
-    selected = records_of((paths.audit / SELECTION).read_bytes())
-    firms = _firms(clean_dir, out, sorted({r["uscc"] for r in selected}), round_id.first_day)
     eligible, exclusions = eligibility(
         plans, records, firms, [(r["plan"], r["uscc"]) for r in selected], round_id.last_day
     )
-    result = assign_teams([(r["plan"], r["key"], r["uscc"]) for r in selected], eligible, roster, plans, seed)
+    result = assign_teams([(r["plan"], r["key"], r["uscc"]) for r in selected], eligible, roster, plans, seed, version)
     ordered = sorted(result, key=lambda a: (a.plan.encode(), a.uscc.encode()))
     fsio.write_bytes(
         paths.audit / ELIGIBILITY,
@@ -584,9 +818,13 @@ def finalize(
 
 
 def _seed(paths: RoundPaths) -> bytes:
-    """The round's seed (spec §4) from its commitment and randomness."""
-    commitment = H((paths.audit / COMMITMENT).read_bytes())
-    return derive_seed(commitment, json.loads((paths.audit / RANDOMNESS).read_bytes())["value"])
+    """The round's seed (spec §4) from its commitment and randomness, under the round's version."""
+    commitment = (paths.audit / COMMITMENT).read_bytes()
+    randomness = json.loads((paths.audit / RANDOMNESS).read_bytes())
+    if version_of(paths) is V1:
+        return derive_seed(H(commitment), randomness["value"])
+    sources = parse_sources(json.loads(commitment)["randomness"]["sources"])
+    return derive_seed_v2(H(commitment), outputs(sources, randomness["values"]))
 
 
 # -- reassign (after finalisation) ------------------------------------------------------------------
@@ -631,7 +869,7 @@ def reassign(
     roster = {r["id"]: Inspector.from_record(r) for r in records_of((paths.audit / INSPECTORS).read_bytes())}
     eligible = {(e["plan"], e["uscc"]): e["eligible"] for e in records_of((paths.audit / ELIGIBILITY).read_bytes())}
     plan = parse_plans_json((paths.audit / PLANS).read_bytes())[plan_id]
-    joining = replacement(staffing, target, inspector, eligible[target], roster, plan, _seed(paths))
+    joining = replacement(staffing, target, inspector, eligible[target], roster, plan, _seed(paths), version_of(paths))
     if joining is None:
         raise RoundStateError(
             f"{plan_id} {uscc}: no eligible inspector with capacity is left to replace {inspector} "
@@ -653,16 +891,9 @@ def reassign(
     return change
 
 
-def _firms(clean_dir: Path, out: Path, usccs: list[str], month: dt.date) -> dict:
-    """The drawn firms as eligibility reads them: station, legal representative and the team that last
-    inspected them before the round's month, from the whole inspection history (:mod:`xinyong.rounds.ledger`)."""
-    from xinyong.draw.teams import Firm
-
-    registry = pl.read_parquet(
-        clean_table(clean_dir, "enterprises"), columns=["uscc", "legal_rep_id", "station"]
-    ).filter(pl.col("uscc").is_in(usccs))
-    teams = last_teams(read_history(clean_dir, out, "round assign"), usccs, month)
-    return {
-        r["uscc"]: Firm(r["uscc"], r["legal_rep_id"], r["station"], teams.get(r["uscc"], frozenset()))
-        for r in registry.iter_rows(named=True)
-    }
+def _firms(clean_dir: Path, out: Path, usccs: pl.Series, round_id: RoundId) -> dict[str, Firm]:
+    """A v1 round's drawn firms as eligibility reads them, from the clean registry and the whole inspection history
+    (:mod:`xinyong.rounds.ledger`) as they are now: what v2 commits in ``targets.jsonl`` instead."""
+    registry = pl.read_parquet(clean_table(clean_dir, "enterprises"), columns=["uscc", "legal_rep_id", "station"])
+    targets = targets_of(usccs, registry, read_history(clean_dir, out, "round assign"), round_id)
+    return {r["uscc"]: Firm.from_record(r) for r in targets.iter_rows(named=True)}

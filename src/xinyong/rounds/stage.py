@@ -10,10 +10,16 @@ step writes exists, and every earlier stage's too — so a stray file of a later
 round on.  Each step writes the file that marks its stage last, so a crash leaves the round where
 it was.  :func:`require` is the one place a step asks "has this round got that far?".
 
-Once a round is committed, the files the commitment fixes (the frame, the plans and the roster) must stay
-as committed, byte for byte: :func:`require` checks them (:func:`check_committed`) before any step on a
-committed round — reveal, draw, assign, finalize, reassign, tasks, results, estimate, disclose — and refuses
-the step, naming the file, when one is missing or changed; docs/draw-spec.md §7 says how to restore it.
+Once a round is committed, the files the commitment fixes (the frame, the plans and the roster, and under
+draw spec v2 the targets and the strata too) must stay as committed, byte for byte: :func:`require` checks
+them (:func:`check_committed`) before any step on a committed round — reveal, draw, assign, finalize,
+reassign, tasks, results, estimate, disclose — and refuses the step, naming the file, when one is missing or
+changed; docs/draw-spec.md §7 says how to restore it.
+
+A round is drawn under the contract its commitment names (``spec``: ``xinyong-draw-v1`` for the rounds
+committed before issue 14, which keep working and verifying as they were); a round not yet committed is
+drawn under ``xinyong-draw-v2`` (:func:`version_of`).  v2 adds ``targets.jsonl`` to what marks a round
+framed and ``strata.json`` to what marks it committed.
 
 A step that changes a round asks it holding the round's lock (:func:`changing`, or the decorator
 :func:`changes_round`; :mod:`xinyong.workspace.lock`), so that two processes never change one round
@@ -33,6 +39,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from xinyong.core.canonical import H, lines_of, mth
 from xinyong.core.ids import RoundId
+from xinyong.draw.keys import V1, V2, Version
 from xinyong.errors import RoundStateError
 from xinyong.workspace import fsio, layout, lock
 from xinyong.workspace.layout import RoundPaths
@@ -88,20 +95,33 @@ _STEPS = {
 }
 
 
-def stage_files(paths: RoundPaths, stage: Stage) -> tuple[Path, ...]:
-    """The files whose presence marks ``stage`` (each written by the stage's step, the last one last)."""
+def version_of(paths: RoundPaths) -> Version:
+    """The draw contract of the round: the one its commitment names; v2 for a round not committed (or whose
+    commitment does not say, which :func:`check_committed` refuses)."""
+    try:
+        spec = json.loads((paths.audit / layout.COMMITMENT).read_bytes()).get("spec")
+    except (OSError, ValueError, AttributeError):
+        return V2
+    return V1 if spec == V1.spec else V2
+
+
+def stage_files(paths: RoundPaths, stage: Stage, version: Version | None = None) -> tuple[Path, ...]:
+    """The files whose presence marks ``stage`` (each written by the stage's step, the last one last) for a round
+    drawn under ``version`` (default: the round's own, :func:`version_of`)."""
     audit, internal = paths.audit, paths.internal
+    v2 = (version or version_of(paths)).salted
     files = {
         Stage.NEW: (),
         Stage.FRAMED: (
             audit / layout.FRAME,
             audit / layout.PLANS,
             audit / layout.INSPECTORS,
+            *((audit / layout.TARGETS,) if v2 else ()),
             audit / layout.EXCLUSIONS,
         ),
         Stage.PREVIEWED: (internal / layout.PREVIEW_XLSX, internal / layout.PREVIEW),
         Stage.APPROVED: (audit / layout.APPROVAL,),
-        Stage.COMMITTED: (audit / layout.COMMITMENT,),
+        Stage.COMMITTED: (*((audit / layout.STRATA,) if v2 else ()), audit / layout.COMMITMENT),
         Stage.REVEALED: (audit / layout.RANDOMNESS,),
         Stage.DRAWN: (audit / layout.SELECTION, internal / layout.INCLUSION),
         Stage.ASSIGNED: (audit / layout.ASSIGNMENT, audit / layout.UNSTAFFED),
@@ -112,9 +132,9 @@ def stage_files(paths: RoundPaths, stage: Stage) -> tuple[Path, ...]:
 
 def stage_of(paths: RoundPaths) -> Stage:
     """The last stage whose files, and every earlier stage's, exist."""
-    reached = Stage.NEW
+    reached, version = Stage.NEW, version_of(paths)
     for stage in Stage:
-        if not all(path.is_file() for path in stage_files(paths, stage)):
+        if not all(path.is_file() for path in stage_files(paths, stage, version)):
             break
         reached = stage
     return reached
@@ -164,8 +184,16 @@ def changes_round(
     return decorate
 
 
-# The files the commitment fixes, and the field of commitment.json that commits each (spec §4).
+# The files the commitment fixes, and the field of commitment.json that commits each (spec §4): v1's, and v2's.
 COMMITTED_FILES = {layout.FRAME: "frame_root", layout.PLANS: "plans_sha256", layout.INSPECTORS: "inspectors_root"}
+COMMITTED_FILES_V2 = {**COMMITTED_FILES, layout.TARGETS: "targets_root", layout.STRATA: "strata_sha256"}
+
+
+def committed_files(version: Version) -> dict[str, str]:
+    """The files a commitment of ``version`` fixes, with the commitment's field for each."""
+    return COMMITTED_FILES_V2 if version.salted else COMMITTED_FILES
+
+
 RESTORE = "restore it from the auditor bundle (docs/draw-spec.md §7, “Restoring a committed round”)"
 
 
@@ -187,8 +215,13 @@ def check_committed(paths: RoundPaths, command: str) -> None:
                 f"{RESTORE}"
             )
         return
+    if layout.COMMITMENT in recorded and H(commitment.read_bytes()) != recorded[layout.COMMITMENT]:
+        raise RoundStateError(
+            f"{commitment}: changed since the step that wrote it; `xinyong {command}` is refused: {RESTORE}"
+        )
     committed: dict[str, object] | None = None
-    for name, field in COMMITTED_FILES.items():
+    fixed = committed_files(version_of(paths))
+    for name, field in fixed.items():
         path = paths.audit / name
         if not path.is_file():
             raise RoundStateError(
@@ -205,7 +238,7 @@ def check_committed(paths: RoundPaths, command: str) -> None:
                 f"{path}: changed after the commitment ({field} differs); `xinyong {command}` is refused: {RESTORE}"
             )
     for name, digest in recorded.items():  # what the steps after the commitment wrote, as they wrote it
-        if name in COMMITTED_FILES:
+        if name in fixed:
             continue
         path = paths.audit / name
         if not path.is_file():
@@ -248,8 +281,8 @@ def _commitment(path: Path, command: str) -> dict[str, object]:
 
 
 def _committed_value(name: str, data: bytes) -> str | None:
-    """What the commitment holds for a committed file: H of plans.json, MTH of the others' lines."""
-    if name == layout.PLANS:
+    """What the commitment holds for a committed file: H of plans.json and strata.json, MTH of the others' lines."""
+    if name in (layout.PLANS, layout.STRATA):
         return H(data)
     try:
         return mth(lines_of(data))

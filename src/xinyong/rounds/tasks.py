@@ -12,8 +12,9 @@
   (联合抽查) is on the list of every department of the plan, which names the lead.  Each row carries the firm
   (USCC, name, address when the registry has one, town, station, grid), the team — names and 执法证 numbers,
   which officers show at the door — and whether it is staffed; the plan, its items and their 抽查依据
-  (``inspection_items.legal_basis``), the window, the deadline, the draw's public key and the round follow
-  on screen and in the CSV.  The printed sheet (:mod:`xinyong.workspace.sheets`: A4 landscape, one page wide)
+  (``inspection_items.legal_basis``), the window, the deadline and the round follow on screen and in the CSV,
+  and for a round drawn under draw spec v1 the draw's public key (a v2 round's keys are not public: the list is
+  in the draw's order, without them).  The printed sheet (:mod:`xinyong.workspace.sheets`: A4 landscape, one page wide)
   shows the firm and team columns under title lines with the window, the deadline and each plan's items and
   legal basis, so the paper carries everything once.
 - **A personal list** (``inspectors/<round>-<id>-<name>``) is the same for one inspector's targets, titled with
@@ -51,7 +52,7 @@ from xinyong.errors import CalendarUnavailableError
 from xinyong.rounds import notice
 from xinyong.rounds.form import form_sheets
 from xinyong.rounds.staffing import read_staffing
-from xinyong.rounds.stage import Stage, changes_round, require
+from xinyong.rounds.stage import Stage, changes_round, require, version_of
 from xinyong.workspace import checks, fsio
 from xinyong.workspace.layout import PLANS, SELECTION, RoundPaths, clean_table
 from xinyong.workspace.sheets import Sheet
@@ -173,7 +174,8 @@ def write_task_lists(
                 }
             )
     table = pl.DataFrame(rows).join(firms, on="uscc", how="left").sort("department", "plan", "key")
-    columns, printed = _present(HEADERS, PRINTED, table)
+    shown = HEADERS if not version_of(paths).salted else {k: v for k, v in HEADERS.items() if k != "key"}
+    columns, printed = _present(shown, PRINTED, table)
     latest = deadline if deadline.startswith(UNKNOWN) else f"最迟 {deadline}"
     head = (f"检查时间：{window}；检查结果自检查完成之日起{RESULT_DEADLINE_WORKDAYS}个工作日内公示，{latest}",)
 

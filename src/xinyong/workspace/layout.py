@@ -161,6 +161,14 @@ SELECTED = "selected.jsonl"
 ATTESTATIONS = "attestations"
 # the files of a round that are public, in OUT/public/rounds/<round>/
 PUBLIC_ROUND_FILES = (COMMITMENT, RANDOMNESS, PLANS, SELECTION)
+# draw spec v2 (issue 14): what a round commits besides v1's files, and what of it is public
+TARGETS = "targets.jsonl"  # audit/: the firm-side facts eligibility reads, one line per firm of the frame
+STRATA = "strata.json"  # audit/: N_h per plan and stratum, committed by its hash only
+SELECTED = "selected.jsonl"  # public: plan and uscc of each selected pair, without key, stratum or π
+ATTESTATIONS = "attestations"  # public: auditors' signed attestations of the round, <key hash>.txt each
+# the files of a v2 round that are public, in OUT/public/rounds/<round>/, beside ATTESTATIONS/
+PUBLIC_ROUND_FILES_V2 = (COMMITMENT, RANDOMNESS, PLANS, SELECTED)
+PREPARED_COMMITMENT = "prepared-commitment.json"  # internal/: a v2 commitment as made, before it is logged
 # internal/
 COMMITTED_RECORD = "committed-files.json"
 PREVIEW = "preview.json"  # the checked preview of a framed round (it shows tiers: internal)
