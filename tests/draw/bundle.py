@@ -22,11 +22,12 @@ import polars as pl
 
 from xinyong.core import uscc
 from xinyong.core.canonical import CJ, H, jsonl, lines_of, mth
+from xinyong.core.ids import RoundId
 from xinyong.draw.keys import V1, V2, Version, derive_seed, derive_seed_v2
 from xinyong.draw.plans import CountAllocation, Plan, RatioAllocation, plans_json
 from xinyong.draw.reassign import Reassignment, Staffing, replaced, replacement
 from xinyong.draw.selection import draw_selection, selected_records, selection_records, stratum_sizes
-from xinyong.draw.sources import QUICKNET, Announced, Drand, outputs
+from xinyong.draw.sources import QUICKNET, Announced, Drand, Source, outputs
 from xinyong.draw.teams import Firm, Inspector, assign_teams, eligibility, eligibility_records
 from xinyong.workspace.layout import (
     ASSIGNMENT,
@@ -42,6 +43,7 @@ from xinyong.workspace.layout import (
     SITE_ROUNDS,
     STRATA,
     TARGETS,
+    RoundPaths,
 )
 
 ROUND = "330802-2026-12"
@@ -171,14 +173,21 @@ def build(
     table: pl.DataFrame | None = None,
     round_plans: tuple[Plan, ...] = ROUND_PLANS,
     version: Version = V2,
+    sources: tuple[Source, ...] = SOURCES,
+    values: tuple[str, ...] = VALUES,
+    parent: dict[str, str] | None = None,
 ) -> Bundle:
-    """Write the round's auditor bundle to ``root/audit`` and its public files to ``root/public``.
+    """Write the round's auditor bundle to ``root/rounds/<round>/audit`` and its public files to
+    ``root/public/rounds/<round>/``, as a work root holds them (so that rounds built into one root form a chain).
+
+    ``sources``, ``values`` and ``parent``: another randomness (v2) and the commitment's ``parent``.
 
     ``table`` and ``round_plans``: another frame (plan, salt, stratum, uscc; sorted) and its plans, whose firms
     get plain facts (no last team).  ``version=V1``: the round as v1 made it — the strata in the commitment, one
     free-text value, unsalted keys, the public ``selection.jsonl`` with keys, no targets or strata files (its
     eligibility lists by the same rules, from the same firm facts)."""
-    audit, site = root / "audit", root / "public"
+    paths = RoundPaths(root, RoundId.parse(round_id, "round_id"))
+    audit, site = paths.audit, paths.public_root
     firms_of = TARGETS_OF
     if table is None:
         table = frame()
@@ -203,8 +212,8 @@ def build(
     if version is V1:
         commitment = CJ({**common, "strata": strata, "randomness": {"source": SOURCES[1].description}})
         c = H(commitment)
-        randomness = CJ({"commitment": c, "round": round_id, "value": VALUES[1]})
-        seed = derive_seed(c, VALUES[1])
+        randomness = CJ({"commitment": c, "round": round_id, "value": values[-1]})
+        seed = derive_seed(c, values[-1])
     else:
         commitment = CJ(
             {
@@ -214,13 +223,13 @@ def build(
                 "sizes": {
                     p: {"frame": sum(strata[p].values()), "selected": sum(n.values())} for p, n in wanted.items()
                 },
-                "parent": None,
-                "randomness": {"sources": [source.record() for source in SOURCES]},
+                "parent": parent,
+                "randomness": {"sources": [source.record() for source in sources]},
             }
         )
         c = H(commitment)
-        randomness = CJ({"commitment": c, "round": round_id, "values": VALUES})
-        seed = derive_seed_v2(c, outputs(SOURCES, VALUES))
+        randomness = CJ({"commitment": c, "round": round_id, "values": list(values)})
+        seed = derive_seed_v2(c, outputs(sources, values))
     selection = draw_selection(table, wanted, seed, version)
     records = selection_records(selection)
     files = {
@@ -253,7 +262,7 @@ def build(
             files[REASSIGNMENTS] = CJ(change.record()) + b"\n"
     for name, data in files.items():
         write(audit, name, data)
-    public = site / SITE_ROUNDS / round_id
+    public = paths.public
     for name in (COMMITMENT, RANDOMNESS, PLANS):
         write(public, name, files[name])
     if version is V1:
