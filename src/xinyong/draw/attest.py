@@ -20,20 +20,18 @@ caught, although the counts still agree.  A note by a key the verifier did not n
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from xinyong.core.canonical import H
 from xinyong.draw.keys import V2
-from xinyong.draw.verify import audit_round
+from xinyong.draw.verify import HEX64, audit_round
 from xinyong.errors import RoundStateError, UsageError, VerificationError
 from xinyong.publish.checkpoint import DASH, NoteError, Signer, Verifier, key_hash, open_note
 from xinyong.workspace.layout import ASSIGNMENT, ATTESTATIONS, SELECTED, file_part
 
 TAG = f"{V2.spec}/attestation"
-_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -55,7 +53,7 @@ class Attestation:
         lines = text.split("\n")
         if len(lines) != 6 or lines[0] != TAG or lines[5] != "":
             raise ValueError(f"not the five lines of an attestation ({TAG}, round, C and two SHA-256)")
-        if not all(_HEX64.fullmatch(line) for line in lines[2:5]):
+        if not all(HEX64.fullmatch(line) for line in lines[2:5]):
             raise ValueError("C and the two file hashes are 64 lower-case hex characters each")
         return cls(*lines[1:5])
 

@@ -107,7 +107,7 @@ INSPECTOR_RECORD = {"id": str, "department": str, "level": int, "capacity": int}
 ROSTER_RECORD = {**INSPECTOR_RECORD, "division": str}  # v2: what eligibility reads of every officer
 ELIGIBLE = {"plan": str, "uscc": str, "eligible": list}
 _KINDS = {str: "text", int: "a whole number", dict: "a JSON object", list: "a list"}
-_HEX64 = re.compile(r"[0-9a-f]{64}")
+HEX64 = re.compile(r"[0-9a-f]{64}")  # a SHA-256 in hex, as every hash of the spec is written
 _SALT = re.compile(r"[0-9a-f]{32}")
 
 # What the log shows about "commitment before randomness" for one source (spec v2 §8).
