@@ -460,7 +460,7 @@ def _parent(checks: list[str], commitment: Mapping[str, Any], round_id: RoundId,
         isinstance(parent, dict)
         and parent.get("round") == str(expected)
         and isinstance(parent.get("commitment"), str)
-        and _HEX64.fullmatch(parent["commitment"])
+        and HEX64.fullmatch(parent["commitment"])
     ):
         raise VerificationError(
             f'{file}: FAILED parent is {{"round": "{expected}", "commitment": its C}}: round {round_id} is a '
