@@ -637,8 +637,8 @@ def test_log_evidence_reads_the_rounds_entries_from_the_sites_log(tmp_path: Path
 
     bundle = v2_round(tmp_path)
     names = ("commitment.json", "plans.json", "randomness.json", "selected.jsonl")
-    for name in names:  # as the round steps log them, each before it is public
-        translog.append(bundle.site, [translog.file_entry(bundle.site, bundle.public / name)], origin="xinyong.local/t")
+    entries = [translog.file_entry(bundle.site, bundle.public / name) for name in names]
+    translog.append(bundle.site, entries, origin="xinyong.local/t")  # in the order the round steps log them
     logged = log_evidence(bundle.site, ROUND)
     assert logged.files == {name: (H((bundle.public / name).read_bytes()), k) for k, name in enumerate(names)}
     assert logged.cosigned == []
