@@ -9,12 +9,14 @@ import json
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from tests.conftest import DECEMBER, NOVEMBER
-from tests.draw.bundle import Bundle, build
+from tests.draw.bundle import SOURCES, VALUES, Bundle, build
 from xinyong.core.canonical import CJ, H, lines_of, mth, records_of
 from xinyong.draw.keys import V1
+from xinyong.draw.sources import Announced
 from xinyong.draw.verify import LogEvidence, verify_audit, verify_public
 from xinyong.errors import RoundStateError, VerificationError
 from xinyong.rounds.run import draw, reassign
@@ -203,7 +205,7 @@ def test_a_v2_bundle_verifies_every_check_of_spec_v2(tmp_path: Path) -> None:
     assert checks[:3] == [
         "commitment.json is canonical JSON",
         "spec is xinyong-draw-v2",
-        "parent: none (a monthly round)",
+        "parent: none (a month's round)",
     ]
     for check in (
         "targets_root = MTH(targets.jsonl)",
@@ -424,7 +426,7 @@ def test_a_monthly_round_has_no_parent(tmp_path: Path) -> None:
     with pytest.raises(VerificationError) as caught:
         verify_audit(bundle.audit)
     assert str(caught.value) == (
-        f"{bundle.audit / 'commitment.json'}: FAILED parent is null: round 330802-2026-12 is a monthly round, not a "
+        f"{bundle.audit / 'commitment.json'}: FAILED parent is null: round 330802-2026-12 is a month's round, not a "
         "supplement"
     )
 
@@ -463,6 +465,7 @@ def test_the_v2_public_files_verify_the_process(tmp_path: Path) -> None:
     assert checks == [
         "commitment.json is canonical JSON",
         f"spec is xinyong-draw-v2; C = H(commitment.json) = {bundle.commitment}",
+        "parent: none (a month's round)",
         "plans.json is the committed plans",
         "every plan of the commitment's sizes is in plans.json",
         "randomness.json is canonical JSON",
@@ -684,3 +687,90 @@ def test_a_witness_cosignature_before_the_beacon_round_proves_the_order(tmp_path
         else:
             with pytest.raises(VerificationError, match="commitment before randomness contradicted: the first "):
                 verify_public(bundle.public, evidence=logged)
+
+
+# -- supplementary rounds (spec v2 §7a) --------------------------------------------------------------------------
+SUPPLEMENT = "330802-2026-12-S1"
+AGAIN = (Announced("福利彩票双色球 2026-12-08 开奖号码"),)
+
+
+def supplement_of(of: Bundle, root: Path, table=None, **options) -> Bundle:
+    """A supplement of round ``of`` in the same work root: its frame without what ``of`` selected, fresh salts."""
+    from tests.draw.bundle import frame
+
+    chosen = {(r["plan"], r["uscc"]) for r in records_of((of.public / "selected.jsonl").read_bytes())}
+    if table is None:
+        table = frame().filter(~pl.struct("plan", "uscc").map_elements(lambda r: (r["plan"], r["uscc"]) in chosen))
+    table = table.with_columns(pl.col("salt").str.reverse())
+    settings = {"sources": AGAIN, "values": ("08 15 19 23 27 30 + 02",)}
+    settings |= {"parent": {"round": of.round, "commitment": of.commitment}, "teams": False, **options}
+    return build(root, round_id=SUPPLEMENT, table=table, **settings)
+
+
+def test_a_supplement_verifies_against_its_chain(tmp_path: Path) -> None:
+    parent = build(tmp_path)
+    child = supplement_of(parent, tmp_path)
+    for checks in (verify_audit(child.audit), verify_public(child.public)):
+        assert f"parent: round 330802-2026-12, C = {parent.commitment}" in checks
+        assert "330802-2026-12: commitment.json is the one its supplement names" in checks
+        assert "sources: none of the chain's (a later drand round, another announced value)" in checks
+    assert "no pair of frame.jsonl was selected in the chain (17 pairs)" in verify_audit(child.audit)
+    assert "no pair of selected.jsonl was selected in the chain (17 pairs)" in verify_public(child.public)
+    shutil.rmtree(parent.audit)  # an auditor handed this bundle alone
+    assert f"parent chain: {parent.audit} not at hand; its commitments, selections and sources not compared" in (
+        verify_audit(child.audit)
+    )
+
+
+def test_a_supplement_that_draws_again_what_its_chain_selected_fails(tmp_path: Path) -> None:
+    from tests.draw.bundle import frame
+
+    parent = build(tmp_path)
+    chosen = {(r["plan"], r["uscc"]) for r in records_of((parent.public / "selected.jsonl").read_bytes())}
+    again = frame().filter(pl.struct("plan", "uscc").map_elements(lambda r: (r["plan"], r["uscc"]) in chosen))
+    child = supplement_of(parent, tmp_path, table=again)
+    drawn = min((r["plan"], r["uscc"]) for r in records_of((child.public / "selected.jsonl").read_bytes()))
+    for verify, folder, name, first in (
+        (verify_audit, child.audit, "frame.jsonl", min(chosen)),
+        (verify_public, child.public, "selected.jsonl", drawn),
+    ):
+        with pytest.raises(VerificationError) as caught:
+            verify(folder)
+        assert str(caught.value) == (
+            f"{folder / name}: FAILED no pair of it was selected in its chain ({first[0]} {first[1]} was)"
+        )
+
+
+def test_a_supplement_must_name_its_parent_and_fresh_randomness(tmp_path: Path) -> None:
+    parent = build(tmp_path)
+    file = tmp_path / "rounds" / SUPPLEMENT / "audit" / "commitment.json"
+    for options, failed in [
+        (
+            {"parent": None},
+            'parent is {"round": "330802-2026-12", "commitment": its C}: round 330802-2026-12-S1 is a supplementary '
+            "round (§7a)",
+        ),
+        (
+            {"parent": {"round": "330802-2026-11", "commitment": parent.commitment}},
+            'parent is {"round": "330802-2026-12", "commitment": its C}: round 330802-2026-12-S1 is a supplementary '
+            "round (§7a)",
+        ),
+        (
+            {"sources": (SOURCES[1],), "values": ("08 15 19 23 27 30 + 02",)},
+            f"source 1: an announced value the chain did not use ({SOURCES[1].description!r} did)",
+        ),
+        (
+            {"sources": SOURCES, "values": VALUES},
+            "source 1: drand round 657413 is later than the chain's (round 657413)",
+        ),
+    ]:
+        child = supplement_of(parent, tmp_path, **options)
+        with pytest.raises(VerificationError) as caught:
+            verify_audit(child.audit)
+        assert str(caught.value) == f"{file}: FAILED {failed}"
+    child = supplement_of(parent, tmp_path, parent={"round": parent.round, "commitment": "0" * 64})
+    with pytest.raises(VerificationError) as caught:
+        verify_audit(child.audit)
+    assert str(caught.value) == (
+        f"{parent.audit}: FAILED 330802-2026-12: commitment.json is the one its supplement names"
+    )

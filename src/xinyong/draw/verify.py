@@ -51,7 +51,7 @@ from xinyong.draw.keys import V1, V2, Version, derive_seed, derive_seed_v2, unit
 from xinyong.draw.plans import Plan, parse_plans_json
 from xinyong.draw.reassign import Reassignment, Staffing, replaced, replacement
 from xinyong.draw.selection import draw_selection, selected_records, selection_records, stratum_sizes
-from xinyong.draw.sources import Drand, Source, output, parse_sources, utc
+from xinyong.draw.sources import Announced, Drand, Source, output, parse_sources, utc
 from xinyong.draw.teams import Firm, Inspector, assign_teams, eligibility, eligibility_records
 from xinyong.errors import InputFileError, RoundIdError, SourceError, VerificationError
 from xinyong.publish import translog
@@ -377,7 +377,7 @@ def _audit_v2(folder: Path) -> Audit:
     _check(checks, _canonical(commitment, data[COMMITMENT]), "commitment.json is canonical JSON", file)
     checks.append(f"spec is {V2.spec}")
     round_id = _round_id(commitment["round"], file)
-    checks.append(_parent(commitment, round_id, file))
+    _parent(checks, commitment, round_id, file)
     frame = _frame(checks, folder, data[FRAME], commitment)
     _check(
         checks,
@@ -400,6 +400,9 @@ def _audit_v2(folder: Path) -> Audit:
     )
     c = H(data[COMMITMENT])
     seed = _seed_v2(checks, folder, data[RANDOMNESS], c, commitment)
+    chain = {r: folder.parent.parent / str(r) / folder.name for r in round_id.chain}  # OUT/rounds/<round>/audit
+    pairs = {(p, u) for p, u in frame.select("plan", "uscc").iter_rows()}
+    _chain(checks, chain, commitment, _sources(commitment, file), pairs, folder / FRAME)
     selection = draw_selection(frame, wanted, seed, V2)
     records = selection_records(selection)
     _check(
@@ -440,13 +443,86 @@ def _round_id(text: str, file: Path) -> RoundId:
         raise VerificationError(f"{file}: FAILED round is a round id ({error.problem})") from None
 
 
-def _parent(commitment: Mapping[str, Any], round_id: RoundId, file: Path) -> str:
-    """Spec v2 §4/§7a: ``parent`` is null for a monthly round."""
+def _parent(checks: list[str], commitment: Mapping[str, Any], round_id: RoundId, file: Path) -> None:
+    """Spec v2 §4, §7a: ``parent`` is null for a month's round; a supplement ``R-S<n>`` names R (n = 1) or
+    ``R-S<n−1>`` and that round's C."""
     if "parent" not in commitment:
-        raise VerificationError(f"{file}: FAILED commitment.json has parent (null for a monthly round)")
-    if commitment["parent"] is not None:
-        raise VerificationError(f"{file}: FAILED parent is null: round {round_id} is a monthly round, not a supplement")
-    return "parent: none (a monthly round)"
+        raise VerificationError(f"{file}: FAILED commitment.json has parent (null for a month's round)")
+    parent, expected = commitment["parent"], round_id.parent
+    if expected is None:
+        if parent is not None:
+            raise VerificationError(
+                f"{file}: FAILED parent is null: round {round_id} is a month's round, not a supplement"
+            )
+        checks.append("parent: none (a month's round)")
+        return
+    if not (
+        isinstance(parent, dict)
+        and parent.get("round") == str(expected)
+        and isinstance(parent.get("commitment"), str)
+        and HEX64.fullmatch(parent["commitment"])
+    ):
+        raise VerificationError(
+            f'{file}: FAILED parent is {{"round": "{expected}", "commitment": its C}}: round {round_id} is a '
+            "supplementary round (§7a)"
+        )
+    checks.append(f"parent: round {expected}, C = {parent['commitment']}")
+
+
+def _chain(
+    checks: list[str],
+    folders: Mapping[RoundId, Path],
+    commitment: Mapping[str, Any],
+    sources: Sequence[Source],
+    pairs: set[tuple[str, str]],
+    what: Path,
+) -> None:
+    """Spec v2 §7a against the files of the rounds of a supplement's chain (``folders``: each round's bundle or
+    public folder, oldest first): each commitment is the one its child names, no pair of ``pairs`` (the frame, or
+    the public list) was selected in the chain, and the sources are fresh (a later drand round, another announced
+    value).  Rounds whose files are not at hand are reported, not checked."""
+    if not folders:
+        return
+    absent = [folder for folder in folders.values() if not (folder / COMMITMENT).is_file()]
+    if absent:
+        checks.append(f"parent chain: {absent[0]} not at hand; its commitments, selections and sources not compared")
+        return
+    link = commitment["parent"]["commitment"]
+    chosen: set[tuple[str, str]] = set()
+    drand: dict[str, int] = {}
+    announced: set[str] = set()
+    for round_id, folder in reversed(list(folders.items())):
+        data = _read(folder, COMMITMENT)
+        _check(checks, H(data) == link, f"{round_id}: commitment.json is the one its supplement names", folder)
+        earlier = _shaped(_json(folder, COMMITMENT, data), {"randomness": dict}, folder / COMMITMENT, COMMITMENT)
+        link = earlier["parent"]["commitment"] if isinstance(earlier.get("parent"), dict) else None
+        if earlier.get("spec") == V2.spec:
+            for source in _sources(earlier, folder / COMMITMENT):
+                if isinstance(source, Drand):
+                    drand[source.chain] = max(drand.get(source.chain, 0), source.round)
+                else:
+                    announced.add(source.description)
+        elif isinstance(earlier["randomness"].get("source"), str):
+            announced.add(earlier["randomness"]["source"])
+        name = SELECTED if (folder / SELECTED).is_file() else SELECTION
+        chosen |= {(r["plan"], r["uscc"]) for r in _records(folder, name, _read(folder, name), SELECTED_RECORD)}
+    again = sorted(pairs & chosen)
+    if again:
+        plan, uscc = again[0]
+        raise VerificationError(f"{what}: FAILED no pair of it was selected in its chain ({plan} {uscc} was)")
+    checks.append(f"no pair of {what.name} was selected in the chain ({len(chosen)} pairs)")
+    for number, source in enumerate(sources, start=1):
+        if isinstance(source, Drand) and source.round <= drand.get(source.chain, 0):
+            raise VerificationError(
+                f"{what.parent / COMMITMENT}: FAILED source {number}: drand round {source.round} is later than the "
+                f"chain's (round {drand[source.chain]})"
+            )
+        if isinstance(source, Announced) and source.description in announced:
+            raise VerificationError(
+                f"{what.parent / COMMITMENT}: FAILED source {number}: an announced value the chain did not use "
+                f"({source.description!r} did)"
+            )
+    checks.append("sources: none of the chain's (a later drand round, another announced value)")
 
 
 def _roster(checks: list[str], folder: Path, data: bytes) -> list[dict[str, Any]]:
@@ -753,6 +829,8 @@ def _public_v2(folder: Path, commitment_bytes: bytes) -> tuple[list[str], dict[s
     _check(checks, _canonical(commitment, commitment_bytes), "commitment.json is canonical JSON", file)
     c = H(commitment_bytes)
     checks.append(f"spec is {V2.spec}; C = H(commitment.json) = {c}")
+    round_id = _round_id(commitment["round"], file)
+    _parent(checks, commitment, round_id, file)
     plans_bytes = _read(folder, PLANS)
     _check(checks, H(plans_bytes) == commitment["plans_sha256"], "plans.json is the committed plans", folder / PLANS)
     plans = _plans(folder, plans_bytes)
@@ -761,13 +839,15 @@ def _public_v2(folder: Path, commitment_bytes: bytes) -> tuple[list[str], dict[s
     _check(checks, not unknown, "every plan of the commitment's sizes is in plans.json", file)
     _seed_v2(checks, folder, _read(folder, RANDOMNESS), c, commitment)
     data = _read(folder, SELECTED)
-    _selected(checks, folder, data, sizes)
-    return checks, commitment, _sources(commitment, file), data
+    pairs = _selected(checks, folder, data, sizes)
+    sources = _sources(commitment, file)
+    _chain(checks, {r: folder.parent / str(r) for r in round_id.chain}, commitment, sources, pairs, folder / SELECTED)
+    return checks, commitment, sources, data
 
 
-def _selected(checks: list[str], folder: Path, data: bytes, sizes: Mapping[str, PlanSize]) -> None:
+def _selected(checks: list[str], folder: Path, data: bytes, sizes: Mapping[str, PlanSize]) -> set[tuple[str, str]]:
     """Spec v2 §5/§8: canonical ``{"plan", "uscc"}`` lines sorted by (plan, uscc) bytes, no pair twice, valid USCCs,
-    exactly n_p pairs of each plan of the commitment and none of another."""
+    exactly n_p pairs of each plan of the commitment and none of another; the pairs."""
     file = folder / SELECTED
     records = _records(folder, SELECTED, data, SELECTED_RECORD)
     for number, record in enumerate(records, start=1):
@@ -786,6 +866,7 @@ def _selected(checks: list[str], folder: Path, data: bytes, sizes: Mapping[str, 
     for plan, size in sizes.items():
         got = sum(1 for r in records if r["plan"] == plan)
         _check(checks, got == size.selected, f"plan {plan}: {got} selected = n_p of the commitment", file)
+    return {(r["plan"], r["uscc"]) for r in records}
 
 
 def _log_order(checks: list[str], folder: Path, evidence: LogEvidence, names: tuple[str, str, str]) -> int:
