@@ -126,7 +126,12 @@ def test_an_excel_97_2003_file_reads_as_its_xlsx_does(
     other = tmp_path / "other"
     shutil.copytree(OFFICE / "round", RoundPaths(other, NOVEMBER).folder)
     imported(xinyong, other, "01-部分填写-第一批.xlsx")
-    assert [r["id"] for r in read_results(office, NOVEMBER)] == [r["id"] for r in read_results(other, NOVEMBER)]
+
+    # 记录号 are keyed per work root (OUT/private/record-id.key), so the two imports agree on everything else
+    def content(out: Path) -> list[dict]:
+        return [{k: v for k, v in r.items() if k not in ("id", "source")} for r in read_results(out, NOVEMBER)]
+
+    assert content(office) == content(other)
 
 
 USCC_HINT = (
