@@ -74,29 +74,19 @@ from xinyong.workspace.layout import (
 
 AUDIT_FILES = (COMMITMENT, RANDOMNESS, FRAME, PLANS, INSPECTORS, SELECTION)
 AUDIT_FILES_V2 = (*AUDIT_FILES, TARGETS, STRATA)
-# The fields a verifier reads from each file, with their JSON types.
-COMMITMENT_FIELDS = {
+# The fields a verifier reads from each file, with their JSON types: both versions commit the frame, plans,
+# roster and randomness; v1 publishes its strata, v2 commits them and the targets by hash and publishes plan sizes.
+_COMMITTED = {
     "spec": str,
     "round": str,
     "frame_root": str,
     "frame_size": int,
     "plans_sha256": str,
     "inspectors_root": str,
-    "strata": dict,
     "randomness": dict,
 }
-COMMITMENT_FIELDS_V2 = {
-    "spec": str,
-    "round": str,
-    "frame_root": str,
-    "frame_size": int,
-    "plans_sha256": str,
-    "inspectors_root": str,
-    "targets_root": str,
-    "strata_sha256": str,
-    "sizes": dict,
-    "randomness": dict,
-}
+COMMITMENT_FIELDS = {**_COMMITTED, "strata": dict}
+COMMITMENT_FIELDS_V2 = {**_COMMITTED, "targets_root": str, "strata_sha256": str, "sizes": dict}
 RANDOMNESS_FIELDS = {"commitment": str, "round": str, "value": str}
 RANDOMNESS_FIELDS_V2 = {"commitment": str, "round": str, "values": list}
 FRAME_RECORD = {"plan": str, "salt": str, "stratum": str, "uscc": str}
