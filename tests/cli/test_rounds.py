@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from tests.cli.conftest import Ran
 from tests.conftest import DECEMBER, NOVEMBER, PLANS
@@ -87,6 +88,7 @@ def test_verify_re_derives_a_round_from_its_audit_bundle_and_from_its_public_fil
         assert len(lines) > 3 and all(line.startswith("  ✔ ") for line in lines[:-1])
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_preview_prints_the_table_and_the_approve_command(xinyong: Callable[..., Ran], tmp_path: Path) -> None:
     from tests.rounds.hand_round import ROUND, write_round
 

@@ -8,7 +8,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import polars as pl
-import pytest
 
 from tests.draw.bundle import build, salt
 from tests.draw.tier_inference import infer_tiers, upper_threshold
@@ -16,7 +15,9 @@ from xinyong.core import uscc
 from xinyong.core.canonical import records_of
 from xinyong.draw.keys import V1
 from xinyong.draw.plans import Plan, RatioAllocation
+from xinyong.draw.secrecy import REFUSED_BELOW, guess_bits
 from xinyong.draw.verify import verify_audit, verify_public
+from xinyong.rounds.supplement import Replaced, needs, supplement_plans
 
 # A plan that samples the low-risk tiers thinly and D heavily, over 2,000 firms: the v1 attack's best case.
 PLAN = Plan(
@@ -78,19 +79,19 @@ def test_on_v2_public_files_the_same_frame_narrows_nothing(tmp_path: Path) -> No
     assert b'"stratum"' not in public and b'"key"' not in public
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="draw spec v2 §4 commits strata.json by its unsalted SHA-256: a frame small enough to enumerate (here "
-    "one firm, the issue's {'C': 1}) is recovered from strata_sha256; closing it needs a spec revision (a salt)",
-)
-def test_a_one_firm_targeted_v2_round_reveals_no_tier(tmp_path: Path) -> None:
+def test_a_one_firm_targeted_round_gives_its_stratum_away_so_its_preview_refuses_it(tmp_path: Path) -> None:
+    """Draw spec v2 §4 hashes strata.json without a secret: the issue's one-firm frame is one of four guesses, so
+    the spec's files of such a round tell the firm's tier (docs/draw-spec.md, "Known limits").  xinyong never
+    commits one: its preview refuses a round whose strata take fewer than 2^40 guesses (tests/rounds/test_preview.py
+    has the finding)."""
     targeted = Plan("P09", "定向抽查", ("SJ-SC-01",), ("市场监管",), 2, RatioAllocation(PLAN.allocation.ratios))
     firm = uscc.complete("91330802MA2000001")
     table = pl.DataFrame([{"plan": "P09", "salt": salt("P09", firm), "stratum": "C", "uscc": firm}])
     bundle = build(tmp_path / "one", teams=False, table=table, round_plans=(targeted,))
     assert records_of((bundle.public / "selected.jsonl").read_bytes()) == [{"plan": "P09", "uscc": firm}]
     inference = infer_tiers(bundle.public)
-    assert inference.recovered is None and inference.narrowed == []
+    assert inference.recovered == {"P09": {"C": 1}} and inference.possible == {("P09", firm): frozenset("C")}
+    assert guess_bits({"P09": 1}) < REFUSED_BELOW
 
 
 def test_a_plan_draws_only_the_tiers_its_allocation_gives_a_share() -> None:
@@ -101,16 +102,13 @@ def test_a_plan_draws_only_the_tiers_its_allocation_gives_a_share() -> None:
     assert drawable({"mode": "count", "n": 5, "weights": {"A": "0"}}) == frozenset("BCD")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a supplementary round that draws replacements stratum by stratum publishes a plan whose allocation "
-    "gives only the replaced tiers a share (ratios 0, min {'C': 2}): its plans.json tells every selected firm's tier",
-)
-def test_a_supplementary_style_plan_reveals_no_tier(tmp_path: Path) -> None:
-    again = Plan(
-        "P01", PLAN.name, PLAN.items, PLAN.departments, 2, RatioAllocation(dict.fromkeys("ABCD", "0"), {"C": 2})
+def test_a_supplementary_round_reveals_no_tier(tmp_path: Path) -> None:
+    """Two C firms of the parent replaced: the supplement's public plan shares its 2 draws as the parent does."""
+    (again,) = supplement_plans(
+        {"P01": PLAN}, needs([Replaced("P01", "F1", "C", "x"), Replaced("P01", "F2", "C", "x")])
     )
     bundle = build(tmp_path / "s", teams=False, table=frame(), round_plans=(again,))
+    verify_audit(bundle.audit)
     inference = infer_tiers(bundle.public)
     assert len(inference.possible) == 2
     assert inference.narrowed == []

@@ -18,7 +18,11 @@ that set is not all of A–D.  Point it at any round's public folder, the demo's
   are committed by hash only and the public sizes are per plan.  What is left to try is the commitment's
   ``strata_sha256``: when the per-plan sizes leave few enough stratum splits (each plan's N_p over its tiers, with
   the allocation giving its n_p), every split is hashed and the one that matches reveals the strata.  That works
-  only for tiny frames (:data:`ENUMERATION_LIMIT`), which :attr:`Inference.enumerated` reports.
+  only for tiny frames (:data:`ENUMERATION_LIMIT`), which :attr:`Inference.enumerated` reports.  This naive
+  enumeration tries every split alike; :mod:`xinyong.draw.secrecy` assumes a stronger attacker (one who knows
+  the district's tier shares and tries likely splits first), and xinyong's preview refuses the rounds that one
+  could guess in fewer than 2^40 hashes — the one-plan rounds the tests here build from the pure functions are
+  among them.
 """
 
 from __future__ import annotations

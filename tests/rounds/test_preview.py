@@ -10,6 +10,7 @@ from dataclasses import replace
 from fractions import Fraction
 
 import polars as pl
+import pytest
 
 from tests.rounds.hand_round import EXCLUDED, P01, P02, ROSTER, ROUND, STRATA, TIERS, frame_rows, officer
 from xinyong.core.canonical import CJ
@@ -60,6 +61,7 @@ def usable_capacity(department: str, level: int) -> int:
     )
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_frame_and_sample_sizes_per_plan_and_tier_match_an_independent_computation() -> None:
     result = run()
     counted = Counter((r["plan"], r["stratum"]) for r in frame_rows())
@@ -90,10 +92,12 @@ def test_frame_and_sample_sizes_per_plan_and_tier_match_an_independent_computati
     ]
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_exclusions_are_counted_by_plan_and_reason() -> None:
     assert {(e.plan, e.reason): e.firms for e in run().exclusions} == EXCLUDED
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_capacity_needed_and_available_per_department_and_level() -> None:
     result = run()
     seats = {"市场监管": 4 * 2 + 3 * 1, "卫健": 3 * 1}  # P01: 4 targets × 2; P02: 3 targets × 1 per department
@@ -103,6 +107,7 @@ def test_capacity_needed_and_available_per_department_and_level() -> None:
     assert usable_capacity("市场监管", 0) == 10 and usable_capacity("卫健", 1) == 6  # as worked out by hand
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_a_city_rounds_capacity_counts_the_officers_of_its_districts_and_of_the_city() -> None:
     """In round 330800-2026-12 (a city workspace's) 柯城区's officers (330802), the city's (330800) and a
     衢江区 officer (330803) all may act somewhere in the round; 舟山市's (330902) may not."""
@@ -117,6 +122,7 @@ def test_a_city_rounds_capacity_counts_the_officers_of_its_districts_and_of_the_
     assert available[(("市场监管",), 1)] == usable_capacity("市场监管", 1)
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_warnings_name_the_empty_stratum_and_the_pool_the_teams_will_need() -> None:
     result = run()
     assert result.errors == ()
@@ -131,6 +137,7 @@ def test_warnings_name_the_empty_stratum_and_the_pool_the_teams_will_need() -> N
     )
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_a_count_larger_than_the_frame_is_an_error() -> None:
     oversize = replace(P02, allocation=CountAllocation(5, {"A": "1", "B": "1", "C": "2", "D": "1"}))
     result = run((P01, oversize))
@@ -142,6 +149,7 @@ def test_a_count_larger_than_the_frame_is_an_error() -> None:
     )
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_a_count_the_strata_cannot_give_is_a_warning() -> None:
     # n = 4 of 4 firms, weights 1:8: A's quota 4 × 2/18 = 0.44 → 0, C's 4 × 16/18 = 3.56 → 3 and the leftover
     # unit → 4, capped at C's 2 firms: 2 targets
@@ -153,6 +161,7 @@ def test_a_count_the_strata_cannot_give_is_a_warning() -> None:
     )
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_capacity_below_the_need_at_every_level_is_an_error_per_department() -> None:
     roster = [r for r in ROSTER if r["id"] != "H-CITY"]
     result = run(roster=roster)
@@ -164,6 +173,7 @@ def test_capacity_below_the_need_at_every_level_is_an_error_per_department() -> 
     )
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_extra_seats_of_a_joint_plan_are_checked_against_its_departments_together() -> None:
     threes = replace(P02, team_size=3)  # one 市场监管, one 卫健, and a third from either
     rows = {(c.departments, c.level): (c.needed, c.available) for c in run((P01, threes)).capacity}
@@ -171,6 +181,7 @@ def test_extra_seats_of_a_joint_plan_are_checked_against_its_departments_togethe
     assert rows[("卫健",), 1] == (3, 6)  # only the one seat a 卫健 officer must take
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_the_preview_reads_back_and_its_bytes_depend_only_on_its_inputs() -> None:
     first, again = run(), run(rows=list(reversed(frame_rows())))
     assert first.to_json() == again.to_json()  # row order does not matter
@@ -178,6 +189,7 @@ def test_the_preview_reads_back_and_its_bytes_depend_only_on_its_inputs() -> Non
     assert first.to_json() == CJ(json.loads(first.to_json()))  # canonical JSON: sorted keys, no spaces
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_fixed_hashes_are_those_of_the_commitment() -> None:
     from xinyong.core.canonical import H, mth
 
@@ -185,6 +197,7 @@ def test_fixed_hashes_are_those_of_the_commitment() -> None:
     assert fixed == Fixed(mth([b'{"a":1}', b'{"b":2}']), H(b"[]"), mth([]))
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_the_printed_table_and_the_sign_off_sheets_carry_the_numbers() -> None:
     result = run()
     lines = report_lines(result)
@@ -210,4 +223,35 @@ def test_the_printed_table_and_the_sign_off_sheets_carry_the_numbers() -> None:
     assert book["问题"]["说明"][0] == "计划 P01：D 类设定了比例 1、最少 1 户，但名录中没有 D 类市场主体"
     assert book["问题"]["说明"][3] == (
         "执法力量：市场监管需要 11 人次，级别 0 人员库只有 10 人次；将动用级别 1 的人员库（级别 ≤ 1 共 14 人次）"
+    )
+
+
+def test_a_round_whose_strata_can_be_guessed_from_its_public_sizes_is_refused() -> None:
+    """The hand round (frames of 18 and 4 firms): log2(19) + log2(5) ≈ 6.6 bits, against 40 (xinyong.draw.secrecy)."""
+    result = run()
+    assert [e for e in result.errors if e.message.startswith("strata:")] == [
+        Finding(
+            "strata: the per-tier sizes of this round (frames of P01 18, P02 4 firms) could be found from its public "
+            "sizes in about 2^7 guesses of strata_sha256; at least 2^40 are needed: draw these plans together with "
+            "others in one round",
+            "分层保密：本批次各计划名录户数（P01 18，P02 4）太少，约 2^7 次猜测即可由公开的 strata_sha256 "
+            "推出各信用等级户数；至少需要 2^40：请与其他计划合并在一个批次中抽取",
+        )
+    ]
+
+
+def test_a_round_whose_strata_take_under_2_to_the_64_guesses_is_warned_not_refused() -> None:
+    """Four plans of 2,047 firms: 4 × log2(2,048) = 44 bits, between the refusal (40) and the warning (64)."""
+    plans = tuple(replace(P01, id=f"P0{k}") for k in range(1, 5))
+    rows = [
+        {"plan": plan.id, "salt": "0" * 32, "stratum": "ABCD"[i % 4], "uscc": f"91330802MA{i:07d}"}
+        for plan in plans
+        for i in range(2_047)
+    ]
+    result = run(plans, rows=rows)
+    assert not [e for e in result.errors if e.message.startswith("strata:")]
+    (warning,) = [w for w in result.warnings if w.message.startswith("strata:")]
+    assert warning.message == (
+        "strata: the per-tier sizes of this round (frames of P01 2,047, P02 2,047, P03 2,047, P04 2,047 firms) could "
+        "be found from its public sizes in about 2^44 guesses of strata_sha256 (below 2^64)"
     )

@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -46,6 +47,7 @@ from xinyong.rounds.run import (
 )
 from xinyong.rounds.staffing import read_staffing
 from xinyong.rounds.stage import Stage, record_written, stage_of
+from xinyong.rounds.supplement import shares
 from xinyong.rounds.tasks import write_task_lists
 from xinyong.synth.outcomes import simulate_results
 from xinyong.workspace.layout import RoundPaths
@@ -393,6 +395,7 @@ def test_a_reassignment_takes_the_next_candidate_is_logged_and_verifies(
 
 
 # -- preview and approval, before the commitment (issue 12), on the hand-made round ----------------
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_commit_needs_an_approval_of_the_current_preview(tmp_path: Path) -> None:
     paths = write_round(tmp_path)
     with pytest.raises(RoundStateError) as caught:
@@ -436,6 +439,7 @@ def test_commit_needs_an_approval_of_the_current_preview(tmp_path: Path) -> None
     assert str(caught.value) == f"round {ROUND} is committed; its approval is closed ({audit / 'approval.json'})"
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_the_preview_is_the_same_bytes_every_time(tmp_path: Path) -> None:
     paths = write_round(tmp_path)
     _, sha = preview_round(tmp_path, ROUND)
@@ -446,6 +450,7 @@ def test_the_preview_is_the_same_bytes_every_time(tmp_path: Path) -> None:
     assert sheet.columns[:3] == ["计划编号", "抽查计划", "信用风险分类"] and sheet.height == 8
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_a_preview_with_errors_cannot_be_approved(tmp_path: Path) -> None:
     oversize = replace(P02, allocation=CountAllocation(5, {"A": "1", "B": "1", "C": "2", "D": "1"}))
     paths = write_round(tmp_path, plans=(P01, oversize))
@@ -461,6 +466,7 @@ def test_a_preview_with_errors_cannot_be_approved(tmp_path: Path) -> None:
     assert not (paths.audit / "approval.json").exists()
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_files_changed_after_the_preview_need_a_new_preview(tmp_path: Path) -> None:
     paths = write_round(tmp_path)
     _, sha = preview_round(tmp_path, ROUND)
@@ -474,6 +480,7 @@ def test_files_changed_after_the_preview_need_a_new_preview(tmp_path: Path) -> N
     assert new != sha and approve(tmp_path, ROUND, "张三", APPROVED_AT, new).preview_sha256 == new
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_files_changed_after_the_approval_refuse_the_commit(tmp_path: Path) -> None:
     paths = write_round(tmp_path)
     approve_round(tmp_path, ROUND)
@@ -490,6 +497,7 @@ def test_files_changed_after_the_approval_refuse_the_commit(tmp_path: Path) -> N
     assert not (paths.audit / "approval.json").exists() and stage_of(paths) == Stage.PREVIEWED
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_a_new_preview_of_the_same_files_keeps_the_approval(tmp_path: Path) -> None:
     paths = write_round(tmp_path)
     approve_round(tmp_path, ROUND)
@@ -498,6 +506,7 @@ def test_a_new_preview_of_the_same_files_keeps_the_approval(tmp_path: Path) -> N
     assert (paths.audit / "approval.json").read_bytes() == before and stage_of(paths) == Stage.APPROVED
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_approve_names_the_preview_and_the_approver(tmp_path: Path) -> None:
     write_round(tmp_path)
     _, sha = preview_round(tmp_path, ROUND)
@@ -520,6 +529,7 @@ def test_approve_names_the_preview_and_the_approver(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_damaged_round_files_are_one_error_naming_the_file(tmp_path: Path) -> None:
     paths = write_round(tmp_path)
     (paths.audit / "plans.json").write_bytes(b"not json")
@@ -777,6 +787,7 @@ def test_assign_again_before_finalize_gives_the_teams_drawn(
     assert [a.record() for a in again] == records_of((paths.audit / "assignment.jsonl").read_bytes())
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")
 def test_preview_of_a_round_whose_tier_record_is_missing_is_one_error(tmp_path: Path) -> None:
     from tests.rounds.hand_round import ROUND, write_round
 
@@ -865,10 +876,8 @@ def test_a_supplementary_round_replaces_firms_found_closed_or_moved_with_fresh_r
     paths = copy_round(small_november, tmp_path)
     out, clean = paths.out, small_inputs["clean"]
     selection = records_of((paths.audit / "selection.jsonl").read_bytes())
-    gone = {
-        (s["plan"], s["uscc"]): s["stratum"] for s in selection if read_staffing(paths).team((s["plan"], s["uscc"]))
-    }
-    (deregistered, stratum_a), (moved, stratum_b) = list(gone.items())[:2]
+    staffed = [(s["plan"], s["uscc"]) for s in selection if read_staffing(paths).team((s["plan"], s["uscc"]))]
+    deregistered, moved = staffed[:2]
     with pytest.raises(RoundStateError) as caught:  # all staffed, all present: nothing to replace
         build_supplement(out, NOVEMBER, clean)
     assert str(caught.value) == (
@@ -886,16 +895,17 @@ def test_a_supplementary_round_replaces_firms_found_closed_or_moved_with_fresh_r
     )
     assert stage_of(supplement) == Stage.FRAMED
     assert build_supplement(out, NOVEMBER, clean).rebuilt is False  # framed once: the salts stay
-    # Its plans draw exactly the replacements, per plan and stratum; its frame has nothing the chain selected.
+    # Its plans are all the parent's, each drawing as many as it replaces (by the parent's shares: no tier in them).
     plans = parse_plans_json((supplement.audit / "plans.json").read_bytes())
-    wanted: dict[str, dict[str, int]] = {}
-    for (plan, _), stratum in ((deregistered, stratum_a), (moved, stratum_b)):
-        wanted.setdefault(plan, {}).setdefault(stratum, 0)
-        wanted[plan][stratum] += 1
-    assert {p: dict(plans[p].allocation.min or {}) for p in plans} == wanted
+    parent_plans = parse_plans_json((paths.audit / "plans.json").read_bytes())
+    wanted = Counter(plan for (plan, _) in (deregistered, moved))
+    assert sorted(plans) == sorted(parent_plans)
+    assert {p: plans[p].allocation for p in plans} == {
+        p: CountAllocation(wanted[p], shares(parent_plans[p].allocation)) for p in plans
+    }
     frame = records_of((supplement.audit / "frame.jsonl").read_bytes())
     chosen = {(s["plan"], s["uscc"]) for s in selection}
-    assert frame and not chosen & {(r["plan"], r["uscc"]) for r in frame} and {r["plan"] for r in frame} == set(wanted)
+    assert frame and not chosen & {(r["plan"], r["uscc"]) for r in frame} and {r["plan"] for r in frame} == set(plans)
     assert not {deregistered[1], moved[1]} & {r["uscc"] for r in frame}  # gone firms, for any plan
     salts = {(r["plan"], r["uscc"]): r["salt"] for r in records_of((paths.audit / "frame.jsonl").read_bytes())}
     assert all(salts[(r["plan"], r["uscc"])] != r["salt"] for r in frame)  # fresh salts
@@ -917,11 +927,7 @@ def test_a_supplementary_round_replaces_firms_found_closed_or_moved_with_fresh_r
     reveal(out, supplement.round_id, values=twice("08 15 19 23 27 30 + 02"))
     draw(out, supplement.round_id)
     drawn = records_of((supplement.audit / "selection.jsonl").read_bytes())
-    got: dict[str, dict[str, int]] = {}
-    for s in drawn:
-        got.setdefault(s["plan"], {}).setdefault(s["stratum"], 0)
-        got[s["plan"]][s["stratum"]] += 1
-    assert got == wanted and not chosen & {(s["plan"], s["uscc"]) for s in drawn}
+    assert Counter(s["plan"] for s in drawn) == wanted and not chosen & {(s["plan"], s["uscc"]) for s in drawn}
     assign(out, supplement.round_id)
     finalize(out, supplement.round_id, accept_unstaffed=True, reason="test", now=NOW)
     assert stage_of(supplement) == Stage.FINALIZED

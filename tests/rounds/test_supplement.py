@@ -3,10 +3,12 @@ and a frame without anything the chain already selected or found gone."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 
 from tests.rounds.hand_round import P01, P02
-from xinyong.draw.plans import RatioAllocation
+from xinyong.draw.plans import CountAllocation, RatioAllocation
 from xinyong.rounds.supplement import (
     REPLACED_CODES,
     UNSTAFFED,
@@ -14,6 +16,7 @@ from xinyong.rounds.supplement import (
     closed_or_moved,
     needs,
     replaced_targets,
+    shares,
     supplement_frame,
     supplement_plans,
 )
@@ -28,6 +31,7 @@ TEAMS = {
 }
 STRATA = {("P01", "F1"): "A", ("P01", "F2"): "C", ("P01", "F3"): "C", ("P02", "F3"): "D", ("P02", "F4"): "D"}
 STRATA |= {("P02", "F5"): "B"}
+P03 = replace(P01, id="P03", allocation=CountAllocation(4))
 RESULTS = {
     ("P01", "F1"): {"codes": ["1"]},
     ("P01", "F3"): {"codes": ["9"]},  # 已注销
@@ -51,18 +55,30 @@ def test_unstaffed_targets_and_firms_found_closed_or_moved_are_replaced() -> Non
     assert replaced_targets(STRATA, {("P01", "F1"): ["M-1", "M-2"]}, RESULTS) == []
 
 
-def test_each_plan_draws_exactly_as_many_per_stratum_as_it_replaces() -> None:
+def test_each_plan_draws_as_many_as_it_replaces_shared_as_its_parent_shares_the_tiers() -> None:
     wanted = needs(replaced_targets(STRATA, TEAMS, RESULTS))
-    assert wanted == {"P01": {"C": 2}, "P02": {"D": 1}}
-    plans = supplement_plans({"P01": P01, "P02": P02}, wanted)
-    assert [p.id for p in plans] == ["P01", "P02"]
-    assert plans[0].allocation == RatioAllocation({"A": "0", "B": "0", "C": "0", "D": "0"}, {"C": 2})
+    assert wanted == {"P01": 2, "P02": 1}
+    plans = supplement_plans({"P02": P02, "P01": P01, "P03": P03}, wanted)
+    assert [p.id for p in plans] == ["P01", "P02", "P03"]  # every plan of the parent, P03 drawing none
+    assert plans[0].allocation == CountAllocation(2, {"A": "0.1", "B": "0.2", "C": "0.5", "D": "1"})
+    assert plans[1].allocation == CountAllocation(1, {"A": "1", "B": "1", "C": "2", "D": "1"})
+    assert plans[2].allocation == CountAllocation(0, {"A": "1", "B": "1", "C": "1", "D": "1"})
     assert (plans[0].items, plans[0].departments, plans[0].team_size) == (P01.items, P01.departments, P01.team_size)
-    # ratio 0 and min n: n_h = min(N_h, n) — exactly n, fewer only when the stratum has fewer firms left
-    assert plans[0].sample_sizes({"A": 40, "C": 9}) == {"A": 0, "C": 2}
+    # the replaced tiers (two of C in P01) are nowhere in the public plans: n is shared by the parent's ratios
+    assert plans[0].sample_sizes({"A": 40, "C": 9}) == {"A": 1, "C": 1}
     assert plans[0].sample_sizes({"C": 1}) == {"C": 1}
-    assert plans[1].sample_sizes({"B": 3, "D": 5}) == {"B": 0, "D": 1}
-    assert supplement_plans({"P01": P01, "P02": P02}, {"P02": {"D": 1}}) == plans[1:]
+    assert plans[2].sample_sizes({"A": 3}) == {"A": 0}
+
+
+def test_a_plan_drawing_by_minimums_only_shares_over_the_tiers_it_has_a_minimum_for() -> None:
+    assert shares(RatioAllocation(dict.fromkeys("ABCD", "0"), {"C": 2, "D": 1})) == {
+        "A": "0",
+        "B": "0",
+        "C": "1",
+        "D": "1",
+    }
+    assert shares(RatioAllocation({"D": "0.3"})) == {"A": "0", "B": "0", "C": "0", "D": "0.3"}
+    assert shares(CountAllocation(5)) == dict.fromkeys("ABCD", "1")
 
 
 def test_the_frame_leaves_out_what_the_chain_selected_and_firms_found_gone() -> None:

@@ -17,6 +17,8 @@ recorded:
   and still fall short); a ``count`` allocation that gives fewer than ``n`` because strata are capped
   at their size is a warning;
 - a tier given a ratio, a minimum or a weight above 0 whose stratum is empty is a warning;
+- secrecy: strata that could be guessed from the round's public sizes (:mod:`xinyong.draw.secrecy`) in fewer
+  than 2^40 hashes are an error, in fewer than 2^64 a warning;
 - capacity: a team of ``team_size`` certified officers with at least one per plan department (spec
   §6) for every target.  For a set of departments S, the seats that must come from S are, per plan,
   all of its ``team_size`` when its departments lie within S, else one per department of S it has;
@@ -47,6 +49,7 @@ from xinyong.core.codes import DEPARTMENTS, TIERS
 from xinyong.core.ids import RoundId
 from xinyong.draw.allocation import exact
 from xinyong.draw.plans import CountAllocation, Plan, RatioAllocation
+from xinyong.draw.secrecy import REFUSED_BELOW, WARNED_BELOW, guess_bits
 from xinyong.draw.selection import stratum_sizes
 from xinyong.draw.teams import Inspector, jurisdictions, plan_pool
 
@@ -232,12 +235,34 @@ def preview(
         ExclusionRow(plan, reason, firms)
         for (plan, reason), firms in sorted(counts.items(), key=lambda item: (item[0][0].encode(), item[0][1].encode()))
     )
+    bits = guess_bits({row.plan: row.frame for row in plan_rows})
+    if bits < WARNED_BELOW:
+        (errors if bits < REFUSED_BELOW else warnings).append(_guessable(plan_rows, bits))
     capacity = capacity_rows(round_id, plans, samples, list(roster))
     errors += _capacity_errors(capacity)
     warnings += _capacity_warnings(capacity)
     return Preview(
         str(round_id), fixed, tiers, tuple(plan_rows), tuple(strata), excluded, capacity, tuple(errors), tuple(warnings)
     )
+
+
+def _guessable(rows: Iterable[PlanRow], bits: float) -> Finding:
+    """The strata could be guessed from the public sizes in about 2^bits hashes (:mod:`xinyong.draw.secrecy`)."""
+    sizes = [f"{row.plan} {row.frame:,}" for row in rows]
+    message = (
+        f"strata: the per-tier sizes of this round (frames of {', '.join(sizes)} firms) could be found from its public "
+        f"sizes in about 2^{bits:.0f} guesses of strata_sha256"
+    )
+    zh = (
+        f"分层保密：本批次各计划名录户数（{'，'.join(sizes)}）太少，"
+        f"约 2^{bits:.0f} 次猜测即可由公开的 strata_sha256 推出各信用等级户数"
+    )
+    if bits < REFUSED_BELOW:
+        return Finding(
+            f"{message}; at least 2^{REFUSED_BELOW} are needed: draw these plans together with others in one round",
+            f"{zh}；至少需要 2^{REFUSED_BELOW}：请与其他计划合并在一个批次中抽取",
+        )
+    return Finding(f"{message} (below 2^{WARNED_BELOW})", f"{zh}（低于 2^{WARNED_BELOW}）")
 
 
 def _share(allocation: RatioAllocation | CountAllocation, tier: str) -> tuple[str, int]:

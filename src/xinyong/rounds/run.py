@@ -272,7 +272,7 @@ class SupplementResult:
 
 def build_supplement(out: Path, parent_id: RoundId, clean_dir: Path, *, rebuild: bool = False) -> SupplementResult:
     """Frame the supplementary round of the finalised round ``parent_id`` (:mod:`xinyong.rounds.supplement`): as
-    many new targets per plan and stratum as the parent has targets unstaffed or found closed or moved, from the
+    many new targets per plan as the parent has targets unstaffed or found closed or moved, from the
     parent's frame without the chain's selected pairs, with fresh salts; its roster is the clean folder's, each
     officer's capacity less the teams they are on in the chain, and its targets are read as ``round frame``
     reads them.  Like a frame, it is built once unless ``rebuild`` asks for it (only before its commitment)."""
@@ -302,6 +302,7 @@ def build_supplement(out: Path, parent_id: RoundId, clean_dir: Path, *, rebuild:
             stale.unlink(missing_ok=True)
         (child.audit / EXCLUSIONS).unlink(missing_ok=True)
         wanted = needs(replaced)
+        parent_plans = parse_plans_json((parent.audit / PLANS).read_bytes())
         chain = [RoundPaths(out, r) for r in child.round_id.chain]
         selected = pl.DataFrame(
             [
@@ -323,11 +324,11 @@ def build_supplement(out: Path, parent_id: RoundId, clean_dir: Path, *, rebuild:
             orient="row",
         ).unique("uscc", keep="first", maintain_order=True)
         frame = read_jsonl_table((parent.audit / FRAME).read_bytes(), FRAME_FIELDS)
-        kept, exclusions = supplement_frame(frame, selected, gone, wanted)
+        kept, exclusions = supplement_frame(frame, selected, gone, parent_plans)
         kept = _salted(kept)
         load = Counter(m for r in chain for team in read_staffing(r).teams().values() for m in team)
         roster = [{**r, "capacity": max(0, r["capacity"] - load[r["id"]])} for r in roster_records(clean_dir)]
-        plans = supplement_plans(parse_plans_json((parent.audit / PLANS).read_bytes()), wanted)
+        plans = supplement_plans(parent_plans, wanted)
         registry = pl.read_parquet(clean_table(clean_dir, "enterprises"), columns=["uscc", "legal_rep_id", "station"])
         history = read_history(clean_dir, out, "round supplement")
         _write_framed(child, kept, plans_json(plans), roster, registry, history)

@@ -10,13 +10,17 @@ Rules (issue 14; docs/draw-spec.md "Supplementary rounds"):
   division, so the stratum's sample is short by one.  A result of any other code is an inspection that took
   place: 6 (住所无法联系) is a finding published against the firm (and lists it in 经营异常名录), 8 (不配合检查)
   a violation, F (未发现开展本次抽查涉及的经营活动) a result — none of them is replaced.
-- **As many new draws as replaced targets, per plan and stratum**: the supplement's plans are its parent's
-  plans that have a replaced target, each with the allocation ``mode = "ratio"``, every tier's ratio ``"0"``
-  and ``min`` the number replaced in that tier — in ratio mode ``n_h = min(N_h, max(min_h, ⌈N_h × 0⌉)) =
-  min(N_h, min_h)``, exactly the number needed (fewer only when the stratum has no firm left).  Everything
-  else of a plan (items, departments, team size, 所所交叉) stays, so the new targets are inspected as the old
-  ones would have been.
-- **The frame** is the parent's frame, of those plans, without every (plan, uscc) selected in any round of the
+- **As many new draws as replaced targets, per plan, with no tier public**: the supplement has every plan of
+  its parent, each with the allocation ``mode = "count"``, ``n`` the number of its targets replaced (0 for a
+  plan with none) and as ``weights`` the parent's shares per tier (:func:`shares`: the ratios of a ratio-mode
+  plan, the weights of a count-mode one), so the n replacements are shared over the tiers as the parent shares
+  its sample.  ``plans.json`` is public: an allocation that gave only the replaced tiers a share (ratio 0, a
+  minimum per replaced tier) would tell every replacement's tier (docs/draw-spec.md, "Known limits").  The
+  plans needing none are in the supplement all the same: ``strata_sha256`` hashes the strata of every plan
+  together, and one plan's strata alone could be guessed (:mod:`xinyong.draw.secrecy`).  Everything else of a
+  plan (items, departments, team size, 所所交叉) stays, so the new targets are inspected as the old ones would
+  have been.
+- **The frame** is the parent's frame without every (plan, uscc) selected in any round of the
   chain (the month's round and each supplement so far), and without every firm found closed or moved in the
   chain (for any plan: it is not there to inspect); each record gets a fresh salt (the caller's), and each pair
   left out is in ``exclusions.jsonl`` with its reason.  The strata are the parent's: the tiers it was framed on.
@@ -27,6 +31,7 @@ The supplement is then a round like any other — preview, approve, commit (nami
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -34,7 +39,8 @@ from typing import Any
 import polars as pl
 
 from xinyong.core.codes import RESULT_LABELS, TIERS
-from xinyong.draw.plans import Plan, RatioAllocation
+from xinyong.draw.allocation import exact
+from xinyong.draw.plans import Allocation, CountAllocation, Plan
 from xinyong.draw.teams import Target
 
 REPLACED_CODES = ("7", "9", "10", "11", "12")
@@ -72,20 +78,31 @@ def replaced_targets(
     return sorted(found, key=lambda r: (r.plan.encode("utf-8"), r.uscc.encode("utf-8")))
 
 
-def needs(replaced: Iterable[Replaced]) -> dict[str, dict[str, int]]:
-    """How many new targets each plan and stratum needs."""
-    counts: dict[str, dict[str, int]] = {}
-    for r in replaced:
-        counts.setdefault(r.plan, {}).setdefault(r.stratum, 0)
-        counts[r.plan][r.stratum] += 1
-    return counts
+def needs(replaced: Iterable[Replaced]) -> dict[str, int]:
+    """How many new targets each plan needs."""
+    return dict(Counter(r.plan for r in replaced))
 
 
-def supplement_plans(plans: Mapping[str, Plan], needed: Mapping[str, Mapping[str, int]]) -> list[Plan]:
-    """The parent's plans that need new targets, each drawing exactly as many per stratum as it needs."""
+def shares(allocation: Allocation) -> dict[str, str]:
+    """The parent's share of each tier as count-mode weights (spec §2): a ratio-mode plan's ratios (absent: 0),
+    or, when it gives every tier ratio 0 and draws by minimums only, weight 1 for each tier with a minimum; a
+    count-mode plan's weights (absent: 1)."""
+    if isinstance(allocation, CountAllocation):
+        given = allocation.weights or {}
+        return {tier: given.get(tier, "1") for tier in TIERS}
+    ratios, minimums = allocation.ratios or {}, allocation.min or {}
+    weights = {tier: ratios.get(tier, "0") for tier in TIERS}
+    if all(exact(w) == 0 for w in weights.values()):
+        return {tier: "1" if minimums.get(tier, 0) > 0 else "0" for tier in TIERS}
+    return weights
+
+
+def supplement_plans(plans: Mapping[str, Plan], needed: Mapping[str, int]) -> list[Plan]:
+    """Every plan of the parent, each drawing as many new targets as it needs, shared over the tiers as the
+    parent's plan shares them."""
     return [
-        replace(plans[plan], allocation=RatioAllocation(dict.fromkeys(TIERS, "0"), dict(sorted(strata.items()))))
-        for plan, strata in sorted(needed.items())
+        replace(plan, allocation=CountAllocation(needed.get(plan_id, 0), shares(plan.allocation)))
+        for plan_id, plan in sorted(plans.items(), key=lambda item: item[0].encode("utf-8"))
     ]
 
 
