@@ -1,22 +1,23 @@
 """``xinyong demo``: the monthly job end to end on the embedded default region, in a workspace of its own.
 
-The demo's folder ``OUT`` is a workspace (:mod:`xinyong.workspace.settings`), made on the first run
-like ``xinyong init OUT --division 330802`` would make it and reused after, so nothing depends on
-the folder the demo is run from; a folder that is neither new, empty nor the demo's own workspace is
-refused.  Stages: generate the default region into ``OUT/raw/`` (once; it is deterministic)
-→ ingest and validate → indicators as of the last day of history → the champion: the workspace's,
-else the shipped one (package data); only when neither was trained on the current indicator catalog
-is one trained, logged to the workspace's MLflow store, promoted through its gates and exported to
-``OUT/models/`` → a calibrated score and a tier for every live firm under the workspace's policy →
-last month's round and this month's, with the workspace's plans, under draw spec v2: framed, previewed,
-approved (by a stand-in labelled as the demo's), committed naming one announced source labelled DEMO (a
-fixed string of digits, entered twice at the reveal: no network is needed, and no beacon round is waited
-for), drawn, staffed and verified, with task lists; this month's round attested by a DEMO auditor (its key
-in ``OUT/private/``) and the attestation published → last month's results, SIMULATED from the generator's
-truth and imported → the public site and its transparency log, verified (this month's public round with the
-DEMO auditor's key) → unbiased estimates.  Last month's finalised round is inspection history for this month's
-frame and teams (:mod:`xinyong.rounds.ledger`), and its results for the next model's labels (``xinyong model
-train --work``).  Scores and tiers are internal: they go under ``OUT/internal/``.
+The demo's folder ``OUT`` is a workspace (:mod:`xinyong.workspace.settings`), made on the first run like
+``xinyong init OUT --division 330802`` would make it and reused after, so nothing depends on the folder the demo
+is run from; a folder that is neither new, empty nor the demo's own workspace is refused. Stages: generate the
+default region into ``OUT/raw/`` (once; it is deterministic) → ingest and validate → indicators as of the last
+day of history → the champion: the workspace's, else the shipped one (package data); only when neither was
+trained on the current indicator catalog is one trained, logged to the workspace's MLflow store, promoted
+through its gates and exported to ``OUT/models/`` → a calibrated score and a tier for every live firm under the
+workspace's policy → last month's round and this month's, with the workspace's plans, under draw spec v2:
+framed, previewed, approved (by a stand-in labelled as the demo's), committed naming one announced source
+labelled DEMO (a fixed string of digits, entered twice at the reveal: no network is needed, and no beacon round
+is waited for), each commitment cosigned by a DEMO witness (its state in ``OUT/private/DEMO-witness/``) before
+its randomness is revealed, drawn, staffed and verified, with task lists; this month's round attested by a DEMO
+auditor (its key in ``OUT/private/``) and the attestation published → last month's results, SIMULATED from the
+generator's truth and imported → the public site and its transparency log, cosigned by the DEMO witness and
+verified (this month's public round with the DEMO auditor's and the DEMO witness's keys) → unbiased estimates.
+Last month's finalised round is inspection history for this month's frame and teams
+(:mod:`xinyong.rounds.ledger`), and its results for the next model's labels (``xinyong model train --work``).
+Scores and tiers are internal: they go under ``OUT/internal/``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from xinyong.model.run import score_table, train_region
 from xinyong.publish.checkpoint import Verifier
 from xinyong.publish.run import disclose
 from xinyong.publish.translog import verify_log
+from xinyong.publish.witness import cosign, init_witness
 from xinyong.reports.progress import SILENT, Progress
 from xinyong.results.run import import_results
 from xinyong.rounds.attestations import attest_round, new_key, publish_attestation, read_signer
@@ -54,12 +56,15 @@ from xinyong.workspace.layout import (
     ESTIMATES_HTML,
     INCLUSION,
     INDEX,
+    LOG_KEY,
     MANIFEST,
     MLFLOW,
     MODEL_FILE,
     PRIVATE,
+    PUBLIC,
     QUARANTINE,
     REPORT_HTML,
+    WITNESS_KEY,
     WORKSPACE_FILE,
     RoundPaths,
 )
@@ -158,8 +163,13 @@ def run_demo(out_dir: Path, progress: Progress = SILENT, *, region: Path | None 
     import_results(ws.out, form, today=demo_day, now=demo_clock(demo_day))
     public = ws.public
     disclose(ws.out, public, clean, today=demo_day)
-    verify_log(public)
-    verify_public(this.public, evidence=log_evidence(public, str(this.round_id)), auditors=[str(auditor)])
+    witness = str(demo_witness(ws.out, demo_clock(demo_day)))
+    verify_log(public, witnesses=[witness])
+    evidence = log_evidence(public, str(this.round_id), [witness])
+    verify_public(this.public, evidence=evidence, auditors=[str(auditor)])
+    outputs[f"the DEMO witness's state (its key and the checkpoints it cosigned; its verifier key: {witness})"] = (
+        ws.out / PRIVATE / DEMO_WITNESS
+    )
     estimate_round(ws.out, last.round_id)
     outputs[f"round {last.round_id}: SIMULATED results form (from the generator's truth, for the demo)"] = form
     outputs[f"round {last.round_id}: unbiased violation rates per tier and plan, plot and table (internal)"] = (
@@ -182,6 +192,7 @@ def run_round(out_dir: Path, round_id: RoundId, plans: Path, tiers: Path, clean:
             preview_round(out_dir, round_id)
             approve(out_dir, round_id, DEMO_APPROVER, demo_clock(eve))
             commit(out_dir, round_id, Requested(announced=DEMO_RANDOMNESS_SOURCE), now=demo_clock(eve))
+            demo_witness(out_dir, demo_clock(eve))  # the commitment is witnessed before any randomness exists
         reveal(out_dir, round_id, values=(DEMO_RANDOMNESS_VALUE, DEMO_RANDOMNESS_VALUE))  # entered twice
         draw(out_dir, round_id)
     if stage_of(paths) < Stage.ASSIGNED:
@@ -209,6 +220,16 @@ def demo_attestation(out_dir: Path, paths: RoundPaths) -> Verifier:
     return verifier
 
 
+def demo_witness(out_dir: Path, now: dt.datetime) -> Verifier:
+    """The DEMO witness cosigns the log's latest checkpoint at ``now`` (the demo's clock), as an independent body
+    would (:mod:`xinyong.publish.witness`); its state is made once, in ``OUT/private/DEMO-witness/``, pinning the
+    log's key from ``log/key.txt``.  Returns the witness's verifier key."""
+    state, public = out_dir / PRIVATE / DEMO_WITNESS, out_dir / PUBLIC
+    if not (state / WITNESS_KEY).is_file():
+        init_witness(state, DEMO_WITNESS_NAME)
+    return cosign(state, public, now=now, log_key=(public / LOG_KEY).read_text(encoding="ascii").strip()).witness
+
+
 DEFAULT_REGION = RegionSpec()
 DEFAULT_DIVISION = "330802"  # the generated region's (衢州市柯城区)
 DEMO_RANDOMNESS_SOURCE = (
@@ -219,6 +240,8 @@ DEMO_RANDOMNESS_VALUE = "DEMO 演示固定值，并非公开随机数：31415 92
 DEMO_APPROVER = "演示审批人 (DEMO: no person approved this round)"
 DEMO_AUDITOR = "DEMO-auditor-演示审计方"  # a signer key's name has no spaces
 DEMO_AUDITOR_KEY = "DEMO-auditor.key"
+DEMO_WITNESS = "DEMO-witness"  # its state folder in OUT/private/
+DEMO_WITNESS_NAME = "demo-witness.invalid/DEMO"  # a key name is a schema-less URL; .invalid is never a real host
 DEMO_INCOMPARABLE = (
     "DEMO: the champion in use was trained on another indicator catalog, so it cannot be compared with one trained "
     "on the current catalog; every other gate passed"

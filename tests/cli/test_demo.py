@@ -13,9 +13,13 @@ from pathlib import Path
 import polars as pl
 
 from tests.conftest import CHAMPION, PLANS, POLICY, REPO
-from tests.draw.independent import rederive, rederive_teams
+from tests.draw.independent import rederive, rederive_teams, rederive_v2
+from tests.draw.tier_inference import infer_tiers
 from xinyong.core.canonical import H
+from xinyong.draw.secrecy import WARNED_BELOW, guess_bits
+from xinyong.draw.verify import log_evidence, verify_public
 from xinyong.publish.leaks import find_leaks
+from xinyong.publish.translog import verify_log
 from xinyong.workspace.settings import read_workspace
 
 
@@ -60,6 +64,11 @@ def test_demo_runs_from_any_folder_on_the_shipped_defaults(default_region: Path,
     files = {p.name: p.read_bytes() for p in bundle.iterdir()}
     assert rederive(files) == files["selection.jsonl"] and len(files["selection.jsonl"].splitlines()) > 400
     assert rederive_teams(files) == files["assignment.jsonl"]  # and the teams, spec §6
+    again = rederive_v2(files)  # and, from the committed files alone, eligibility and the public list (v2 §5, §6)
+    assert (
+        again["eligibility.jsonl"] == files["eligibility.jsonl"]
+        and again["assignment.jsonl"] == files["assignment.jsonl"]
+    )
     # Drawn under draw spec v2: one announced source labelled DEMO, its digits entered twice; nothing public has a key.
     (source,) = json.loads(files["commitment.json"])["randomness"]["sources"]
     assert source["kind"] == "announced" and "DEMO" in source["description"]
@@ -79,6 +88,23 @@ def test_demo_runs_from_any_folder_on_the_shipped_defaults(default_region: Path,
         f"{H((public / 'selected.jsonl').read_bytes())}\n{H(files['assignment.jsonl'])}\n"
     )
     assert "DEMO-auditor-演示审计方" in (demo / "public/rounds/330802-2026-12.html").read_text(encoding="utf-8")
+    assert again["selected.jsonl"] == (public / "selected.jsonl").read_bytes()
+    # The tier inference of issue 14, on each of the demo's public rounds: no selected firm's tier is narrowed.
+    for month in ("330802-2026-11", "330802-2026-12"):
+        inference = infer_tiers(demo / "public/rounds" / month)
+        assert len(inference.possible) > 400 and inference.narrowed == [], month
+        assert inference.enumerated is None and inference.recovered is None
+        sizes = json.loads((demo / "public/rounds" / month / "commitment.json").read_bytes())["sizes"]
+        assert guess_bits({plan: s["frame"] for plan, s in sizes.items()}) >= WARNED_BELOW  # no preview warning
+    # A DEMO witness cosigned each commitment before its reveal, and the log's latest checkpoint.
+    (witness,) = (demo / "public/log/witnesses.txt").read_text(encoding="ascii").split()
+    assert witness.startswith("demo-witness.invalid/DEMO+") and (demo / "private/DEMO-witness/witness.key").is_file()
+    verify_log(demo / "public", witnesses=[witness], quorum=1)
+    evidence = log_evidence(demo / "public", "330802-2026-12", [witness])
+    report = verify_public(public, evidence=evidence)
+    assert any(
+        "not machine-checkable: witness demo-witness.invalid/DEMO cosigned checkpoint" in line for line in report
+    )
     # It was previewed without errors and approved, by a stand-in labelled as the demo's, before the commitment.
     approval = json.loads(files["approval.json"])
     preview = (bundle.parent / "internal" / "preview.json").read_bytes()

@@ -70,7 +70,10 @@ def _round_argument(text: str) -> RoundId:
 _ROUND = Annotated[
     RoundId,
     typer.Option(
-        "--round", parser=_round_option, metavar="ROUND", help="Round id: division and month, e.g. 330802-2026-12."
+        "--round",
+        parser=_round_option,
+        metavar="ROUND",
+        help="Round id: division and month, e.g. 330802-2026-12 (a supplement ends in -S<n>: 330802-2026-12-S1).",
     ),
 ]
 _ROUND_ARGUMENT = Annotated[
