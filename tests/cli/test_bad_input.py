@@ -2143,6 +2143,7 @@ def test_cases_are_distinct() -> None:
     assert len({case.id for case in CASES}) == len(CASES)
 
 
+@pytest.mark.usefixtures("guessable_strata_allowed")  # the hand-made rounds' other mistakes (tests/conftest.py)
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_a_mistake_is_one_error_line_with_its_exit_code_and_nothing_written(
     case: Case,

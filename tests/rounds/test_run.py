@@ -466,6 +466,24 @@ def test_a_preview_with_errors_cannot_be_approved(tmp_path: Path) -> None:
     assert not (paths.audit / "approval.json").exists()
 
 
+def test_a_round_whose_strata_can_be_guessed_cannot_be_approved_so_never_committed(tmp_path: Path) -> None:
+    """The hand round's frames of 18 and 4 firms: its strata are a few guesses of strata_sha256 away."""
+    paths = write_round(tmp_path)
+    _, sha = preview_round(tmp_path, ROUND)
+    with pytest.raises(RoundStateError) as caught:
+        approve(tmp_path, ROUND, "张三", APPROVED_AT, sha)
+    assert str(caught.value) == (
+        f"round {ROUND}: the preview has 1 error(s) and cannot be approved (first: strata: the per-tier sizes of "
+        "this round (frames of P01 18, P02 4 firms) could be found from its public sizes in about 2^7 guesses of "
+        "strata_sha256; at least 2^40 are needed: draw these plans together with others in one round); correct the "
+        "plans or the roster, then run xinyong round frame --rebuild and xinyong round preview"
+    )
+    assert not (paths.audit / "approval.json").exists()
+    with pytest.raises(RoundStateError):
+        commit(tmp_path, ROUND, announced("福利彩票双色球 2026-12-01 开奖号码"), now=NOW)
+    assert not (paths.audit / "commitment.json").exists()
+
+
 @pytest.mark.usefixtures("guessable_strata_allowed")
 def test_files_changed_after_the_preview_need_a_new_preview(tmp_path: Path) -> None:
     paths = write_round(tmp_path)
