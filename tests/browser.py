@@ -24,12 +24,13 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "out" / "test-artifacts"
 
 
 @contextmanager
-def page(width: int = 1100, height: int = 900) -> Iterator[tuple[Page, list[str]]]:
-    """A page and the list its console errors and page errors are collected into."""
+def page(width: int = 1100, height: int = 900, *, javascript: bool = True) -> Iterator[tuple[Page, list[str]]]:
+    """A page and the list its console errors and page errors are collected into (``javascript=False``: a reader
+    whose browser runs no script)."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            tab = browser.new_page(viewport={"width": width, "height": height})
+            tab = browser.new_page(viewport={"width": width, "height": height}, java_script_enabled=javascript)
             errors: list[str] = []
             tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
             tab.on("pageerror", lambda error: errors.append(str(error)))

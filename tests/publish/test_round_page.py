@@ -4,6 +4,7 @@ values and the seed, each plan's counts, the selected firms without keys and who
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from pathlib import Path
 
@@ -46,6 +47,11 @@ COMMITMENT = CJ(
 RANDOMNESS = CJ({"commitment": H(COMMITMENT), "round": str(ROUND), "values": [SIGNATURE, "31415 92653 58979"]})
 SELECTED = jsonl({"plan": "P01", "uscc": u} for u in USCCS)
 AUDITOR = Signer.generate("纪检监察组")
+DRAND_657413 = (
+    f"drand 公共随机信标 League of Entropy quicknet 链（链哈希 {QUICKNET.hash}）第 657413 轮，"
+    "产生于 2023-09-15 11:00:03 UTC（北京时间 2023-09-15 19:00:03）；该轮产生后，任何人可在 drand 的公开接口 "
+    f"https://api.drand.sh/{QUICKNET.hash}/public/657413 取得它的公布值（signature）"
+)
 
 
 def v2_round(*, revealed: bool = True, attested: bool = True) -> Round:
@@ -71,17 +77,58 @@ def text(html: str) -> str:
 def test_a_v2_round_shows_its_sources_values_seed_counts_and_attestations_but_no_key() -> None:
     page = text(page_of(v2_round()))
     seed = derive_seed_v2(H(COMMITMENT), [R_657413, "31415 92653 58979"]).hex()
-    assert f"drand League of Entropy quicknet 第 657413 轮（2023-09-15 11:00:03 UTC），链 {QUICKNET.hash}" in page
-    assert f"公布值 {SIGNATURE} ，取值 r = {R_657413}" in page
+    assert f"{DRAND_657413}。 公布值 {SIGNATURE} ，取值 r = {R_657413}" in page
     assert (
-        "公开宣布的随机数：福利彩票双色球 2023-09-15 开奖号码：公布值 31415 92653 58979 ，取值 r = 31415 92653 58979"
+        "事先公开宣布的数值：福利彩票双色球 2023-09-15 开奖号码。 公布值 31415 92653 58979 ，取值 r = 31415 92653 58979"
         in page
     )
     assert f"种子 {seed}" in page and f"SHA-256 {H(COMMITMENT)}" in page
-    assert "计划编号 抽查计划 抽查名录户数 应抽户数 已抽户数 P01 企业公示信息双随机抽查 180 2 2" in page
+    assert (
+        "计划编号 抽查计划 检查实施机关 类型 抽查名录户数 应抽户数 已抽户数 "
+        "P01 企业公示信息双随机抽查 衢州市柯城区市场监督管理局 双随机抽查 180 2 2"
+    ) in page
     assert f"签名方 密钥编号 签名文件 纪检监察组 {key_hash(AUDITOR.name, AUDITOR.verifier.public).hex()}" in page
     assert f"P01 {USCCS[0]} 衢州某某商贸有限公司 P01 {USCCS[1]} 衢州某某餐饮店" in page
     assert "市场主体名称 随机键值" not in page and "selection.jsonl" not in page and "xinyong-draw-v1" not in page
+
+
+def links(html: str) -> set[str]:
+    return set(re.findall(r'href="([^"]+)"', html))
+
+
+def test_a_committed_round_not_yet_drawn_names_its_sources_in_words_and_links_only_to_its_files() -> None:
+    """Before the reveal a round has only its commitment and plans: the page says which drand round (its chain, its
+    number, when it is produced in UTC and 北京时间, where its value will be) and which announced value it waits for,
+    and says 待抽取 where counts and firms will be — no 已抽户数 0, no link to randomness.json or selected.jsonl."""
+    rnd = Round(ROUND, {"commitment.json": COMMITMENT, "plans.json": CJ([PLAN])}, [])
+    html = page_of(rnd)
+    page = text(html)
+    lottery = "事先公开宣布的数值：福利彩票双色球 2023-09-15 开奖号码。"
+    assert f"随机数来源（承诺中事先指定） {DRAND_657413}。 {lottery} 尚未取得随机数" in page
+    assert (
+        "衢州市柯城区市场监督管理局 双随机抽查 180 2 待抽取" in page and "抽中名单 待抽取：取得随机数后公布。" in page
+    )
+    assert not re.search("公布值 [0-9a-f]", page) and "0 户" not in page
+    assert {link for link in links(html) if not link.startswith(("../", "https://api.drand.sh/", "data:"))} == {
+        f"{ROUND}/commitment.json",
+        f"{ROUND}/plans.json",
+    }
+    index = text(build_site("330802", [rnd], [], {})["index.html"].decode("utf-8"))
+    assert f"2026年12月 · 批次 {ROUND} · 已公布承诺，待取得随机数后抽取 抽查计划 参与部门 抽中户数 已公示结果 " in index
+    assert "企业公示信息双随机抽查 市场监管 待抽取 —" in index
+
+
+def test_every_link_of_a_drawn_rounds_page_is_to_a_file_of_the_site() -> None:
+    rnd = v2_round()
+    site = build_site("330802", [rnd], [], {})
+    published = set(site) | {f"rounds/{ROUND}/{name}" for name in rnd.files}
+    here = f"rounds/{ROUND}.html"
+    local = {
+        posixpath.normpath(posixpath.join("rounds", link))
+        for link in links(site[here].decode("utf-8"))
+        if not link.startswith(("https://", "data:", "#"))
+    }
+    assert local - published == set() and f"rounds/{ROUND}/selected.jsonl" in local
 
 
 def test_a_v2_round_before_its_reveal_and_its_attestations_says_so() -> None:

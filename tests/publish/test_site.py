@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import polars as pl
@@ -116,3 +117,55 @@ def test_a_city_rounds_site_is_the_citys_and_names_the_city_authorities() -> Non
     assert "<h1>衢州市 抽查批次 330800-2026-11</h1>" in site[f"rounds/{city}.html"].decode("utf-8")
     kecheng = build_site("330802", [Round(ROUND, files, [])], [], {})["index.html"].decode("utf-8")
     assert 'placeholder="如：柯城 或 91330802…"' in kecheng
+
+
+def test_a_rounds_page_shows_each_results_record_id_and_date_and_links_a_correction_both_ways() -> None:
+    files = {"plans.json": json.dumps([JOINT], ensure_ascii=False).encode(), "commitment.json": b"{}"}
+    site = build_site("330802", [Round(ROUND, files, [FIRST, SECOND])], _records(), {USCC: "衢州某某餐饮有限公司"})
+    page = site[f"rounds/{ROUND}.html"].decode("utf-8")
+    assert (
+        "<th>记录号</th><th>抽查计划</th><th>市场主体名称</th><th>统一社会信用代码</th><th>日期</th><th>结果</th>"
+        in page
+    )
+    assert (
+        '<tr id="R-1"><td>R-1</td><td>食品经营联合抽查</td><td>衢州某某餐饮有限公司</td><td>91330802MA2ABCDE1X</td>'
+        "<td>2026-11-20</td><td>未按规定公示应当公示的信息；违反其他市场监管规定</td><td>2026-11-30</td><td></td>"
+        '<td>已被 <a href="#R-2">R-2</a> 更正</td></tr>'
+    ) in page
+    assert '<td>2026-12-02</td><td>更正 <a href="#R-1">R-1</a></td><td>有效</td></tr>' in page
+    # the plan's 检查实施机关 and 类型 are listed once, in the plan table
+    assert (
+        "<td>P02</td><td>食品经营联合抽查</td><td>衢州市柯城区市场监督管理局、衢州市柯城区卫生健康局</td>"
+        "<td>部门联合双随机抽查</td>"
+    ) in page
+
+
+def test_a_correction_of_another_rounds_record_links_to_the_search_for_it() -> None:
+    files = {"plans.json": json.dumps([JOINT], ensure_ascii=False).encode(), "commitment.json": b"{}"}
+    plan = Plan.from_record(JOINT)
+    shown = [public_record(SECOND, plan, "衢州某某餐饮有限公司", {}, "2026-12-02")]
+    page = build_site("330802", [Round(ROUND, files, [SECOND])], shown, {})[f"rounds/{ROUND}.html"].decode("utf-8")
+    assert '<td>更正 <a href="../index.html#R-1">R-1</a></td>' in page
+
+
+def test_the_front_page_says_what_is_checked_where_the_verifier_comes_from_and_what_to_keep() -> None:
+    files = {"plans.json": json.dumps([JOINT], ensure_ascii=False).encode(), "commitment.json": b"{}"}
+    index = build_site("330802", [Round(ROUND, files, [])], [], {})["index.html"].decode("utf-8")
+    verify = " ".join(re.sub(r"<[^>]+>", " ", index[index.index('<section id="verify">') :]).split())
+    for said in (
+        "本站的每一个文件、每一条结果，在公布之前都先登记进一份只能追加、不能改写的透明日志",
+        "每个新检查点都是旧检查点的延续",
+        "公示日期没有倒填",
+        "本机关无法向不同的人展示不同的日志",
+        "核验用的是本系统自己的开源程序 xinyong",
+        "于仓库文件夹中运行 scripts/setup.sh",
+        "程序即为 .venv/bin/xinyong",
+        "xinyong log verify 本站文件夹 --key 日志公钥 --since 保存的检查点 --witness 见证方公钥 ：核验透明日志",
+        "xinyong round verify --public 本站文件夹/rounds/批次号 --auditor 审计方公钥 --witness 见证方公钥 ：核验",
+        "日志公钥在 log/key.txt 。第一次核验时把它记下来",
+        "只有你用 --witness 写出的公钥才算数",
+        "保存一份当时的签名检查点 log/checkpoint.txt",
+        "下次核验时用 --since 保存的检查点 ：程序会证明现在的日志是你保存的那一份的延续",
+    ):
+        assert said in verify, said
+    assert '<a href="log/key.txt">' in index and '<a href="log/checkpoint.txt">' in index

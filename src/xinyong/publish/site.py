@@ -9,7 +9,11 @@ also shows how it was drawn and says in plain words how anyone can check the dra
 draw spec v2 its commitment, the randomness sources it named in advance (a drand beacon round and its time, an
 announced description), the values and the seed once revealed, each plan's frame and selected counts, the
 selected firms without keys, and the auditors who attested the round (nothing of a stratum, a key or π); a round
-drawn under v1 as it was published then, its selected firms with their keys.
+drawn under v1 as it was published then, its selected firms with their keys.  A page links only to the round's
+files that exist, and a round not yet drawn says how far it has got (:func:`_stage`) instead of a count.  A
+round's results are listed with their 记录号 and 公示日期, a correction and what it corrects linked both ways; its
+long tables are paged and filtered by ``publish/static/site.js`` (every row is in the page, for a reader without
+a script) — docs/disclosure.md §3.
 
 Every download is offered three ways: xlsx (text cells: a USCC stays 18 characters, a firm named
 ``=HYPERLINK(…)`` is a name), CSV for spreadsheets (UTF-8 with a BOM, its cells made safe:
@@ -27,6 +31,7 @@ writes it.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections import Counter, defaultdict
@@ -43,7 +48,7 @@ from xinyong.core.codes import RESULT_LABELS, authority_of
 from xinyong.core.ids import RoundId
 from xinyong.draw.keys import V2, derive_seed_v2
 from xinyong.draw.plans import Plan, parse_plans_json
-from xinyong.draw.sources import Drand, Source, outputs, parse_sources
+from xinyong.draw.sources import Drand, Source, outputs, parse_sources, utc
 from xinyong.publish.checkpoint import DASH, NoteError, b64decode
 from xinyong.reports.render import render
 from xinyong.results.check import Record
@@ -52,6 +57,9 @@ from xinyong.workspace.layout import (
     COMMITMENT,
     DOWNLOADS,
     INDEX,
+    LOG_CHECKPOINT,
+    LOG_KEY,
+    LOG_WITNESSES,
     PLANS,
     RANDOMNESS,
     RESULTS_DOWNLOAD,
@@ -140,10 +148,15 @@ def public_record(
     }
 
 
+def correctors(records: list[PublicRecord]) -> dict[str, str]:
+    """The 记录号 of each corrected record of ``records`` → the 记录号 of the record correcting it."""
+    return {r["更正记录"]: r["记录号"] for r in records if r["更正记录"]}
+
+
 def with_status(records: list[PublicRecord]) -> list[PublicRecord]:
     """Each record as the site shows it, with its 状态: 有效, or 已被 <记录号> 更正 when one of ``records``
     corrects it (a corrected record stays published, linked to its correction and back)."""
-    corrected = {r["更正记录"]: r["记录号"] for r in records if r["更正记录"]}
+    corrected = correctors(records)
     return [
         {**r, "状态": f"已被 {corrected[r['记录号']]} 更正" if r["记录号"] in corrected else "有效"} for r in records
     ]
@@ -211,12 +224,23 @@ def _downloads(name: str, rows: list[PublicRecord]) -> dict[str, bytes]:
 
 @dataclass(frozen=True)
 class Month:
-    """One round on the front page: its month and, per plan, the firms selected and results published."""
+    """One round on the front page: its month, how far it has got and, per plan, the firms selected and results
+    published (until the draw, the step it waits for instead of a count)."""
 
     round_id: str
     year: str
     month: int
+    stage: str  # what the public files say of the round, in words (:func:`_stage`)
     plans: list[list[str]]  # plan, departments, selected, published
+
+
+@dataclass(frozen=True)
+class LogFiles:
+    """The log's files a reader keeps or pins, by their paths on the site (the log's layout names them)."""
+
+    key: str = LOG_KEY
+    witnesses: str = LOG_WITNESSES
+    checkpoint: str = LOG_CHECKPOINT
 
 
 @dataclass(frozen=True)
@@ -224,6 +248,7 @@ class IndexPage:
     place: str
     months: list[Month]  # newest first
     example: str  # what the search box suggests: the place's short name or its firms' USCC prefix
+    log: LogFiles
 
 
 @dataclass(frozen=True)
@@ -234,16 +259,43 @@ class Randomness:
 
 @dataclass(frozen=True)
 class SourceRow:
-    """A v2 round's randomness source as its page shows it: what was named in advance, and once revealed its value
-    and output ``r``."""
+    """A v2 round's randomness source as its page shows it: what was named in advance, where its value is
+    published, and once revealed its value and output ``r``."""
 
     named: str  # the source, in words (drand chain and round and when it is produced; the announced description)
+    where: str | None  # a drand round's address on drand's public HTTP relay, where anyone can fetch its value
     value: str | None
     output: str | None
 
 
-# The columns of a round page's results table.
-ROUND_RESULT_COLUMNS = ("检查实施机关", "类型", "抽查计划", "市场主体名称", "统一社会信用代码", "日期", "结果", "状态")
+@dataclass(frozen=True)
+class ResultRow:
+    """One result on a round's page: the record's 记录号 (the row's anchor), the fields shown, and the record it
+    corrects and the record correcting it, each a link to its row."""
+
+    id: str
+    cells: list[str]  # ROUND_RESULT_COLUMNS[1:-2]: 抽查计划 … 公示日期
+    corrects: str  # 更正记录: the 记录号 this record corrects, or ""
+    corrects_href: str  # its row: on this page, or the search of the front page when it is another round's
+    corrected_by: str  # the 记录号 of the record correcting this one (a row of this page), or "" (状态 有效)
+
+
+# The columns of a round page's results table.  The page lists the plans' 检查实施机关 and 类型 once, in its plan
+# table; every public field is in the downloads and the search.
+ROUND_RESULT_COLUMNS = (
+    "记录号",
+    "抽查计划",
+    "市场主体名称",
+    "统一社会信用代码",
+    "日期",
+    "结果",
+    "公示日期",
+    "更正记录",
+    "状态",
+)
+# The rows of a long table a round page shows at once (site.js pages and filters them; without a script every row
+# is there, in one long page).
+PAGE_ROWS = 50
 
 
 @dataclass(frozen=True)
@@ -252,15 +304,19 @@ class RoundPage:
     round_id: str
     commitment_sha256: str
     v2: bool
+    files: frozenset[str]  # the round's public files that exist: the page links to these only
     randomness: Randomness | None  # v1: None until the round's public randomness is in
     sources: list[SourceRow]  # v2: the sources, in the commitment's order
     seed: str | None  # v2: once the randomness is in
     parent: str | None  # v2: the round a supplementary round replaces targets of
-    plans: list[list[str]]  # v2: plan, name, frame records N_p, to select n_p, selected
+    plan_columns: tuple[str, ...]
+    plans: list[list[str]]  # plan, name, 检查实施机关, 类型, (v2: frame records N_p, to select n_p,) selected
     attestations: list[list[str]]  # v2: auditor (key name), key id, file
+    drawn: bool  # the selected firms are published
     selection: list[list[str]]  # plan, USCC, name (and under v1 the key)
     result_columns: tuple[str, ...]
-    results: list[list[str]]
+    results: list[ResultRow]
+    page_rows: int
 
 
 def _index(division: str, rounds: list[Round], records: list[PublicRecord]) -> str:
@@ -269,69 +325,128 @@ def _index(division: str, rounds: list[Round], records: list[PublicRecord]) -> s
         by_round_plan[(r["抽查批次"], r["抽查计划"])] += r["状态"] == "有效"
     months = []
     for rnd in sorted(rounds, key=lambda r: r.id, reverse=True):
-        selected: defaultdict[str, int] = defaultdict(int)
-        for s in rnd.selection:
-            selected[s["plan"]] += 1
+        selected = Counter(s["plan"] for s in rnd.selection)
+        drawn = _drawn(rnd)
         rows = [
             [
                 p.name,
                 "、".join(p.departments),
-                str(selected.get(pid, 0)),
-                str(by_round_plan.get((str(rnd.id), p.name), 0)),
+                str(selected[pid]) if drawn else "待抽取",
+                str(by_round_plan.get((str(rnd.id), p.name), 0)) if drawn else "—",
             ]
             for pid, p in sorted(rnd.plans.items())
         ]
         first = rnd.id.first_day
-        months.append(Month(str(rnd.id), str(first.year), first.month, rows))
+        months.append(Month(str(rnd.id), str(first.year), first.month, _stage(rnd), rows))
     example = f"{divisions.short_name(division)} 或 91{divisions.prefix(division)}…"
-    return render("publish/index.html", page=IndexPage(divisions.place(division), months, example))
+    return render("publish/index.html", page=IndexPage(divisions.place(division), months, example, LogFiles()))
+
+
+def _drawn(rnd: Round) -> bool:
+    """Whether the round's selected firms are published (v2 ``selected.jsonl``, v1 ``selection.jsonl``)."""
+    return (SELECTED if rnd.v2 else SELECTION) in rnd.files
+
+
+def _stage(rnd: Round) -> str:
+    """How far the round has got, as its public files say: committed, its randomness in, or drawn."""
+    if _drawn(rnd):
+        return "已抽取"
+    if rnd.randomness is not None:
+        return "已取得随机数，待抽取"
+    return "已公布承诺，待取得随机数后抽取"
 
 
 def _round_page(place: str, rnd: Round, records: list[PublicRecord], names: dict[str, str]) -> str:
-    randomness, sources, seed, parent, plans, attestations = None, [], None, None, [], []
+    randomness, sources, seed, parent, attestations = None, [], None, None, []
     revealed = rnd.randomness
+    selected = Counter(s["plan"] for s in rnd.selection)
+    drawn = _drawn(rnd)
+    plans = {
+        pid: [
+            pid,
+            plan.name,
+            "、".join(authority_of(rnd.id.division, d) for d in plan.departments),
+            "部门联合双随机抽查" if len(plan.departments) > 1 else "双随机抽查",
+        ]
+        for pid, plan in sorted(rnd.plans.items())
+    }
+    plan_columns: tuple[str, ...] = ("计划编号", "抽查计划", "检查实施机关", "类型")
     if rnd.v2:
         named = parse_sources(rnd.committed["randomness"]["sources"])
-        sources = [SourceRow(_named(s), None, None) for s in named]
+        sources = [SourceRow(_named(s), _where(s), None, None) for s in named]
         if revealed:
             values: list[str] = revealed["values"]
             results = outputs(named, values)
-            sources = [SourceRow(_named(s), v, r) for s, v, r in zip(named, values, results, strict=True)]
+            sources = [SourceRow(_named(s), _where(s), v, r) for s, v, r in zip(named, values, results, strict=True)]
             seed = derive_seed_v2(hashlib.sha256(rnd.commitment).hexdigest(), results).hex()
         parent = (rnd.committed.get("parent") or {}).get("round")
-        selected = Counter(s["plan"] for s in rnd.selection)
-        plans = [
-            [pid, rnd.plans[pid].name, str(size["frame"]), str(size["selected"]), str(selected[pid])]
-            for pid, size in sorted(rnd.committed["sizes"].items())
-        ]
+        sizes = rnd.committed["sizes"]
+        plan_columns += ("抽查名录户数", "应抽户数", "已抽户数")
+        for pid, row in plans.items():
+            size = sizes.get(pid, {"frame": "—", "selected": "—"})
+            row += [str(size["frame"]), str(size["selected"]), str(selected[pid]) if drawn else "待抽取"]
         attestations = [[*_signer(note), name] for name, note in rnd.attestations.items()]
-    elif revealed:
-        randomness = Randomness(revealed["value"], rnd.committed["randomness"]["source"])
+    else:
+        plan_columns += ("已抽户数",)
+        for pid, row in plans.items():
+            row.append(str(selected[pid]) if drawn else "待抽取")
+        if revealed:
+            randomness = Randomness(revealed["value"], rnd.committed["randomness"]["source"])
+    corrected = correctors(records)
+    here = {r["记录号"] for r in records}
     page = RoundPage(
         place=place,
         round_id=str(rnd.id),
         commitment_sha256=hashlib.sha256(rnd.commitment).hexdigest(),
         v2=rnd.v2,
+        files=frozenset(rnd.files),
         randomness=randomness,
         sources=sources,
         seed=seed,
         parent=parent,
-        plans=plans,
+        plan_columns=plan_columns,
+        plans=list(plans.values()),
         attestations=attestations,
+        drawn=drawn,
         selection=[
             [s["plan"], s["uscc"], names.get(s["uscc"], ""), *([] if rnd.v2 else [s["key"]])] for s in rnd.selection
         ],
         result_columns=ROUND_RESULT_COLUMNS,
-        results=[[r[c] for c in ROUND_RESULT_COLUMNS] for r in records],
+        results=[
+            ResultRow(
+                r["记录号"],
+                [r[c] for c in ROUND_RESULT_COLUMNS[1:-2]],
+                r["更正记录"],
+                f"#{r['更正记录']}" if r["更正记录"] in here else f"../{INDEX}#{r['更正记录']}",
+                corrected.get(r["记录号"], ""),
+            )
+            for r in records
+        ],
+        page_rows=PAGE_ROWS,
     )
     return render("publish/round.html", page=page)
 
 
+BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
+# drand's public HTTP relay (League of Entropy): GET <relay>/<chain hash>/public/<round> gives that round's signature.
+DRAND_RELAY = "https://api.drand.sh"
+
+
 def _named(source: Source) -> str:
-    """A randomness source in words, for the public."""
+    """A randomness source in words, for the public: a drand round by its chain, number and the moment it is
+    produced (UTC and 北京时间); an announced value by its description, as committed."""
     if isinstance(source, Drand):
-        return f"{source.describe()}，链 {source.chain}"
-    return source.describe()
+        produced = source.beacon.round_time(source.round)
+        return (
+            f"drand 公共随机信标 {source.beacon.name} 链（链哈希 {source.chain}）第 {source.round} 轮，"
+            f"产生于 {utc(produced)}（北京时间 {produced.astimezone(BEIJING):%Y-%m-%d %H:%M:%S}）"
+        )
+    return f"事先公开宣布的数值：{source.description}"
+
+
+def _where(source: Source) -> str | None:
+    """Where anyone can fetch a drand round's value once it is produced; None for an announced value."""
+    return f"{DRAND_RELAY}/{source.chain}/public/{source.round}" if isinstance(source, Drand) else None
 
 
 def _signer(note: bytes) -> tuple[str, str]:
