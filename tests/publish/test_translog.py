@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.publish.mutation import assert_every_change_is_named
+from xinyong.core.canonical import CJ
 from xinyong.core.merkle import leaf_hash, verify_consistency, verify_inclusion
 from xinyong.errors import UsageError, VerificationError
-from xinyong.core.canonical import CJ
 from xinyong.publish import translog
 from xinyong.publish.checkpoint import (
     COSIGNATURE,
@@ -357,8 +357,8 @@ def test_an_append_names_the_checkpoint_it_extends_and_a_removed_checkpoint_is_m
     with pytest.raises(VerificationError) as caught:
         translog.verify_log(site)
     assert str(caught.value) == (
-        "log/checkpoints/9.txt: missing; log entry 9 (log/tile/entries/000.p/11) says the log extended it, and a signed "
-        "checkpoint is never removed"
+        "log/checkpoints/9.txt: missing; log entry 9 (log/tile/entries/000.p/11) says the log extended it, and a "
+        "signed checkpoint is never removed"
     )
 
 

@@ -52,7 +52,8 @@ def bundle(entries: Sequence[bytes]) -> bytes:
 
 def unbundle(data: bytes, width: int) -> list[bytes]:
     """The ``width`` entries of a bundle; a :class:`ValueError` says what is wrong with it."""
-    found, at = [], 0
+    found: list[bytes] = []
+    at = 0
     while at < len(data):
         if at + 2 > len(data):
             raise ValueError(f"torn at byte {at}: half a length")

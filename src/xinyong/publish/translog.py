@@ -344,7 +344,7 @@ def _index(public_dir: Path, signed: Checkpoint | None, *, write: bool) -> LogIn
         else:
             index.close()
             index = LogIndex(None)
-        _rebuild(public_dir, index, signed)
+        _rebuild(public_dir, index, signed, write=write)
     except BaseException:
         index.close()
         raise
@@ -364,7 +364,7 @@ def _agrees(public_dir: Path, index: LogIndex, signed: Checkpoint | None) -> boo
         return False
 
 
-def _rebuild(public_dir: Path, index: LogIndex, signed: Checkpoint | None) -> None:
+def _rebuild(public_dir: Path, index: LogIndex, signed: Checkpoint | None, *, write: bool) -> None:
     """Index the entries the latest checkpoint signs (and, in the layout before tiles, all its entries)."""
     if (public_dir / OLD_LOG_ENTRIES).exists():
         lines = _old_lines(public_dir)
@@ -374,12 +374,14 @@ def _rebuild(public_dir: Path, index: LogIndex, signed: Checkpoint | None) -> No
         try:
             lines = _entry_lines(public_dir, signed.size)[0]
         except VerificationError as error:
-            raise VerificationError(f"{error}; restore the log before appending to it") from None
+            raise VerificationError(
+                f"{error}; restore the log before appending to it" if write else str(error)
+            ) from None
     leaves = [leaf_hash(line) for line in lines]
     if signed is not None and (len(lines) < signed.size or root_of(leaves[: signed.size]) != signed.root):
         raise VerificationError(
             f"{LOG_ENTRIES}: {len(lines)} entries that do not give the root the latest checkpoint ({LOG_CHECKPOINT}) "
-            f"signs at size {signed.size}; restore the log before appending to it"
+            f"signs at size {signed.size}" + ("; restore the log before appending to it" if write else "")
         )
     root = root_of(leaves)
     index.add(0, lines, root)
@@ -988,7 +990,8 @@ _ROUND_DOWNLOAD = re.compile(rf"{DOWNLOADS}/[0-9]{{6}}-[0-9]{{4}}-[0-9]{{2}}(-S[
 def _check_records(public_dir: Path, files: list[str], logged: list[dict]) -> int:
     """The published results (:mod:`.records`): the log's disclosure entries, and the site's record list
     against them, once their files matched the site's manifest."""
-    records = logged_records((i, e["record"]) for i, e in enumerate(logged) if e.get("kind") == "disclosure")
+    disclosures = ((i, e["record"]) for i, e in enumerate(logged) if e.get("kind") == "disclosure")
+    records = logged_records(disclosures, len(logged))
     if not records and SITE_RESULTS not in files:
         return 0
     if SITE_RESULTS not in files:
@@ -1014,10 +1017,10 @@ def _check_quorum(trusted: list[Verifier], needed: int, cosignatures: list[tuple
     )
 
 
-def _check_entry(index: int, entry: object, size: int) -> None:
+def _check_entry(index: int, entry: object, log_size: int) -> None:
     """An entry this verifier reads is shaped as the library writes it: a file's path and digest, a site's
     paths and digests, a checkpoint's size and root; a disclosure's record is checked by :mod:`.records`."""
-    where = log_entry(index, size)
+    where = log_entry(index, log_size)
     if not isinstance(entry, dict):
         raise VerificationError(f"{where}: not a JSON object")
     kind = entry.get("kind")
