@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import stat
 from pathlib import Path
 
@@ -555,3 +556,79 @@ def test_any_single_byte_change_of_a_cosigned_log_is_detected_and_named(site: Pa
     cosign_latest(site, WITNESS, T)
     cosign_latest(site, OTHER, T + 1)
     assert_every_change_is_named(site, random.Random(seed), 60)
+
+
+# -- a log in the layout before tlog-tiles -----------------------------------------------------------
+def old_layout(site: Path) -> dict[str, bytes]:
+    """The log of ``site`` rewritten as the code before tlog-tiles wrote it: ``log/entries.jsonl`` (a canonical
+    JSON line an entry), ``log/tree/<k>.bin`` (level k's complete subtrees, 32 bytes each) and
+    ``log/checkpoint.txt`` (the latest note), beside the same ``checkpoints/`` and keys; its files by name."""
+    from xinyong.core.merkle import Tree
+
+    lines = [CJ(entry) for entry in translog.entries(site)]
+    latest = (site / "log/checkpoint").read_bytes()
+    shutil.rmtree(site / "log/tile")
+    (site / "log/checkpoint").unlink()
+    log_index(site).unlink()
+    (site / "log/entries.jsonl").write_bytes(b"".join(line + b"\n" for line in lines))
+    (site / "log/tree").mkdir()
+    for k, level in enumerate(Tree([leaf_hash(line) for line in lines]).levels):
+        (site / f"log/tree/{k}.bin").write_bytes(b"".join(level))
+    (site / "log/checkpoint.txt").write_bytes(latest)
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "log").rglob("*") if p.is_file()}
+
+
+def test_a_log_in_the_old_layout_is_converted_once_with_the_same_roots_and_notes(site: Path) -> None:
+    cosign_latest(site, WITNESS, T)  # a cosignature on the old latest note, which the conversion keeps
+    tiled = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "log").rglob("*") if p.is_file()}
+    old = old_layout(site)
+    with pytest.raises(VerificationError) as caught:
+        translog.verify_log(site)
+    assert str(caught.value) == (
+        f"log/entries.jsonl: the log is in its layout from before tlog-tiles; convert it with xinyong log upgrade "
+        f"{site} (the next step that appends to the log converts it too), then verify again"
+    )
+    assert translog.record_index(site, "R-test0003") == 6  # readers read the old layout as it is
+    assert not log_index(site).exists()
+    translog.append(site, [], origin=ORIGIN)  # the first append converts
+    after = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "log").rglob("*") if p.is_file()}
+    assert after == tiled  # the same tiles, bundles and notes (cosignature too) as a log made tiled
+    assert (site / "log/checkpoint").read_bytes() == old["log/checkpoint.txt"]
+    report = translog.verify_log(site, witnesses=[str(WITNESS.verifier)])
+    assert (report.size, report.checkpoints, len(report.witnessed)) == (9, 2, 1)
+    assert not translog.upgrade(site)  # once
+
+
+def test_a_conversion_cut_short_is_done_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tiled = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "log").rglob("*") if p.is_file()}
+    old_layout(site)
+    real = Path.unlink
+
+    def unlink(path: Path, missing_ok: bool = False) -> None:
+        if path.name == "checkpoint.txt":
+            raise KeyboardInterrupt  # the machine stops after the tiles, before the old files are all gone
+        real(path, missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    with pytest.raises(KeyboardInterrupt):
+        translog.append(site, [], origin=ORIGIN)
+    monkeypatch.setattr(Path, "unlink", real)
+    assert (site / "log/entries.jsonl").exists()
+    with pytest.raises(VerificationError, match="layout from before tlog-tiles"):
+        translog.verify_log(site)
+    translog.append(site, [{"kind": "note", "n": 1}], origin=ORIGIN)
+    assert translog.verify_log(site).size == 11
+    assert all((site / name).read_bytes() == data for name, data in tiled.items() if "000.p/9" in name)
+
+
+def test_a_changed_old_log_is_not_converted(site: Path) -> None:
+    old_layout(site)
+    path = site / "log/entries.jsonl"
+    path.write_bytes(path.read_bytes().replace(b"R-test0003", b"R-test0009"))
+    with pytest.raises(VerificationError) as caught:
+        translog.append(site, [], origin=ORIGIN)
+    assert str(caught.value) == (
+        "log/entries.jsonl: does not give the root the latest checkpoint signs at size 9; restore the log before "
+        "converting it"
+    )
+    assert not (site / "log/tile").exists()
