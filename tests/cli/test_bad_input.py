@@ -301,6 +301,17 @@ def log_size(public: Path) -> int:
     return translog.stored_tree(public).size
 
 
+def changed_old_log(g: Given) -> None:
+    """A copy of the November log (and its private key) in the layout before tlog-tiles, one entry's bytes changed."""
+    from tests.publish.test_translog import old_layout
+
+    public = Path(shutil.copytree(g.november / "public", g.tmp / "public"))
+    shutil.copytree(g.november / "private", g.tmp / "private")
+    old_layout(public)
+    entries = public / "log" / "entries.jsonl"
+    entries.write_bytes(entries.read_bytes().replace(b'"kind":"file"', b'"kind":"fil\\u0065"', 1))
+
+
 def last_bundle(public: Path) -> str:
     """The entry bundle that holds the last entries of the log (c2sp.org/tlog-tiles)."""
     from xinyong.workspace.layout import log_tile
@@ -2110,6 +2121,23 @@ CASES = [
         "a folder without a log",
         lambda g: ["log", "proof", g.tmp, "--index", 0],
         lambda g: f"{g.tmp}: no transparency log (log/checkpoint is missing)",
+    ),
+    Case(
+        "log upgrade",
+        "a folder without a log",
+        lambda g: ["log", "upgrade", g.tmp],
+        lambda g: f"{g.tmp}: no transparency log (no log/ folder)",
+    ),
+    Case(
+        "log upgrade",
+        "an old-layout log changed after it was signed",
+        lambda g: ["log", "upgrade", g.tmp / "public"],
+        lambda g: (
+            "log/entries.jsonl: does not give the root the latest checkpoint signs at size "
+            f"{log_size(g.november / 'public')}; restore the log before converting it"
+        ),
+        code=4,
+        setup=changed_old_log,
     ),
     Case(
         "estimate",

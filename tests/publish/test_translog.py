@@ -569,7 +569,7 @@ def old_layout(site: Path) -> dict[str, bytes]:
     latest = (site / "log/checkpoint").read_bytes()
     shutil.rmtree(site / "log/tile")
     (site / "log/checkpoint").unlink()
-    log_index(site).unlink()
+    log_index(site).unlink(missing_ok=True)
     (site / "log/entries.jsonl").write_bytes(b"".join(line + b"\n" for line in lines))
     (site / "log/tree").mkdir()
     for k, level in enumerate(Tree([leaf_hash(line) for line in lines]).levels):
