@@ -28,6 +28,7 @@ from pathlib import Path
 from tests.conftest import COMMITTED_AT, NOW
 from xinyong.core.ids import RoundId
 from xinyong.workspace.layout import (
+    LOG_INDEX,
     PUBLIC,
     SHIPPED_CHAMPION,
     SHIPPED_POLICY,
@@ -371,9 +372,21 @@ def tree(root: Path, mask: re.Pattern[bytes] | None = None, *, debris: bool = Tr
     for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".lock"):
         if not debris and any(part.endswith(".tmp") for part in path.relative_to(root).parts):
             continue
-        data = path.read_bytes()
+        data = index_text(path) if path.name == LOG_INDEX else path.read_bytes()
         files[path.relative_to(root).as_posix()] = mask.sub(b"<masked>", data) if mask else data
     return files
+
+
+def index_text(path: Path) -> bytes:
+    """The log's private index (SQLite) by what it holds, not its pages: a run killed and run again commits other
+    transactions than an uninterrupted one, so the same index may sit in other bytes (xinyong.publish.logindex)."""
+    from xinyong.publish.logindex import LogIndex
+
+    index = LogIndex(path)
+    try:
+        return "\n".join(index.dump()).encode("utf-8")
+    finally:
+        index.close()
 
 
 def leftovers(root: Path) -> list[str]:

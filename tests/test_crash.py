@@ -140,3 +140,18 @@ def test_the_reference_runs_are_what_they_should_be(world: World) -> None:
     assert re.search(rb'"decided_at":"[^"]+"', (RoundPaths(out, ROUND).audit / "finalized.json").read_bytes())
     supplement = RoundPaths(world.references["supplement"], ROUND.next_supplement())
     assert stage_of(supplement) == Stage.FRAMED and (supplement.audit / "targets.jsonl").read_bytes()
+
+
+def test_the_logs_index_after_every_step_is_the_one_rebuilt_from_its_public_log(world: World, tmp_path: Path) -> None:
+    """The private index each step leaves (compared by content at every kill point above) is the index a
+    rebuild from the public log gives: nothing in it but what the log says."""
+    from tests.crash import index_text
+    from xinyong.publish.translog import append, origin_for
+    from xinyong.workspace.layout import log_index
+
+    for step in ("commit", "disclose", "publish attestation"):
+        out = Path(shutil.copytree(world.references[step], tmp_path / step))
+        kept = index_text(log_index(out / "public"))
+        log_index(out / "public").unlink()
+        append(out / "public", [], origin=origin_for(ROUND.division))
+        assert index_text(log_index(out / "public")) == kept, step

@@ -296,7 +296,28 @@ def text_as_parquet(g: Given) -> None:
 
 
 def log_size(public: Path) -> int:
-    return len((public / "log" / "entries.jsonl").read_bytes().splitlines())
+    from xinyong.publish import translog
+
+    return translog.stored_tree(public).size
+
+
+def changed_old_log(g: Given) -> None:
+    """A copy of the November log (and its private key) in the layout before tlog-tiles, one entry's bytes changed."""
+    from tests.publish.test_translog import old_layout
+
+    public = Path(shutil.copytree(g.november / "public", g.tmp / "public"))
+    shutil.copytree(g.november / "private", g.tmp / "private")
+    old_layout(public)
+    entries = public / "log" / "entries.jsonl"
+    entries.write_bytes(entries.read_bytes().replace(b'"kind":"file"', b'"kind":"fil\\u0065"', 1))
+
+
+def last_bundle(public: Path) -> str:
+    """The entry bundle that holds the last entries of the log (c2sp.org/tlog-tiles)."""
+    from xinyong.workspace.layout import log_tile
+
+    size = log_size(public)
+    return log_tile(None, size // 256, size % 256)
 
 
 @dataclass(frozen=True)
@@ -1970,25 +1991,28 @@ CASES = [
     ),
     Case(
         "log verify",
-        "truncated entries",
+        "a torn entry bundle",
         lambda g: ["log", "verify", g.tmp / "public"],
-        lambda g: "log/entries.jsonl: the last entry is torn (no final newline)",
+        lambda g: (
+            f"{last_bundle(g.november / 'public')}: not an entry bundle: torn at byte "
+            f"{(g.november / 'public' / last_bundle(g.november / 'public')).stat().st_size}: half a length"
+        ),
         code=4,
-        setup=spoil_log("log/entries.jsonl", lambda data: data[:-9]),
+        setup=lambda g: spoil_log(last_bundle(g.november / "public"), lambda data: data + b"\x01")(g),
     ),
     Case(
         "log verify",
         "a checkpoint that is not a signed note",
         lambda g: ["log", "verify", g.tmp / "public"],
-        lambda g: "log/checkpoint.txt: not a signed note (text, blank line, signature lines)",
+        lambda g: "log/checkpoint: not a signed note (text, blank line, signature lines)",
         code=4,
-        setup=spoil_log("log/checkpoint.txt", lambda data: b'{"size": 3}'),
+        setup=spoil_log("log/checkpoint", lambda data: b'{"size": 3}'),
     ),
     Case(
         "log verify",
         "a signed file entry without its digest",
         lambda g: ["log", "verify", g.tmp / "site" / "public"],
-        lambda g: "log/entries.jsonl entry 0 (line 1): a file entry has a path and a sha256, both text",
+        lambda g: "log entry 0 (log/tile/entries/000.p/1): a file entry has a path and a sha256, both text",
         code=4,
         setup=signed_log([{"kind": "file", "path": "rounds/x/commitment.json"}]),
     ),
@@ -1996,7 +2020,7 @@ CASES = [
         "log verify",
         "a signed site entry whose files are a list",
         lambda g: ["log", "verify", g.tmp / "site" / "public"],
-        lambda g: "log/entries.jsonl entry 0 (line 1): a site entry has files, each path with its sha256 as text",
+        lambda g: "log entry 0 (log/tile/entries/000.p/1): a site entry has files, each path with its sha256 as text",
         code=4,
         setup=signed_log([{"kind": "site", "files": ["index.html"]}]),
     ),
@@ -2004,7 +2028,7 @@ CASES = [
         "log verify",
         "a folder without a log",
         lambda g: ["log", "verify", g.tmp],
-        lambda g: f"{g.tmp}: no transparency log (log/checkpoint.txt is missing)",
+        lambda g: f"{g.tmp}: no transparency log (log/checkpoint is missing)",
         code=4,
     ),
     Case(
@@ -2030,7 +2054,7 @@ CASES = [
         "a --witness that has not cosigned",
         lambda g: ["log", "verify", g.november / "public", "--witness", WITNESS_VKEY],
         lambda g: (
-            "log/checkpoint.txt: cosigned by 0 of the 1 witnesses you trust, 1 needed (--quorum); no cosignature by "
+            "log/checkpoint: cosigned by 0 of the 1 witnesses you trust, 1 needed (--quorum); no cosignature by "
             "witness.example/w1"
         ),
         code=4,
@@ -2059,7 +2083,7 @@ CASES = [
         "witness cosign",
         "--log a folder without a log",
         lambda g: ["witness", "cosign", g.tmp / "w", "--log", g.tmp],
-        lambda g: f"{g.tmp}: no transparency log (log/checkpoint.txt is missing)",
+        lambda g: f"{g.tmp}: no transparency log (log/checkpoint is missing)",
         setup=witness_state,
     ),
     Case(
@@ -2096,7 +2120,24 @@ CASES = [
         "log proof",
         "a folder without a log",
         lambda g: ["log", "proof", g.tmp, "--index", 0],
-        lambda g: f"{g.tmp}: no transparency log tree (log/tree/0.bin is missing)",
+        lambda g: f"{g.tmp}: no transparency log (log/checkpoint is missing)",
+    ),
+    Case(
+        "log upgrade",
+        "a folder without a log",
+        lambda g: ["log", "upgrade", g.tmp],
+        lambda g: f"{g.tmp}: no transparency log (no log/ folder)",
+    ),
+    Case(
+        "log upgrade",
+        "an old-layout log changed after it was signed",
+        lambda g: ["log", "upgrade", g.tmp / "public"],
+        lambda g: (
+            "log/entries.jsonl: does not give the root the latest checkpoint signs at size "
+            f"{log_size(g.november / 'public')}; restore the log before converting it"
+        ),
+        code=4,
+        setup=changed_old_log,
     ),
     Case(
         "estimate",

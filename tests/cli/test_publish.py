@@ -8,6 +8,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.cli.conftest import Ran
 from tests.conftest import NOW
 from xinyong.core.merkle import verify_consistency, verify_inclusion
@@ -43,3 +45,27 @@ def test_disclose_then_verify_and_prove_the_log(
         5, size, [_decode(h) for h in grown["proof"]], _decode(grown["old_root"]), _decode(grown["new_root"])
     )
     assert grown["new_root"] == proof["root"]
+
+
+def test_log_upgrade_converts_a_log_of_the_old_layout_once(
+    xinyong: Callable[..., Ran], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.cli.conftest import run
+    from tests.publish.test_translog import ORIGIN, old_layout
+    from xinyong.publish import translog
+
+    public = tmp_path / "public"
+    translog.append(public, [{"kind": "note", "n": n} for n in range(300)], origin=ORIGIN)
+    translog.append(public, [{"kind": "note", "n": -1}], origin=ORIGIN)
+    root = translog.stored_tree(public).root()
+    old_layout(public)
+    refused = run(["log", "verify", public], capsys, monkeypatch)
+    assert refused.code == 4 and refused.err.startswith("Error: log/entries.jsonl: the log is in its layout")
+    assert xinyong("log", "upgrade", public).out == f"{public / 'log'}: converted to C2SP tlog-tiles\n"
+    assert not (public / "log/entries.jsonl").exists() and not (public / "log/tree").exists()
+    assert translog.stored_tree(public).root() == root and (public / "log/tile/0/001.p/46").is_file()
+    assert xinyong("log", "verify", public).out.startswith(f"Verified {public}: log {ORIGIN} of 302 entries, 2 signed")
+    again = xinyong("log", "upgrade", public).out
+    assert again == f"{public / 'log'}: already in the C2SP tlog-tiles layout; nothing to do\n"
+    nothing = run(["log", "upgrade", tmp_path / "none"], capsys, monkeypatch)
+    assert (nothing.code, nothing.err) == (2, f"Error: {tmp_path / 'none'}: no transparency log (no log/ folder)\n")

@@ -35,7 +35,7 @@ def test_a_witness_cosigns_the_log_and_a_reader_checks_its_cosignature(
     ran = xinyong("witness", "cosign", state, "--log", public, "--log-key", log_key)
     assert re.fullmatch(
         rf"Cosigned xinyong.local/330802 at size {size:,} as jijian.quzhou.example/w1 \({TIME}\); the cosignature is "
-        rf"on {re.escape(str(public))}/log/checkpoint.txt\n",
+        rf"on {re.escape(str(public))}/log/checkpoint\n",
         ran.out,
     ), ran.out
     assert xinyong("witness", "cosign", state, "--log", public).out.startswith("Already cosigned xinyong.local/330802")
@@ -52,7 +52,7 @@ def test_a_witness_cosigns_the_log_and_a_reader_checks_its_cosignature(
     refused = run(["log", "verify", public, "--witness", vkey, "--witness", notary], capsys, monkeypatch)
     assert (refused.code, refused.err) == (
         4,
-        "Error: log/checkpoint.txt: cosigned by 1 of the 2 witnesses you trust, 2 needed (--quorum); no cosignature "
+        "Error: log/checkpoint: cosigned by 1 of the 2 witnesses you trust, 2 needed (--quorum); no cosignature "
         "by notary.example/w2\n",
     )
     assert xinyong("log", "verify", public, "--witness", vkey, "--witness", notary, "--quorum", "1").code == 0
@@ -79,4 +79,4 @@ def test_a_fork_is_one_error_line_and_nothing_is_cosigned(
         f"witness cosigned size {size} with root {b64(roots[1])} at TIME: two views of one log\n"
     )
     assert (ran.code, ran.out, re.sub(TIME, "TIME", ran.err)) == (4, "", message)
-    assert (state / "logs.json").read_bytes() == logs and (fork / "log/checkpoint.txt").read_text().count("\n— ") == 1
+    assert (state / "logs.json").read_bytes() == logs and (fork / "log/checkpoint").read_text().count("\n— ") == 1

@@ -644,12 +644,14 @@ def test_log_evidence_reads_the_rounds_entries_from_the_sites_log(tmp_path: Path
     assert verify_public(bundle.public, evidence=logged)[-4] == (
         "the log holds commitment.json (entry 0) before randomness.json (entry 2) before selected.jsonl (entry 3)"
     )
-    (bundle.site / "log" / "entries.jsonl").write_bytes(b"{not json\n")
+    from xinyong.publish.tiles import bundle as entry_bundle
+    from xinyong.workspace.layout import log_index
+
+    log_index(bundle.site).unlink()  # without its private index, the log's entries are read from the site
+    (bundle.site / "log/tile/entries/000.p/4").write_bytes(entry_bundle([b"{not json"] * 4))
     with pytest.raises(VerificationError) as caught:
         log_evidence(bundle.site, ROUND)
-    assert str(caught.value).startswith(
-        f"{bundle.site / 'log/entries.jsonl'}: FAILED the log's entries are JSON objects"
-    )
+    assert str(caught.value) == "log entry 0 (log/tile/entries/000.p/4): not an entry in canonical JSON"
 
 
 def test_a_witness_cosignature_before_the_beacon_round_proves_the_order(tmp_path: Path) -> None:

@@ -13,9 +13,9 @@ from xinyong.publish.translog import verify_log
 
 def assert_every_change_is_named(public: Path, rng: random.Random, count: int) -> None:
     files = sorted(p for p in public.rglob("*") if p.is_file())
-    latest = (public / "log/checkpoint.txt").read_bytes()
-    # checkpoint.txt is an exact copy of checkpoints/<size>.txt: either name identifies the change.
-    twins = {"log/checkpoint.txt"} | {p.relative_to(public).as_posix() for p in files if p.read_bytes() == latest}
+    latest = (public / "log/checkpoint").read_bytes()
+    # checkpoint is an exact copy of checkpoints/<size>.txt: either name identifies the change.
+    twins = {"log/checkpoint"} | {p.relative_to(public).as_posix() for p in files if p.read_bytes() == latest}
     for _ in range(count):
         path = rng.choice(files)
         original = path.read_bytes()

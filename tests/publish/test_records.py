@@ -29,31 +29,31 @@ def test_records_are_taken_in_log_order_each_once() -> None:
     [
         (
             [(3, R0), (7, {**R0, "结果": "未发现问题；已注销"})],
-            "log/entries.jsonl entry 7 (line 8): 记录号 R-test0000 is logged with other content in entry 3; a "
+            "log entry 7 (log/tile/entries/000): 记录号 R-test0000 is logged with other content in entry 3; a "
             "published result never changes (a correction is a new record)",
         ),
         (
             [(3, R1), (4, R0)],
-            "log/entries.jsonl entry 4 (line 5): 记录号 R-test0000: 公示日期 2026-11-30 is before 2026-12-01, that of "
+            "log entry 4 (log/tile/entries/000): 记录号 R-test0000: 公示日期 2026-11-30 is before 2026-12-01, that of "
             "entry 3 logged before it; publication dates never go back",
         ),
         (
             [(3, {**R0, "公示日期": "2026-11-19"})],
-            "log/entries.jsonl entry 3 (line 4): 记录号 R-test0000 is published on 2026-11-19 (公示日期), before its "
+            "log entry 3 (log/tile/entries/000): 记录号 R-test0000 is published on 2026-11-19 (公示日期), before its "
             "inspection ended on 2026-11-20 (日期)",
         ),
         (
             [(3, R0), (4, FIX)],
-            "log/entries.jsonl entry 4 (line 5): 记录号 R-test0002 corrects R-test0001, which was not published "
+            "log entry 4 (log/tile/entries/000): 记录号 R-test0002 corrects R-test0001, which was not published "
             "before it",
         ),
         (
             [(3, {**R0, "公示日期": "2026/11/30"})],
-            "log/entries.jsonl entry 3 (line 4): 记录号 R-test0000: 公示日期 and 日期 are days, YYYY-MM-DD",
+            "log entry 3 (log/tile/entries/000): 记录号 R-test0000: 公示日期 and 日期 are days, YYYY-MM-DD",
         ),
         (
             [(3, {**R0, "风险等级": "D"})],
-            "log/entries.jsonl entry 3 (line 4): a disclosure entry's record holds the public fields of a result "
+            "log entry 3 (log/tile/entries/000): a disclosure entry's record holds the public fields of a result "
             "(记录号、抽查批次、检查实施机关、类型、抽查计划、抽查事项、市场主体名称、统一社会信用代码、日期、结果、"
             "公示日期、更正记录), each text, and nothing else",
         ),

@@ -28,6 +28,7 @@ from xinyong.publish.site import public_record
 from xinyong.publish.translog import verify_log
 from xinyong.results.run import import_results, read_results, results_status
 from xinyong.synth.outcomes import simulate_results
+from xinyong.workspace.layout import log_entry
 from xinyong.workspace.sheets import plain_csv
 
 TODAY = dt.date(2026, 11, 27)
@@ -117,7 +118,7 @@ def test_every_published_result_has_an_inclusion_proof_by_its_record_id(site: di
 
     public = site["public"]
     latest = Checkpoint.parse(
-        open_note((public / "log/checkpoint.txt").read_text(), Verifier.parse((public / "log/key.txt").read_text()))
+        open_note((public / "log/checkpoint").read_text(), Verifier.parse((public / "log/key.txt").read_text()))
     )
     for record in json.loads((public / "downloads/results.json").read_bytes()):
         published = {k: v for k, v in record.items() if k != "状态"}
@@ -146,7 +147,7 @@ def test_the_log_verifies_and_disclosing_again_changes_nothing(site: dict, tmp_p
 def test_a_correction_is_published_beside_the_record_it_corrects(site: dict, tmp_path: Path) -> None:
     copy = copy_of(site, tmp_path)
     saved = tmp_path / "checkpoint-before.txt"
-    saved.write_bytes((copy["public"] / "log/checkpoint.txt").read_bytes())
+    saved.write_bytes((copy["public"] / "log/checkpoint").read_bytes())
     target = read_results(copy["out"], NOVEMBER)[0]
     labels = {c.name: c.label for c in results_form().columns}
     fix = (
@@ -310,7 +311,7 @@ def test_a_disclosure_dated_before_an_inspection_ended_or_before_the_log_is_refu
 # -- attacks on the published record: each must fail verification ---------------------------------------------
 def saved_checkpoint(copy: dict, tmp_path: Path) -> Path:
     saved = tmp_path / "checkpoint-before.txt"
-    saved.write_bytes((copy["public"] / "log/checkpoint.txt").read_bytes())
+    saved.write_bytes((copy["public"] / "log/checkpoint").read_bytes())
     return saved
 
 
@@ -386,11 +387,12 @@ def test_a_result_rewritten_under_its_record_id_is_refused_by_disclose_and_caugh
         for i, e in enumerate(translog.entries(copy["public"]))
         if e.get("record", {}).get("记录号") == changed["id"] and i != index
     )
+    size = len(translog.entries(copy["public"]))
     for since in (None, saved):
         with pytest.raises(VerificationError) as caught:
             verify_log(copy["public"], since=since)
         assert str(caught.value) == (
-            f"log/entries.jsonl entry {again} (line {again + 1}): 记录号 {changed['id']} is logged with other content "
+            f"{log_entry(again, size)}: 记录号 {changed['id']} is logged with other content "
             f"in entry {index}; a published result never changes (a correction is a new record)"
         )
 
@@ -422,7 +424,7 @@ def test_a_backdated_publication_is_caught_by_verify(site: dict, tmp_path: Path,
         with pytest.raises(VerificationError) as caught:
             verify_log(copy["public"], since=since)
         assert str(caught.value) == (
-            f"log/entries.jsonl entry {index} (line {index + 1}): 记录号 {logged[index]['record']['记录号']}: 公示日期 "
+            f"{log_entry(index, len(logged))}: 记录号 {logged[index]['record']['记录号']}: 公示日期 "
             f"{TODAY} is before {PUBLISHED}, that of entry {previous} logged before it; publication dates never go "
             "back"
         )
@@ -435,14 +437,14 @@ def _intermediate_checkpoint(public: Path) -> str:
         i for i, e in enumerate(translog.entries(public)) if e.get("kind") == "checkpoint" and e["size"] == named[1]
     )
     return (
-        f"log/checkpoints/{named[1]}.txt: missing; log/entries.jsonl entry {index} (line {index + 1}) says the log "
+        f"log/checkpoints/{named[1]}.txt: missing; {log_entry(index, len(translog.entries(public)))} says the log "
         "extended it, and a signed checkpoint is never removed"
     )
 
 
 def _unlogged_log_page(public: Path) -> str:
     (public / "log" / "results.html").write_bytes((public / "index.html").read_bytes())
-    return "log/results.html: not a file of the transparency log (its entries, checkpoints, tree levels and keys)"
+    return "log/results.html: not a file of the transparency log (its checkpoints, tiles, entry bundles and keys)"
 
 
 def _linked_pages(public: Path) -> str:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import stat
 from pathlib import Path
 
 import pytest
 
 from tests.publish.mutation import assert_every_change_is_named
+from xinyong.core.canonical import CJ
 from xinyong.core.merkle import leaf_hash, verify_consistency, verify_inclusion
 from xinyong.errors import UsageError, VerificationError
 from xinyong.publish import translog
@@ -26,8 +28,9 @@ from xinyong.publish.checkpoint import (
     open_note,
     parse_note,
 )
+from xinyong.publish.logindex import LogIndex
 from xinyong.publish.site import records_json, records_script, with_status
-from xinyong.workspace.layout import private_key
+from xinyong.workspace.layout import log_index, private_key
 
 ORIGIN = "xinyong.test/330802"
 
@@ -99,7 +102,7 @@ def test_appending_the_same_entries_again_changes_nothing(site: Path) -> None:
 
 def test_proofs_from_the_published_tree_verify_against_signed_checkpoints(site: Path) -> None:
     verifier = Verifier.parse((site / "log/key.txt").read_text())
-    lines = (site / "log/entries.jsonl").read_bytes().split(b"\n")[:-1]
+    lines = [CJ(entry) for entry in translog.entries(site)]
     for size in (2, 9):
         checkpoint = Checkpoint.parse(open_note((site / f"log/checkpoints/{size}.txt").read_text(), verifier))
         for index in range(size):
@@ -109,10 +112,11 @@ def test_proofs_from_the_published_tree_verify_against_signed_checkpoints(site: 
                 index, size, leaf_hash(lines[index]), [b64decode(h, "p") for h in served["proof"]], checkpoint.root
             )
     old = Checkpoint.parse(open_note((site / "log/checkpoints/2.txt").read_text(), verifier))
-    new = Checkpoint.parse(open_note((site / "log/checkpoint.txt").read_text(), verifier))
+    new = Checkpoint.parse(open_note((site / "log/checkpoint").read_text(), verifier))
     consistency = translog.prove_consistency(site, 2)
     assert verify_consistency(2, 9, [b64decode(h, "p") for h in consistency["proof"]], old.root, new.root)
-    assert (site / "log/tree/0.bin").read_bytes() == b"".join(leaf_hash(line) for line in lines)
+    assert (site / "log/tile/0/000.p/9").read_bytes() == b"".join(leaf_hash(line) for line in lines)
+    assert (site / "log/tile/0/000.p/2").read_bytes() == b"".join(leaf_hash(line) for line in lines[:2])
 
 
 def test_since_an_earlier_checkpoint_the_log_only_grew(site: Path, tmp_path: Path) -> None:
@@ -141,12 +145,12 @@ def test_any_single_byte_change_is_detected_and_named(site: Path, seed: int) -> 
 
 
 def test_a_changed_entry_is_named_by_its_number(site: Path) -> None:
-    path = site / "log/entries.jsonl"
+    path = site / "log/tile/entries/000.p/9"
     path.write_bytes(path.read_bytes().replace(b"R-test0003", b"R-test0009"))
     with pytest.raises(VerificationError) as caught:
         translog.verify_log(site)
     assert str(caught.value) == (
-        "log/entries.jsonl entry 6 (line 7): not in the log as checkpoint 9 signed it; changed after publication"
+        "log entry 6 (log/tile/entries/000.p/9): not in the log as checkpoint 9 signed it; changed after publication"
     )
 
 
@@ -177,15 +181,15 @@ def test_the_private_key_must_stay_outside_the_public_folder_and_private(tmp_pat
     assert str(caught.value) == f"{key}: the log's private key must be readable by its owner only (chmod 600), not 644"
 
 
-def test_a_crash_after_the_entries_rename_is_finished_on_the_next_append(site: Path) -> None:
-    latest = (site / "log/checkpoint.txt").read_bytes()
-    (site / "log/checkpoint.txt").write_bytes(
+def test_a_crash_before_the_latest_checkpoint_is_written_is_finished_on_the_next_append(site: Path) -> None:
+    latest = (site / "log/checkpoint").read_bytes()
+    (site / "log/checkpoint").write_bytes(
         (site / "log/checkpoints/2.txt").read_bytes()
     )  # as if the last rename never ran
     with pytest.raises(VerificationError):
         translog.verify_log(site)
     translog.append(site, [], origin=ORIGIN)
-    assert (site / "log/checkpoint.txt").read_bytes() == latest
+    assert (site / "log/checkpoint").read_bytes() == latest
     assert translog.verify_log(site).size == 9
 
 
@@ -210,15 +214,27 @@ def test_the_log_signs_only_what_it_has_flushed_to_disk(site: Path, monkeypatch:
         writes.append((target.relative_to(site).as_posix(), options.get("durable")))
         real(target, data, **options)
 
+    def add(index: translog.LogIndex, *args: object) -> None:
+        writes.append(("the index", True))
+        real_add(index, *args)
+
+    real_add = translog.LogIndex.add
     monkeypatch.setattr(translog.fsio, "write_bytes", write_bytes)
+    monkeypatch.setattr(translog.LogIndex, "add", add)
     translog.append(site, [{"kind": "note", "n": 1}], origin=ORIGIN)
-    names = [name for name, _ in writes]
-    assert names[0] == "log/entries.jsonl" and names[-2:] == ["log/checkpoints/11.txt", "log/checkpoint.txt"]
-    assert set(names[1:-2]) == {f"log/tree/{k}.bin" for k in range(4)}  # 11 leaves: 11, 5, 2, 1 complete subtrees
+    names = [name for name, _ in writes]  # 11 entries: one partial bundle, one partial tile of level 0
+    assert names == [
+        "log/tile/entries/000.p/11",
+        "log/tile/0/000.p/11",
+        "the index",
+        "log/checkpoints/11.txt",
+        "log/checkpoint",
+    ]
     assert all(durable for _, durable in writes)
+    assert sorted(p.name for p in (site / "log/tile/0/000.p").iterdir()) == ["11", "2", "9"]  # each signed size's
 
 
-@pytest.mark.parametrize("cut", ["log/tree/0.bin", "log/checkpoints/11.txt", "log/checkpoint.txt"])
+@pytest.mark.parametrize("cut", ["log/tile/0/000.p/11", "log/checkpoints/11.txt", "log/checkpoint"])
 def test_an_append_cut_short_is_signed_by_the_next_append_of_any_step_and_its_rerun_logs_nothing_twice(
     site: Path, monkeypatch: pytest.MonkeyPatch, cut: str
 ) -> None:
@@ -226,37 +242,55 @@ def test_an_append_cut_short_is_signed_by_the_next_append_of_any_step_and_its_re
     crash_on(monkeypatch, cut)
     with pytest.raises(KeyboardInterrupt):
         translog.append(site, first, origin=ORIGIN)
-    with pytest.raises(VerificationError) as caught:  # the entry is on disk, but no checkpoint signs it yet
+    with pytest.raises(VerificationError) as caught:  # entries are on disk, but no checkpoint signs them yet
         translog.verify_log(site)
-    assert str(caught.value) == "log/entries.jsonl: 11 entries, but the latest checkpoint (log/checkpoint.txt) signs 9"
+    beyond = "log/tile/entries/000.p/11" if cut == "log/tile/0/000.p/11" else "log/tile/0/000.p/11"
+    assert str(caught.value) == (
+        f"{beyond}: reaches beyond the 9 entries the latest checkpoint (log/checkpoint) signs; an append was cut "
+        "short, and the next one signs what it wrote"
+    )
     other = translog.append(site, [{"kind": "note", "n": 2}], origin=ORIGIN)  # another step, before the re-run
+    named = {"kind": "checkpoint", "root": b64(translog.stored_tree(site).root(9)), "size": 9}
+    if cut == "log/tile/0/000.p/11":  # cut before its index: its entries were never logged, and are overwritten
+        assert other.checkpoint.size == 11 and translog.verify_log(site).size == 11
+        assert translog.entries(site)[9:] == [named, {"kind": "note", "n": 2}]
+        again = translog.append(site, first, origin=ORIGIN)  # the step cut short, run again
+        assert again.indices == [12] and again.checkpoint.size == 13
+        assert translog.verify_log(site) == translog.LogReport(ORIGIN, 13, 4, 5, None, 5, ())
+        return
     assert other.checkpoint.size == 12 and translog.verify_log(site).size == 12
-    assert translog.entries(site)[9:] == [  # the cut append named checkpoint 9 already: not named twice
-        {"kind": "checkpoint", "root": b64(translog.stored_tree(site).root(9)), "size": 9},
-        *first,
-        {"kind": "note", "n": 2},
-    ]
+    assert translog.entries(site)[9:] == [named, *first, {"kind": "note", "n": 2}]  # checkpoint 9 not named twice
     again = translog.append(site, first, origin=ORIGIN)  # the step cut short, run again
     assert again.indices == [10] and again.checkpoint.size == 12
-    signed = 4 if cut == "log/checkpoint.txt" else 3  # checkpoints 2, 9 and 12, and 11 when it was written
+    signed = 4 if cut == "log/checkpoint" else 3  # checkpoints 2, 9 and 12, and 11 when it was written
     assert translog.verify_log(site) == translog.LogReport(ORIGIN, 12, signed, 5, None, 5, ())
 
 
-def test_an_append_cut_short_and_run_again_signs_what_an_uninterrupted_one_signs(
-    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("cut", ["log/tile/0/000.p/11", "log/checkpoints/11.txt", "log/checkpoint"])
+def test_an_append_cut_short_and_run_again_writes_what_an_uninterrupted_one_writes(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cut: str
 ) -> None:
     import shutil
 
     whole = tmp_path / "whole"
     shutil.copytree(site.parent, whole)
     translog.append(whole / "public", [{"kind": "note", "n": 1}], origin=ORIGIN)
-    crash_on(monkeypatch, "log/checkpoints/11.txt")
+    crash_on(monkeypatch, cut)
     with pytest.raises(KeyboardInterrupt):
         translog.append(site, [{"kind": "note", "n": 1}], origin=ORIGIN)
     translog.append(site, [{"kind": "note", "n": 1}], origin=ORIGIN)
     log = sorted(p.relative_to(site).as_posix() for p in (site / "log").rglob("*"))
     assert log == sorted(p.relative_to(whole / "public").as_posix() for p in (whole / "public" / "log").rglob("*"))
-    assert all((site / name).read_bytes() == (whole / "public" / name).read_bytes() for name in log if "." in name)
+    assert all((site / n).read_bytes() == (whole / "public" / n).read_bytes() for n in log if (site / n).is_file())
+    assert index_dump(site) == index_dump(whole / "public")
+
+
+def index_dump(public: Path) -> list[str]:
+    index = LogIndex(log_index(public))
+    try:
+        return index.dump()
+    finally:
+        index.close()
 
 
 def test_stale_temporary_files_are_removed_by_the_next_writer_and_real_unlogged_files_still_fail(
@@ -284,14 +318,30 @@ def test_stale_temporary_files_are_removed_by_the_next_writer_and_real_unlogged_
 
 
 def test_a_log_cut_short_is_not_appended_to(site: Path) -> None:
-    entries = site / "log/entries.jsonl"
-    entries.write_bytes(b"".join(entries.read_bytes().splitlines(keepends=True)[:5]))
+    log_index(site).unlink()  # so the index is rebuilt from the public log, which lost an entry bundle
+    (site / "log/tile/entries/000.p/9").unlink()
     with pytest.raises(VerificationError) as caught:
         translog.append(site, [{"kind": "note", "n": 1}], origin=ORIGIN)
     assert str(caught.value) == (
-        "log/entries.jsonl: 5 entries, but the latest checkpoint (log/checkpoint.txt) signs 9; restore the log "
+        "log/tile/entries/000.p/9: missing; the latest checkpoint (log/checkpoint) signs 9 entries; restore the log "
         "before appending to it"
     )
+
+
+def test_a_lost_or_foreign_index_is_rebuilt_from_the_public_log(site: Path, tmp_path: Path) -> None:
+    before = index_dump(site)
+    files, records = translog.logged_files(site), translog.published_records(site)
+    log_index(site).unlink()
+    assert translog.logged_files(site) == files and translog.published_records(site) == records  # read from the log
+    assert not log_index(site).exists()  # a reader writes nothing
+    translog.append(site, [], origin=ORIGIN)
+    assert index_dump(site) == before
+    other = tmp_path / "other" / "public"  # another log's index, copied over this one's
+    translog.append(other, [publish(other, "a.json", "1")], origin=ORIGIN)
+    log_index(site).write_bytes(log_index(other).read_bytes())
+    assert translog.record_index(site, "R-test0003") == 6
+    again = translog.append(site, [{"kind": "disclosure", "record": result(3)}], origin=ORIGIN)
+    assert again.indices == [6] and again.checkpoint.size == 9 and index_dump(site) == before
 
 
 # -- the chain of checkpoints ---------------------------------------------------------------------
@@ -308,8 +358,8 @@ def test_an_append_names_the_checkpoint_it_extends_and_a_removed_checkpoint_is_m
     with pytest.raises(VerificationError) as caught:
         translog.verify_log(site)
     assert str(caught.value) == (
-        "log/checkpoints/9.txt: missing; log/entries.jsonl entry 9 (line 10) says the log extended it, and a signed "
-        "checkpoint is never removed"
+        "log/checkpoints/9.txt: missing; log entry 9 (log/tile/entries/000.p/11) says the log extended it, and a "
+        "signed checkpoint is never removed"
     )
 
 
@@ -328,11 +378,11 @@ def _linked_checkpoint(site: Path) -> None:
 UNACCOUNTED = {
     "a page under log/": (
         lambda s: (s / "log/results.html").write_text("<html></html>"),
-        "log/results.html: not a file of the transparency log (its entries, checkpoints, tree levels and keys)",
+        "log/results.html: not a file of the transparency log (its checkpoints, tiles, entry bundles and keys)",
     ),
     "a folder under log/": (
         lambda s: (s / "log/pages").mkdir(),
-        "log/pages: not a folder of the transparency log (its entries, checkpoints, tree levels and keys)",
+        "log/pages: not a folder of the transparency log (its checkpoints, tiles, entry bundles and keys)",
     ),
     "a symlinked folder of pages": (
         lambda s: (s / "more").symlink_to(s / "rounds", target_is_directory=True),
@@ -394,7 +444,7 @@ T = 1_796_000_000  # 2026-11-30T…Z
 
 def cosign_latest(public: Path, witness: Signer, at: int) -> int:
     """What ``xinyong witness cosign`` adds: the witness's cosignature of the latest checkpoint; its size."""
-    note = (public / "log/checkpoint.txt").read_text()
+    note = (public / "log/checkpoint").read_text()
     checkpoint = Checkpoint.parse(parse_note(note)[0])
     translog.add_cosignature(public, checkpoint, witness.cosign(checkpoint.text(), at), witness.verifier)
     return checkpoint.size
@@ -403,7 +453,7 @@ def cosign_latest(public: Path, witness: Signer, at: int) -> int:
 def test_cosignatures_are_added_to_the_checkpoint_and_checked(site: Path) -> None:
     cosign_latest(site, WITNESS, T)
     cosign_latest(site, WITNESS, T)  # added once
-    note = (site / "log/checkpoint.txt").read_text()
+    note = (site / "log/checkpoint").read_text()
     assert note == (site / "log/checkpoints/9.txt").read_text() and note.count("\n— ") == 2
     assert (site / "log/witnesses.txt").read_text() == f"{WITNESS.verifier}\n"
     report = translog.verify_log(site, witnesses=[str(WITNESS.verifier)])
@@ -418,7 +468,7 @@ def test_the_quorum_of_trusted_witnesses_is_required_and_the_missing_ones_named(
     with pytest.raises(VerificationError) as caught:
         translog.verify_log(site, witnesses=both)
     assert str(caught.value) == (
-        "log/checkpoint.txt: cosigned by 1 of the 2 witnesses you trust, 2 needed (--quorum); no cosignature by "
+        "log/checkpoint: cosigned by 1 of the 2 witnesses you trust, 2 needed (--quorum); no cosignature by "
         "notary.example/w2"
     )
     assert len(translog.verify_log(site, witnesses=both, quorum=1).witnessed) == 1
@@ -426,7 +476,7 @@ def test_the_quorum_of_trusted_witnesses_is_required_and_the_missing_ones_named(
     with pytest.raises(VerificationError) as caught:
         translog.verify_log(site, witnesses=both, quorum=1)
     assert str(caught.value) == (
-        "log/checkpoint.txt: cosigned by 0 of the 2 witnesses you trust, 1 needed (--quorum); no cosignature by "
+        "log/checkpoint: cosigned by 0 of the 2 witnesses you trust, 1 needed (--quorum); no cosignature by "
         "jijian.example/w1, notary.example/w2"
     )
     for quorum, message in (
@@ -450,22 +500,22 @@ def _forged(line: Signature) -> Signature:
 
 
 def _spoil_both(site: Path, change) -> None:
-    for name in ("log/checkpoint.txt", "log/checkpoints/9.txt"):
+    for name in ("log/checkpoint", "log/checkpoints/9.txt"):
         (site / name).write_text(change((site / name).read_text()))
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda note: note + "— jijian.example/w1 !!!!\n", "log/checkpoint.txt: signature line 3 is not base64"),
-        (lambda note: note + "—jijian.example/w1 AAAA\n", "log/checkpoint.txt: malformed signature line 3"),
+        (lambda note: note + "— jijian.example/w1 !!!!\n", "log/checkpoint: signature line 3 is not base64"),
+        (lambda note: note + "—jijian.example/w1 AAAA\n", "log/checkpoint: malformed signature line 3"),
         (
             lambda note: note.replace(str(parse_note(note)[1][1]), str(_forged(parse_note(note)[1][1]))),
-            "log/checkpoint.txt: cosignature by jijian.example/w1 does not verify",
+            "log/checkpoint: cosignature by jijian.example/w1 does not verify",
         ),
         (
             lambda note: note + f"{OTHER.cosign(parse_note(note)[0], T)}\n",
-            "log/checkpoint.txt: signature line 3 is by notary.example/w2, neither the log's key nor a witness "
+            "log/checkpoint: signature line 3 is by notary.example/w2, neither the log's key nor a witness "
             "listed in log/witnesses.txt",
         ),
     ],
@@ -506,3 +556,79 @@ def test_any_single_byte_change_of_a_cosigned_log_is_detected_and_named(site: Pa
     cosign_latest(site, WITNESS, T)
     cosign_latest(site, OTHER, T + 1)
     assert_every_change_is_named(site, random.Random(seed), 60)
+
+
+# -- a log in the layout before tlog-tiles -----------------------------------------------------------
+def old_layout(site: Path) -> dict[str, bytes]:
+    """The log of ``site`` rewritten as the code before tlog-tiles wrote it: ``log/entries.jsonl`` (a canonical
+    JSON line an entry), ``log/tree/<k>.bin`` (level k's complete subtrees, 32 bytes each) and
+    ``log/checkpoint.txt`` (the latest note), beside the same ``checkpoints/`` and keys; its files by name."""
+    from xinyong.core.merkle import Tree
+
+    lines = [CJ(entry) for entry in translog.entries(site)]
+    latest = (site / "log/checkpoint").read_bytes()
+    shutil.rmtree(site / "log/tile")
+    (site / "log/checkpoint").unlink()
+    log_index(site).unlink(missing_ok=True)
+    (site / "log/entries.jsonl").write_bytes(b"".join(line + b"\n" for line in lines))
+    (site / "log/tree").mkdir()
+    for k, level in enumerate(Tree([leaf_hash(line) for line in lines]).levels):
+        (site / f"log/tree/{k}.bin").write_bytes(b"".join(level))
+    (site / "log/checkpoint.txt").write_bytes(latest)
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "log").rglob("*") if p.is_file()}
+
+
+def test_a_log_in_the_old_layout_is_converted_once_with_the_same_roots_and_notes(site: Path) -> None:
+    cosign_latest(site, WITNESS, T)  # a cosignature on the old latest note, which the conversion keeps
+    tiled = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "log").rglob("*") if p.is_file()}
+    old = old_layout(site)
+    with pytest.raises(VerificationError) as caught:
+        translog.verify_log(site)
+    assert str(caught.value) == (
+        f"log/entries.jsonl: the log is in its layout from before tlog-tiles; convert it with xinyong log upgrade "
+        f"{site} (the next step that appends to the log converts it too), then verify again"
+    )
+    assert translog.record_index(site, "R-test0003") == 6  # readers read the old layout as it is
+    assert not log_index(site).exists()
+    translog.append(site, [], origin=ORIGIN)  # the first append converts
+    after = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "log").rglob("*") if p.is_file()}
+    assert after == tiled  # the same tiles, bundles and notes (cosignature too) as a log made tiled
+    assert (site / "log/checkpoint").read_bytes() == old["log/checkpoint.txt"]
+    report = translog.verify_log(site, witnesses=[str(WITNESS.verifier)])
+    assert (report.size, report.checkpoints, len(report.witnessed)) == (9, 2, 1)
+    assert not translog.upgrade(site)  # once
+
+
+def test_a_conversion_cut_short_is_done_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tiled = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "log").rglob("*") if p.is_file()}
+    old_layout(site)
+    real = Path.unlink
+
+    def unlink(path: Path, missing_ok: bool = False) -> None:
+        if path.name == "checkpoint.txt":
+            raise KeyboardInterrupt  # the machine stops after the tiles, before the old files are all gone
+        real(path, missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    with pytest.raises(KeyboardInterrupt):
+        translog.append(site, [], origin=ORIGIN)
+    monkeypatch.setattr(Path, "unlink", real)
+    assert (site / "log/entries.jsonl").exists()
+    with pytest.raises(VerificationError, match="layout from before tlog-tiles"):
+        translog.verify_log(site)
+    translog.append(site, [{"kind": "note", "n": 1}], origin=ORIGIN)
+    assert translog.verify_log(site).size == 11
+    assert all((site / name).read_bytes() == data for name, data in tiled.items() if "000.p/9" in name)
+
+
+def test_a_changed_old_log_is_not_converted(site: Path) -> None:
+    old_layout(site)
+    path = site / "log/entries.jsonl"
+    path.write_bytes(path.read_bytes().replace(b"R-test0003", b"R-test0009"))
+    with pytest.raises(VerificationError) as caught:
+        translog.append(site, [], origin=ORIGIN)
+    assert str(caught.value) == (
+        "log/entries.jsonl: does not give the root the latest checkpoint signs at size 9; restore the log before "
+        "converting it"
+    )
+    assert not (site / "log/tile").exists()

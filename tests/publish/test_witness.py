@@ -135,7 +135,7 @@ def test_a_fork_a_rollback_a_changed_key_and_a_clock_gone_back_are_refused() -> 
     with pytest.raises(VerificationError) as caught:
         ask(logs, t, 12, signer=thief)
     assert str(caught.value) == (
-        f"log/checkpoint.txt: no signature by {ORIGIN}: this witness knows {ORIGIN} by key {LOG.verifier} only, "
+        f"log/checkpoint: no signature by {ORIGIN}: this witness knows {ORIGIN} by key {LOG.verifier} only, "
         "and a log's key never changes"
     )
     with pytest.raises(VerificationError) as caught:
@@ -203,14 +203,14 @@ def test_the_witness_cosigns_one_view_refuses_the_fork_and_a_verifier_detects_it
     assert translog.verify_log(first, witnesses=[w]).witnessed == (translog.Cosigned(10, "jijian.example/w1", NOW),)
     with pytest.raises(VerificationError) as caught:
         cosign(state, second, now=at(NOW + 60))
-    root = Checkpoint.parse(parse_note((second / "log/checkpoint.txt").read_text())[0]).root
+    root = Checkpoint.parse(parse_note((second / "log/checkpoint").read_text())[0]).root
     assert str(caught.value) == (
         f"{ORIGIN}: fork: the log's checkpoint of size 10 has root {b64(root)}, but this witness cosigned size 10 "
         f"with root {b64(done_root(first))} at {WHEN}: two views of one log"
     )
-    assert len(parse_note((second / "log/checkpoint.txt").read_text())[1]) == 1  # the log's signature only
+    assert len(parse_note((second / "log/checkpoint").read_text())[1]) == 1  # the log's signature only
     saved = tmp_path / "saved.txt"
-    saved.write_bytes((first / "log/checkpoint.txt").read_bytes())  # a reader keeps the witnessed checkpoint
+    saved.write_bytes((first / "log/checkpoint").read_bytes())  # a reader keeps the witnessed checkpoint
     with pytest.raises(VerificationError) as caught:
         translog.verify_log(second, since=saved, witnesses=[w])
     assert str(caught.value) == (
@@ -219,24 +219,24 @@ def test_the_witness_cosigns_one_view_refuses_the_fork_and_a_verifier_detects_it
     with pytest.raises(VerificationError) as caught:
         translog.verify_log(second, witnesses=[w])
     assert str(caught.value) == (
-        "log/checkpoint.txt: cosigned by 0 of the 1 witnesses you trust, 1 needed (--quorum); no cosignature by "
+        "log/checkpoint: cosigned by 0 of the 1 witnesses you trust, 1 needed (--quorum); no cosignature by "
         "jijian.example/w1"
     )
     # The other view with the first one's cosignature copied onto it: the cosignature does not verify.
-    line = parse_note((first / "log/checkpoint.txt").read_text())[1][-1]
+    line = parse_note((first / "log/checkpoint").read_text())[1][-1]
     translog.add_cosignature(
         second,
-        Checkpoint.parse(parse_note((second / "log/checkpoint.txt").read_text())[0]),
+        Checkpoint.parse(parse_note((second / "log/checkpoint").read_text())[0]),
         line,
         Verifier.parse(w, COSIGNATURE),
     )
     with pytest.raises(VerificationError) as caught:
         translog.verify_log(second, witnesses=[w])
-    assert str(caught.value) == "log/checkpoint.txt: cosignature by jijian.example/w1 does not verify"
+    assert str(caught.value) == "log/checkpoint: cosignature by jijian.example/w1 does not verify"
 
 
 def done_root(public: Path) -> bytes:
-    return Checkpoint.parse(parse_note((public / "log/checkpoint.txt").read_text())[0]).root
+    return Checkpoint.parse(parse_note((public / "log/checkpoint").read_text())[0]).root
 
 
 def test_the_witness_follows_the_log_as_it_grows_and_refuses_a_rollback(
@@ -246,7 +246,7 @@ def test_the_witness_follows_the_log_as_it_grows_and_refuses_a_rollback(
     state = tmp_path / "jijian"
     w = str(init_witness(state, "jijian.example/w1"))
     cosign(state, first, now=at(NOW), log_key=key)
-    saved = (first / "log/checkpoint.txt").read_bytes()
+    saved = (first / "log/checkpoint").read_bytes()
     grow(first, range(9, 20))
     done = cosign(state, first, now=at(NOW + 5))
     assert (done.size, done.new) == (22, True)
@@ -256,10 +256,10 @@ def test_the_witness_follows_the_log_as_it_grows_and_refuses_a_rollback(
     ]
     again = cosign(state, first, now=at(NOW + 9))  # the same checkpoint again: its cosignature, nothing changed
     assert (again.new, again.timestamp, again.line) == (False, NOW + 5, done.line)
-    assert (first / "log/checkpoint.txt").read_text().count(done.line) == 1
+    assert (first / "log/checkpoint").read_text().count(done.line) == 1
     rolled = tmp_path / "rolled" / "public"  # the log as it was at size 10, served again
     shutil.copytree(first, rolled)
-    (rolled / "log/checkpoint.txt").write_bytes(saved)
+    (rolled / "log/checkpoint").write_bytes(saved)
     with pytest.raises(VerificationError) as caught:
         cosign(state, rolled, now=at(NOW + 10))
     assert str(caught.value) == (
@@ -279,7 +279,7 @@ def test_a_log_with_another_key_is_refused_and_nothing_is_written(logs: tuple[Pa
     with pytest.raises(VerificationError) as caught:
         cosign(state, impostor, now=at(NOW + 1))
     assert str(caught.value) == (
-        f"log/checkpoint.txt: no signature by {ORIGIN}: this witness knows {ORIGIN} by key {key} only, and a log's "
+        f"log/checkpoint: no signature by {ORIGIN}: this witness knows {ORIGIN} by key {key} only, and a log's "
         "key never changes"
     )
     with pytest.raises(VerificationError):
@@ -302,7 +302,7 @@ def test_a_cosign_cut_short_after_the_state_was_saved_is_finished_by_running_it_
         patch.setattr(translog, "add_cosignature", killed)
         with pytest.raises(KeyboardInterrupt):
             cosign(state, first, now=at(NOW), log_key=key)
-    assert (state / "logs.json").is_file() and len(parse_note((first / "log/checkpoint.txt").read_text())[1]) == 1
+    assert (state / "logs.json").is_file() and len(parse_note((first / "log/checkpoint").read_text())[1]) == 1
     done = cosign(state, first, now=at(NOW + 30))
     assert (done.new, done.timestamp) == (False, NOW)
     assert translog.verify_log(first, witnesses=[w]).witnessed == (translog.Cosigned(10, "jijian.example/w1", NOW),)

@@ -152,3 +152,18 @@ def log_proof(
         assert record is not None  # exactly one of the three was given
         proof = prove_inclusion(public_dir, record_index(public_dir, record), size)
     out.print_json(json.dumps(proof))
+
+
+@log_app.command("upgrade", epilog="Example: xinyong log upgrade out/demo/public")
+def log_upgrade(public_dir: _PUBLIC_ARGUMENT) -> None:
+    """Convert a log written before the tiled layout (log/entries.jsonl, log/tree/) to C2SP tlog-tiles, once:
+    the same entries, tree, roots and signed checkpoints (any step that appends to the log converts it too)."""
+    from xinyong.publish.translog import locked, upgrade
+    from xinyong.workspace.layout import LOG
+
+    if not (public_dir / LOG).is_dir():
+        raise UsageError(f"{public_dir}: no transparency log (no {LOG}/ folder)")
+    with locked(public_dir):
+        converted = upgrade(public_dir)
+    what = "converted to C2SP tlog-tiles" if converted else "already in the C2SP tlog-tiles layout; nothing to do"
+    out.print(f"{public_dir / LOG}: {what}", markup=False, soft_wrap=True)

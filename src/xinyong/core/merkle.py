@@ -5,14 +5,14 @@ n leaves splits at the largest power of two below n.  An inclusion proof shows t
 a tree of a given size; a consistency proof shows that a tree of size m is a prefix of a tree of
 size n.  Verification follows RFC 9162 §2.1.3.2 and §2.1.4.2 step by step, so a verifier needs only
 the hashes and sizes, never the log.  Pure functions and one class that keeps the complete
-subtrees of a list of leaf hashes, so a proof in a tree of 10^6 leaves costs O(log n) look-ups.
+subtrees of a list of leaf hashes (or of levels read on demand: :meth:`Tree.stored`), so a proof in a
+tree of 10^6 leaves costs O(log n) look-ups.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import overload
 
 Hash = bytes  # 32 bytes of SHA-256
 EMPTY_ROOT: Hash = hashlib.sha256(b"").digest()
@@ -34,8 +34,8 @@ def _split(n: int) -> int:
 class Tree:
     """The complete subtrees of a list of leaf hashes: ``levels[k][i]`` covers leaves i·2^k … (i+1)·2^k − 1.
 
-    Complete subtrees never change as the tree grows, so the levels only ever get longer: they can
-    be published as append-only files (:class:`StoredLevel`) and proofs read from them directly.
+    Complete subtrees never change as the tree grows, so the levels only ever get longer: they can be
+    published (as the log's tiles, :mod:`xinyong.publish.tiles`) and proofs read from them directly.
     """
 
     def __init__(self, leaves: list[Hash]) -> None:
@@ -186,28 +186,3 @@ def verify_consistency(old: int, new: int, proof: list[Hash], old_root: Hash, ne
             sr = node_hash(sr, c)
         fn, sn = fn >> 1, sn >> 1
     return sn == 0 and fr == old_root and sr == new_root
-
-
-class StoredLevel(Sequence[Hash]):
-    """One level of a tree kept as a file of concatenated 32-byte hashes, read on demand."""
-
-    def __init__(self, data: bytes) -> None:
-        if len(data) % 32:
-            raise ValueError("a level file holds whole 32-byte hashes")
-        self.data = data
-
-    def __len__(self) -> int:
-        return len(self.data) // 32
-
-    @overload
-    def __getitem__(self, index: int) -> Hash: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Hash]: ...
-
-    def __getitem__(self, index: int | slice) -> Hash | list[Hash]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        return self.data[32 * index : 32 * index + 32]

@@ -61,7 +61,6 @@ from xinyong.workspace.layout import (
     ELIGIBILITY,
     FRAME,
     INSPECTORS,
-    LOG_ENTRIES,
     PLANS,
     RANDOMNESS,
     REASSIGNMENTS,
@@ -887,10 +886,7 @@ def log_evidence(site: Path, round_id: str, witnesses: Sequence[str] = ()) -> Lo
     cosignatures by ``witnesses`` (their verifier keys).  It reads the log as it stands; that the log itself is
     sound (signatures, proofs, every file) is ``xinyong log verify``'s check."""
     prefix = f"{SITE_ROUNDS}/{round_id}/"
-    try:
-        logged = translog.logged_files(site)
-    except (ValueError, KeyError, TypeError) as error:
-        raise VerificationError(f"{site / LOG_ENTRIES}: FAILED the log's entries are JSON objects ({error})") from None
+    logged = translog.logged_files(site)
     files = {path.removeprefix(prefix): entry for path, entry in logged.items() if path.startswith(prefix)}
     return LogEvidence(files, _cosigned(site, witnesses))
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from xinyong.errors import VerificationError
 from xinyong.publish.site import DOWNLOAD_COLUMNS, RECORD_KEYS, PublicRecord, read_records_script, with_status
-from xinyong.workspace.layout import DOWNLOADS, LOG_ENTRIES, SITE_RECORDS_SCRIPT, SITE_RESULTS
+from xinyong.workspace.layout import DOWNLOADS, SITE_RECORDS_SCRIPT, SITE_RESULTS, log_entry
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -40,13 +40,13 @@ class Logged:
     record: PublicRecord
 
 
-def logged_records(entries: Iterable[tuple[int, object]]) -> dict[str, Logged]:
-    """Every logged record by 记录号, in log order, from the ``(index, record)`` of each disclosure entry; the
-    rules of the log's side checked on the way."""
+def logged_records(entries: Iterable[tuple[int, object]], size: int | None = None) -> dict[str, Logged]:
+    """Every logged record by 记录号, in log order, from the ``(index, record)`` of each disclosure entry of a log of
+    ``size`` entries (it names their bundles); the rules of the log's side checked on the way."""
     logged: dict[str, Logged] = {}
     latest: Logged | None = None
     for index, record in entries:
-        where = f"{LOG_ENTRIES} entry {index} (line {index + 1})"
+        where = log_entry(index, size)
         if not _is_record(record):
             raise VerificationError(
                 f"{where}: a disclosure entry's record holds the public fields of a result "

@@ -1,44 +1,56 @@
-"""The transparency log of everything published: append-only, Merkle-hashed, with signed and witnessed checkpoints.
+"""The transparency log of everything published: append-only, Merkle-hashed, with signed and witnessed checkpoints,
+published as a C2SP tlog-tiles log (c2sp.org/tlog-tiles) with the prefix ``log/``.
 
 Every public document — a round's commitment, randomness, plans and selection, each disclosure
-record and each correction, and the manifest of the site's files — is an entry: one line of
-canonical JSON (docs/draw-spec.md §0) in ``log/entries.jsonl``, hashed as an RFC 6962 leaf (:mod:`xinyong.core.merkle`).
-Each append ends with a checkpoint signed with the log's Ed25519 key (:mod:`.checkpoint`), kept as
-``log/checkpoint.txt`` and in ``log/checkpoints/<size>.txt``.  The tree's complete subtrees are
-published too, as ``log/tree/<level>.bin`` (32-byte hashes, append-only like the log — the stored
-hashes of Go's ``golang.org/x/mod/sumdb/tlog``), so that anyone can produce the inclusion proof of
-any entry and the consistency proof between any two checkpoints with O(log n) reads
-(``xinyong log proof``), without downloading the entries.  The verifier key is ``log/key.txt``;
-the private key lives outside the public folder (``<public>/../private/``), made on first use
-with mode 0600.
+record and each correction, and the manifest of the site's files — is an entry: canonical JSON
+(docs/draw-spec.md §0), hashed as an RFC 6962 leaf (:mod:`xinyong.core.merkle`).  The standard's files:
+``log/checkpoint``, the latest checkpoint, a C2SP signed note by the log's Ed25519 key (:mod:`.checkpoint`);
+``log/tile/<L>/<N>[.p/<W>]``, the tree's hash tiles; and ``log/tile/entries/<N>[.p/<W>]``, the entries in
+bundles (:mod:`.tiles`).  So any tlog-tiles client reads the log, checks its checkpoint and produces the
+inclusion proof of any entry and the consistency proof between any two checkpoints with one tile read a
+level (``xinyong log proof``).  Ours, beside them: ``log/checkpoints/<size>.txt``, every checkpoint ever
+signed; ``log/key.txt``, the log's verifier key; ``log/witnesses.txt``, its witnesses' keys.  The private key
+lives outside the public folder (``<public>/../private/``), made on first use with mode 0600, and beside it
+the log's index (:mod:`.logindex`).
+
+**True appends.**  An append writes only the bundles and tiles its entries change — the new ones, and the
+partial ones at the right edge — so it costs O(new entries + log n); the partial tiles of a size no
+checkpoint signs are removed, those of a signed size stay until their full tile is written (the standard's
+rule).  Whether an entry is logged already, and where, is asked of the index, which an append updates
+after the tiles and before the checkpoint; an index that is missing, or does not give the root of the
+public tiles at its size, is rebuilt from the public log (readers build one in memory, and write nothing).
 
 **The chain of checkpoints.**  An append that adds entries to a signed log first adds the entry
 ``{"kind": "checkpoint", "size": M, "root": <base64>}`` naming the latest checkpoint it extends, so the
 log itself says which checkpoints were signed: one removed later is missed (``log verify``).
 
 **Witnesses.**  Independent bodies cosign checkpoints (:mod:`.witness`, C2SP tlog-cosignature); a
-cosignature is one more signature line of the checkpoint's note, added to ``checkpoint.txt`` and
+cosignature is one more signature line of the checkpoint's note, added to ``checkpoint`` and
 ``checkpoints/<size>.txt`` (:func:`add_cosignature`), and the witness's verifier key is listed in
 ``log/witnesses.txt``.  :func:`cosigned` lists the cosignatures by keys a reader trusts, for the round
 verifier's ordering evidence (docs/draw-spec.md §8).
 
-An append writes the entries file (by rename), then the tree's levels, each flushed to disk, and
-only then signs a checkpoint of them and writes it, as ``checkpoints/<size>.txt`` and then
-``checkpoint.txt``: the log never signs a tree it has not durably written.  An append cut short
-(a crash, a SIGKILL) leaves entries that no checkpoint signs yet; ``log verify`` reports them until
-the next append — the same command run again, or any other — signs them.  An entry already in the log
-is recognised by its bytes, so a step run again after a crash logs nothing twice.  Callers log a
-document before they publish it, so a published record always has its entry.  One process at a
-time appends or writes into the public folder: the log's lock (:func:`locked`,
-:mod:`xinyong.workspace.lock`) beside its private key, held by callers for their whole step; a
-second process is refused with the pid of the first.
+**Order and crashes.**  An append writes the bundles and tiles (each flushed to disk), then the index, and
+only then signs a checkpoint of them and writes it, as ``checkpoints/<size>.txt`` and then ``checkpoint``:
+the log never signs a tree it has not durably written.  Before it writes tiles it notes in the index how far
+they reach, so that the next append removes what a killed one left beyond the indexed log.  An append cut
+short after its index leaves entries that no checkpoint signs yet; ``log verify`` reports them until the
+next append — the same command run again, or any other — signs them.  An entry already in the log is
+recognised by its bytes, so a step run again after a crash logs nothing twice.  Callers log a document
+before they publish it, so a published record always has its entry.  One process at a time appends or
+writes into the public folder: the log's lock (:func:`locked`, :mod:`xinyong.workspace.lock`) beside its
+private key, held by callers for their whole step; a second process is refused with the pid of the first.
+
+**The layout before tlog-tiles** (``log/entries.jsonl``, ``log/tree/<level>.bin``, ``log/checkpoint.txt``)
+is converted by the first append to such a log (or ``xinyong log upgrade``): the same entries, so the same
+tree and roots, and the same checkpoint notes; the old files go last, so a conversion cut short is done again.
 
 ``verify_log`` checks all of it and names the first file, entry or line that is wrong: every file
 under the public folder is either one of the log's own or a logged document, a regular file that is
-neither hidden nor a link; every checkpoint and cosignature; the chain; the tree; and the published
-records against the site's record list (:mod:`.records`).  It reads each entry once and builds the
-tree once (O(n) hashing; the per-entry inclusion proofs of the published tree follow from its levels
-being the recomputed ones).
+neither hidden nor a link; every checkpoint and cosignature; the chain; every tile and bundle; and the
+published records against the site's record list (:mod:`.records`).  It reads each entry once and builds
+the tree once (O(n) hashing; the per-entry inclusion proofs of the published tiles follow from their hashes
+being the recomputed ones).  It never reads the private index.
 """
 
 from __future__ import annotations
@@ -48,6 +60,7 @@ import itertools
 import json
 import os
 import re
+import shutil
 import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -55,8 +68,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xinyong.core.canonical import CJ
-from xinyong.core.merkle import Hash, StoredLevel, Tree, leaf_hash, verify_consistency, verify_inclusion
+from xinyong.core.merkle import EMPTY_ROOT, Hash, Tree, leaf_hash, root_of, verify_consistency, verify_inclusion
 from xinyong.errors import InputFileError, UsageError, VerificationError
+from xinyong.publish import tiles
 from xinyong.publish.checkpoint import (
     COSIGNATURE,
     Checkpoint,
@@ -70,6 +84,7 @@ from xinyong.publish.checkpoint import (
     parse_note,
     with_signature,
 )
+from xinyong.publish.logindex import LogIndex
 from xinyong.publish.records import check_copies, check_site_records, logged_records
 from xinyong.workspace import fsio, lock
 from xinyong.workspace.layout import (
@@ -80,10 +95,16 @@ from xinyong.workspace.layout import (
     LOG_ENTRIES,
     LOG_KEY,
     LOG_LOCK,
-    LOG_TREE,
+    LOG_TILES,
     LOG_WITNESSES,
+    OLD_LOG_CHECKPOINT,
+    OLD_LOG_ENTRIES,
+    OLD_LOG_TREE,
     SITE_RECORDS_SCRIPT,
     SITE_RESULTS,
+    log_entry,
+    log_index,
+    log_tile,
     private_key,
 )
 
@@ -141,56 +162,151 @@ def append(public_dir: Path, entries: list[dict], *, origin: str, key_path: Path
     """Append the entries not already in the log; sign a checkpoint of every entry not yet signed.
 
     When it adds entries to a signed log, the first is the one naming the latest checkpoint
-    (:func:`checkpoint_entry`).  The entries and the tree are written to disk (and flushed) before the
-    checkpoint that signs them is made; an append cut short leaves entries no checkpoint signs yet, which
+    (:func:`checkpoint_entry`).  The bundles and tiles are written to disk (and flushed), then the index, before
+    the checkpoint that signs them is made; an append cut short leaves entries no checkpoint signs yet, which
     the next append (the same step run again, or any other) signs — an entry already in the log is
     recognised by its bytes and not added twice.
     """
     with locked(public_dir, key_path) as key:
-        lines = _lines(public_dir)
-        written = len(lines)
+        upgrade(public_dir)
         signed = _latest(public_dir) if (public_dir / LOG_CHECKPOINT).exists() else None
-        if signed is not None and signed.size > written:
-            raise VerificationError(
-                f"{LOG_ENTRIES}: {written} entries, but the latest checkpoint ({LOG_CHECKPOINT}) signs "
-                f"{signed.size}; restore the log before appending to it"
+        index = _index(public_dir, signed, write=True)
+        try:
+            return _append(public_dir, index, signed, entries, origin, key)
+        finally:
+            index.close()
+
+
+def _append(
+    public_dir: Path, index: LogIndex, signed: Checkpoint | None, entries: list[dict], origin: str, key: Path
+) -> Appended:
+    written = index.size
+    if signed is not None:
+        index.signed([signed.size, *([written] if (public_dir / LOG_CHECKPOINTS / f"{written}.txt").is_file() else [])])
+    fresh = [CJ(entry) for entry in entries]
+    for line in fresh:
+        if len(line) > tiles.MAX_ENTRY:
+            raise UsageError(
+                f"{public_dir / LOG}: an entry of {len(line):,} bytes; a log entry holds at most {tiles.MAX_ENTRY:,} "
+                "(c2sp.org/tlog-tiles: its length is two bytes)"
             )
-        known = {line: i for i, line in enumerate(lines)}
+    named = [CJ(checkpoint_entry(signed))] if signed is not None else []
+    known = index.find([*fresh, *named])
+    new: list[bytes] = []
 
-        def add(line: bytes) -> int:
-            if line not in known:
-                known[line] = len(lines)
-                lines.append(line)
-            return known[line]
+    def add(line: bytes) -> int:
+        if line not in known:
+            known[line] = written + len(new)
+            new.append(line)
+        return known[line]
 
-        fresh = [CJ(entry) for entry in entries]
-        if signed is not None and any(line not in known for line in fresh):
-            add(CJ(checkpoint_entry(signed)))
-        indices = [add(line) for line in fresh]
-        if signed is not None and signed.size == len(lines):
-            return Appended(indices, signed)
-        signer = load_signer(key, origin)
-        tree = Tree([leaf_hash(line) for line in lines])
-        if len(lines) > written:
-            fsio.write_bytes(public_dir / LOG_ENTRIES, b"".join(line + b"\n" for line in lines), durable=True)
-        for k, level in enumerate(tree.levels):  # complete subtrees only grow: older bytes stay as they were
-            fsio.write_bytes(public_dir / LOG_TREE / f"{k}.bin", b"".join(level), durable=True)
-        verifier = (str(signer.verifier) + "\n").encode("ascii")
-        if not (public_dir / LOG_KEY).is_file() or (public_dir / LOG_KEY).read_bytes() != verifier:
-            fsio.write_bytes(public_dir / LOG_KEY, verifier, durable=True)
-        # Only now, with every entry and hash it covers on disk, is the checkpoint signed.
-        checkpoint = Checkpoint(signed.origin if signed else signer.name, len(lines), tree.root())
-        note = signer.sign(checkpoint.text()).encode("utf-8")  # Ed25519 is deterministic: a re-run signs alike
-        fsio.write_bytes(public_dir / LOG_CHECKPOINTS / f"{checkpoint.size}.txt", note, durable=True)
-        fsio.write_bytes(public_dir / LOG_CHECKPOINT, note, durable=True)
-        return Appended(indices, checkpoint)
+    if named and any(line not in known for line in fresh):
+        add(named[0])
+    indices = [add(line) for line in fresh]
+    size, pending = written + len(new), index.pending
+    if new:
+        index.intend(size)  # before any tile: the next append knows how far a killed one may have written
+        edge = _tree(public_dir, written)
+        for tile in tiles.appended(written, _edge_entries(public_dir, written), _edge_hashes(edge), new):
+            fsio.write_bytes(public_dir / log_tile(tile.level, tile.index, tile.width), tile.data, durable=True)
+    if new or pending is not None:
+        _tidy(public_dir, index, signed, written, max(size, pending or 0), size)
+    if new:
+        index.add(written, new, _tree(public_dir, size).root())
+    elif pending is not None:
+        index.done()
+    if signed is not None and signed.size == size:
+        return Appended(indices, signed)
+    signer = load_signer(key, origin)
+    verifier = (str(signer.verifier) + "\n").encode("ascii")
+    if not (public_dir / LOG_KEY).is_file() or (public_dir / LOG_KEY).read_bytes() != verifier:
+        fsio.write_bytes(public_dir / LOG_KEY, verifier, durable=True)
+    root = index.root if size else EMPTY_ROOT
+    assert root is not None and index.size == size  # the entries were indexed, with their root
+    # Only now, with every entry and hash it covers on disk, is the checkpoint signed.
+    checkpoint = Checkpoint(signed.origin if signed else signer.name, size, root)
+    note = signer.sign(checkpoint.text()).encode("utf-8")  # Ed25519 is deterministic: a re-run signs alike
+    fsio.write_bytes(public_dir / LOG_CHECKPOINTS / f"{checkpoint.size}.txt", note, durable=True)
+    index.signed([checkpoint.size])
+    fsio.write_bytes(public_dir / LOG_CHECKPOINT, note, durable=True)
+    return Appended(indices, checkpoint)
+
+
+def _edge_entries(public_dir: Path, size: int) -> list[bytes]:
+    """The entries of the partial bundle of a log of ``size`` (none when its last bundle is full)."""
+    width = size % tiles.WIDTH
+    return tiles.unbundle(_read_tile(public_dir, None, size // tiles.WIDTH, width), width) if width else []
+
+
+def _edge_hashes(tree: Tree) -> list[list[Hash]]:
+    """The hashes of the partial tile of each level of ``tree`` (read from its tiles)."""
+    edges = []
+    for level, count in enumerate(tiles.counts(tree.size)):
+        first = count - count % tiles.WIDTH
+        edges.append(list(tree.levels[tiles.HEIGHT * level][first:count]))
+    return edges
+
+
+def _tidy(public_dir: Path, index: LogIndex, signed: Checkpoint | None, low: int, high: int, size: int) -> None:
+    """Remove, among the tiles an append from ``low`` to ``high`` may have written, those a log of ``size`` does
+    not hold: partial tiles whose full tile is there, and of the right edge those of a size no checkpoint
+    signed; and whatever lies beyond the log (left by an append killed before it indexed its entries)."""
+    for level, span in [(None, 1), *((k, tiles.WIDTH**k) for k in range(len(tiles.counts(high))))]:
+        edge = size // span // tiles.WIDTH
+        for n in range(low // span // tiles.WIDTH, high // span // tiles.WIDTH + 1):
+            full, partials = public_dir / log_tile(level, n), public_dir / (log_tile(level, n) + ".p")
+            if n >= edge and full.exists():
+                full.unlink()
+            if n != edge:
+                shutil.rmtree(partials, ignore_errors=True)
+            elif partials.is_dir():
+                start = n * tiles.WIDTH * span
+                sizes = {size, *index.signed_between(start, start + tiles.WIDTH * span)}
+                sizes |= {signed.size} if signed is not None else set()
+                keep = {str(s // span % tiles.WIDTH) for s in sizes if s // span // tiles.WIDTH == n}
+                for name in os.listdir(partials):
+                    if name not in keep:
+                        (partials / name).unlink()
+                if not os.listdir(partials):
+                    partials.rmdir()
+
+
+def _read_tile(public_dir: Path, level: int | None, index: int, width: int) -> bytes:
+    """A tile's bytes.  A partial one no longer there is the start of its full tile (c2sp.org/tlog-tiles), or of
+    a wider partial one an append wrote before it removed this one."""
+    path = public_dir / log_tile(level, index, width)
+    if width and not path.exists():
+        folder = public_dir / (log_tile(level, index) + ".p")
+        wider = sorted(
+            int(n) for n in (os.listdir(folder) if folder.is_dir() else []) if n.isdigit() and int(n) > width
+        )
+        for other in [0, *wider]:
+            if (public_dir / log_tile(level, index, other)).is_file():
+                data = (public_dir / log_tile(level, index, other)).read_bytes()
+                if level is None:
+                    return tiles.bundle(tiles.unbundle(data, other or tiles.WIDTH)[:width])
+                return data[: 32 * width]
+    return path.read_bytes()
+
+
+def _tree(public_dir: Path, size: int) -> Tree:
+    return tiles.tree(size, lambda level, index, width: _read_tile(public_dir, level, index, width))
+
+
+def _bundled(public_dir: Path, size: int) -> list[bytes]:
+    """The first ``size`` entries, from the bundles."""
+    found: list[bytes] = []
+    for n in range(-(-size // tiles.WIDTH)):
+        width = min(size - n * tiles.WIDTH, tiles.WIDTH) % tiles.WIDTH
+        found += tiles.unbundle(_read_tile(public_dir, None, n, width), width or tiles.WIDTH)
+    return found
 
 
 def add_cosignature(public_dir: Path, checkpoint: Checkpoint, cosignature: Signature, witness: Verifier) -> None:
     """Add a witness's cosignature of ``checkpoint`` to the log's copies of it, and its key to
     ``log/witnesses.txt``; what already has them is left as it is, so a run cut short is finished by the next.
 
-    The key is listed first, then ``checkpoints/<size>.txt`` and then ``checkpoint.txt`` (while it is that
+    The key is listed first, then ``checkpoints/<size>.txt`` and then ``checkpoint`` (while it is that
     checkpoint) get the line, so every cosignature on disk is by a listed witness.
     """
     with locked(public_dir):
@@ -209,34 +325,155 @@ def _witness_lines(public_dir: Path) -> list[str]:
     return path.read_text(encoding="ascii").splitlines() if path.is_file() else []
 
 
-def _lines(public_dir: Path) -> list[bytes]:
-    """The entries as written, one line each (no final newline)."""
-    path = public_dir / LOG_ENTRIES
-    return path.read_bytes().split(b"\n")[:-1] if path.exists() else []
-
-
 def _latest(public_dir: Path) -> Checkpoint:
     verifier = Verifier.parse((public_dir / LOG_KEY).read_text(encoding="ascii"))
     return Checkpoint.parse(open_note((public_dir / LOG_CHECKPOINT).read_text(encoding="utf-8"), verifier))
 
 
+# -- the index ------------------------------------------------------------------------------------
+def _index(public_dir: Path, signed: Checkpoint | None, *, write: bool) -> LogIndex:
+    """The log's index, if it agrees with the public log; else rebuilt from it (``write``: in place, else in
+    memory, for a reader, which never writes)."""
+    path = log_index(public_dir)
+    index = LogIndex(path) if write or path.exists() else LogIndex(None)
+    try:
+        if _agrees(public_dir, index, signed):
+            return index
+        if write:
+            index.clear()
+        else:
+            index.close()
+            index = LogIndex(None)
+        _rebuild(public_dir, index, signed, write=write)
+    except BaseException:
+        index.close()
+        raise
+    return index
+
+
+def _agrees(public_dir: Path, index: LogIndex, signed: Checkpoint | None) -> bool:
+    """The index is of this log: the public tiles give its root at its size, and the latest checkpoint's."""
+    if (public_dir / OLD_LOG_ENTRIES).exists() or (signed is not None and index.size < signed.size):
+        return False
+    if index.size == 0:
+        return signed is None
+    try:
+        tree = _tree(public_dir, index.size)
+        return tree.root() == index.root and (signed is None or tree.root(signed.size) == signed.root)
+    except (OSError, ValueError):
+        return False
+
+
+def _rebuild(public_dir: Path, index: LogIndex, signed: Checkpoint | None, *, write: bool) -> None:
+    """Index the entries the latest checkpoint signs (and, in the layout before tiles, all its entries)."""
+    if (public_dir / OLD_LOG_ENTRIES).exists():
+        lines = _old_lines(public_dir)
+    elif signed is None:
+        return
+    else:
+        try:
+            lines = _entry_lines(public_dir, signed.size)[0]
+        except VerificationError as error:
+            raise VerificationError(
+                f"{error}; restore the log before appending to it" if write else str(error)
+            ) from None
+    leaves = [leaf_hash(line) for line in lines]
+    if signed is not None and (len(lines) < signed.size or root_of(leaves[: signed.size]) != signed.root):
+        raise VerificationError(
+            f"{LOG_ENTRIES}: {len(lines)} entries that do not give the root the latest checkpoint ({LOG_CHECKPOINT}) "
+            f"signs at size {signed.size}" + ("; restore the log before appending to it" if write else "")
+        )
+    root = root_of(leaves)
+    index.add(0, lines, root)
+    folder = public_dir / LOG_CHECKPOINTS
+    index.signed(int(p.stem) for p in (folder.iterdir() if folder.is_dir() else []) if p.stem.isdigit())
+
+
+# -- the layout before tlog-tiles -----------------------------------------------------------------
+def _old_lines(public_dir: Path) -> list[bytes]:
+    """The entries of a log in the layout before tiles, one line each."""
+    return (public_dir / OLD_LOG_ENTRIES).read_bytes().split(b"\n")[:-1]
+
+
+def upgrade(public_dir: Path) -> bool:
+    """Convert a log in the layout before tlog-tiles (``log/entries.jsonl``, ``log/tree/``, ``log/checkpoint.txt``)
+    to tiles: the same entries, so the same tree and roots; the partial tiles of every signed size; the latest
+    note, unchanged, as ``log/checkpoint``.  The old files go last.  Whether there was one to convert.
+
+    The caller holds the log's lock (:func:`append` converts before it appends).
+    """
+    if not (public_dir / OLD_LOG_ENTRIES).exists():
+        return False
+    old = public_dir / (OLD_LOG_CHECKPOINT if (public_dir / OLD_LOG_CHECKPOINT).exists() else LOG_CHECKPOINT)
+    lines = _old_lines(public_dir)
+    sizes = sorted(int(p.stem) for p in (public_dir / LOG_CHECKPOINTS).glob("*.txt") if p.stem.isdigit())
+    if old.exists():
+        latest = Checkpoint.parse(open_note(old.read_text(encoding="utf-8"), _verifier(public_dir, None)))
+        tree = Tree([leaf_hash(line) for line in lines])
+        if latest.size > len(lines) or tree.root(latest.size) != latest.root:
+            raise VerificationError(
+                f"{OLD_LOG_ENTRIES}: does not give the root the latest checkpoint signs at size {latest.size}; "
+                "restore the log before converting it"
+            )
+    index = LogIndex(log_index(public_dir))
+    try:
+        index.clear()
+        done = 0
+        for size in sorted(
+            {*(s for s in sizes if s <= len(lines)), len(lines)}
+        ):  # as if appended one checkpoint at a time
+            edge = _tree(public_dir, done)
+            for tile in tiles.appended(done, _edge_entries(public_dir, done), _edge_hashes(edge), lines[done:size]):
+                fsio.write_bytes(public_dir / log_tile(tile.level, tile.index, tile.width), tile.data, durable=True)
+            index.signed(s for s in sizes if s <= size)
+            _tidy(public_dir, index, None, done, size, size)
+            done = size
+        index.add(0, lines, _tree(public_dir, len(lines)).root())
+        index.signed(sizes)
+    finally:
+        index.close()
+    if old.exists() and old != public_dir / LOG_CHECKPOINT:
+        fsio.write_bytes(public_dir / LOG_CHECKPOINT, old.read_bytes(), durable=True)
+    shutil.rmtree(public_dir / OLD_LOG_TREE, ignore_errors=True)
+    (public_dir / OLD_LOG_CHECKPOINT).unlink(missing_ok=True)
+    (public_dir / OLD_LOG_ENTRIES).unlink()
+    return True
+
+
 # -- reading and proving ------------------------------------------------------------------------
+def _reader(public_dir: Path) -> LogIndex:
+    """The index for a reader: the private one if it agrees with the log, else one built in memory."""
+    signed = _latest(public_dir) if (public_dir / LOG_CHECKPOINT).exists() else None
+    return _index(public_dir, signed, write=False)
+
+
 def entries(public_dir: Path) -> list[dict]:
-    return [json.loads(line) for line in _lines(public_dir)]
+    """Every entry of the log as written (signed or not yet)."""
+    if (public_dir / OLD_LOG_ENTRIES).exists():
+        return [json.loads(line) for line in _old_lines(public_dir)]
+    index = _reader(public_dir)
+    try:
+        return [json.loads(line) for line in _bundled(public_dir, index.size)]
+    finally:
+        index.close()
 
 
 def logged_files(public_dir: Path) -> dict[str, tuple[str, int]]:
     """Each document logged as a ``file`` entry: its path in the site → (its SHA-256, the entry's index)."""
-    return {e["path"]: (e["sha256"], index) for index, e in enumerate(entries(public_dir)) if e.get("kind") == "file"}
+    index = _reader(public_dir)
+    try:
+        return index.files()
+    finally:
+        index.close()
 
 
 def published_records(public_dir: Path) -> dict[str, tuple[dict, int]]:
     """Each published result by 记录号 → (the record as first logged, the index of its disclosure entry)."""
-    found: dict[str, tuple[dict, int]] = {}
-    for index, entry in enumerate(entries(public_dir)):
-        if entry.get("kind") == "disclosure":
-            found.setdefault(entry["record"]["记录号"], (entry["record"], index))
-    return found
+    index = _reader(public_dir)
+    try:
+        return index.records()
+    finally:
+        index.close()
 
 
 def published_dates(public_dir: Path) -> dict[str, str]:
@@ -246,22 +483,22 @@ def published_dates(public_dir: Path) -> dict[str, str]:
 
 def record_index(public_dir: Path, record_id: str) -> int:
     """The log index of the disclosure entry of result ``record_id``."""
-    found = published_records(public_dir).get(record_id)
+    index = _reader(public_dir)
+    try:
+        found = index.record(record_id)
+    finally:
+        index.close()
     if found is None:
         raise UsageError(f"{public_dir}: no published result {record_id} in the transparency log")
-    return found[1]
+    return found
 
 
-def stored_tree(public_dir: Path) -> Tree:
-    """The published tree (``log/tree/``), read on demand: proofs without the entries."""
-    levels: list[Sequence[Hash]] = []
-    k = 0
-    while (public_dir / LOG_TREE / f"{k}.bin").exists():
-        levels.append(StoredLevel((public_dir / LOG_TREE / f"{k}.bin").read_bytes()))
-        k += 1
-    if not levels:
-        raise UsageError(f"{public_dir}: no transparency log tree ({LOG_TREE}/0.bin is missing)")
-    return Tree.stored(levels)
+def stored_tree(public_dir: Path, size: int | None = None) -> Tree:
+    """The published tree at ``size`` (default: the latest checkpoint's), over its tiles, read on demand:
+    proofs without the entries."""
+    if not (public_dir / LOG_CHECKPOINT).is_file():
+        raise UsageError(f"{public_dir}: no transparency log ({LOG_CHECKPOINT} is missing)")
+    return _tree(public_dir, _latest(public_dir).size if size is None else size)
 
 
 def prove_inclusion(public_dir: Path, index: int, size: int | None = None) -> dict:
@@ -270,15 +507,10 @@ def prove_inclusion(public_dir: Path, index: int, size: int | None = None) -> di
     try:
         proof = tree.inclusion_proof(index, size)
         root = tree.root(size)
-    except ValueError as error:
+        leaf = tree.levels[0][index]
+    except (ValueError, OSError) as error:
         raise UsageError(f"{public_dir}: {error}") from None
-    return {
-        "index": index,
-        "size": size,
-        "leaf_hash": b64(tree.levels[0][index]),
-        "root": b64(root),
-        "proof": [b64(h) for h in proof],
-    }
+    return {"index": index, "size": size, "leaf_hash": b64(leaf), "root": b64(root), "proof": [b64(h) for h in proof]}
 
 
 def prove_consistency(public_dir: Path, old: int, new: int | None = None) -> dict:
@@ -287,7 +519,7 @@ def prove_consistency(public_dir: Path, old: int, new: int | None = None) -> dic
     try:
         proof = tree.consistency_proof(old, new)
         roots = tree.root(old), tree.root(new)
-    except ValueError as error:
+    except (ValueError, OSError) as error:
         raise UsageError(f"{public_dir}: {error}") from None
     return {
         "old": old,
@@ -299,10 +531,10 @@ def prove_consistency(public_dir: Path, old: int, new: int | None = None) -> dic
 
 
 def untrusted_proof(public_dir: Path, old: int, new: int) -> list[Hash]:
-    """The consistency proof from ``old`` to ``new`` read from the published tree as it is — for a witness,
-    which checks it against roots of its own; a tree that cannot give one gives an empty proof, which fails."""
+    """The consistency proof from ``old`` to ``new`` read from the published tiles as they are — for a witness,
+    which checks it against roots of its own; tiles that cannot give one give an empty proof, which fails."""
     try:
-        return stored_tree(public_dir).consistency_proof(old, new)
+        return _tree(public_dir, new).consistency_proof(old, new)
     except (UsageError, ValueError, IndexError, OSError):
         return []
 
@@ -378,26 +610,37 @@ def verify_log(
     needed = _quorum(quorum, len(trusted))
     if since is not None and not since.is_file():
         raise InputFileError(since, "no such checkpoint file (--since takes a checkpoint.txt you saved)")
+    if (public_dir / OLD_LOG_ENTRIES).exists():
+        raise VerificationError(
+            f"{OLD_LOG_ENTRIES}: the log is in its layout from before tlog-tiles; convert it with xinyong log upgrade "
+            f"{public_dir} (the next step that appends to the log converts it too), then verify again"
+        )
     if not (public_dir / LOG_CHECKPOINT).is_file():
         raise VerificationError(f"{public_dir}: no transparency log ({LOG_CHECKPOINT} is missing)")
     files = _walk(public_dir)
     verifier = _verifier(public_dir, given)
     known = [*trusted, *(w for w in _published_witnesses(public_dir) if w not in trusted)]
     latest, cosignatures = _checkpoint(public_dir, LOG_CHECKPOINT, verifier, known, strict=True)
+    _check_beyond(files, latest)
     lines, logged = _entry_lines(public_dir, latest.size)
     tree = Tree([leaf_hash(line) for line in lines])
     checkpoints = _all_checkpoints(public_dir, files, verifier, latest, known)
     for size, checkpoint in checkpoints.items():
         if tree.root(size) != checkpoint.root:
             raise VerificationError(_first_bad_entry(public_dir, tree, size))
-    _check_tree(public_dir, files, tree, latest)
+    named = {
+        e["size"]
+        for e in logged
+        if isinstance(e, dict) and e.get("kind") == "checkpoint" and type(e.get("size")) is int
+    }
+    _check_tiles(public_dir, files, lines, tree, {*checkpoints, *(s for s in named if 0 < s <= tree.size)})
     for old, new in itertools.pairwise(sorted(checkpoints)):
         if not verify_consistency(
             old, new, tree.consistency_proof(old, new), checkpoints[old].root, checkpoints[new].root
         ):
             raise VerificationError(f"{LOG_CHECKPOINTS}/{new}.txt: not consistent with checkpoint {old}")
     for index, entry in enumerate(logged):
-        _check_entry(index, entry)
+        _check_entry(index, entry, latest.size)
     _check_chain(logged, tree, checkpoints)
     since_size = _check_since(since, verifier, tree, latest) if since is not None else None
     checked = _check_files(public_dir, files, logged)
@@ -426,10 +669,22 @@ def _quorum(quorum: int | None, given: int) -> int:
     return quorum
 
 
-# What lives under log/ besides the entries, the latest checkpoint and the keys: named checkpoints and levels.
-_LOG_OWN = {LOG_ENTRIES, LOG_CHECKPOINT, LOG_KEY, LOG_WITNESSES}
-_LOG_FOLDERS = {LOG_CHECKPOINTS, LOG_TREE}
-_LOG_NAMED = re.compile(rf"{LOG_CHECKPOINTS}/(0|[1-9][0-9]*)\.txt|{LOG_TREE}/(0|[1-9][0-9]*)\.bin")
+# What lives under log/: the latest checkpoint, the keys, the checkpoints by size, the tiles and entry bundles.
+_LOG_OWN = {LOG_CHECKPOINT, LOG_KEY, LOG_WITNESSES}
+_TILE = re.compile(rf"{LOG_TILES}/(entries|0|[1-9][0-9]*)/((?:x[0-9]{{3}}/)*[0-9]{{3}})(?:\.p/([1-9][0-9]*))?")
+_LOG_NAMED = re.compile(rf"{LOG_CHECKPOINTS}/(0|[1-9][0-9]*)\.txt|{_TILE.pattern}")
+_LOG_FOLDER = re.compile(
+    rf"{LOG_CHECKPOINTS}|{LOG_TILES}(/(entries|0|[1-9][0-9]*)((/x[0-9]{{3}})*|(/x[0-9]{{3}})*/[0-9]{{3}}\.p))?"
+)
+
+
+def _tile_of(relative: str) -> tuple[int | None, int, int] | None:
+    """(level, index, width) of a tile's or bundle's path (level None: a bundle); None for any other path."""
+    found = _TILE.fullmatch(relative)
+    if found is None:
+        return None
+    level, index, width = found.groups()
+    return (None if level == "entries" else int(level)), int(index.replace("x", "").replace("/", "")), int(width or 0)
 
 
 def _walk(public_dir: Path) -> list[str]:
@@ -466,11 +721,11 @@ def _walk(public_dir: Path) -> list[str]:
             )
         if not (stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)):
             raise VerificationError(f"{relative}: not a regular file (a device, FIFO or socket); a site holds files")
-        own = relative in _LOG_FOLDERS if is_folder else relative in _LOG_OWN or _LOG_NAMED.fullmatch(relative)
+        own = _LOG_FOLDER.fullmatch(relative) if is_folder else relative in _LOG_OWN or _LOG_NAMED.fullmatch(relative)
         if relative.startswith(f"{LOG}/") and not own:
             raise VerificationError(
-                f"{relative}: not a {'folder' if is_folder else 'file'} of the transparency log (its entries, "
-                "checkpoints, tree levels and keys)"
+                f"{relative}: not a {'folder' if is_folder else 'file'} of the transparency log (its checkpoints, "
+                "tiles, entry bundles and keys)"
             )
         if not is_folder:
             regular.append(relative)
@@ -535,24 +790,40 @@ def _checkpoint(
     return checkpoint, cosignatures
 
 
+def _check_beyond(files: list[str], latest: Checkpoint) -> None:
+    """No tile or bundle reaches beyond the latest checkpoint: entries an append cut short wrote, not signed yet."""
+    for relative in files:
+        tile = _tile_of(relative)
+        if tile is not None:
+            level, index, width = tile
+            if (index * tiles.WIDTH + (width or tiles.WIDTH)) * tiles.WIDTH ** (level or 0) > latest.size:
+                raise VerificationError(
+                    f"{relative}: reaches beyond the {latest.size} entries the latest checkpoint ({LOG_CHECKPOINT}) "
+                    "signs; an append was cut short, and the next one signs what it wrote"
+                )
+
+
 def _entry_lines(public_dir: Path, size: int) -> tuple[list[bytes], list[dict]]:
-    """The entries' lines and the entries, each line checked to be canonical JSON."""
-    data = (public_dir / LOG_ENTRIES).read_bytes() if (public_dir / LOG_ENTRIES).exists() else b""
-    if data and not data.endswith(b"\n"):
-        raise VerificationError(f"{LOG_ENTRIES}: the last entry is torn (no final newline)")
-    lines, logged = data.split(b"\n")[:-1], []
-    for number, line in enumerate(lines, start=1):
+    """The entries' lines (from the bundles) and the entries, each checked to be canonical JSON."""
+    lines: list[bytes] = []
+    for n in range(-(-size // tiles.WIDTH)):
+        width = min(size - n * tiles.WIDTH, tiles.WIDTH) % tiles.WIDTH
+        name = log_tile(None, n, width)
+        if not (public_dir / name).is_file():
+            raise VerificationError(f"{name}: missing; the latest checkpoint ({LOG_CHECKPOINT}) signs {size} entries")
+        try:
+            lines += tiles.unbundle((public_dir / name).read_bytes(), width or tiles.WIDTH)
+        except ValueError as error:
+            raise VerificationError(f"{name}: not an entry bundle: {error}") from None
+    logged = []
+    for index, line in enumerate(lines):
         try:
             logged.append(json.loads(line))
             canonical = CJ(logged[-1]) == line
         except (ValueError, TypeError):
             canonical = False
         if not canonical:
-            raise VerificationError(f"{LOG_ENTRIES} line {number}: not an entry in canonical JSON")
-    if len(lines) != size:
-        raise VerificationError(
-            f"{LOG_ENTRIES}: {len(lines)} entries, but the latest checkpoint ({LOG_CHECKPOINT}) signs {size}"
-        )
+            raise VerificationError(f"{log_entry(index, size)}: not an entry in canonical JSON")
     return lines, logged
 
 
@@ -581,56 +852,68 @@ def _all_checkpoints(
 
 
 def _first_bad_entry(public_dir: Path, tree: Tree, size: int) -> str:
-    """Name the entry that makes checkpoint ``size`` fail, by its leaf hash in the published tree."""
-    published = _stored_leaves(public_dir)
+    """Name the entry that makes checkpoint ``size`` fail, by its leaf hash in the published tiles."""
+    published = _tree(public_dir, tree.size).levels[0]
     for index in range(size):
-        if index >= len(published) or tree.levels[0][index] != published[index]:
-            return (
-                f"{LOG_ENTRIES} entry {index} (line {index + 1}): not in the log as checkpoint {size} signed it; "
-                "changed after publication"
-            )
+        try:
+            stored = published[index]
+        except (OSError, ValueError):
+            stored = b""
+        if tree.levels[0][index] != stored:
+            where = log_entry(index, tree.size)
+            return f"{where}: not in the log as checkpoint {size} signed it; changed after publication"
     return f"{LOG_ENTRIES}: entries before {size} do not give the root that checkpoint {size} signed"
 
 
-def _stored_leaves(public_dir: Path) -> StoredLevel | list:
-    try:
-        return StoredLevel((public_dir / LOG_TREE / "0.bin").read_bytes())
-    except (OSError, ValueError):
-        return []
-
-
-def _check_tree(public_dir: Path, files: list[str], tree: Tree, latest: Checkpoint) -> None:
-    """The published levels are exactly the tree's, whose root is the latest signed one.
+def _check_tiles(public_dir: Path, files: list[str], lines: list[bytes], tree: Tree, signed: set[int]) -> None:
+    """The published tiles and bundles are exactly those of the tree (c2sp.org/tlog-tiles): the full ones, and
+    the partial ones of every signed size (a checkpoint's, or one an entry says was signed) whose full tile is
+    not there yet; each holds what it should.
 
     So the inclusion proof of every entry read from them is the recomputed tree's, and verifies: checking
     each would hash O(n log n) again for nothing.  The first and last entries' are checked as a reader would.
     """
-    names = set()
-    for k, level in enumerate(tree.levels if tree.size else []):
-        name = f"{LOG_TREE}/{k}.bin"
-        names.add(name)
-        path = public_dir / name
-        data = path.read_bytes() if path.is_file() else b""
-        expected = b"".join(level)
+    want = tiles.expected(tree.size, signed)
+    present = {tile: relative for relative in files if (tile := _tile_of(relative)) is not None}
+    for tile in sorted(set(present) - want, key=_order):
+        raise VerificationError(
+            f"{present[tile]}: not a tile of the log at size {tree.size}, nor the partial tile of a signed size"
+        )
+    for level, index, width in sorted(want, key=_order):
+        name = log_tile(level, index, width)
+        if (level, index, width) not in present:
+            raise VerificationError(
+                f"{name}: missing; a log of {tree.size} entries holds it (a signed size's partial tile stays until "
+                "its full tile is there)"
+            )
+        data = (public_dir / name).read_bytes()
+        first, count = index * tiles.WIDTH, width or tiles.WIDTH
+        if level is None:
+            if data != tiles.bundle(lines[first : first + count]):
+                raise VerificationError(f"{name}: not the bundle of log entries {first} to {first + count - 1}")
+            continue
+        expected = b"".join(tree.levels[tiles.HEIGHT * level][first : first + count])
         if data != expected:
             at = next(
                 (i for i in range(0, min(len(data), len(expected)), 32) if data[i : i + 32] != expected[i : i + 32]),
                 min(len(data), len(expected)),
             )
-            raise VerificationError(f"{name}: hash {at // 32} is not the log's (level {k} of the tree)")
-    extra = [f for f in files if f.startswith(f"{LOG_TREE}/") and f not in names]
-    if extra:
-        raise VerificationError(f"{extra[0]}: is not a level of the tree")
+            raise VerificationError(f"{name}: hash {at // 32} is not the log's (a tile of level {level})")
     if not tree.size:
         return
-    stored = stored_tree(public_dir)
-    for index in sorted({0, latest.size - 1}):
+    stored = _tree(public_dir, tree.size)
+    for index in sorted({0, tree.size - 1}):
         if not verify_inclusion(
-            index, latest.size, tree.levels[0][index], stored.inclusion_proof(index, latest.size), latest.root
+            index, tree.size, tree.levels[0][index], stored.inclusion_proof(index, tree.size), tree.root()
         ):
             raise VerificationError(
-                f"{LOG_TREE}: the inclusion proof of entry {index} does not verify against {LOG_CHECKPOINT}"
+                f"{LOG_TILES}: the inclusion proof of entry {index} does not verify against {LOG_CHECKPOINT}"
             )
+
+
+def _order(tile: tuple[int | None, int, int]) -> tuple[int, int, int]:
+    level, index, width = tile
+    return (-1 if level is None else level), index, width
 
 
 def _check_chain(logged: list[dict], tree: Tree, checkpoints: dict[int, Checkpoint]) -> None:
@@ -638,7 +921,7 @@ def _check_chain(logged: list[dict], tree: Tree, checkpoints: dict[int, Checkpoi
     for index, entry in enumerate(logged):
         if entry.get("kind") != "checkpoint":
             continue
-        where, size = f"{LOG_ENTRIES} entry {index} (line {index + 1})", entry["size"]
+        where, size = log_entry(index, len(logged)), entry["size"]
         if not 0 < size <= index or b64(tree.root(size)) != entry["root"]:
             raise VerificationError(
                 f"{where}: names a checkpoint of size {size} that the entries before it do not give"
@@ -707,7 +990,8 @@ _ROUND_DOWNLOAD = re.compile(rf"{DOWNLOADS}/[0-9]{{6}}-[0-9]{{4}}-[0-9]{{2}}(-S[
 def _check_records(public_dir: Path, files: list[str], logged: list[dict]) -> int:
     """The published results (:mod:`.records`): the log's disclosure entries, and the site's record list
     against them, once their files matched the site's manifest."""
-    records = logged_records((i, e["record"]) for i, e in enumerate(logged) if e.get("kind") == "disclosure")
+    disclosures = ((i, e["record"]) for i, e in enumerate(logged) if e.get("kind") == "disclosure")
+    records = logged_records(disclosures, len(logged))
     if not records and SITE_RESULTS not in files:
         return 0
     if SITE_RESULTS not in files:
@@ -733,10 +1017,10 @@ def _check_quorum(trusted: list[Verifier], needed: int, cosignatures: list[tuple
     )
 
 
-def _check_entry(index: int, entry: object) -> None:
+def _check_entry(index: int, entry: object, log_size: int) -> None:
     """An entry this verifier reads is shaped as the library writes it: a file's path and digest, a site's
     paths and digests, a checkpoint's size and root; a disclosure's record is checked by :mod:`.records`."""
-    where = f"{LOG_ENTRIES} entry {index} (line {index + 1})"
+    where = log_entry(index, log_size)
     if not isinstance(entry, dict):
         raise VerificationError(f"{where}: not a JSON object")
     kind = entry.get("kind")

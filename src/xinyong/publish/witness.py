@@ -247,8 +247,9 @@ def cosign(state: Path, public_dir: Path, *, now: dt.datetime, log_key: str | No
     signer = _signer(state)
     if not (public_dir / LOG_CHECKPOINT).is_file():
         raise InputFileError(public_dir, f"no transparency log ({LOG_CHECKPOINT} is missing)")
-    # The log is read without its lock: its tree's levels only grow, so they give the proof up to the size of
-    # the checkpoint read even while an append goes on; the cosignature is added holding the lock.
+    # The log is read without its lock: the tiles of the size of the checkpoint read stay (a signed size's
+    # partial tiles go only once their full tile is there, which reads the same), so they give the proof even
+    # while an append goes on; the cosignature is added holding the lock.
     with lock.held(state / WITNESS_LOCK, f"witness {state}", tidy=state):
         logs = _read_logs(state)
         note = _read_note(public_dir / LOG_CHECKPOINT)

@@ -121,14 +121,21 @@ LOG = "log"
 RESULTS_DOWNLOAD = "results"  # downloads/results.{xlsx,csv,json}: every published result
 SITE_RESULTS = f"{DOWNLOADS}/{RESULTS_DOWNLOAD}.json"  # the site's record list, which `log verify` reads
 SITE_RECORDS_SCRIPT = "data/records.js"  # the same records, for the search page
-LOG_ENTRIES = f"{LOG}/entries.jsonl"
-LOG_CHECKPOINT = f"{LOG}/checkpoint.txt"
+# The log is a C2SP tlog-tiles log with the prefix log/ (docs/disclosure.md): its checkpoint, hash tiles and entry
+# bundles are the standard's; the checkpoints kept by size, the keys and the witnesses' keys are ours.
+LOG_CHECKPOINT = f"{LOG}/checkpoint"
+LOG_TILES = f"{LOG}/tile"
+LOG_ENTRIES = f"{LOG_TILES}/entries"  # the entry bundles
 LOG_CHECKPOINTS = f"{LOG}/checkpoints"
 LOG_KEY = f"{LOG}/key.txt"
-LOG_TREE = f"{LOG}/tree"
+# The layout before tlog-tiles (converted by the first append, xinyong.publish.translog):
+OLD_LOG_ENTRIES = f"{LOG}/entries.jsonl"
+OLD_LOG_CHECKPOINT = f"{LOG}/checkpoint.txt"
+OLD_LOG_TREE = f"{LOG}/tree"
 PRIVATE = "private"
 PRIVATE_KEY = "transparency-log.key"
 LOG_LOCK = "transparency-log.lock"
+LOG_INDEX = "transparency-log.index"  # private/: the log's lookups (SQLite), rebuilt from the public log when lost
 LOG_WITNESSES = f"{LOG}/witnesses.txt"  # the verifier keys of the witnesses whose cosignatures the checkpoints carry
 RECORD_ID_KEY = "record-id.key"  # OUT/private/record-id.key: the secret that keys every result's 记录号
 RECORD_ID_LOCK = "record-id.lock"  # held while that key is made, on first use
@@ -136,6 +143,31 @@ RECORD_ID_LOCK = "record-id.lock"  # held while that key is made, on first use
 WITNESS_KEY = "witness.key"  # its signer key, mode 0600
 WITNESS_LOGS = "logs.json"  # per log origin: the log's pinned key and the latest checkpoint it cosigned
 WITNESS_LOCK = "witness.lock"  # held while it cosigns
+
+
+def log_tile(level: int | None, index: int, width: int = 0) -> str:
+    """The hash tile ``tile/<L>/<N>[.p/<W>]`` (``level`` None: the entry bundle ``tile/entries/<N>[.p/<W>]``) of
+    the log, ``width`` 0 for a full tile; ``<N>`` in 3-digit path elements, all but the last with an ``x``
+    (c2sp.org/tlog-tiles: 1234067 is ``x001/x234/067``)."""
+    groups = [f"{index % 1000:03d}"]
+    while index >= 1000:
+        index //= 1000
+        groups.append(f"x{index % 1000:03d}")
+    name = "/".join(reversed(groups)) + (f".p/{width}" if width else "")
+    return f"{LOG_TILES}/{'entries' if level is None else level}/{name}"
+
+
+def log_entry(index: int, size: int | None = None) -> str:
+    """How messages name an entry of the log: its index (from 0), and the entry bundle that holds it in a log of
+    ``size`` entries (without it: the bundle's full name)."""
+    bundle = index // 256
+    width = size % 256 if size is not None and bundle == size // 256 else 0
+    return f"{LOG} entry {index} ({log_tile(None, bundle, width)})"
+
+
+def log_index(public: Path) -> Path:
+    """The private index of the log published in ``public``, beside its key."""
+    return public.resolve().parent / PRIVATE / LOG_INDEX
 
 
 def record_id_key(out: Path) -> Path:
