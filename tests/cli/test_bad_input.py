@@ -1987,7 +1987,7 @@ CASES = [
         "log verify",
         "--since a missing file",
         lambda g: ["log", "verify", g.november / "public", "--since", g.tmp / "saved.txt"],
-        lambda g: f"{g.tmp / 'saved.txt'}: no such checkpoint file (--since takes a checkpoint.txt you saved)",
+        lambda g: f"{g.tmp / 'saved.txt'}: no such checkpoint file (--since takes a checkpoint you saved)",
     ),
     Case(
         "log verify",

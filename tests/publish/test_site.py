@@ -164,8 +164,8 @@ def test_the_front_page_says_what_is_checked_where_the_verifier_comes_from_and_w
         "xinyong round verify --public 本站文件夹/rounds/批次号 --auditor 审计方公钥 --witness 见证方公钥 ：核验",
         "日志公钥在 log/key.txt 。第一次核验时把它记下来",
         "只有你用 --witness 写出的公钥才算数",
-        "保存一份当时的签名检查点 log/checkpoint.txt",
+        "保存一份当时的签名检查点 log/checkpoint",
         "下次核验时用 --since 保存的检查点 ：程序会证明现在的日志是你保存的那一份的延续",
     ):
         assert said in verify, said
-    assert '<a href="log/key.txt">' in index and '<a href="log/checkpoint.txt">' in index
+    assert '<a href="log/key.txt">' in index and '<a href="log/checkpoint">' in index

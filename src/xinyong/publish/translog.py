@@ -609,7 +609,7 @@ def verify_log(
     trusted = witness_keys(witnesses)
     needed = _quorum(quorum, len(trusted))
     if since is not None and not since.is_file():
-        raise InputFileError(since, "no such checkpoint file (--since takes a checkpoint.txt you saved)")
+        raise InputFileError(since, "no such checkpoint file (--since takes a checkpoint you saved)")
     if (public_dir / OLD_LOG_ENTRIES).exists():
         raise VerificationError(
             f"{OLD_LOG_ENTRIES}: the log is in its layout from before tlog-tiles; convert it with xinyong log upgrade "
