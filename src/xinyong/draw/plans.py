@@ -40,6 +40,10 @@ class RatioAllocation:
             record["min"] = dict(self.min)
         return record
 
+    def share(self, tier: str) -> tuple[str, int]:
+        """The tier's ratio and minimum, with spec §2's defaults (ratio 0, minimum 0)."""
+        return (self.ratios or {}).get(tier, "0"), (self.min or {}).get(tier, 0)
+
 
 @dataclass(frozen=True)
 class CountAllocation:
@@ -53,6 +57,10 @@ class CountAllocation:
         if self.weights is not None:
             record["weights"] = dict(self.weights)
         return record
+
+    def share(self, tier: str) -> tuple[str, int]:
+        """The tier's weight, with spec §2's default (1), and 0: count mode has no minimum."""
+        return (self.weights or {}).get(tier, "1"), 0
 
 
 Allocation = RatioAllocation | CountAllocation

@@ -200,7 +200,7 @@ def preview(
         size, samples[plan_id] = sum(frame_sizes.values()), sum(wanted.values())
         allocation = plan.allocation
         for tier in TIERS:
-            share, minimum = _share(allocation, tier)
+            share, minimum = allocation.share(tier)
             strata.append(StratumRow(plan_id, tier, share, minimum, frame_sizes.get(tier, 0), wanted.get(tier, 0)))
             if tier not in frame_sizes and (exact(share) > 0 or minimum > 0):
                 ratio = isinstance(allocation, RatioAllocation)
@@ -263,13 +263,6 @@ def _guessable(rows: Iterable[PlanRow], bits: float) -> Finding:
             f"{zh}；至少需要 2^{REFUSED_BELOW}：请与其他计划合并在一个批次中抽取",
         )
     return Finding(f"{message} (below 2^{WARNED_BELOW})", f"{zh}（低于 2^{WARNED_BELOW}）")
-
-
-def _share(allocation: RatioAllocation | CountAllocation, tier: str) -> tuple[str, int]:
-    """The tier's ratio and minimum, or its weight and 0, as the allocation gives them (spec §2's defaults)."""
-    if isinstance(allocation, RatioAllocation):
-        return (allocation.ratios or {}).get(tier, "0"), (allocation.min or {}).get(tier, 0)
-    return (allocation.weights or {}).get(tier, "1"), 0
 
 
 def capacity_rows(

@@ -84,17 +84,13 @@ def needs(replaced: Iterable[Replaced]) -> dict[str, int]:
 
 
 def shares(allocation: Allocation) -> dict[str, str]:
-    """The parent's share of each tier as count-mode weights (spec §2): a ratio-mode plan's ratios (absent: 0),
-    or, when it gives every tier ratio 0 and draws by minimums only, weight 1 for each tier with a minimum; a
-    count-mode plan's weights (absent: 1)."""
-    if isinstance(allocation, CountAllocation):
-        given = allocation.weights or {}
-        return {tier: given.get(tier, "1") for tier in TIERS}
-    ratios, minimums = allocation.ratios or {}, allocation.min or {}
-    weights = {tier: ratios.get(tier, "0") for tier in TIERS}
-    if all(exact(w) == 0 for w in weights.values()):
-        return {tier: "1" if minimums.get(tier, 0) > 0 else "0" for tier in TIERS}
-    return weights
+    """The parent's share of each tier as count-mode weights (spec §2's defaults, ``Allocation.share``):
+    a ratio-mode plan's ratios, or, when it gives every tier ratio 0 and draws by minimums only, weight 1 for each
+    tier with a minimum; a count-mode plan's weights."""
+    given = {tier: allocation.share(tier) for tier in TIERS}
+    if all(exact(share) == 0 for share, _ in given.values()):
+        return {tier: "1" if minimum > 0 else "0" for tier, (_, minimum) in given.items()}
+    return {tier: share for tier, (share, _) in given.items()}
 
 
 def supplement_plans(plans: Mapping[str, Plan], needed: Mapping[str, int]) -> list[Plan]:
