@@ -31,7 +31,7 @@ from xinyong.publish import translog
 from xinyong.publish.checkpoint import b64
 from xinyong.publish.run import publish_site
 from xinyong.publish.site import Round, public_record
-from xinyong.publish.tiles import WIDTH, unbundle
+from xinyong.publish.tiles import WIDTH, bundles, unbundle
 from xinyong.publish.witness import cosign, init_witness
 from xinyong.workspace.layout import COMMITMENT, LOG_CHECKPOINT, PLANS, log_tile
 
@@ -99,10 +99,10 @@ def main() -> None:
         cosign(state, public, now=dt.datetime.now(dt.UTC), log_key=(public / "log/key.txt").read_text().strip())
 
         report, t_verify = timed(lambda: translog.verify_log(public, witnesses=[witness]))
-        widths = [min(WIDTH, report.size - n * WIDTH) for n in range(-(-report.size // WIDTH))]
-        bundles = [(public / log_tile(None, n, width % WIDTH)).read_bytes() for n, width in enumerate(widths)]
-        data = b"".join(bundles)
-        lines = [line for bundle, width in zip(bundles, widths, strict=True) for line in unbundle(bundle, width)]
+        layout = bundles(report.size)
+        read = [(public / log_tile(None, n, width)).read_bytes() for n, width in layout]
+        data = b"".join(read)
+        lines = [line for got, (_, w) in zip(read, layout, strict=True) for line in unbundle(got, w or WIDTH)]
         _, t_sha = timed(lambda: hashlib.sha256(data).digest())
         root, t_root = timed(lambda: root_of([leaf_hash(line) for line in lines]))
         _, t_parse = timed(lambda: [json.loads(line) for line in lines])

@@ -45,6 +45,12 @@ def counts(size: int) -> list[int]:
     return found
 
 
+def bundles(size: int) -> list[tuple[int, int]]:
+    """(index, width) of each entry bundle of a log of ``size`` entries: width 0 for a full one, the last one's
+    entry count when it is partial."""
+    return [(n, min(size - n * WIDTH, WIDTH) % WIDTH) for n in range(-(-size // WIDTH))]
+
+
 def bundle(entries: Sequence[bytes]) -> bytes:
     """An entry bundle: each entry as a big-endian uint16 length, then its bytes."""
     return b"".join(len(entry).to_bytes(2, "big") + entry for entry in entries)

@@ -296,8 +296,7 @@ def _tree(public_dir: Path, size: int) -> Tree:
 def _bundled(public_dir: Path, size: int) -> list[bytes]:
     """The first ``size`` entries, from the bundles."""
     found: list[bytes] = []
-    for n in range(-(-size // tiles.WIDTH)):
-        width = min(size - n * tiles.WIDTH, tiles.WIDTH) % tiles.WIDTH
+    for n, width in tiles.bundles(size):
         found += tiles.unbundle(_read_tile(public_dir, None, n, width), width or tiles.WIDTH)
     return found
 
@@ -806,8 +805,7 @@ def _check_beyond(files: list[str], latest: Checkpoint) -> None:
 def _entry_lines(public_dir: Path, size: int) -> tuple[list[bytes], list[dict]]:
     """The entries' lines (from the bundles) and the entries, each checked to be canonical JSON."""
     lines: list[bytes] = []
-    for n in range(-(-size // tiles.WIDTH)):
-        width = min(size - n * tiles.WIDTH, tiles.WIDTH) % tiles.WIDTH
+    for n, width in tiles.bundles(size):
         name = log_tile(None, n, width)
         if not (public_dir / name).is_file():
             raise VerificationError(f"{name}: missing; the latest checkpoint ({LOG_CHECKPOINT}) signs {size} entries")
